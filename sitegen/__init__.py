@@ -1,0 +1,3 @@
+"""sitegen: a fast, safe static site generator for corpora of plain-text news articles."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,301 @@
+"""Load `sitegen.yaml` into a frozen `Config`.
+
+Every key has a default, so a site needs no config file at all. Every problem in the file is
+reported in one go, each naming its key, and an unknown key suggests the known key it most
+resembles: a typo must never be silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from sitegen.errors import SitegenError
+
+CONFIG_NAME = "sitegen.yaml"
+PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug", "id"})
+
+
+@dataclass(frozen=True)
+class TagConfig:
+    """How tags are derived from article text (see `sitegen.tags`)."""
+
+    derive: bool = True
+    max_per_article: int = 8
+    min_articles: int = 2
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """Atom feeds: how many of the newest articles each feed carries."""
+
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole site configuration; paths are absolute once loaded."""
+
+    title: str = "News"
+    description: str = "The latest news, and every article before it."
+    base_url: str = "https://example.org/"
+    language: str = "en"
+    timezone: str = "UTC"
+    per_page: int = 20
+    permalink: str = "{year}/{month}/{day}/{slug}/"
+    source: Path = Path("articles")
+    output: Path = Path("public")
+    layouts: Path = Path("layouts")
+    tags: TagConfig = field(default_factory=TagConfig)
+    feeds: FeedConfig = field(default_factory=FeedConfig)
+    config_file: Path | None = None
+
+
+# --- validators: each returns the cleaned value or raises ValueError with a reason ------------
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value.strip()
+
+
+def _optional_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value.strip()
+
+
+def _int_between(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _base_url(value: Any) -> str:
+    url = _text(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http(s) URL such as https://example.org/news/")
+    if parts.query or parts.fragment:
+        raise ValueError("must not have a query or a fragment")
+    return url if url.endswith("/") else url + "/"
+
+
+def _language(value: Any) -> str:
+    lang = _text(value)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang):
+        raise ValueError("must be a language tag such as en or pt-BR")
+    return lang
+
+
+def _timezone(value: Any) -> str:
+    name = _text(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use a name such as Europe/Berlin)") from None
+    return name
+
+
+def _permalink(value: Any) -> str:
+    pattern = _text(value)
+    names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    unknown = names - PERMALINK_FIELDS
+    if unknown:
+        known = ", ".join("{" + n + "}" for n in sorted(PERMALINK_FIELDS))
+        raise ValueError(f"unknown field {{{sorted(unknown)[0]}}} (known: {known})")
+    if not names & {"slug", "id"}:
+        raise ValueError("must contain {slug} or {id}, so every article gets its own URL")
+    if pattern.startswith("/") or "\\" in pattern or ".." in pattern.split("/"):
+        raise ValueError("must be a relative path inside the site, without '..' or '\\'")
+    if not (pattern.endswith("/") or pattern.endswith(".html")):
+        raise ValueError("must end with '/' (a folder with index.html) or '.html'")
+    return pattern
+
+
+def _path(value: Any) -> Path:
+    return Path(_text(value))
+
+
+def _str_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _str_map(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+        for k, v in value.items()
+    ):
+        raise ValueError("must map names to names, such as 'Trump: Donald Trump'")
+    return {k.strip(): v.strip() for k, v in value.items()}
+
+
+TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
+    "title": _text,
+    "description": _optional_text,
+    "base_url": _base_url,
+    "language": _language,
+    "timezone": _timezone,
+    "per_page": _int_between(1, 1000),
+    "permalink": _permalink,
+    "source": _path,
+    "output": _path,
+    "layouts": _path,
+}
+SECTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "tags": {
+        "derive": _bool,
+        "max_per_article": _int_between(0, 100),
+        "min_articles": _int_between(1, 1_000_000),
+        "aliases": _str_map,
+        "ignore": _str_list,
+        "extra": _str_list,
+    },
+    "feeds": {"limit": _int_between(1, 100_000)},
+}
+SECTION_TYPES = {"tags": TagConfig, "feeds": FeedConfig}
+
+
+def _unknown_key(key: str, known: list[str], prefix: str = "") -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f" (did you mean '{prefix}{close[0]}'?)" if close else ""
+    return f"{prefix}{key}: unknown key{hint}"
+
+
+def _check_section(
+    raw: Any, rules: dict[str, Callable[[Any], Any]], prefix: str, problems: list[str]
+) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        problems.append(f"{prefix.rstrip('.')}: must be a mapping of keys to values")
+        return {}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        key = str(key)
+        rule = rules.get(key)
+        if rule is None:
+            problems.append(_unknown_key(key, list(rules), prefix))
+            continue
+        try:
+            values[key] = rule(value)
+        except ValueError as reason:
+            problems.append(f"{prefix}{key}: {reason}")
+    return values
+
+
+def parse_config(raw: Any, where: str) -> dict[str, Any]:
+    """Validate a parsed YAML document; return the settings it gives, or raise every problem."""
+    if raw is None:
+        return {}
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise SitegenError("the config must be a mapping of keys to values", where)
+    known = list(TOP_LEVEL) + list(SECTIONS)
+    settings: dict[str, Any] = {}
+    for key, value in raw.items():
+        key = str(key)
+        if key in SECTIONS:
+            section = _check_section(value, SECTIONS[key], f"{key}.", problems)
+            settings[key] = SECTION_TYPES[key](**section)
+        elif key in TOP_LEVEL:
+            settings.update(_check_section({key: value}, TOP_LEVEL, "", problems))
+        else:
+            problems.append(_unknown_key(key, known))
+    if problems:
+        lines = "\n".join(f"  {where}: {p}" for p in problems)
+        raise SitegenError(f"{len(problems)} problem(s) in the config:\n{lines}")
+    return settings
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SitegenError(f"cannot read the config: {exc}", str(path)) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise SitegenError(f"invalid YAML: {reason}", str(path), line) from None
+
+
+def load_config(
+    config_file: Path | None = None,
+    *,
+    site_dir: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Read the config (if any) and apply command-line overrides.
+
+    Paths in the file are relative to the file's folder; paths given on the command line are
+    relative to the current directory, as a shell user expects.
+    """
+    site_dir = (site_dir or Path.cwd()).resolve()
+    if config_file is None and (site_dir / CONFIG_NAME).is_file():
+        config_file = site_dir / CONFIG_NAME
+    settings: dict[str, Any] = {}
+    base = site_dir
+    if config_file is not None:
+        config_file = Path(config_file).resolve()
+        if not config_file.is_file():
+            raise SitegenError("config file not found", str(config_file))
+        settings = parse_config(_read_yaml(config_file), _display(config_file))
+        base = config_file.parent
+    for key in ("source", "output", "layouts"):
+        settings[key] = (base / settings.get(key, getattr(Config, key))).resolve()
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            settings[key] = Path(value).resolve() if key in ("source", "output") else value
+    config = Config(**settings, config_file=config_file)
+    _check_paths(config)
+    return config
+
+
+def _check_paths(config: Config) -> None:
+    """Refuse output folders that would put the user's own files at risk."""
+    out, src = config.output, config.source
+    if out == src or src.is_relative_to(out) or out.is_relative_to(src):
+        raise SitegenError(
+            f"the output folder {out} and the source folder {src} must not contain each other"
+        )
+    if out == Path(out.anchor) or out == Path.home():
+        raise SitegenError(f"refusing to build into {out}; choose a folder of its own")
+
+
+def _display(path: Path) -> str:
+    """Show a path relative to the current directory when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

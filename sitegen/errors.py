@@ -1,0 +1,42 @@
+"""User-facing errors and warnings.
+
+A user mistake is never a traceback: it is one line that starts with the file (and line) at
+fault, so an editor or a terminal can jump to it. Fatal mistakes raise `SitegenError`; problems
+that only cost one article are collected as `Problem`s and reported at the end of the build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+
+def locate(path: str | None, line: int | None = None) -> str:
+    """Format `path:line` the way compilers do, so terminals make it clickable."""
+    if path is None:
+        return ""
+    return f"{path}:{line}" if line else path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A non-fatal problem with one input file: the file is skipped or read with a fallback."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{locate(self.path, self.line)}: {self.message}"
+
+
+class SitegenError(click.ClickException):
+    """A mistake the user can fix; click prints it as `Error: <file>:<line>: <message>`."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.detail = message
+        where = locate(path, line)
+        super().__init__(f"{where}: {message}" if where else message)

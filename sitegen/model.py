@@ -1,0 +1,327 @@
+"""The site as a whole: articles in date order, their URLs, tags, archives and pagination.
+
+Everything here is pure: it takes articles and config and returns plain frozen data, so the
+renderer never has to compute anything and the whole model can be compared, pickled and cached.
+Indexes hold references to the same `Article` objects, never copies.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from slugify import slugify
+
+from sitegen.config import Config
+from sitegen.errors import Problem
+from sitegen.read import Article
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+ARCHIVE_KINDS = ("year", "month", "day")
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+    articles: tuple[Article, ...]  # newest first
+
+    @property
+    def url(self) -> str:
+        return f"tags/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled link to another page of the site (a site-relative URL)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a paginated list of articles: the home page, an archive or a tag."""
+
+    kind: str  # "home", "year", "month", "day" or "tag"
+    title: str
+    url: str  # this page's URL
+    first_url: str  # URL of page 1 of this list
+    number: int
+    pages: int
+    total: int  # articles in the whole list, not just this page
+    articles: tuple[Article, ...]
+    newer_page: str | None  # pagination within the list
+    older_page: str | None
+    newer: Link | None  # the neighbouring archive or tag (not a page of this list)
+    older: Link | None
+    tag: Tag | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveGroup:
+    kind: str
+    key: tuple[int, ...]  # (year,), (year, month) or (year, month, day)
+    articles: tuple[Article, ...]  # newest first
+
+    @property
+    def url(self) -> str:
+        return "".join(f"{part:02d}/" for part in self.key)
+
+    @property
+    def title(self) -> str:
+        return archive_title(self.key)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    articles: tuple[Article, ...]  # newest first
+    urls: Mapping[str, str]  # article id -> site-relative URL
+    tags: tuple[Tag, ...]  # sorted by name
+    tags_of: Mapping[str, tuple[Tag, ...]]  # article id -> its tags, in rank order
+    archives: Mapping[str, tuple[ArchiveGroup, ...]]  # kind -> groups, newest first
+
+    def newer_and_older(self, article: Article) -> tuple[Article | None, Article | None]:
+        index = self._position[article.id]
+        newer = self.articles[index - 1] if index > 0 else None
+        older = self.articles[index + 1] if index + 1 < len(self.articles) else None
+        return newer, older
+
+    @property
+    def _position(self) -> dict[str, int]:
+        cached = self.__dict__.get("_positions")
+        if cached is None:
+            cached = {a.id: i for i, a in enumerate(self.articles)}
+            object.__setattr__(self, "_positions", cached)
+        return cached
+
+
+def output_path(url: str) -> str:
+    """The file a URL is served from: folders get an index.html."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def archive_title(key: tuple[int, ...]) -> str:
+    if len(key) == 1:
+        return str(key[0])
+    if len(key) == 2:
+        return f"{MONTHS[key[1] - 1]} {key[0]}"
+    return f"{key[2]} {MONTHS[key[1] - 1]} {key[0]}"
+
+
+def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """Date order; within a day, the file order of the corpus (its sequence numbers)."""
+    return tuple(sorted(articles, key=lambda a: (a.date, a.source), reverse=True))
+
+
+# --- URLs --------------------------------------------------------------------------------------
+
+
+def permalink(article: Article, pattern: str, slug: str | None = None) -> str:
+    return pattern.format(
+        year=f"{article.date.year:04d}",
+        month=f"{article.date.month:02d}",
+        day=f"{article.date.day:02d}",
+        slug=slug or article.slug,
+        id=article.id,
+    )
+
+
+def assign_urls(
+    articles: Sequence[Article], pattern: str, reserved: set[str]
+) -> tuple[dict[str, str], list[Problem]]:
+    """Give every article its own URL; on a collision the later file gets `-2`, `-3`, ...
+
+    Articles are taken oldest first and in file order, so adding a new article never changes
+    the URL of one already published.
+    """
+    urls: dict[str, str] = {}
+    taken: dict[str, str] = {output_path(u): "a page of the site" for u in reserved}
+    problems: list[Problem] = []
+    for article in sorted(articles, key=lambda a: (a.date, a.source)):
+        url = permalink(article, pattern)
+        n = 1
+        while output_path(url) in taken:
+            n += 1
+            url = permalink(article, pattern, f"{article.slug}-{n}")
+        if n > 1:
+            first = permalink(article, pattern)
+            owner = taken[output_path(first)]
+            message = f"URL {first} is already used by {owner}; published at {url}"
+            problems.append(Problem(article.source, message))
+        taken[output_path(url)] = article.source
+        urls[article.id] = url
+    return urls, problems
+
+
+# --- archives and tags -------------------------------------------------------------------------
+
+
+def archive_groups(articles: tuple[Article, ...]) -> dict[str, tuple[ArchiveGroup, ...]]:
+    """Group newest-first articles by year, month and day, keeping the order within groups."""
+    groups: dict[str, dict[tuple[int, ...], list[Article]]] = {k: {} for k in ARCHIVE_KINDS}
+    for article in articles:
+        d = article.date
+        for kind, key in zip(
+            ARCHIVE_KINDS, ((d.year,), (d.year, d.month), (d.year, d.month, d.day)), strict=True
+        ):
+            groups[kind].setdefault(key, []).append(article)
+    return {
+        kind: tuple(ArchiveGroup(kind, key, tuple(items)) for key, items in by_key.items())
+        for kind, by_key in groups.items()
+    }
+
+
+def build_tags(
+    articles: tuple[Article, ...], tag_names: Mapping[str, tuple[str, ...]]
+) -> tuple[tuple[Tag, ...], dict[str, tuple[Tag, ...]], list[Problem]]:
+    """Merge tag names case-insensitively and give each tag a unique slug.
+
+    "US" and "us" are one tag, shown in its most common spelling. Two different tags whose slugs
+    would clash ("C++" and "C") get distinct slugs, so no tag page ever overwrites another.
+    """
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        seen: set[str] = set()
+        for name in tag_names.get(article.id, ()):
+            key = name.casefold()
+            spellings[key][name] += 1
+            if key not in seen:
+                seen.add(key)
+                members[key].append(article)
+    tags: dict[str, Tag] = {}
+    used_slugs: set[str] = set()
+    for key in sorted(spellings):
+        name = sorted(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        base = slugify(name) or "tag"
+        slug, n = base, 1
+        while slug in used_slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        used_slugs.add(slug)
+        tags[key] = Tag(name, slug, tuple(members[key]))
+    tags_of = {
+        article.id: tuple(
+            tags[k] for k in dict.fromkeys(n.casefold() for n in tag_names.get(article.id, ()))
+        )
+        for article in articles
+    }
+    return tuple(sorted(tags.values(), key=lambda t: (t.name.casefold(), t.slug))), tags_of, []
+
+
+def build_site(
+    config: Config, articles: Iterable[Article], tag_names: Mapping[str, tuple[str, ...]]
+) -> tuple[Site, list[Problem]]:
+    ordered = newest_first(articles)
+    archives = archive_groups(ordered)
+    tags, tags_of, problems = build_tags(ordered, tag_names)
+    reserved = set(list_urls(config, ordered, archives, tags))
+    urls, url_problems = assign_urls(ordered, config.permalink, reserved)
+    site = Site(config, ordered, urls, tags, tags_of, archives)
+    return site, problems + url_problems
+
+
+# --- pagination --------------------------------------------------------------------------------
+
+
+def page_url(first_url: str, number: int) -> str:
+    return first_url if number == 1 else f"{first_url}page/{number}/"
+
+
+def page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def paginate(
+    kind: str,
+    title: str,
+    first_url: str,
+    articles: tuple[Article, ...],
+    per_page: int,
+    newer: Link | None = None,
+    older: Link | None = None,
+    tag: Tag | None = None,
+) -> Iterator[Listing]:
+    """Split a list into pages: page 1 at `first_url`, page n at `first_url/page/n/`."""
+    pages = page_count(len(articles), per_page)
+    for number in range(1, pages + 1):
+        yield Listing(
+            kind=kind,
+            title=title,
+            url=page_url(first_url, number),
+            first_url=first_url,
+            number=number,
+            pages=pages,
+            total=len(articles),
+            articles=articles[(number - 1) * per_page : number * per_page],
+            newer_page=page_url(first_url, number - 1) if number > 1 else None,
+            older_page=page_url(first_url, number + 1) if number < pages else None,
+            newer=newer,
+            older=older,
+            tag=tag,
+        )
+
+
+def listings(site: Site) -> Iterator[Listing]:
+    """Every list page of the site: home, archives by year, month and day, and tags."""
+    per_page = site.config.per_page
+    yield from paginate("home", "Latest news", "", site.articles, per_page)
+    for kind in ARCHIVE_KINDS:
+        groups = site.archives[kind]
+        for i, group in enumerate(groups):
+            newer = groups[i - 1] if i > 0 else None
+            older = groups[i + 1] if i + 1 < len(groups) else None
+            yield from paginate(
+                kind,
+                group.title,
+                group.url,
+                group.articles,
+                per_page,
+                newer=Link(newer.title, newer.url) if newer else None,
+                older=Link(older.title, older.url) if older else None,
+            )
+    for tag in site.tags:
+        yield from paginate("tag", tag.name, tag.url, tag.articles, per_page, tag=tag)
+
+
+def list_urls(
+    config: Config,
+    articles: tuple[Article, ...],
+    archives: Mapping[str, tuple[ArchiveGroup, ...]],
+    tags: tuple[Tag, ...],
+) -> Iterator[str]:
+    """The URLs of every page that is not an article, so articles can steer clear of them."""
+    per_page = config.per_page
+    for first, total in (
+        [("", len(articles))]
+        + [(g.url, len(g.articles)) for kind in ARCHIVE_KINDS for g in archives[kind]]
+        + [(t.url, len(t.articles)) for t in tags]
+    ):
+        for number in range(1, page_count(total, per_page) + 1):
+            yield page_url(first, number)
+    yield from FIXED_PAGES
+
+
+FIXED_PAGES = (
+    "tags/",
+    "archive/",
+    "404.html",
+    "style.css",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+)
+
+
+def years_summary(site: Site) -> list[tuple[ArchiveGroup, list[ArchiveGroup]]]:
+    """Years, newest first, each with its months: the content of the archive index page."""
+    months = defaultdict(list)
+    for group in site.archives["month"]:
+        months[group.key[0]].append(group)
+    return [(year, months[year.key[0]]) for year in site.archives["year"]]

@@ -1,0 +1,387 @@
+"""Find article files and parse them into `Article`s.
+
+The corpus format (see FORMAT.md): a header line ` date YYYY-MM-DD Title`, an optional
+`By ...` byline, then paragraphs separated by blank lines. A file may start with a YAML front
+matter block that sets or corrects metadata. A `.txt` body is text, never markup; a `.md` body is
+Markdown whose HTML is sanitised, because article text is data, not code.
+
+Reading never raises for a bad file: it returns the problems it found, so one bad file among
+thousands costs that file only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import html
+import math
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+import yaml
+from slugify import slugify
+
+from sitegen.errors import Problem
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+WORDS_PER_MINUTE = 230
+SUMMARY_CHARS = 220
+SLUG_CHARS = 80
+
+HEADER = re.compile(r"[ \t]*date[ \t]+(?P<date>\S+)(?:[ \t]+(?P<title>.*))?", re.IGNORECASE)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+BYLINE = re.compile(r"By\s+(?P<name>\S.*)", re.IGNORECASE)
+FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+# Control characters have no place in text and make feeds invalid XML; C1 controls come from
+# text decoded with the wrong code page.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+FRONT_MATTER_KEYS = ("title", "date", "byline", "author", "tags", "slug", "summary", "draft")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read from its file; everything a page shows about it."""
+
+    source: str  # path relative to the source folder, with '/' separators
+    id: str  # stable: the 16-hex id from the file name, or a hash of the path
+    date: dt.date
+    title: str
+    byline: str  # without the leading "By "; empty when the file has none
+    slug: str  # only [a-z0-9-], never empty
+    summary: str
+    paragraphs: tuple[str, ...]  # plain text, for summaries and tag derivation
+    body_html: str  # safe HTML: escaped text, or sanitised Markdown
+    words: int
+    tags: tuple[str, ...]  # tags given in front matter; derived tags are added by sitegen.tags
+    draft: bool = False
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What reading one file gave: an article, or None when it had to be skipped."""
+
+    article: Article | None
+    problems: tuple[Problem, ...] = ()
+
+
+class SkipFile(Exception):
+    """Raised inside the reader when a file cannot become an article."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+# --- finding files -----------------------------------------------------------------------------
+
+
+def is_editor_litter(name: str) -> bool:
+    """Hidden files, backups and swap files: never articles, never worth a warning."""
+    return (
+        name.startswith((".", "#", "~"))
+        or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part"))
+        or name == "4913"  # vim's probe file
+    )
+
+
+def is_article_name(name: str) -> bool:
+    return not is_editor_litter(name) and name.lower().endswith(ARTICLE_SUFFIXES)
+
+
+def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
+    """List article files under `root` in a stable order.
+
+    Symlinks are followed only when they stay inside `root`: a link to /etc/passwd in a corpus
+    must not publish it.
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
+    real_root = root.resolve()
+    for path in _walk(root):
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(real_root):
+                problems.append(
+                    Problem(display(path), "symlink points outside the source folder; not followed")
+                )
+                continue
+            if not target.is_file():
+                continue
+        found.append(path)
+    found.sort(key=lambda p: p.relative_to(root).as_posix())
+    return found, problems
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if is_editor_litter(entry.name):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
+        elif entry.is_symlink() and entry.is_dir():
+            continue  # linked folders could loop or escape; link files instead
+        elif is_article_name(entry.name):
+            yield path
+
+
+def display(path: Path) -> str:
+    """The path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- reading one file --------------------------------------------------------------------------
+
+
+def read_article(path: Path, root: Path) -> ReadResult:
+    """Read and parse one file; never raises for bad content."""
+    shown = display(path)
+    problems: list[Problem] = []
+    try:
+        data = path.read_bytes()
+        text = decode(data, lambda msg, line: problems.append(Problem(shown, msg, line)))
+        article = parse_article(
+            text,
+            source=path.relative_to(root).as_posix(),
+            markdown_body=path.suffix.lower() == ".md",
+            warn=lambda msg, line=None: problems.append(Problem(shown, msg, line)),
+        )
+    except SkipFile as skip:
+        problems.append(Problem(shown, f"{skip.message}; skipped", skip.line))
+        return ReadResult(None, tuple(problems))
+    except OSError as exc:
+        problems.append(Problem(shown, f"cannot read: {exc.strerror or exc}; skipped"))
+        return ReadResult(None, tuple(problems))
+    return ReadResult(article, tuple(problems))
+
+
+def decode(data: bytes, warn: Any) -> str:
+    """Bytes to text with normalised newlines; refuse binaries, rescue Windows-1252 files.
+
+    Old corpora hold files saved by Windows editors: those decode as Windows-1252 (a superset of
+    Latin-1 for printable text), which is right far more often than dropping the article.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    elif b"\x00" in data:
+        raise SkipFile("binary file, not text")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            warn(
+                "not valid UTF-8; read as Windows-1252 (save the file as UTF-8 to silence this)",
+                line,
+            )
+            text = data.decode("cp1252", errors="replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL.sub("", text)
+
+
+def parse_article(text: str, *, source: str, markdown_body: bool, warn: Any) -> Article:
+    """Turn a file's text into an Article, or raise SkipFile."""
+    if not text.strip():
+        raise SkipFile("empty file")
+    meta, body, body_line = split_front_matter(text, warn)
+    lines = body.split("\n")
+    header = HEADER.fullmatch(lines[0].rstrip()) if lines else None
+    if header:
+        header_date, header_title = header["date"], (header["title"] or "").strip()
+        body = "\n".join(lines[1:])
+        body_line += 1
+    elif "date" in meta:
+        header_date, header_title = None, ""
+    else:
+        raise SkipFile("no date line: the first line must read ' date YYYY-MM-DD Title'", body_line)
+
+    date = meta["date"] if "date" in meta else parse_date(header_date or "", body_line - 1)
+    byline, body = split_byline(body)
+    if "byline" in meta:
+        byline = meta["byline"]
+    body_html, paragraphs = render_body(body, markdown_body)
+    title = meta.get("title") or header_title
+    if not title:
+        title = fallback_title(paragraphs)
+        warn(f"empty title; using {title!r}", body_line - 1 if header else None)
+    file_id = article_id(source)
+    slug = slugify(meta.get("slug") or title, max_length=SLUG_CHARS, word_boundary=True) or file_id
+    return Article(
+        source=source,
+        id=file_id,
+        date=date,
+        title=title,
+        byline=byline,
+        slug=slug,
+        summary=meta.get("summary") or summarize(paragraphs),
+        paragraphs=paragraphs,
+        body_html=body_html,
+        words=sum(len(WORD.findall(p)) for p in paragraphs),
+        tags=meta.get("tags", ()),
+        draft=meta.get("draft", False),
+    )
+
+
+def parse_date(value: str, line: int | None) -> dt.date:
+    if not ISO_DATE.fullmatch(value):
+        raise SkipFile(f"{value!r} is not a date in YYYY-MM-DD form", line)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise SkipFile(f"impossible date {value}", line) from None
+
+
+def split_byline(body: str) -> tuple[str, str]:
+    """Take a `By ...` line off the top of the body, if there is one."""
+    stripped = body.lstrip("\n")
+    first, _, rest = stripped.partition("\n\n")
+    match = BYLINE.fullmatch(first.strip())
+    if match and "\n" not in first.strip() and len(first) <= 200:
+        return match["name"].strip(), rest
+    return "", body
+
+
+def fallback_title(paragraphs: tuple[str, ...]) -> str:
+    words = paragraphs[0].split()[:8] if paragraphs else []
+    return (
+        " ".join(words) + ("…" if paragraphs and len(paragraphs[0].split()) > 8 else "")
+        or "Untitled"
+    )
+
+
+def article_id(source: str) -> str:
+    """The 16-hex id from the file name; otherwise a hash of the path, stable across builds."""
+    match = FILE_ID.search(Path(source).stem)
+    if match:
+        return match["id"]
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def summarize(paragraphs: tuple[str, ...]) -> str:
+    """The first paragraph, cut at a word boundary so a summary never ends mid-word."""
+    if not paragraphs:
+        return ""
+    first = paragraphs[0]
+    if len(first) <= SUMMARY_CHARS:
+        return first
+    cut = first[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"
+
+
+# --- front matter ------------------------------------------------------------------------------
+
+
+def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
+    """Split `---` YAML `---` off the top; return (metadata, body, line number of the body)."""
+    if not text.startswith("---\n"):
+        return {}, text, 1
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        raise SkipFile("front matter opened with '---' on line 1 is never closed", 1)
+    try:
+        raw = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(exc, "problem", None) or "cannot parse"
+        raise SkipFile(f"invalid front matter YAML: {reason}", line) from None
+    meta = check_front_matter(raw if raw is not None else {}, warn)
+    return meta, "\n".join(lines[end + 1 :]), end + 2
+
+
+def check_front_matter(raw: Any, warn: Any) -> dict[str, Any]:
+    """Validate front matter values; a wrong type skips the file rather than guess."""
+    if not isinstance(raw, dict):
+        raise SkipFile("front matter must be a mapping such as 'title: ...'", 2)
+    meta: dict[str, Any] = {}
+    for key, value in raw.items():
+        key = str(key)
+        if key not in FRONT_MATTER_KEYS:
+            close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
+            warn(
+                f"unknown front matter key {key!r}"
+                + (f" (did you mean {close[0]!r}?)" if close else "")
+                + "; ignored"
+            )
+            continue
+        meta["byline" if key == "author" else key] = _front_value(key, value)
+    return meta
+
+
+def _front_value(key: str, value: Any) -> Any:
+    if key == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        return parse_date(str(value), None)
+    if key == "draft":
+        if not isinstance(value, bool):
+            raise SkipFile("front matter 'draft' must be true or false")
+        return value
+    if key == "tags":
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(t, str | int | float) for t in items):
+            raise SkipFile("front matter 'tags' must be a list of names")
+        return tuple(dict.fromkeys(clean_text(str(t)) for t in items if str(t).strip()))
+    if isinstance(value, list | dict) or value is None:
+        raise SkipFile(f"front matter {key!r} must be text")
+    return clean_text(str(value))
+
+
+def clean_text(value: str) -> str:
+    return " ".join(value.split())
+
+
+# --- bodies ------------------------------------------------------------------------------------
+
+
+def render_body(body: str, markdown_body: bool) -> tuple[str, tuple[str, ...]]:
+    """Return (safe HTML, plain-text paragraphs) for a body."""
+    if markdown_body:
+        return render_markdown(body)
+    paragraphs = tuple(
+        p for p in (clean_text(block) for block in re.split(r"\n[ \t]*\n", body)) if p
+    )
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs), paragraphs
+
+
+_MARKDOWN = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+_MARKDOWN.preprocessors.deregister("html_block")  # raw HTML in an article is shown as text
+_MARKDOWN.inlinePatterns.deregister("html")
+_BLOCK_TEXT = re.compile(r"<(p|li|h[1-6]|td|th|dt|dd)\b[^>]*>(.*?)</\1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
+    produced = _MARKDOWN.reset().convert(body)
+    safe = nh3.clean(
+        produced, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"
+    )
+    paragraphs = tuple(
+        text
+        for _, inner in _BLOCK_TEXT.findall(safe)
+        if (text := clean_text(html.unescape(_TAG.sub("", inner))))
+    )
+    return safe, paragraphs

@@ -1,0 +1,281 @@
+"""Turn the `Site` model into output files (path + bytes) through jinja2 templates.
+
+Never touches the disk except to read templates and static assets: `write.py` decides what
+reaches `public/`. Every link is relative (`root` is the way back to the site's top), so the
+built folder works at a domain's root and under any sub-path alike.
+
+Template context, the same names in every template:
+    site         the Config (title, description, language, base_url, ...)
+    root         relative prefix from this page to the site's top ("./", "../../", ...)
+    page_url     this page's site-relative URL ("" for the home page)
+    page_title   the page's own title ("" on the home page)
+    description  a one-line description of the page
+    section      "home", "archive", "tags" or "" (marks the current nav entry)
+    urls         article id -> site-relative URL
+Article pages add: article, tags, related, newer, older, day_url.
+List pages (list.html) add: listing, heading, children, children_label.
+The tag index (tags.html) adds: tags, by_count, by_letter. The archive index adds: years, total.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from sitegen.config import Config
+from sitegen.errors import SitegenError
+from sitegen.model import (
+    MONTHS,
+    Listing,
+    Site,
+    listings,
+    output_path,
+    years_summary,
+)
+from sitegen.read import Article, is_editor_litter
+
+PACKAGE_DIR = Path(__file__).parent
+BUILTIN_TEMPLATES = PACKAGE_DIR / "templates"
+BUILTIN_STATIC = PACKAGE_DIR / "static"
+RELATED_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site. `source` names what produced it, for error messages."""
+
+    path: str
+    data: bytes
+    source: str
+
+
+@dataclass(frozen=True)
+class Child:
+    label: str
+    url: str
+    count: int
+
+
+def make_environment(layouts: Path) -> jinja2.Environment:
+    """The site's `layouts/` first, then the built-in templates.
+
+    A site overrides one template by dropping a file of the same name into `layouts/`, and can
+    extend the built-in version of it as `default/<name>`.
+    """
+    builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(layouts),
+                jinja2.PrefixLoader({"default": builtin}),
+                builtin,
+            ]
+        ),
+        autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = lambda d: f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    return env
+
+
+def root_of(url: str) -> str:
+    """The relative way from a page back to the site's top: '' -> './', 'a/b/' -> '../../'."""
+    return "../" * url.count("/") or "./"
+
+
+class Renderer:
+    """Renders pages of one site; holds the compiled templates."""
+
+    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+        self.site = site
+        self.env = env
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def template(self, name: str) -> jinja2.Template:
+        if name not in self.templates:
+            self.templates[name] = load_template(self.env, name)
+        return self.templates[name]
+
+    def page(self, template: str, url: str, source: str, **context: Any) -> Output:
+        base = {
+            "site": self.site.config,
+            "root": context.pop("root", root_of(url)),
+            "page_url": url,
+            "urls": self.site.urls,
+            "section": "",
+            "description": self.site.config.description,
+        }
+        base.update(context)
+        html = render_template(self.template(template), base)
+        return Output(output_path(url), html.encode("utf-8"), source)
+
+    def article(self, article: Article) -> Output:
+        newer, older = self.site.newer_and_older(article)
+        d = article.date
+        return self.page(
+            "article.html",
+            self.site.urls[article.id],
+            article.source,
+            article=article,
+            page_title=article.title,
+            description=article.summary or self.site.config.description,
+            tags=self.site.tags_of.get(article.id, ()),
+            related=related_articles(self.site, article),
+            newer=newer,
+            older=older,
+            day_url=f"{d.year:04d}/{d.month:02d}/{d.day:02d}/",
+        )
+
+    def listing(self, listing: Listing) -> Output:
+        children, label = self.children_of(listing)
+        heading = f"Tagged “{listing.title}”" if listing.kind == "tag" else listing.title
+        if listing.kind == "home":
+            title = "" if listing.number == 1 else f"Latest news, page {listing.number}"
+        else:
+            title = heading if listing.number == 1 else f"{heading}, page {listing.number}"
+        return self.page(
+            "list.html",
+            listing.url,
+            f"the {listing.kind} list {listing.first_url or 'home'}",
+            listing=listing,
+            heading=heading,
+            page_title=title,
+            children=children,
+            children_label=label,
+            section="home" if listing.kind == "home" else "",
+        )
+
+    def children_of(self, listing: Listing) -> tuple[list[Child], str]:
+        """On a year page, its months; on a month page, its days (a quick way down)."""
+        if listing.kind not in ("year", "month") or listing.number != 1:
+            return [], ""
+        finer = "month" if listing.kind == "year" else "day"
+        prefix = listing.first_url
+        groups = [g for g in self.site.archives[finer] if g.url.startswith(prefix)]
+        label = "Months" if finer == "month" else "Days"
+        names = (lambda g: MONTHS[g.key[1] - 1]) if finer == "month" else (lambda g: str(g.key[2]))
+        return [Child(names(g), g.url, len(g.articles)) for g in reversed(groups)], label
+
+    def tag_index(self) -> Output:
+        tags = self.site.tags
+        by_count = sorted(tags, key=lambda t: (-len(t.articles), t.name.casefold()))[:50]
+        by_letter = [
+            (letter, list(group)) for letter, group in groupby(tags, key=lambda t: initial(t.name))
+        ]
+        return self.page(
+            "tags.html", "tags/", "the tag index",
+            page_title="Tags", tags=tags, by_count=by_count, by_letter=by_letter, section="tags",
+        )  # fmt: skip
+
+    def archive_index(self) -> Output:
+        return self.page(
+            "archive.html", "archive/", "the archive index",
+            page_title="Archive", years=years_summary(self.site), total=len(self.site.articles),
+            section="archive",
+        )  # fmt: skip
+
+    def not_found(self) -> Output:
+        # Served for any missing URL at any depth, so its links start from the site's own path.
+        root = urlsplit(self.site.config.base_url).path or "/"
+        return self.page(
+            "404.html", "404.html", "the 404 page", page_title="Page not found", root=root
+        )
+
+
+def initial(name: str) -> str:
+    first = name[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def related_articles(site: Site, article: Article) -> list[Article]:
+    """Articles sharing the most (and the rarest) tags; the newest first on a tie."""
+    tags = site.tags_of.get(article.id, ())
+    if not tags:
+        return []
+    total = max(1, len(site.articles))
+    scores: dict[str, float] = {}
+    by_id: dict[str, Article] = {}
+    for tag in tags:
+        weight = 1.0 + math.log(total / len(tag.articles))
+        for other in tag.articles:
+            if other.id != article.id:
+                scores[other.id] = scores.get(other.id, 0.0) + weight
+                by_id[other.id] = other
+    ranked = sorted(scores, key=lambda i: (-scores[i], -by_id[i].date.toordinal(), by_id[i].source))
+    return [by_id[i] for i in ranked[:RELATED_LIMIT]]
+
+
+def render_site(site: Site, env: jinja2.Environment) -> Iterator[Output]:
+    """Every file of the site, pages first, then static assets."""
+    renderer = Renderer(site, env)
+    for article in site.articles:
+        yield renderer.article(article)
+    for listing in listings(site):
+        yield renderer.listing(listing)
+    yield renderer.tag_index()
+    yield renderer.archive_index()
+    yield renderer.not_found()
+    yield from static_files(site.config)
+
+
+def static_files(config: Config) -> Iterator[Output]:
+    """Built-in assets, overridden or extended by files in the site's `layouts/static/`."""
+    files: dict[str, Path] = {}
+    for folder in (BUILTIN_STATIC, config.layouts / "static"):
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if not is_editor_litter(d))
+            for name in filenames:
+                if not is_editor_litter(name):
+                    path = Path(dirpath, name)
+                    files[path.relative_to(folder).as_posix()] = path
+    for rel in sorted(files):
+        yield Output(rel, files[rel].read_bytes(), str(files[rel]))
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise SitegenError(
+            f"template syntax error: {exc.message}", exc.filename or name, exc.lineno
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise SitegenError(f"template not found: {exc.name}") from None
+
+
+def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
+    try:
+        return template.render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise SitegenError(
+            f"template syntax error: {exc.message}", exc.filename, exc.lineno
+        ) from None
+    except jinja2.TemplateError as exc:
+        where, line = template_frame(exc)
+        raise SitegenError(f"template error: {exc}", where or template.filename, line) from None
+
+
+def template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a jinja2 traceback (jinja2 rewrites frames)."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename and not frame.filename.endswith(".py"):
+            found = (frame.filename, frame.lineno)
+    return found

@@ -1,0 +1,227 @@
+"""The only module that writes into the output folder.
+
+Writing happens in two phases so that a failed build leaves the output folder exactly as it was:
+`stage()` puts each new or changed file into a hidden staging folder inside the output folder
+(same file system, so the final move is an atomic rename), and only `commit()`, called after the
+whole site rendered without error, moves them into place and removes stale files.
+
+A manifest (`.sitegen-manifest.json`, deterministic: paths, hashes and sizes only) records what
+sitegen wrote, so that:
+  * a file whose bytes did not change is not rewritten, and keeps its mtime;
+  * a file an earlier build wrote and this one no longer produces is removed;
+  * a file sitegen never wrote is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import posixpath
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from sitegen.errors import SitegenError
+from sitegen.render import Output
+
+MANIFEST = ".sitegen-manifest.json"
+STAGING_PREFIX = ".sitegen-staging-"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def check_output_path(path: str, source: str) -> str:
+    """Refuse any path that could land outside the output folder or on sitegen's own files."""
+    if (
+        not path
+        or "\\" in path
+        or "\x00" in path
+        or path.startswith("/")
+        or posixpath.normpath(path) != path
+        or any(part in ("", ".", "..") for part in path.split("/"))
+        or path.startswith((MANIFEST, STAGING_PREFIX))
+    ):
+        raise SitegenError(f"refusing to write outside the output folder: {path!r}", source)
+    return path
+
+
+class Writer:
+    """Stage outputs, then commit them all at once (use as a context manager)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.real_out = out_dir.resolve()
+        self.created_out_dir = False
+        self.previous, self.manifest_mtime = read_manifest(out_dir)
+        self.entries: dict[str, tuple[str, int]] = {}
+        self.sources: dict[str, str] = {}
+        self.staged: list[str] = []
+        self.unchanged = 0
+        self._staging: Path | None = None
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self.abort()
+
+    @property
+    def staging(self) -> Path:
+        if self._staging is None:
+            if not self.out_dir.exists():
+                self.out_dir.mkdir(parents=True)
+                self.created_out_dir = True
+            remove_leftover_staging(self.out_dir)
+            self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out_dir))
+        return self._staging
+
+    def stage(self, output: Output) -> None:
+        path = check_output_path(output.path, output.source)
+        if path in self.sources:
+            raise SitegenError(
+                f"two pages would be written to {path}: {self.sources[path]} and {output.source}"
+            )
+        self.sources[path] = output.source
+        entry = (digest(output.data), len(output.data))
+        self.entries[path] = entry
+        if self.is_unchanged(path, entry, output.data):
+            self.unchanged += 1
+            return
+        target = self.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(output.data)
+        self.staged.append(path)
+
+    def is_unchanged(self, path: str, entry: tuple[str, int], data: bytes) -> bool:
+        """True when the file on disk already holds these bytes.
+
+        Trusts the manifest (hash and size) unless the file changed after the manifest was
+        written, in which case someone edited it by hand and its bytes are compared.
+        """
+        try:
+            stat = os.stat(self.out_dir / path)
+        except OSError:
+            return False
+        if stat.st_size != entry[1]:
+            return False
+        if self.previous.get(path) == entry and stat.st_mtime_ns <= self.manifest_mtime:
+            return True
+        try:
+            return (self.out_dir / path).read_bytes() == data
+        except OSError:
+            return False
+
+    def commit(self) -> WriteReport:
+        """Move staged files into place, remove stale ones and record the new manifest."""
+        stale = sorted(set(self.previous) - set(self.entries))
+        for path in stale:
+            remove_file(self.out_dir, path)
+        for path in self.staged:
+            target = self.out_dir / path
+            self.ensure_inside(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir() and not target.is_symlink():
+                raise SitegenError(f"cannot write {path}: a folder of that name is in the way")
+            os.replace(self.staging / path, target)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        write_manifest(self.out_dir, self.entries)
+        self.discard_staging()
+        return WriteReport(len(self.staged), self.unchanged, len(stale))
+
+    def ensure_inside(self, target: Path) -> None:
+        """A symlinked folder inside the output must not carry files out of it."""
+        if not target.parent.resolve().is_relative_to(self.real_out):
+            raise SitegenError(
+                f"refusing to write through a symlink out of the output folder: {target}"
+            )
+
+    def abort(self) -> None:
+        self.discard_staging()
+        if self.created_out_dir:
+            with contextlib.suppress(OSError):
+                self.out_dir.rmdir()
+
+    def discard_staging(self) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+
+def remove_leftover_staging(out_dir: Path) -> None:
+    """A build killed mid-way leaves its staging folder behind; it holds nothing of value."""
+    for entry in os.scandir(out_dir):
+        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def remove_file(out_dir: Path, path: str) -> None:
+    """Remove a stale output and any folders it leaves empty (never the output folder)."""
+    target = out_dir / path
+    with contextlib.suppress(FileNotFoundError):
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+    parent = target.parent
+    while parent != out_dir and parent.is_relative_to(out_dir):
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+
+
+def read_manifest(out_dir: Path) -> tuple[dict[str, tuple[str, int]], int]:
+    """The previous build's files and the manifest's mtime; empty when absent or unreadable."""
+    path = out_dir / MANIFEST
+    try:
+        stat = path.stat()
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("version") != MANIFEST_VERSION:
+            return {}, 0
+        files = {
+            str(p): (str(h), int(s))
+            for p, (h, s) in raw["files"].items()
+            if isinstance(p, str) and is_safe_manifest_path(p)
+        }
+        return files, stat.st_mtime_ns
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}, 0
+
+
+def is_safe_manifest_path(path: str) -> bool:
+    """A tampered manifest must not make sitegen delete files outside the output folder."""
+    try:
+        check_output_path(path, MANIFEST)
+    except SitegenError:
+        return False
+    return True
+
+
+def write_manifest(out_dir: Path, entries: dict[str, tuple[str, int]]) -> None:
+    data = json.dumps(
+        {"version": MANIFEST_VERSION, "files": {p: list(entries[p]) for p in sorted(entries)}},
+        indent=0,
+        separators=(",", ":"),
+    )
+    tmp = out_dir / (MANIFEST + ".tmp")
+    tmp.write_text(data + "\n", encoding="utf-8")
+    os.replace(tmp, out_dir / MANIFEST)
