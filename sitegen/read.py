@@ -204,6 +204,10 @@ def parse_article(text: str, *, source: str, markdown_body: bool, warn: Any) -> 
     if not text.strip():
         raise SkipFile("empty file")
     meta, body, body_line = split_front_matter(text, warn)
+    if meta:  # a blank line between front matter and the date line is common and harmless
+        stripped = body.lstrip("\n")
+        body_line += len(body) - len(stripped)
+        body = stripped
     lines = body.split("\n")
     header = HEADER.fullmatch(lines[0].rstrip()) if lines else None
     if header:

@@ -1,0 +1,269 @@
+"""End-to-end builds through the CLI on real files in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.cli import main
+from sitegen.write import MANIFEST
+from tests.conftest import REAL_ARTICLE, REPO, article_text, read_tree
+
+REAL_PAGE = "2026/02/06/beijing-backs-cuba-in-us-showdown/index.html"
+
+
+def small_corpus(n: int = 5) -> dict[str, str]:
+    return {
+        f"articles/{i:03d}_{i:016x}.txt": article_text(
+            f"2026-01-{1 + i % 3:02d}", f"Story number {i}", f"Paragraph one of story {i}.",
+            "Paragraph two.", byline=f"Reporter {i}",
+        )
+        for i in range(n)
+    }  # fmt: skip
+
+
+def test_builds_the_real_article(make_site, run_cli) -> None:
+    site = make_site({})
+    shutil.copy(REAL_ARTICLE, site / "articles")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "1 article: " in result.output and "0 warnings" in result.output
+    page = (site / "public" / REAL_PAGE).read_text()
+    body = page.split('<div class="article-body">')[1].split("</div>")[0]
+    assert body.count("<p>") == 10
+    assert "<h1>Beijing Backs Cuba in US Showdown</h1>" in page
+    assert '<time datetime="2026-02-06">6 February 2026</time>' in page
+    assert "By Staff, Agencies" in page
+    for listed in ("index.html", "2026/index.html", "2026/02/index.html", "2026/02/06/index.html"):
+        assert 'href="' in (site / "public" / listed).read_text()
+        assert "Beijing Backs Cuba in US Showdown" in (site / "public" / listed).read_text()
+
+
+def test_bad_inputs_warn_and_the_rest_builds(make_site, run_cli) -> None:
+    files = small_corpus(3) | {
+        "articles/nodate.txt": "No date line here.\n\nJust text.",
+        "articles/impossible.txt": article_text("2026-02-30", "Bad date"),
+        "articles/empty.txt": "",
+        "articles/notitle.txt": " date 2026-01-05\n\nBy X\n\nWords that become a title.",
+        "articles/latin1.txt": article_text("2026-01-06", "Café").encode("cp1252"),
+        "articles/binary.txt": b"\x00\x01\x02\xff" * 50,
+        "articles/badyaml.txt": "---\ntitle: : :\n  - x\n---\n" + article_text("2026-01-07", "Y"),
+        "articles/a.txt~": article_text("2026-01-08", "Backup"),
+        "articles/.a.txt.swp": b"\x00swap",
+        "articles/.hidden.txt": article_text("2026-01-08", "Hidden"),
+        "articles/xss.txt": article_text("2026-01-09", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"),
+        "articles/climb.txt": article_text("2026-01-10", "../../etc"),
+        "articles/dup1.txt": article_text("2026-01-11", "Same Title"),
+        "articles/dup2.txt": article_text("2026-01-11", "Same Title"),
+    }  # fmt: skip
+    site = make_site(files)
+    (site / "outside.txt").write_text(article_text("2026-01-12", "Secret"))
+    os.symlink(site / "outside.txt", site / "articles" / "link.txt")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0
+    out = result.output
+    assert "Traceback" not in out
+    for expected in [
+        "articles/nodate.txt:1: no date line",
+        "articles/impossible.txt:1: impossible date 2026-02-30; skipped",
+        "articles/empty.txt: empty file; skipped",
+        "articles/notitle.txt:1: empty title",
+        "articles/latin1.txt:1: not valid UTF-8; read as Windows-1252",
+        "articles/binary.txt: binary file, not text; skipped",
+        "articles/badyaml.txt:2: invalid front matter YAML",
+        "articles/link.txt: symlink points outside the source folder; not followed",
+        "articles/dup2.txt: URL 2026/01/11/same-title/ is already used by dup1.txt",
+    ]:
+        assert expected in out, expected
+    for silent in ("a.txt~", ".a.txt.swp", ".hidden.txt"):
+        assert silent not in out
+    public = site / "public"
+    assert (public / "2026/01/11/same-title/index.html").exists()
+    assert (public / "2026/01/11/same-title-2/index.html").exists()
+    assert (public / "2026/01/10/etc/index.html").exists()
+    assert "Secret" not in "".join(p.read_text() for p in public.rglob("*.html"))
+    xss = (public / "2026/01/09/script-alert-1-script/index.html").read_text()
+    assert "<script>alert(1)</script>" not in xss and "<img src=x" not in xss
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in xss
+    assert "Café" in (public / "2026/01/06/cafe/index.html").read_text()
+    assert re.search(r"(\d+) articles:", out).group(1) == "9"
+
+
+def test_strict_fails_on_warnings_and_writes_nothing(make_site, run_cli) -> None:
+    site = make_site(small_corpus(2) | {"articles/bad.txt": "no date"})
+    result = run_cli(site, "build", "--strict")
+    assert result.exit_code == 1
+    assert "articles/bad.txt:1: no date line" in result.output
+    assert "nothing was written" in result.output
+    assert not (site / "public").exists()
+
+
+def test_unchanged_files_keep_their_mtime_and_stale_files_go(make_site, run_cli) -> None:
+    site = make_site(small_corpus(4))
+    public = site / "public"
+    assert run_cli(site, "build").exit_code == 0
+    (public / "my-own-file.txt").write_text("not sitegen's")
+    past = 1_000_000_000
+    for path in public.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(past, past))
+    os.utime(public / MANIFEST, ns=(past + 10, past + 10))
+    result = run_cli(site, "build")
+    assert " 0 written" in result.output and " 0 removed" in result.output
+    assert all(p.stat().st_mtime_ns == past for p in public.rglob("*.html"))
+
+    (site / "articles/003_0000000000000003.txt").unlink()
+    result = run_cli(site, "build")
+    assert result.exit_code == 0
+    assert not (public / "2026/01/01/story-number-3").exists()
+    assert "removed" in result.output and " 0 removed" not in result.output
+    assert (public / "my-own-file.txt").read_text() == "not sitegen's"
+    untouched = public / "2026/01/03/story-number-2/index.html"
+    assert untouched.stat().st_mtime_ns == past  # its page did not change
+    assert (public / "index.html").stat().st_mtime_ns != past  # the home page lost an entry
+
+
+def test_hand_edited_output_is_restored(make_site, run_cli) -> None:
+    site = make_site(small_corpus(1))
+    run_cli(site, "build")
+    page = site / "public/index.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"Story", b"Storx"))
+    result = run_cli(site, "build")
+    assert " 1 written" in result.output
+    assert page.read_bytes() == original
+
+
+def test_failed_build_leaves_public_untouched(make_site, run_cli) -> None:
+    site = make_site(small_corpus(3))
+    run_cli(site, "build")
+    before = read_tree(site / "public")
+    (site / "articles/new.txt").write_text(article_text("2026-02-01", "New one"))
+    (site / "layouts").mkdir()
+    (site / "layouts/article.html").write_text(
+        "{% extends 'base.html' %}\n{% block main %}{{ nope }}{% endblock %}"
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 1
+    assert "layouts/article.html:2: template error: 'nope' is undefined" in result.output
+    assert read_tree(site / "public") == before
+    assert not [p for p in (site / "public").iterdir() if p.name.startswith(".sitegen-staging")]
+
+
+def test_template_syntax_error_names_file_and_line(make_site, run_cli) -> None:
+    site = make_site(small_corpus(1) | {"layouts/list.html": "ok\n{% if %}\n"})
+    result = run_cli(site, "build")
+    assert result.exit_code == 1
+    assert "layouts/list.html:2: template syntax error" in result.output
+    assert "Traceback" not in result.output
+    assert not (site / "public").exists()
+
+
+def test_two_builds_are_byte_identical(make_site, run_cli) -> None:
+    site = make_site(small_corpus(30) | {"sitegen.yaml": "per_page: 7\n"})
+    run_cli(site, "build", "--output", "one")
+    run_cli(site, "build", "--output", "two")
+    one, two = read_tree(site / "one"), read_tree(site / "two")
+    assert len(one) > 40
+    assert one == two
+
+
+def test_template_override_and_extend(make_site, run_cli) -> None:
+    site = make_site(
+        small_corpus(2)
+        | {
+            "layouts/base.html": '{% extends "default/base.html" %}'
+            '{% block head %}<meta name="x-custom" content="yes">{% endblock %}',
+            "layouts/404.html": '{% extends "base.html" %}{% block main %}<p>Gone fishing</p>{% endblock %}',
+            "layouts/static/style.css": "body { color: red; }",
+            "layouts/static/img/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        }
+    )  # fmt: skip
+    assert run_cli(site, "build").exit_code == 0
+    public = site / "public"
+    assert '<meta name="x-custom" content="yes">' in (public / "index.html").read_text()
+    assert "Gone fishing" in (public / "404.html").read_text()
+    assert '<meta name="x-custom"' in (public / "404.html").read_text()
+    assert (public / "style.css").read_text() == "body { color: red; }"
+    assert (public / "img/logo.svg").exists()
+
+
+def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
+    draft = "---\ndraft: true\n---\n" + article_text("2026-03-01", "Secret draft")
+    site = make_site(small_corpus(1) | {"articles/draft.txt": draft})
+    run_cli(site, "build")
+    assert not (site / "public/2026/03/01/secret-draft").exists()
+    assert "Secret draft" not in (site / "public/index.html").read_text()
+    run_cli(site, "build", "--drafts")
+    assert (site / "public/2026/03/01/secret-draft/index.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("config", "messages"),
+    [
+        ("titel: X\n", ["sitegen.yaml: titel: unknown key (did you mean 'title'?)"]),
+        (
+            "per_page: 0\nbase_url: example.org\ntags:\n  max_per_articel: 3\n",
+            ["3 problem(s)", "per_page: must be a whole number from 1 to 1000",
+             "base_url: must be an absolute http(s) URL",
+             "tags.max_per_articel: unknown key (did you mean 'tags.max_per_article'?)"],
+        ),
+        ("permalink: '{year}/{title}/'\n", ["permalink: unknown field {title}"]),
+        ("permalink: '../{slug}/'\n", ["permalink: must be a relative path inside the site"]),
+        ("timezone: Mars/Olympus\n", ["timezone: unknown time zone 'Mars/Olympus'"]),
+        ("title: [unclosed\n", ["sitegen.yaml:2: invalid YAML"]),
+        ("output: articles\n", ["must not contain each other"]),
+    ],
+)  # fmt: skip
+def test_config_errors_name_the_key(make_site, run_cli, config, messages) -> None:
+    site = make_site(small_corpus(1) | {"sitegen.yaml": config})
+    result = run_cli(site, "build")
+    assert result.exit_code == 1
+    for message in messages:
+        assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_config_sets_title_per_page_and_paths(make_site, run_cli) -> None:
+    config = "title: The Daily Test\nper_page: 2\nsource: texts\noutput: site-out\n"
+    site = make_site({"sitegen.yaml": config})
+    for name, text in small_corpus(5).items():
+        (site / "texts").mkdir(exist_ok=True)
+        (site / "texts" / Path(name).name).write_text(text)
+    assert run_cli(site, "build").exit_code == 0
+    out = site / "site-out"
+    assert "<title>The Daily Test</title>" in (out / "index.html").read_text()
+    assert (out / "page/3/index.html").exists() and not (out / "page/4").exists()
+
+
+def test_missing_source_folder_is_a_clear_error(make_site, run_cli) -> None:
+    site = make_site({})
+    result = run_cli(site, "build", "--source", "nowhere")
+    assert result.exit_code == 1
+    assert "nowhere: the source folder does not exist" in result.output
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    top = runner.invoke(main, ["--help"])
+    assert top.exit_code == 0 and "Build a static news site" in top.output
+    for name, command in main.commands.items():
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert command.help and len(command.help) > 40, name
+        assert result.output.count("--") >= 2
+
+
+def test_repository_site_builds(tmp_path, monkeypatch) -> None:
+    """The README's build command, on the repository's own articles/, into a temp folder."""
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(
+        main, ["build", "--output", str(tmp_path / "out")], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    assert (tmp_path / "out" / REAL_PAGE).exists() and (tmp_path / "out/index.html").exists()

@@ -1,0 +1,121 @@
+"""URL, collision, archive and pagination rules of the site model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from sitegen.config import Config
+from sitegen.model import build_site, listings, output_path, page_url
+from sitegen.read import Article
+from sitegen.render import root_of
+
+
+def make_article(n: int, date: str, title: str = "Title", slug: str | None = None) -> Article:
+    return Article(
+        source=f"{n:03d}_{n:016x}.txt", id=f"{n:016x}", date=dt.date.fromisoformat(date),
+        title=title, byline="", slug=slug or f"title-{n}", summary="", paragraphs=(),
+        body_html="", words=0, tags=(),
+    )  # fmt: skip
+
+
+def test_default_permalink_and_output_path() -> None:
+    site, problems = build_site(Config(), [make_article(1, "2026-02-06", slug="story")], {})
+    assert site.urls["0000000000000001"] == "2026/02/06/story/"
+    assert output_path("2026/02/06/story/") == "2026/02/06/story/index.html"
+    assert output_path("") == "index.html" and output_path("a.html") == "a.html"
+    assert problems == []
+
+
+def test_custom_permalink_pattern() -> None:
+    config = Config(permalink="articles/{id}.html")
+    site, _ = build_site(config, [make_article(1, "2026-02-06")], {})
+    assert site.urls["0000000000000001"] == "articles/0000000000000001.html"
+
+
+def test_colliding_urls_both_published_with_warning() -> None:
+    a = make_article(1, "2026-02-06", slug="same")
+    b = make_article(2, "2026-02-06", slug="same")
+    c = make_article(3, "2026-02-06", slug="same")
+    site, problems = build_site(Config(), [c, b, a], {})
+    assert [site.urls[x.id] for x in (a, b, c)] == [
+        "2026/02/06/same/", "2026/02/06/same-2/", "2026/02/06/same-3/"
+    ]  # fmt: skip
+    assert len(problems) == 2
+    assert "already used by 001_0000000000000001.txt; published at 2026/02/06/same-2/" in str(
+        problems[0]
+    )
+
+
+def test_articles_never_take_the_url_of_a_list_page() -> None:
+    config = Config(permalink="{slug}/")
+    articles = [
+        make_article(1, "2026-01-01", slug="tags"),
+        make_article(2, "2026-01-01", slug="2026"),
+    ]
+    site, problems = build_site(config, articles, {})
+    assert site.urls["0000000000000001"] == "tags-2/"
+    assert site.urls["0000000000000002"] == "2026-2/"
+    assert len(problems) == 2
+
+
+def test_newest_first_and_neighbours() -> None:
+    articles = [make_article(i, f"2026-01-{i:02d}") for i in range(1, 6)]
+    site, _ = build_site(Config(), list(reversed(articles)), {})
+    assert [a.id for a in site.articles] == [a.id for a in reversed(articles)]
+    newer, older = site.newer_and_older(articles[2])
+    assert (newer, older) == (articles[3], articles[1])
+    assert site.newer_and_older(articles[4])[0] is None
+    assert site.newer_and_older(articles[0])[1] is None
+
+
+def test_pagination_of_home_and_archives() -> None:
+    articles = [make_article(i, f"2025-12-{1 + i % 28:02d}") for i in range(45)]
+    articles += [make_article(100, "2026-01-05")]
+    site, _ = build_site(Config(per_page=20), articles, {})
+    pages = list(listings(site))
+    home = [p for p in pages if p.kind == "home"]
+    assert [p.url for p in home] == ["", "page/2/", "page/3/"]
+    assert [len(p.articles) for p in home] == [20, 20, 6]
+    assert home[0].newer_page is None and home[0].older_page == "page/2/"
+    assert home[2].newer_page == "page/2/" and home[2].older_page is None
+    assert all(p.total == 46 and p.pages == 3 for p in home)
+    years = [p for p in pages if p.kind == "year"]
+    assert [(p.url, p.total) for p in years] == [
+        ("2026/", 1),
+        ("2025/", 45),
+        ("2025/page/2/", 45),
+        ("2025/page/3/", 45),
+    ]
+    assert years[0].older.url == "2025/" and years[0].newer is None
+    assert years[1].newer.url == "2026/" and years[1].older is None
+    months = [p.url for p in pages if p.kind == "month"]
+    assert months[:2] == ["2026/01/", "2025/12/"]
+    days = [p for p in pages if p.kind == "day" and p.number == 1]
+    assert days[0].url == "2026/01/05/" and days[0].older.url == "2025/12/28/"
+
+
+def test_empty_site_still_has_a_home_page() -> None:
+    site, _ = build_site(Config(), [], {})
+    home = list(listings(site))
+    assert [(p.url, p.total, p.pages) for p in home] == [("", 0, 1)]
+
+
+def test_tags_merge_case_and_get_distinct_slugs() -> None:
+    a, b, c = (make_article(i, f"2026-01-0{i}") for i in (1, 2, 3))
+    names = {a.id: ("US", "C++"), b.id: ("us",), c.id: ("US", "C")}
+    site, _ = build_site(Config(), [a, b, c], names)
+    by_name = {t.name: t for t in site.tags}
+    assert set(by_name) == {"US", "C++", "C"}
+    assert [x.id for x in by_name["US"].articles] == [c.id, b.id, a.id]
+    assert {by_name["C++"].slug, by_name["C"].slug} == {"c", "c-2"}
+    assert [t.name for t in site.tags_of[a.id]] == ["US", "C++"]
+
+
+def test_relative_roots() -> None:
+    assert root_of("") == "./"
+    assert root_of("2026/") == "../"
+    assert root_of("2026/02/06/slug/") == "../../../../"
+    assert root_of("articles/x.html") == "../"
+    assert page_url("tags/x/", 3) == "tags/x/page/3/"
+    assert replace(make_article(1, "2026-01-01"), words=231).reading_minutes == 2

@@ -1,0 +1,216 @@
+"""The reader on the real article and on every kind of bad input a large corpus holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.read import find_sources, read_article
+from tests.conftest import REAL_ARTICLE, article_text
+
+
+def read(tmp_path: Path, name: str, content: str | bytes):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return read_article(path, tmp_path)
+
+
+def test_real_article() -> None:
+    result = read_article(REAL_ARTICLE, REAL_ARTICLE.parent)
+    article = result.article
+    assert result.problems == ()
+    assert article is not None
+    assert article.id == "3f50df4c612dd481"
+    assert article.date == dt.date(2026, 2, 6)
+    assert article.title == "Beijing Backs Cuba in US Showdown"
+    assert article.byline == "Staff, Agencies"
+    assert article.slug == "beijing-backs-cuba-in-us-showdown"
+    assert len(article.paragraphs) == 10
+    assert article.paragraphs[0].startswith("China has expressed support for Cuba’s sovereignty")
+    assert article.paragraphs[-1].endswith("in a cordial White House meeting.")
+    assert article.body_html.count("<p>") == 10
+    assert 250 < article.words < 320
+    assert article.reading_minutes == 2
+    assert article.summary.endswith("…") and len(article.summary) <= 221
+    assert not article.summary[:-1].endswith(" ")
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda b: b.replace(b"\n", b"\r\n"),
+        lambda b: b"\xef\xbb\xbf" + b,
+        lambda b: b + b"\n",
+        lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n") + b"\r\n",
+        lambda b: b.lstrip(b" "),
+    ],
+    ids=["crlf", "bom", "final-newline", "all-three", "no-leading-space"],
+)
+def test_line_endings_bom_and_final_newline_read_the_same(tmp_path: Path, transform) -> None:
+    original = read_article(REAL_ARTICLE, REAL_ARTICLE.parent).article
+    variant = read(tmp_path, "000_3f50df4c612dd481.txt", transform(REAL_ARTICLE.read_bytes()))
+    assert variant.problems == ()
+    assert variant.article == original
+
+
+def test_missing_byline(tmp_path: Path) -> None:
+    article = read(tmp_path, "a.txt", article_text("2026-01-02", "T", "Body.", byline=None)).article
+    assert article.byline == ""
+    assert article.paragraphs == ("Body.",)
+
+
+def test_id_from_file_name_or_path_hash(tmp_path: Path) -> None:
+    text = article_text("2026-01-02", "T")
+    assert read(tmp_path, "007_0123456789abcdef.txt", text).article.id == "0123456789abcdef"
+    other = read(tmp_path, "notes/story.txt", text).article.id
+    assert len(other) == 16 and other == read(tmp_path, "notes/story.txt", text).article.id
+    assert other != read(tmp_path, "notes/story2.txt", text).article.id
+
+
+def problem_of(result) -> str:
+    assert result.article is None, "the file should have been skipped"
+    assert len(result.problems) == 1
+    return str(result.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("Just some text\n\nwith no date line.", "a.txt:1: no date line"),
+        (" date 2026-02-30 Impossible", "a.txt:1: impossible date 2026-02-30; skipped"),
+        (" date 06/02/2026 Wrong format", "a.txt:1: '06/02/2026' is not a date in YYYY-MM-DD form"),
+        ("", "a.txt: empty file; skipped"),
+        ("\n  \r\n\n", "a.txt: empty file; skipped"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a.txt: binary file, not text; skipped"),
+        ("---\ntitle: [unclosed\n---\n date 2026-01-01 T", "a.txt:2: invalid front matter YAML"),
+        ("---\ntitle: x\n date 2026-01-01 T\n", "a.txt:1: front matter opened with '---'"),
+        ("---\ndraft: maybe\n---\n date 2026-01-01 T", "front matter 'draft' must be true or false"),
+        ("---\n- a list\n---\n date 2026-01-01 T", "front matter must be a mapping"),
+        ("---\ntitle: T\n---\n\nno date here", "a.txt:5: no date line"),
+    ],
+    ids=[
+        "no-date", "impossible-date", "bad-format", "empty", "blank", "binary",
+        "yaml-syntax", "unclosed-front-matter", "bad-draft", "not-a-mapping", "date-line-after-fm",
+    ],
+)  # fmt: skip
+def test_bad_files_are_skipped_with_a_located_message(tmp_path, content, expected) -> None:
+    assert expected in problem_of(read(tmp_path, "a.txt", content))
+
+
+def test_empty_title_warns_and_uses_the_text(tmp_path: Path) -> None:
+    result = read(tmp_path, "a.txt", " date 2026-01-02\n\nBy X\n\nThe quick brown fox jumps.")
+    assert result.article.title == "The quick brown fox jumps."
+    assert "a.txt:1: empty title" in str(result.problems[0])
+    assert result.article.slug == "the-quick-brown-fox-jumps"
+
+
+def test_windows_1252_file_is_decoded_with_a_warning(tmp_path: Path) -> None:
+    data = " date 2026-01-02 Café “quoted”\n\nBy X\n\nNaïve text.".encode("cp1252")
+    result = read(tmp_path, "a.txt", data)
+    assert result.article.title == "Café “quoted”"
+    assert result.article.paragraphs == ("Naïve text.",)
+    assert "a.txt:1: not valid UTF-8; read as Windows-1252" in str(result.problems[0])
+
+
+def test_utf16_file_with_bom_is_read(tmp_path: Path) -> None:
+    result = read(tmp_path, "a.txt", article_text("2026-01-02", "Über").encode("utf-16"))
+    assert result.problems == () and result.article.title == "Über"
+
+
+def test_html_in_title_and_body_is_text(tmp_path: Path) -> None:
+    text = article_text("2026-01-02", "<script>alert(1)</script>", "<b>bold</b> & <img src=x>")
+    article = read(tmp_path, "a.txt", text).article
+    assert article.title == "<script>alert(1)</script>"
+    assert article.body_html == "<p>&lt;b&gt;bold&lt;/b&gt; &amp; &lt;img src=x&gt;</p>"
+
+
+def test_markdown_in_txt_is_not_interpreted(tmp_path: Path) -> None:
+    article = read(
+        tmp_path, "a.txt", article_text("2026-01-02", "T", "# Not a heading *x*")
+    ).article
+    assert article.body_html == "<p># Not a heading *x*</p>"
+
+
+def test_markdown_file_is_rendered_and_sanitised(tmp_path: Path) -> None:
+    text = (
+        "---\ntitle: A *Markdown* story\ndate: 2026-03-04\nauthor: Ann Lee\ntags: [One, Two]\n---\n"
+        "Some *emphasis* and a [link](https://example.org/).\n\n"
+        "<script>alert(1)</script>\n\n[bad](javascript:alert(1))\n"
+    )
+    result = read(tmp_path, "story.md", text)
+    article = result.article
+    assert result.problems == ()
+    assert article.title == "A *Markdown* story"
+    assert article.byline == "Ann Lee" and article.tags == ("One", "Two")
+    assert "<em>emphasis</em>" in article.body_html
+    assert 'href="https://example.org/"' in article.body_html
+    assert "<script>" not in article.body_html and "&lt;script&gt;" in article.body_html
+    assert "javascript:" not in article.body_html
+    assert article.paragraphs[0] == "Some emphasis and a link."
+
+
+def test_front_matter_overrides_the_header(tmp_path: Path) -> None:
+    text = (
+        "---\ntitle: Corrected\ndate: 2026-05-06\nbyline: Jo\nslug: Custom Slug!\n"
+        "summary: Short.\ntags: a, b\ndraft: true\n---\n" + article_text("2026-01-02", "Old")
+    )
+    article = read(tmp_path, "a.txt", text).article
+    assert (article.title, article.date, article.byline) == ("Corrected", dt.date(2026, 5, 6), "Jo")
+    assert (article.slug, article.summary, article.tags, article.draft) == (
+        "custom-slug", "Short.", ("a", "b"), True
+    )  # fmt: skip
+
+
+def test_unknown_front_matter_key_warns_with_suggestion(tmp_path: Path) -> None:
+    result = read(tmp_path, "a.txt", "---\ntitel: X\n---\n" + article_text("2026-01-02", "T"))
+    assert result.article is not None
+    assert "unknown front matter key 'titel' (did you mean 'title'?)" in str(result.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("../../etc", "etc"),
+        ("../../../", "0123456789abcdef"),
+        ("!!!", "0123456789abcdef"),
+        ("北京 Čeština", "bei-jing-cestina"),
+        ("Ünïcödé — “quotes”", "unicode-quotes"),
+    ],
+)
+def test_slugs_are_safe_and_never_empty(tmp_path: Path, title: str, slug: str) -> None:
+    article = read(tmp_path, "1_0123456789abcdef.txt", article_text("2026-01-02", title)).article
+    assert article.slug == slug
+
+
+def test_find_sources_ignores_editor_litter_and_outside_symlinks(tmp_path: Path) -> None:
+    root = tmp_path / "articles"
+    for name in [
+        "a.txt",
+        "b.md",
+        "a.txt~",
+        ".a.txt.swp",
+        ".hidden.txt",
+        "#a.txt#",
+        "c.jpg",
+        "sub/d.txt",
+    ]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x")
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", root / "link.txt")
+    os.symlink(root / "a.txt", root / "inside.txt")
+    found, problems = find_sources(root)
+    assert [p.relative_to(root).as_posix() for p in found] == [
+        "a.txt",
+        "b.md",
+        "inside.txt",
+        "sub/d.txt",
+    ]
+    assert len(problems) == 1 and "link.txt: symlink points outside" in str(problems[0])
