@@ -67,14 +67,8 @@ class ArchiveGroup:
     kind: str
     key: tuple[int, ...]  # (year,), (year, month) or (year, month, day)
     articles: tuple[Article, ...]  # newest first
-
-    @property
-    def url(self) -> str:
-        return "".join(f"{part:02d}/" for part in self.key)
-
-    @property
-    def title(self) -> str:
-        return archive_title(self.key)
+    url: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -85,6 +79,7 @@ class Site:
     tags: tuple[Tag, ...]  # sorted by name
     tags_of: Mapping[str, tuple[Tag, ...]]  # article id -> its tags, in rank order
     archives: Mapping[str, tuple[ArchiveGroup, ...]]  # kind -> groups, newest first
+    children: Mapping[str, tuple[ArchiveGroup, ...]]  # archive URL -> finer groups, oldest first
 
     def newer_and_older(self, article: Article) -> tuple[Article | None, Article | None]:
         index = self._position[article.id]
@@ -172,9 +167,27 @@ def archive_groups(articles: tuple[Article, ...]) -> dict[str, tuple[ArchiveGrou
         ):
             groups[kind].setdefault(key, []).append(article)
     return {
-        kind: tuple(ArchiveGroup(kind, key, tuple(items)) for key, items in by_key.items())
+        kind: tuple(
+            ArchiveGroup(kind, key, tuple(items), archive_url(key), archive_title(key))
+            for key, items in by_key.items()
+        )
         for kind, by_key in groups.items()
     }
+
+
+def archive_url(key: tuple[int, ...]) -> str:
+    return "".join(f"{part:02d}/" for part in key)
+
+
+def archive_children(
+    archives: Mapping[str, tuple[ArchiveGroup, ...]],
+) -> dict[str, tuple[ArchiveGroup, ...]]:
+    """Year URL -> its months, month URL -> its days, oldest first (a quick way down)."""
+    children: dict[str, list[ArchiveGroup]] = defaultdict(list)
+    for kind in ("month", "day"):
+        for group in reversed(archives[kind]):
+            children[archive_url(group.key[:-1])].append(group)
+    return {url: tuple(groups) for url, groups in children.items()}
 
 
 def build_tags(
@@ -223,7 +236,7 @@ def build_site(
     tags, tags_of, problems = build_tags(ordered, tag_names)
     reserved = set(list_urls(config, ordered, archives, tags))
     urls, url_problems = assign_urls(ordered, config.permalink, reserved)
-    site = Site(config, ordered, urls, tags, tags_of, archives)
+    site = Site(config, ordered, urls, tags, tags_of, archives, archive_children(archives))
     return site, problems + url_problems
 
 

@@ -161,12 +161,10 @@ class Renderer:
         """On a year page, its months; on a month page, its days (a quick way down)."""
         if listing.kind not in ("year", "month") or listing.number != 1:
             return [], ""
-        finer = "month" if listing.kind == "year" else "day"
-        prefix = listing.first_url
-        groups = [g for g in self.site.archives[finer] if g.url.startswith(prefix)]
-        label = "Months" if finer == "month" else "Days"
-        names = (lambda g: MONTHS[g.key[1] - 1]) if finer == "month" else (lambda g: str(g.key[2]))
-        return [Child(names(g), g.url, len(g.articles)) for g in reversed(groups)], label
+        groups = self.site.children.get(listing.first_url, ())
+        if listing.kind == "year":
+            return [Child(MONTHS[g.key[1] - 1], g.url, len(g.articles)) for g in groups], "Months"
+        return [Child(str(g.key[2]), g.url, len(g.articles)) for g in groups], "Days"
 
     def tag_index(self) -> Output:
         tags = self.site.tags

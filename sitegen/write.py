@@ -107,9 +107,9 @@ class Writer:
         if self.is_unchanged(path, entry, output.data):
             self.unchanged += 1
             return
-        target = self.staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.data)
+        # Staged files are flat, numbered: no folder tree to create twice and remove again.
+        with open(self.staging / str(len(self.staged)), "wb") as staged:
+            staged.write(output.data)
         self.staged.append(path)
 
     def is_unchanged(self, path: str, entry: tuple[str, int], data: bytes) -> bool:
@@ -136,13 +136,19 @@ class Writer:
         stale = sorted(set(self.previous) - set(self.entries))
         for path in stale:
             remove_file(self.out_dir, path)
-        for path in self.staged:
+        folders: set[Path] = set()
+        for number, path in enumerate(self.staged):
             target = self.out_dir / path
-            self.ensure_inside(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_dir() and not target.is_symlink():
-                raise SitegenError(f"cannot write {path}: a folder of that name is in the way")
-            os.replace(self.staging / path, target)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.ensure_inside(target)
+                folders.add(target.parent)
+            try:
+                os.replace(self.staging / str(number), target)
+            except IsADirectoryError:
+                raise SitegenError(
+                    f"cannot write {path}: a folder of that name is in the way"
+                ) from None
         self.out_dir.mkdir(parents=True, exist_ok=True)
         write_manifest(self.out_dir, self.entries)
         self.discard_staging()
