@@ -1,22 +1,51 @@
-"""One build: read -> model -> render -> write, and the report of what it did."""
+"""One build: read -> model -> render -> write, and the report of what it did.
+
+A build does only the work that changed: a source whose stat signature matches the cache is not
+read again, and a page whose key (a digest of everything its template sees) matches the key of
+the file already written is not rendered again. Large cold builds read and render in worker
+processes, one per core; the output is the same bytes whichever way it was made.
+"""
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TypeVar
 
+from sitegen.cache import (
+    BuildCache,
+    SourceEntry,
+    load_cache,
+    pages_fingerprint,
+    save_cache,
+    stat_signature,
+    template_digest,
+)
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Site, build_site, page_count
-from sitegen.read import Article, article_id, display, find_sources, read_article
-from sitegen.render import make_environment, render_site
+from sitegen.model import Site, build_site
+from sitegen.read import Article, Body, article_id, display, find_sources, load_body
+from sitegen.render import (
+    BUILTIN_TEMPLATES,
+    Page,
+    Planner,
+    Renderer,
+    make_environment,
+    page_key,
+    static_files,
+)
 from sitegen.tags import article_tags
+from sitegen.workers import WorkerPool, read_files, render_pages
 from sitegen.write import Writer
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
+PARALLEL_MIN_FILES = 600  # below this, starting workers costs more than it saves
+CHUNK = 250  # files or pages per worker call: the progress bar moves once per chunk
+RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
 
 
 def no_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:
@@ -27,10 +56,13 @@ def no_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:
 class BuildReport:
     articles: int
     drafts_skipped: int
+    read: int  # files read (not taken from the cache)
+    rendered: int  # pages rendered (not skipped as unchanged)
     written: int
     unchanged: int
     removed: int
     problems: tuple[Problem, ...]
+    notices: tuple[str, ...]
     seconds: float
 
     def summary(self) -> str:
@@ -42,82 +74,213 @@ class BuildReport:
         )
 
 
-def read_corpus(
-    config: Config, drafts: bool, progress: Progress
-) -> tuple[list[Article], list[Problem], int]:
-    """Read every article file: the articles, the problems, and how many drafts were left out."""
-    if not config.source.is_dir():
-        raise SitegenError("the source folder does not exist", display(config.source))
-    paths, problems = find_sources(config.source)
-    articles: list[Article] = []
-    skipped_drafts = 0
-    for path in progress(paths, len(paths), "Reading"):
-        result = read_article(path, config.source)
-        problems.extend(result.problems)
-        if result.article is None:
-            continue
-        if result.article.draft and not drafts:
-            skipped_drafts += 1
-            continue
-        articles.append(result.article)
-    id_problems: list[Problem] = []
-    articles = unique_ids(articles, id_problems)
-    problems.extend(replace(p, path=display(config.source / p.path)) for p in id_problems)
-    return articles, problems, skipped_drafts
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def unique_ids(articles: list[Article], problems: list[Problem]) -> list[Article]:
-    """Two files with the same id in their names: the second is keyed by its path instead."""
-    seen: dict[str, str] = {}
-    unique = []
-    for article in articles:
-        if article.id in seen:
-            new_id = article_id(article.source + "\0")
-            problems.append(
-                Problem(
-                    article.source,
-                    f"id {article.id} is also used by {seen[article.id]}; using {new_id}",
+class Build:
+    """The state of one build run; `run()` does the work."""
+
+    def __init__(self, config: Config, drafts: bool, strict: bool, progress: Progress, jobs: int):
+        self.config = config
+        self.drafts = drafts
+        self.strict = strict
+        self.progress = progress
+        self.jobs = max(1, jobs)
+        self.problems: list[Problem] = []
+        self.bodies: dict[str, Body] = {}  # bodies read in this process, by source
+        self.pool: WorkerPool | None = None
+        self.owner: dict[str, int] = {}  # source -> the worker holding its body
+        self.read_count = 0
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def read_corpus(self, cache: BuildCache) -> tuple[list[Article], int]:
+        """Every article, from the cache where the file is unchanged, else read from disk."""
+        root = self.config.source
+        if not root.is_dir():
+            raise SitegenError("the source folder does not exist", display(root))
+        paths, self.problems = find_sources(root)
+        entries: dict[str, SourceEntry] = {}
+        articles: list[Article] = []
+        to_read: list[tuple[Path, tuple[int, int, int]]] = []
+        started_ns = time.time_ns()
+        for path in paths:
+            source = path.relative_to(root).as_posix()
+            try:
+                stat = stat_signature(path.stat())
+            except OSError:
+                stat = (0, 0, 0)
+            cached = cache.sources.get(source)
+            if cached is not None and cached.stat == stat:
+                entries[source] = cached
+                articles.append(cached.article)
+            else:
+                to_read.append((path, stat))
+        self.read_count = len(to_read)
+        results = self.read_files([path for path, _ in to_read])
+        for (_, stat), result in zip(to_read, results, strict=True):
+            self.problems.extend(result.problems)
+            if result.article is None:
+                continue
+            articles.append(result.article)
+            # The stat is the one taken before reading: if the file changed meanwhile, the next
+            # build sees another stat and reads it again. A file with warnings is read again, so
+            # they show again. A file changed in the last moments could change again within the
+            # timestamp granularity, keeping its stat: it waits until older ("racy git" rule).
+            if not result.problems and stat[0] < started_ns - RACY_NS:
+                entries[result.article.source] = SourceEntry(stat, result.article)
+        cache.sources = entries
+        published = [a for a in articles if self.drafts or not a.draft]
+        published.sort(key=lambda a: a.source)
+        return self.unique_ids(published), len(articles) - len(published)
+
+    def read_files(self, paths: Sequence[Path]) -> list:
+        root = self.config.source
+        if self.jobs == 1 or len(paths) < PARALLEL_MIN_FILES:
+            chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+            results = []
+            for chunk in self.progress(chunks, len(chunks), "Reading"):
+                results.extend(read_files(root, chunk, self.bodies))
+            return results
+        self.pool = WorkerPool(self.jobs)
+        # Contiguous shares, each read in chunks so the progress bar moves.
+        share = -(-len(paths) // self.jobs)
+        shares = [list(paths[i * share : (i + 1) * share]) for i in range(self.jobs)]
+        rounds = -(-share // CHUNK)
+        by_worker: list[list] = [[] for _ in shares]
+        for r in self.progress(range(rounds), rounds, "Reading"):
+            args = [(root, s[r * CHUNK : (r + 1) * CHUNK]) for s in shares]
+            for worker, answer in enumerate(self.pool.call_each("read", args)):
+                by_worker[worker].extend(answer)
+        for worker, share_paths in enumerate(shares):
+            for path in share_paths:
+                self.owner[path.relative_to(root).as_posix()] = worker
+        return [result for results in by_worker for result in results]
+
+    def unique_ids(self, articles: list[Article]) -> list[Article]:
+        """Two files with the same id in their names: the second is keyed by its path instead."""
+        seen: dict[str, str] = {}
+        unique = []
+        for article in articles:
+            if article.id in seen:
+                new_id = article_id(article.source + "\0")
+                message = f"id {article.id} is also used by {seen[article.id]}; using {new_id}"
+                self.problems.append(Problem(self.shown(article.source), message))
+                article = replace(article, id=new_id)
+            seen[article.id] = article.source
+            unique.append(article)
+        return unique
+
+    def shown(self, source: str) -> str:
+        return display(self.config.source / source)
+
+    # --- rendering and writing -----------------------------------------------------------------
+
+    def body_of(self, article: Article) -> Body:
+        body = self.bodies.get(article.source)
+        return body if body is not None else load_body(self.config.source, article)
+
+    def write_site(self, site: Site, cache: BuildCache) -> tuple[int, int, int, int]:
+        pages = list(Planner(site).pages())
+        keys = [page_key(page, site.urls) for page in pages]
+        with Writer(self.config.output) as writer:
+            todo = [
+                i
+                for i, page in enumerate(pages)
+                if not (
+                    cache.pages.get(page.path) == keys[i] and writer.keep(page.path, page.source)
                 )
-            )
-            article = replace(article, id=new_id)
-        seen[article.id] = article.source
-        unique.append(article)
-    return unique
+            ]
+            env = make_environment(self.config.layouts)
+            if self.pool is not None and len(todo) >= PARALLEL_MIN_FILES:
+                self.render_in_workers(site, pages, todo, writer)
+            else:
+                self.render_here(env, [pages[i] for i in todo], writer)
+            stager = writer.stager()
+            for number, output in enumerate(static_files(self.config)):
+                writer.add(stager.stage(output, number))
+            report = writer.commit()
+        cache.pages = {page.path: key for page, key in zip(pages, keys, strict=True)}
+        return len(todo), report.written, report.unchanged, report.removed
+
+    def render_here(self, env, pages: list[Page], writer: Writer) -> None:
+        renderer = Renderer(env, self.body_of)
+        stager = writer.stager()
+        chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
+        for n, chunk in enumerate(self.progress(chunks, len(chunks), "Writing")):
+            for staged in render_pages(chunk, renderer, stager, n * CHUNK):
+                writer.add(staged)
+
+    def render_in_workers(
+        self, site: Site, pages: list[Page], todo: list[int], writer: Writer
+    ) -> None:
+        """Article pages go to the worker that holds their body; list pages are dealt round."""
+        assert self.pool is not None
+        self.pool.call_each("load_site", [(site,)] * len(self.pool))
+        shares: list[list[int]] = [[] for _ in range(len(self.pool))]
+        spread = 0
+        for i in todo:
+            article = pages[i].article
+            if article is not None and article.source in self.owner:
+                shares[self.owner[article.source]].append(i)
+            else:
+                shares[spread % len(shares)].append(i)
+                spread += 1
+        stagers = [writer.stager() for _ in shares]
+        rounds = -(-max(len(s) for s in shares) // CHUNK)
+        for r in self.progress(range(rounds), rounds, "Writing"):
+            args = [
+                (s[r * CHUNK : (r + 1) * CHUNK], stagers[w], r * CHUNK)
+                for w, s in enumerate(shares)
+            ]
+            for answer in self.pool.call_each("render", args):
+                for staged in answer:
+                    writer.add(staged)
+
+    def run(self) -> BuildReport:
+        start = time.perf_counter()
+        config = self.config
+        pages_print = pages_fingerprint(
+            config, template_digest([config.layouts, BUILTIN_TEMPLATES])
+        )
+        cache = load_cache(config.cache, config.output, pages_print)
+        try:
+            articles, drafts_skipped = self.read_corpus(cache)
+            site, model_problems = build_site(config, articles, article_tags(articles, config.tags))
+            self.problems.extend(replace(p, path=self.shown(p.path)) for p in model_problems)
+            if self.strict and self.problems:
+                listed = "\n".join(f"  {p}" for p in self.problems)
+                raise SitegenError(
+                    f"{len(self.problems)} warning(s) with --strict; nothing was written:\n{listed}"
+                )
+            rendered, written, unchanged, removed = self.write_site(site, cache)
+        finally:
+            if self.pool is not None:
+                self.pool.close()
+        if written or removed or self.read_count or rendered:
+            save_cache(config.cache, config.output, pages_print, cache)
+        return BuildReport(
+            articles=len(site.articles),
+            drafts_skipped=drafts_skipped,
+            read=self.read_count,
+            rendered=rendered,
+            written=written,
+            unchanged=unchanged,
+            removed=removed,
+            problems=tuple(self.problems),
+            notices=tuple(cache.notices),
+            seconds=time.perf_counter() - start,
+        )
 
 
 def build(
-    config: Config, *, drafts: bool = False, strict: bool = False, progress: Progress = no_progress
+    config: Config,
+    *,
+    drafts: bool = False,
+    strict: bool = False,
+    progress: Progress = no_progress,
+    jobs: int | None = None,
 ) -> BuildReport:
-    """Build the whole site. Nothing reaches the output folder unless every page rendered."""
-    start = time.perf_counter()
-    articles, problems, skipped_drafts = read_corpus(config, drafts, progress)
-    site, model_problems = build_site(config, articles, article_tags(articles, config.tags))
-    problems.extend(replace(p, path=display(config.source / p.path)) for p in model_problems)
-    if strict and problems:
-        listed = "\n".join(f"  {p}" for p in problems)
-        raise SitegenError(
-            f"{len(problems)} warning(s) with --strict; nothing was written:\n{listed}"
-        )
-    env = make_environment(config.layouts)
-    with Writer(config.output) as writer:
-        outputs = render_site(site, env)
-        for output in progress(outputs, expected_outputs(site), "Writing"):
-            writer.stage(output)
-        written = writer.commit()
-    return BuildReport(
-        articles=len(site.articles),
-        drafts_skipped=skipped_drafts,
-        written=written.written,
-        unchanged=written.unchanged,
-        removed=written.removed,
-        problems=tuple(problems),
-        seconds=time.perf_counter() - start,
-    )
-
-
-def expected_outputs(site: Site) -> int:
-    """A close count of the files a build renders, for the progress bar only."""
-    sizes = [len(site.articles)]
-    sizes += [len(g.articles) for groups in site.archives.values() for g in groups]
-    sizes += [len(t.articles) for t in site.tags]
-    return len(site.articles) + sum(page_count(n, site.config.per_page) for n in sizes) + 4
+    """Build the site. Nothing reaches the output folder unless every page rendered."""
+    return Build(config, drafts, strict, progress, jobs or default_jobs()).run()

@@ -74,6 +74,10 @@ def main() -> None:
 @site_options
 @click.option("--drafts", is_flag=True, help="Include articles marked 'draft: true'.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors; write nothing if any.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None,
+    help="Worker processes for large builds [default: one per core].",
+)  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report drafts left out.")
 def build_command(
@@ -82,6 +86,7 @@ def build_command(
     output: Path | None,
     drafts: bool,
     strict: bool,
+    jobs: int | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -93,7 +98,11 @@ def build_command(
     """
     config = config_from(config_file, source, output)
     report = build(
-        config, drafts=drafts, strict=strict, progress=no_bar if quiet else terminal_progress
+        config,
+        drafts=drafts,
+        strict=strict,
+        jobs=jobs,
+        progress=no_bar if quiet else terminal_progress,
     )
     if not quiet:
         print_problems(report.problems)
@@ -105,6 +114,10 @@ def no_bar(items: Iterable[T], total: int, label: str) -> Iterable[T]:
 
 
 def print_summary(report: BuildReport, config: Config, verbose: bool) -> None:
+    for notice in report.notices:
+        click.echo(f"notice: {notice}", err=True)
+    if verbose:
+        click.echo(f"{report.read} file(s) read, {report.rendered} page(s) rendered")
     if verbose and report.drafts_skipped:
         click.echo(f"{report.drafts_skipped} draft(s) left out (use --drafts to include them)")
     click.echo(f"Built {report.summary()} -> {config.output}")

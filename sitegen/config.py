@@ -58,6 +58,7 @@ class Config:
     source: Path = Path("articles")
     output: Path = Path("public")
     layouts: Path = Path("layouts")
+    cache: Path = Path(".sitegen-cache")
     tags: TagConfig = field(default_factory=TagConfig)
     feeds: FeedConfig = field(default_factory=FeedConfig)
     config_file: Path | None = None
@@ -171,6 +172,7 @@ TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "source": _path,
     "output": _path,
     "layouts": _path,
+    "cache": _path,
 }
 SECTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
     "tags": {
@@ -272,7 +274,7 @@ def load_config(
             raise SitegenError("config file not found", str(config_file))
         settings = parse_config(_read_yaml(config_file), _display(config_file))
         base = config_file.parent
-    for key in ("source", "output", "layouts"):
+    for key in ("source", "output", "layouts", "cache"):
         settings[key] = (base / settings.get(key, getattr(Config, key))).resolve()
     for key, value in (overrides or {}).items():
         if value is not None:

@@ -7,6 +7,7 @@ Indexes hold references to the same `Article` objects, never copies.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,29 @@ class Tag:
     def url(self) -> str:
         return f"tags/{self.slug}/"
 
+    @property
+    def ref(self) -> TagRef:
+        return TagRef(self.name, self.slug, self.url, len(self.articles))
+
+
+@dataclass(frozen=True)
+class TagRef:
+    """A tag as list pages show it: templates never see a tag's whole article list."""
+
+    name: str
+    slug: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TagLink:
+    """A tag as an article page shows it: no count, so a new article elsewhere in the tag does
+    not change every page that carries the tag."""
+
+    name: str
+    url: str
+
 
 @dataclass(frozen=True)
 class Link:
@@ -59,7 +83,7 @@ class Listing:
     older_page: str | None
     newer: Link | None  # the neighbouring archive or tag (not a page of this list)
     older: Link | None
-    tag: Tag | None = None
+    tag: TagRef | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +104,7 @@ class Site:
     tags_of: Mapping[str, tuple[Tag, ...]]  # article id -> its tags, in rank order
     archives: Mapping[str, tuple[ArchiveGroup, ...]]  # kind -> groups, newest first
     children: Mapping[str, tuple[ArchiveGroup, ...]]  # archive URL -> finer groups, oldest first
+    related: Mapping[str, tuple[Article, ...]]  # article id -> articles on the same subjects
 
     def newer_and_older(self, article: Article) -> tuple[Article | None, Article | None]:
         index = self._position[article.id]
@@ -236,8 +261,47 @@ def build_site(
     tags, tags_of, problems = build_tags(ordered, tag_names)
     reserved = set(list_urls(config, ordered, archives, tags))
     urls, url_problems = assign_urls(ordered, config.permalink, reserved)
-    site = Site(config, ordered, urls, tags, tags_of, archives, archive_children(archives))
+    related = related_index(ordered, tags, tags_of)
+    site = Site(config, ordered, urls, tags, tags_of, archives, archive_children(archives), related)
     return site, problems + url_problems
+
+
+RELATED_LIMIT = 5
+RELATED_WINDOW = 6  # members of each tag looked at on either side of the article, by date
+
+
+def related_index(
+    articles: tuple[Article, ...],
+    tags: tuple[Tag, ...],
+    tags_of: Mapping[str, tuple[Tag, ...]],
+) -> dict[str, tuple[Article, ...]]:
+    """For each article, up to five articles that share the most, and the rarest, tags.
+
+    A tag counts log(N / its size) + 1, so sharing a rare name outweighs sharing a common
+    country. Within each tag only the articles nearest in date are looked at: related means
+    the same story, and the cost stays linear in the corpus however large a tag grows.
+    Ties go to the newer article.
+    """
+    total = max(1, len(articles))
+    position = {id(tag): {a.id: i for i, a in enumerate(tag.articles)} for tag in tags}
+    weight = {id(tag): 1.0 + math.log(total / len(tag.articles)) for tag in tags}
+    rank = {a.id: i for i, a in enumerate(articles)}  # newest first
+    related: dict[str, tuple[Article, ...]] = {}
+    for article in articles:
+        scores: dict[str, float] = {}
+        found: dict[str, Article] = {}
+        for tag in tags_of.get(article.id, ()):
+            members = tag.articles
+            if len(members) < 2:
+                continue
+            here = position[id(tag)][article.id]
+            for other in members[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1]:
+                if other.id != article.id:
+                    scores[other.id] = scores.get(other.id, 0.0) + weight[id(tag)]
+                    found[other.id] = other
+        best = sorted(scores, key=lambda i: (-round(scores[i], 9), rank[i]))[:RELATED_LIMIT]
+        related[article.id] = tuple(found[i] for i in best)
+    return related
 
 
 # --- pagination --------------------------------------------------------------------------------
@@ -259,7 +323,7 @@ def paginate(
     per_page: int,
     newer: Link | None = None,
     older: Link | None = None,
-    tag: Tag | None = None,
+    tag: TagRef | None = None,
 ) -> Iterator[Listing]:
     """Split a list into pages: page 1 at `first_url`, page n at `first_url/page/n/`."""
     pages = page_count(len(articles), per_page)
@@ -300,7 +364,7 @@ def listings(site: Site) -> Iterator[Listing]:
                 older=Link(older.title, older.url) if older else None,
             )
     for tag in site.tags:
-        yield from paginate("tag", tag.name, tag.url, tag.articles, per_page, tag=tag)
+        yield from paginate("tag", tag.name, tag.url, tag.articles, per_page, tag=tag.ref)
 
 
 def list_urls(

@@ -56,11 +56,10 @@ class Article:
     byline: str  # without the leading "By "; empty when the file has none
     slug: str  # only [a-z0-9-], never empty
     summary: str
-    paragraphs: tuple[str, ...]  # plain text, for summaries and tag derivation
-    body_html: str  # safe HTML: escaped text, or sanitised Markdown
     words: int
     tags: tuple[str, ...]  # tags given in front matter; derived tags are added by sitegen.tags
-    draft: bool = False
+    draft: bool
+    digest: str  # hash of the file's path and bytes: an unchanged file has an unchanged digest
 
     @property
     def reading_minutes(self) -> int:
@@ -68,10 +67,20 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Body:
+    """An article's text. Kept apart from `Article` so that the metadata of a whole corpus
+    stays small enough to cache and to send between processes; bodies are read when needed."""
+
+    html: str  # safe HTML: escaped text, or sanitised Markdown
+    paragraphs: tuple[str, ...]  # plain text, for summaries and tag derivation
+
+
+@dataclass(frozen=True)
 class ReadResult:
-    """What reading one file gave: an article, or None when it had to be skipped."""
+    """What reading one file gave: an article and its body, or None when it was skipped."""
 
     article: Article | None
+    body: Body | None
     problems: tuple[Problem, ...] = ()
 
 
@@ -156,22 +165,40 @@ def read_article(path: Path, root: Path) -> ReadResult:
     """Read and parse one file; never raises for bad content."""
     shown = display(path)
     problems: list[Problem] = []
+    source = path.relative_to(root).as_posix()
     try:
         data = path.read_bytes()
         text = decode(data, lambda msg, line: problems.append(Problem(shown, msg, line)))
-        article = parse_article(
+        article, body = parse_article(
             text,
-            source=path.relative_to(root).as_posix(),
+            source=source,
+            digest=file_digest(source, data),
             markdown_body=path.suffix.lower() == ".md",
             warn=lambda msg, line=None: problems.append(Problem(shown, msg, line)),
         )
     except SkipFile as skip:
         problems.append(Problem(shown, f"{skip.message}; skipped", skip.line))
-        return ReadResult(None, tuple(problems))
+        return ReadResult(None, None, tuple(problems))
     except OSError as exc:
         problems.append(Problem(shown, f"cannot read: {exc.strerror or exc}; skipped"))
-        return ReadResult(None, tuple(problems))
-    return ReadResult(article, tuple(problems))
+        return ReadResult(None, None, tuple(problems))
+    return ReadResult(article, body, tuple(problems))
+
+
+def file_digest(source: str, data: bytes) -> str:
+    return hashlib.blake2b(source.encode() + b"\0" + data, digest_size=16).hexdigest()
+
+
+def load_body(root: Path, article: Article) -> Body:
+    """Read an article's body again (the metadata came from the cache).
+
+    If the file changed since its metadata was read, the body still comes from the file: a page
+    then shows the newer text, and the next build brings the metadata up to date.
+    """
+    result = read_article(root / article.source, root)
+    if result.body is None:
+        return Body("", ())
+    return result.body
 
 
 def decode(data: bytes, warn: Any) -> str:
@@ -198,8 +225,10 @@ def decode(data: bytes, warn: Any) -> str:
     return CONTROL.sub("", text)
 
 
-def parse_article(text: str, *, source: str, markdown_body: bool, warn: Any) -> Article:
-    """Turn a file's text into an Article, or raise SkipFile."""
+def parse_article(
+    text: str, *, source: str, digest: str, markdown_body: bool, warn: Any
+) -> tuple[Article, Body]:
+    """Turn a file's text into an Article and its Body, or raise SkipFile."""
     if not text.strip():
         raise SkipFile("empty file")
     meta, body, body_line = split_front_matter(text, warn)
@@ -229,7 +258,7 @@ def parse_article(text: str, *, source: str, markdown_body: bool, warn: Any) -> 
         warn(f"empty title; using {title!r}", body_line - 1 if header else None)
     file_id = article_id(source)
     slug = slugify(meta.get("slug") or title, max_length=SLUG_CHARS, word_boundary=True) or file_id
-    return Article(
+    article = Article(
         source=source,
         id=file_id,
         date=date,
@@ -237,12 +266,12 @@ def parse_article(text: str, *, source: str, markdown_body: bool, warn: Any) -> 
         byline=byline,
         slug=slug,
         summary=meta.get("summary") or summarize(paragraphs),
-        paragraphs=paragraphs,
-        body_html=body_html,
         words=sum(len(p.split()) for p in paragraphs),
         tags=meta.get("tags", ()),
         draft=meta.get("draft", False),
+        digest=digest,
     )
+    return article, Body(body_html, paragraphs)
 
 
 def parse_date(value: str, line: int | None) -> dt.date:

@@ -12,17 +12,24 @@ Template context, the same names in every template:
     description  a one-line description of the page
     section      "home", "archive", "tags" or "" (marks the current nav entry)
     urls         article id -> site-relative URL
-Article pages add: article, tags, related, newer, older, day_url.
+Article pages add: article, body (body.html is safe HTML), tags (name, url), related, newer,
+older, day_url.
 List pages (list.html) add: listing, heading, children, children_label.
-The tag index (tags.html) adds: tags, by_count, by_letter. The archive index adds: years, total.
+The tag index (tags.html) adds: tags, by_count, by_letter (tags have name, slug, url, count).
+The archive index adds: years (pairs of a year and its months; each has label, url, count), total.
+
+A template sees only what its context holds (no article lists behind tags), which is what lets
+an incremental build know exactly which pages changed: see `page_key`.
 """
 
 from __future__ import annotations
 
-import math
+import dataclasses
+import datetime as dt
+import hashlib
 import os
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -35,18 +42,19 @@ from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.model import (
     MONTHS,
+    ArchiveGroup,
     Listing,
     Site,
+    TagLink,
     listings,
     output_path,
     years_summary,
 )
-from sitegen.read import Article, is_editor_litter
+from sitegen.read import Article, Body, is_editor_litter
 
 PACKAGE_DIR = Path(__file__).parent
 BUILTIN_TEMPLATES = PACKAGE_DIR / "templates"
 BUILTIN_STATIC = PACKAGE_DIR / "static"
-RELATED_LIMIT = 5
 
 
 @dataclass(frozen=True)
@@ -95,20 +103,29 @@ def root_of(url: str) -> str:
     return "../" * url.count("/") or "./"
 
 
-class Renderer:
-    """Renders pages of one site; holds the compiled templates."""
+@dataclass(frozen=True)
+class Page:
+    """A page to render. Everything it shows is in `context`, except an article's body, which
+    is read only when the page is actually rendered (most pages of a rebuild are not)."""
 
-    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+    template: str
+    url: str
+    source: str  # what produced the page, for error messages
+    context: dict[str, Any]
+    article: Article | None = None
+
+    @property
+    def path(self) -> str:
+        return output_path(self.url)
+
+
+class Planner:
+    """Decides every page of a site and the context each template receives."""
+
+    def __init__(self, site: Site) -> None:
         self.site = site
-        self.env = env
-        self.templates: dict[str, jinja2.Template] = {}
 
-    def template(self, name: str) -> jinja2.Template:
-        if name not in self.templates:
-            self.templates[name] = load_template(self.env, name)
-        return self.templates[name]
-
-    def page(self, template: str, url: str, source: str, **context: Any) -> Output:
+    def page(self, template: str, url: str, source: str, **context: Any) -> Page:
         base = {
             "site": self.site.config,
             "root": context.pop("root", root_of(url)),
@@ -118,10 +135,9 @@ class Renderer:
             "description": self.site.config.description,
         }
         base.update(context)
-        html = render_template(self.template(template), base)
-        return Output(output_path(url), html.encode("utf-8"), source)
+        return Page(template, url, source, base, context.get("article"))
 
-    def article(self, article: Article) -> Output:
+    def article(self, article: Article) -> Page:
         newer, older = self.site.newer_and_older(article)
         d = article.date
         return self.page(
@@ -131,14 +147,14 @@ class Renderer:
             article=article,
             page_title=article.title,
             description=article.summary or self.site.config.description,
-            tags=self.site.tags_of.get(article.id, ()),
-            related=related_articles(self.site, article),
+            tags=tuple(TagLink(t.name, t.url) for t in self.site.tags_of.get(article.id, ())),
+            related=self.site.related.get(article.id, ()),
             newer=newer,
             older=older,
             day_url=f"{d.year:04d}/{d.month:02d}/{d.day:02d}/",
         )
 
-    def listing(self, listing: Listing) -> Output:
+    def listing(self, listing: Listing) -> Page:
         children, label = self.children_of(listing)
         heading = f"Tagged “{listing.title}”" if listing.kind == "tag" else listing.title
         if listing.kind == "home":
@@ -166,9 +182,9 @@ class Renderer:
             return [Child(MONTHS[g.key[1] - 1], g.url, len(g.articles)) for g in groups], "Months"
         return [Child(str(g.key[2]), g.url, len(g.articles)) for g in groups], "Days"
 
-    def tag_index(self) -> Output:
-        tags = self.site.tags
-        by_count = sorted(tags, key=lambda t: (-len(t.articles), t.name.casefold()))[:50]
+    def tag_index(self) -> Page:
+        tags = [t.ref for t in self.site.tags]
+        by_count = sorted(tags, key=lambda t: (-t.count, t.name.casefold()))[:50]
         by_letter = [
             (letter, list(group)) for letter, group in groupby(tags, key=lambda t: initial(t.name))
         ]
@@ -177,19 +193,35 @@ class Renderer:
             page_title="Tags", tags=tags, by_count=by_count, by_letter=by_letter, section="tags",
         )  # fmt: skip
 
-    def archive_index(self) -> Output:
+    def archive_index(self) -> Page:
+        years = [
+            (summary_of(year), [summary_of(month) for month in months])
+            for year, months in years_summary(self.site)
+        ]
         return self.page(
             "archive.html", "archive/", "the archive index",
-            page_title="Archive", years=years_summary(self.site), total=len(self.site.articles),
-            section="archive",
+            page_title="Archive", years=years, total=len(self.site.articles), section="archive",
         )  # fmt: skip
 
-    def not_found(self) -> Output:
+    def not_found(self) -> Page:
         # Served for any missing URL at any depth, so its links start from the site's own path.
         root = urlsplit(self.site.config.base_url).path or "/"
         return self.page(
             "404.html", "404.html", "the 404 page", page_title="Page not found", root=root
         )
+
+    def pages(self) -> Iterator[Page]:
+        for article in self.site.articles:
+            yield self.article(article)
+        for listing in listings(self.site):
+            yield self.listing(listing)
+        yield self.tag_index()
+        yield self.archive_index()
+        yield self.not_found()
+
+
+def summary_of(group: ArchiveGroup) -> Child:
+    return Child(group.title, group.url, len(group.articles))
 
 
 def initial(name: str) -> str:
@@ -197,35 +229,63 @@ def initial(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
-def related_articles(site: Site, article: Article) -> list[Article]:
-    """Articles sharing the most (and the rarest) tags; the newest first on a tie."""
-    tags = site.tags_of.get(article.id, ())
-    if not tags:
-        return []
-    total = max(1, len(site.articles))
-    scores: dict[str, float] = {}
-    by_id: dict[str, Article] = {}
-    for tag in tags:
-        weight = 1.0 + math.log(total / len(tag.articles))
-        for other in tag.articles:
-            if other.id != article.id:
-                scores[other.id] = scores.get(other.id, 0.0) + weight
-                by_id[other.id] = other
-    ranked = sorted(scores, key=lambda i: (-scores[i], -by_id[i].date.toordinal(), by_id[i].source))
-    return [by_id[i] for i in ranked[:RELATED_LIMIT]]
+# --- page keys: what a page shows, hashed, so an unchanged page is never rendered again ---------
+
+SHARED_CONTEXT = frozenset({"site", "urls"})  # covered by the build fingerprint and article keys
 
 
-def render_site(site: Site, env: jinja2.Environment) -> Iterator[Output]:
-    """Every file of the site, pages first, then static assets."""
-    renderer = Renderer(site, env)
-    for article in site.articles:
-        yield renderer.article(article)
-    for listing in listings(site):
-        yield renderer.listing(listing)
-    yield renderer.tag_index()
-    yield renderer.archive_index()
-    yield renderer.not_found()
-    yield from static_files(site.config)
+def page_key(page: Page, urls: Mapping[str, str]) -> str:
+    """A digest of everything the page's template can see.
+
+    Articles count by their file digest and URL, so a page is rendered again exactly when an
+    article it shows, or the link to one, changed. Config and templates are not part of the key:
+    any change to them changes the build fingerprint, which discards every key.
+    """
+    parts = [page.template, page.url]
+    for name in sorted(page.context):
+        if name not in SHARED_CONTEXT:
+            parts.append(name)
+            parts.append(signature(page.context[name], urls))
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def signature(value: Any, urls: Mapping[str, str]) -> Any:
+    if isinstance(value, Article):
+        return (value.digest, urls.get(value.id))
+    if value is None or isinstance(value, str | int | float | bool | dt.date):
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(signature(v, urls) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, signature(v, urls)) for k, v in value.items())
+    if dataclasses.is_dataclass(value):
+        fields = dataclasses.fields(value)
+        return (type(value).__name__, *(signature(getattr(value, f.name), urls) for f in fields))
+    raise TypeError(f"no page-key signature for {type(value).__name__}")
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+class Renderer:
+    """Renders pages through the compiled templates; bodies come from `body_of`."""
+
+    def __init__(self, env: jinja2.Environment, body_of: Callable[[Article], Body]) -> None:
+        self.env = env
+        self.body_of = body_of
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def template(self, name: str) -> jinja2.Template:
+        if name not in self.templates:
+            self.templates[name] = load_template(self.env, name)
+        return self.templates[name]
+
+    def render(self, page: Page) -> Output:
+        context = page.context
+        if page.article is not None:
+            context = {**context, "body": self.body_of(page.article)}
+        html = render_template(self.template(page.template), context)
+        return Output(page.path, html.encode("utf-8"), page.source)
 
 
 def static_files(config: Config) -> Iterator[Output]:

@@ -20,7 +20,6 @@ import json
 import os
 import posixpath
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -59,19 +58,76 @@ def check_output_path(path: str, source: str) -> str:
     return path
 
 
+@dataclass(frozen=True)
+class Staged:
+    """One output after staging: its manifest entry and where its new bytes wait, if anywhere."""
+
+    path: str
+    entry: tuple[str, int]  # digest and size of the bytes
+    staged_as: str | None  # file name in the staging folder; None when the file is unchanged
+    source: str
+
+
+@dataclass(frozen=True)
+class Stager:
+    """Stages outputs into the staging folder. Picklable, so worker processes stage their own
+    share of the pages; `prefix` keeps their file names apart."""
+
+    out_dir: Path
+    staging: Path
+    previous: dict[str, tuple[str, int]]
+    manifest_mtime: int
+    prefix: str
+
+    def stage(self, output: Output, number: int) -> Staged:
+        path = check_output_path(output.path, output.source)
+        entry = (digest(output.data), len(output.data))
+        if self.is_unchanged(path, entry, output.data):
+            return Staged(path, entry, None, output.source)
+        name = f"{self.prefix}{number}"  # flat: no folder tree to create twice and remove again
+        self.staging.mkdir(parents=True, exist_ok=True)
+        with open(self.staging / name, "wb") as staged:
+            staged.write(output.data)
+        return Staged(path, entry, name, output.source)
+
+    def is_unchanged(self, path: str, entry: tuple[str, int], data: bytes) -> bool:
+        """True when the file on disk already holds these bytes.
+
+        Trusts the manifest (hash and size) unless the file changed after the manifest was
+        written, in which case someone edited it by hand and its bytes are compared.
+        """
+        if self.previous.get(path) == entry and on_disk_as_written(self, path, entry[1]):
+            return True
+        try:
+            return (self.out_dir / path).read_bytes() == data
+        except OSError:
+            return False
+
+
+def on_disk_as_written(stager: Stager, path: str, size: int) -> bool:
+    try:
+        stat = os.stat(stager.out_dir / path)
+    except OSError:
+        return False
+    return stat.st_size == size and stat.st_mtime_ns <= stager.manifest_mtime
+
+
 class Writer:
-    """Stage outputs, then commit them all at once (use as a context manager)."""
+    """Collect staged outputs, then commit them all at once (use as a context manager)."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.real_out = out_dir.resolve()
-        self.created_out_dir = False
+        self.out_dir_existed = out_dir.exists()
         self.previous, self.manifest_mtime = read_manifest(out_dir)
         self.entries: dict[str, tuple[str, int]] = {}
         self.sources: dict[str, str] = {}
-        self.staged: list[str] = []
+        self.staged: list[tuple[str, str]] = []  # (path, staged file name)
         self.unchanged = 0
-        self._staging: Path | None = None
+        self.staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}"
+        self._stagers = 0
+        if self.out_dir_existed:
+            remove_leftover_staging(out_dir)
 
     def __enter__(self) -> Writer:
         return self
@@ -85,51 +141,42 @@ class Writer:
         if exc_type is not None:
             self.abort()
 
-    @property
-    def staging(self) -> Path:
-        if self._staging is None:
-            if not self.out_dir.exists():
-                self.out_dir.mkdir(parents=True)
-                self.created_out_dir = True
-            remove_leftover_staging(self.out_dir)
-            self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out_dir))
-        return self._staging
+    def stager(self) -> Stager:
+        """A stager for one process; the staging folder appears with the first staged file."""
+        self._stagers += 1
+        return Stager(
+            self.out_dir, self.staging, self.previous, self.manifest_mtime, f"s{self._stagers}-"
+        )
 
-    def stage(self, output: Output) -> None:
-        path = check_output_path(output.path, output.source)
+    def add(self, staged: Staged) -> None:
+        """Record a staged output; two outputs for one path is an error naming both sources."""
+        self.claim(staged.path, staged.source)
+        self.entries[staged.path] = staged.entry
+        if staged.staged_as is None:
+            self.unchanged += 1
+        else:
+            self.staged.append((staged.path, staged.staged_as))
+
+    def keep(self, path: str, source: str) -> bool:
+        """Keep a page that was not rendered again, if its file is still as sitegen wrote it.
+
+        False means the file is missing or was edited by hand: the caller must render it.
+        """
+        entry = self.previous.get(path)
+        stager = Stager(self.out_dir, self.out_dir, {}, self.manifest_mtime, "")
+        if entry is None or not on_disk_as_written(stager, path, entry[1]):
+            return False
+        self.claim(path, source)
+        self.entries[path] = entry
+        self.unchanged += 1
+        return True
+
+    def claim(self, path: str, source: str) -> None:
         if path in self.sources:
             raise SitegenError(
-                f"two pages would be written to {path}: {self.sources[path]} and {output.source}"
+                f"two pages would be written to {path}: {self.sources[path]} and {source}"
             )
-        self.sources[path] = output.source
-        entry = (digest(output.data), len(output.data))
-        self.entries[path] = entry
-        if self.is_unchanged(path, entry, output.data):
-            self.unchanged += 1
-            return
-        # Staged files are flat, numbered: no folder tree to create twice and remove again.
-        with open(self.staging / str(len(self.staged)), "wb") as staged:
-            staged.write(output.data)
-        self.staged.append(path)
-
-    def is_unchanged(self, path: str, entry: tuple[str, int], data: bytes) -> bool:
-        """True when the file on disk already holds these bytes.
-
-        Trusts the manifest (hash and size) unless the file changed after the manifest was
-        written, in which case someone edited it by hand and its bytes are compared.
-        """
-        try:
-            stat = os.stat(self.out_dir / path)
-        except OSError:
-            return False
-        if stat.st_size != entry[1]:
-            return False
-        if self.previous.get(path) == entry and stat.st_mtime_ns <= self.manifest_mtime:
-            return True
-        try:
-            return (self.out_dir / path).read_bytes() == data
-        except OSError:
-            return False
+        self.sources[path] = source
 
     def commit(self) -> WriteReport:
         """Move staged files into place, remove stale ones and record the new manifest."""
@@ -137,20 +184,21 @@ class Writer:
         for path in stale:
             remove_file(self.out_dir, path)
         folders: set[Path] = set()
-        for number, path in enumerate(self.staged):
+        for path, name in self.staged:
             target = self.out_dir / path
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.ensure_inside(target)
                 folders.add(target.parent)
             try:
-                os.replace(self.staging / str(number), target)
+                os.replace(self.staging / name, target)
             except IsADirectoryError:
                 raise SitegenError(
                     f"cannot write {path}: a folder of that name is in the way"
                 ) from None
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        write_manifest(self.out_dir, self.entries)
+        if self.entries != self.previous or self.staged or stale or not self.manifest_mtime:
+            write_manifest(self.out_dir, self.entries)
         self.discard_staging()
         return WriteReport(len(self.staged), self.unchanged, len(stale))
 
@@ -163,14 +211,12 @@ class Writer:
 
     def abort(self) -> None:
         self.discard_staging()
-        if self.created_out_dir:
+        if not self.out_dir_existed:
             with contextlib.suppress(OSError):
                 self.out_dir.rmdir()
 
     def discard_staging(self) -> None:
-        if self._staging is not None:
-            shutil.rmtree(self._staging, ignore_errors=True)
-            self._staging = None
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def remove_leftover_staging(out_dir: Path) -> None:

@@ -14,8 +14,8 @@ from sitegen.render import root_of
 def make_article(n: int, date: str, title: str = "Title", slug: str | None = None) -> Article:
     return Article(
         source=f"{n:03d}_{n:016x}.txt", id=f"{n:016x}", date=dt.date.fromisoformat(date),
-        title=title, byline="", slug=slug or f"title-{n}", summary="", paragraphs=(),
-        body_html="", words=0, tags=(),
+        title=title, byline="", slug=slug or f"title-{n}", summary="", words=0, tags=(),
+        draft=False, digest=f"{n:032x}",
     )  # fmt: skip
 
 

@@ -1,0 +1,159 @@
+"""The build cache: what was read from each source, and the key of every page last written.
+
+It lives in `.sitegen-cache/` (the `cache` setting), is ignored by git and is safe to delete at
+any time: a build without it is a cold build, nothing worse. Files are `marshal`ed tuples, not
+pickles, so a cache file cannot run code, and loading 100,000 entries takes a blink.
+
+Nothing in it is trusted blindly: every file carries a fingerprint (sitegen's version, the cache
+format, the Python version and, for page keys, the config and the templates); a mismatch, or a
+file that does not load, means starting from empty, with a notice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config import Config
+from sitegen.read import Article, is_editor_litter
+
+CACHE_FORMAT = 1
+SOURCES_FILE = "sources.marshal"
+PAGES_PREFIX = "pages-"
+ARTICLE_FIELDS = (
+    "source", "id", "date", "title", "byline", "slug", "summary", "words", "tags", "draft",
+    "digest",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A source file as it was when read: its stat signature and the article it gave."""
+
+    stat: tuple[int, int, int]  # mtime_ns, size, inode
+    article: Article
+
+
+@dataclass
+class BuildCache:
+    sources: dict[str, SourceEntry] = field(default_factory=dict)  # source path -> entry
+    pages: dict[str, str] = field(default_factory=dict)  # output path -> page key
+    notices: list[str] = field(default_factory=list)
+
+
+def stat_signature(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def base_fingerprint() -> str:
+    return f"sitegen {__version__} cache {CACHE_FORMAT} python {sys.version_info[:3]}"
+
+
+def pages_fingerprint(config: Config, template_digest: str) -> str:
+    return f"{base_fingerprint()} config {config!r} templates {template_digest}"
+
+
+def template_digest(folders: Iterable[Path]) -> str:
+    """A digest of every template file: any edit to one may change any page.
+
+    `layouts/static/` is left out: assets are copied, not rendered, so editing a stylesheet
+    must not re-render every page.
+    """
+    hasher = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(
+                d
+                for d in dirnames
+                if not is_editor_litter(d) and Path(dirpath, d) != folder / "static"
+            )
+            for name in sorted(filenames):
+                if not is_editor_litter(name):
+                    path = Path(dirpath, name)
+                    hasher.update(str(path.relative_to(folder)).encode() + b"\0")
+                    hasher.update(path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def pages_file(cache_dir: Path, out_dir: Path) -> Path:
+    """Page keys belong to one output folder: building elsewhere must not trust them."""
+    name = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
+    return cache_dir / f"{PAGES_PREFIX}{name}.marshal"
+
+
+def load_cache(cache_dir: Path, out_dir: Path, pages_print: str) -> BuildCache:
+    cache = BuildCache()
+    sources = _load(cache_dir / SOURCES_FILE, base_fingerprint(), cache.notices)
+    if sources is not None:
+        try:
+            cache.sources = {
+                source: SourceEntry(tuple(stat), _article(fields))  # type: ignore[arg-type]
+                for source, stat, fields in sources
+            }
+        except (TypeError, ValueError, IndexError):
+            cache.notices.append("the build cache was damaged; reading every file again")
+            cache.sources = {}
+    pages = _load(pages_file(cache_dir, out_dir), pages_print, [])
+    if isinstance(pages, dict):
+        cache.pages = pages
+    return cache
+
+
+def save_cache(cache_dir: Path, out_dir: Path, pages_print: str, cache: BuildCache) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    ignore = cache_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# sitegen's build cache: safe to delete at any time\n*\n")
+    sources = [
+        (source, entry.stat, _fields(entry.article))
+        for source, entry in sorted(cache.sources.items())
+    ]
+    _save(cache_dir / SOURCES_FILE, base_fingerprint(), sources)
+    _save(pages_file(cache_dir, out_dir), pages_print, cache.pages)
+
+
+def _load(path: Path, fingerprint: str, notices: list[str]) -> object | None:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        notices.append(f"cannot read the build cache ({exc.strerror}); building without it")
+        return None
+    try:
+        stored_print, payload = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        notices.append(f"the build cache file {path.name} was damaged and is ignored")
+        return None
+    if stored_print != fingerprint:
+        return None  # another version, config or set of templates: start afresh, quietly
+    return payload
+
+
+def _save(path: Path, fingerprint: str, payload: object) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(marshal.dumps((fingerprint, payload)))
+    os.replace(tmp, path)
+
+
+def _fields(article: Article) -> tuple:
+    return tuple(
+        getattr(article, name).toordinal() if name == "date" else getattr(article, name)
+        for name in ARTICLE_FIELDS
+    )
+
+
+def _article(fields: tuple) -> Article:
+    values = dict(zip(ARTICLE_FIELDS, fields, strict=True))
+    values["date"] = dt.date.fromordinal(values["date"])
+    values["tags"] = tuple(values["tags"])
+    return Article(**values)

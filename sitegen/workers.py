@@ -1,0 +1,140 @@
+"""Worker processes for cold builds: each reads a share of the corpus, keeps those bodies, and
+later renders the pages of the articles it read (plus a share of the list pages).
+
+Keeping bodies where they were read is what makes parallelism pay in Python: only the small
+metadata crosses between processes, never the text. Workers start from a fork server, so they
+are safe to start from a process that runs threads (the preview server).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import SitegenError
+from sitegen.model import Site
+from sitegen.read import Article, Body, ReadResult, load_body, read_article
+from sitegen.render import Page, Planner, Renderer, make_environment
+from sitegen.write import Staged, Stager
+
+
+class WorkerError(Exception):
+    """An unexpected error inside a worker, with the worker's traceback."""
+
+
+def read_files(root: Path, paths: Sequence[Path], bodies: dict[str, Body]) -> list[ReadResult]:
+    """Read files; keep their bodies in `bodies` and return the results without them."""
+    results = []
+    for path in paths:
+        result = read_article(path, root)
+        if result.article is not None and result.body is not None:
+            bodies[result.article.source] = result.body
+        results.append(ReadResult(result.article, None, result.problems))
+    return results
+
+
+def render_pages(
+    pages: Sequence[Page], renderer: Renderer, stager: Stager, first_number: int
+) -> list[Staged]:
+    return [stager.stage(renderer.render(page), first_number + i) for i, page in enumerate(pages)]
+
+
+class WorkerState:
+    """What one worker process holds between calls."""
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, Body] = {}
+        self.root = Path()
+        self.pages: list[Page] = []
+        self.renderer: Renderer | None = None
+
+    def read(self, root: Path, paths: list[Path]) -> list[ReadResult]:
+        self.root = root
+        return read_files(root, paths, self.bodies)
+
+    def load_site(self, site: Site) -> int:
+        self.pages = list(Planner(site).pages())
+        self.renderer = Renderer(make_environment(site.config.layouts), self.body_of)
+        return len(self.pages)
+
+    def body_of(self, article: Article) -> Body:
+        body = self.bodies.get(article.source)
+        return body if body is not None else load_body(self.root, article)
+
+    def render(self, indices: list[int], stager: Stager, first_number: int) -> list[Staged]:
+        assert self.renderer is not None, "load_site comes before render"
+        return render_pages([self.pages[i] for i in indices], self.renderer, stager, first_number)
+
+
+def worker_main(conn: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    state = WorkerState()
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        method, args = message
+        try:
+            conn.send(("ok", getattr(state, method)(*args)))
+        except SitegenError as exc:
+            conn.send(("user", (exc.detail, exc.path, exc.line)))
+        except Exception:
+            conn.send(("bug", traceback.format_exc()))
+
+
+class WorkerPool:
+    """A fixed set of worker processes, called in lockstep: one call to each, then all answers."""
+
+    def __init__(self, count: int) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sitegen.workers"])
+        self.connections: list[Connection] = []
+        self.processes = []
+        for _ in range(count):
+            parent, child = context.Pipe()
+            process = context.Process(target=worker_main, args=(child,), daemon=True)
+            process.start()
+            child.close()
+            self.connections.append(parent)
+            self.processes.append(process)
+
+    def __len__(self) -> int:
+        return len(self.connections)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def call_each(self, method: str, args: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """Call `method` on worker i with args[i]; return the answers in worker order."""
+        for conn, arg in zip(self.connections, args, strict=False):
+            conn.send((method, arg))
+        answers = [conn.recv() for conn in self.connections[: len(args)]]
+        for kind, value in answers:
+            if kind == "user":
+                raise SitegenError(*value)
+            if kind == "bug":
+                raise WorkerError(value)
+        return [value for _, value in answers]
+
+    def close(self) -> None:
+        for conn in self.connections:
+            try:
+                conn.send(None)
+                conn.close()
+            except OSError:
+                pass
+        for process in self.processes:
+            process.join(timeout=2)
+            if process.is_alive():
+                process.terminate()
