@@ -102,6 +102,8 @@ def load_cache(cache_dir: Path, out_dir: Path, pages_print: str) -> BuildCache:
         except (TypeError, ValueError, IndexError):
             cache.notices.append("the build cache was damaged; reading every file again")
             cache.sources = {}
+    if not cache.sources:
+        return cache  # page keys vouch for pages made from the cached sources: not without them
     pages = _load(pages_file(cache_dir, out_dir), pages_print, [])
     if isinstance(pages, dict):
         cache.pages = pages

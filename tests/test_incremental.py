@@ -1,0 +1,255 @@
+"""Incremental builds give exactly the bytes of a clean build, whatever changed; the cache is
+never trusted blindly; parallel builds give the same bytes as single-process ones."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen.build import build
+from sitegen.cache import SOURCES_FILE
+from sitegen.config import Config, load_config
+from tests.conftest import article_text, read_tree
+
+TITLES = [
+    "Harbor talks resume",
+    "Grain prices climb",
+    "Bridge reopens",
+    "Council votes",
+    "Storm passes",
+]
+DAYS = ["2026-01-01", "2026-01-02", "2026-01-02", "2026-02-10", "2025-12-31"]
+
+
+def make_config(site: Path, output: str, cache: str) -> Config:
+    """The site's config (two articles a page, so pagination has work), built into `output`."""
+    config_file = site / "sitegen.yaml"
+    if not config_file.exists():
+        config_file.write_text("per_page: 2\n")
+    return replace(load_config(config_file), output=site / output, cache=site / cache)
+
+
+def clean_build(site: Path) -> dict[str, bytes]:
+    """A build into an empty folder with an empty cache: the reference."""
+    shutil.rmtree(site / "clean", ignore_errors=True)
+    shutil.rmtree(site / "clean-cache", ignore_errors=True)
+    build(make_config(site, "clean", "clean-cache"), jobs=1)
+    return read_tree(site / "clean")
+
+
+def incremental_build(site: Path):
+    report = build(make_config(site, "public", ".sitegen-cache"), jobs=1)
+    return report, read_tree(site / "public")
+
+
+def write_article(
+    site: Path, name: str, date: str, title: str, body: str, tags: tuple[str, ...] = ()
+) -> None:
+    front = f"---\ntags: [{', '.join(tags)}]\n---\n" if tags else ""
+    (site / "articles" / name).write_text(
+        front + article_text(date, title, body, "Second paragraph.")
+    )
+
+
+operation = st.one_of(
+    st.tuples(st.just("add"), st.integers(0, 9), st.integers(0, 4), st.integers(0, 4)),
+    st.tuples(st.just("retitle"), st.integers(0, 9), st.integers(0, 4)),
+    st.tuples(st.just("edit-body"), st.integers(0, 9), st.text("abc xyz", min_size=1, max_size=12)),
+    st.tuples(st.just("redate"), st.integers(0, 9), st.integers(0, 4)),
+    st.tuples(
+        st.just("retag"),
+        st.integers(0, 9),
+        st.sampled_from([(), ("Alpha",), ("Alpha", "Beta"), ("Gamma",)]),
+    ),
+    st.tuples(st.just("delete"), st.integers(0, 9)),
+    st.tuples(st.just("rename"), st.integers(0, 9), st.integers(0, 9)),
+    st.tuples(st.just("break"), st.integers(0, 9)),
+)
+
+
+def apply(site: Path, op: tuple) -> None:
+    articles = site / "articles"
+    name = f"{op[1]:03d}_{op[1]:016x}.txt"
+    path = articles / name
+    kind = op[0]
+    if kind == "add":
+        write_article(
+            site,
+            name,
+            DAYS[op[2]],
+            TITLES[op[3]],
+            f"Body of {op[1]}.",
+            ("Alpha",) if op[1] % 2 else (),
+        )
+    elif not path.exists():
+        return
+    elif kind == "retitle":
+        text = path.read_text()
+        lines = text.split("\n")
+        i = next(n for n, line in enumerate(lines) if line.startswith(" date "))
+        lines[i] = " ".join(lines[i].split(" ")[:3]) + " " + TITLES[op[2]]
+        path.write_text("\n".join(lines))
+    elif kind == "edit-body":
+        path.write_text(path.read_text() + "\n\n" + op[2])
+    elif kind == "redate":
+        path.write_text(re.sub(r" date \S+", f" date {DAYS[op[2]]}", path.read_text(), count=1))
+    elif kind == "retag":
+        text = path.read_text()
+        body = text.split("---\n", 2)[-1] if text.startswith("---\n") else text
+        path.write_text((f"---\ntags: [{', '.join(op[2])}]\n---\n" if op[2] else "") + body)
+    elif kind == "delete":
+        path.unlink()
+    elif kind == "rename":
+        path.rename(articles / f"{op[2]:03d}_{op[2]:016x}.txt")
+    elif kind == "break":
+        path.write_text(path.read_text().replace(" date 20", " date 19x", 1))
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(operation, min_size=1, max_size=6))
+def test_any_sequence_of_changes_gives_the_bytes_of_a_clean_build(tmp_path_factory, steps) -> None:
+    site = tmp_path_factory.mktemp("site")
+    (site / "articles").mkdir()
+    for n in range(4):
+        write_article(
+            site,
+            f"{n:03d}_{n:016x}.txt",
+            DAYS[n],
+            TITLES[n],
+            f"Body of {n}.",
+            ("Alpha",) if n % 2 else ("Beta",),
+        )
+    age_all(site, 1_000_000_000)
+    incremental_build(site)
+    for n, step in enumerate(steps, start=1):
+        apply(site, step)
+        age_all(site, 1_000_000_000 + n)  # old enough to be cached, and distinct per step
+        _, incremental = incremental_build(site)
+        assert incremental == clean_build(site), f"after {step}"
+
+
+def age_all(site: Path, seconds: int) -> None:
+    """Give files written in this step a past mtime, so the cache holds them (fresh files are
+    "racy" and always read again, which would hide cache bugs)."""
+    for path in (site / "articles").iterdir():
+        if path.stat().st_mtime_ns > 2_000_000_000_000_000_000 // 2:
+            os.utime(path, ns=(seconds * 10**9, seconds * 10**9))
+
+
+def corpus(site: Path, count: int) -> None:
+    (site / "articles").mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        write_article(site, f"{n:04d}_{n:016x}.txt", f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                      f"Story {n}", f"Text of story {n}.", (f"T{n % 7}",))  # fmt: skip
+
+
+def test_nothing_changed_renders_and_writes_nothing(tmp_path: Path) -> None:
+    corpus(tmp_path, 30)
+    first, before = incremental_build(tmp_path)
+    assert first.read == 30 and first.written == len(before) - 1  # all but the manifest
+    past = 1_000_000_000
+    for path in (tmp_path / "articles").iterdir():
+        os.utime(path, ns=(past, past))  # old enough to be cached for sure
+    incremental_build(tmp_path)
+    stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "public").rglob("*") if p.is_file()}
+    report, after = incremental_build(tmp_path)
+    assert (report.read, report.rendered, report.written, report.removed) == (0, 0, 0, 0)
+    assert report.unchanged == len(after) - 1
+    assert after == before
+    assert stamps == {
+        p: p.stat().st_mtime_ns for p in (tmp_path / "public").rglob("*") if p.is_file()
+    }
+
+
+def test_editing_one_body_renders_few_pages_and_writes_one(tmp_path: Path) -> None:
+    corpus(tmp_path, 40)
+    past = 1_000_000_000
+    incremental_build(tmp_path)
+    for path in (tmp_path / "articles").iterdir():
+        os.utime(path, ns=(past, past))
+    incremental_build(tmp_path)
+    path = tmp_path / "articles/0005_0000000000000005.txt"
+    path.write_text(path.read_text() + "\n\nA new last paragraph.")
+    report, after = incremental_build(tmp_path)
+    assert report.read == 1
+    assert report.written == 1  # the article page; lists show the unchanged summary
+    assert 1 <= report.rendered < 15
+    assert after == clean_build(tmp_path)
+
+
+def test_damaged_cache_is_discarded_with_a_notice(tmp_path: Path) -> None:
+    corpus(tmp_path, 5)
+    incremental_build(tmp_path)
+    cache_file = tmp_path / ".sitegen-cache" / SOURCES_FILE
+    cache_file.write_bytes(cache_file.read_bytes()[:40])
+    report, after = incremental_build(tmp_path)
+    assert any("damaged" in notice for notice in report.notices)
+    assert report.read == 5
+    assert after == clean_build(tmp_path)
+
+
+def test_cache_of_another_version_is_not_trusted(tmp_path: Path) -> None:
+    corpus(tmp_path, 3)
+    path = tmp_path / "articles/0001_0000000000000001.txt"
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    incremental_build(tmp_path)
+    cache_file = tmp_path / ".sitegen-cache" / SOURCES_FILE
+    stored_print, payload = marshal.loads(cache_file.read_bytes())
+    poisoned = [
+        (s, stat, (*fields[:3], "Poisoned title", *fields[4:])) for s, stat, fields in payload
+    ]
+    cache_file.write_bytes(marshal.dumps((stored_print, poisoned)))
+    for pages in (tmp_path / ".sitegen-cache").glob("pages-*"):
+        pages.unlink()  # so every page is rendered from what the cache holds
+    assert (
+        "Poisoned title" in incremental_build(tmp_path)[1]["index.html"].decode()
+    )  # trusted as it should
+    cache_file.write_bytes(marshal.dumps(("sitegen 0.0.0 cache 0", poisoned)))
+    _, after = incremental_build(tmp_path)
+    assert "Poisoned title" not in after["index.html"].decode()
+    assert after == clean_build(tmp_path)
+
+
+def test_config_and_template_changes_rerender(tmp_path: Path) -> None:
+    corpus(tmp_path, 6)
+    incremental_build(tmp_path)
+    (tmp_path / "sitegen.yaml").write_text("per_page: 2\ntitle: Renamed Site\n")
+    _, after = incremental_build(tmp_path)
+    assert "Renamed Site" in after["2026/01/01/story-0/index.html"].decode()
+    assert after == clean_build(tmp_path)
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts/article.html").write_text(
+        '{% extends "default/article.html" %}{% block title %}X{{ article.title }}{% endblock %}'
+    )
+    _, after = incremental_build(tmp_path)
+    assert "<title>XStory 0</title>" in after["2026/01/01/story-0/index.html"].decode()
+    assert after == clean_build(tmp_path)
+
+
+def test_deleted_output_file_is_restored(tmp_path: Path) -> None:
+    corpus(tmp_path, 4)
+    _, before = incremental_build(tmp_path)
+    (tmp_path / "public/tags/index.html").unlink()
+    report, after = incremental_build(tmp_path)
+    assert report.written == 1 and after == before
+
+
+def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
+    corpus(tmp_path, 700)  # above the size where workers start
+    one = make_config(tmp_path, "one", "cache-one")
+    two = make_config(tmp_path, "two", "cache-two")
+    build(one, jobs=1)
+    report = build(two, jobs=2)
+    assert report.read == 700
+    assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
