@@ -8,6 +8,7 @@ processes, one per core; the output is the same bytes whichever way it was made.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,13 +22,20 @@ from sitegen.cache import (
     load_cache,
     pages_fingerprint,
     save_cache,
-    stat_signature,
     template_digest,
 )
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Site, build_site
-from sitegen.read import Article, Body, article_id, display, find_sources, load_body
+from sitegen.read import (
+    Article,
+    Body,
+    SourceFile,
+    article_id,
+    display,
+    find_sources,
+    load_body,
+)
 from sitegen.render import (
     BUILTIN_TEMPLATES,
     Page,
@@ -36,10 +44,11 @@ from sitegen.render import (
     make_environment,
     page_key,
     static_files,
+    url_salt,
 )
 from sitegen.tags import article_tags
 from sitegen.workers import WorkerPool, read_files, render_pages
-from sitegen.write import Writer
+from sitegen.write import Writer, WriteReport
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
@@ -100,26 +109,21 @@ class Build:
         root = self.config.source
         if not root.is_dir():
             raise SitegenError("the source folder does not exist", display(root))
-        paths, self.problems = find_sources(root)
+        files, self.problems = find_sources(root)
         entries: dict[str, SourceEntry] = {}
         articles: list[Article] = []
-        to_read: list[tuple[Path, tuple[int, int, int]]] = []
+        to_read: list[SourceFile] = []
         started_ns = time.time_ns()
-        for path in paths:
-            source = path.relative_to(root).as_posix()
-            try:
-                stat = stat_signature(path.stat())
-            except OSError:
-                stat = (0, 0, 0)
-            cached = cache.sources.get(source)
-            if cached is not None and cached.stat == stat:
-                entries[source] = cached
+        for file in files:
+            cached = cache.sources.get(file.rel)
+            if cached is not None and cached.stat == file.stat:
+                entries[file.rel] = cached
                 articles.append(cached.article)
             else:
-                to_read.append((path, stat))
+                to_read.append(file)
         self.read_count = len(to_read)
-        results = self.read_files([path for path, _ in to_read])
-        for (_, stat), result in zip(to_read, results, strict=True):
+        results = self.read_files([file.path for file in to_read])
+        for file, result in zip(to_read, results, strict=True):
             self.problems.extend(result.problems)
             if result.article is None:
                 continue
@@ -128,8 +132,8 @@ class Build:
             # build sees another stat and reads it again. A file with warnings is read again, so
             # they show again. A file changed in the last moments could change again within the
             # timestamp granularity, keeping its stat: it waits until older ("racy git" rule).
-            if not result.problems and stat[0] < started_ns - RACY_NS:
-                entries[result.article.source] = SourceEntry(stat, result.article)
+            if not result.problems and file.stat[0] < started_ns - RACY_NS:
+                entries[result.article.source] = SourceEntry(file.stat, result.article)
         cache.sources = entries
         published = [a for a in articles if self.drafts or not a.draft]
         published.sort(key=lambda a: a.source)
@@ -181,28 +185,39 @@ class Build:
         body = self.bodies.get(article.source)
         return body if body is not None else load_body(self.config.source, article)
 
-    def write_site(self, site: Site, cache: BuildCache) -> tuple[int, int, int, int]:
+    def write_site(self, site: Site, cache: BuildCache) -> tuple[int, WriteReport]:
         pages = list(Planner(site).pages())
-        keys = [page_key(page, site.urls) for page in pages]
+        salt = url_salt(site)
+        keys = [page_key(page, salt) for page in pages]
         with Writer(self.config.output) as writer:
             todo = [
                 i
-                for i, page in enumerate(pages)
-                if not (
-                    cache.pages.get(page.path) == keys[i] and writer.keep(page.path, page.source)
-                )
+                for i, (page, key) in enumerate(zip(pages, keys, strict=True))
+                if not (cache.pages.get(page.path) == key and writer.keep(page.path, page.source))
             ]
-            env = make_environment(self.config.layouts)
             if self.pool is not None and len(todo) >= PARALLEL_MIN_FILES:
                 self.render_in_workers(site, pages, todo, writer)
             else:
+                env = make_environment(self.config.layouts)
                 self.render_here(env, [pages[i] for i in todo], writer)
-            stager = writer.stager()
-            for number, output in enumerate(static_files(self.config)):
-                writer.add(stager.stage(output, number))
-            report = writer.commit()
+            report = self.finish(writer)
         cache.pages = {page.path: key for page, key in zip(pages, keys, strict=True)}
-        return len(todo), report.written, report.unchanged, report.removed
+        return len(todo), report
+
+    def write_unchanged_site(self, cache: BuildCache) -> WriteReport | None:
+        """When no article, template or setting changed, check the pages are still on disk
+        and refresh the static assets: no model, no rendering. None if a page went missing."""
+        with Writer(self.config.output) as writer:
+            for path in cache.pages:
+                if not writer.keep(path, path):
+                    return None
+            return self.finish(writer)
+
+    def finish(self, writer: Writer) -> WriteReport:
+        stager = writer.stager()
+        for number, output in enumerate(static_files(self.config)):
+            writer.add(stager.stage(output, number))
+        return writer.commit()
 
     def render_here(self, env, pages: list[Page], writer: Writer) -> None:
         renderer = Renderer(env, self.body_of)
@@ -247,31 +262,52 @@ class Build:
         cache = load_cache(config.cache, config.output, pages_print)
         try:
             articles, drafts_skipped = self.read_corpus(cache)
-            site, model_problems = build_site(config, articles, article_tags(articles, config.tags))
-            self.problems.extend(replace(p, path=self.shown(p.path)) for p in model_problems)
-            if self.strict and self.problems:
-                listed = "\n".join(f"  {p}" for p in self.problems)
-                raise SitegenError(
-                    f"{len(self.problems)} warning(s) with --strict; nothing was written:\n{listed}"
+            site_key = corpus_key(articles, pages_print)
+            report = None
+            rendered = 0
+            if site_key == cache.site_key and cache.pages:
+                self.problems.extend(cache.site_problems)
+                self.check_strict()
+                report = self.write_unchanged_site(cache)
+            if report is None:
+                site, model_problems = build_site(
+                    config, articles, article_tags(articles, config.tags)
                 )
-            rendered, written, unchanged, removed = self.write_site(site, cache)
+                cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
+                self.problems.extend(cache.site_problems)
+                self.check_strict()
+                rendered, report = self.write_site(site, cache)
+                cache.site_key = site_key
         finally:
             if self.pool is not None:
                 self.pool.close()
-        if written or removed or self.read_count or rendered:
+        if report.written or report.removed or self.read_count or rendered:
             save_cache(config.cache, config.output, pages_print, cache)
         return BuildReport(
-            articles=len(site.articles),
+            articles=len(articles),
             drafts_skipped=drafts_skipped,
             read=self.read_count,
             rendered=rendered,
-            written=written,
-            unchanged=unchanged,
-            removed=removed,
+            written=report.written,
+            unchanged=report.unchanged,
+            removed=report.removed,
             problems=tuple(self.problems),
             notices=tuple(cache.notices),
             seconds=time.perf_counter() - start,
         )
+
+    def check_strict(self) -> None:
+        if self.strict and self.problems:
+            listed = "\n".join(f"  {p}" for p in self.problems)
+            raise SitegenError(
+                f"{len(self.problems)} warning(s) with --strict; nothing was written:\n{listed}"
+            )
+
+
+def corpus_key(articles: list[Article], pages_print: str) -> str:
+    """Digest of the published articles and of everything else a page depends on."""
+    text = repr((pages_print, [(a.source, a.id, a.digest) for a in articles]))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def build(

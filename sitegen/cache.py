@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.config import Config
+from sitegen.errors import Problem
 from sitegen.read import Article, is_editor_litter
 
 CACHE_FORMAT = 1
@@ -45,6 +46,8 @@ class SourceEntry:
 class BuildCache:
     sources: dict[str, SourceEntry] = field(default_factory=dict)  # source path -> entry
     pages: dict[str, str] = field(default_factory=dict)  # output path -> page key
+    site_key: str = ""  # digest of every article and the fingerprint: equal means no change
+    site_problems: list[Problem] = field(default_factory=list)  # from the model, e.g. collisions
     notices: list[str] = field(default_factory=list)
 
 
@@ -104,9 +107,13 @@ def load_cache(cache_dir: Path, out_dir: Path, pages_print: str) -> BuildCache:
             cache.sources = {}
     if not cache.sources:
         return cache  # page keys vouch for pages made from the cached sources: not without them
-    pages = _load(pages_file(cache_dir, out_dir), pages_print, [])
-    if isinstance(pages, dict):
-        cache.pages = pages
+    stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
+    try:
+        site_key, pages, problems = stored  # type: ignore[misc]
+        cache.site_problems = [Problem(*p) for p in problems]
+        cache.pages, cache.site_key = dict(pages), str(site_key)
+    except (TypeError, ValueError):
+        pass  # no page keys: every page is rendered and compared
     return cache
 
 
@@ -120,7 +127,8 @@ def save_cache(cache_dir: Path, out_dir: Path, pages_print: str, cache: BuildCac
         for source, entry in sorted(cache.sources.items())
     ]
     _save(cache_dir / SOURCES_FILE, base_fingerprint(), sources)
-    _save(pages_file(cache_dir, out_dir), pages_print, cache.pages)
+    problems = [(p.path, p.message, p.line) for p in cache.site_problems]
+    _save(pages_file(cache_dir, out_dir), pages_print, (cache.site_key, cache.pages, problems))
 
 
 def _load(path: Path, fingerprint: str, notices: list[str]) -> object | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import html
 import math
@@ -45,7 +46,7 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 FRONT_MATTER_KEYS = ("title", "date", "byline", "author", "tags", "slug", "summary", "draft")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Article:
     """One article as read from its file; everything a page shows about it."""
 
@@ -64,6 +65,12 @@ class Article:
     @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+    def __repr__(self) -> str:
+        # Every field derives from the file's path and bytes, which the digest covers, and from
+        # the id (unique_ids may change it). Page keys are digests of reprs: this keeps them
+        # exact and short.
+        return f"Article({self.id} {self.digest})"
 
 
 @dataclass(frozen=True)
@@ -109,45 +116,60 @@ def is_article_name(name: str) -> bool:
     return not is_editor_litter(name) and name.lower().endswith(ARTICLE_SUFFIXES)
 
 
-def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
-    """List article files under `root` in a stable order.
+@dataclass(frozen=True)
+class SourceFile:
+    """An article file found in the source folder, with the stat the build cache compares."""
+
+    rel: str  # relative to the source folder, with '/' separators
+    path: Path
+    stat: tuple[int, int, int]  # mtime_ns, size, inode
+
+
+def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
+    """List article files under `root` in a stable order, with their stat signatures.
 
     Symlinks are followed only when they stay inside `root`: a link to /etc/passwd in a corpus
-    must not publish it.
+    must not publish it. Uses `os.scandir` and plain strings: this runs on every build, over
+    every file, and an unchanged corpus should cost little more than this listing.
     """
-    found: list[Path] = []
+    found: list[SourceFile] = []
     problems: list[Problem] = []
-    real_root = root.resolve()
-    for path in _walk(root):
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(real_root):
-                problems.append(
-                    Problem(display(path), "symlink points outside the source folder; not followed")
-                )
-                continue
-            if not target.is_file():
-                continue
-        found.append(path)
-    found.sort(key=lambda p: p.relative_to(root).as_posix())
+    real_root = str(root.resolve())
+    for rel, entry in _walk(str(root), ""):
+        try:
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if os.path.commonpath([target, real_root]) != real_root:
+                    message = "symlink points outside the source folder; not followed"
+                    problems.append(Problem(display(Path(entry.path)), message))
+                    continue
+                if not os.path.isfile(target):
+                    continue
+            stat = entry.stat()
+        except OSError:
+            continue  # vanished while listing
+        found.append(
+            SourceFile(rel, Path(entry.path), (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+        )
+    found.sort(key=lambda f: f.rel)
     return found, problems
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
-        if is_editor_litter(entry.name):
+        name = entry.name
+        if is_editor_litter(name):
             continue
-        path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path)
+            yield from _walk(entry.path, f"{prefix}{name}/")
         elif entry.is_symlink() and entry.is_dir():
             continue  # linked folders could loop or escape; link files instead
-        elif is_article_name(entry.name):
-            yield path
+        elif is_article_name(name):
+            yield f"{prefix}{name}", entry
 
 
 def display(path: Path) -> str:
@@ -399,15 +421,21 @@ def render_body(body: str, markdown_body: bool) -> tuple[str, tuple[str, ...]]:
     return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs), paragraphs
 
 
-_MARKDOWN = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-_MARKDOWN.preprocessors.deregister("html_block")  # raw HTML in an article is shown as text
-_MARKDOWN.inlinePatterns.deregister("html")
+@functools.cache
+def markdown_converter() -> markdown.Markdown:
+    """Built on first use: loading the extensions costs more than most builds' .md files."""
+    converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    converter.preprocessors.deregister("html_block")  # raw HTML in an article is shown as text
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
 _BLOCK_TEXT = re.compile(r"<(p|li|h[1-6]|td|th|dt|dd)\b[^>]*>(.*?)</\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
 def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
-    produced = _MARKDOWN.reset().convert(body)
+    produced = markdown_converter().reset().convert(body)
     safe = nh3.clean(
         produced, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"
     )

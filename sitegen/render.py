@@ -24,12 +24,10 @@ an incremental build know exactly which pages changed: see `page_key`.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import hashlib
 import os
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -48,6 +46,7 @@ from sitegen.model import (
     TagLink,
     listings,
     output_path,
+    permalink,
     years_summary,
 )
 from sitegen.read import Article, Body, is_editor_litter
@@ -231,37 +230,30 @@ def initial(name: str) -> str:
 
 # --- page keys: what a page shows, hashed, so an unchanged page is never rendered again ---------
 
-SHARED_CONTEXT = frozenset({"site", "urls"})  # covered by the build fingerprint and article keys
+SHARED_CONTEXT = frozenset({"site", "urls"})  # covered by the build fingerprint and `url_salt`
 
 
-def page_key(page: Page, urls: Mapping[str, str]) -> str:
-    """A digest of everything the page's template can see.
+def page_key(page: Page, salt: str) -> str:
+    """A digest of everything the page's template can see, from the context's `repr`.
 
-    Articles count by their file digest and URL, so a page is rendered again exactly when an
-    article it shows, or the link to one, changed. Config and templates are not part of the key:
-    any change to them changes the build fingerprint, which discards every key.
+    An Article's repr is its id and file digest, which stand for all its fields, so a page is
+    rendered again exactly when something it shows changed. Article URLs follow from the
+    article and the permalink pattern, except where a collision moved one: `url_salt` covers
+    those. Config and templates are not part of the key: any change to them changes the
+    build fingerprint, which discards every key.
     """
-    parts = [page.template, page.url]
-    for name in sorted(page.context):
-        if name not in SHARED_CONTEXT:
-            parts.append(name)
-            parts.append(signature(page.context[name], urls))
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    context = {k: v for k, v in page.context.items() if k not in SHARED_CONTEXT}
+    text = f"{page.template}\0{page.url}\0{salt}\0{context!r}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def signature(value: Any, urls: Mapping[str, str]) -> Any:
-    if isinstance(value, Article):
-        return (value.digest, urls.get(value.id))
-    if value is None or isinstance(value, str | int | float | bool | dt.date):
-        return value
-    if isinstance(value, list | tuple):
-        return tuple(signature(v, urls) for v in value)
-    if isinstance(value, dict):
-        return tuple((k, signature(v, urls)) for k, v in value.items())
-    if dataclasses.is_dataclass(value):
-        fields = dataclasses.fields(value)
-        return (type(value).__name__, *(signature(getattr(value, f.name), urls) for f in fields))
-    raise TypeError(f"no page-key signature for {type(value).__name__}")
+def url_salt(site: Site) -> str:
+    """The articles whose URL is not their plain permalink (moved aside by a collision)."""
+    pattern = site.config.permalink
+    moved = [
+        (a.id, site.urls[a.id]) for a in site.articles if site.urls[a.id] != permalink(a, pattern)
+    ]
+    return hashlib.blake2b(repr(moved).encode(), digest_size=16).hexdigest()
 
 
 # --- rendering ---------------------------------------------------------------------------------
