@@ -11,6 +11,7 @@ file that does not load, means starting from empty, with a notice.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import marshal
@@ -28,10 +29,8 @@ from sitegen.read import Article, is_editor_litter
 CACHE_FORMAT = 1
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
-ARTICLE_FIELDS = (
-    "source", "id", "date", "title", "byline", "slug", "summary", "words", "tags", "draft",
-    "digest",
-)  # fmt: skip
+ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+assert ARTICLE_FIELDS[:3] == ("source", "id", "date"), "_article() unpacks these by position"
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def _fields(article: Article) -> tuple:
 
 
 def _article(fields: tuple) -> Article:
-    values = dict(zip(ARTICLE_FIELDS, fields, strict=True))
-    values["date"] = dt.date.fromordinal(values["date"])
-    values["tags"] = tuple(values["tags"])
-    return Article(**values)
+    if len(fields) != len(ARTICLE_FIELDS):
+        raise ValueError("an article of another shape")
+    source, id_, date, *rest = fields
+    return Article(source, id_, dt.date.fromordinal(date), *rest)

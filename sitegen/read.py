@@ -22,14 +22,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import markdown
-import nh3
 import yaml
 from slugify import slugify
 
 from sitegen.errors import Problem
+
+if TYPE_CHECKING:
+    import markdown
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 WORDS_PER_MINUTE = 230
@@ -423,7 +424,10 @@ def render_body(body: str, markdown_body: bool) -> tuple[str, tuple[str, ...]]:
 
 @functools.cache
 def markdown_converter() -> markdown.Markdown:
-    """Built on first use: loading the extensions costs more than most builds' .md files."""
+    """Built on first use (and imported then): most corpora hold no .md file at all, and
+    every build, even one with nothing to do, would pay for loading Markdown."""
+    import markdown
+
     converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")  # raw HTML in an article is shown as text
     converter.inlinePatterns.deregister("html")
@@ -435,6 +439,8 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
+    import nh3
+
     produced = markdown_converter().reset().convert(body)
     safe = nh3.clean(
         produced, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"

@@ -8,19 +8,20 @@ are safe to start from a process that runs threads (the preview server).
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import traceback
 from collections.abc import Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import SitegenError
 from sitegen.model import Site
 from sitegen.read import Article, Body, ReadResult, load_body, read_article
 from sitegen.render import Page, Planner, Renderer, make_environment
 from sitegen.write import Staged, Stager
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 
 class WorkerError(Exception):
@@ -94,6 +95,8 @@ class WorkerPool:
     """A fixed set of worker processes, called in lockstep: one call to each, then all answers."""
 
     def __init__(self, count: int) -> None:
+        import multiprocessing  # only large builds need it: keep small rebuilds' start quick
+
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["sitegen.workers"])
         self.connections: list[Connection] = []

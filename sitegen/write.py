@@ -96,7 +96,9 @@ class Stager:
         Trusts the manifest (hash and size) unless the file changed after the manifest was
         written, in which case someone edited it by hand and its bytes are compared.
         """
-        if self.previous.get(path) == entry and on_disk_as_written(self, path, entry[1]):
+        if self.previous.get(path) == entry and on_disk_as_written(
+            self.out_dir, path, entry[1], self.manifest_mtime
+        ):
             return True
         try:
             return (self.out_dir / path).read_bytes() == data
@@ -104,12 +106,13 @@ class Stager:
             return False
 
 
-def on_disk_as_written(stager: Stager, path: str, size: int) -> bool:
+def on_disk_as_written(out_dir: Path, path: str, size: int, manifest_mtime: int) -> bool:
+    """The file has the size sitegen wrote and was not touched after the manifest was."""
     try:
-        stat = os.stat(stager.out_dir / path)
+        stat = os.stat(f"{out_dir}/{path}")  # a string join: this runs for every page
     except OSError:
         return False
-    return stat.st_size == size and stat.st_mtime_ns <= stager.manifest_mtime
+    return stat.st_size == size and stat.st_mtime_ns <= manifest_mtime
 
 
 class Writer:
@@ -163,8 +166,9 @@ class Writer:
         False means the file is missing or was edited by hand: the caller must render it.
         """
         entry = self.previous.get(path)
-        stager = Stager(self.out_dir, self.out_dir, {}, self.manifest_mtime, "")
-        if entry is None or not on_disk_as_written(stager, path, entry[1]):
+        if entry is None or not on_disk_as_written(
+            self.out_dir, path, entry[1], self.manifest_mtime
+        ):
             return False
         self.claim(path, source)
         self.entries[path] = entry
@@ -227,7 +231,13 @@ def remove_leftover_staging(out_dir: Path) -> None:
 
 
 def remove_file(out_dir: Path, path: str) -> None:
-    """Remove a stale output and any folders it leaves empty (never the output folder)."""
+    """Remove a stale output and any folders it leaves empty (never the output folder).
+
+    The path comes from the manifest, which anyone could edit: it is checked first, so a
+    tampered manifest cannot make sitegen delete a file outside the output folder.
+    """
+    if not is_safe_manifest_path(path):
+        return
     target = out_dir / path
     with contextlib.suppress(FileNotFoundError):
         if target.is_file() or target.is_symlink():
@@ -249,11 +259,7 @@ def read_manifest(out_dir: Path) -> tuple[dict[str, tuple[str, int]], int]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         if raw.get("version") != MANIFEST_VERSION:
             return {}, 0
-        files = {
-            str(p): (str(h), int(s))
-            for p, (h, s) in raw["files"].items()
-            if isinstance(p, str) and is_safe_manifest_path(p)
-        }
+        files = {str(p): (str(h), int(s)) for p, (h, s) in raw["files"].items()}
         return files, stat.st_mtime_ns
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}, 0
