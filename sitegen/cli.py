@@ -15,7 +15,7 @@ from sitegen.config import Config, load_config
 from sitegen.errors import Problem
 
 T = TypeVar("T")
-PROGRESS_THRESHOLD = 500  # items; smaller builds finish before a bar would help
+PROGRESS_THRESHOLD = 4  # steps of 250 files or pages; smaller builds finish before a bar helps
 
 
 def terminal_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:
