@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sitegen.cache import (
     BuildCache,
@@ -30,6 +30,7 @@ from sitegen.model import Site, build_site
 from sitegen.read import (
     Article,
     Body,
+    ReadResult,
     SourceFile,
     article_id,
     display,
@@ -49,6 +50,9 @@ from sitegen.render import (
 from sitegen.tags import article_tags
 from sitegen.workers import WorkerPool, read_files, render_pages
 from sitegen.write import Writer, WriteReport
+
+if TYPE_CHECKING:
+    import jinja2
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
@@ -139,7 +143,7 @@ class Build:
         published.sort(key=lambda a: a.source)
         return self.unique_ids(published), len(articles) - len(published)
 
-    def read_files(self, paths: Sequence[Path]) -> list:
+    def read_files(self, paths: Sequence[Path]) -> list[ReadResult]:
         root = self.config.source
         if self.jobs == 1 or len(paths) < PARALLEL_MIN_FILES:
             chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
@@ -152,7 +156,7 @@ class Build:
         share = -(-len(paths) // self.jobs)
         shares = [list(paths[i * share : (i + 1) * share]) for i in range(self.jobs)]
         rounds = -(-share // CHUNK)
-        by_worker: list[list] = [[] for _ in shares]
+        by_worker: list[list[ReadResult]] = [[] for _ in shares]
         for r in self.progress(range(rounds), rounds, "Reading"):
             args = [(root, s[r * CHUNK : (r + 1) * CHUNK]) for s in shares]
             for worker, answer in enumerate(self.pool.call_each("read", args)):
@@ -219,7 +223,7 @@ class Build:
             writer.add(stager.stage(output, number))
         return writer.commit()
 
-    def render_here(self, env, pages: list[Page], writer: Writer) -> None:
+    def render_here(self, env: jinja2.Environment, pages: list[Page], writer: Writer) -> None:
         renderer = Renderer(env, self.body_of)
         stager = writer.stager()
         chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
