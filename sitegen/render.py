@@ -4,21 +4,32 @@ Never touches the disk except to read templates and static assets: `write.py` de
 reaches `public/`. Every link is relative (`root` is the way back to the site's top), so the
 built folder works at a domain's root and under any sub-path alike.
 
+Absolute URLs appear only where a standard needs them (canonical, OpenGraph, JSON-LD, feeds,
+sitemap); they are `base_url` + the site-relative URL, so a sub-path deploy carries its path.
+
 Template context, the same names in every template:
     site         the Config (title, description, language, base_url, ...)
     root         relative prefix from this page to the site's top ("./", "../../", ...)
     page_url     this page's site-relative URL ("" for the home page)
     page_title   the page's own title ("" on the home page)
-    description  a one-line description of the page
+    description  a one-line description of the page (meta description, OpenGraph, Twitter)
     section      "home", "archive", "tags" or "" (marks the current nav entry)
     urls         article id -> site-relative URL
-Article pages add: article, tags, related, newer, older, day_url.
+    canonical    this page's absolute URL ("" on the 404 page, which has no address of its own)
+    feeds        Links (label, site-relative url) to the Atom feeds for <link rel="alternate">
+    og_type      "article" on article pages, otherwise "website"
+    prev_page    site-relative URL of the previous page of a paginated list, or None
+    next_page    site-relative URL of the next page of a paginated list, or None
+    json_ld      a dict for <script type="application/ld+json"> (use `|tojson`), or None
+Article pages add: article, tags, related, newer, older, day_url,
+    published (the article's date as an RFC 3339 timestamp with the site's offset).
 List pages (list.html) add: listing, heading, children, children_label.
 The tag index (tags.html) adds: tags, by_count, by_letter. The archive index adds: years, total.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import traceback
@@ -33,10 +44,22 @@ import jinja2
 
 from sitegen.config import Config
 from sitegen.errors import SitegenError
+from sitegen.feeds import (
+    FEED,
+    SitemapPage,
+    absolute_url,
+    atom_feed,
+    robots_txt,
+    sitemaps,
+    tag_feed_url,
+    timestamp,
+)
 from sitegen.model import (
     MONTHS,
+    Link,
     Listing,
     Site,
+    Tag,
     listings,
     output_path,
     years_summary,
@@ -87,6 +110,8 @@ def make_environment(layouts: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = lambda d: f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    # `tojson` escapes <, >, & and ' as \u003c etc.: JSON-LD text cannot close its <script>.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     return env
 
 
@@ -109,13 +134,20 @@ class Renderer:
         return self.templates[name]
 
     def page(self, template: str, url: str, source: str, **context: Any) -> Output:
+        config = self.site.config
         base = {
-            "site": self.site.config,
+            "site": config,
             "root": context.pop("root", root_of(url)),
             "page_url": url,
             "urls": self.site.urls,
             "section": "",
-            "description": self.site.config.description,
+            "description": config.description,
+            "canonical": absolute_url(config, url),
+            "feeds": (Link(config.title, FEED),),
+            "og_type": "website",
+            "prev_page": None,
+            "next_page": None,
+            "json_ld": None,
         }
         base.update(context)
         html = render_template(self.template(template), base)
@@ -124,14 +156,19 @@ class Renderer:
     def article(self, article: Article) -> Output:
         newer, older = self.site.newer_and_older(article)
         d = article.date
+        url = self.site.urls[article.id]
+        tags = self.site.tags_of.get(article.id, ())
         return self.page(
             "article.html",
-            self.site.urls[article.id],
+            url,
             article.source,
             article=article,
             page_title=article.title,
             description=article.summary or self.site.config.description,
-            tags=self.site.tags_of.get(article.id, ()),
+            og_type="article",
+            published=timestamp(article.date, self.site.config.timezone),
+            json_ld=news_article(self.site.config, article, url, tags),
+            tags=tags,
             related=related_articles(self.site, article),
             newer=newer,
             older=older,
@@ -141,6 +178,11 @@ class Renderer:
     def listing(self, listing: Listing) -> Output:
         children, label = self.children_of(listing)
         heading = f"Tagged “{listing.title}”" if listing.kind == "tag" else listing.title
+        feeds: tuple[Link, ...] = (Link(self.site.config.title, FEED),)
+        if listing.tag is not None:
+            feeds += (
+                Link(f"{listing.tag.name} · {self.site.config.title}", tag_feed_url(listing.tag)),
+            )
         if listing.kind == "home":
             title = "" if listing.number == 1 else f"Latest news, page {listing.number}"
         else:
@@ -155,6 +197,10 @@ class Renderer:
             children=children,
             children_label=label,
             section="home" if listing.kind == "home" else "",
+            description=listing_description(listing, self.site.config.description),
+            feeds=feeds,
+            prev_page=listing.newer_page,
+            next_page=listing.older_page,
         )
 
     def children_of(self, listing: Listing) -> tuple[list[Child], str]:
@@ -177,6 +223,7 @@ class Renderer:
         return self.page(
             "tags.html", "tags/", "the tag index",
             page_title="Tags", tags=tags, by_count=by_count, by_letter=by_letter, section="tags",
+            description=f"Every tag of {self.site.config.title}, by use and from A to Z.",
         )  # fmt: skip
 
     def archive_index(self) -> Output:
@@ -184,14 +231,78 @@ class Renderer:
             "archive.html", "archive/", "the archive index",
             page_title="Archive", years=years_summary(self.site), total=len(self.site.articles),
             section="archive",
+            description=f"Every year and month of {self.site.config.title}, with article counts.",
         )  # fmt: skip
 
     def not_found(self) -> Output:
         # Served for any missing URL at any depth, so its links start from the site's own path.
         root = urlsplit(self.site.config.base_url).path or "/"
         return self.page(
-            "404.html", "404.html", "the 404 page", page_title="Page not found", root=root
+            "404.html", "404.html", "the 404 page",
+            page_title="Page not found", root=root, canonical="",
+        )  # fmt: skip
+
+    def feeds(self) -> Iterator[Output]:
+        """The site's feed and one per tag, each with the newest `feeds.limit` articles."""
+        limit = self.site.config.feeds.limit
+        yield self.feed(FEED, "", self.site.config.title, self.site.articles[:limit], "site")
+        for tag in self.site.tags:
+            title = f"{tag.name} · {self.site.config.title}"
+            yield self.feed(tag_feed_url(tag), tag.url, title, tag.articles[:limit], tag.name)
+
+    def feed(
+        self, path: str, page: str, title: str, articles: tuple[Article, ...], name: str
+    ) -> Output:
+        data = atom_feed(
+            self.site.config,
+            title=title,
+            feed_url=path,
+            page_url=page,
+            articles=articles,
+            urls=self.site.urls,
+            tag_names=lambda a: [t.name for t in self.site.tags_of.get(a.id, ())],
         )
+        return Output(path, data, f"the {name} feed")
+
+    def sitemaps(self, pages: list[SitemapPage]) -> Iterator[Output]:
+        for path, data in sitemaps(self.site.config, pages).items():
+            yield Output(path, data, "the sitemap")
+
+    def robots(self) -> Output:
+        return Output("robots.txt", robots_txt(self.site.config), "robots.txt")
+
+
+def listing_description(listing: Listing, site_description: str) -> str:
+    count = f"{listing.total} article{'s' * (listing.total != 1)}"
+    if listing.kind == "home":
+        return site_description
+    if listing.kind == "tag":
+        return f"Articles tagged “{listing.title}”: {count}."
+    return f"News from {listing.title}: {count}."
+
+
+def news_article(config: Config, article: Article, url: str, tags: tuple[Tag, ...]) -> dict:
+    """schema.org NewsArticle for the JSON-LD of an article page."""
+    canonical = absolute_url(config, url)
+    published = timestamp(article.date, config.timezone)
+    publisher = {"@type": "Organization", "name": config.title, "url": config.base_url}
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": published,
+        "dateModified": published,
+        "author": {"@type": "Person", "name": article.byline} if article.byline else publisher,
+        "publisher": publisher,
+        "keywords": [tag.name for tag in tags],
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+        "inLanguage": config.language,
+        "wordCount": article.words,
+    }
+    if article.summary:
+        data["description"] = article.summary
+    return data
 
 
 def initial(name: str) -> str:
@@ -218,15 +329,27 @@ def related_articles(site: Site, article: Article) -> list[Article]:
 
 
 def render_site(site: Site, env: jinja2.Environment) -> Iterator[Output]:
-    """Every file of the site, pages first, then static assets."""
+    """Every file of the site: pages, feeds, the sitemap of those pages, then static assets."""
     renderer = Renderer(site, env)
+    pages: list[SitemapPage] = []
     for article in site.articles:
+        pages.append(SitemapPage(site.urls[article.id], article.date))
         yield renderer.article(article)
+    newest_of: dict[str, dt.date | None] = {}
     for listing in listings(site):
+        # Every page of a list changes when an article joins it: the list's newest date counts.
+        if listing.number == 1:
+            newest_of[listing.first_url] = listing.articles[0].date if listing.articles else None
+        pages.append(SitemapPage(listing.url, newest_of[listing.first_url]))
         yield renderer.listing(listing)
+    newest = site.articles[0].date if site.articles else None
+    pages += [SitemapPage("tags/", newest), SitemapPage("archive/", newest)]
     yield renderer.tag_index()
     yield renderer.archive_index()
     yield renderer.not_found()
+    yield from renderer.feeds()
+    yield from renderer.sitemaps(pages)
+    yield renderer.robots()
     yield from static_files(site.config)
 
 
