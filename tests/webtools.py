@@ -45,6 +45,7 @@ class Page:
     links: list[dict[str, str]] = field(default_factory=list)  # <link> attributes
     anchors: list[dict[str, str]] = field(default_factory=list)  # <a> attributes
     scripts: list[tuple[dict[str, str], str]] = field(default_factory=list)  # attrs, text
+    urls: list[str] = field(default_factory=list)  # every href and src, in order
 
     def link(self, rel: str) -> list[dict[str, str]]:
         return [attrs for attrs in self.links if rel in attrs.get("rel", "").split()]
@@ -63,6 +64,7 @@ class _PageParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
+        self.page.urls += [values[name] for name in ("href", "src") if name in values]
         if tag == "meta" and ("name" in values or "property" in values):
             key = values.get("property") or values["name"]
             self.page.meta.setdefault(key, []).append(values.get("content", ""))
@@ -87,8 +89,12 @@ class _PageParser(HTMLParser):
 
 
 def parse_page(path: Path) -> Page:
+    return parse_html(path.read_text(encoding="utf-8"))
+
+
+def parse_html(text: str) -> Page:
     parser = _PageParser()
-    parser.feed(path.read_text(encoding="utf-8"))
+    parser.feed(text)
     parser.close()
     return parser.page
 
