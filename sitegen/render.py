@@ -180,9 +180,7 @@ class Renderer:
         heading = f"Tagged “{listing.title}”" if listing.kind == "tag" else listing.title
         feeds: tuple[Link, ...] = (Link(self.site.config.title, FEED),)
         if listing.tag is not None:
-            feeds += (
-                Link(f"{listing.tag.name} · {self.site.config.title}", tag_feed_url(listing.tag)),
-            )
+            feeds += (Link(self.tag_feed_title(listing.tag), tag_feed_url(listing.tag)),)
         if listing.kind == "home":
             title = "" if listing.number == 1 else f"Latest news, page {listing.number}"
         else:
@@ -247,8 +245,11 @@ class Renderer:
         limit = self.site.config.feeds.limit
         yield self.feed(FEED, "", self.site.config.title, self.site.articles[:limit], "site")
         for tag in self.site.tags:
-            title = f"{tag.name} · {self.site.config.title}"
+            title = self.tag_feed_title(tag)
             yield self.feed(tag_feed_url(tag), tag.url, title, tag.articles[:limit], tag.name)
+
+    def tag_feed_title(self, tag: Tag) -> str:
+        return f"{tag.name} · {self.site.config.title}"
 
     def feed(
         self, path: str, page: str, title: str, articles: tuple[Article, ...], name: str
