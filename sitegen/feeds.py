@@ -94,50 +94,79 @@ def _serialize(root: ET.Element) -> bytes:
     return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
 
-def atom_feed(
-    config: Config,
-    *,
-    title: str,
-    feed_url: str,
-    page_url: str,
-    articles: Sequence[Article],
-    urls: Mapping[str, str],
-    tag_names: Callable[[Article], Iterable[str]],
-) -> bytes:
-    """An Atom 1.0 feed of `articles` (newest first, already cut to the limit).
+class FeedWriter:
+    """Writes the Atom 1.0 feeds of one site.
 
-    `feed_url` and `page_url` are site-relative: the feed itself and the HTML page it follows.
+    An article appears in the site's feed and in each of its tags' feeds: its entry is built
+    and serialized once, by the library, and the same text is placed in every feed that
+    carries it (a big site has thousands of tag feeds).
     """
-    feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
-    _add(feed, "id", absolute_url(config, feed_url))
-    _add(feed, "title", title)
-    if config.description:
-        _add(feed, "subtitle", config.description)
-    _add(feed, "link", rel="self", type="application/atom+xml", href=absolute_url(config, feed_url))
-    _add(feed, "link", rel="alternate", type="text/html", href=absolute_url(config, page_url))
-    newest = timestamp(articles[0].date, config.timezone) if articles else EPOCH
-    _add(feed, "updated", newest)
-    # Atom wants an author for every entry; the site stands in for articles without a byline.
-    _add(_add(feed, "author"), "name", config.title)
-    _add(feed, "generator", GENERATOR)
-    for article in articles:
-        entry = _add(feed, "entry")
+
+    def __init__(
+        self,
+        config: Config,
+        urls: Mapping[str, str],
+        tag_names: Callable[[Article], Iterable[str]],
+        body_html: Callable[[Article], str],
+    ) -> None:
+        self.config = config
+        self.urls = urls
+        self.tag_names = tag_names
+        self.body_html = body_html
+        self.entries: dict[str, str] = {}
+
+    def feed(
+        self, *, title: str, feed_url: str, page_url: str, articles: Sequence[Article]
+    ) -> bytes:
+        """A feed of `articles` (newest first, already cut to the limit).
+
+        `feed_url` and `page_url` are site-relative: the feed itself and the page it follows.
+        """
+        config = self.config
+        feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
+        _add(feed, "id", absolute_url(config, feed_url))
+        _add(feed, "title", title)
+        if config.description:
+            _add(feed, "subtitle", config.description)
+        self_url = absolute_url(config, feed_url)
+        _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+        _add(feed, "link", rel="alternate", type="text/html", href=absolute_url(config, page_url))
+        newest = timestamp(articles[0].date, config.timezone) if articles else EPOCH
+        _add(feed, "updated", newest)
+        # Atom wants an author for every entry; the site stands in for articles without a byline.
+        _add(_add(feed, "author"), "name", config.title)
+        _add(feed, "generator", GENERATOR)
+        ET.indent(feed, space="  ")
+        head = ET.tostring(feed, encoding="unicode").removesuffix("</feed>")
+        entries = "".join(self.entry(article) for article in articles)
+        return XML_DECLARATION + (head + entries + "</feed>\n").encode("utf-8")
+
+    def entry(self, article: Article) -> str:
+        """The serialized <entry>, indented to sit inside <feed>."""
+        cached = self.entries.get(article.id)
+        if cached is not None:
+            return cached
+        config = self.config
+        entry = ET.Element("entry")
         _add(entry, "id", entry_id(config, article))
         _add(entry, "title", article.title, type="text")
-        link = absolute_url(config, urls[article.id])
+        link = absolute_url(config, self.urls[article.id])
         _add(entry, "link", rel="alternate", type="text/html", href=link)
         when = timestamp(article.date, config.timezone)
         _add(entry, "published", when)
         _add(entry, "updated", when)
         if article.byline:
             _add(_add(entry, "author"), "name", article.byline)
-        for name in tag_names(article):
+        for name in self.tag_names(article):
             _add(entry, "category", term=name)
         if article.summary:
             _add(entry, "summary", article.summary, type="text")
         # The body is HTML (escaped text or sanitised Markdown); type="html" carries it escaped.
-        _add(entry, "content", article.body_html, type="html")
-    return _serialize(feed)
+        _add(entry, "content", self.body_html(article), type="html")
+        ET.indent(entry, space="  ", level=1)
+        text = "  " + ET.tostring(entry, encoding="unicode") + "\n"
+        self.entries[article.id] = text
+        return text
 
 
 def sitemaps(

@@ -46,9 +46,9 @@ from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.feeds import (
     FEED,
+    FeedWriter,
     SitemapPage,
     absolute_url,
-    atom_feed,
     robots_txt,
     sitemaps,
     tag_feed_url,
@@ -242,28 +242,30 @@ class Renderer:
 
     def feeds(self) -> Iterator[Output]:
         """The site's feed and one per tag, each with the newest `feeds.limit` articles."""
-        limit = self.site.config.feeds.limit
-        yield self.feed(FEED, "", self.site.config.title, self.site.articles[:limit], "site")
-        for tag in self.site.tags:
-            title = self.tag_feed_title(tag)
-            yield self.feed(tag_feed_url(tag), tag.url, title, tag.articles[:limit], tag.name)
+        site = self.site
+        limit = site.config.feeds.limit
+        writer = FeedWriter(
+            site.config,
+            site.urls,
+            tag_names=lambda a: [t.name for t in site.tags_of.get(a.id, ())],
+            body_html=lambda a: a.body_html,
+        )
+        data = writer.feed(
+            title=site.config.title, feed_url=FEED, page_url="", articles=site.articles[:limit]
+        )
+        yield Output(FEED, data, "the site feed")
+        for tag in site.tags:
+            path = tag_feed_url(tag)
+            data = writer.feed(
+                title=self.tag_feed_title(tag),
+                feed_url=path,
+                page_url=tag.url,
+                articles=tag.articles[:limit],
+            )
+            yield Output(path, data, f"the feed of tag {tag.name}")
 
     def tag_feed_title(self, tag: Tag) -> str:
         return f"{tag.name} · {self.site.config.title}"
-
-    def feed(
-        self, path: str, page: str, title: str, articles: tuple[Article, ...], name: str
-    ) -> Output:
-        data = atom_feed(
-            self.site.config,
-            title=title,
-            feed_url=path,
-            page_url=page,
-            articles=articles,
-            urls=self.site.urls,
-            tag_names=lambda a: [t.name for t in self.site.tags_of.get(a.id, ())],
-        )
-        return Output(path, data, f"the {name} feed")
 
     def sitemaps(self, pages: list[SitemapPage]) -> Iterator[Output]:
         for path, data in sitemaps(self.site.config, pages).items():

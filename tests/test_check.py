@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from webtools import build, corpus, tagged
 
 from sitegen.check import check_site
+from tests.conftest import REAL_ARTICLE
+from tests.webtools import build, corpus, tagged
 
 BASE = "https://example.org/news/"
 
@@ -51,8 +52,6 @@ def test_a_clean_build_passes(run_cli, site: Path) -> None:
 
 
 def test_the_real_article_builds_clean(make_site, run_cli) -> None:
-    from conftest import REAL_ARTICLE
-
     site = make_site({"articles/" + REAL_ARTICLE.name: REAL_ARTICLE.read_text()})
     assert run_cli(site, "build").exit_code == 0
     assert check(run_cli, site)[0] == 0

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from conftest import REAL_ARTICLE, read_tree
-from webtools import build, corpus, html_pages, parse_page, tagged
 
 from sitegen.config import Config
 from sitegen.feeds import SitemapPage, published_at, sitemaps
+from tests.conftest import REAL_ARTICLE, read_tree
+from tests.webtools import build, corpus, html_pages, parse_page, tagged
 
 BASE = "https://example.org/news/"
 HOSTILE = 'Bad </script><script>alert("x")</script> & <b>bold</b> ]]>'

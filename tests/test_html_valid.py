@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REAL_ARTICLE
-from webtools import build, html_pages, tagged
+
+from tests.conftest import REAL_ARTICLE
+from tests.webtools import build, html_pages, tagged
 
 HOSTILE = 'Alert </script><script>alert("x")</script> & <b>bold</b> <!-- -->'
 # "file:/path/page.html":12.3-12.9: error: message

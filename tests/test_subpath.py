@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from webtools import build, corpus, parse_html, tagged
+
+from tests.webtools import build, corpus, parse_html, tagged
 
 BASE = "https://example.org/news/"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from click.testing import Result
-from conftest import article_text
+
+from tests.conftest import article_text
 
 
 def tagged(date: str, title: str, tags: list[str], *paragraphs: str, **kw: str | None) -> str:
