@@ -100,7 +100,7 @@ class CheckReport:
 
 
 @dataclass(frozen=True)
-class Site:
+class Served:
     """What every file's check needs: the files that exist and where the site is served."""
 
     files: frozenset[str]
@@ -130,7 +130,7 @@ def check_site(public: Path, base_url: str, *, jobs: int | None = None) -> Check
     `jobs`: processes to use; by default one per CPU for big sites, none for small ones.
     """
     files = frozenset(walk(public))
-    site = Site(files, base_url)
+    site = Served(files, base_url)
     checked = sorted(f for f in files if f.endswith((".html", ".htm", ".xml", ".css")))
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(checked) >= PARALLEL_FROM else 1
@@ -155,10 +155,10 @@ def walk(public: Path) -> Iterator[str]:
                 yield prefix + name
 
 
-_WORKER: tuple[Path, Site] | None = None
+_WORKER: tuple[Path, Served] | None = None
 
 
-def _init_worker(public: Path, site: Site) -> None:
+def _init_worker(public: Path, site: Served) -> None:
     global _WORKER
     _WORKER = (public, site)
 
@@ -169,7 +169,7 @@ def _check_chunk(rels: list[str]) -> list[Finding]:
     return [f for rel in rels for f in check_file(public, site, rel)]
 
 
-def check_file(public: Path, site: Site, rel: str) -> list[Finding]:
+def check_file(public: Path, site: Served, rel: str) -> list[Finding]:
     try:
         data = (public / rel).read_bytes()
     except OSError as exc:
@@ -193,12 +193,12 @@ def decode(rel: str, data: bytes) -> tuple[str, list[Finding]]:
 # --- URLs --------------------------------------------------------------------------------------
 
 
-def page_url(site: Site, rel: str) -> str:
+def page_url(site: Served, rel: str) -> str:
     return site.base_url + rel
 
 
 def check_url(
-    site: Site, rel: str, line: int, url: str, base: str, request: bool, what: str
+    site: Served, rel: str, line: int, url: str, base: str, request: bool, what: str
 ) -> Finding | None:
     """None when `url` (found in file `rel`, relative to `base`) is fine; else the problem."""
     url = url.strip()
@@ -224,7 +224,7 @@ def check_url(
 
 
 def check_plain_relative(
-    site: Site, rel: str, line: int, url: str, request: bool, what: str
+    site: Served, rel: str, line: int, url: str, request: bool, what: str
 ) -> Finding | None:
     """The common case, a relative path such as ../../style.css, without urljoin's cost."""
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(rel), url))
@@ -240,7 +240,7 @@ def check_plain_relative(
 
 
 def missing(
-    site: Site, rel: str, line: int, url: str, target: str, request: bool, what: str
+    site: Served, rel: str, line: int, url: str, target: str, request: bool, what: str
 ) -> Finding | None:
     if resolves(site, target):
         return None
@@ -249,7 +249,7 @@ def missing(
     return Finding(rel, line, f"{kind}: {what} {url} (no file {shown})")
 
 
-def climbs_above_top(site: Site, url: str, base: str) -> bool:
+def climbs_above_top(site: Served, url: str, base: str) -> bool:
     """A relative link with one '../' too many.
 
     Browsers stop at the host's root, so it works when the site is served at the root and
@@ -265,7 +265,7 @@ def climbs_above_top(site: Site, url: str, base: str) -> bool:
     return posixpath.normpath(posixpath.join(folder, ref.path)).split("/")[0] == ".."
 
 
-def resolves(site: Site, target: str) -> bool:
+def resolves(site: Served, target: str) -> bool:
     if target == "" or target.endswith("/"):
         return target + "index.html" in site.files
     if posixpath.normpath(target) != target:
@@ -277,7 +277,7 @@ def resolves(site: Site, target: str) -> bool:
 # --- HTML --------------------------------------------------------------------------------------
 
 
-def check_html(site: Site, rel: str, data: bytes) -> list[Finding]:
+def check_html(site: Served, rel: str, data: bytes) -> list[Finding]:
     """Parse errors (end tags that close nothing or the wrong element, bad bytes) and URLs."""
     parser = etree.HTMLParser(encoding="utf-8", no_network=True)
     try:
@@ -301,7 +301,7 @@ def check_html(site: Site, rel: str, data: bytes) -> list[Finding]:
     return findings
 
 
-def element_urls(site: Site, rel: str, element: etree._Element, base: str) -> Iterator[Finding]:
+def element_urls(site: Served, rel: str, element: etree._Element, base: str) -> Iterator[Finding]:
     """The problems with the URLs one element links to or makes the browser load."""
     tag, values, line = element.tag, element.attrib, element.sourceline or 0
 
@@ -336,7 +336,7 @@ def srcset(value: str) -> list[str]:
 
 
 def check_css(
-    site: Site, rel: str, text: str, first_line: int, base: str | None = None
+    site: Served, rel: str, text: str, first_line: int, base: str | None = None
 ) -> list[Finding]:
     """url() and @import in a stylesheet, a <style> element or a style attribute."""
     if "url(" not in text.lower() and "@import" not in text.lower():
@@ -354,7 +354,7 @@ def check_css(
 # --- feeds and sitemaps ------------------------------------------------------------------------
 
 
-def check_xml(site: Site, rel: str, data: bytes) -> list[Finding]:
+def check_xml(site: Served, rel: str, data: bytes) -> list[Finding]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -376,7 +376,7 @@ def check_xml(site: Site, rel: str, data: bytes) -> list[Finding]:
     return findings
 
 
-def xml_url(site: Site, rel: str, url: str, what: str) -> Finding | None:
+def xml_url(site: Served, rel: str, url: str, what: str) -> Finding | None:
     """Feeds and sitemaps may list only this site's pages, and only existing ones."""
     parts = urlsplit(urljoin(page_url(site, rel), url.strip()))
     if origin(parts.scheme, parts.netloc) != site.host:
