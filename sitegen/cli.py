@@ -11,9 +11,8 @@ import click
 
 from sitegen import __version__
 from sitegen.build import BuildReport, build
-from sitegen.check import check_site
-from sitegen.config import Config, load_config, parse_config
-from sitegen.errors import Problem, SitegenError
+from sitegen.config import Config, load_config
+from sitegen.errors import Problem
 
 T = TypeVar("T")
 PROGRESS_THRESHOLD = 500  # items; smaller builds finish before a bar would help
@@ -135,6 +134,11 @@ def check_command(public_dir: Path | None, config_file: Path | None, base_url: s
     well-formed XML or list missing pages, and pages or stylesheets that make the browser
     request another host (a plain link to another site is fine). Exit code 1 on any problem.
     """
+    # Imported here: the other commands need not load lxml, and this section merges alone.
+    from sitegen.check import check_site
+    from sitegen.config import parse_config
+    from sitegen.errors import SitegenError
+
     config = load_config(config_file)
     if base_url is not None:
         base_url = parse_config({"base_url": base_url}, "--base-url")["base_url"]
