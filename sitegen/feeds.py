@@ -147,10 +147,11 @@ class FeedWriter:
         if cached is not None:
             return cached
         config = self.config
-        entry = ET.Element("entry")
+        link = absolute_url(config, self.urls[article.id])
+        # Relative links in a Markdown body resolve against the article's page, not the feed.
+        entry = ET.Element("entry", {"xml:base": link})
         _add(entry, "id", entry_id(config, article))
         _add(entry, "title", article.title, type="text")
-        link = absolute_url(config, self.urls[article.id])
         _add(entry, "link", rel="alternate", type="text/html", href=link)
         when = timestamp(article.date, config.timezone)
         _add(entry, "published", when)

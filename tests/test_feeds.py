@@ -170,6 +170,20 @@ def test_hostile_text_is_escaped_in_feeds(make_site, run_cli) -> None:
         assert "<img" not in entry.content[0].value
 
 
+def test_relative_links_in_a_body_resolve_against_the_article(make_site, run_cli) -> None:
+    public = build(
+        make_site,
+        run_cli,
+        {
+            "sitegen.yaml": config_text(),
+            "articles/a.md": "---\ntitle: Links\ndate: 2026-02-06\n---\nSee [that](../../05/x/).\n",
+        },
+    )
+    entry = parse_feed(public / "feed.xml").entries[0]
+    assert entry.link == BASE + "2026/02/06/links/"
+    assert f'href="{BASE}2026/02/05/x/"' in entry.content[0].value
+
+
 def test_a_site_without_articles_still_has_a_valid_feed(make_site, run_cli) -> None:
     public = build(make_site, run_cli, {})
     feed = parse_feed(public / "feed.xml")
