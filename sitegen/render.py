@@ -33,7 +33,7 @@ import datetime as dt
 import math
 import os
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -180,7 +180,7 @@ class Renderer:
         heading = f"Tagged “{listing.title}”" if listing.kind == "tag" else listing.title
         feeds: tuple[Link, ...] = (Link(self.site.config.title, FEED),)
         if listing.tag is not None:
-            feeds += (Link(self.tag_feed_title(listing.tag), tag_feed_url(listing.tag)),)
+            feeds += (Link(tag_feed_title(self.site, listing.tag), tag_feed_url(listing.tag)),)
         if listing.kind == "home":
             title = "" if listing.number == 1 else f"Latest news, page {listing.number}"
         else:
@@ -239,40 +239,6 @@ class Renderer:
             "404.html", "404.html", "the 404 page",
             page_title="Page not found", root=root, canonical="",
         )  # fmt: skip
-
-    def feeds(self) -> Iterator[Output]:
-        """The site's feed and one per tag, each with the newest `feeds.limit` articles."""
-        site = self.site
-        limit = site.config.feeds.limit
-        writer = FeedWriter(
-            site.config,
-            site.urls,
-            tag_names=lambda a: [t.name for t in site.tags_of.get(a.id, ())],
-            body_html=lambda a: a.body_html,
-        )
-        data = writer.feed(
-            title=site.config.title, feed_url=FEED, page_url="", articles=site.articles[:limit]
-        )
-        yield Output(FEED, data, "the site feed")
-        for tag in site.tags:
-            path = tag_feed_url(tag)
-            data = writer.feed(
-                title=self.tag_feed_title(tag),
-                feed_url=path,
-                page_url=tag.url,
-                articles=tag.articles[:limit],
-            )
-            yield Output(path, data, f"the feed of tag {tag.name}")
-
-    def tag_feed_title(self, tag: Tag) -> str:
-        return f"{tag.name} · {self.site.config.title}"
-
-    def sitemaps(self, pages: list[SitemapPage]) -> Iterator[Output]:
-        for path, data in sitemaps(self.site.config, pages).items():
-            yield Output(path, data, "the sitemap")
-
-    def robots(self) -> Output:
-        return Output("robots.txt", robots_txt(self.site.config), "robots.txt")
 
 
 def listing_description(listing: Listing, site_description: str) -> str:
@@ -350,10 +316,45 @@ def render_site(site: Site, env: jinja2.Environment) -> Iterator[Output]:
     yield renderer.tag_index()
     yield renderer.archive_index()
     yield renderer.not_found()
-    yield from renderer.feeds()
-    yield from renderer.sitemaps(pages)
-    yield renderer.robots()
+    yield from web_files(site, pages, body_html=lambda article: article.body_html)
     yield from static_files(site.config)
+
+
+# --- feeds, sitemap and robots.txt: from the model and the list of pages -----------------------
+
+
+def web_files(
+    site: Site, pages: list[SitemapPage], body_html: Callable[[Article], str]
+) -> Iterator[Output]:
+    """The site's feed, one feed per tag (each with the newest `feeds.limit` articles), the
+    sitemap of `pages` and robots.txt. `body_html` gives an article's body for the feeds."""
+    limit = site.config.feeds.limit
+    writer = FeedWriter(
+        site.config,
+        site.urls,
+        tag_names=lambda a: [t.name for t in site.tags_of.get(a.id, ())],
+        body_html=body_html,
+    )
+    data = writer.feed(
+        title=site.config.title, feed_url=FEED, page_url="", articles=site.articles[:limit]
+    )
+    yield Output(FEED, data, "the site feed")
+    for tag in site.tags:
+        path = tag_feed_url(tag)
+        data = writer.feed(
+            title=tag_feed_title(site, tag),
+            feed_url=path,
+            page_url=tag.url,
+            articles=tag.articles[:limit],
+        )
+        yield Output(path, data, f"the feed of tag {tag.name}")
+    for path, data in sitemaps(site.config, pages).items():
+        yield Output(path, data, "the sitemap")
+    yield Output("robots.txt", robots_txt(site.config), "robots.txt")
+
+
+def tag_feed_title(site: Site, tag: Tag) -> str:
+    return f"{tag.name} · {site.config.title}"
 
 
 def static_files(config: Config) -> Iterator[Output]:
