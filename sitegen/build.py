@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from sitegen.cache import (
     BuildCache,
@@ -39,6 +39,7 @@ from sitegen.read import (
 )
 from sitegen.render import (
     BUILTIN_TEMPLATES,
+    Output,
     Page,
     Planner,
     Renderer,
@@ -46,13 +47,11 @@ from sitegen.render import (
     page_key,
     static_files,
     url_salt,
+    web_files,
 )
 from sitegen.tags import article_tags
 from sitegen.workers import WorkerPool, read_files, render_pages
 from sitegen.write import Writer, WriteReport
-
-if TYPE_CHECKING:
-    import jinja2
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
@@ -202,10 +201,12 @@ class Build:
             if self.pool is not None and len(todo) >= PARALLEL_MIN_FILES:
                 self.render_in_workers(site, pages, todo, writer)
             else:
-                env = make_environment(self.config.layouts)
-                self.render_here(env, [pages[i] for i in todo], writer)
-            report = self.finish(writer)
+                renderer = Renderer(site, make_environment(self.config.layouts), self.body_of)
+                self.render_here(renderer, [pages[i] for i in todo], writer)
+            extras = list(web_files(self.config, pages))
+            report = self.finish(writer, extras)
         cache.pages = {page.path: key for page, key in zip(pages, keys, strict=True)}
+        cache.pages.update((output.path, "") for output in extras)  # kept as they are if no change
         return len(todo), report
 
     def write_unchanged_site(self, cache: BuildCache) -> WriteReport | None:
@@ -217,14 +218,14 @@ class Build:
                     return None
             return self.finish(writer)
 
-    def finish(self, writer: Writer) -> WriteReport:
+    def finish(self, writer: Writer, extras: Sequence[Output] = ()) -> WriteReport:
+        """Stage the sitemap and robots.txt (`extras`) and the static assets, then commit."""
         stager = writer.stager()
-        for number, output in enumerate(static_files(self.config)):
+        for number, output in enumerate([*extras, *static_files(self.config)]):
             writer.add(stager.stage(output, number))
         return writer.commit()
 
-    def render_here(self, env: jinja2.Environment, pages: list[Page], writer: Writer) -> None:
-        renderer = Renderer(env, self.body_of)
+    def render_here(self, renderer: Renderer, pages: list[Page], writer: Writer) -> None:
         stager = writer.stager()
         chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
         for n, chunk in enumerate(self.progress(chunks, len(chunks), "Writing")):

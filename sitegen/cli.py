@@ -121,3 +121,47 @@ def print_summary(report: BuildReport, config: Config, verbose: bool) -> None:
     if verbose and report.drafts_skipped:
         click.echo(f"{report.drafts_skipped} draft(s) left out (use --drafts to include them)")
     click.echo(f"Built {report.summary()} -> {config.output}")
+
+
+# --- check: a built site's links, assets, HTML, feeds and sitemap (issue 4) --------------------
+
+
+@main.command("check")
+@click.argument(
+    "public_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--config", "-c", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file, for base_url and the output folder [default: ./sitegen.yaml if present].",
+)  # fmt: skip
+@click.option(
+    "--base-url",
+    help="Where the folder will be served, such as https://example.org/news/ "
+    "[default: base_url from the config].",
+)
+def check_command(public_dir: Path | None, config_file: Path | None, base_url: str | None) -> None:
+    """Check a built site (PUBLIC_DIR, default: the output folder) before deploying it.
+
+    Reports, one line per problem with the file and line: internal links and assets that do
+    not resolve to a file, HTML that does not parse, feeds and sitemaps that are not
+    well-formed XML or list missing pages, and pages or stylesheets that make the browser
+    request another host (a plain link to another site is fine). Exit code 1 on any problem.
+    """
+    # Imported here: the other commands need not load lxml, and this section merges alone.
+    from sitegen.check import check_site
+    from sitegen.config import parse_config
+    from sitegen.errors import SitegenError
+
+    config = load_config(config_file)
+    if base_url is not None:
+        base_url = parse_config({"base_url": base_url}, "--base-url")["base_url"]
+    public = public_dir or config.output
+    if not public.is_dir():
+        raise SitegenError("no built site here; run 'sitegen build' first", str(public))
+    report = check_site(public, base_url or config.base_url)
+    for finding in report.findings:
+        click.echo(finding.text(public))
+    files = f"{report.files} file{'s' * (report.files != 1)}"
+    if report.findings:
+        raise SitegenError(f"{len(report.findings)} problem(s) in {files} checked")
+    click.echo(f"Checked {files}: no problems")

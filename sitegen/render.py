@@ -4,16 +4,25 @@ Never touches the disk except to read templates and static assets: `write.py` de
 reaches `public/`. Every link is relative (`root` is the way back to the site's top), so the
 built folder works at a domain's root and under any sub-path alike.
 
+Absolute URLs appear only where a standard needs them (canonical, OpenGraph, JSON-LD, feeds,
+sitemap); they are `base_url` + the site-relative URL, so a sub-path deploy carries its path.
+
 Template context, the same names in every template:
     site         the Config (title, description, language, base_url, ...)
     root         relative prefix from this page to the site's top ("./", "../../", ...)
     page_url     this page's site-relative URL ("" for the home page)
     page_title   the page's own title ("" on the home page)
-    description  a one-line description of the page
+    description  a one-line description of the page (meta description, OpenGraph, Twitter)
     section      "home", "archive", "tags" or "" (marks the current nav entry)
     urls         article id -> site-relative URL
+    canonical    this page's absolute URL ("" on the 404 page, which has no address of its own)
+    feeds        Links (label, site-relative url) to the Atom feeds for <link rel="alternate">
+    og_type      "article" on article pages, otherwise "website"
+    prev_page    site-relative URL of the previous page of a paginated list, or None
+    next_page    site-relative URL of the next page of a paginated list, or None
+    json_ld      a dict for <script type="application/ld+json"> (use `|tojson`), or None
 Article pages add: article, body (body.html is safe HTML), tags (name, url), related, newer,
-older, day_url.
+older, day_url, published (the article's date as an RFC 3339 timestamp with the site's offset).
 List pages (list.html) add: listing, heading, children, children_label.
 The tag index (tags.html) adds: tags, by_count, by_letter (tags have name, slug, url, count).
 The archive index adds: years (pairs of a year and its months; each has label, url, count), total.
@@ -24,6 +33,7 @@ an incremental build know exactly which pages changed: see `page_key`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import traceback
@@ -38,12 +48,24 @@ import jinja2
 
 from sitegen.config import Config
 from sitegen.errors import SitegenError
+from sitegen.feeds import (
+    FEED,
+    FeedWriter,
+    SitemapPage,
+    absolute_url,
+    robots_txt,
+    sitemaps,
+    tag_feed_url,
+    timestamp,
+)
 from sitegen.model import (
     MONTHS,
     ArchiveGroup,
+    Link,
     Listing,
     Site,
     TagLink,
+    TagRef,
     listings,
     output_path,
     permalink,
@@ -94,6 +116,8 @@ def make_environment(layouts: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["longdate"] = lambda d: f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    # `tojson` escapes <, >, & and ' as \\u003c and so on: JSON-LD text cannot close its <script>.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     return env
 
 
@@ -102,16 +126,20 @@ def root_of(url: str) -> str:
     return "../" * url.count("/") or "./"
 
 
+ATOM = "atom"  # the `template` of a feed page: written by FeedWriter, not by jinja2
+
+
 @dataclass(frozen=True)
 class Page:
     """A page to render. Everything it shows is in `context`, except an article's body, which
     is read only when the page is actually rendered (most pages of a rebuild are not)."""
 
-    template: str
+    template: str  # a jinja2 template name, or ATOM for a feed
     url: str
     source: str  # what produced the page, for error messages
     context: dict[str, Any]
-    article: Article | None = None
+    article: Article | None = None  # an article page's article: its body is added to render
+    lastmod: dt.date | None = None  # for the sitemap; None keeps the page out of it
 
     @property
     def path(self) -> str:
@@ -123,39 +151,59 @@ class Planner:
 
     def __init__(self, site: Site) -> None:
         self.site = site
+        self.config = site.config
+        self.site_feed = Link(self.config.title, FEED)
+        self.newest = site.articles[0].date if site.articles else None
 
     def page(self, template: str, url: str, source: str, **context: Any) -> Page:
+        lastmod = context.pop("lastmod", self.newest)
         base = {
-            "site": self.site.config,
+            "site": self.config,
             "root": context.pop("root", root_of(url)),
             "page_url": url,
             "urls": self.site.urls,
             "section": "",
-            "description": self.site.config.description,
+            "description": self.config.description,
+            "canonical": absolute_url(self.config, url),
+            "feeds": (self.site_feed,),
+            "og_type": "website",
+            "prev_page": None,
+            "next_page": None,
+            "json_ld": None,
         }
         base.update(context)
-        return Page(template, url, source, base, context.get("article"))
+        return Page(template, url, source, base, context.get("article"), lastmod)
 
     def article(self, article: Article) -> Page:
         newer, older = self.site.newer_and_older(article)
         d = article.date
+        url = self.site.urls[article.id]
+        tags = tuple(TagLink(t.name, t.url) for t in self.site.tags_of.get(article.id, ()))
         return self.page(
             "article.html",
-            self.site.urls[article.id],
+            url,
             article.source,
             article=article,
             page_title=article.title,
-            description=article.summary or self.site.config.description,
-            tags=tuple(TagLink(t.name, t.url) for t in self.site.tags_of.get(article.id, ())),
+            description=article.summary or self.config.description,
+            og_type="article",
+            published=timestamp(article.date, self.config.timezone),
+            json_ld=news_article(self.config, article, url, tags),
+            tags=tags,
             related=self.site.related.get(article.id, ()),
             newer=newer,
             older=older,
             day_url=f"{d.year:04d}/{d.month:02d}/{d.day:02d}/",
+            lastmod=article.date,
         )
 
-    def listing(self, listing: Listing) -> Page:
+    def listing(self, listing: Listing, newest: dt.date | None) -> Page:
+        """`newest` is the newest date of the whole list: any page of it changes with it."""
         children, label = self.children_of(listing)
         heading = f"Tagged “{listing.title}”" if listing.kind == "tag" else listing.title
+        feeds: tuple[Link, ...] = (self.site_feed,)
+        if listing.tag is not None:
+            feeds += (Link(tag_feed_title(self.config, listing.tag), tag_feed_url(listing.tag)),)
         if listing.kind == "home":
             title = "" if listing.number == 1 else f"Latest news, page {listing.number}"
         else:
@@ -170,6 +218,11 @@ class Planner:
             children=children,
             children_label=label,
             section="home" if listing.kind == "home" else "",
+            description=listing_description(listing, self.config.description),
+            feeds=feeds,
+            prev_page=listing.newer_page,
+            next_page=listing.older_page,
+            lastmod=newest,
         )
 
     def children_of(self, listing: Listing) -> tuple[list[Child], str]:
@@ -190,6 +243,7 @@ class Planner:
         return self.page(
             "tags.html", "tags/", "the tag index",
             page_title="Tags", tags=tags, by_count=by_count, by_letter=by_letter, section="tags",
+            description=f"Every tag of {self.config.title}, by use and from A to Z.",
         )  # fmt: skip
 
     def archive_index(self) -> Page:
@@ -200,23 +254,98 @@ class Planner:
         return self.page(
             "archive.html", "archive/", "the archive index",
             page_title="Archive", years=years, total=len(self.site.articles), section="archive",
+            description=f"Every year and month of {self.config.title}, with article counts.",
         )  # fmt: skip
 
     def not_found(self) -> Page:
         # Served for any missing URL at any depth, so its links start from the site's own path.
-        root = urlsplit(self.site.config.base_url).path or "/"
+        root = urlsplit(self.config.base_url).path or "/"
         return self.page(
-            "404.html", "404.html", "the 404 page", page_title="Page not found", root=root
-        )
+            "404.html", "404.html", "the 404 page",
+            page_title="Page not found", root=root, canonical="", lastmod=None,
+        )  # fmt: skip
+
+    def feed(self, title: str, url: str, page_url: str, articles: tuple[Article, ...]) -> Page:
+        """An Atom feed of the newest `feeds.limit` articles of a list."""
+        articles = articles[: self.config.feeds.limit]
+        context = {
+            "title": title,
+            "feed_url": url,
+            "page_url": page_url,
+            "articles": articles,
+            # The feed shows each entry's tags: in the context, so the page key covers them.
+            "categories": tuple(
+                tuple(t.name for t in self.site.tags_of.get(a.id, ())) for a in articles
+            ),
+        }
+        return Page(ATOM, url, f"the feed {url}", context)
+
+    def feeds(self) -> Iterator[Page]:
+        yield self.feed(self.config.title, FEED, "", self.site.articles)
+        for tag in self.site.tags:
+            title = tag_feed_title(self.config, tag.ref)
+            yield self.feed(title, tag_feed_url(tag.ref), tag.url, tag.articles)
 
     def pages(self) -> Iterator[Page]:
+        """Every page: articles, lists, the tag and archive indexes, the 404 page and feeds."""
         for article in self.site.articles:
             yield self.article(article)
+        newest: dt.date | None = None
         for listing in listings(self.site):
-            yield self.listing(listing)
+            if listing.number == 1:
+                newest = listing.articles[0].date if listing.articles else None
+            yield self.listing(listing, newest)
         yield self.tag_index()
         yield self.archive_index()
         yield self.not_found()
+        yield from self.feeds()
+
+
+def listing_description(listing: Listing, site_description: str) -> str:
+    count = f"{listing.total} article{'s' * (listing.total != 1)}"
+    if listing.kind == "home":
+        return site_description
+    if listing.kind == "tag":
+        return f"Articles tagged “{listing.title}”: {count}."
+    return f"News from {listing.title}: {count}."
+
+
+def news_article(
+    config: Config, article: Article, url: str, tags: tuple[TagLink, ...]
+) -> dict[str, Any]:
+    """schema.org NewsArticle for the JSON-LD of an article page."""
+    canonical = absolute_url(config, url)
+    published = timestamp(article.date, config.timezone)
+    publisher = {"@type": "Organization", "name": config.title, "url": config.base_url}
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": published,
+        "dateModified": published,
+        "author": {"@type": "Person", "name": article.byline} if article.byline else publisher,
+        "publisher": publisher,
+        "keywords": [tag.name for tag in tags],
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+        "inLanguage": config.language,
+        "wordCount": article.words,
+    }
+    if article.summary:
+        data["description"] = article.summary
+    return data
+
+
+def tag_feed_title(config: Config, tag: TagRef) -> str:
+    return f"{tag.name} · {config.title}"
+
+
+def web_files(config: Config, pages: list[Page]) -> Iterator[Output]:
+    """The sitemap of every indexable page (split past 50,000 URLs) and robots.txt."""
+    entries = [SitemapPage(p.url, p.lastmod) for p in pages if p.template != ATOM and p.lastmod]
+    for path, data in sitemaps(config, entries).items():
+        yield Output(path, data, "the sitemap")
+    yield Output("robots.txt", robots_txt(config), "robots.txt")
 
 
 def summary_of(group: ArchiveGroup) -> Child:
@@ -260,12 +389,21 @@ def url_salt(site: Site) -> str:
 
 
 class Renderer:
-    """Renders pages through the compiled templates; bodies come from `body_of`."""
+    """Renders pages through the compiled templates (feeds through FeedWriter); article bodies
+    come from `body_of`."""
 
-    def __init__(self, env: jinja2.Environment, body_of: Callable[[Article], Body]) -> None:
+    def __init__(
+        self, site: Site, env: jinja2.Environment, body_of: Callable[[Article], Body]
+    ) -> None:
         self.env = env
         self.body_of = body_of
         self.templates: dict[str, jinja2.Template] = {}
+        self.feed_writer = FeedWriter(
+            site.config,
+            site.urls,
+            tag_names=lambda a: [t.name for t in site.tags_of.get(a.id, ())],
+            body_html=lambda a: self.body_of(a).html,
+        )
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self.templates:
@@ -274,6 +412,14 @@ class Renderer:
 
     def render(self, page: Page) -> Output:
         context = page.context
+        if page.template == ATOM:
+            data = self.feed_writer.feed(
+                title=context["title"],
+                feed_url=context["feed_url"],
+                page_url=context["page_url"],
+                articles=context["articles"],
+            )
+            return Output(page.path, data, page.source)
         if page.article is not None:
             context = {**context, "body": self.body_of(page.article)}
         html = render_template(self.template(page.template), context)

@@ -60,7 +60,7 @@ class WorkerState:
 
     def load_site(self, site: Site) -> int:
         self.pages = list(Planner(site).pages())
-        self.renderer = Renderer(make_environment(site.config.layouts), self.body_of)
+        self.renderer = Renderer(site, make_environment(site.config.layouts), self.body_of)
         return len(self.pages)
 
     def body_of(self, article: Article) -> Body:

@@ -172,19 +172,25 @@ def test_nothing_changed_renders_and_writes_nothing(tmp_path: Path) -> None:
     }
 
 
-def test_editing_one_body_renders_few_pages_and_writes_one(tmp_path: Path) -> None:
+def test_editing_one_body_renders_few_pages_and_writes_only_what_changed(tmp_path: Path) -> None:
     corpus(tmp_path, 40)
     past = 1_000_000_000
     incremental_build(tmp_path)
     for path in (tmp_path / "articles").iterdir():
         os.utime(path, ns=(past, past))
-    incremental_build(tmp_path)
+    _, before = incremental_build(tmp_path)
     path = tmp_path / "articles/0005_0000000000000005.txt"
     path.write_text(path.read_text() + "\n\nA new last paragraph.")
     report, after = incremental_build(tmp_path)
     assert report.read == 1
-    assert report.written == 1  # the article page; lists show the unchanged summary
-    assert 1 <= report.rendered < 15
+    changed = sorted(p for p in after if after[p] != before.get(p))
+    # The article page and the two feeds that carry its full text; the lists show its
+    # summary, which did not change.
+    assert changed == [
+        ".sitegen-manifest.json", "2026/06/06/story-5/index.html", "feed.xml", "tags/t5/feed.xml"
+    ]  # fmt: skip
+    assert report.written == 3
+    assert 1 <= report.rendered < 20
     assert after == clean_build(tmp_path)
 
 

@@ -1,0 +1,208 @@
+"""What the web needs to follow and find the site: Atom feeds, the sitemap and robots.txt.
+
+Pure functions from the model to bytes; `render.py` decides which files exist and yields them.
+XML is built with `xml.etree.ElementTree`, so every text and attribute is escaped by the library,
+never by string concatenation. The output is deterministic: no build timestamps, a feed's
+`updated` is its newest entry's date.
+
+Dates: an article has a calendar date and no time of day. It is written as noon of that day in
+the site's `timezone`, with that zone's offset on that day (so daylight saving time is right).
+Noon rather than midnight: midnight does not exist on some days in some zones (DST starting at
+00:00), and a reader that converts the time to its own zone shows the same calendar day as long
+as its offset is within 12 hours of the site's; at midnight every reader west of the site would
+see the day before.
+
+Entry ids: `urn:uuid:` with a UUID 5 of the site's host and path and the article's id (from its
+file name). They survive a new title, slug, date or permalink pattern, and a switch from http to
+https; they change only when the site moves to another address, where readers re-subscribe anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from sitegen.config import Config
+from sitegen.model import Tag, TagRef
+from sitegen.read import Article
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED = "feed.xml"  # the site's feed; each tag's is `tags/<slug>/feed.xml`
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
+GENERATOR = "sitegen"
+XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+EPOCH = "1970-01-01T00:00:00+00:00"  # `updated` of a feed with no entries, still deterministic
+ID_NAMESPACE = uuid.UUID("6f1c0f6e-2b7a-5a43-9a8e-5e0c6d1f4b21")  # sitegen's own, fixed forever
+# Characters XML 1.0 forbids even escaped; ElementTree would write them and break the feed.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class SitemapPage:
+    """One page for the sitemap: its site-relative URL and the date its content last changed."""
+
+    url: str
+    lastmod: dt.date | None
+
+
+def absolute_url(config: Config, url: str) -> str:
+    """A site-relative URL ('' for the home page) made absolute with the configured base_url."""
+    return config.base_url + quote(url, safe="/:@!$&'()*+,;=-._~")
+
+
+def tag_feed_url(tag: Tag | TagRef) -> str:
+    return f"{tag.url}{FEED}"
+
+
+def published_at(date: dt.date, timezone: str) -> dt.datetime:
+    """Noon of the article's day in the site's time zone (see the module docstring)."""
+    return dt.datetime.combine(date, dt.time(12), tzinfo=ZoneInfo(timezone))
+
+
+def timestamp(date: dt.date, timezone: str) -> str:
+    """RFC 3339 with the zone's offset on that day: 2026-02-06T12:00:00+01:00."""
+    return published_at(date, timezone).isoformat()
+
+
+def entry_id(config: Config, article: Article) -> str:
+    parts = urlsplit(config.base_url)
+    return (
+        f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'{parts.netloc.lower()}{parts.path}#{article.id}')}"
+    )
+
+
+def clean(text: str) -> str:
+    return XML_INVALID.sub("", text)
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k: clean(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = clean(text)
+    return element
+
+
+def _serialize(root: ET.Element) -> bytes:
+    ET.indent(root, space="  ")
+    return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+
+
+class FeedWriter:
+    """Writes the Atom 1.0 feeds of one site.
+
+    An article appears in the site's feed and in each of its tags' feeds: its entry is built
+    and serialized once, by the library, and the same text is placed in every feed that
+    carries it (a big site has thousands of tag feeds).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        urls: Mapping[str, str],
+        tag_names: Callable[[Article], Iterable[str]],
+        body_html: Callable[[Article], str],
+    ) -> None:
+        self.config = config
+        self.urls = urls
+        self.tag_names = tag_names
+        self.body_html = body_html
+        self.entries: dict[str, str] = {}
+
+    def feed(
+        self, *, title: str, feed_url: str, page_url: str, articles: Sequence[Article]
+    ) -> bytes:
+        """A feed of `articles` (newest first, already cut to the limit).
+
+        `feed_url` and `page_url` are site-relative: the feed itself and the page it follows.
+        """
+        config = self.config
+        feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
+        _add(feed, "id", absolute_url(config, feed_url))
+        _add(feed, "title", title)
+        if config.description:
+            _add(feed, "subtitle", config.description)
+        self_url = absolute_url(config, feed_url)
+        _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+        _add(feed, "link", rel="alternate", type="text/html", href=absolute_url(config, page_url))
+        newest = timestamp(articles[0].date, config.timezone) if articles else EPOCH
+        _add(feed, "updated", newest)
+        # Atom wants an author for every entry; the site stands in for articles without a byline.
+        _add(_add(feed, "author"), "name", config.title)
+        _add(feed, "generator", GENERATOR)
+        ET.indent(feed, space="  ")
+        head = ET.tostring(feed, encoding="unicode").removesuffix("</feed>")
+        entries = "".join(self.entry(article) for article in articles)
+        return XML_DECLARATION + (head + entries + "</feed>\n").encode("utf-8")
+
+    def entry(self, article: Article) -> str:
+        """The serialized <entry>, indented to sit inside <feed>."""
+        cached = self.entries.get(article.id)
+        if cached is not None:
+            return cached
+        config = self.config
+        link = absolute_url(config, self.urls[article.id])
+        # Relative links in a Markdown body resolve against the article's page, not the feed.
+        entry = ET.Element("entry", {"xml:base": link})
+        _add(entry, "id", entry_id(config, article))
+        _add(entry, "title", article.title, type="text")
+        _add(entry, "link", rel="alternate", type="text/html", href=link)
+        when = timestamp(article.date, config.timezone)
+        _add(entry, "published", when)
+        _add(entry, "updated", when)
+        if article.byline:
+            _add(_add(entry, "author"), "name", article.byline)
+        for name in self.tag_names(article):
+            _add(entry, "category", term=name)
+        if article.summary:
+            _add(entry, "summary", article.summary, type="text")
+        # The body is HTML (escaped text or sanitised Markdown); type="html" carries it escaped.
+        _add(entry, "content", self.body_html(article), type="html")
+        ET.indent(entry, space="  ", level=1)
+        text = "  " + ET.tostring(entry, encoding="unicode") + "\n"
+        self.entries[article.id] = text
+        return text
+
+
+def sitemaps(
+    config: Config, pages: Sequence[SitemapPage], limit: int = SITEMAP_LIMIT
+) -> dict[str, bytes]:
+    """`sitemap.xml`, split into `sitemap-N.xml` files under a sitemap index past `limit` URLs."""
+    chunks = [pages[i : i + limit] for i in range(0, len(pages), limit)] or [[]]
+    if len(chunks) == 1:
+        return {"sitemap.xml": _urlset(config, chunks[0])}
+    files = {f"sitemap-{n}.xml": _urlset(config, chunk) for n, chunk in enumerate(chunks, 1)}
+    index = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for name, chunk in zip(files, chunks, strict=True):
+        entry = _add(index, "sitemap")
+        _add(entry, "loc", absolute_url(config, name))
+        dates = [p.lastmod for p in chunk if p.lastmod is not None]
+        if dates:
+            _add(entry, "lastmod", max(dates).isoformat())
+    return {"sitemap.xml": _serialize(index), **files}
+
+
+def _urlset(config: Config, pages: Sequence[SitemapPage]) -> bytes:
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    for page in pages:
+        entry = _add(urlset, "url")
+        _add(entry, "loc", absolute_url(config, page.url))
+        if page.lastmod is not None:
+            # A date alone (W3C Datetime allows it): no time of day to invent, no offset to shift.
+            _add(entry, "lastmod", page.lastmod.isoformat())
+    return _serialize(urlset)
+
+
+def robots_txt(config: Config) -> bytes:
+    """Allow everything and name the sitemap.
+
+    Crawlers read robots.txt only at a host's root: on a sub-path deploy this file is inert
+    and the site owner's root robots.txt should carry the Sitemap line.
+    """
+    return f"User-agent: *\nDisallow:\n\nSitemap: {absolute_url(config, 'sitemap.xml')}\n".encode()

@@ -1,0 +1,200 @@
+"""`sitegen check`: a clean build passes; each kind of damage is reported with its file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.check import check_site
+from tests.conftest import REAL_ARTICLE
+from tests.webtools import build, corpus, tagged
+
+BASE = "https://example.org/news/"
+
+
+@pytest.fixture
+def site(make_site, run_cli) -> Path:
+    """A built site on a sub-path; returns the site folder (public/ is inside)."""
+    files = corpus(5)
+    files["sitegen.yaml"] = f"base_url: {BASE}\nper_page: 2\n"
+    build(make_site, run_cli, files)
+    return make_site({})
+
+
+def article_page(site: Path) -> Path:
+    return next((site / "public").glob("2026/01/05/*/index.html"))
+
+
+def inject(page: Path, html: str, before: str = "</main>") -> None:
+    text = page.read_text(encoding="utf-8")
+    assert before in text
+    page.write_text(text.replace(before, html + before, 1), encoding="utf-8")
+
+
+def check(run_cli, site: Path, *args: str) -> tuple[int, list[str]]:
+    result = run_cli(site, "check", *args)
+    return result.exit_code, result.output.splitlines()
+
+
+def problems(run_cli, site: Path) -> list[str]:
+    code, lines = check(run_cli, site)
+    assert code == 1, lines
+    assert lines[-1].startswith("Error: ") and "problem(s)" in lines[-1]
+    return lines[:-1]
+
+
+def test_a_clean_build_passes(run_cli, site: Path) -> None:
+    code, lines = check(run_cli, site)
+    assert code == 0, lines
+    assert lines[-1].startswith("Checked ") and lines[-1].endswith("no problems")
+
+
+def test_the_real_article_builds_clean(make_site, run_cli) -> None:
+    site = make_site({"articles/" + REAL_ARTICLE.name: REAL_ARTICLE.read_text()})
+    assert run_cli(site, "build").exit_code == 0
+    assert check(run_cli, site)[0] == 0
+
+
+def test_a_broken_link_is_reported_with_file_and_line(run_cli, site: Path) -> None:
+    page = article_page(site)
+    inject(page, '<p><a href="../../../../nowhere/">gone</a></p>\n')
+    line = page.read_text().splitlines().index('<p><a href="../../../../nowhere/">gone</a></p>') + 1
+    rel = page.relative_to(site).as_posix()
+    assert problems(run_cli, site) == [
+        f"{rel}:{line}: broken link: <a href> ../../../../nowhere/ (no file nowhere/index.html)"
+    ]
+
+
+def test_a_missing_asset_is_reported_on_every_page(run_cli, site: Path) -> None:
+    (site / "public/style.css").unlink()
+    found = problems(run_cli, site)
+    pages = list((site / "public").rglob("*.html"))
+    assert len(found) == len(pages)
+    assert all("missing asset: <link rel=stylesheet>" in line for line in found)
+    assert any(line.startswith("public/404.html:") and "/news/style.css" in line for line in found)
+
+
+def test_a_missing_image_is_a_missing_asset(run_cli, site: Path) -> None:
+    inject(article_page(site), '<img src="photo.jpg" alt="">')
+    [line] = problems(run_cli, site)
+    assert "missing asset: <img src> photo.jpg (no file 2026/01/05/" in line
+
+
+def test_a_malformed_feed_is_reported(run_cli, site: Path) -> None:
+    feed = site / "public/feed.xml"
+    feed.write_bytes(feed.read_bytes()[:-40])
+    [line] = problems(run_cli, site)
+    assert line.startswith("public/feed.xml:") and "not well-formed XML" in line
+
+
+def test_feeds_and_sitemap_listing_a_missing_page_are_reported(run_cli, site: Path) -> None:
+    gone = article_page(site).parent
+    shutil.rmtree(gone)
+    url = BASE + gone.relative_to(site / "public").as_posix() + "/"
+    found = problems(run_cli, site)
+    assert any(line.startswith("public/feed.xml: broken link: feed link " + url) for line in found)
+    assert any(line.startswith("public/tags/cuba/feed.xml: broken link") for line in found)
+    assert any(
+        line.startswith("public/sitemap.xml: broken link: sitemap URL " + url) for line in found
+    )
+    assert any(line.startswith("public/index.html:") for line in found)  # its link on the home page
+
+
+def test_requests_to_other_hosts_are_reported_but_links_are_not(run_cli, site: Path) -> None:
+    page = article_page(site)
+    inject(
+        page,
+        '<p><a href="https://other.example/">a link elsewhere is fine</a></p>\n'
+        '<script src="https://cdn.example/x.js"></script>\n'
+        '<img src="//images.example/a.png" alt="">\n'
+        '<link rel="stylesheet" href="http://fonts.example/css">\n'
+        '<p style="background: url(https://track.example/p.gif)">x</p>\n'
+        '<iframe src="https://video.example/embed"></iframe>\n'
+        '<img alt="" src="ok.png" srcset="ok.png 1x, https://cdn.example/b.png 2x">\n',
+        before="</body>",
+    )
+    (page.parent / "ok.png").write_bytes(b"png")
+    css = site / "public/style.css"
+    css.write_text(css.read_text() + '\n@import "https://fonts.example/f.css";\n')
+    found = problems(run_cli, site)
+    assert len(found) == 7, found
+    text = "\n".join(found)
+    for url in (
+        "https://cdn.example/x.js",
+        "//images.example/a.png",
+        "http://fonts.example/css",
+        "https://track.example/p.gif",
+        "https://video.example/embed",
+        "https://cdn.example/b.png",
+        "https://fonts.example/f.css",
+    ):
+        assert url in text
+    assert all("requests another host" in line for line in found)
+    assert "other.example" not in text
+
+
+def test_links_that_leave_the_sub_path_are_reported(run_cli, site: Path) -> None:
+    page = site / "public/index.html"
+    inject(page, '<a href="/style.css">root</a><a href="../../../x/">up</a>\n')
+    found = problems(run_cli, site)
+    assert len(found) == 2, found
+    assert any("/style.css points outside the site (served at /news/)" in f for f in found)
+    assert any("../../../x/ climbs above the site's top folder" in f for f in found)
+
+
+def test_html_that_does_not_parse_is_reported(run_cli, site: Path) -> None:
+    page = site / "public/archive/index.html"
+    inject(page, "<div><span>x</div></span>\n")
+    found = problems(run_cli, site)
+    assert found and all(
+        line.startswith("public/archive/index.html:") and "does not parse" in line for line in found
+    )
+
+
+def test_a_page_without_doctype_is_reported(run_cli, site: Path) -> None:
+    page = site / "public/tags/index.html"
+    page.write_text(page.read_text().replace("<!DOCTYPE html>", ""))
+    [line] = problems(run_cli, site)
+    assert line.startswith("public/tags/index.html:1: no <!DOCTYPE html>")
+
+
+def test_a_folder_argument_and_base_url_option(run_cli, site: Path, tmp_path: Path) -> None:
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(site / "public", moved)
+    code, lines = check(run_cli, tmp_path, str(moved), "--base-url", BASE)
+    assert code == 0, lines
+    # Without the right base_url, the 404 page's /news/ links point outside the site.
+    code, lines = check(run_cli, tmp_path, str(moved), "--base-url", "https://example.org/")
+    assert code == 1 and any("404.html" in line and "broken link" in line for line in lines)
+
+
+def test_a_wrong_base_url_option_is_refused(run_cli, site: Path) -> None:
+    code, lines = check(run_cli, site, "--base-url", "example.org")
+    assert code == 1 and "--base-url" in lines[-1] and "absolute http(s) URL" in lines[-1]
+
+
+def test_checking_before_building_says_so(make_site, run_cli) -> None:
+    code, lines = check(run_cli, make_site({}, name="unbuilt"))
+    assert code == 1 and "run 'sitegen build' first" in lines[-1]
+
+
+def test_processes_find_the_same_problems(site: Path) -> None:
+    (site / "public/style.css").unlink()
+    one = check_site(site / "public", BASE, jobs=1)
+    two = check_site(site / "public", BASE, jobs=2)
+    assert one == two and one.findings
+
+
+def test_hostile_content_builds_a_clean_site(make_site, run_cli) -> None:
+    hostile = 'x </script><script src="https://evil.example/x.js"></script> <img src=//e.example/i>'
+    files = {
+        "sitegen.yaml": f"base_url: {BASE}\n",
+        "articles/a.txt": tagged("2026-02-06", hostile, [hostile], hostile, byline=hostile),
+        "articles/b.md": f"---\ntitle: md\ndate: 2026-02-05\n---\n{hostile}\n\n[ok](https://x.example/)\n",
+    }
+    site = make_site(files, name="hostile")
+    assert run_cli(site, "build").exit_code == 0
+    code, lines = check(run_cli, site)
+    assert code == 0, lines

@@ -1,0 +1,339 @@
+"""Atom feeds, sitemap, robots.txt and the metadata in every page's head."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import feedparser
+import pytest
+
+from sitegen.config import Config
+from sitegen.feeds import SitemapPage, published_at, sitemaps
+from tests.conftest import REAL_ARTICLE, read_tree
+from tests.webtools import build, corpus, html_pages, parse_page, tagged
+
+BASE = "https://example.org/news/"
+HOSTILE = 'Bad </script><script>alert("x")</script> & <b>bold</b> ]]>'
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def config_text(**settings: object) -> str:
+    lines = [f"base_url: {BASE}"] + [f"{k}: {v}" for k, v in settings.items()]
+    return "\n".join(lines) + "\n"
+
+
+def local_file(public: Path, url: str) -> Path:
+    """The file a URL of this site is served from."""
+    assert url.startswith(BASE), url
+    rel = url[len(BASE) :]
+    return public / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
+
+
+@pytest.fixture
+def public(make_site, run_cli) -> Path:
+    files = corpus(7)
+    files["sitegen.yaml"] = (
+        config_text(timezone="Europe/Berlin", per_page=2) + "feeds:\n  limit: 5\n"
+    )
+    return build(make_site, run_cli, files)
+
+
+def parse_feed(path: Path) -> feedparser.FeedParserDict:
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+
+def test_site_feed_has_the_newest_articles_with_absolute_links(public: Path) -> None:
+    feed = parse_feed(public / "feed.xml")
+    assert feed.version == "atom10"
+    assert [e.title for e in feed.entries] == [f"Story number {n}" for n in (6, 5, 4, 3, 2)]
+    assert feed.feed.title == "News"
+    assert {link.rel: link.href for link in feed.feed.links} == {
+        "self": BASE + "feed.xml",
+        "alternate": BASE,
+    }
+    for entry in feed.entries:
+        assert entry.link.startswith(BASE)
+        assert local_file(public, entry.link).is_file()
+        assert entry.author == "Staff"
+        assert entry.summary.startswith("Paragraph of story")
+        assert entry.content[0].value.startswith("<p>Paragraph of story")
+    assert feed.entries[0].tags[0].term == "Cuba"
+
+
+def test_feed_dates_carry_the_site_offset_and_keep_the_day(public: Path) -> None:
+    feed = parse_feed(public / "feed.xml")
+    newest = feed.entries[0]
+    assert newest.published == "2026-01-07T12:00:00+01:00"
+    assert newest.updated == newest.published
+    assert feed.feed.updated == newest.updated  # the newest article, never the build time
+    assert newest.published_parsed[:3] == (2026, 1, 7)  # feedparser gives UTC: same day
+
+
+def test_each_tag_has_a_feed_of_its_articles(public: Path) -> None:
+    cuba = parse_feed(public / "tags/cuba/feed.xml")
+    energy = parse_feed(public / "tags/energy/feed.xml")
+    assert [e.title for e in cuba.entries] == [f"Story number {n}" for n in (6, 4, 2, 0)]
+    assert [e.title for e in energy.entries] == [f"Story number {n}" for n in (5, 3, 1)]
+    assert cuba.feed.title == "Cuba · News"
+    links = {link.rel: link.href for link in cuba.feed.links}
+    assert links == {"self": BASE + "tags/cuba/feed.xml", "alternate": BASE + "tags/cuba/"}
+
+
+@pytest.mark.parametrize(
+    ("zone", "offset"),
+    [
+        ("UTC", "+00:00"),
+        ("America/Los_Angeles", "-08:00"),
+        ("Pacific/Pago_Pago", "-11:00"),
+        ("Pacific/Kiritimati", "+14:00"),
+        ("Asia/Kolkata", "+05:30"),
+        ("America/Sao_Paulo", "-03:00"),
+    ],
+)
+def test_the_offset_follows_the_time_zone_and_the_day_never_shifts(
+    make_site, run_cli, zone: str, offset: str
+) -> None:
+    public = build(
+        make_site,
+        run_cli,
+        {
+            "sitegen.yaml": config_text(timezone=zone),
+            "articles/a.txt": tagged("2026-01-31", "Last of January", ["X"]),
+        },
+    )
+    entry = parse_feed(public / "feed.xml").entries[0]
+    assert entry.published == f"2026-01-31T12:00:00{offset}"
+    page = parse_page(next(public.glob("2026/01/31/*/index.html")))
+    data = json.loads(page.scripts[0][1])
+    assert data["datePublished"] == entry.published
+    assert page.first("article:published_time") == entry.published
+    assert "31 January 2026" in next(public.glob("2026/01/31/*/index.html")).read_text()
+
+
+def test_summer_time_changes_the_offset() -> None:
+    assert published_at(dt.date(2026, 7, 1), "Europe/Berlin").isoformat().endswith("+02:00")
+    assert published_at(dt.date(2026, 1, 1), "Europe/Berlin").isoformat().endswith("+01:00")
+    # 2018-11-04: Sao Paulo skipped from 00:00 to 01:00; noon exists on every day.
+    noon = published_at(dt.date(2018, 11, 4), "America/Sao_Paulo")
+    assert noon.astimezone(ZoneInfo("UTC")).hour == 14
+
+
+def test_entry_ids_survive_a_new_title_slug_and_date(make_site, run_cli) -> None:
+    name = "articles/000_3f50df4c612dd481.txt"
+    one = build(make_site, run_cli, {name: tagged("2026-02-06", "First title", ["A"])})
+    first = parse_feed(one / "feed.xml").entries[0]
+    changed = "---\ntitle: Second title\nslug: other\ndate: 2026-02-08\n---\n"
+    two = build(
+        make_site,
+        run_cli,
+        {name: changed + tagged("2026-02-06", "First title", ["A"]).split("---\n", 2)[2]},
+    )
+    second = parse_feed(two / "feed.xml").entries[0]
+    assert second.title == "Second title" and second.link != first.link
+    assert second.id == first.id
+    assert first.id.startswith("urn:uuid:")
+
+
+def test_entry_ids_differ_between_sites(make_site, run_cli) -> None:
+    article = {"articles/a.txt": tagged("2026-02-06", "Same file", ["A"])}
+    here = parse_feed(build(make_site, run_cli, article) / "feed.xml").entries[0]
+    moved = make_site({**article, "sitegen.yaml": config_text()}, name="moved")
+    assert run_cli(moved, "build").exit_code == 0
+    there = parse_feed(moved / "public/feed.xml").entries[0]
+    assert here.link != there.link and here.id != there.id
+
+
+def test_hostile_text_is_escaped_in_feeds(make_site, run_cli) -> None:
+    body = "Body with </script> and <img src=x onerror=alert(1)> & ]]> \x01 end."
+    public = build(
+        make_site,
+        run_cli,
+        {"articles/a.txt": tagged("2026-02-06", HOSTILE, [HOSTILE], body, byline="<Eve>")},
+    )
+    for path in (public / "feed.xml", *public.glob("tags/*/feed.xml")):
+        ET.fromstring(path.read_bytes())  # well-formed
+        entry = parse_feed(path).entries[0]
+        assert entry.title == HOSTILE
+        assert entry.author == "<Eve>"
+        assert entry.tags[0].term == HOSTILE
+        assert "&lt;/script&gt;" in entry.content[0].value
+        assert "<img" not in entry.content[0].value
+
+
+def test_relative_links_in_a_body_resolve_against_the_article(make_site, run_cli) -> None:
+    public = build(
+        make_site,
+        run_cli,
+        {
+            "sitegen.yaml": config_text(),
+            "articles/a.md": "---\ntitle: Links\ndate: 2026-02-06\n---\nSee [that](../../05/x/).\n",
+        },
+    )
+    entry = parse_feed(public / "feed.xml").entries[0]
+    assert entry.link == BASE + "2026/02/06/links/"
+    assert f'href="{BASE}2026/02/05/x/"' in entry.content[0].value
+
+
+def test_a_site_without_articles_still_has_a_valid_feed(make_site, run_cli) -> None:
+    public = build(make_site, run_cli, {})
+    feed = parse_feed(public / "feed.xml")
+    assert feed.entries == []
+    assert feed.feed.updated == "1970-01-01T00:00:00+00:00"
+
+
+def test_builds_are_byte_for_byte_identical(make_site, run_cli) -> None:
+    files = corpus(4)
+    one = build(make_site, run_cli, files)
+    two = make_site(files, name="again")
+    assert run_cli(two, "build").exit_code == 0
+    assert read_tree(one) == read_tree(two / "public")
+
+
+# --- sitemap and robots.txt --------------------------------------------------------------------
+
+
+def test_sitemap_lists_every_page_and_only_existing_ones(public: Path) -> None:
+    root = ET.fromstring((public / "sitemap.xml").read_bytes())
+    assert root.tag == f"{SITEMAP}urlset"
+    entries = {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in root.iter(f"{SITEMAP}url")
+    }
+    listed = {local_file(public, loc) for loc in entries}
+    assert all(path.is_file() for path in listed)
+    assert listed == set(html_pages(public)) - {public / "404.html"}
+    assert entries[BASE] == "2026-01-07"
+    assert entries[BASE + "page/2/"] == "2026-01-07"  # a list page changes with its list
+    assert entries[BASE + "2026/01/01/"] == "2026-01-01"
+    for lastmod in entries.values():
+        dt.date.fromisoformat(lastmod)
+
+
+def test_a_big_sitemap_is_split_under_an_index() -> None:
+    pages = [SitemapPage(f"p{n}/", dt.date(2026, 1, n + 1)) for n in range(5)]
+    files = sitemaps(Config(base_url=BASE), pages, limit=2)
+    assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
+    index = ET.fromstring(files["sitemap.xml"])
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    assert [e.findtext(f"{SITEMAP}loc") for e in index] == [
+        f"{BASE}sitemap-{n}.xml" for n in (1, 2, 3)
+    ]
+    assert [e.findtext(f"{SITEMAP}lastmod") for e in index] == [
+        "2026-01-02",
+        "2026-01-04",
+        "2026-01-05",
+    ]
+    assert len(ET.fromstring(files["sitemap-3.xml"])) == 1
+
+
+def test_robots_txt_points_at_the_sitemap(public: Path) -> None:
+    text = (public / "robots.txt").read_text()
+    assert "User-agent: *\nDisallow:\n" in text
+    assert f"Sitemap: {BASE}sitemap.xml" in text
+
+
+# --- metadata in the head ----------------------------------------------------------------------
+
+
+def test_every_page_has_title_description_canonical_and_cards(public: Path) -> None:
+    for path in html_pages(public):
+        page = parse_page(path)
+        rel = path.relative_to(public).as_posix()
+        assert page.title.endswith("News"), rel
+        assert page.first("description"), rel
+        assert page.first("og:title") and page.first("twitter:title"), rel
+        assert page.first("og:site_name") == "News"
+        assert page.first("twitter:card") == "summary"
+        feeds = [
+            attrs["href"]
+            for attrs in page.link("alternate")
+            if attrs.get("type") == "application/atom+xml"
+        ]
+        assert feeds, rel
+        if rel == "404.html":
+            assert page.link("canonical") == [] and page.first("robots") == "noindex"
+            assert feeds == ["/news/feed.xml"]
+            continue
+        url = BASE + rel.removesuffix("index.html")
+        assert [attrs["href"] for attrs in page.link("canonical")] == [url]
+        assert page.first("og:url") == url
+        assert (path.parent / feeds[0]).resolve() == (public / "feed.xml").resolve()
+
+
+def test_tag_pages_link_their_own_feed(public: Path) -> None:
+    page = parse_page(public / "tags/cuba/index.html")
+    feeds = {a["title"]: a["href"] for a in page.link("alternate")}
+    assert feeds == {"News": "../../feed.xml", "Cuba · News": "../../tags/cuba/feed.xml"}
+
+
+def test_paginated_lists_link_prev_and_next(public: Path) -> None:
+    first, second, last = (
+        parse_page(public / p) for p in ("index.html", "page/2/index.html", "page/4/index.html")
+    )
+    assert first.link("prev") == [] and [a["href"] for a in first.link("next")] == ["./page/2/"]
+    assert [a["href"] for a in second.link("prev")] == ["../../"]
+    assert [a["href"] for a in second.link("next")] == ["../../page/3/"]
+    assert last.link("next") == []
+    pager = [a for a in second.anchors if a.get("rel") in ("prev", "next")]
+    assert {a["rel"]: a["href"] for a in pager} == {"prev": "../../", "next": "../../page/3/"}
+
+
+def test_article_pages_carry_news_article_json_ld(make_site, run_cli) -> None:
+    public = build(
+        make_site,
+        run_cli,
+        {
+            "sitegen.yaml": config_text(title="The Daily"),
+            "articles/000_3f50df4c612dd481.txt": REAL_ARTICLE.read_text(encoding="utf-8"),
+            "articles/001_aaaaaaaaaaaaaaaa.txt": tagged(
+                "2026-02-07", HOSTILE, ["Cuba", "</script>"], "Text </script><!-- & more."
+            ),
+        },
+    )
+    hostile = next(public.glob("2026/02/07/*/index.html"))
+    page = parse_page(hostile)
+    scripts = [text for attrs, text in page.scripts if attrs.get("type") == "application/ld+json"]
+    assert len(scripts) == 1 and "</" not in scripts[0] and "<!--" not in scripts[0]
+    data = json.loads(scripts[0])
+    canonical = BASE + hostile.parent.relative_to(public).as_posix() + "/"
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == HOSTILE
+    assert data["datePublished"] == "2026-02-07T12:00:00+00:00"
+    assert data["author"] == {"@type": "Person", "name": "Staff"}
+    assert data["publisher"] == {"@type": "Organization", "name": "The Daily", "url": BASE}
+    assert data["keywords"] == ["Cuba", "</script>"]
+    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": canonical}
+    assert page.first("og:type") == "article"
+    assert page.meta["article:tag"] == ["Cuba", "</script>"]
+    real = parse_page(next(public.glob("2026/02/06/*/index.html")))
+    real_data = json.loads(real.scripts[0][1])
+    assert real_data["headline"] == "Beijing Backs Cuba in US Showdown"
+    assert real_data["author"]["name"] == "Staff, Agencies"
+    assert real_data["keywords"] == []
+    assert all(parse_page(p).scripts == [] for p in (public / "index.html", public / "404.html"))
+
+
+def test_absolute_urls_carry_the_sub_path(public: Path) -> None:
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in public.rglob("*")
+        if p.suffix in (".html", ".xml", ".txt")
+    ]
+    for text in texts:
+        for marker in ('href="https://', "<loc>https://", "<id>https://", 'content="https://'):
+            start = 0
+            while (start := text.find(marker, start)) != -1:
+                start += len(marker)
+                url = "https://" + text[start:].split('"')[0].split("<")[0]
+                assert urlsplit(url).path.startswith("/news/"), url
