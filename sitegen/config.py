@@ -131,6 +131,8 @@ def _permalink(value: Any) -> str:
         raise ValueError(f"unknown field {{{sorted(unknown)[0]}}} (known: {known})")
     if not names & {"slug", "id"}:
         raise ValueError("must contain {slug} or {id}, so every article gets its own URL")
+    if re.search(r"[^A-Za-z0-9{}_./-]", pattern):
+        raise ValueError("may hold only letters, digits, '-', '_', '.', '/' and {fields}")
     if pattern.startswith("/") or "\\" in pattern or ".." in pattern.split("/"):
         raise ValueError("must be a relative path inside the site, without '..' or '\\'")
     if not (pattern.endswith("/") or pattern.endswith(".html")):

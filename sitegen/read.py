@@ -434,6 +434,9 @@ def markdown_converter() -> markdown.Markdown:
     return converter
 
 
+EXTERNAL_IMAGE = re.compile(
+    r'<img alt="([^"]*)" src="((?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^"]*)"[^>]*>'
+)
 _BLOCK_TEXT = re.compile(r"<(p|li|h[1-6]|td|th|dt|dd)\b[^>]*>(.*?)</\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -442,6 +445,8 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     import nh3
 
     produced = markdown_converter().reset().convert(body)
+    # An image from another host is a request the reader never agreed to: it becomes a link.
+    produced = EXTERNAL_IMAGE.sub(r'<a href="\2">\1</a>', produced)
     safe = nh3.clean(
         produced, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"
     )

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -323,7 +324,7 @@ def news_article(
         "headline": article.title,
         "datePublished": published,
         "dateModified": published,
-        "author": {"@type": "Person", "name": article.byline} if article.byline else publisher,
+        "author": author(article.byline) if article.byline else publisher,
         "publisher": publisher,
         "keywords": [tag.name for tag in tags],
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
@@ -334,6 +335,15 @@ def news_article(
     if article.summary:
         data["description"] = article.summary
     return data
+
+
+ORGANISATION_BYLINE = re.compile(r"\b(staff|agenc(y|ies)|desk|wires?|newsroom|editors?)\b", re.I)
+
+
+def author(byline: str) -> dict[str, str]:
+    """ "By Staff, Agencies" is an organisation, not a person called that."""
+    kind = "Organization" if ORGANISATION_BYLINE.search(byline) else "Person"
+    return {"@type": kind, "name": byline}
 
 
 def tag_feed_title(config: Config, tag: TagRef) -> str:

@@ -310,7 +310,7 @@ def test_article_pages_carry_news_article_json_ld(make_site, run_cli) -> None:
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == HOSTILE
     assert data["datePublished"] == "2026-02-07T12:00:00+00:00"
-    assert data["author"] == {"@type": "Person", "name": "Staff"}
+    assert data["author"] == {"@type": "Organization", "name": "Staff"}  # not a person
     assert data["publisher"] == {"@type": "Organization", "name": "The Daily", "url": BASE}
     assert data["keywords"] == ["Cuba", "</script>"]
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": canonical}

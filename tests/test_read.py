@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -215,3 +216,13 @@ def test_find_sources_ignores_editor_litter_and_outside_symlinks(tmp_path: Path)
     assert [f.rel for f in found] == ["a.txt", "b.md", "inside.txt", "sub/d.txt"]
     assert all(f.path == root / f.rel and f.stat[1] == 1 for f in found)
     assert len(problems) == 1 and "link.txt: symlink points outside" in str(problems[0])
+
+
+def test_markdown_images_from_other_hosts_become_links(tmp_path: Path) -> None:
+    text = "---\ntitle: T\ndate: 2026-01-01\n---\n![a map](https://elsewhere.example/map.png) and ![local](map.png)\n"
+    body = read(tmp_path, "a.md", text).body
+    assert (
+        '<a href="https://elsewhere.example/map.png" rel="noopener noreferrer">a map</a>'
+        in body.html
+    )
+    assert re.findall(r'<img[^>]*src="([^"]*)"', body.html) == ["map.png"]
