@@ -78,6 +78,7 @@ class Stager:
     previous: dict[str, tuple[str, int]]
     manifest_mtime: int
     prefix: str
+    empty_at_start: bool  # nothing on disk to compare with: a cold build into a new folder
 
     def stage(self, output: Output, number: int) -> Staged:
         path = check_output_path(output.path, output.source)
@@ -85,8 +86,12 @@ class Stager:
         if self.is_unchanged(path, entry, output.data):
             return Staged(path, entry, None, output.source)
         name = f"{self.prefix}{number}"  # flat: no folder tree to create twice and remove again
-        self.staging.mkdir(parents=True, exist_ok=True)
-        with open(self.staging / name, "wb") as staged:
+        try:
+            staged = open(f"{self.staging}/{name}", "wb")  # noqa: SIM115
+        except FileNotFoundError:  # the first file staged: the staging folder comes with it
+            self.staging.mkdir(parents=True, exist_ok=True)
+            staged = open(f"{self.staging}/{name}", "wb")  # noqa: SIM115
+        with staged:
             staged.write(output.data)
         return Staged(path, entry, name, output.source)
 
@@ -96,12 +101,15 @@ class Stager:
         Trusts the manifest (hash and size) unless the file changed after the manifest was
         written, in which case someone edited it by hand and its bytes are compared.
         """
+        if self.empty_at_start:
+            return False
         if self.previous.get(path) == entry and on_disk_as_written(
             self.out_dir, path, entry[1], self.manifest_mtime
         ):
             return True
         try:
-            return (self.out_dir / path).read_bytes() == data
+            with open(f"{self.out_dir}/{path}", "rb") as existing:
+                return existing.read() == data
         except OSError:
             return False
 
@@ -122,6 +130,7 @@ class Writer:
         self.out_dir = out_dir
         self.real_out = out_dir.resolve()
         self.out_dir_existed = out_dir.exists()
+        self.empty_at_start = not self.out_dir_existed or not any(os.scandir(out_dir))
         self.previous, self.manifest_mtime = read_manifest(out_dir)
         self.entries: dict[str, tuple[str, int]] = {}
         self.sources: dict[str, str] = {}
@@ -148,7 +157,12 @@ class Writer:
         """A stager for one process; the staging folder appears with the first staged file."""
         self._stagers += 1
         return Stager(
-            self.out_dir, self.staging, self.previous, self.manifest_mtime, f"s{self._stagers}-"
+            self.out_dir,
+            self.staging,
+            self.previous,
+            self.manifest_mtime,
+            f"s{self._stagers}-",
+            self.empty_at_start,
         )
 
     def add(self, staged: Staged) -> None:
@@ -187,15 +201,14 @@ class Writer:
         stale = sorted(set(self.previous) - set(self.entries))
         for path in stale:
             remove_file(self.out_dir, path)
-        folders: set[Path] = set()
+        folders: set[str] = set()
         for path, name in self.staged:
-            target = self.out_dir / path
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self.ensure_inside(target)
-                folders.add(target.parent)
+            folder, _, _ = path.rpartition("/")
+            if folder not in folders:
+                self.make_folders(folder, folders)
+            target = f"{self.out_dir}/{path}"
             try:
-                os.replace(self.staging / name, target)
+                os.replace(f"{self.staging}/{name}", target)
             except IsADirectoryError:
                 raise SitegenError(
                     f"cannot write {path}: a folder of that name is in the way"
@@ -205,6 +218,19 @@ class Writer:
             write_manifest(self.out_dir, self.entries)
         self.discard_staging()
         return WriteReport(len(self.staged), self.unchanged, len(stale))
+
+    def make_folders(self, folder: str, made: set[str]) -> None:
+        """Create `folder` (relative) top down, one mkdir per new folder, and refuse one that
+        leads out of the output folder through a symlink."""
+        parts = folder.split("/") if folder else []
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            if prefix in made:
+                continue
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(f"{self.out_dir}/{prefix}")
+            made.add(prefix)
+        self.ensure_inside(self.out_dir / folder / "x")
 
     def ensure_inside(self, target: Path) -> None:
         """A symlinked folder inside the output must not carry files out of it."""
