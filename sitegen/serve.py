@@ -457,17 +457,17 @@ class Preview:
         return url_of(self.server, self.host)
 
     def start(self) -> None:
-        """Bind first (a port in use fails fast), then build, then serve and watch."""
+        """Bind first (a port in use fails fast), watch, build, then serve."""
         self.server = open_server(
             self.host, self.port, self.rebuilder.config.output, self.broadcaster
         )
         try:
+            self.watcher = start_watching(self.rebuilder, self.record, poll=self.poll)
             self.record(self.rebuilder.rebuild())
             self.thread = threading.Thread(
                 target=self.server.serve_forever, name="sitegen-serve", daemon=True
             )
             self.thread.start()
-            self.watcher = start_watching(self.rebuilder, self.record, poll=self.poll)
         except BaseException:
             self.close()
             raise

@@ -317,9 +317,9 @@ def run_watch(
     rebuilder: Rebuilder, on_outcome: Callable[[Outcome], None], *, poll: bool = False
 ) -> None:
     """Build once, then rebuild on every batch of changes until Ctrl-C."""
-    on_outcome(rebuilder.rebuild())
-    watcher = start_watching(rebuilder, on_outcome, poll=poll)
+    watcher = start_watching(rebuilder, on_outcome, poll=poll)  # first: no save goes unseen
     try:
+        on_outcome(rebuilder.rebuild())
         wait_for_interrupt()
     finally:
         watcher.stop()
