@@ -39,6 +39,7 @@ ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
 MAX_STREAMS = 64  # live-reload streams at once; one per browser, thanks to the shared stream
 HEARTBEAT_SECONDS = 15.0  # a comment line on idle streams finds clients that went away
 SOCKET_TIMEOUT_SECONDS = 30.0  # idle keep-alive connections and stuck clients are dropped
+SHUTDOWN_POLL_SECONDS = 0.1  # how soon Ctrl-C stops the server
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -465,7 +466,10 @@ class Preview:
             self.watcher = start_watching(self.rebuilder, self.record, poll=self.poll)
             self.record(self.rebuilder.rebuild())
             self.thread = threading.Thread(
-                target=self.server.serve_forever, name="sitegen-serve", daemon=True
+                target=self.server.serve_forever,
+                args=(SHUTDOWN_POLL_SECONDS,),
+                name="sitegen-serve",
+                daemon=True,
             )
             self.thread.start()
         except BaseException:

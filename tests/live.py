@@ -81,7 +81,7 @@ class Command:
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or self.process.poll() is not None and self.lines.empty():
+            if left <= 0 or (self.process.poll() is not None and self.lines.empty()):
                 raise AssertionError(
                     f"no line with {needle!r}; output so far:\n{''.join(self.stdout + self.stderr)}"
                 )
