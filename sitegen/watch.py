@@ -239,7 +239,8 @@ class Outcome:
     @property
     def styles_only(self) -> bool:
         """Only stylesheets changed: a browser can swap them without reloading the page."""
-        return bool(self.changes) and all(c.path.suffix == ".css" for c in self.changes)
+        files = [c for c in self.changes if not c.path.is_dir()]
+        return bool(files) and all(c.path.suffix == ".css" for c in files)
 
     def line(self) -> str:
         """One line: what changed, what was written, how long it took."""
