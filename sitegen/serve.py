@@ -19,6 +19,7 @@ import contextlib
 import errno
 import json
 import mimetypes
+import os
 import shutil
 import socket
 import sys
@@ -36,6 +37,7 @@ from sitegen.watch import Outcome, Rebuilder, Watcher, start_watching
 
 LIVE_PATH = "/.sitegen/live"
 ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
+MAX_CONNECTIONS = 256  # open connections (a thread each); more are closed at once
 MAX_STREAMS = 64  # live-reload streams at once; one per browser, thanks to the shared stream
 HEARTBEAT_SECONDS = 15.0  # a comment line on idle streams finds clients that went away
 SOCKET_TIMEOUT_SECONDS = 30.0  # idle keep-alive connections and stuck clients are dropped
@@ -267,7 +269,24 @@ class PreviewServer(ThreadingHTTPServer):
         self.address_family = family
         self.root = root
         self.broadcaster = broadcaster
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, PreviewHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks up the host's full name, which can hang on a bad resolver.
@@ -334,7 +353,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self.send_bytes(status, kind, inject(file.read(), generation), body)
                 return True
             self.send_response(status)
-            self.send_headers(kind, str(path.stat().st_size))
+            self.send_headers(kind, str(os.fstat(file.fileno()).st_size))
             if body:
                 with contextlib.suppress(OSError):
                     shutil.copyfileobj(file, self.wfile)

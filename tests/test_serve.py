@@ -307,3 +307,14 @@ def test_close_ends_open_streams(site: Path) -> None:
     with pytest.raises(ConnectionError):
         stream.read_until(b"never")
     assert outcomes and outcomes[0].ok
+
+
+def test_commands_have_help() -> None:
+    for command, words in (
+        ("serve", ("--host", "--port", "--open", "--poll")),
+        ("watch", ("--poll",)),
+    ):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert all(word in result.output for word in words)
+        assert "Ctrl-C" in result.output
