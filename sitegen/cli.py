@@ -127,7 +127,9 @@ def print_outcome(outcome: Outcome) -> None:
     click.secho(f"[{stamp}] {outcome.line()}", fg=None if outcome.ok else "red")
     if outcome.report is None:
         for problem in outcome.problems:
-            click.secho(f"error: {problem}", fg="red", err=True)
+            click.secho(
+                f"error: {problem if problem.path else problem.message}", fg="red", err=True
+            )
     else:
         print_problems(outcome.report.problems if not outcome.changes else outcome.problems)
 

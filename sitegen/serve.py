@@ -323,15 +323,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             found, redirect = None, None
         if redirect is not None:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_response(HTTPStatus.FOUND)  # not 301: browsers would cache it for good
             self.send_header("Location", redirect)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
         if found is not None and self.send_file(found, HTTPStatus.OK, body):
             return
-        missing = self.server.root / "404.html"
-        if missing.is_file() and self.send_file(missing, HTTPStatus.NOT_FOUND, body):
+        missing, _ = locate(self.server.root, "/404.html")
+        if missing is not None and self.send_file(missing, HTTPStatus.NOT_FOUND, body):
             return
         self.send_bytes(
             HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", self.live(FALLBACK_404), body

@@ -24,6 +24,7 @@ import os
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,7 +179,10 @@ class Watcher:
                 batch.append(item)
             if self.missing_roots():
                 self.schedule()
-            self.on_batch(merge(batch))
+            try:
+                self.on_batch(merge(batch))
+            except Exception:  # a bug must not stop the watching; show it and go on
+                traceback.print_exc()
 
 
 class _Handler(FileSystemEventHandler):
@@ -287,6 +291,9 @@ class Rebuilder:
                 report = build(self.config, drafts=self.drafts)
             except SitegenError as error:
                 problem = Problem(error.path or "", error.detail, error.line)
+                return Outcome(changes, None, (problem,), time.perf_counter() - start)
+            except OSError as error:  # a full disk, a folder without write permission
+                problem = Problem(error.filename or "", error.strerror or str(error))
                 return Outcome(changes, None, (problem,), time.perf_counter() - start)
             failing = tuple(p for p in report.problems if self.is_touched(p.path))
             return Outcome(changes, report, failing, time.perf_counter() - start)

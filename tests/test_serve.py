@@ -99,7 +99,7 @@ def test_head_sends_headers_only(preview: Preview) -> None:
 
 def test_folder_without_slash_redirects(preview: Preview) -> None:
     response = get(preview, ARTICLE_URL.rstrip("/"))
-    assert response.status == 301
+    assert response.status == 302
     assert response.getheader("Location") == ARTICLE_URL
 
 
