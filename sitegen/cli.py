@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Iterable
@@ -157,7 +158,8 @@ def watch_command(
     """
     rebuilder = rebuilder_for(config_file, source, output, drafts)
     click.echo(f"Watching {rebuilder.config.source} (Ctrl-C to stop)")
-    run_watch(rebuilder, print_outcome, poll=poll)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop, at any moment
+        run_watch(rebuilder, print_outcome, poll=poll)
     click.echo("Stopped.")
 
 
@@ -192,7 +194,10 @@ def serve_command(
             err=True,
         )
     rebuilder = rebuilder_for(config_file, source, output, drafts)
-    with Preview(rebuilder, print_outcome, host=host, port=port, poll=poll) as preview:
+    with (
+        contextlib.suppress(KeyboardInterrupt),  # Ctrl-C is the way to stop, at any moment
+        Preview(rebuilder, print_outcome, host=host, port=port, poll=poll) as preview,
+    ):
         click.echo(f"Serving {rebuilder.config.output} at {preview.url} (Ctrl-C to stop)")
         if open_page:
             open_browser(preview.url)

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from sitegen.build import build
 from sitegen.config import load_config
-from sitegen.write import MANIFEST
+from sitegen.write import MANIFEST, STAGING_PREFIX
 from tests.conftest import read_tree
 
 T = TypeVar("T")
@@ -36,8 +36,12 @@ def wait_until(check: Callable[[], T], what: str, timeout: float = TIMEOUT) -> T
         time.sleep(0.02)
 
 
-def output_tree(site: Path) -> dict[str, bytes]:
-    return read_tree(site / "public", skip=(MANIFEST,))
+def output_tree(site: Path) -> dict[str, bytes] | None:
+    """The site's output; None while a rebuild is moving files (try again)."""
+    try:
+        return read_tree(site / "public", skip=(MANIFEST, STAGING_PREFIX))
+    except FileNotFoundError:
+        return None
 
 
 def clean_tree(site: Path) -> dict[str, bytes]:

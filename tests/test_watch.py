@@ -79,8 +79,14 @@ def watching(request: pytest.FixtureRequest, site: Path) -> Iterator[queue.Queue
     watcher.stop()
 
 
-def settles_as_clean_build(site: Path) -> None:
-    wait_until(lambda: output_tree(site) == clean_tree(site), "the output of a clean build")
+def settles_as_clean_build(site: Path) -> dict[str, bytes]:
+    """Wait for the output to be what a clean build gives; return it."""
+
+    def settled() -> dict[str, bytes] | None:
+        tree = output_tree(site)
+        return tree if tree is not None and tree == clean_tree(site) else None
+
+    return wait_until(settled, "the output of a clean build")
 
 
 def next_outcome(outcomes: queue.Queue[Outcome]) -> Outcome:
@@ -91,21 +97,21 @@ def test_create(site: Path, watching: queue.Queue[Outcome]) -> None:
     (site / "articles" / "c.txt").write_text(article_text("2026-02-08", "Rain in the north"))
     outcome = next_outcome(watching)
     assert outcome.ok and Change(site / "articles" / "c.txt", "created") in outcome.changes
-    settles_as_clean_build(site)
-    assert any("rain-in-the-north" in p for p in output_tree(site))
+    tree = settles_as_clean_build(site)
+    assert any("rain-in-the-north" in p for p in tree)
 
 
 def test_edit(site: Path, watching: queue.Queue[Outcome]) -> None:
     (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "Cuba and China meet"))
-    settles_as_clean_build(site)
-    assert any("cuba-and-china-meet" in p for p in output_tree(site))
-    assert not any("cuba-talks-in-beijing" in p for p in output_tree(site))
+    tree = settles_as_clean_build(site)
+    assert any("cuba-and-china-meet" in p for p in tree)
+    assert not any("cuba-talks-in-beijing" in p for p in tree)
 
 
 def test_delete(site: Path, watching: queue.Queue[Outcome]) -> None:
     (site / "articles" / "b.txt").unlink()
-    settles_as_clean_build(site)
-    assert not any("energy-prices-fall" in p for p in output_tree(site))
+    tree = settles_as_clean_build(site)
+    assert not any("energy-prices-fall" in p for p in tree)
 
 
 def test_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
@@ -114,9 +120,9 @@ def test_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
     settles_as_clean_build(site)
     # Renamed to a name that is ignored: the article is gone.
     (site / "articles" / "a.txt").rename(site / "articles" / "a.txt~")
-    settles_as_clean_build(site)
-    assert not any("cuba-talks" in p for p in output_tree(site))
-    assert any("energy-prices-fall" in p for p in output_tree(site))
+    tree = settles_as_clean_build(site)
+    assert not any("cuba-talks" in p for p in tree)
+    assert any("energy-prices-fall" in p for p in tree)
 
 
 def test_save_by_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
@@ -126,8 +132,8 @@ def test_save_by_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
     os.replace(temp, site / "articles" / "a.txt")
     outcome = next_outcome(watching)
     assert [c.path.name for c in outcome.changes] == ["a.txt"]
-    settles_as_clean_build(site)
-    assert any("saved-the-safe-way" in p for p in output_tree(site))
+    tree = settles_as_clean_build(site)
+    assert any("saved-the-safe-way" in p for p in tree)
 
 
 def test_ignored_files_do_not_rebuild(site: Path, watching: queue.Queue[Outcome]) -> None:
