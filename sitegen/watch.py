@@ -290,7 +290,8 @@ class Rebuilder:
                     self.config_failed = False
                 report = build(self.config, drafts=self.drafts)
             except SitegenError as error:
-                problem = Problem(error.path or "", error.detail, error.line)
+                where = display(Path(error.path)) if error.path else ""  # templates: absolute
+                problem = Problem(where, error.detail, error.line)
                 return Outcome(changes, None, (problem,), time.perf_counter() - start)
             except OSError as error:  # a full disk, a folder without write permission
                 problem = Problem(error.filename or "", error.strerror or str(error))

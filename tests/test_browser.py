@@ -207,7 +207,7 @@ def test_template_error_shows_overlay_until_fixed(
     template = site / "layouts" / "article.html"
     template.write_text('{% extends "default/article.html" %}\n{% block main %}{% if %}\n')
     shown = tab.wait_for(f"{OVERLAY}?.textContent", "the error overlay")
-    assert "article.html:2: template syntax error" in shown
+    assert "layouts/article.html:2: template syntax error" in shown
     template.unlink()  # back to the last good output: nothing to reload
     tab.wait_for(f"!{OVERLAY}", "the overlay to go")
     assert tab.evaluate("window.notReloaded") is True

@@ -202,7 +202,7 @@ def test_template_error_names_file_and_line(site: Path, watching: queue.Queue[Ou
     outcome = next_outcome(watching)
     assert outcome.report is None
     [problem] = outcome.problems
-    assert problem.path.endswith("article.html") and problem.line == 2
+    assert (problem.path, problem.line) == ("layouts/article.html", 2)
     assert "template syntax error" in problem.message
     assert "nothing written" in outcome.line()
 
