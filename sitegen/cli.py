@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -13,6 +15,8 @@ from sitegen import __version__
 from sitegen.build import BuildReport, build
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem
+from sitegen.serve import Preview, binds_all_interfaces, open_browser
+from sitegen.watch import Outcome, Rebuilder, run_watch, wait_for_interrupt
 
 T = TypeVar("T")
 PROGRESS_THRESHOLD = 4  # steps of 250 files or pages; smaller builds finish before a bar helps
@@ -65,6 +69,8 @@ def main() -> None:
     Typical use:
       sitegen build            build articles/ into public/
       sitegen build --strict   fail on any warning (for CI and deploys)
+      sitegen serve            preview on http://127.0.0.1:8000/, reloading on save
+      sitegen watch            rebuild whenever an article, a layout or the config changes
 
     Settings live in an optional sitegen.yaml next to articles/.
     """
@@ -165,3 +171,95 @@ def check_command(public_dir: Path | None, config_file: Path | None, base_url: s
     if report.findings:
         raise SitegenError(f"{len(report.findings)} problem(s) in {files} checked")
     click.echo(f"Checked {files}: no problems")
+
+
+# --- watch and serve: rebuild on change, preview with live reload (issue 5) ---------------------
+
+
+def rebuilder_for(
+    config_file: Path | None, source: Path | None, output: Path | None, drafts: bool
+) -> Rebuilder:
+    return Rebuilder(lambda: config_from(config_file, source, output), drafts=drafts)
+
+
+def print_outcome(outcome: Outcome) -> None:
+    """One line per rebuild, then what failed it (or, for the first build, every warning)."""
+    stamp = time.strftime("%H:%M:%S")
+    click.secho(f"[{stamp}] {outcome.line()}", fg=None if outcome.ok else "red")
+    if outcome.report is None:
+        for problem in outcome.problems:
+            click.secho(
+                f"error: {problem if problem.path else problem.message}", fg="red", err=True
+            )
+    else:
+        print_problems(outcome.report.problems if not outcome.changes else outcome.problems)
+
+
+def watch_options(function):
+    function = click.option(
+        "--poll", is_flag=True,
+        help="Poll for changes instead of using OS events (network and container mounts).",
+    )(function)  # fmt: skip
+    function = click.option(
+        "--drafts", is_flag=True, help="Include articles marked 'draft: true'."
+    )(function)
+    return site_options(function)
+
+
+@main.command("watch")
+@watch_options
+def watch_command(
+    config_file: Path | None, source: Path | None, output: Path | None, drafts: bool, poll: bool
+) -> None:
+    """Build the site, then rebuild it whenever an article, a layout or the config changes.
+
+    Each rebuild prints one line: what changed, what was written and how long it took. A bad
+    edit prints what is wrong and watching goes on; Ctrl-C stops.
+    """
+    rebuilder = rebuilder_for(config_file, source, output, drafts)
+    click.echo(f"Watching {rebuilder.config.source} (Ctrl-C to stop)")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop, at any moment
+        run_watch(rebuilder, print_outcome, poll=poll)
+    click.echo("Stopped.")
+
+
+@main.command("serve")
+@watch_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one.",
+)  # fmt: skip
+@click.option("--open", "open_page", is_flag=True, help="Open the site in a web browser.")
+def serve_command(
+    config_file: Path | None,
+    source: Path | None,
+    output: Path | None,
+    drafts: bool,
+    poll: bool,
+    host: str,
+    port: int,
+    open_page: bool,
+) -> None:
+    """Build, watch and serve the site on this computer, reloading pages when it changes.
+
+    Pages reload after each good rebuild; after a failed one they keep their content and show the
+    problem. Listens on 127.0.0.1 only, unless --host says otherwise. Ctrl-C stops.
+    """
+    if binds_all_interfaces(host):
+        click.secho(
+            f"warning: --host {host!r} serves the site to every computer that can reach "
+            "this one; use 127.0.0.1 to keep it private",
+            fg="yellow",
+            err=True,
+        )
+    rebuilder = rebuilder_for(config_file, source, output, drafts)
+    with (
+        contextlib.suppress(KeyboardInterrupt),  # Ctrl-C is the way to stop, at any moment
+        Preview(rebuilder, print_outcome, host=host, port=port, poll=poll) as preview,
+    ):
+        click.echo(f"Serving {rebuilder.config.output} at {preview.url} (Ctrl-C to stop)")
+        if open_page:
+            open_browser(preview.url)
+        wait_for_interrupt()
+    click.echo("Stopped.")

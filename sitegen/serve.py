@@ -1,0 +1,519 @@
+"""Local preview: build, watch and serve the site in one process, with live reload.
+
+The server only ever reads files inside the output folder: a request path is decoded, any `..`
+or hidden segment is refused (which also hides `.sitegen-manifest.json` and the staging folders),
+and the resolved file must still be inside the output folder, so a symlink cannot lead out.
+
+Live reload: HTML responses (never the files in `public/`) get a small inline script that follows
+`/.sitegen/live`, a server-sent-events stream of the build state. After a good rebuild that
+changed the output the page reloads (or, when only stylesheets changed, swaps them); after a
+failed rebuild (see `sitegen.watch` for the rule) it keeps its content and shows the problems in
+an overlay, which goes away on the next good rebuild. Tabs of one browser share one stream
+through a Web Lock and a BroadcastChannel, so many open tabs do not use up the browser's six
+connections to the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import mimetypes
+import os
+import shutil
+import socket
+import sys
+import threading
+import webbrowser
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from sitegen.errors import SitegenError
+from sitegen.watch import Outcome, Rebuilder, Watcher, start_watching
+
+LIVE_PATH = "/.sitegen/live"
+ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
+MAX_CONNECTIONS = 256  # open connections (a thread each); more are closed at once
+MAX_STREAMS = 64  # live-reload streams at once; one per browser, thanks to the shared stream
+HEARTBEAT_SECONDS = 15.0  # a comment line on idle streams finds clients that went away
+SOCKET_TIMEOUT_SECONDS = 30.0  # idle keep-alive connections and stuck clients are dropped
+SHUTDOWN_POLL_SECONDS = 0.1  # how soon Ctrl-C stops the server
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".xml": "application/xml",
+    ".atom": "application/atom+xml",
+    ".rss": "application/rss+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".pdf": "application/pdf",
+    ".webmanifest": "application/manifest+json",
+}
+
+
+def content_type(path: Path) -> str:
+    """A fixed table first: the system's mime.types differs between machines."""
+    known = CONTENT_TYPES.get(path.suffix.lower())
+    if known:
+        return known
+    guessed, _ = mimetypes.guess_type(path.name)
+    return guessed or "application/octet-stream"
+
+
+# --- finding the file for a request ------------------------------------------------------------
+
+
+def locate(root: Path, target: str) -> tuple[Path | None, str | None]:
+    """The file a request target names, or a redirect for a folder without its '/'.
+
+    Returns (file, None), (None, location) or (None, None) for a miss. Never a file outside
+    `root`: `..` (even encoded), hidden names and symlinks that lead out are all misses.
+    """
+    raw = urlsplit(target).path
+    if not raw.startswith("/"):
+        return None, None
+    path = unquote(raw, errors="strict") if "%" in raw else raw
+    if "\x00" in path or "\\" in path:
+        return None, None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if any(p.startswith(".") for p in parts):  # '..', the manifest, staging, dotfiles
+        return None, None
+    try:
+        real_root = root.resolve(strict=True)
+        found = (root.joinpath(*parts)).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return None, None
+    if not found.is_relative_to(real_root):
+        return None, None
+    if found.is_dir():
+        if not path.endswith("/"):
+            return None, "/" + "".join(quote(p) + "/" for p in parts)
+        found = found / "index.html"
+        with contextlib.suppress(OSError, RuntimeError):
+            found = found.resolve(strict=True)
+            if found.is_relative_to(real_root) and found.is_file():
+                return found, None
+        return None, None
+    return (found, None) if found.is_file() else (None, None)
+
+
+# --- live reload -------------------------------------------------------------------------------
+
+
+class Broadcaster:
+    """The latest build state, and the streams waiting for the next one."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.sequence = 0
+        self.generation = 0  # counts rebuilds that changed the output
+        self.message = self.state(ok=True, styles=False, problems=[])
+        self.streams = 0
+        self.closed = False
+
+    def state(self, *, ok: bool, styles: bool, problems: list[dict[str, Any]]) -> str:
+        return json.dumps(
+            {"generation": self.generation, "ok": ok, "styles": styles, "problems": problems}
+        )
+
+    def publish(self, outcome: Outcome) -> None:
+        problems = [
+            {"file": p.path, "line": p.line, "message": p.message} for p in outcome.problems
+        ]
+        with self.condition:
+            if outcome.output_changed:
+                self.generation += 1
+            styles = outcome.output_changed and outcome.styles_only
+            self.message = self.state(ok=outcome.ok, styles=styles, problems=problems)
+            self.sequence += 1
+            self.condition.notify_all()
+
+    def join(self) -> bool:
+        with self.condition:
+            if self.closed or self.streams >= MAX_STREAMS:
+                return False
+            self.streams += 1
+            return True
+
+    def leave(self) -> None:
+        with self.condition:
+            self.streams -= 1
+
+    def next(self, seen: int, timeout: float) -> tuple[int, str | None]:
+        """Wait for a state newer than `seen`: (sequence, message), or (seen, None) on timeout."""
+        with self.condition:
+            self.condition.wait_for(lambda: self.sequence != seen or self.closed, timeout)
+            if self.closed or self.sequence == seen:
+                return seen, None
+            return self.sequence, self.message
+
+    def close(self) -> None:
+        with self.condition:
+            self.closed = True
+            self.condition.notify_all()
+
+
+LIVE_SCRIPT = """<script>/* sitegen serve: live reload; not in the built files */
+(() => {
+  "use strict";
+  let shown = %(generation)d, box = null, last = null;
+  function overlay(problems) {
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "sitegen-overlay";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:2147483647;" +
+        "max-height:60vh;overflow:auto;margin:0;padding:1em 1.25em;background:#3b0d0d;" +
+        "color:#fff;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;" +
+        "border-bottom:4px solid #e5484d;box-shadow:0 4px 16px rgba(0,0,0,.4);text-align:left";
+    }
+    box.textContent = "";
+    const title = document.createElement("strong");
+    title.textContent = "The rebuild failed; this page shows the last good build.";
+    box.append(title);
+    for (const p of problems) {
+      const row = document.createElement("div");
+      const where = p.file ? p.file + (p.line ? ":" + p.line : "") + ": " : "";
+      row.textContent = where + p.message;
+      box.append(row);
+    }
+    if (!box.isConnected) (document.body || document.documentElement).append(box);
+  }
+  function swapStyles() {
+    for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
+      const url = new URL(link.href, location.href);
+      if (url.origin !== location.origin) continue;
+      url.searchParams.set("sitegen", String(Date.now()));
+      link.href = url.href;
+    }
+  }
+  function handle(text) {
+    let state;
+    try { state = JSON.parse(text); } catch (e) { return; }
+    if (!state.ok) { overlay(state.problems); return; }
+    if (box) box.remove();
+    if (state.generation === shown) return;
+    if (state.styles && state.generation === shown + 1) { shown += 1; swapStyles(); return; }
+    location.reload();
+  }
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel("sitegen-live") : null;
+  function listen() {
+    new EventSource("%(path)s").onmessage = (event) => {
+      last = event.data;
+      if (channel) channel.postMessage(last);
+      handle(last);
+    };
+  }
+  if (channel && navigator.locks) {
+    channel.onmessage = (event) => {
+      if (event.data !== "hello") handle(event.data);
+      else if (last !== null) channel.postMessage(last);
+    };
+    navigator.locks.request("sitegen-live", () => { listen(); return new Promise(() => {}); });
+    channel.postMessage("hello");
+  } else {
+    listen();
+  }
+})();
+</script>
+"""
+
+
+def inject(page: bytes, generation: int) -> bytes:
+    """Put the live-reload script before the last </body> (or at the end)."""
+    script = (LIVE_SCRIPT % {"generation": generation, "path": LIVE_PATH}).encode()
+    at = page.lower().rfind(b"</body>")
+    if at < 0:
+        return page + script
+    return page[:at] + script + page[at:]
+
+
+FALLBACK_404 = b"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>
+<body><h1>Not found</h1><p>There is no page here, and the site has no 404.html yet.</p></body>
+</html>
+"""
+
+
+# --- the server --------------------------------------------------------------------------------
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """Serves one output folder; one daemon thread per connection."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(
+        self, address: tuple[Any, ...], root: Path, broadcaster: Broadcaster, family: int
+    ) -> None:
+        self.address_family = family
+        self.root = root
+        self.broadcaster = broadcaster
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(address, PreviewHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks up the host's full name, which can hang on a bad resolver.
+        if self.address_family == socket.AF_INET6:
+            with contextlib.suppress(OSError, AttributeError):
+                self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        ThreadingHTTPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away is not worth a traceback; a bug in sitegen is."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+    timeout = SOCKET_TIMEOUT_SECONDS
+    server_version = "sitegen"
+
+    def do_GET(self) -> None:
+        self.respond(body=True)
+
+    def do_HEAD(self) -> None:
+        self.respond(body=False)
+
+    def respond(self, body: bool) -> None:
+        if urlsplit(self.path).path == LIVE_PATH:
+            self.stream_events()
+            return
+        try:
+            found, redirect = locate(self.server.root, self.path)
+        except UnicodeDecodeError:
+            found, redirect = None, None
+        if redirect is not None:
+            self.send_response(HTTPStatus.FOUND)  # not 301: browsers would cache it for good
+            self.send_header("Location", redirect)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if found is not None and self.send_file(found, HTTPStatus.OK, body):
+            return
+        missing, _ = locate(self.server.root, "/404.html")
+        if missing is not None and self.send_file(missing, HTTPStatus.NOT_FOUND, body):
+            return
+        self.send_bytes(
+            HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", self.live(FALLBACK_404), body
+        )
+
+    def live(self, page: bytes) -> bytes:
+        return inject(page, self.server.broadcaster.generation)
+
+    def send_file(self, path: Path, status: HTTPStatus, body: bool) -> bool:
+        """Send one file; False when it vanished (a rebuild removed it) before it was opened."""
+        kind = content_type(path)
+        generation = self.server.broadcaster.generation  # before reading: never a stale pair
+        try:
+            file = path.open("rb")
+        except OSError:
+            return False
+        with file:
+            if kind.startswith("text/html"):
+                self.send_bytes(status, kind, inject(file.read(), generation), body)
+                return True
+            self.send_response(status)
+            self.send_headers(kind, str(os.fstat(file.fileno()).st_size))
+            if body:
+                with contextlib.suppress(OSError):
+                    shutil.copyfileobj(file, self.wfile)
+        return True
+
+    def send_bytes(self, status: HTTPStatus, kind: str, data: bytes, body: bool) -> None:
+        self.send_response(status)
+        self.send_headers(kind, str(len(data)))
+        if body:
+            with contextlib.suppress(OSError):
+                self.wfile.write(data)
+
+    def send_headers(self, kind: str, length: str) -> None:
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", length)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+
+    def stream_events(self) -> None:
+        """Server-sent events: the current build state now, then each new one."""
+        broadcaster = self.server.broadcaster
+        self.close_connection = True
+        if not broadcaster.join():
+            self.send_bytes(
+                HTTPStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", b"busy\n", True
+            )
+            return
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"retry: 1000\n\n")
+            seen = -1
+            while True:
+                seen, message = broadcaster.next(seen, HEARTBEAT_SECONDS)
+                if broadcaster.closed:
+                    return
+                self.wfile.write(
+                    b": ping\n\n" if message is None else f"data: {message}\n\n".encode()
+                )
+        except OSError:
+            return  # the client went away mid-stream
+        finally:
+            broadcaster.leave()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the terminal shows rebuilds, not every request."""
+
+
+def open_server(host: str, port: int, root: Path, broadcaster: Broadcaster) -> PreviewServer:
+    """Bind the server, turning the usual failures into one clear message."""
+    bind_host = host.strip("[]")
+    try:
+        info = socket.getaddrinfo(
+            bind_host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+        family, _, _, _, address = info[0]
+        return PreviewServer(address, root, broadcaster, family)
+    except socket.gaierror as exc:
+        raise SitegenError(f"cannot serve on host {host!r}: {exc.strerror}") from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise SitegenError(
+                f"port {port} on {host} is already in use; stop the other server, choose another "
+                "port with --port, or use --port 0 to pick a free one"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise SitegenError(
+                f"not allowed to use port {port}; ports below 1024 need privileges, "
+                "use --port 8000 or --port 0"
+            ) from None
+        raise SitegenError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def binds_all_interfaces(host: str) -> bool:
+    return host.strip() in ALL_INTERFACES
+
+
+def url_of(server: PreviewServer, host: str) -> str:
+    shown = "127.0.0.1" if binds_all_interfaces(host) else host.strip("[]")
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{server.server_port}/"
+
+
+class Preview:
+    """Build, watch and serve: the whole of `sitegen serve`, usable as a context manager."""
+
+    def __init__(
+        self,
+        rebuilder: Rebuilder,
+        on_outcome: Callable[[Outcome], None],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        poll: bool = False,
+    ) -> None:
+        self.rebuilder = rebuilder
+        self.on_outcome = on_outcome
+        self.host = host
+        self.port = port
+        self.poll = poll
+        self.broadcaster = Broadcaster()
+        self.server: PreviewServer | None = None
+        self.watcher: Watcher | None = None
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Preview:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return url_of(self.server, self.host)
+
+    def start(self) -> None:
+        """Bind first (a port in use fails fast), watch, build, then serve."""
+        self.server = open_server(
+            self.host, self.port, self.rebuilder.config.output, self.broadcaster
+        )
+        try:
+            self.watcher = start_watching(self.rebuilder, self.record, poll=self.poll)
+            self.record(self.rebuilder.rebuild())
+            self.thread = threading.Thread(
+                target=self.server.serve_forever,
+                args=(SHUTDOWN_POLL_SECONDS,),
+                name="sitegen-serve",
+                daemon=True,
+            )
+            self.thread.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def record(self, outcome: Outcome) -> None:
+        assert self.server is not None
+        self.server.root = self.rebuilder.config.output
+        self.broadcaster.publish(outcome)
+        self.on_outcome(outcome)
+
+    def close(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
+        self.broadcaster.close()
+        if self.server is not None:
+            if self.thread is not None:
+                self.server.shutdown()
+                self.thread.join(timeout=5)
+            self.server.server_close()
+            self.server = None
+
+
+def open_browser(url: str) -> None:
+    with contextlib.suppress(webbrowser.Error):
+        webbrowser.open(url)

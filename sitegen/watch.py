@@ -1,0 +1,348 @@
+"""Rebuild the site when its sources change: watchdog behind one small interface.
+
+`Watcher` turns file-system events into batches of `Change`s: bursts of events are debounced
+into one batch, and the output folder, hidden files and editor swap/backup files never count.
+`Rebuilder` turns a batch into one rebuild, and is the only place where `sitegen watch` and
+`sitegen serve` call `build()`.
+
+When a rebuild has failed (the rule the preview follows):
+  * the build raised `SitegenError` (a template syntax error, a broken config, ...): nothing was
+    written, or
+  * the build reported a warning about a file that changed since watching started. A broken date
+    or broken front matter is only a warning to `sitegen build` (the file is skipped and the rest
+    of the site builds), but a writer who just saved that file wants to see it fail. Warnings
+    about files nobody touched, such as known bad files in an old corpus, are reported once at
+    the start and do not fail later rebuilds.
+A failed rebuild is shown (in the terminal, and by `serve` in the browser) and the watcher keeps
+running; the next good rebuild recovers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from sitegen.build import BuildReport, build
+from sitegen.config import CONFIG_NAME, Config
+from sitegen.errors import Problem, SitegenError
+from sitegen.read import display, is_editor_litter
+
+DEBOUNCE_SECONDS = 0.1
+# A steady stream of events (a long copy into articles/) still rebuilds now and then.
+MAX_DELAY_SECONDS = 2.0
+# Reading a file is an event on Linux too; only these kinds can change what a build produces.
+CHANGE_KINDS = frozenset({"created", "modified", "deleted", "moved", "closed"})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed path, and what happened to it (created, modified, deleted, moved)."""
+
+    path: Path
+    kind: str
+
+
+@dataclass(frozen=True)
+class Root:
+    """A watched path: a folder (with everything below it) or one file, such as the config."""
+
+    path: Path
+    recursive: bool
+
+
+def watched_roots(config: Config) -> list[Root]:
+    """The article and layout folders, and the config file (watched through its folder)."""
+    config_file = config.config_file or Path.cwd() / CONFIG_NAME
+    return [
+        Root(config.source, True),
+        Root(config.layouts, True),
+        Root(config_file, False),
+    ]
+
+
+def is_ignored(path: Path, roots: Iterable[Root], outputs: Iterable[Path]) -> bool:
+    """True for paths that can never change the site: what sitegen itself writes (the output
+    folder and the build cache), hidden and editor temp files."""
+    if any(path == folder or path.is_relative_to(folder) for folder in outputs):
+        return True
+    for root in roots:
+        if not root.recursive:
+            if path == root.path:
+                return False
+            continue
+        if path.is_relative_to(root.path):
+            parts = path.relative_to(root.path).parts
+            return any(is_editor_litter(part) for part in parts)
+    return True
+
+
+class Watcher:
+    """Calls `on_batch(changes)` once for each burst of relevant events, on its own thread.
+
+    Batches never overlap: events that arrive while `on_batch` runs make the next batch.
+    """
+
+    def __init__(
+        self,
+        roots: list[Root],
+        outputs: tuple[Path, ...],
+        on_batch: Callable[[list[Change]], None],
+        *,
+        poll: bool = False,
+        debounce: float = DEBOUNCE_SECONDS,
+    ) -> None:
+        self.roots = roots
+        self.outputs = outputs
+        self.on_batch = on_batch
+        self.poll = poll
+        self.debounce = debounce
+        self.events: queue.Queue[Change | None] = queue.Queue()
+        self.observer: BaseObserver | None = None
+        self.scheduled: set[Path] = set()
+        self.worker = threading.Thread(target=self._run, name="sitegen-watch", daemon=True)
+
+    def __enter__(self) -> Watcher:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self.observer = PollingObserver(timeout=0.25) if self.poll else Observer()
+        self.schedule()
+        self.observer.start()
+        self.worker.start()
+
+    def stop(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            with contextlib.suppress(RuntimeError):
+                self.observer.join(timeout=5)
+        self.events.put(None)
+        if self.worker.is_alive() and threading.current_thread() is not self.worker:
+            self.worker.join(timeout=30)
+
+    def watch(self, roots: list[Root], outputs: tuple[Path, ...]) -> None:
+        """Follow new roots (the config moved the folders); folders created later are added."""
+        self.roots, self.outputs = roots, outputs
+        assert self.observer is not None
+        self.observer.unschedule_all()
+        self.scheduled.clear()
+        self.schedule()
+
+    def schedule(self) -> None:
+        assert self.observer is not None
+        handler = _Handler(self)
+        for root in self.roots:
+            folder = root.path if root.recursive else root.path.parent
+            if folder in self.scheduled or not folder.is_dir():
+                continue
+            self.observer.schedule(handler, str(folder), recursive=root.recursive)
+            self.scheduled.add(folder)
+
+    def missing_roots(self) -> bool:
+        return any(
+            (r.path if r.recursive else r.path.parent) not in self.scheduled for r in self.roots
+        )
+
+    def offer(self, path: str | bytes, kind: str) -> None:
+        path = Path(os.fsdecode(path))
+        if not is_ignored(path, self.roots, self.outputs):
+            self.events.put(Change(path, kind))
+
+    def _run(self) -> None:
+        while True:
+            first = self.events.get()
+            if first is None:
+                return
+            batch = [first]
+            started = time.monotonic()
+            while time.monotonic() - started < MAX_DELAY_SECONDS:
+                try:
+                    item = self.events.get(timeout=self.debounce)
+                except queue.Empty:
+                    break
+                if item is None:
+                    return
+                batch.append(item)
+            if self.missing_roots():
+                self.schedule()
+            try:
+                self.on_batch(merge(batch))
+            except Exception:  # a bug must not stop the watching; show it and go on
+                traceback.print_exc()
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in CHANGE_KINDS:
+            return
+        if event.is_directory and event.event_type in ("modified", "closed"):
+            return  # a folder is "modified" when a file in it is; that file has its own event
+        kind = "modified" if event.event_type == "closed" else event.event_type
+        if event.event_type == "moved":
+            self.watcher.offer(event.src_path, "deleted")
+            self.watcher.offer(event.dest_path, "created")
+        else:
+            self.watcher.offer(event.src_path, kind)
+
+
+def merge(batch: list[Change]) -> list[Change]:
+    """One change per path, in the order first seen: created then deleted is still a change."""
+    first: dict[Path, str] = {}
+    last: dict[Path, str] = {}
+    for change in batch:
+        first.setdefault(change.path, change.kind)
+        last[change.path] = change.kind
+    merged = []
+    for path, kind in first.items():
+        end = last[path]
+        if kind == "created" and end != "deleted":
+            end = "created"
+        elif kind == "deleted" and end != "deleted":
+            end = "modified"  # save-by-rename: the file was replaced
+        merged.append(Change(path, end))
+    return merged
+
+
+# --- rebuilding --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rebuild did, for the terminal and for the browser."""
+
+    changes: tuple[Change, ...]
+    report: BuildReport | None  # None when the build raised
+    problems: tuple[Problem, ...]  # what failed it: the error, or warnings about changed files
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def output_changed(self) -> bool:
+        return self.report is not None and (self.report.written + self.report.removed) > 0
+
+    @property
+    def styles_only(self) -> bool:
+        """Only stylesheets changed: a browser can swap them without reloading the page."""
+        files = [c for c in self.changes if not c.path.is_dir()]
+        return bool(files) and all(c.path.suffix == ".css" for c in files)
+
+    def line(self) -> str:
+        """One line: what changed, what was written, how long it took."""
+        what = describe(self.changes)
+        if self.report is None:
+            return f"{what}: build failed after {self.seconds:.2f} s, nothing written"
+        r = self.report
+        done = f"{r.written} written, {r.unchanged} unchanged, {r.removed} removed"
+        failed = f", {len(self.problems)} problem(s)" if self.problems else ""
+        return f"{what}: {done}{failed} in {self.seconds:.2f} s"
+
+
+def describe(changes: tuple[Change, ...]) -> str:
+    if not changes:
+        return "Built"
+    shown = ", ".join(f"{display(c.path)} ({c.kind})" for c in changes[:3])
+    more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+    return shown + more
+
+
+class Rebuilder:
+    """Builds the site for `watch` and `serve`, reloading the config when it changed."""
+
+    def __init__(self, load: Callable[[], Config], *, drafts: bool = False) -> None:
+        self.load = load
+        self.drafts = drafts
+        self.config = load()
+        self.config_file = self.config.config_file or Path.cwd() / CONFIG_NAME
+        self.config_failed = False
+        self.touched: set[Path] = set()
+        self.lock = threading.Lock()
+
+    def rebuild(self, changes: Iterable[Change] = ()) -> Outcome:
+        """One full build; never raises for a user mistake."""
+        changes = tuple(changes)
+        with self.lock:
+            start = time.perf_counter()
+            self.touched.update(c.path for c in changes)
+            try:
+                if self.config_failed or any(c.path == self.config_file for c in changes):
+                    self.config_failed = True
+                    self.config = self.load()
+                    self.config_failed = False
+                report = build(self.config, drafts=self.drafts)
+            except SitegenError as error:
+                where = display(Path(error.path)) if error.path else ""  # templates: absolute
+                problem = Problem(where, error.detail, error.line)
+                return Outcome(changes, None, (problem,), time.perf_counter() - start)
+            except OSError as error:  # a full disk, a folder without write permission
+                problem = Problem(error.filename or "", error.strerror or str(error))
+                return Outcome(changes, None, (problem,), time.perf_counter() - start)
+            failing = tuple(p for p in report.problems if self.is_touched(p.path))
+            return Outcome(changes, report, failing, time.perf_counter() - start)
+
+    def is_touched(self, shown: str) -> bool:
+        return Path(os.path.abspath(shown)) in self.touched
+
+
+def written_by_sitegen(config: Config) -> tuple[Path, ...]:
+    """Folders a build writes into: their changes must never trigger another build."""
+    return (config.output, config.cache)
+
+
+def start_watching(
+    rebuilder: Rebuilder, on_outcome: Callable[[Outcome], None], *, poll: bool = False
+) -> Watcher:
+    """Rebuild on every batch of changes, following the folders when the config moves them."""
+    config = rebuilder.config
+
+    def on_batch(changes: list[Change]) -> None:
+        nonlocal config
+        outcome = rebuilder.rebuild(changes)
+        if rebuilder.config is not config:
+            config = rebuilder.config
+            watcher.watch(watched_roots(config), written_by_sitegen(config))
+        on_outcome(outcome)
+
+    watcher = Watcher(watched_roots(config), written_by_sitegen(config), on_batch, poll=poll)
+    watcher.start()
+    return watcher
+
+
+def run_watch(
+    rebuilder: Rebuilder, on_outcome: Callable[[Outcome], None], *, poll: bool = False
+) -> None:
+    """Build once, then rebuild on every batch of changes until Ctrl-C."""
+    watcher = start_watching(rebuilder, on_outcome, poll=poll)  # first: no save goes unseen
+    try:
+        on_outcome(rebuilder.rebuild())
+        wait_for_interrupt()
+    finally:
+        watcher.stop()
+
+
+def wait_for_interrupt() -> None:
+    """Block until Ctrl-C (SIGINT) and return quietly; a short wait keeps signals prompt."""
+    forever = threading.Event()
+    with contextlib.suppress(KeyboardInterrupt):
+        while not forever.wait(0.5):
+            pass

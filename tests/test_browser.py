@@ -1,0 +1,246 @@
+"""Live reload in a real headless Chromium, driven over the DevTools protocol.
+
+The protocol runs over a pipe (`--remote-debugging-pipe`: JSON messages ending in NUL, commands
+in on fd 3, answers out on fd 4), so the tests need nothing but Debian's `chromium` package.
+`sitegen serve` runs as a user runs it, in a subprocess.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import article_text
+from tests.live import TIMEOUT, Command, wait_until
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="needs Debian's chromium package (tests/system-deps.sh installs it)"
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--remote-debugging-pipe",
+]
+PAGE = "/2026/02/06/cuba-talks/"
+
+
+class DevToolsError(Exception):
+    pass
+
+
+class Browser:
+    """A headless Chromium and a DevTools connection to it."""
+
+    def __init__(self, profile: Path) -> None:
+        assert CHROMIUM is not None
+        # The shell moves our pipes to the descriptors Chromium expects: 3 in, 4 out.
+        self.process = subprocess.Popen(
+            [
+                *("sh", "-c", 'exec "$@" 3<&0 4>&1 </dev/null >/dev/null', "sh", CHROMIUM),
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.ids = itertools.count(1)
+        self.answers: dict[int, dict[str, Any]] = {}
+        self.arrived = threading.Condition()
+        self.write_lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        buffer = b""
+        while chunk := self.process.stdout.read1(65536):
+            buffer += chunk
+            *messages, buffer = buffer.split(b"\0")
+            for raw in messages:
+                message = json.loads(raw)
+                if "id" in message:
+                    with self.arrived:
+                        self.answers[message["id"]] = message
+                        self.arrived.notify_all()
+        with self.arrived:
+            self.arrived.notify_all()
+
+    def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        number = next(self.ids)
+        message: dict[str, Any] = {"id": number, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        with self.write_lock:
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps(message).encode() + b"\0")
+            self.process.stdin.flush()
+        with self.arrived:
+            if not self.arrived.wait_for(
+                lambda: number in self.answers or self.process.poll() is not None, TIMEOUT
+            ):
+                raise DevToolsError(f"no answer to {method}")
+            answer = self.answers.pop(number, None)
+        if answer is None:
+            raise DevToolsError("chromium exited")
+        if "error" in answer:
+            raise DevToolsError(f"{method}: {answer['error'].get('message')}")
+        return answer.get("result", {})
+
+    def open(self, url: str) -> Tab:
+        target = self.call("Target.createTarget", url=url)["targetId"]
+        session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        return Tab(self, session)
+
+    def close(self) -> None:
+        try:
+            self.call("Browser.close")
+            self.process.wait(TIMEOUT)
+        except (DevToolsError, OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait(TIMEOUT)
+
+
+class Tab:
+    def __init__(self, browser: Browser, session: str) -> None:
+        self.browser = browser
+        self.session = session
+
+    def evaluate(self, expression: str) -> Any:
+        """The value of a JavaScript expression; None while the page is (re)loading."""
+        try:
+            answer = self.browser.call(
+                "Runtime.evaluate", self.session, expression=expression, returnByValue=True
+            )
+        except DevToolsError:
+            return None
+        if "exceptionDetails" in answer:
+            return None
+        return answer["result"].get("value")
+
+    def wait_for(self, expression: str, what: str) -> Any:
+        return wait_until(lambda: self.evaluate(expression), what)
+
+
+HEADING = "document.readyState === 'complete' && document.querySelector('h1')?.textContent"
+OVERLAY = "document.getElementById('sitegen-overlay')"
+
+
+def article(title: str, date: str = "2026-02-06") -> str:
+    return "---\nslug: cuba-talks\n---\n" + article_text(date, title, "Talks went on all day.")
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Browser]:
+    running = Browser(tmp_path / "profile")
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def serve(make_site: Callable[..., Path]) -> Iterator[tuple[Path, str]]:
+    site = make_site(
+        {
+            "articles/a.txt": article("Cuba talks in Beijing"),
+            "articles/b.txt": article_text("2026-02-07", "Energy prices fall"),
+            "layouts/static/print.css": "@media print { nav { display: none } }\n",
+        }
+    )
+    command = Command(site, "serve", "--port", "0")
+    try:
+        url = command.wait_for_line("Serving").split(" at ")[1].split()[0]
+        yield site, url.rstrip("/")
+        assert command.interrupt() == 0
+        assert "Traceback" not in "".join(command.stderr)
+    finally:
+        command.close()
+
+
+def test_page_follows_edits_and_shows_failed_rebuilds(
+    browser: Browser, serve: tuple[Path, str]
+) -> None:
+    site, url = serve
+    source = site / "articles" / "a.txt"
+    tab = browser.open(url + PAGE)
+    assert tab.wait_for(HEADING, "the article") == "Cuba talks in Beijing"
+
+    # A new title appears without anyone reloading the page.
+    source.write_text(article("China and Cuba sign deals"))
+    tab.wait_for(f"{HEADING} === 'China and Cuba sign deals'", "the new title")
+
+    # A broken date: the overlay names file, line and problem; the page keeps its content.
+    tab.evaluate("window.notReloaded = true")
+    source.write_text(article("China and Cuba sign deals", date="2026-02-30"))
+    shown = tab.wait_for(f"{OVERLAY}?.textContent", "the error overlay")
+    assert "articles/a.txt:4: impossible date 2026-02-30" in shown  # after front matter
+    assert tab.evaluate("window.notReloaded") is True
+    assert tab.evaluate("document.querySelector('h1').textContent") == "China and Cuba sign deals"
+    assert tab.evaluate(f"getComputedStyle({OVERLAY}).position") == "fixed"
+
+    # Fixed: the overlay goes and the page shows the article again.
+    source.write_text(article("China and Cuba agree", date="2026-02-06"))
+    tab.wait_for(f"{HEADING} === 'China and Cuba agree' && !{OVERLAY}", "the overlay to go")
+
+
+def test_template_error_shows_overlay_until_fixed(
+    browser: Browser, serve: tuple[Path, str]
+) -> None:
+    site, url = serve
+    tab = browser.open(url + PAGE)
+    tab.wait_for(HEADING, "the article")
+    tab.evaluate("window.notReloaded = true")
+    template = site / "layouts" / "article.html"
+    template.write_text('{% extends "default/article.html" %}\n{% block main %}{% if %}\n')
+    shown = tab.wait_for(f"{OVERLAY}?.textContent", "the error overlay")
+    assert "layouts/article.html:2: template syntax error" in shown
+    template.unlink()  # back to the last good output: nothing to reload
+    tab.wait_for(f"!{OVERLAY}", "the overlay to go")
+    assert tab.evaluate("window.notReloaded") is True
+
+
+def test_stylesheet_change_swaps_without_reload_in_every_tab(
+    browser: Browser, serve: tuple[Path, str]
+) -> None:
+    site, url = serve
+    tabs = [browser.open(url + PAGE), browser.open(url + "/")]
+    for tab in tabs:
+        tab.wait_for(HEADING, "the page")
+        tab.evaluate("window.notReloaded = true")
+    (site / "layouts" / "static" / "style.css").write_text(
+        "body { background-color: rgb(1, 2, 3) }\n"
+    )
+    for tab in tabs:
+        tab.wait_for(
+            "getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", "new styles"
+        )
+        assert tab.evaluate("window.notReloaded") is True
+    (site / "articles" / "b.txt").write_text(article_text("2026-02-07", "Energy prices rise"))
+    tabs[1].wait_for("!window.notReloaded && document.body.textContent.includes('rise')", "reload")
+
+
+def test_many_tabs_share_one_stream_and_all_reload(
+    browser: Browser, serve: tuple[Path, str]
+) -> None:
+    """More tabs than a browser's six connections to one server: all load, all follow edits."""
+    site, url = serve
+    tabs = [browser.open(url + PAGE) for _ in range(8)]
+    for tab in tabs:
+        tab.wait_for(HEADING, "every tab to load")
+    (site / "articles" / "a.txt").write_text(article("Eight tabs agree"))
+    for tab in tabs:
+        tab.wait_for(f"{HEADING} === 'Eight tabs agree'", "every tab to reload")

@@ -1,0 +1,321 @@
+"""`sitegen serve`: the real server on a free loopback port, over real HTTP."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import struct
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.errors import SitegenError
+from sitegen.serve import LIVE_PATH, MAX_STREAMS, Preview
+from sitegen.watch import Outcome, Rebuilder
+from tests.conftest import article_text
+from tests.live import Command, wait_until
+
+ARTICLE_URL = "/2026/02/06/cuba-talks-in-beijing/"
+SECRET = "TOP-SECRET-OUTSIDE-PUBLIC"
+
+
+@pytest.fixture
+def site(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_site(
+        {
+            "articles/a.txt": article_text("2026-02-06", "Cuba talks in Beijing"),
+            "articles/b.txt": article_text("2026-02-07", "Energy prices fall"),
+            "layouts/static/data.xml": "<data/>",
+            "layouts/static/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+            "layouts/static/app.js": "console.log(1)",
+        }
+    )
+    (root.parent / "secret.txt").write_text(SECRET)
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def preview(site: Path) -> Iterator[Preview]:
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    with Preview(rebuilder, lambda outcome: None, port=0) as running:
+        yield running
+
+
+def address(preview: Preview) -> tuple[str, int]:
+    parts = urlsplit(preview.url)
+    return parts.hostname or "", parts.port or 0
+
+
+def get(preview: Preview, path: str, method: str = "GET") -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection(*address(preview), timeout=10)
+    connection.request(method, path)
+    response = connection.getresponse()
+    response.body = response.read()  # type: ignore[attr-defined]
+    connection.close()
+    return response
+
+
+def raw_request(preview: Preview, target: str) -> tuple[int, bytes]:
+    """Send a request line exactly as given: no client library normalises it first."""
+    with socket.create_connection(address(preview), timeout=10) as conn:
+        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data
+
+
+def test_serves_pages_with_content_types(preview: Preview) -> None:
+    expected = {
+        "/": "text/html; charset=utf-8",
+        ARTICLE_URL: "text/html; charset=utf-8",
+        "/style.css": "text/css; charset=utf-8",
+        "/data.xml": "application/xml",
+        "/feed.xml": "application/xml",
+        "/logo.svg": "image/svg+xml",
+        "/app.js": "text/javascript; charset=utf-8",
+        "/404.html": "text/html; charset=utf-8",
+    }
+    for path, kind in expected.items():
+        response = get(preview, path)
+        assert (response.status, response.getheader("Content-Type")) == (200, kind), path
+        assert response.getheader("Content-Length") == str(len(response.body))
+    assert b"Cuba talks in Beijing" in get(preview, ARTICLE_URL).body
+
+
+def test_head_sends_headers_only(preview: Preview) -> None:
+    response = get(preview, "/style.css", method="HEAD")
+    assert response.status == 200 and response.body == b""
+    assert int(response.getheader("Content-Length")) > 0
+
+
+def test_folder_without_slash_redirects(preview: Preview) -> None:
+    response = get(preview, ARTICLE_URL.rstrip("/"))
+    assert response.status == 302
+    assert response.getheader("Location") == ARTICLE_URL
+
+
+def test_misses_get_the_sites_404_page(preview: Preview, site: Path) -> None:
+    for path in ("/no/such/page/", "/nothing.html", "/2026/02/06/cuba/"):
+        response = get(preview, path)
+        assert response.status == 404
+        assert b"Page not found" in response.body
+        assert response.getheader("Content-Type") == "text/html; charset=utf-8"
+
+
+def test_live_script_is_in_responses_not_in_files(preview: Preview, site: Path) -> None:
+    served = get(preview, ARTICLE_URL).body
+    on_disk = (site / "public" / ARTICLE_URL.strip("/") / "index.html").read_bytes()
+    assert LIVE_PATH.encode() in served and b"sitegen-overlay" in served
+    assert LIVE_PATH.encode() not in on_disk
+    assert served.index(b"<script>") < served.rindex(b"</body>")
+    assert b"http" not in served[served.index(b"<script>") :]  # self-contained, no requests out
+    assert get(preview, "/style.css").body == (site / "public" / "style.css").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/2026/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+        "/%2e%2e%5csecret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "http://evil/../secret.txt",
+        "/%00",
+        "/%ff%fe",
+        "secret.txt",
+        "/.sitegen-manifest.json",
+        "/%2esitegen-manifest.json",
+    ],
+)
+def test_nothing_outside_the_output_folder(preview: Preview, site: Path, target: str) -> None:
+    status, data = raw_request(preview, target)
+    assert status in (400, 404)
+    assert SECRET.encode() not in data and b"root:" not in data and b'"files"' not in data
+
+
+def test_symlinks_out_of_the_output_folder_are_refused(preview: Preview, site: Path) -> None:
+    public = site / "public"
+    os.symlink(site.parent / "secret.txt", public / "leak.txt")
+    os.symlink(site.parent, public / "up")
+    os.symlink("index.html", public / "inside.html")  # stays inside: fine
+    assert get(preview, "/leak.txt").status == 404
+    assert get(preview, "/up/secret.txt").status == 404
+    assert SECRET.encode() not in get(preview, "/up/secret.txt").body
+    assert get(preview, "/inside.html").status == 200
+
+
+def test_sitegen_internals_are_not_served(preview: Preview, site: Path) -> None:
+    staging = site / "public" / ".sitegen-staging-abc"
+    staging.mkdir()
+    (staging / "index.html").write_text("half-built")
+    for path in ("/.sitegen-manifest.json", "/.sitegen-staging-abc/index.html", "/.sitegen/"):
+        response = get(preview, path)
+        assert response.status == 404 and b"half-built" not in response.body
+
+
+def test_binds_loopback_by_default(site: Path) -> None:
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    with Preview(rebuilder, lambda outcome: None, port=0) as running:
+        assert running.server is not None
+        assert running.server.server_address[0] == "127.0.0.1"
+        assert running.url.startswith("http://127.0.0.1:")
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert "[default: 127.0.0.1]" in result.output
+
+
+def test_port_in_use_is_a_clear_error(site: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+        with pytest.raises(SitegenError, match=f"port {port} .* already in use.*--port 0"):
+            Preview(rebuilder, lambda outcome: None, port=port).start()
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert "already in use" in result.output and "Traceback" not in result.output
+
+
+def test_serve_command_port_0_all_interfaces_warning_and_ctrl_c(site: Path) -> None:
+    command = Command(site, "serve", "--host", "0.0.0.0", "--port", "0")
+    try:
+        warning = command.wait_for_line("warning:")
+        assert "0.0.0.0" in warning and "127.0.0.1" in warning
+        line = command.wait_for_line("Serving")
+        url = line.split(" at ")[1].split()[0]
+        assert url.startswith("http://127.0.0.1:") and not url.endswith(":0/")
+        parts = urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200
+        connection.close()
+        assert command.interrupt() == 0
+    finally:
+        command.close()
+    assert "Stopped." in "".join(command.stdout)
+    assert "Traceback" not in "".join(command.stderr)
+
+
+# --- the live-reload stream --------------------------------------------------------------------
+
+
+class Stream:
+    """A raw server-sent-events client."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.sock = socket.create_connection(address(preview), timeout=10)
+        self.sock.sendall(f"GET {LIVE_PATH} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self.buffer = b""
+        head = self.read_until(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200") and b"text/event-stream" in head
+
+    def read_until(self, end: bytes) -> bytes:
+        while end not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("stream closed")
+            self.buffer += chunk
+        found, self.buffer = self.buffer.split(end, 1)
+        return found
+
+    def next_state(self) -> dict:
+        while True:
+            event = self.read_until(b"\n\n")
+            if event.startswith(b"data: "):
+                return json.loads(event[len(b"data: ") :])
+
+    def drop(self) -> None:
+        """Go away abruptly: a reset, as a closed tab or a lost network gives."""
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.sock.close()
+
+
+def test_stream_reports_good_and_failed_rebuilds(preview: Preview, site: Path) -> None:
+    stream = Stream(preview)
+    first = stream.next_state()
+    assert first["ok"] and first["problems"] == []
+    article = site / "articles" / "a.txt"
+
+    article.write_text(article_text("2026-02-06", "Cuba talks in Beijing", "New text."))
+    state = stream.next_state()
+    assert state["ok"] and state["generation"] == first["generation"] + 1
+
+    article.write_text(article_text("2026-02-30", "Cuba talks in Beijing"))
+    state = stream.next_state()
+    assert not state["ok"]
+    assert state["problems"][0]["file"] == "articles/a.txt"
+    assert state["problems"][0]["line"] == 1
+    assert "impossible date" in state["problems"][0]["message"]
+    assert get(preview, "/").status == 200  # still serving
+
+    article.write_text(article_text("2026-02-06", "Cuba talks in Beijing"))
+    assert stream.next_state()["ok"]
+    stream.drop()
+
+
+def test_stylesheet_only_change_is_marked(preview: Preview, site: Path) -> None:
+    stream = Stream(preview)
+    stream.next_state()
+    (site / "layouts" / "static" / "extra.css").write_text("body { color: red }")
+    state = stream.next_state()
+    assert state["ok"] and state["styles"]
+
+
+def test_survives_clients_that_disconnect_and_many_streams(preview: Preview, site: Path) -> None:
+    streams = [Stream(preview) for _ in range(MAX_STREAMS)]
+    for stream in streams:
+        stream.next_state()
+    refused = get(preview, LIVE_PATH)
+    assert refused.status == 503  # bounded: one more stream than allowed is refused
+    for stream in streams[::2]:
+        stream.drop()
+    half_read = socket.create_connection(address(preview), timeout=10)
+    half_read.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # never finishes the request
+    (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "Cuba talks again"))
+    for stream in streams[1::2]:
+        assert stream.next_state()["ok"]
+    wait_until(lambda: preview.broadcaster.streams <= len(streams) // 2 + 1, "dropped streams")
+    assert get(preview, "/").status == 200
+    assert b"Cuba talks again" in get(preview, "/").body
+    half_read.close()
+    for stream in streams[1::2]:
+        stream.drop()
+
+
+def test_close_ends_open_streams(site: Path) -> None:
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    outcomes: list[Outcome] = []
+    running = Preview(rebuilder, outcomes.append, port=0)
+    running.start()
+    stream = Stream(running)
+    stream.next_state()
+    running.close()
+    with pytest.raises(ConnectionError):
+        stream.read_until(b"never")
+    assert outcomes and outcomes[0].ok
+
+
+def test_commands_have_help() -> None:
+    for command, words in (
+        ("serve", ("--host", "--port", "--open", "--poll")),
+        ("watch", ("--poll",)),
+    ):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert all(word in result.output for word in words)
+        assert "Ctrl-C" in result.output

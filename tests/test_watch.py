@@ -1,0 +1,261 @@
+"""`sitegen watch`: real file events on real files, each ending in the output of a clean build."""
+
+from __future__ import annotations
+
+import os
+import queue
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.watch import (
+    Change,
+    Outcome,
+    Rebuilder,
+    Root,
+    Watcher,
+    is_ignored,
+    merge,
+    start_watching,
+)
+from tests.conftest import article_text
+from tests.live import TIMEOUT, Command, clean_tree, output_tree, wait_until
+
+# --- pure rules --------------------------------------------------------------------------------
+
+
+def test_ignored_paths(tmp_path: Path) -> None:
+    src, lay = tmp_path / "articles", tmp_path / "layouts"
+    out = (tmp_path / "public", src / "cache")  # a cache folder set inside articles/ too
+    roots = [Root(src, True), Root(lay, True), Root(tmp_path / "sitegen.yaml", False)]
+    for name in ("a.txt~", ".a.txt.swp", "4913", "#a.txt#", "a.txt.tmp", ".hidden/a.txt"):
+        assert is_ignored(src / name, roots, out), name
+    assert is_ignored(tmp_path / "public" / "index.html", roots, out)
+    assert is_ignored(tmp_path / "public", roots, out)
+    assert is_ignored(src / "cache" / "sources.marshal", roots, out)
+    assert is_ignored(tmp_path / "notes.txt", roots, out)  # beside the config, not the config
+    assert not is_ignored(src / "a.txt", roots, out)
+    assert not is_ignored(src / "2026" / "a.md", roots, out)
+    assert not is_ignored(lay / "base.html", roots, out)
+    assert not is_ignored(tmp_path / "sitegen.yaml", roots, out)
+
+
+def test_merge_keeps_one_change_per_path(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    changes = [
+        Change(a, "created"),
+        Change(a, "modified"),
+        Change(b, "deleted"),
+        Change(b, "created"),  # save-by-rename: replaced
+        Change(c, "created"),
+        Change(c, "deleted"),
+    ]
+    assert merge(changes) == [Change(a, "created"), Change(b, "modified"), Change(c, "deleted")]
+
+
+# --- real events -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def site(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_site(
+        {
+            "articles/a.txt": article_text("2026-02-06", "Cuba talks in Beijing"),
+            "articles/b.txt": article_text("2026-02-07", "Energy prices fall"),
+        }
+    )
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture(params=[False, True], ids=["events", "poll"])
+def watching(request: pytest.FixtureRequest, site: Path) -> Iterator[queue.Queue[Outcome]]:
+    """Build the site, then watch it; yields the outcomes of the rebuilds as they happen."""
+    outcomes: queue.Queue[Outcome] = queue.Queue()
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    watcher = start_watching(rebuilder, outcomes.put, poll=request.param)
+    yield outcomes
+    watcher.stop()
+
+
+def settles_as_clean_build(site: Path) -> dict[str, bytes]:
+    """Wait for the output to be what a clean build gives; return it."""
+
+    def settled() -> dict[str, bytes] | None:
+        tree = output_tree(site)
+        return tree if tree is not None and tree == clean_tree(site) else None
+
+    return wait_until(settled, "the output of a clean build")
+
+
+def next_outcome(outcomes: queue.Queue[Outcome]) -> Outcome:
+    return outcomes.get(timeout=TIMEOUT)
+
+
+def test_create(site: Path, watching: queue.Queue[Outcome]) -> None:
+    (site / "articles" / "c.txt").write_text(article_text("2026-02-08", "Rain in the north"))
+    outcome = next_outcome(watching)
+    assert outcome.ok and Change(site / "articles" / "c.txt", "created") in outcome.changes
+    tree = settles_as_clean_build(site)
+    assert any("rain-in-the-north" in p for p in tree)
+
+
+def test_edit(site: Path, watching: queue.Queue[Outcome]) -> None:
+    (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "Cuba and China meet"))
+    tree = settles_as_clean_build(site)
+    assert any("cuba-and-china-meet" in p for p in tree)
+    assert not any("cuba-talks-in-beijing" in p for p in tree)
+
+
+def test_delete(site: Path, watching: queue.Queue[Outcome]) -> None:
+    (site / "articles" / "b.txt").unlink()
+    tree = settles_as_clean_build(site)
+    assert not any("energy-prices-fall" in p for p in tree)
+
+
+def test_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
+    (site / "articles" / "2026").mkdir()
+    (site / "articles" / "b.txt").rename(site / "articles" / "2026" / "b.md")
+    settles_as_clean_build(site)
+    # Renamed to a name that is ignored: the article is gone.
+    (site / "articles" / "a.txt").rename(site / "articles" / "a.txt~")
+    tree = settles_as_clean_build(site)
+    assert not any("cuba-talks" in p for p in tree)
+    assert any("energy-prices-fall" in p for p in tree)
+
+
+def test_save_by_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
+    """Editors write a temporary file and rename it over the original."""
+    temp = site / "articles" / ".a.txt.swp"
+    temp.write_text(article_text("2026-02-06", "Saved the safe way"))
+    os.replace(temp, site / "articles" / "a.txt")
+    outcome = next_outcome(watching)
+    assert [c.path.name for c in outcome.changes] == ["a.txt"]
+    tree = settles_as_clean_build(site)
+    assert any("saved-the-safe-way" in p for p in tree)
+
+
+def test_ignored_files_do_not_rebuild(site: Path, watching: queue.Queue[Outcome]) -> None:
+    articles = site / "articles"
+    (articles / "a.txt~").write_text("backup")
+    (articles / ".b.txt.swp").write_text("swap")
+    (articles / "4913").write_text("")
+    (site / "public" / "extra.html").write_text("not a source")
+    (site / "notes.txt").write_text("beside the config")
+    (articles / "c.txt").write_text(article_text("2026-02-08", "The one that counts"))
+    outcome = next_outcome(watching)
+    assert [c.path.name for c in outcome.changes] == ["c.txt"]
+
+
+def test_layout_and_config_changes_rebuild(site: Path, watching: queue.Queue[Outcome]) -> None:
+    (site / "layouts").mkdir(exist_ok=True)
+    (site / "layouts" / "404.html").write_text(
+        '{% extends "default/404.html" %}{% block main %}Lost here{% endblock %}'
+    )
+    wait_until(lambda: b"Lost here" in (site / "public" / "404.html").read_bytes(), "new 404")
+    (site / "sitegen.yaml").write_text("title: Morning Paper\n")
+    wait_until(lambda: b"Morning Paper" in (site / "public" / "index.html").read_bytes(), "title")
+    settles_as_clean_build(site)
+
+
+def test_burst_of_saves_is_one_rebuild(site: Path) -> None:
+    batches: queue.Queue[list[Change]] = queue.Queue()
+    roots = [Root(site / "articles", True)]
+    # A generous quiet time, so a slow machine cannot split the burst.
+    with Watcher(roots, (site / "public",), batches.put, debounce=0.5):
+        for n in range(5):
+            (site / "articles" / f"new{n}.txt").write_text(article_text("2026-03-01", f"N {n}"))
+        batch = batches.get(timeout=TIMEOUT)
+    assert sorted(c.path.name for c in batch) == [f"new{n}.txt" for n in range(5)]
+
+
+def test_bad_edits_fail_and_the_next_good_save_recovers(
+    site: Path, watching: queue.Queue[Outcome]
+) -> None:
+    article = site / "articles" / "a.txt"
+    article.write_text(article_text("2026-02-30", "Cuba talks in Beijing"))
+    outcome = next_outcome(watching)
+    assert not outcome.ok
+    [problem] = outcome.problems
+    assert (problem.path, problem.line) == ("articles/a.txt", 1)
+    assert "impossible date" in problem.message
+
+    article.write_text("---\ntitle: [unclosed\n---\n" + article_text("2026-02-06", "X"))
+    outcome = next_outcome(watching)
+    assert not outcome.ok and "front matter" in outcome.problems[0].message
+
+    (site / "layouts").mkdir(exist_ok=True)
+    (site / "layouts" / "article.html").write_text("{% block main %}{% if %}{% endblock %}\n")
+    outcome = wait_until(lambda: next_outcome(watching).report is None, "a failed build")
+    assert outcome
+
+    (site / "layouts" / "article.html").unlink()
+    article.write_text(article_text("2026-02-06", "Cuba talks in Beijing"))
+    wait_until(lambda: next_outcome(watching).ok, "a good rebuild")
+    settles_as_clean_build(site)
+
+
+def test_template_error_names_file_and_line(site: Path, watching: queue.Queue[Outcome]) -> None:
+    (site / "layouts").mkdir(exist_ok=True)
+    (site / "layouts" / "article.html").write_text("line one\n{% if %}\n")
+    outcome = next_outcome(watching)
+    assert outcome.report is None
+    [problem] = outcome.problems
+    assert (problem.path, problem.line) == ("layouts/article.html", 2)
+    assert "template syntax error" in problem.message
+    assert "nothing written" in outcome.line()
+
+
+def test_warnings_about_untouched_files_do_not_fail(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(
+        {
+            "articles/old.txt": " date 2026-13-01 Known bad",
+            "articles/a.txt": article_text("2026-02-06", "A"),
+        }
+    )
+    monkeypatch.chdir(site)
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    first = rebuilder.rebuild()
+    assert first.ok and len(first.report.problems) == 1
+    (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "B"))
+    assert rebuilder.rebuild([Change(site / "articles" / "a.txt", "modified")]).ok
+
+
+def test_broken_config_fails_until_fixed(site: Path) -> None:
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    config = site / "sitegen.yaml"
+    config.write_text("titel: Typo\n")
+    outcome = rebuilder.rebuild([Change(config, "created")])
+    assert not outcome.ok and "did you mean 'title'" in outcome.problems[0].message
+    # Still broken: an article edit must not hide it.
+    assert not rebuilder.rebuild([Change(site / "articles" / "a.txt", "modified")]).ok
+    config.write_text("title: Fixed\n")
+    assert rebuilder.rebuild([Change(config, "modified")]).ok
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_watch_command_prints_one_line_per_rebuild_and_stops_on_ctrl_c(site: Path) -> None:
+    command = Command(site, "watch")
+    try:
+        command.wait_for_line("Watching")
+        command.wait_for_line("Built:")
+        (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "Edited"))
+        line = command.wait_for_line("articles/a.txt (modified)")
+        assert " written, " in line and " s\n" in line
+        (site / "articles" / "a.txt").write_text(article_text("2026-02-31", "Edited"))
+        command.wait_for_line("articles/a.txt:1: impossible date 2026-02-31")
+        (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "Fixed"))
+        command.wait_for_line("articles/a.txt (modified)")
+        assert command.interrupt() == 0
+    finally:
+        command.close()
+    assert "Stopped." in "".join(command.stdout)
+    assert "Traceback" not in "".join(command.stderr)
