@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -15,8 +15,9 @@ from sitegen import __version__
 from sitegen.build import BuildReport, build
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem
-from sitegen.serve import Preview, binds_all_interfaces, open_browser
-from sitegen.watch import Outcome, Rebuilder, run_watch, wait_for_interrupt
+
+if TYPE_CHECKING:  # watch and serve load watchdog and http.server: only their commands need them
+    from sitegen.watch import Outcome, Rebuilder
 
 T = TypeVar("T")
 PROGRESS_THRESHOLD = 4  # steps of 250 files or pages; smaller builds finish before a bar helps
@@ -179,6 +180,8 @@ def check_command(public_dir: Path | None, config_file: Path | None, base_url: s
 def rebuilder_for(
     config_file: Path | None, source: Path | None, output: Path | None, drafts: bool
 ) -> Rebuilder:
+    from sitegen.watch import Rebuilder
+
     return Rebuilder(lambda: config_from(config_file, source, output), drafts=drafts)
 
 
@@ -216,6 +219,8 @@ def watch_command(
     Each rebuild prints one line: what changed, what was written and how long it took. A bad
     edit prints what is wrong and watching goes on; Ctrl-C stops.
     """
+    from sitegen.watch import run_watch
+
     rebuilder = rebuilder_for(config_file, source, output, drafts)
     click.echo(f"Watching {rebuilder.config.source} (Ctrl-C to stop)")
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop, at any moment
@@ -246,6 +251,9 @@ def serve_command(
     Pages reload after each good rebuild; after a failed one they keep their content and show the
     problem. Listens on 127.0.0.1 only, unless --host says otherwise. Ctrl-C stops.
     """
+    from sitegen.serve import Preview, binds_all_interfaces, open_browser
+    from sitegen.watch import wait_for_interrupt
+
     if binds_all_interfaces(host):
         click.secho(
             f"warning: --host {host!r} serves the site to every computer that can reach "
