@@ -199,7 +199,11 @@ class Build:
                 if not (cache.pages.get(page.path) == key and writer.keep(page.path, page.source))
             ]
             if self.pool is not None and len(todo) >= PARALLEL_MIN_FILES:
-                self.render_in_workers(site, pages, todo, writer)
+                try:
+                    self.render_in_workers(site, pages, todo, writer)
+                except BaseException:
+                    self.pool.terminate()  # before the writer discards the staging folder
+                    raise
             else:
                 renderer = Renderer(site, make_environment(self.config.layouts), self.body_of)
                 self.render_here(renderer, [pages[i] for i in todo], writer)
@@ -283,6 +287,10 @@ class Build:
                 self.check_strict()
                 rendered, report = self.write_site(site, cache)
                 cache.site_key = site_key
+        except BaseException:
+            if self.pool is not None:
+                self.pool.terminate()
+            raise
         finally:
             if self.pool is not None:
                 self.pool.close()

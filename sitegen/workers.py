@@ -130,6 +130,16 @@ class WorkerPool:
                 raise WorkerError(value)
         return [value for _, value in answers]
 
+    def terminate(self) -> None:
+        """Stop at once (an error or Ctrl-C): no worker may write anything more."""
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.join(timeout=5)
+        for conn in self.connections:
+            conn.close()
+        self.processes, self.connections = [], []
+
     def close(self) -> None:
         for conn in self.connections:
             try:
