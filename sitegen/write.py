@@ -220,24 +220,28 @@ class Writer:
         return WriteReport(len(self.staged), self.unchanged, len(stale))
 
     def make_folders(self, folder: str, made: set[str]) -> None:
-        """Create `folder` (relative) top down, one mkdir per new folder, and refuse one that
-        leads out of the output folder through a symlink."""
+        """Create `folder` (relative) top down, one mkdir per new folder.
+
+        A folder that was already there may be a symlink someone put in the output folder:
+        sitegen refuses to write through one that leads outside it.
+        """
         parts = folder.split("/") if folder else []
         for depth in range(1, len(parts) + 1):
             prefix = "/".join(parts[:depth])
             if prefix in made:
                 continue
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(f"{self.out_dir}/{prefix}")
+            target = f"{self.out_dir}/{prefix}"
+            try:
+                os.mkdir(target)
+            except FileExistsError:
+                if os.path.islink(target) and not Path(target).resolve().is_relative_to(
+                    self.real_out
+                ):
+                    message = (
+                        f"refusing to write through a symlink out of the output folder: {target}"
+                    )
+                    raise SitegenError(message) from None
             made.add(prefix)
-        self.ensure_inside(self.out_dir / folder / "x")
-
-    def ensure_inside(self, target: Path) -> None:
-        """A symlinked folder inside the output must not carry files out of it."""
-        if not target.parent.resolve().is_relative_to(self.real_out):
-            raise SitegenError(
-                f"refusing to write through a symlink out of the output folder: {target}"
-            )
 
     def abort(self) -> None:
         self.discard_staging()

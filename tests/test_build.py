@@ -268,3 +268,15 @@ def test_repository_site_builds(tmp_path, monkeypatch) -> None:
     )
     assert result.exit_code == 0
     assert (tmp_path / "out" / REAL_PAGE).exists() and (tmp_path / "out/index.html").exists()
+
+
+def test_a_symlink_in_public_cannot_carry_files_outside(make_site, run_cli, tmp_path) -> None:
+    site = make_site(small_corpus(2))
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (site / "public").mkdir()
+    os.symlink(outside, site / "public" / "2026")
+    result = run_cli(site, "build")
+    assert result.exit_code == 1
+    assert "refusing to write through a symlink out of the output folder" in result.output
+    assert list(outside.iterdir()) == []
