@@ -20,7 +20,7 @@ import json
 import os
 import posixpath
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -68,6 +68,9 @@ class Staged:
     source: str
 
 
+IN_PLACE = "/"  # `staged_as` of a file written straight into an output folder that was empty
+
+
 @dataclass(frozen=True)
 class Stager:
     """Stages outputs into the staging folder. Picklable, so worker processes stage their own
@@ -79,10 +82,16 @@ class Stager:
     manifest_mtime: int
     prefix: str
     empty_at_start: bool  # nothing on disk to compare with: a cold build into a new folder
+    made: set[str] = field(default_factory=set, compare=False)  # folders made, in place
 
     def stage(self, output: Output, number: int) -> Staged:
         path = check_output_path(output.path, output.source)
         entry = (digest(output.data), len(output.data))
+        if self.empty_at_start:
+            # Nothing of the user's is in the folder: write in place, no staging and renaming;
+            # a failed build empties the folder again (see Writer.abort).
+            self.write_in_place(path, output.data)
+            return Staged(path, entry, IN_PLACE, output.source)
         if self.is_unchanged(path, entry, output.data):
             return Staged(path, entry, None, output.source)
         name = f"{self.prefix}{number}"  # flat: no folder tree to create twice and remove again
@@ -95,14 +104,25 @@ class Stager:
             staged.write(output.data)
         return Staged(path, entry, name, output.source)
 
+    def write_in_place(self, path: str, data: bytes) -> None:
+        folder = path.rpartition("/")[0]
+        if folder and folder not in self.made:
+            parts = folder.split("/")
+            for depth in range(1, len(parts) + 1):
+                prefix = "/".join(parts[:depth])
+                if prefix not in self.made:
+                    with contextlib.suppress(FileExistsError):  # another worker made it
+                        os.mkdir(f"{self.out_dir}/{prefix}")
+                    self.made.add(prefix)
+        with open(f"{self.out_dir}/{path}", "wb") as file:
+            file.write(data)
+
     def is_unchanged(self, path: str, entry: tuple[str, int], data: bytes) -> bool:
         """True when the file on disk already holds these bytes.
 
         Trusts the manifest (hash and size) unless the file changed after the manifest was
         written, in which case someone edited it by hand and its bytes are compared.
         """
-        if self.empty_at_start:
-            return False
         if self.previous.get(path) == entry and on_disk_as_written(
             self.out_dir, path, entry[1], self.manifest_mtime
         ):
@@ -136,6 +156,7 @@ class Writer:
         self.sources: dict[str, str] = {}
         self.staged: list[tuple[str, str]] = []  # (path, staged file name)
         self.unchanged = 0
+        self.in_place = 0  # written straight into place (the folder was empty)
         self.staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}"
         self._stagers = 0
         if self.out_dir_existed:
@@ -155,6 +176,8 @@ class Writer:
 
     def stager(self) -> Stager:
         """A stager for one process; the staging folder appears with the first staged file."""
+        if self.empty_at_start:
+            self.out_dir.mkdir(parents=True, exist_ok=True)  # abort() removes it again
         self._stagers += 1
         return Stager(
             self.out_dir,
@@ -171,6 +194,8 @@ class Writer:
         self.entries[staged.path] = staged.entry
         if staged.staged_as is None:
             self.unchanged += 1
+        elif staged.staged_as == IN_PLACE:
+            self.in_place += 1
         else:
             self.staged.append((staged.path, staged.staged_as))
 
@@ -217,7 +242,7 @@ class Writer:
         if self.entries != self.previous or self.staged or stale or not self.manifest_mtime:
             write_manifest(self.out_dir, self.entries)
         self.discard_staging()
-        return WriteReport(len(self.staged), self.unchanged, len(stale))
+        return WriteReport(len(self.staged) + self.in_place, self.unchanged, len(stale))
 
     def make_folders(self, folder: str, made: set[str]) -> None:
         """Create `folder` (relative) top down, one mkdir per new folder.
@@ -245,6 +270,13 @@ class Writer:
 
     def abort(self) -> None:
         self.discard_staging()
+        if self.empty_at_start and self.out_dir.is_dir():  # it held nothing: empty it again
+            for entry in os.scandir(self.out_dir):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
         if not self.out_dir_existed:
             with contextlib.suppress(OSError):
                 self.out_dir.rmdir()

@@ -280,3 +280,16 @@ def test_a_symlink_in_public_cannot_carry_files_outside(make_site, run_cli, tmp_
     assert result.exit_code == 1
     assert "refusing to write through a symlink out of the output folder" in result.output
     assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["no-folder", "empty-folder"])
+def test_failed_cold_build_leaves_no_files(make_site, run_cli, existing) -> None:
+    """A cold build writes in place (nothing to protect), so a failure must clean up after it."""
+    broken = '{% extends "default/list.html" %}{% block main %}{{ nope }}{% endblock %}'
+    site = make_site(small_corpus(3) | {"layouts/list.html": broken})
+    if existing:
+        (site / "public").mkdir()
+    result = run_cli(site, "build")
+    assert result.exit_code == 1 and "'nope' is undefined" in result.output
+    assert (site / "public").exists() == existing
+    assert not existing or list((site / "public").iterdir()) == []
