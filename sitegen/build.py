@@ -189,6 +189,8 @@ class Build:
         return body if body is not None else load_body(self.config.source, article)
 
     def write_site(self, site: Site, cache: BuildCache) -> tuple[int, WriteReport]:
+        if self.pool is not None:  # the workers that read the corpus plan while we do
+            self.pool.send_each("load_site", [(site,)] * len(self.pool))
         pages = list(Planner(site).pages())
         salt = url_salt(site)
         keys = [page_key(page, salt) for page in pages]
@@ -198,6 +200,12 @@ class Build:
                 for i, (page, key) in enumerate(zip(pages, keys, strict=True))
                 if not (cache.pages.get(page.path) == key and writer.keep(page.path, page.source))
             ]
+            if self.pool is None and self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
+                # A new template or setting with an unchanged corpus: many pages, no workers yet.
+                self.pool = WorkerPool(self.jobs)
+                self.pool.send_each("load_site", [(site,)] * len(self.pool))
+            if self.pool is not None:
+                self.pool.receive_each()
             if self.pool is not None and len(todo) >= PARALLEL_MIN_FILES:
                 try:
                     self.render_in_workers(site, pages, todo, writer)
@@ -241,7 +249,6 @@ class Build:
     ) -> None:
         """Article pages go to the worker that holds their body; list pages are dealt round."""
         assert self.pool is not None
-        self.pool.call_each("load_site", [(site,)] * len(self.pool))
         shares: list[list[int]] = [[] for _ in range(len(self.pool))]
         spread = 0
         for i in todo:

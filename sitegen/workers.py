@@ -59,6 +59,7 @@ class WorkerState:
         return read_files(root, paths, self.bodies)
 
     def load_site(self, site: Site) -> int:
+        self.root = site.config.source  # bodies this worker did not read come from there
         self.pages = list(Planner(site).pages())
         self.renderer = Renderer(site, make_environment(site.config.layouts), self.body_of)
         return len(self.pages)
@@ -120,9 +121,16 @@ class WorkerPool:
 
     def call_each(self, method: str, args: Sequence[tuple[Any, ...]]) -> list[Any]:
         """Call `method` on worker i with args[i]; return the answers in worker order."""
+        self.send_each(method, args)
+        return self.receive_each(len(args))
+
+    def send_each(self, method: str, args: Sequence[tuple[Any, ...]]) -> None:
+        """Start `method` on every worker; the caller works meanwhile, then `receive_each`."""
         for conn, arg in zip(self.connections, args, strict=False):
             conn.send((method, arg))
-        answers = [conn.recv() for conn in self.connections[: len(args)]]
+
+    def receive_each(self, count: int | None = None) -> list[Any]:
+        answers = [conn.recv() for conn in self.connections[:count]]
         for kind, value in answers:
             if kind == "user":
                 raise SitegenError(*value)

@@ -259,3 +259,19 @@ def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
     report = build(two, jobs=2)
     assert report.read == 700
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
+
+
+def test_template_change_on_a_cached_corpus_renders_in_workers(tmp_path: Path) -> None:
+    corpus(tmp_path, 700)
+    past = 1_000_000_000
+    for path in (tmp_path / "articles").iterdir():
+        os.utime(path, ns=(past, past))
+    config = make_config(tmp_path, "public", ".sitegen-cache")
+    build(config, jobs=2)
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts/article.html").write_text(
+        '{% extends "default/article.html" %}{% block title %}Z{% endblock %}'
+    )
+    report = build(config, jobs=2)  # every article page again, bodies read by the workers
+    assert report.read == 0 and report.written >= 700
+    assert read_tree(tmp_path / "public") == clean_build(tmp_path)
