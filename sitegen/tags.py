@@ -1,17 +1,557 @@
 """Tags for each article: those a person gave in front matter, then those derived from the text.
 
-Derivation from the text is its own stage (issue: derived tags); this module is the one place
-where an article's final, ranked tag names are decided.
+Derived tags are what an article is about, in three kinds, read from capitalised text:
+  * places: countries and territories, from pycountry plus `data/places.tsv` for the forms news
+    uses that pycountry lacks ("US", "U.S.", "Britain", demonyms such as "Cuban");
+  * organisations news names often, from `data/organisations.tsv` ("Hamas", "NATO");
+  * names guessed from capitalisation: multi-word names ("Wang Yi") and single names, with a bare
+    surname counting for the full name the same article gives ("Trump" after "Donald Trump").
+Titles, weekdays, sentence starters and generic phrases are cut or dropped (`data/not_tags.txt`).
+
+The rule for `min_articles`: a tag recognised from a list (the two tables, `extra`, `aliases`)
+is trusted, so it is kept even when one article names it; a name guessed from capitalisation is
+kept only when at least `min_articles` articles name it, because one-off guesses are where the
+noise is. So a one-article site still gets its countries and known organisations.
+
+Tagging is two passes: `scan_article` reads one article (pure, picklable, so it can run in worker
+processes) and `choose_tags` is the cheap corpus-wide pass that applies `min_articles` and the
+cap. Output order is deterministic: rank, then first mention, then name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pycountry
 
 from sitegen.config import TagConfig
 from sitegen.read import Article
 
+DATA = Path(__file__).parent / "data"
+TITLE_WEIGHT = 3.0  # a mention in the title counts as much as three in the first paragraph
+POSITION_DECAY = 0.25  # paragraph i counts 1 / (1 + 0.25 i): the lead says what matters
+DEMONYM_WEIGHT = 0.5  # "Cuban officials" is weaker evidence than "Cuba"
+MAX_NAME_WORDS = 6  # longer capitalised runs are headlines or titles of works, not names
+PARTICLES = frozenset(
+    ("of", "the", "and", "de", "da", "di", "do", "dos", "das", "del", "della", "der", "den",
+     "du", "van", "von", "bin", "ibn", "al", "el", "la", "le", "y")
+)  # fmt: skip
+
+
+def _upper_class() -> str:
+    """A regex character class body with every upper-case letter (Python's re has no \\p{Lu})."""
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        if chr(code).isupper():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
+    )
+
+
+UP = _upper_class()
+_TOKEN = (
+    rf"(?:(?:[{UP}]\.){{2,}}"  # U.S., U.K.
+    r"|(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gen|Gov|Lt|Col|Sgt|Capt|Prof|Rev)\."
+    r"|People['’]s"
+    rf"|[{UP}]\.(?= [{UP}])"  # a middle initial: Donald J. Trump
+    rf"|(?:al|el)-[{UP}]\w*"  # al-Qaeda
+    rf"|[{UP}]\w*(?:-\w+)*(?:['’][{UP}]\w*)?)"  # Cuba, Diaz-Canel, O'Brien; not "Cuba's"
+)
+_PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
+# A run of capitalised words, possibly joined by particles: "Bank of England", "Lula da Silva".
+RUN = re.compile(rf"(?<![\w'’]){_TOKEN}(?: (?:{_PARTICLE} )*{_TOKEN})*")
+INITIAL = re.compile(rf"[{UP}]\.")
+SENTENCE_END = frozenset(".!?:")
+OPENERS = frozenset(" \"'“‘([")
+
+
+# --- the lexicon: what the tables say ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a known form stands for: a tag name ("" for a phrase that is never a tag)."""
+
+    name: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Known forms and stop lists, built once from pycountry and `sitegen/data/`."""
+
+    forms: Mapping[str, Entry]  # exact surface form -> entry; case matters ("US", not "us")
+    lengths: Mapping[str, tuple[int, ...]]  # first word of a form -> form lengths, longest first
+    strip: frozenset[str]  # cut from the edges of a guessed name, never a tag alone
+    generic: frozenset[str]  # never a name on their own
+
+
+def _table(name: str) -> Iterator[list[str]]:
+    """Rows of a tab-separated data file, comments and blank lines left out."""
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+def _names(cell: str) -> list[str]:
+    return [n.strip() for n in cell.split("|") if n.strip()]
+
+
+def _plural(demonym: str) -> str | None:
+    """'Cuban' -> 'Cubans'; 'Chinese', 'Swiss', 'French' stay as they are."""
+    if demonym.endswith(("ese", "s", "sh", "ch")):
+        return None
+    return demonym + "s"
+
+
+def _place_forms() -> dict[str, Entry]:
+    """Country names from pycountry, corrected and extended by `places.tsv`."""
+    curated = {row[0]: row + [""] * (4 - len(row)) for row in _table("places.tsv")}
+    forms: dict[str, Entry] = {}
+    demonyms: dict[str, Entry] = {}
+    for country in pycountry.countries:
+        row = curated.pop(country.alpha_2, [country.alpha_2, "", "", ""])
+        name = row[1] or getattr(country, "common_name", None) or country.name
+        official = getattr(country, "official_name", "")
+        for form in [name, country.name, official, *_names(row[2])]:
+            if form and "," not in form and "(" not in form:
+                forms.setdefault(form.removeprefix("the "), Entry(name))
+        for demonym in _names(row[3]):
+            demonyms[demonym] = Entry(name, DEMONYM_WEIGHT)
+    for row in curated.values():  # places pycountry does not list, such as Kosovo
+        forms.update({form: Entry(row[1]) for form in [row[1], *_names(row[2])]})
+        demonyms.update({d: Entry(row[1], DEMONYM_WEIGHT) for d in _names(row[3])})
+    for demonym, entry in demonyms.items():
+        forms.setdefault(demonym, entry)
+        plural = _plural(demonym)
+        if plural:
+            forms.setdefault(plural, entry)
+    return forms
+
+
+def _organisation_forms() -> dict[str, Entry]:
+    forms: dict[str, Entry] = {}
+    for row in _table("organisations.tsv"):
+        entry = Entry(row[0])
+        for form in [row[0], *_names(row[1] if len(row) > 1 else "")]:
+            forms[form] = entry
+    return forms
+
+
+def _stop_lists() -> tuple[frozenset[str], frozenset[str], list[str]]:
+    sections: dict[str, list[str]] = {"strip": [], "generic": [], "phrases": []}
+    current = "strip"
+    for line in (DATA / "not_tags.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif current == "phrases":
+            sections[current].append(line)
+        else:
+            sections[current].extend(line.split())
+    return frozenset(sections["strip"]), frozenset(sections["generic"]), sections["phrases"]
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The built-in lexicon; cached, since it depends only on the package's own data."""
+    strip, generic, phrases = _stop_lists()
+    forms = {phrase: Entry("") for phrase in phrases}
+    forms.update(_place_forms())
+    forms.update(_organisation_forms())
+    by_first: dict[str, set[int]] = {}
+    for form in forms:
+        words = form.split(" ")
+        by_first.setdefault(words[0], set()).add(len(words))
+    lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in by_first.items()}
+    return Lexicon(forms, lengths, strip, generic)
+
+
+# --- the tagger: the lexicon plus the site's settings ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tagger:
+    """Everything `scan_article` needs; plain data and compiled patterns, so it pickles."""
+
+    lexicon: Lexicon
+    aliases: Mapping[str, str]  # casefolded form -> tag name
+    ignore: frozenset[str]  # casefolded forms and names
+    extra: re.Pattern[str] | None  # the site's own terms, matched in any case
+    extra_names: Mapping[str, str]  # casefolded term -> the term as configured
+
+
+def make_tagger(settings: TagConfig) -> Tagger:
+    lexicon = load_lexicon()
+    extra_names = {
+        term.casefold(): term
+        for term in settings.extra
+        if term not in lexicon.forms  # a known form is matched by the lexicon already
+    }
+    extra = None
+    if extra_names:
+        terms = sorted(extra_names, key=lambda t: (-len(t), t))
+        extra = re.compile(
+            r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + r")(?!\w)", re.IGNORECASE
+        )
+    return Tagger(
+        lexicon=lexicon,
+        aliases={form.casefold(): name for form, name in settings.aliases.items()},
+        ignore=frozenset(term.casefold() for term in settings.ignore),
+        extra=extra,
+        extra_names=extra_names,
+    )
+
+
+def canonical_name(tagger: Tagger, name: str) -> str:
+    """The tag a name stands for: an alias target, a known place or organisation, or itself.
+
+    Used for front-matter tags too, so "US" written by a person and "United States" found in the
+    text are one tag.
+    """
+    alias = tagger.aliases.get(name.casefold())
+    if alias:
+        return alias
+    entry = tagger.lexicon.forms.get(name)
+    if entry is None:
+        entry = _known_casefolded(tagger.lexicon).get(name.casefold())
+    return entry.name if entry and entry.name else name
+
+
+@cache
+def _known_casefolded(lexicon: Lexicon) -> dict[str, Entry]:
+    """Known names by casefolded form, for front matter where case is the writer's choice."""
+    return {form.casefold(): e for form, e in lexicon.forms.items() if e.name and len(form) > 3}
+
+
+# --- reading one article -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible tag of one article, with the evidence for it."""
+
+    name: str
+    listed: bool  # recognised from a table or the config, so min_articles does not apply
+    score: float
+    mentions: int
+    first: int  # where it is first mentioned: the title first, then paragraph by paragraph
+    forms: tuple[tuple[str, int], ...]  # the surface forms matched, most frequent first
+
+    @property
+    def key(self) -> str:
+        return self.name.casefold()
+
+
+@dataclass
+class _Tally:
+    """Mutable counts for one article while it is read; frozen into Candidates at the end."""
+
+    name: str
+    listed: bool
+    score: float = 0.0
+    mentions: int = 0
+    first: int = 0
+    forms: Counter[str] | None = None
+
+
+class _Reader:
+    """Reads one article's text; lives only for the duration of `scan_article`."""
+
+    def __init__(self, tagger: Tagger, article: Article) -> None:
+        self.tagger = tagger
+        self.lexicon = tagger.lexicon
+        self.text = " ".join(article.paragraphs)
+        self.tallies: dict[str, _Tally] = {}
+        self.full_names: list[tuple[str, str, float, int]] = []  # name, form, weight, position
+        self.singles: list[tuple[str, float, int, bool]] = []  # word, weight, position, initial
+        self.byline = _byline_names(article.byline)
+        self.owner: dict[str, str] = {}  # a word of a full name -> that name
+
+    def add(self, name: str, form: str, weight: float, position: int, listed: bool) -> None:
+        """Count one mention of `name` (seen as `form`) for the article."""
+        alias = self.tagger.aliases.get(form.casefold()) or self.tagger.aliases.get(name.casefold())
+        if alias:
+            name, listed = alias, True
+        if self.tagger.ignore and (
+            form.casefold() in self.tagger.ignore or name.casefold() in self.tagger.ignore
+        ):
+            return
+        key = name.casefold()
+        tally = self.tallies.get(key)
+        if tally is None:
+            tally = self.tallies[key] = _Tally(name, listed, first=position, forms=Counter())
+        tally.listed = tally.listed or listed
+        tally.score += weight
+        tally.mentions += 1
+        tally.forms[form] += 1
+
+    def paragraph(self, text: str, weight: float, base: int) -> None:
+        for match in RUN.finditer(text):
+            initial = _sentence_initial(text, match.start())
+            self.run(match.group(), weight, base + match.start(), initial)
+        if self.tagger.extra:
+            self.extra_terms(text, weight, base)
+
+    def extra_terms(self, text: str, weight: float, base: int) -> None:
+        assert self.tagger.extra is not None
+        for match in self.tagger.extra.finditer(text):
+            name = self.tagger.extra_names[match.group().casefold()]
+            self.add(name, match.group(), weight, base + match.start(), True)
+
+    def run(self, run: str, weight: float, position: int, initial: bool) -> None:
+        """One run of capitalised words: known forms first (longest wins), the rest guessed."""
+        if "’" in run:
+            run = run.replace("’", "'")
+        forms = self.lexicon.forms
+        if " " not in run:  # most runs are one word: take the short way
+            entry = forms.get(run) or _hyphen_prefix(forms, run)
+            if entry is not None:
+                if entry.name:
+                    self.add(entry.name, run, weight * entry.weight, position, True)
+            elif self.could_be_name(run):
+                self.singles.append((run, weight, position, initial))
+            return
+        words = run.split(" ")
+        pending: list[str] = []
+        pending_initial = initial
+        i = 0
+        while i < len(words):
+            entry, size = self.known_at(words, i)
+            if entry is None:
+                pending.append(words[i])
+                i += 1
+                continue
+            self.guess(pending, weight, position, pending_initial)
+            pending, pending_initial = [], False
+            form = " ".join(words[i : i + size])
+            if entry.name:
+                self.add(entry.name, form, weight * entry.weight, position + i, True)
+            i += size
+        self.guess(pending, weight, position, pending_initial)
+
+    def could_be_name(self, word: str) -> bool:
+        return (
+            word not in self.lexicon.strip
+            and word not in self.lexicon.generic
+            and len(word) > 1
+            and not INITIAL.fullmatch(word)
+        )
+
+    def known_at(self, words: list[str], i: int) -> tuple[Entry | None, int]:
+        """The longest known form starting at word i, and its length in words."""
+        for size in self.lexicon.lengths.get(words[i], ()):
+            if i + size <= len(words):
+                entry = self.lexicon.forms.get(" ".join(words[i : i + size]))
+                if entry is not None:
+                    return entry, size
+        return None, 0
+
+    def guess(self, words: list[str], weight: float, position: int, initial: bool) -> None:
+        """Turn the unknown part of a run into guessed names: strip titles, split at 'and'."""
+        piece: list[str] = []
+        for word in [*words, "and"]:
+            if word != "and":
+                piece.append(word)
+                continue
+            name_words = self.trim(piece, initial)
+            initial = False
+            piece = []
+            if name_words is None:
+                continue
+            words_used, still_initial = name_words
+            self.guessed_name(words_used, weight, position, still_initial)
+
+    def trim(self, piece: list[str], initial: bool) -> tuple[list[str], bool] | None:
+        """Cut titles, particles and sentence starters off the edges; None if nothing is left."""
+        strip = self.lexicon.strip
+        words = [w for w in piece if not INITIAL.fullmatch(w)]
+        while words and (
+            words[0] in strip
+            or words[0] in PARTICLES
+            or (initial and len(words) > 1 and self.is_common_word(words[0]))
+        ):
+            words.pop(0)
+            initial = False
+        while words and (words[-1] in strip or words[-1] in PARTICLES):
+            words.pop()
+        generic = self.lexicon.generic
+        if not words or all(w in generic or w in strip for w in words):
+            return None
+        if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):
+            return None
+        return words, initial
+
+    def is_common_word(self, word: str) -> bool:
+        """A word this article also writes in lower case starts a sentence; it is not a name."""
+        lower = word.lower()
+        return f" {lower} " in self.text or f" {lower}," in self.text
+
+    def guessed_name(self, words: list[str], weight: float, position: int, initial: bool) -> None:
+        name = " ".join(words)
+        entry = self.lexicon.forms.get(name)
+        if entry is not None:  # trimming uncovered a known form: "the Hamas" -> "Hamas"
+            if entry.name:
+                self.add(entry.name, name, weight * entry.weight, position, True)
+        elif name in self.byline:
+            return
+        elif len(words) == 1:
+            self.singles.append((name, weight, position, initial))
+        else:
+            self.full_names.append((name, name, weight, position))
+
+    def resolve(self) -> None:
+        """Count guessed names: a bare word counts for the full name it belongs to."""
+        owner = self.owner
+        for name, form, weight, position in sorted(self.full_names, key=lambda f: f[3]):
+            self.add(name, form, weight, position, False)
+            for word in name.split(" "):
+                if word not in PARTICLES and word not in self.lexicon.strip:
+                    owner.setdefault(word, name)
+        mid_sentence = {word for word, _, _, initial in self.singles if not initial}
+        for word, weight, position, initial in self.singles:
+            if word in owner:
+                self.add(owner[word], word, weight, position, False)
+            elif (not initial or word in mid_sentence) and word not in self.byline:
+                self.add(word, word, weight, position, False)
+
+    def title(self, title: str) -> None:
+        """Title words count only for what the body names: titles capitalise every word."""
+        known = {t.name: t.name for t in self.tallies.values()} | self.owner
+        for match in RUN.finditer(title.replace("’", "'")):
+            words = match.group().split(" ")
+            i = 0
+            while i < len(words):
+                entry, size = self.known_at(words, i)
+                if entry is None:
+                    entry, size = _body_name_at(words, i, known)
+                if entry is None:
+                    i += 1
+                    continue
+                if entry.name:
+                    form = " ".join(words[i : i + size])
+                    self.add(entry.name, form, TITLE_WEIGHT * entry.weight, match.start(), False)
+                i += size
+
+    def candidates(self) -> tuple[Candidate, ...]:
+        return tuple(
+            Candidate(
+                name=t.name,
+                listed=t.listed,
+                score=round(t.score, 6),
+                mentions=t.mentions,
+                first=t.first,
+                forms=tuple(sorted((t.forms or {}).items(), key=lambda kv: (-kv[1], kv[0]))),
+            )
+            for t in self.tallies.values()
+        )
+
+
+def _body_name_at(words: list[str], i: int, known: Mapping[str, str]) -> tuple[Entry | None, int]:
+    """A name the body gave (a full name, or one of its words) starting at word i of a title."""
+    for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
+        name = known.get(" ".join(words[i : i + size]))
+        if name is not None:
+            return Entry(name), size
+    return None, 0
+
+
+def _hyphen_prefix(forms: Mapping[str, Entry], word: str) -> Entry | None:
+    """'Russian-backed' is a mention of Russia; 'Guinea-Bissau' is found whole before this."""
+    head, dash, tail = word.partition("-")
+    if dash and tail[:1].islower():
+        return forms.get(head)
+    return None
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """True when the word at `start` begins a sentence, where every word is capitalised."""
+    i = start - 1
+    while i >= 0 and text[i] in OPENERS:
+        i -= 1
+    return i < 0 or (text[i] in SENTENCE_END and i < start - 1)
+
+
+def _byline_names(byline: str) -> frozenset[str]:
+    """The names and words of the byline: the writer is not what the article is about."""
+    parts = [p.strip() for p in re.split(r",|\band\b|&|/", byline) if p.strip()]
+    return frozenset(parts + [w for p in parts for w in p.split()])
+
+
+def scan_article(tagger: Tagger, article: Article) -> tuple[Candidate, ...]:
+    """Every possible tag of one article with its evidence; pure, so it can run anywhere."""
+    reader = _Reader(tagger, article)
+    for index, text in enumerate(article.paragraphs):
+        weight = 1.0 / (1.0 + POSITION_DECAY * index)
+        reader.paragraph(text, weight, (index + 1) * 1_000_000)
+    reader.resolve()
+    reader.title(article.title)
+    if tagger.extra:
+        reader.extra_terms(article.title, TITLE_WEIGHT, 0)
+    return reader.candidates()
+
+
+# --- choosing across the corpus ----------------------------------------------------------------
+
+
+def rank_key(candidate: Candidate) -> tuple[float, int, str]:
+    return (-candidate.score, candidate.first, candidate.key)
+
+
+def choose_tags(
+    front: Mapping[str, tuple[str, ...]],
+    scans: Mapping[str, tuple[Candidate, ...]],
+    settings: TagConfig,
+) -> dict[str, tuple[str, ...]]:
+    """Front-matter tags first, then the best derived tags up to the cap.
+
+    A guessed name needs `min_articles` articles (front-matter tags count as articles too);
+    listed names do not. The cap counts front-matter tags, which are always kept.
+    """
+    spread = Counter(
+        key
+        for article_id in front
+        for key in {c.key for c in scans.get(article_id, ())}
+        | {n.casefold() for n in front[article_id]}
+    )
+    chosen: dict[str, tuple[str, ...]] = {}
+    for article_id, given in front.items():
+        taken = {name.casefold() for name in given}
+        room = max(0, settings.max_per_article - len(given))
+        derived = [
+            c.name
+            for c in sorted(scans.get(article_id, ()), key=rank_key)
+            if c.key not in taken and (c.listed or spread[c.key] >= settings.min_articles)
+        ]
+        chosen[article_id] = given + tuple(derived[:room])
+    return chosen
+
+
+def front_matter_tags(tagger: Tagger, article: Article) -> tuple[str, ...]:
+    """The article's own tags under their canonical names, duplicates removed, order kept."""
+    names: dict[str, str] = {}
+    for name in article.tags:
+        canonical = canonical_name(tagger, name)
+        names.setdefault(canonical.casefold(), canonical)
+    return tuple(names.values())
+
 
 def article_tags(articles: Sequence[Article], settings: TagConfig) -> dict[str, tuple[str, ...]]:
     """Article id -> its tag names in rank order, front-matter tags first."""
-    return {article.id: article.tags for article in articles}
+    tagger = make_tagger(settings)
+    front = {a.id: front_matter_tags(tagger, a) for a in articles}
+    if not settings.derive or settings.max_per_article == 0:
+        return front
+    scans = {a.id: scan_article(tagger, a) for a in articles}
+    return choose_tags(front, scans, settings)
