@@ -23,9 +23,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pycountry
 
@@ -58,19 +59,17 @@ def _upper_class() -> str:
 
 
 UP = _upper_class()
-_TOKEN = (
-    rf"(?:(?:[{UP}]\.){{2,}}"  # U.S., U.K.
-    r"|(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gen|Gov|Lt|Col|Sgt|Capt|Prof|Rev)\."
-    r"|People['’]s"
-    rf"|[{UP}]\.(?= [{UP}])"  # a middle initial: Donald J. Trump
-    rf"|(?:al|el)-[{UP}]\w*"  # al-Qaeda
-    rf"|[{UP}]\w*(?:-\w+)*(?:['’][{UP}]\w*)?)"  # Cuba, Diaz-Canel, O'Brien; not "Cuba's"
-)
+# After a capital letter: the rest of an abbreviation (U.S.), a middle initial (Donald J. Trump),
+# "People's", or the rest of a word (Cuba, Diaz-Canel, O'Brien, but not the "'s" of "Cuba's").
+_REST = rf"(?:\.(?:[{UP}]\.)+|\.(?= [{UP}])|(?<=P)eople['’]s|\w*(?:-\w+)*(?:['’][{UP}]\w*)?)"
 _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
 # A run of capitalised words, possibly joined by particles: "Bank of England", "Lula da Silva".
-RUN = re.compile(rf"(?<![\w'’]){_TOKEN}(?: (?:{_PARTICLE} )*{_TOKEN})*")
+# It starts with a character class, not a look-behind, so the regex engine can skip ahead to the
+# next capital letter at C speed; the look-behind after it refuses capitals inside a word.
+RUN = re.compile(rf"[{UP}](?<![\w'’].){_REST}(?: (?:{_PARTICLE} )*[{UP}]{_REST})*")
 INITIAL = re.compile(rf"[{UP}]\.")
 SENTENCE_END = frozenset(".!?:")
+HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
 OPENERS = frozenset(" \"'“‘([")
 
 
@@ -93,6 +92,15 @@ class Lexicon:
     lengths: Mapping[str, tuple[int, ...]]  # first word of a form -> form lengths, longest first
     strip: frozenset[str]  # cut from the edges of a guessed name, never a tag alone
     generic: frozenset[str]  # never a name on their own
+
+    @property
+    def not_names(self) -> frozenset[str]:
+        """Words that are never a name alone: stripped words and generic words."""
+        cached = self.__dict__.get("_not_names")
+        if cached is None:
+            cached = self.strip | self.generic
+            object.__setattr__(self, "_not_names", cached)
+        return cached
 
 
 def _table(name: str) -> Iterator[list[str]]:
@@ -181,6 +189,12 @@ def load_lexicon() -> Lexicon:
 # --- the tagger: the lexicon plus the site's settings ------------------------------------------
 
 
+# A piece of a parsed run: (kind, name, form, weight, sentence-initial).
+KNOWN, FULL, SINGLE = "known", "full", "single"
+Piece = tuple[str, str, str, float, bool]
+PARSE_CACHE_SIZE = 200_000
+
+
 @dataclass(frozen=True)
 class Tagger:
     """Everything `scan_article` needs; plain data and compiled patterns, so it pickles."""
@@ -190,6 +204,9 @@ class Tagger:
     ignore: frozenset[str]  # casefolded forms and names
     extra: re.Pattern[str] | None  # the site's own terms, matched in any case
     extra_names: Mapping[str, str]  # casefolded term -> the term as configured
+    # run -> what it says: runs such as "US President Donald Trump" recur across a corpus, so
+    # each is parsed once. A cache of a pure function: output never depends on it.
+    parsed: dict[str, tuple[Piece, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def make_tagger(settings: TagConfig) -> Tagger:
@@ -238,71 +255,99 @@ def _known_casefolded(lexicon: Lexicon) -> dict[str, Entry]:
 # --- reading one article -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A possible tag of one article, with the evidence for it."""
+class Candidate(NamedTuple):
+    """A possible tag of one article, with the evidence for it.
+
+    A named tuple rather than a dataclass: an article has dozens and a corpus tens of
+    thousands of articles, and tuples are several times cheaper to make.
+    """
 
     name: str
-    listed: bool  # recognised from a table or the config, so min_articles does not apply
     score: float
     mentions: int
     first: int  # where it is first mentioned: the title first, then paragraph by paragraph
-    forms: tuple[tuple[str, int], ...]  # the surface forms matched, most frequent first
+    listed: bool  # recognised from a table or the config, so min_articles does not apply
+    forms: tuple[tuple[str, int], ...]  # the surface forms matched, in order of first match
 
     @property
     def key(self) -> str:
         return self.name.casefold()
 
 
-@dataclass
-class _Tally:
-    """Mutable counts for one article while it is read; frozen into Candidates at the end."""
-
-    name: str
-    listed: bool
-    score: float = 0.0
-    mentions: int = 0
-    first: int = 0
-    forms: Counter[str] | None = None
-
-
 class _Reader:
-    """Reads one article's text; lives only for the duration of `scan_article`."""
+    """Reads one article's text; lives only for the duration of `scan_article`.
+
+    This is the hot loop of tagging (about a hundred capitalised runs per article, tens of
+    thousands of articles): each distinct run is parsed once per corpus (`Tagger.parsed`), and
+    counting uses plain lists and dicts.
+    """
 
     def __init__(self, tagger: Tagger, article: Article) -> None:
         self.tagger = tagger
         self.lexicon = tagger.lexicon
-        self.text = " ".join(article.paragraphs)
-        self.tallies: dict[str, _Tally] = {}
-        self.full_names: list[tuple[str, str, float, int]] = []  # name, form, weight, position
-        self.singles: list[tuple[str, float, int, bool]] = []  # word, weight, position, initial
+        self.paragraphs = article.paragraphs
+        self.text: str | None = None  # the whole body, joined when a check needs it
+        # name -> [score, mentions, first position, listed, {form: count}]
+        self.tallies: dict[str, list] = {}
+        # guessed names, counted once the whole article is read: (piece, weight, position)
+        self.guesses: list[tuple[Piece, float, int]] = []
         self.byline = _byline_names(article.byline)
         self.owner: dict[str, str] = {}  # a word of a full name -> that name
 
+    def paragraph(self, text: str, weight: float, base: int) -> None:
+        """Count the known forms of one paragraph; keep the guessed names for `resolve`."""
+        parsed, lexicon = self.tagger.parsed, self.lexicon
+        tallies, guesses = self.tallies, self.guesses
+        plain = not (self.tagger.aliases or self.tagger.ignore)
+        for match in RUN.finditer(text):
+            run = match.group()
+            pieces = parsed.get(run)
+            if pieces is None:
+                pieces = parse_run(lexicon, run)
+                if len(parsed) < PARSE_CACHE_SIZE:
+                    parsed[run] = pieces
+            for piece in pieces:
+                kind, name, form, piece_weight, at_start = piece
+                if kind is not KNOWN:
+                    initial = at_start and _sentence_initial(text, match.start())
+                    if initial != at_start:
+                        piece = (kind, name, form, piece_weight, initial)
+                    guesses.append((piece, weight, base + match.start()))
+                    continue
+                tally = tallies.get(name) if plain else None
+                if tally is None:
+                    self.add(name, form, weight * piece_weight, base + match.start(), True)
+                else:
+                    tally[0] += weight * piece_weight
+                    tally[1] += 1
+                    forms = tally[4]
+                    forms[form] = forms.get(form, 0) + 1
+
     def add(self, name: str, form: str, weight: float, position: int, listed: bool) -> None:
         """Count one mention of `name` (seen as `form`) for the article."""
-        alias = self.tagger.aliases.get(form.casefold()) or self.tagger.aliases.get(name.casefold())
+        if self.tagger.aliases or self.tagger.ignore:
+            name, listed = self.adjusted(name, form, listed)
+            if not name:
+                return
+        tally = self.tallies.get(name)
+        if tally is None:
+            self.tallies[name] = [weight, 1, position, listed, {form: 1}]
+            return
+        tally[0] += weight
+        tally[1] += 1
+        tally[3] = tally[3] or listed
+        forms = tally[4]
+        forms[form] = forms.get(form, 0) + 1
+
+    def adjusted(self, name: str, form: str, listed: bool) -> tuple[str, bool]:
+        """Apply the site's aliases and ignore list; an empty name means: not a tag."""
+        aliases, ignore = self.tagger.aliases, self.tagger.ignore
+        alias = aliases.get(form.casefold()) or aliases.get(name.casefold())
         if alias:
             name, listed = alias, True
-        if self.tagger.ignore and (
-            form.casefold() in self.tagger.ignore or name.casefold() in self.tagger.ignore
-        ):
-            return
-        key = name.casefold()
-        tally = self.tallies.get(key)
-        if tally is None:
-            tally = self.tallies[key] = _Tally(name, listed, first=position, forms=Counter())
-        tally.listed = tally.listed or listed
-        tally.score += weight
-        tally.mentions += 1
-        tally.forms[form] += 1
-
-    def paragraph(self, text: str, weight: float, base: int) -> None:
-        for match in RUN.finditer(text):
-            initial = _sentence_initial(text, match.start())
-            self.run(match.group(), weight, base + match.start(), initial)
-        if self.tagger.extra:
-            self.extra_terms(text, weight, base)
+        if form.casefold() in ignore or name.casefold() in ignore:
+            return "", listed
+        return name, listed
 
     def extra_terms(self, text: str, weight: float, base: int) -> None:
         assert self.tagger.extra is not None
@@ -310,131 +355,53 @@ class _Reader:
             name = self.tagger.extra_names[match.group().casefold()]
             self.add(name, match.group(), weight, base + match.start(), True)
 
-    def run(self, run: str, weight: float, position: int, initial: bool) -> None:
-        """One run of capitalised words: known forms first (longest wins), the rest guessed."""
-        if "’" in run:
-            run = run.replace("’", "'")
-        forms = self.lexicon.forms
-        if " " not in run:  # most runs are one word: take the short way
-            entry = forms.get(run) or _hyphen_prefix(forms, run)
-            if entry is not None:
-                if entry.name:
-                    self.add(entry.name, run, weight * entry.weight, position, True)
-            elif self.could_be_name(run):
-                self.singles.append((run, weight, position, initial))
-            return
-        words = run.split(" ")
-        pending: list[str] = []
-        pending_initial = initial
-        i = 0
-        while i < len(words):
-            entry, size = self.known_at(words, i)
-            if entry is None:
-                pending.append(words[i])
-                i += 1
+    def resolve(self) -> None:
+        """Count guessed names: a bare word counts for the full name it belongs to.
+
+        A capitalised word at the start of a sentence is a name only when the article also
+        uses it inside a sentence (or it belongs to a full name), so "Officials" is not one.
+        """
+        singles: list[tuple[str, float, int, bool]] = []
+        for (kind, name, _, piece_weight, initial), weight, position in self.guesses:
+            if name in self.byline:
                 continue
-            self.guess(pending, weight, position, pending_initial)
-            pending, pending_initial = [], False
-            form = " ".join(words[i : i + size])
-            if entry.name:
-                self.add(entry.name, form, weight * entry.weight, position + i, True)
-            i += size
-        self.guess(pending, weight, position, pending_initial)
-
-    def could_be_name(self, word: str) -> bool:
-        return (
-            word not in self.lexicon.strip
-            and word not in self.lexicon.generic
-            and len(word) > 1
-            and not INITIAL.fullmatch(word)
-        )
-
-    def known_at(self, words: list[str], i: int) -> tuple[Entry | None, int]:
-        """The longest known form starting at word i, and its length in words."""
-        for size in self.lexicon.lengths.get(words[i], ()):
-            if i + size <= len(words):
-                entry = self.lexicon.forms.get(" ".join(words[i : i + size]))
-                if entry is not None:
-                    return entry, size
-        return None, 0
-
-    def guess(self, words: list[str], weight: float, position: int, initial: bool) -> None:
-        """Turn the unknown part of a run into guessed names: strip titles, split at 'and'."""
-        piece: list[str] = []
-        for word in [*words, "and"]:
-            if word != "and":
-                piece.append(word)
-                continue
-            name_words = self.trim(piece, initial)
-            initial = False
-            piece = []
-            if name_words is None:
-                continue
-            words_used, still_initial = name_words
-            self.guessed_name(words_used, weight, position, still_initial)
-
-    def trim(self, piece: list[str], initial: bool) -> tuple[list[str], bool] | None:
-        """Cut titles, particles and sentence starters off the edges; None if nothing is left."""
-        strip = self.lexicon.strip
-        words = [w for w in piece if not INITIAL.fullmatch(w)]
-        while words and (
-            words[0] in strip
-            or words[0] in PARTICLES
-            or (initial and len(words) > 1 and self.is_common_word(words[0]))
-        ):
-            words.pop(0)
-            initial = False
-        while words and (words[-1] in strip or words[-1] in PARTICLES):
-            words.pop()
-        generic = self.lexicon.generic
-        if not words or all(w in generic or w in strip for w in words):
-            return None
-        if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):
-            return None
-        return words, initial
+            if kind is SINGLE:
+                singles.append((name, weight, position, initial))
+            elif kind is KNOWN:
+                self.add(name, name, weight * piece_weight, position, True)
+            elif initial and self.is_common_word(name.partition(" ")[0]):
+                rest = name.partition(" ")[2]  # "Analysts Wang Yi": the first word is no name
+                for piece in parse_run(self.lexicon, rest):  # read by this same loop
+                    self.guesses.append(((*piece[:4], False), weight, position))
+            else:
+                self.add(name, name, weight, position, False)
+                for word in name.split(" "):
+                    if word not in PARTICLES and word not in self.lexicon.strip:
+                        self.owner.setdefault(word, name)
+        mid_sentence = {word for word, _, _, initial in singles if not initial}
+        for word, weight, position, initial in singles:
+            if word in self.owner:
+                self.add(self.owner[word], word, weight, position, False)
+            elif not initial or word in mid_sentence:
+                self.add(word, word, weight, position, False)
 
     def is_common_word(self, word: str) -> bool:
         """A word this article also writes in lower case starts a sentence; it is not a name."""
+        if self.text is None:
+            self.text = " " + " ".join(self.paragraphs) + " "
         lower = word.lower()
         return f" {lower} " in self.text or f" {lower}," in self.text
 
-    def guessed_name(self, words: list[str], weight: float, position: int, initial: bool) -> None:
-        name = " ".join(words)
-        entry = self.lexicon.forms.get(name)
-        if entry is not None:  # trimming uncovered a known form: "the Hamas" -> "Hamas"
-            if entry.name:
-                self.add(entry.name, name, weight * entry.weight, position, True)
-        elif name in self.byline:
-            return
-        elif len(words) == 1:
-            self.singles.append((name, weight, position, initial))
-        else:
-            self.full_names.append((name, name, weight, position))
-
-    def resolve(self) -> None:
-        """Count guessed names: a bare word counts for the full name it belongs to."""
-        owner = self.owner
-        for name, form, weight, position in sorted(self.full_names, key=lambda f: f[3]):
-            self.add(name, form, weight, position, False)
-            for word in name.split(" "):
-                if word not in PARTICLES and word not in self.lexicon.strip:
-                    owner.setdefault(word, name)
-        mid_sentence = {word for word, _, _, initial in self.singles if not initial}
-        for word, weight, position, initial in self.singles:
-            if word in owner:
-                self.add(owner[word], word, weight, position, False)
-            elif (not initial or word in mid_sentence) and word not in self.byline:
-                self.add(word, word, weight, position, False)
-
     def title(self, title: str) -> None:
         """Title words count only for what the body names: titles capitalise every word."""
-        known = {t.name: t.name for t in self.tallies.values()} | self.owner
+        known: dict[str, str] = {}
         for match in RUN.finditer(title.replace("’", "'")):
             words = match.group().split(" ")
             i = 0
             while i < len(words):
-                entry, size = self.known_at(words, i)
+                entry, size = known_at(self.lexicon, words, i)
                 if entry is None:
+                    known = known or {name: name for name in self.tallies} | self.owner
                     entry, size = _body_name_at(words, i, known)
                 if entry is None:
                     i += 1
@@ -445,17 +412,95 @@ class _Reader:
                 i += size
 
     def candidates(self) -> tuple[Candidate, ...]:
+        make = Candidate._make
         return tuple(
-            Candidate(
-                name=t.name,
-                listed=t.listed,
-                score=round(t.score, 6),
-                mentions=t.mentions,
-                first=t.first,
-                forms=tuple(sorted((t.forms or {}).items(), key=lambda kv: (-kv[1], kv[0]))),
-            )
-            for t in self.tallies.values()
+            make((name, score, mentions, first, listed, tuple(forms.items())))
+            for name, (score, mentions, first, listed, forms) in self.tallies.items()
         )
+
+
+def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
+    """What a run of capitalised words says: known forms (longest first), then guessed names.
+
+    Independent of the article, so each distinct run is parsed once. A guessed piece that
+    starts the run is marked, since it may start a sentence, which only the article can tell.
+    """
+    words = run.replace("’", "'").split(" ")
+    pieces: list[Piece] = []
+    pending: list[str] = []
+    at_start = True
+    i = 0
+    while i < len(words):
+        entry, size = known_at(lexicon, words, i)
+        if entry is None:
+            pending.append(words[i])
+            i += 1
+            continue
+        pieces += guess(lexicon, pending, at_start)
+        pending, at_start = [], False
+        if entry.name:
+            pieces.append((KNOWN, entry.name, " ".join(words[i : i + size]), entry.weight, False))
+        i += size
+    pieces += guess(lexicon, pending, at_start)
+    return tuple(pieces)
+
+
+def known_at(lexicon: Lexicon, words: list[str], i: int) -> tuple[Entry | None, int]:
+    """The longest known form starting at word i, and its length in words."""
+    for size in lexicon.lengths.get(words[i], ()):
+        if i + size <= len(words):
+            entry = lexicon.forms.get(" ".join(words[i : i + size]))
+            if entry is not None:
+                return entry, size
+    if "-" in words[i]:
+        entry = _hyphen_prefix(lexicon.forms, words[i])
+        if entry is not None:
+            return entry, 1
+    return None, 0
+
+
+def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
+    """Names in the unknown part of a run: split at 'and', titles and particles cut off."""
+    pieces: list[Piece] = []
+    piece: list[str] = []
+    for word in [*words, "and"]:
+        if word != "and":
+            piece.append(word)
+            continue
+        trimmed = trim(lexicon, piece, at_start)
+        at_start, piece = False, []
+        if trimmed:
+            found = guessed(lexicon, *trimmed)
+            if found:
+                pieces.append(found)
+    return pieces
+
+
+def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str], bool] | None:
+    """Cut titles, particles and initials off; None if no name is left."""
+    strip = lexicon.strip
+    words = [w for w in piece if not INITIAL.fullmatch(w)]
+    while words and (words[-1] in strip or words[-1] in PARTICLES):
+        words.pop()  # "Trump Administration"
+    # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
+    cut = next((i + 1 for i in range(len(words) - 1, -1, -1) if words[i] in strip), 0)
+    if cut:
+        words, at_start = words[cut:], False
+    while words and words[0] in PARTICLES:
+        words.pop(0)
+    if not words or all(w in lexicon.not_names for w in words):
+        return None
+    if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):
+        return None
+    return words, at_start
+
+
+def guessed(lexicon: Lexicon, words: list[str], at_start: bool) -> Piece | None:
+    name = " ".join(words)
+    entry = lexicon.forms.get(name)
+    if entry is not None:  # trimming uncovered a known form: "the White House"
+        return (KNOWN, entry.name, name, entry.weight, False) if entry.name else None
+    return (SINGLE if len(words) == 1 else FULL, name, name, 1.0, at_start)
 
 
 def _body_name_at(words: list[str], i: int, known: Mapping[str, str]) -> tuple[Entry | None, int]:
@@ -478,9 +523,13 @@ def _hyphen_prefix(forms: Mapping[str, Entry], word: str) -> Entry | None:
 def _sentence_initial(text: str, start: int) -> bool:
     """True when the word at `start` begins a sentence, where every word is capitalised."""
     i = start - 1
-    while i >= 0 and text[i] in OPENERS:
+    while i >= 0 and text[i] in " \"'“‘([":
         i -= 1
-    return i < 0 or (text[i] in SENTENCE_END and i < start - 1)
+    if i < 0:
+        return True
+    if text[i] not in SENTENCE_END or i == start - 1:
+        return False
+    return not text.endswith(HONORIFICS, 0, i)  # "Mr. Trump" does not start a sentence
 
 
 def _byline_names(byline: str) -> frozenset[str]:
