@@ -558,32 +558,66 @@ def rank_key(candidate: Candidate) -> tuple[float, int, str]:
     return (-candidate.score, candidate.first, candidate.key)
 
 
+@dataclass(frozen=True)
+class Tagging:
+    """A corpus's tags with the evidence for them: what a build uses, `sitegen tags` shows."""
+
+    settings: TagConfig
+    front: Mapping[str, tuple[str, ...]]  # article id -> front-matter tags, canonical names
+    scans: Mapping[str, tuple[Candidate, ...]]  # article id -> candidates found in its text
+    spread: Mapping[str, int]  # casefolded name -> how many articles name it
+    chosen: Mapping[str, tuple[str, ...]]  # article id -> its tags, front matter first
+
+
+def tag_corpus(articles: Sequence[Article], settings: TagConfig) -> Tagging:
+    """Read every article (the first pass), then choose each one's tags (the second)."""
+    tagger = make_tagger(settings)
+    front = {a.id: front_matter_tags(tagger, a) for a in articles}
+    scans: dict[str, tuple[Candidate, ...]] = {}
+    if settings.derive and settings.max_per_article > 0:
+        scans = {a.id: scan_article(tagger, a) for a in articles}
+    spread = count_articles(front, scans)
+    chosen = choose_tags(front, scans, spread, settings)
+    return Tagging(settings, front, scans, spread, chosen)
+
+
+def count_articles(
+    front: Mapping[str, tuple[str, ...]], scans: Mapping[str, tuple[Candidate, ...]]
+) -> Counter[str]:
+    """How many articles name each (casefolded) name, in their text or their front matter."""
+    spread: Counter[str] = Counter()
+    for article_id, given in front.items():
+        keys = {c.key for c in scans.get(article_id, ())}
+        keys.update(name.casefold() for name in given)
+        spread.update(keys)
+    return spread
+
+
 def choose_tags(
     front: Mapping[str, tuple[str, ...]],
     scans: Mapping[str, tuple[Candidate, ...]],
+    spread: Mapping[str, int],
     settings: TagConfig,
 ) -> dict[str, tuple[str, ...]]:
     """Front-matter tags first, then the best derived tags up to the cap.
 
-    A guessed name needs `min_articles` articles (front-matter tags count as articles too);
-    listed names do not. The cap counts front-matter tags, which are always kept.
+    A guessed name needs `min_articles` articles; listed names do not. The cap counts
+    front-matter tags, which are always kept.
     """
-    spread = Counter(
-        key
-        for article_id in front
-        for key in {c.key for c in scans.get(article_id, ())}
-        | {n.casefold() for n in front[article_id]}
-    )
     chosen: dict[str, tuple[str, ...]] = {}
     for article_id, given in front.items():
         taken = {name.casefold() for name in given}
         room = max(0, settings.max_per_article - len(given))
-        derived = [
-            c.name
-            for c in sorted(scans.get(article_id, ()), key=rank_key)
-            if c.key not in taken and (c.listed or spread[c.key] >= settings.min_articles)
-        ]
-        chosen[article_id] = given + tuple(derived[:room])
+        derived: list[str] = []
+        for candidate in sorted(scans.get(article_id, ()), key=rank_key):
+            if len(derived) >= room:
+                break
+            if candidate.key not in taken and (
+                candidate.listed or spread.get(candidate.key, 0) >= settings.min_articles
+            ):
+                taken.add(candidate.key)
+                derived.append(candidate.name)
+        chosen[article_id] = given + tuple(derived)
     return chosen
 
 
@@ -598,9 +632,112 @@ def front_matter_tags(tagger: Tagger, article: Article) -> tuple[str, ...]:
 
 def article_tags(articles: Sequence[Article], settings: TagConfig) -> dict[str, tuple[str, ...]]:
     """Article id -> its tag names in rank order, front-matter tags first."""
-    tagger = make_tagger(settings)
-    front = {a.id: front_matter_tags(tagger, a) for a in articles}
-    if not settings.derive or settings.max_per_article == 0:
-        return front
-    scans = {a.id: scan_article(tagger, a) for a in articles}
-    return choose_tags(front, scans, settings)
+    return dict(tag_corpus(articles, settings).chosen)
+
+
+# --- explaining: the `sitegen tags` command ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TagRow:
+    """One line of the tag table."""
+
+    name: str
+    articles: int
+    forms: tuple[tuple[str, int], ...]  # the forms matched, most frequent first
+
+
+def tag_table(tagging: Tagging) -> list[TagRow]:
+    """Every tag given to some article, with how many articles have it and the forms matched.
+
+    Names that differ only in case are one tag, as on the site (see `model.build_tags`).
+    """
+    names: dict[str, Counter[str]] = {}
+    members: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for article_id, chosen in tagging.chosen.items():
+        evidence = {c.key: c for c in tagging.scans.get(article_id, ())}
+        for name in chosen:
+            key = name.casefold()
+            members[key] += 1
+            names.setdefault(key, Counter())[name] += 1
+            found = evidence.get(key)
+            matched = found.forms if found and name not in tagging.front[article_id] else ()
+            forms.setdefault(key, Counter()).update(dict(matched) or {name: 1})
+    rows = [
+        TagRow(
+            name=min(names[key].items(), key=lambda kv: (-kv[1], kv[0]))[0],
+            articles=count,
+            forms=_most_common(forms[key]),
+        )
+        for key, count in members.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.articles, r.name.casefold()))
+
+
+def _most_common(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One candidate tag of an article and what became of it."""
+
+    name: str
+    score: float
+    mentions: int
+    forms: tuple[tuple[str, int], ...]
+    kept: bool
+    reason: str
+
+
+def explain(tagging: Tagging, article_id: str) -> list[Verdict]:
+    """Why an article has the tags it has: front matter, then every candidate by rank."""
+    given = tagging.front[article_id]
+    given_keys = {name.casefold() for name in given}
+    derived = {name.casefold() for name in tagging.chosen[article_id]} - given_keys
+    verdicts = [Verdict(name, 0.0, 0, (), True, "front matter") for name in given]
+    for c in sorted(tagging.scans.get(article_id, ()), key=rank_key):
+        forms = _most_common(Counter(dict(c.forms)))
+        reason = _reason(tagging, c, given_keys, derived)
+        verdicts.append(Verdict(c.name, c.score, c.mentions, forms, c.key in derived, reason))
+    return verdicts
+
+
+def _reason(tagging: Tagging, c: Candidate, given: set[str], derived: set[str]) -> str:
+    settings, articles = tagging.settings, tagging.spread.get(c.key, 0)
+    if c.key in given:
+        return "also in front matter"
+    if c.listed:
+        return (
+            "listed" if c.key in derived else f"over max_per_article ({settings.max_per_article})"
+        )
+    if articles < settings.min_articles:
+        return f"a name in {articles} article(s); min_articles is {settings.min_articles}"
+    if c.key in derived:
+        return f"a name in {articles} articles"
+    return f"over max_per_article ({settings.max_per_article})"
+
+
+def format_table(rows: Sequence[TagRow], forms: int = 3) -> str:
+    """The tag table as aligned text: tag, articles, the forms matched most."""
+    width = max([len("tag"), *(len(r.name) for r in rows)])
+    lines = [f"{'tag':<{width}}  articles  forms matched"]
+    for row in rows:
+        shown = ", ".join(f"{form} ({n})" for form, n in row.forms[:forms])
+        lines.append(f"{row.name:<{width}}  {row.articles:>8}  {shown}")
+    lines.append(f"{len(rows)} tag{'s' * (len(rows) != 1)}")
+    return "\n".join(lines)
+
+
+def format_verdicts(verdicts: Sequence[Verdict]) -> str:
+    """One article's candidates as aligned text: kept or not, score, mentions, forms, reason."""
+    width = max([len("tag"), *(len(v.name) for v in verdicts)])
+    lines = [f"   {'tag':<{width}}  score  mentions  forms matched; reason"]
+    for v in verdicts:
+        shown = ", ".join(f"{form} ({n})" for form, n in v.forms) or "-"
+        mark = "+" if v.kept else "-"
+        lines.append(
+            f" {mark} {v.name:<{width}}  {v.score:5.2f}  {v.mentions:>8}  {shown}; {v.reason}"
+        )
+    return "\n".join(lines)
