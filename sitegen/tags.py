@@ -102,6 +102,15 @@ class Lexicon:
             object.__setattr__(self, "_not_names", cached)
         return cached
 
+    @property
+    def names_by_casefold(self) -> dict[str, Entry]:
+        """Names (not demonyms) by casefolded form, for front matter, where case is a whim."""
+        cached = self.__dict__.get("_by_casefold")
+        if cached is None:
+            cached = {f.casefold(): e for f, e in self.forms.items() if e.name and e.weight == 1}
+            object.__setattr__(self, "_by_casefold", cached)
+        return cached
+
 
 def _table(name: str) -> Iterator[list[str]]:
     """Rows of a tab-separated data file, comments and blank lines left out."""
@@ -240,16 +249,8 @@ def canonical_name(tagger: Tagger, name: str) -> str:
     alias = tagger.aliases.get(name.casefold())
     if alias:
         return alias
-    entry = tagger.lexicon.forms.get(name)
-    if entry is None:
-        entry = _known_casefolded(tagger.lexicon).get(name.casefold())
+    entry = tagger.lexicon.forms.get(name) or tagger.lexicon.names_by_casefold.get(name.casefold())
     return entry.name if entry and entry.name else name
-
-
-@cache
-def _known_casefolded(lexicon: Lexicon) -> dict[str, Entry]:
-    """Known names by casefolded form, for front matter where case is the writer's choice."""
-    return {form.casefold(): e for form, e in lexicon.forms.items() if e.name and len(form) > 3}
 
 
 # --- reading one article -----------------------------------------------------------------------
@@ -306,17 +307,18 @@ class _Reader:
                 pieces = parse_run(lexicon, run)
                 if len(parsed) < PARSE_CACHE_SIZE:
                     parsed[run] = pieces
-            for piece in pieces:
+            for order, piece in enumerate(pieces):
                 kind, name, form, piece_weight, at_start = piece
+                position = base + match.start() + order
                 if kind is not KNOWN:
                     initial = at_start and _sentence_initial(text, match.start())
                     if initial != at_start:
                         piece = (kind, name, form, piece_weight, initial)
-                    guesses.append((piece, weight, base + match.start()))
+                    guesses.append((piece, weight, position))
                     continue
                 tally = tallies.get(name) if plain else None
                 if tally is None:
-                    self.add(name, form, weight * piece_weight, base + match.start(), True)
+                    self.add(name, form, weight * piece_weight, position, True)
                 else:
                     tally[0] += weight * piece_weight
                     tally[1] += 1
@@ -350,7 +352,9 @@ class _Reader:
         return name, listed
 
     def extra_terms(self, text: str, weight: float, base: int) -> None:
-        assert self.tagger.extra is not None
+        """The site's own terms (`tags.extra`), matched in any case: one more pass, if any."""
+        if self.tagger.extra is None:
+            return
         for match in self.tagger.extra.finditer(text):
             name = self.tagger.extra_names[match.group().casefold()]
             self.add(name, match.group(), weight, base + match.start(), True)
@@ -362,8 +366,9 @@ class _Reader:
         uses it inside a sentence (or it belongs to a full name), so "Officials" is not one.
         """
         singles: list[tuple[str, float, int, bool]] = []
+        aliases, extra = self.tagger.aliases, self.tagger.extra_names
         for (kind, name, _, piece_weight, initial), weight, position in self.guesses:
-            if name in self.byline:
+            if name in self.byline or name.casefold() in extra:  # extra terms are counted apart
                 continue
             if kind is SINGLE:
                 singles.append((name, weight, position, initial))
@@ -382,7 +387,7 @@ class _Reader:
         for word, weight, position, initial in singles:
             if word in self.owner:
                 self.add(self.owner[word], word, weight, position, False)
-            elif not initial or word in mid_sentence:
+            elif not initial or word in mid_sentence or word.casefold() in aliases:
                 self.add(word, word, weight, position, False)
 
     def is_common_word(self, word: str) -> bool:
@@ -400,6 +405,7 @@ class _Reader:
             i = 0
             while i < len(words):
                 entry, size = known_at(self.lexicon, words, i)
+                listed = entry is not None
                 if entry is None:
                     known = known or {name: name for name in self.tallies} | self.owner
                     entry, size = _body_name_at(words, i, known)
@@ -408,7 +414,8 @@ class _Reader:
                     continue
                 if entry.name:
                     form = " ".join(words[i : i + size])
-                    self.add(entry.name, form, TITLE_WEIGHT * entry.weight, match.start(), False)
+                    weight = TITLE_WEIGHT * entry.weight
+                    self.add(entry.name, form, weight, match.start() + i, listed)
                 i += size
 
     def candidates(self) -> tuple[Candidate, ...]:
@@ -544,10 +551,10 @@ def scan_article(tagger: Tagger, article: Article) -> tuple[Candidate, ...]:
     for index, text in enumerate(article.paragraphs):
         weight = 1.0 / (1.0 + POSITION_DECAY * index)
         reader.paragraph(text, weight, (index + 1) * 1_000_000)
+        reader.extra_terms(text, weight, (index + 1) * 1_000_000)
     reader.resolve()
     reader.title(article.title)
-    if tagger.extra:
-        reader.extra_terms(article.title, TITLE_WEIGHT, 0)
+    reader.extra_terms(article.title, TITLE_WEIGHT, 0)
     return reader.candidates()
 
 
