@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import os
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -37,6 +37,7 @@ from sitegen.model import (
     MONTHS,
     Listing,
     Site,
+    Tag,
     listings,
     output_path,
     years_summary,
@@ -47,6 +48,7 @@ PACKAGE_DIR = Path(__file__).parent
 BUILTIN_TEMPLATES = PACKAGE_DIR / "templates"
 BUILTIN_STATIC = PACKAGE_DIR / "static"
 RELATED_LIMIT = 5
+RELATED_SCAN = 64  # tags with more articles are searched with bit sets (see RelatedIndex)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class Renderer:
         self.site = site
         self.env = env
         self.templates: dict[str, jinja2.Template] = {}
+        self.related = RelatedIndex(site)
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self.templates:
@@ -132,7 +135,7 @@ class Renderer:
             page_title=article.title,
             description=article.summary or self.site.config.description,
             tags=self.site.tags_of.get(article.id, ()),
-            related=related_articles(self.site, article),
+            related=related_articles(self.site, article, self.related),
             newer=newer,
             older=older,
             day_url=f"{d.year:04d}/{d.month:02d}/{d.day:02d}/",
@@ -199,22 +202,90 @@ def initial(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
-def related_articles(site: Site, article: Article) -> list[Article]:
-    """Articles sharing the most (and the rarest) tags; the newest first on a tie."""
-    tags = site.tags_of.get(article.id, ())
-    if not tags:
-        return []
-    total = max(1, len(site.articles))
-    scores: dict[str, float] = {}
-    by_id: dict[str, Article] = {}
-    for tag in tags:
-        weight = 1.0 + math.log(total / len(tag.articles))
-        for other in tag.articles:
-            if other.id != article.id:
-                scores[other.id] = scores.get(other.id, 0.0) + weight
-                by_id[other.id] = other
-    ranked = sorted(scores, key=lambda i: (-scores[i], -by_id[i].date.toordinal(), by_id[i].source))
-    return [by_id[i] for i in ranked[:RELATED_LIMIT]]
+def related_articles(
+    site: Site, article: Article, index: RelatedIndex | None = None
+) -> list[Article]:
+    """Articles sharing the most (and the rarest) tags; the newer first on a tie.
+
+    A tag shared counts 1 + log(articles / articles with the tag), so a rare tag counts more.
+    """
+    return (index or RelatedIndex(site)).related(article)
+
+
+class RelatedIndex:
+    """Finds each article's related articles without scoring every pair of articles.
+
+    Derived tags give some tags thousands of articles ("United States"), and scoring all the
+    articles of such a tag for every article of it is quadratic. So articles of small tags are
+    scored one by one, and articles reachable only through large tags are found with bit sets
+    (one bit per article, in site order): for each set of large tags that some articles share,
+    only the newest few of them can make the list, so only those are scored. The result is the
+    same as scoring every pair.
+    """
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.position = {a.id: i for i, a in enumerate(site.articles)}
+        self.slugs_of = {aid: frozenset(t.slug for t in tags) for aid, tags in site.tags_of.items()}
+        self.masks: dict[str, int] = {}  # slug of a large tag -> bit set of its articles
+
+    def weight(self, tag: Tag) -> float:
+        return 1.0 + math.log(max(1, len(self.site.articles)) / len(tag.articles))
+
+    def related(self, article: Article) -> list[Article]:
+        tags = self.site.tags_of.get(article.id, ())
+        weights = {tag.slug: self.weight(tag) for tag in tags}
+        me = self.position[article.id]
+        scores: dict[int, float] = {}
+        for tag in tags:
+            if len(tag.articles) <= RELATED_SCAN:
+                for other in tag.articles:
+                    self.score(other.id, weights, scores)
+        large = [tag for tag in tags if len(tag.articles) > RELATED_SCAN]
+        if large:
+            done = self.bits([me, *scores])
+            self.newest_sharing(large, ~done, weights, scores)
+        scores.pop(me, None)
+        ranked = sorted(scores, key=lambda p: (-scores[p], p))[:RELATED_LIMIT]
+        return [self.site.articles[p] for p in ranked]
+
+    def score(self, article_id: str, weights: dict[str, float], scores: dict[int, float]) -> None:
+        position = self.position[article_id]
+        if position not in scores:  # summed in this article's tag order: equal sets, equal sums
+            slugs = self.slugs_of[article_id]
+            scores[position] = sum(w for slug, w in weights.items() if slug in slugs)
+
+    def newest_sharing(
+        self, large: list[Tag], common: int, weights: dict[str, float], scores: dict[int, float]
+    ) -> None:
+        """Score the newest articles sharing each combination of large tags (depth first).
+
+        An article sharing exactly the tags S is in `common` at S's node; if it is not among
+        the newest RELATED_LIMIT there, that many newer articles score at least as much.
+        """
+        for i, tag in enumerate(large):
+            shared = common & self.mask(tag)
+            if not shared:
+                continue  # nothing shares these tags, nor any more of them
+            found, rest = 0, shared
+            while rest and found < RELATED_LIMIT:
+                lowest = rest & -rest
+                self.score(self.site.articles[lowest.bit_length() - 1].id, weights, scores)
+                rest ^= lowest
+                found += 1
+            self.newest_sharing(large[i + 1 :], shared, weights, scores)
+
+    def mask(self, tag: Tag) -> int:
+        cached = self.masks.get(tag.slug)
+        if cached is None:
+            cached = self.masks[tag.slug] = self.bits(self.position[a.id] for a in tag.articles)
+        return cached
+
+    def bits(self, positions: Iterable[int]) -> int:
+        data = bytearray(len(self.site.articles) // 8 + 1)
+        for p in positions:
+            data[p >> 3] |= 1 << (p & 7)
+        return int.from_bytes(data, "little")
 
 
 def render_site(site: Site, env: jinja2.Environment) -> Iterator[Output]:

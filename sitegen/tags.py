@@ -90,26 +90,9 @@ class Lexicon:
 
     forms: Mapping[str, Entry]  # exact surface form -> entry; case matters ("US", not "us")
     lengths: Mapping[str, tuple[int, ...]]  # first word of a form -> form lengths, longest first
-    strip: frozenset[str]  # cut from the edges of a guessed name, never a tag alone
-    generic: frozenset[str]  # never a name on their own
-
-    @property
-    def not_names(self) -> frozenset[str]:
-        """Words that are never a name alone: stripped words and generic words."""
-        cached = self.__dict__.get("_not_names")
-        if cached is None:
-            cached = self.strip | self.generic
-            object.__setattr__(self, "_not_names", cached)
-        return cached
-
-    @property
-    def names_by_casefold(self) -> dict[str, Entry]:
-        """Names (not demonyms) by casefolded form, for front matter, where case is a whim."""
-        cached = self.__dict__.get("_by_casefold")
-        if cached is None:
-            cached = {f.casefold(): e for f, e in self.forms.items() if e.name and e.weight == 1}
-            object.__setattr__(self, "_by_casefold", cached)
-        return cached
+    strip: frozenset[str]  # titles, starters, time words: never in a name, never a tag alone
+    not_names: frozenset[str]  # `strip` and the generic words: never a name on their own
+    names_by_casefold: Mapping[str, Entry]  # names (not demonyms) for front matter, any case
 
 
 def _table(name: str) -> Iterator[list[str]]:
@@ -192,7 +175,8 @@ def load_lexicon() -> Lexicon:
         words = form.split(" ")
         by_first.setdefault(words[0], set()).add(len(words))
     lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in by_first.items()}
-    return Lexicon(forms, lengths, strip, generic)
+    by_casefold = {f.casefold(): e for f, e in forms.items() if e.name and e.weight == 1}
+    return Lexicon(forms, lengths, strip, strip | generic, by_casefold)
 
 
 # --- the tagger: the lexicon plus the site's settings ------------------------------------------
@@ -530,7 +514,7 @@ def _hyphen_prefix(forms: Mapping[str, Entry], word: str) -> Entry | None:
 def _sentence_initial(text: str, start: int) -> bool:
     """True when the word at `start` begins a sentence, where every word is capitalised."""
     i = start - 1
-    while i >= 0 and text[i] in " \"'“‘([":
+    while i >= 0 and text[i] in OPENERS:
         i -= 1
     if i < 0:
         return True

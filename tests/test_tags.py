@@ -5,6 +5,7 @@ The small corpora here are neutral text written for these tests; the people in t
 
 from __future__ import annotations
 
+import math
 import pickle
 import random
 from pathlib import Path
@@ -16,7 +17,7 @@ from conftest import REAL_ARTICLE, article_text
 from sitegen.config import Config, TagConfig
 from sitegen.model import build_site, build_tags
 from sitegen.read import Article, parse_article, read_article
-from sitegen.render import RELATED_LIMIT, related_articles
+from sitegen.render import RELATED_LIMIT, RELATED_SCAN, related_articles
 from sitegen.tags import article_tags, make_tagger, scan_article, tag_corpus
 
 LABELLED = Path(__file__).parent / "data" / "tagging"
@@ -302,6 +303,33 @@ def test_related_articles_are_at_most_five_and_never_the_article_itself() -> Non
     assert articles[0] not in related
     assert [a.date for a in related] == sorted((a.date for a in related), reverse=True)
     assert related_articles(build_site(Config(), articles, {})[0], articles[0]) == []
+
+
+def test_related_articles_match_scoring_every_pair() -> None:
+    """Large tags are searched with bit sets; the result must equal the plain definition."""
+    rng = random.Random(5)
+    articles = [dated(f"r{i:03d}", 1 + i % 28) for i in range(300)]
+    pool = ["Big1", "Big2", "Big3", "Big4"] + [f"Small{i}" for i in range(40)]
+    names = {
+        a.id: tuple(
+            rng.sample(pool[:4], rng.randint(0, 3)) + rng.sample(pool[4:], rng.randint(0, 2))
+        )
+        for a in articles
+    }
+    site, _ = build_site(Config(), articles, names)
+    assert max(len(t.articles) for t in site.tags) > RELATED_SCAN
+    position = {a.id: i for i, a in enumerate(site.articles)}
+    for me in site.articles:
+        mine = site.tags_of[me.id]
+        weight = {t.slug: 1 + math.log(len(site.articles) / len(t.articles)) for t in mine}
+
+        def score(other: Article, weight=weight) -> float:
+            slugs = {t.slug for t in site.tags_of[other.id]}
+            return sum(w for slug, w in weight.items() if slug in slugs)
+
+        others = [o for o in site.articles if o is not me and score(o) > 0]
+        expected = sorted(others, key=lambda o: (-score(o), position[o.id]))[:RELATED_LIMIT]
+        assert related_articles(site, me) == expected
 
 
 # --- precision and recall on a labelled corpus ----------------------------------------------------
