@@ -19,6 +19,7 @@ The tag index (tags.html) adds: tags, by_count, by_letter. The archive index add
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import traceback
@@ -241,11 +242,12 @@ class RelatedIndex:
             if len(tag.articles) <= RELATED_SCAN:
                 for other in tag.articles:
                     self.score(other.id, weights, scores)
+        scores.pop(me, None)
         large = [tag for tag in tags if len(tag.articles) > RELATED_SCAN]
         if large:
+            large.sort(key=lambda tag: -weights[tag.slug])  # best combinations first
             done = self.bits([me, *scores])
-            self.newest_sharing(large, ~done, weights, scores)
-        scores.pop(me, None)
+            self.newest_sharing(large, ~done, 0.0, weights, scores)
         ranked = sorted(scores, key=lambda p: (-scores[p], p))[:RELATED_LIMIT]
         return [self.site.articles[p] for p in ranked]
 
@@ -256,14 +258,23 @@ class RelatedIndex:
             scores[position] = sum(w for slug, w in weights.items() if slug in slugs)
 
     def newest_sharing(
-        self, large: list[Tag], common: int, weights: dict[str, float], scores: dict[int, float]
+        self,
+        large: list[Tag],
+        common: int,
+        reached: float,
+        weights: dict[str, float],
+        scores: dict[int, float],
     ) -> None:
         """Score the newest articles sharing each combination of large tags (depth first).
 
         An article sharing exactly the tags S is in `common` at S's node; if it is not among
-        the newest RELATED_LIMIT there, that many newer articles score at least as much.
+        the newest RELATED_LIMIT there, that many newer articles score at least as much. A
+        branch that cannot beat the current fifth best score is skipped.
         """
         for i, tag in enumerate(large):
+            best_below = reached + sum(weights[t.slug] for t in large[i:])
+            if best_below + 1e-9 < self.fifth_best(scores):
+                return  # nor can any later branch: `large` is sorted by weight
             shared = common & self.mask(tag)
             if not shared:
                 continue  # nothing shares these tags, nor any more of them
@@ -273,7 +284,15 @@ class RelatedIndex:
                 self.score(self.site.articles[lowest.bit_length() - 1].id, weights, scores)
                 rest ^= lowest
                 found += 1
-            self.newest_sharing(large[i + 1 :], shared, weights, scores)
+            reach = reached + weights[tag.slug]
+            self.newest_sharing(large[i + 1 :], shared, reach, weights, scores)
+
+    @staticmethod
+    def fifth_best(scores: dict[int, float]) -> float:
+        """The score an article must reach to make the list (ties go to the newer)."""
+        if len(scores) < RELATED_LIMIT:
+            return 0.0
+        return heapq.nlargest(RELATED_LIMIT, scores.values())[-1]
 
     def mask(self, tag: Tag) -> int:
         cached = self.masks.get(tag.slug)

@@ -308,14 +308,15 @@ def test_related_articles_are_at_most_five_and_never_the_article_itself() -> Non
 def test_related_articles_match_scoring_every_pair() -> None:
     """Large tags are searched with bit sets; the result must equal the plain definition."""
     rng = random.Random(5)
-    articles = [dated(f"r{i:03d}", 1 + i % 28) for i in range(300)]
-    pool = ["Big1", "Big2", "Big3", "Big4"] + [f"Small{i}" for i in range(40)]
-    names = {
-        a.id: tuple(
-            rng.sample(pool[:4], rng.randint(0, 3)) + rng.sample(pool[4:], rng.randint(0, 2))
-        )
-        for a in articles
-    }
+    articles = [dated(f"r{i:03d}", 1 + i % 28) for i in range(400)]
+    big = {f"Big{i}": 0.15 + 0.1 * i for i in range(7)}  # each in 15% to 75% of articles
+    small = [f"Small{i}" for i in range(60)]
+
+    def tags_for() -> tuple[str, ...]:
+        chosen = [name for name, share in big.items() if rng.random() < share]
+        return tuple(chosen + rng.sample(small, rng.choice((0, 0, 1, 2))))
+
+    names = {a.id: tags_for() for a in articles}
     site, _ = build_site(Config(), articles, names)
     assert max(len(t.articles) for t in site.tags) > RELATED_SCAN
     position = {a.id: i for i, a in enumerate(site.articles)}
