@@ -49,7 +49,7 @@ PACKAGE_DIR = Path(__file__).parent
 BUILTIN_TEMPLATES = PACKAGE_DIR / "templates"
 BUILTIN_STATIC = PACKAGE_DIR / "static"
 RELATED_LIMIT = 5
-RELATED_SCAN = 64  # tags with more articles are searched with bit sets (see RelatedIndex)
+RELATED_SCAN = 16  # tags with more articles are searched with bit sets (see RelatedIndex)
 
 
 @dataclass(frozen=True)
@@ -227,72 +227,17 @@ class RelatedIndex:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.position = {a.id: i for i, a in enumerate(site.articles)}
-        self.slugs_of = {aid: frozenset(t.slug for t in tags) for aid, tags in site.tags_of.items()}
+        self.slugs_at = [
+            frozenset(t.slug for t in site.tags_of.get(a.id, ())) for a in site.articles
+        ]
         self.masks: dict[str, int] = {}  # slug of a large tag -> bit set of its articles
 
     def weight(self, tag: Tag) -> float:
         return 1.0 + math.log(max(1, len(self.site.articles)) / len(tag.articles))
 
     def related(self, article: Article) -> list[Article]:
-        tags = self.site.tags_of.get(article.id, ())
-        weights = {tag.slug: self.weight(tag) for tag in tags}
-        me = self.position[article.id]
-        scores: dict[int, float] = {}
-        for tag in tags:
-            if len(tag.articles) <= RELATED_SCAN:
-                for other in tag.articles:
-                    self.score(other.id, weights, scores)
-        scores.pop(me, None)
-        large = [tag for tag in tags if len(tag.articles) > RELATED_SCAN]
-        if large:
-            large.sort(key=lambda tag: -weights[tag.slug])  # best combinations first
-            done = self.bits([me, *scores])
-            self.newest_sharing(large, ~done, 0.0, weights, scores)
-        ranked = sorted(scores, key=lambda p: (-scores[p], p))[:RELATED_LIMIT]
-        return [self.site.articles[p] for p in ranked]
-
-    def score(self, article_id: str, weights: dict[str, float], scores: dict[int, float]) -> None:
-        position = self.position[article_id]
-        if position not in scores:  # summed in this article's tag order: equal sets, equal sums
-            slugs = self.slugs_of[article_id]
-            scores[position] = sum(w for slug, w in weights.items() if slug in slugs)
-
-    def newest_sharing(
-        self,
-        large: list[Tag],
-        common: int,
-        reached: float,
-        weights: dict[str, float],
-        scores: dict[int, float],
-    ) -> None:
-        """Score the newest articles sharing each combination of large tags (depth first).
-
-        An article sharing exactly the tags S is in `common` at S's node; if it is not among
-        the newest RELATED_LIMIT there, that many newer articles score at least as much. A
-        branch that cannot beat the current fifth best score is skipped.
-        """
-        for i, tag in enumerate(large):
-            best_below = reached + sum(weights[t.slug] for t in large[i:])
-            if best_below + 1e-9 < self.fifth_best(scores):
-                return  # nor can any later branch: `large` is sorted by weight
-            shared = common & self.mask(tag)
-            if not shared:
-                continue  # nothing shares these tags, nor any more of them
-            found, rest = 0, shared
-            while rest and found < RELATED_LIMIT:
-                lowest = rest & -rest
-                self.score(self.site.articles[lowest.bit_length() - 1].id, weights, scores)
-                rest ^= lowest
-                found += 1
-            reach = reached + weights[tag.slug]
-            self.newest_sharing(large[i + 1 :], shared, reach, weights, scores)
-
-    @staticmethod
-    def fifth_best(scores: dict[int, float]) -> float:
-        """The score an article must reach to make the list (ties go to the newer)."""
-        if len(scores) < RELATED_LIMIT:
-            return 0.0
-        return heapq.nlargest(RELATED_LIMIT, scores.values())[-1]
+        search = _RelatedSearch(self, article)
+        return [self.site.articles[p] for p in search.ranked()]
 
     def mask(self, tag: Tag) -> int:
         cached = self.masks.get(tag.slug)
@@ -305,6 +250,63 @@ class RelatedIndex:
         for p in positions:
             data[p >> 3] |= 1 << (p & 7)
         return int.from_bytes(data, "little")
+
+
+class _RelatedSearch:
+    """The search for one article's related articles (see `RelatedIndex`)."""
+
+    def __init__(self, index: RelatedIndex, article: Article) -> None:
+        self.index = index
+        self.tags = index.site.tags_of.get(article.id, ())
+        self.weights = {tag.slug: index.weight(tag) for tag in self.tags}
+        self.me = index.position[article.id]
+        self.scores: dict[int, float] = {}  # site position -> score
+        self.best: list[float] = []  # a min-heap of the best scores: best[0] is the one to reach
+
+    def ranked(self) -> list[int]:
+        for tag in self.tags:
+            if len(tag.articles) <= RELATED_SCAN:
+                for other in tag.articles:
+                    self.score(self.index.position[other.id])
+        large = [tag for tag in self.tags if len(tag.articles) > RELATED_SCAN]
+        if large:
+            large.sort(key=lambda tag: -self.weights[tag.slug])  # best combinations first
+            done = self.index.bits([self.me, *self.scores])
+            self.newest_sharing(large, ~done, 0.0)
+        return sorted(self.scores, key=lambda p: (-self.scores[p], p))[:RELATED_LIMIT]
+
+    def score(self, position: int) -> None:
+        if position == self.me or position in self.scores:
+            return
+        slugs = self.index.slugs_at[position]  # summed in one order: equal sets, equal sums
+        value = sum(w for slug, w in self.weights.items() if slug in slugs)
+        self.scores[position] = value
+        if len(self.best) < RELATED_LIMIT:
+            heapq.heappush(self.best, value)
+        else:
+            heapq.heappushpop(self.best, value)
+
+    def newest_sharing(self, large: list[Tag], common: int, reached: float) -> None:
+        """Score the newest articles sharing each combination of large tags (depth first).
+
+        An article sharing exactly the tags S is in `common` at S's node; if it is not among
+        the newest RELATED_LIMIT there, that many newer articles score at least as much. A
+        branch that cannot reach the current fifth best score is skipped.
+        """
+        for i, tag in enumerate(large):
+            to_reach = self.best[0] if len(self.best) == RELATED_LIMIT else 0.0
+            if reached + sum(self.weights[t.slug] for t in large[i:]) + 1e-9 < to_reach:
+                return  # nor can any later branch: `large` is sorted by weight
+            shared = common & self.index.mask(tag)
+            if not shared:
+                continue  # nothing shares these tags, nor any more of them
+            found, rest = 0, shared
+            while rest and found < RELATED_LIMIT:
+                lowest = rest & -rest
+                self.score(lowest.bit_length() - 1)
+                rest ^= lowest
+                found += 1
+            self.newest_sharing(large[i + 1 :], shared, reached + self.weights[tag.slug])
 
 
 def render_site(site: Site, env: jinja2.Environment) -> Iterator[Output]:
