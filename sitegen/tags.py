@@ -68,9 +68,16 @@ _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
 # next capital letter at C speed; the look-behind after it refuses capitals inside a word.
 RUN = re.compile(rf"[{UP}](?<![\w'’].){_REST}(?: (?:{_PARTICLE} )*[{UP}]{_REST})*")
 INITIAL = re.compile(rf"[{UP}]\.")
-SENTENCE_END = frozenset(".!?:")
 HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
-OPENERS = frozenset(" \"'“‘([")
+# A run that starts a sentence (the text is given with ". " before it): after . ! ? or :,
+# closing quotes, spaces and opening quotes; but "Mr. Trump" does not start one.
+SENTENCE_START = re.compile(
+    r"[.!?:]"  # a character class first, so the regex engine can skip ahead at C speed
+    + "".join(f"(?<!{h}.)" for h in HONORIFICS)
+    + r"[\"'”’)\]]* +[\"'“‘(\[]*("
+    + RUN.pattern
+    + ")"
+)
 
 
 # --- the lexicon: what the tables say ----------------------------------------------------------
@@ -280,24 +287,32 @@ class _Reader:
         self.owner: dict[str, str] = {}  # a word of a full name -> that name
 
     def paragraph(self, text: str, weight: float, base: int) -> None:
-        """Count the known forms of one paragraph; keep the guessed names for `resolve`."""
+        """Count the known forms of one paragraph; keep the guessed names for `resolve`.
+
+        Runs come from `findall` (no match objects): which of them start a sentence is told by
+        a second regex, per run text, since the rules only need how many occurrences do.
+        """
         parsed, lexicon = self.tagger.parsed, self.lexicon
         tallies, guesses = self.tallies, self.guesses
         plain = not (self.tagger.aliases or self.tagger.ignore)
-        for match in RUN.finditer(text):
-            run = match.group()
+        starts: Counter[str] | None = None
+        for order, run in enumerate(RUN.findall(text)):
             pieces = parsed.get(run)
             if pieces is None:
                 pieces = parse_run(lexicon, run)
                 if len(parsed) < PARSE_CACHE_SIZE:
                     parsed[run] = pieces
-            for order, piece in enumerate(pieces):
+            for k, piece in enumerate(pieces):
                 kind, name, form, piece_weight, at_start = piece
-                position = base + match.start() + order
+                position = base + 16 * order + k
                 if kind is not KNOWN:
-                    initial = at_start and _sentence_initial(text, match.start())
-                    if initial != at_start:
-                        piece = (kind, name, form, piece_weight, initial)
+                    if at_start:
+                        if starts is None:
+                            starts = Counter(SENTENCE_START.findall(". " + text))
+                        initial = starts[run] > 0
+                        starts[run] -= 1
+                        if not initial:
+                            piece = (kind, name, form, piece_weight, False)
                     guesses.append((piece, weight, position))
                     continue
                 tally = tallies.get(name) if plain else None
@@ -509,18 +524,6 @@ def _hyphen_prefix(forms: Mapping[str, Entry], word: str) -> Entry | None:
     if dash and tail[:1].islower():
         return forms.get(head)
     return None
-
-
-def _sentence_initial(text: str, start: int) -> bool:
-    """True when the word at `start` begins a sentence, where every word is capitalised."""
-    i = start - 1
-    while i >= 0 and text[i] in OPENERS:
-        i -= 1
-    if i < 0:
-        return True
-    if text[i] not in SENTENCE_END or i == start - 1:
-        return False
-    return not text.endswith(HONORIFICS, 0, i)  # "Mr. Trump" does not start a sentence
 
 
 def _byline_names(byline: str) -> frozenset[str]:
