@@ -302,27 +302,28 @@ class _Reader:
                 pieces = parse_run(lexicon, run)
                 if len(parsed) < PARSE_CACHE_SIZE:
                     parsed[run] = pieces
-            for k, piece in enumerate(pieces):
+            for piece in pieces:
                 kind, name, form, piece_weight, at_start = piece
-                position = base + 16 * order + k
-                if kind is not KNOWN:
-                    if at_start:
-                        if starts is None:
-                            starts = Counter(SENTENCE_START.findall(". " + text))
-                        initial = starts[run] > 0
-                        starts[run] -= 1
-                        if not initial:
-                            piece = (kind, name, form, piece_weight, False)
-                    guesses.append((piece, weight, position))
-                    continue
-                tally = tallies.get(name) if plain else None
-                if tally is None:
+                if kind is KNOWN:
+                    tally = tallies.get(name) if plain else None
+                    if tally is not None:  # the common case, kept short
+                        tally[0] += weight * piece_weight
+                        tally[1] += 1
+                        forms = tally[4]
+                        forms[form] = forms.get(form, 0) + 1
+                        continue
+                position = base + 16 * order + pieces.index(piece)
+                if kind is KNOWN:
                     self.add(name, form, weight * piece_weight, position, True)
-                else:
-                    tally[0] += weight * piece_weight
-                    tally[1] += 1
-                    forms = tally[4]
-                    forms[form] = forms.get(form, 0) + 1
+                    continue
+                if at_start:
+                    if starts is None:
+                        starts = Counter(SENTENCE_START.findall(". " + text))
+                    initial = starts[run] > 0
+                    starts[run] -= 1
+                    if not initial:
+                        piece = (kind, name, form, piece_weight, False)
+                guesses.append((piece, weight, position))
 
     def add(self, name: str, form: str, weight: float, position: int, listed: bool) -> None:
         """Count one mention of `name` (seen as `form`) for the article."""
@@ -336,6 +337,7 @@ class _Reader:
             return
         tally[0] += weight
         tally[1] += 1
+        tally[2] = min(tally[2], position)  # the title is read last but comes first
         tally[3] = tally[3] or listed
         forms = tally[4]
         forms[form] = forms.get(form, 0) + 1
@@ -367,7 +369,7 @@ class _Reader:
         singles: list[tuple[str, float, int, bool]] = []
         aliases, extra = self.tagger.aliases, self.tagger.extra_names
         for (kind, name, _, piece_weight, initial), weight, position in self.guesses:
-            if name in self.byline or name.casefold() in extra:  # extra terms are counted apart
+            if name in self.byline or (extra and name.casefold() in extra):  # counted apart
                 continue
             if kind is SINGLE:
                 singles.append((name, weight, position, initial))
