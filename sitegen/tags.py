@@ -67,17 +67,9 @@ _PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
 # It starts with a character class, not a look-behind, so the regex engine can skip ahead to the
 # next capital letter at C speed; the look-behind after it refuses capitals inside a word.
 RUN = re.compile(rf"[{UP}](?<![\w'’].){_REST}(?: (?:{_PARTICLE} )*[{UP}]{_REST})*")
-INITIAL = re.compile(rf"[{UP}]\.")
 HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
-# A run that starts a sentence (the text is given with ". " before it): after . ! ? or :,
-# closing quotes, spaces and opening quotes; but "Mr. Trump" does not start one.
-SENTENCE_START = re.compile(
-    r"[.!?:]"  # a character class first, so the regex engine can skip ahead at C speed
-    + "".join(f"(?<!{h}.)" for h in HONORIFICS)
-    + r"[\"'”’)\]]* +[\"'“‘(\[]*("
-    + RUN.pattern
-    + ")"
-)
+SENTENCE_END = frozenset(".!?:")
+OPENERS = frozenset(" \"'“‘([")
 
 
 # --- the lexicon: what the tables say ----------------------------------------------------------
@@ -255,15 +247,12 @@ class Candidate(NamedTuple):
     """
 
     name: str
+    key: str  # the name casefolded: tags differing only in case are one tag
     score: float
     mentions: int
     first: int  # where it is first mentioned: the title first, then paragraph by paragraph
     listed: bool  # recognised from a table or the config, so min_articles does not apply
     forms: tuple[tuple[str, int], ...]  # the surface forms matched, in order of first match
-
-    @property
-    def key(self) -> str:
-        return self.name.casefold()
 
 
 class _Reader:
@@ -289,13 +278,13 @@ class _Reader:
     def paragraph(self, text: str, weight: float, base: int) -> None:
         """Count the known forms of one paragraph; keep the guessed names for `resolve`.
 
-        Runs come from `findall` (no match objects): which of them start a sentence is told by
-        a second regex, per run text, since the rules only need how many occurrences do.
+        Runs come from `findall`, without match objects: the few runs whose place matters
+        (a guessed name that may start a sentence) are looked up in the text again.
         """
         parsed, lexicon = self.tagger.parsed, self.lexicon
         tallies, guesses = self.tallies, self.guesses
         plain = not (self.tagger.aliases or self.tagger.ignore)
-        starts: Counter[str] | None = None
+        cursors: dict[str, int] = {}  # run -> where to look for its next occurrence
         for order, run in enumerate(RUN.findall(text)):
             pieces = parsed.get(run)
             if pieces is None:
@@ -316,13 +305,8 @@ class _Reader:
                 if kind is KNOWN:
                     self.add(name, form, weight * piece_weight, position, True)
                     continue
-                if at_start:
-                    if starts is None:
-                        starts = Counter(SENTENCE_START.findall(". " + text))
-                    initial = starts[run] > 0
-                    starts[run] -= 1
-                    if not initial:
-                        piece = (kind, name, form, piece_weight, False)
+                if at_start and not _starts_sentence(text, run, cursors):
+                    piece = (kind, name, form, piece_weight, False)
                 guesses.append((piece, weight, position))
 
     def add(self, name: str, form: str, weight: float, position: int, listed: bool) -> None:
@@ -420,10 +404,10 @@ class _Reader:
                 i += size
 
     def candidates(self) -> tuple[Candidate, ...]:
-        make = Candidate._make
+        new = tuple.__new__  # what Candidate(...) does, without its Python-level frame
         return tuple(
-            make((name, score, mentions, first, listed, tuple(forms.items())))
-            for name, (score, mentions, first, listed, forms) in self.tallies.items()
+            new(Candidate, (name, name.casefold(), score, n, first, listed, tuple(forms.items())))
+            for name, (score, n, first, listed, forms) in self.tallies.items()
         )
 
 
@@ -433,7 +417,14 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
     Independent of the article, so each distinct run is parsed once. A guessed piece that
     starts the run is marked, since it may start a sentence, which only the article can tell.
     """
-    words = run.replace("’", "'").split(" ")
+    run = run.replace("’", "'")
+    if " " not in run:  # most runs are one word
+        entry = lexicon.forms.get(run)
+        if entry is not None:
+            return ((KNOWN, entry.name, run, entry.weight, False),) if entry.name else ()
+        if run in lexicon.not_names:
+            return ()
+    words = run.split(" ")
     pieces: list[Piece] = []
     pending: list[str] = []
     at_start = True
@@ -487,13 +478,14 @@ def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
 def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str], bool] | None:
     """Cut titles, particles and initials off; None if no name is left."""
     strip = lexicon.strip
-    words = [w for w in piece if not INITIAL.fullmatch(w)]
+    words = [w for w in piece if not (len(w) == 2 and w[1] == ".")]  # initials: "J."
     while words and (words[-1] in strip or words[-1] in PARTICLES):
         words.pop()  # "Trump Administration"
     # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
-    cut = next((i + 1 for i in range(len(words) - 1, -1, -1) if words[i] in strip), 0)
-    if cut:
-        words, at_start = words[cut:], False
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in strip:
+            words, at_start = words[i + 1 :], False
+            break
     while words and words[0] in PARTICLES:
         words.pop(0)
     if not words or all(w in lexicon.not_names for w in words):
@@ -526,6 +518,24 @@ def _hyphen_prefix(forms: Mapping[str, Entry], word: str) -> Entry | None:
     if dash and tail[:1].islower():
         return forms.get(head)
     return None
+
+
+def _starts_sentence(text: str, run: str, cursors: dict[str, int]) -> bool:
+    """Whether the next occurrence of `run` in `text` begins a sentence (or the paragraph)."""
+    start = text.find(run, cursors.get(run, 0))
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'’-"):
+        start = text.find(run, start + 1)  # inside a longer word: "Lin" in "Berlin"
+    if start < 0:
+        return False
+    cursors[run] = start + len(run)
+    i = start - 1
+    while i >= 0 and text[i] in OPENERS:
+        i -= 1
+    if i < 0:
+        return True
+    if text[i] not in SENTENCE_END or i == start - 1:
+        return False
+    return not text.endswith(HONORIFICS, 0, i)  # "Mr. Trump" does not start a sentence
 
 
 def _byline_names(byline: str) -> frozenset[str]:
