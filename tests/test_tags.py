@@ -84,6 +84,13 @@ def test_abbreviations_and_demonyms_name_countries() -> None:
     assert set(tags) == {"China", "Cuba", "United States", "United Kingdom", "Kenya", "Peru"}
 
 
+def test_compound_words_and_prefixed_names_are_read() -> None:
+    (tags,) = tags_of(
+        corpus("Russian-backed units and al-Qaeda cells quit an anti-American rally.")
+    )
+    assert set(tags) == {"Russia", "Al-Qaeda", "United States"}
+
+
 def test_lower_case_words_are_not_abbreviations() -> None:
     (tags,) = tags_of(corpus("The guide showed us the old market and told us about its history."))
     assert tags == ()
