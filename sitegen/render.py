@@ -262,6 +262,9 @@ class _RelatedSearch:
         self.me = index.position[article.id]
         self.scores: dict[int, float] = {}  # site position -> score
         self.best: list[float] = []  # a min-heap of the best scores: best[0] is the one to reach
+        self.large: list[Tag] = []  # the tags searched with bit sets, heaviest first
+        self.masks: list[int] = []
+        self.within: list[float] = []  # within[i]: the weight of large[i:] together
 
     def ranked(self) -> list[int]:
         for tag in self.tags:
@@ -270,34 +273,37 @@ class _RelatedSearch:
                     self.score(self.index.position[other.id])
         large = [tag for tag in self.tags if len(tag.articles) > RELATED_SCAN]
         if large:
-            large.sort(key=lambda tag: -self.weights[tag.slug])  # best combinations first
+            self.large = sorted(large, key=lambda tag: -self.weights[tag.slug])
+            self.masks = [self.index.mask(tag) for tag in self.large]
+            weights = [self.weights[tag.slug] for tag in self.large]
+            self.within = [math.fsum(weights[i:]) for i in range(len(weights))]
             done = self.index.bits([self.me, *self.scores])
-            self.newest_sharing(large, ~done, 0.0)
+            self.newest_sharing(0, ~done, 0.0)
         return sorted(self.scores, key=lambda p: (-self.scores[p], p))[:RELATED_LIMIT]
 
     def score(self, position: int) -> None:
         if position == self.me or position in self.scores:
             return
-        slugs = self.index.slugs_at[position]  # summed in one order: equal sets, equal sums
-        value = sum(w for slug, w in self.weights.items() if slug in slugs)
+        shared = self.index.slugs_at[position] & self.weights.keys()
+        value = math.fsum(map(self.weights.__getitem__, shared))  # exact: no order effects
         self.scores[position] = value
         if len(self.best) < RELATED_LIMIT:
             heapq.heappush(self.best, value)
         else:
             heapq.heappushpop(self.best, value)
 
-    def newest_sharing(self, large: list[Tag], common: int, reached: float) -> None:
+    def newest_sharing(self, start: int, common: int, reached: float) -> None:
         """Score the newest articles sharing each combination of large tags (depth first).
 
         An article sharing exactly the tags S is in `common` at S's node; if it is not among
         the newest RELATED_LIMIT there, that many newer articles score at least as much. A
         branch that cannot reach the current fifth best score is skipped.
         """
-        for i, tag in enumerate(large):
+        for i in range(start, len(self.large)):
             to_reach = self.best[0] if len(self.best) == RELATED_LIMIT else 0.0
-            if reached + sum(self.weights[t.slug] for t in large[i:]) + 1e-9 < to_reach:
+            if reached + self.within[i] + 1e-9 < to_reach:
                 return  # nor can any later branch: `large` is sorted by weight
-            shared = common & self.index.mask(tag)
+            shared = common & self.masks[i]
             if not shared:
                 continue  # nothing shares these tags, nor any more of them
             found, rest = 0, shared
@@ -306,7 +312,7 @@ class _RelatedSearch:
                 self.score(lowest.bit_length() - 1)
                 rest ^= lowest
                 found += 1
-            self.newest_sharing(large[i + 1 :], shared, reached + self.weights[tag.slug])
+            self.newest_sharing(i + 1, shared, reached + self.weights[self.large[i].slug])
 
 
 def render_site(site: Site, env: jinja2.Environment) -> Iterator[Output]:

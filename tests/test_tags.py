@@ -333,7 +333,7 @@ def test_related_articles_match_scoring_every_pair() -> None:
 
         def score(other: Article, weight=weight) -> float:
             slugs = {t.slug for t in site.tags_of[other.id]}
-            return sum(w for slug, w in weight.items() if slug in slugs)
+            return math.fsum(w for slug, w in weight.items() if slug in slugs)
 
         others = [o for o in site.articles if o is not me and score(o) > 0]
         expected = sorted(others, key=lambda o: (-score(o), position[o.id]))[:RELATED_LIMIT]
