@@ -49,8 +49,8 @@ from sitegen.render import (
     url_salt,
     web_files,
 )
-from sitegen.tags import article_tags
-from sitegen.workers import WorkerPool, read_files, render_pages
+from sitegen.tags import Candidate, Tagging, choose, scan_from_cache
+from sitegen.workers import Scan, WorkerPool, read_files, render_pages
 from sitegen.write import Writer, WriteReport
 
 T = TypeVar("T")
@@ -62,6 +62,18 @@ RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network 
 
 def no_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:
     return items
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The articles to publish, as read (or taken from the cache)."""
+
+    articles: list[Article]  # published ones, with unique ids, in file order
+    scans: dict[str, tuple[Candidate, ...]]  # article id -> its tag candidates
+    drafts_skipped: int
+
+    def tagging(self, config: Config) -> Tagging:
+        return choose(self.articles, self.scans, config.tags)
 
 
 @dataclass(frozen=True)
@@ -107,7 +119,7 @@ class Build:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def read_corpus(self, cache: BuildCache) -> tuple[list[Article], int]:
+    def read_corpus(self, cache: BuildCache) -> Corpus:
         """Every article, from the cache where the file is unchanged, else read from disk."""
         root = self.config.source
         if not root.is_dir():
@@ -115,6 +127,7 @@ class Build:
         files, self.problems = find_sources(root)
         entries: dict[str, SourceEntry] = {}
         articles: list[Article] = []
+        scans: dict[str, Scan] = {}  # source -> tag candidates
         to_read: list[SourceFile] = []
         started_ns = time.time_ns()
         for file in files:
@@ -122,42 +135,46 @@ class Build:
             if cached is not None and cached.stat == file.stat:
                 entries[file.rel] = cached
                 articles.append(cached.article)
+                scans[file.rel] = cached.scan
             else:
                 to_read.append(file)
         self.read_count = len(to_read)
         results = self.read_files([file.path for file in to_read])
-        for file, result in zip(to_read, results, strict=True):
+        for file, (result, scan) in zip(to_read, results, strict=True):
             self.problems.extend(result.problems)
             if result.article is None:
                 continue
             articles.append(result.article)
+            scans[result.article.source] = scan
             # The stat is the one taken before reading: if the file changed meanwhile, the next
             # build sees another stat and reads it again. A file with warnings is read again, so
             # they show again. A file changed in the last moments could change again within the
             # timestamp granularity, keeping its stat: it waits until older ("racy git" rule).
             if not result.problems and file.stat[0] < started_ns - RACY_NS:
-                entries[result.article.source] = SourceEntry(file.stat, result.article)
+                entries[result.article.source] = SourceEntry(file.stat, result.article, scan)
         cache.sources = entries
         published = [a for a in articles if self.drafts or not a.draft]
         published.sort(key=lambda a: a.source)
-        return self.unique_ids(published), len(articles) - len(published)
+        published = self.unique_ids(published)
+        by_id = {a.id: scan_from_cache(scans[a.source]) for a in published}
+        return Corpus(published, by_id, len(articles) - len(published))
 
-    def read_files(self, paths: Sequence[Path]) -> list[ReadResult]:
-        root = self.config.source
+    def read_files(self, paths: Sequence[Path]) -> list[tuple[ReadResult, Scan]]:
+        root, tags = self.config.source, self.config.tags
         if self.jobs == 1 or len(paths) < PARALLEL_MIN_FILES:
             chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
             results = []
             for chunk in self.progress(chunks, len(chunks), "Reading"):
-                results.extend(read_files(root, chunk, self.bodies))
+                results.extend(read_files(root, chunk, self.bodies, tags))
             return results
         self.pool = WorkerPool(self.jobs)
         # Contiguous shares, each read in chunks so the progress bar moves.
         share = -(-len(paths) // self.jobs)
         shares = [list(paths[i * share : (i + 1) * share]) for i in range(self.jobs)]
         rounds = -(-share // CHUNK)
-        by_worker: list[list[ReadResult]] = [[] for _ in shares]
+        by_worker: list[list[tuple[ReadResult, Scan]]] = [[] for _ in shares]
         for r in self.progress(range(rounds), rounds, "Reading"):
-            args = [(root, s[r * CHUNK : (r + 1) * CHUNK]) for s in shares]
+            args = [(root, s[r * CHUNK : (r + 1) * CHUNK], tags) for s in shares]
             for worker, answer in enumerate(self.pool.call_each("read", args)):
                 by_worker[worker].extend(answer)
         for worker, share_paths in enumerate(shares):
@@ -275,10 +292,10 @@ class Build:
         pages_print = pages_fingerprint(
             config, template_digest([config.layouts, BUILTIN_TEMPLATES])
         )
-        cache = load_cache(config.cache, config.output, pages_print)
+        cache = load_cache(config, pages_print)
         try:
-            articles, drafts_skipped = self.read_corpus(cache)
-            site_key = corpus_key(articles, pages_print)
+            corpus = self.read_corpus(cache)
+            site_key = corpus_key(corpus.articles, pages_print)
             report = None
             rendered = 0
             if site_key == cache.site_key and cache.pages:
@@ -286,9 +303,8 @@ class Build:
                 self.check_strict()
                 report = self.write_unchanged_site(cache)
             if report is None:
-                site, model_problems = build_site(
-                    config, articles, article_tags(articles, config.tags)
-                )
+                tags = corpus.tagging(config).chosen
+                site, model_problems = build_site(config, corpus.articles, tags)
                 cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
                 self.problems.extend(cache.site_problems)
                 self.check_strict()
@@ -302,10 +318,10 @@ class Build:
             if self.pool is not None:
                 self.pool.close()
         if report.written or report.removed or self.read_count or rendered:
-            save_cache(config.cache, config.output, pages_print, cache)
+            save_cache(config, pages_print, cache)
         return BuildReport(
-            articles=len(articles),
-            drafts_skipped=drafts_skipped,
+            articles=len(corpus.articles),
+            drafts_skipped=corpus.drafts_skipped,
             read=self.read_count,
             rendered=rendered,
             written=report.written,
@@ -328,6 +344,14 @@ def corpus_key(articles: list[Article], pages_print: str) -> str:
     """Digest of the published articles and of everything else a page depends on."""
     text = repr((pages_print, [(a.source, a.id, a.digest) for a in articles]))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def read_site(config: Config, *, drafts: bool = False) -> tuple[Corpus, list[Problem]]:
+    """Read the corpus the way a build does, cache included, without building anything:
+    for `sitegen tags`, which explains the tags a build would give."""
+    builder = Build(config, drafts, False, no_progress, 1)
+    cache = load_cache(config, "")
+    return builder.read_corpus(cache), builder.problems
 
 
 def build(

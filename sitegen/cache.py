@@ -39,6 +39,7 @@ class SourceEntry:
 
     stat: tuple[int, int, int]  # mtime_ns, size, inode
     article: Article
+    scan: tuple[tuple, ...]  # its tag candidates (tags.scan_for_cache): the costly part of tagging
 
 
 @dataclass
@@ -56,6 +57,11 @@ def stat_signature(stat: os.stat_result) -> tuple[int, int, int]:
 
 def base_fingerprint() -> str:
     return f"sitegen {__version__} cache {CACHE_FORMAT} python {sys.version_info[:3]}"
+
+
+def sources_fingerprint(config: Config) -> str:
+    """What reading and scanning a file depend on besides its bytes: the tag settings."""
+    return f"{base_fingerprint()} tags {config.tags!r}"
 
 
 def pages_fingerprint(config: Config, template_digest: str) -> str:
@@ -92,14 +98,15 @@ def pages_file(cache_dir: Path, out_dir: Path) -> Path:
     return cache_dir / f"{PAGES_PREFIX}{name}.marshal"
 
 
-def load_cache(cache_dir: Path, out_dir: Path, pages_print: str) -> BuildCache:
+def load_cache(config: Config, pages_print: str) -> BuildCache:
     cache = BuildCache()
-    sources = _load(cache_dir / SOURCES_FILE, base_fingerprint(), cache.notices)
+    cache_dir, out_dir = config.cache, config.output
+    sources = _load(cache_dir / SOURCES_FILE, sources_fingerprint(config), cache.notices)
     if sources is not None:
         try:
             cache.sources = {
-                source: SourceEntry(tuple(stat), _article(fields))  # type: ignore[arg-type]
-                for source, stat, fields in sources
+                source: SourceEntry(tuple(stat), _article(fields), scan)  # type: ignore[arg-type]
+                for source, stat, fields, scan in sources
             }
         except (TypeError, ValueError, IndexError):
             cache.notices.append("the build cache was damaged; reading every file again")
@@ -116,16 +123,17 @@ def load_cache(cache_dir: Path, out_dir: Path, pages_print: str) -> BuildCache:
     return cache
 
 
-def save_cache(cache_dir: Path, out_dir: Path, pages_print: str, cache: BuildCache) -> None:
+def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
+    cache_dir, out_dir = config.cache, config.output
     cache_dir.mkdir(parents=True, exist_ok=True)
     ignore = cache_dir / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# sitegen's build cache: safe to delete at any time\n*\n")
     sources = [
-        (source, entry.stat, _fields(entry.article))
+        (source, entry.stat, _fields(entry.article), entry.scan)
         for source, entry in sorted(cache.sources.items())
     ]
-    _save(cache_dir / SOURCES_FILE, base_fingerprint(), sources)
+    _save(cache_dir / SOURCES_FILE, sources_fingerprint(config), sources)
     problems = [(p.path, p.message, p.line) for p in cache.site_problems]
     _save(pages_file(cache_dir, out_dir), pages_print, (cache.site_key, cache.pages, problems))
 

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from sitegen import __version__
-from sitegen.build import BuildReport, build
+from sitegen.build import BuildReport, build, read_site
 from sitegen.config import Config, load_config
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SitegenError
+from sitegen.read import Article
+from sitegen.tags import explain, format_table, format_verdicts, tag_table
 
 if TYPE_CHECKING:  # watch and serve load watchdog and http.server: only their commands need them
     from sitegen.watch import Outcome, Rebuilder
@@ -271,3 +273,41 @@ def serve_command(
             open_browser(preview.url)
         wait_for_interrupt()
     click.echo("Stopped.")
+
+
+# --- sitegen tags ------------------------------------------------------------------------------
+
+
+@main.command("tags")
+@site_options
+@click.option(
+    "--article", "article_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Explain one article's tags: every candidate, its mentions and why it was kept or not.",
+)  # fmt: skip
+def tags_command(
+    config_file: Path | None, source: Path | None, output: Path | None, article_file: Path | None
+) -> None:
+    """Print every tag with its number of articles and the forms of it found in the text.
+
+    Use it to tune tags.aliases and tags.ignore in sitegen.yaml. With --article FILE, show how
+    one article's tags were chosen, with mention counts.
+    """
+    config = config_from(config_file, source, output)
+    corpus, problems = read_site(config)
+    print_problems(problems)
+    tagging = corpus.tagging(config)
+    if article_file is None:
+        click.echo(format_table(tag_table(tagging)))
+        return
+    article = find_article(corpus.articles, config, article_file)
+    click.echo(f"{article.source}: {article.title}")
+    click.echo(format_verdicts(explain(tagging, article.id)))
+
+
+def find_article(articles: list[Article], config: Config, path: Path) -> Article:
+    """The article read from `path`; an error if the corpus has no such (published) article."""
+    wanted = path.resolve()
+    for article in articles:
+        if (config.source / article.source).resolve() == wanted:
+            return article
+    raise SitegenError(f"not an article of {config.source} (or it was skipped)", str(path))

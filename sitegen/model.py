@@ -271,7 +271,7 @@ def build_site(
 
 
 RELATED_LIMIT = 5
-RELATED_WINDOW = 6  # members of each tag looked at on either side of the article, by date
+RELATED_WINDOW = 8  # members of each tag looked at on either side of the article, by date
 
 
 def related_index(
@@ -281,29 +281,30 @@ def related_index(
 ) -> dict[str, tuple[Article, ...]]:
     """For each article, up to five articles that share the most, and the rarest, tags.
 
-    A tag counts log(N / its size) + 1, so sharing a rare name outweighs sharing a common
-    country. Within each tag only the articles nearest in date are looked at: related means
-    the same story, and the cost stays linear in the corpus however large a tag grows.
-    Ties go to the newer article.
+    An article scores the weights of every tag it shares, a tag weighing log(N / its size) + 1,
+    so sharing a rare name outweighs sharing a common country. Ties go to the newer article.
+    Candidates come from each shared tag: all its articles when the tag is small, and the
+    articles nearest in date when it is large ("United States" may hold half the corpus;
+    related means the same story). That keeps the cost linear in the corpus, and the result
+    is exact for articles whose tags are all small.
     """
     total = max(1, len(articles))
     position = {id(tag): {a.id: i for i, a in enumerate(tag.articles)} for tag in tags}
     weight = {id(tag): 1.0 + math.log(total / len(tag.articles)) for tag in tags}
+    tag_ids = {a.id: frozenset(id(t) for t in tags_of.get(a.id, ())) for a in articles}
     rank = {a.id: i for i, a in enumerate(articles)}  # newest first
     related: dict[str, tuple[Article, ...]] = {}
     for article in articles:
-        scores: dict[str, float] = {}
+        mine = tag_ids[article.id]
         found: dict[str, Article] = {}
         for tag in tags_of.get(article.id, ()):
             members = tag.articles
-            if len(members) < 2:
-                continue
             here = position[id(tag)][article.id]
             for other in members[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1]:
-                if other.id != article.id:
-                    scores[other.id] = scores.get(other.id, 0.0) + weight[id(tag)]
-                    found[other.id] = other
-        best = sorted(scores, key=lambda i: (-round(scores[i], 9), rank[i]))[:RELATED_LIMIT]
+                found[other.id] = other
+        found.pop(article.id, None)
+        scores = {other: math.fsum(weight[t] for t in mine & tag_ids[other]) for other in found}
+        best = sorted(scores, key=lambda i: (-scores[i], rank[i]))[:RELATED_LIMIT]
         related[article.id] = tuple(found[i] for i in best)
     return related
 

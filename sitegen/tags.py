@@ -1,17 +1,798 @@
 """Tags for each article: those a person gave in front matter, then those derived from the text.
 
-Derivation from the text is its own stage (issue: derived tags); this module is the one place
-where an article's final, ranked tag names are decided.
+Derived tags are what an article is about, in three kinds, read from capitalised text:
+  * places: countries and territories, from pycountry plus `data/places.tsv` for the forms news
+    uses that pycountry lacks ("US", "U.S.", "Britain", demonyms such as "Cuban");
+  * organisations news names often, from `data/organisations.tsv` ("Hamas", "NATO");
+  * names guessed from capitalisation: multi-word names ("Wang Yi") and single names, with a bare
+    surname counting for the full name the same article gives ("Trump" after "Donald Trump").
+Titles, weekdays, sentence starters and generic phrases are cut or dropped (`data/not_tags.txt`).
+
+The rule for `min_articles`: a tag recognised from a list (the two tables, `extra`, `aliases`)
+is trusted, so it is kept even when one article names it; a name guessed from capitalisation is
+kept only when at least `min_articles` articles name it, because one-off guesses are where the
+noise is. So a one-article site still gets its countries and known organisations.
+
+Tagging is two passes: `scan_article` reads one article (pure, picklable, so it can run in worker
+processes) and `choose_tags` is the cheap corpus-wide pass that applies `min_articles` and the
+cap. Output order is deterministic: rank, then first mention, then name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import pycountry
 
 from sitegen.config import TagConfig
 from sitegen.read import Article
 
+DATA = Path(__file__).parent / "data"
+TITLE_WEIGHT = 3.0  # a mention in the title counts as much as three in the first paragraph
+POSITION_DECAY = 0.25  # paragraph i counts 1 / (1 + 0.25 i): the lead says what matters
+DEMONYM_WEIGHT = 0.5  # "Cuban officials" is weaker evidence than "Cuba"
+MAX_NAME_WORDS = 6  # longer capitalised runs are headlines or titles of works, not names
+PARTICLES = frozenset(
+    ("of", "the", "and", "de", "da", "di", "do", "dos", "das", "del", "della", "der", "den",
+     "du", "van", "von", "bin", "ibn", "al", "el", "la", "le", "y")
+)  # fmt: skip
 
-def article_tags(articles: Sequence[Article], settings: TagConfig) -> dict[str, tuple[str, ...]]:
+
+def _upper_class() -> str:
+    """A regex character class body with every upper-case letter (Python's re has no \\p{Lu})."""
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        if chr(code).isupper():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
+    )
+
+
+UP = _upper_class()
+# After a capital letter: the rest of an abbreviation (U.S.), a middle initial (Donald J. Trump),
+# "People's", or the rest of a word (Cuba, Diaz-Canel, O'Brien, but not the "'s" of "Cuba's").
+_REST = rf"(?:\.(?:[{UP}]\.)+|\.(?= [{UP}])|(?<=P)eople['’]s|\w*(?:-\w+)*(?:['’][{UP}]\w*)?)"
+_PARTICLE = "(?:" + "|".join(sorted(PARTICLES)) + ")"
+# A run of capitalised words, possibly joined by particles: "Bank of England", "Lula da Silva".
+# It starts with a character class, not a look-behind, so the regex engine can skip ahead to the
+# next capital letter at C speed; the look-behind after it refuses capitals inside a word.
+RUN = re.compile(rf"[{UP}](?<![\w'’].){_REST}(?: (?:{_PARTICLE} )*[{UP}]{_REST})*")
+HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
+SENTENCE_END = frozenset(".!?:")
+OPENERS = frozenset(" \"'“‘([")
+
+
+# --- the lexicon: what the tables say ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a known form stands for: a tag name ("" for a phrase that is never a tag)."""
+
+    name: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Known forms and stop lists, built once from pycountry and `sitegen/data/`."""
+
+    forms: Mapping[str, Entry]  # exact surface form -> entry; case matters ("US", not "us")
+    lengths: Mapping[str, tuple[int, ...]]  # first word of a form -> form lengths, longest first
+    strip: frozenset[str]  # titles, starters, time words: never in a name, never a tag alone
+    not_names: frozenset[str]  # `strip` and the generic words: never a name on their own
+    names_by_casefold: Mapping[str, Entry]  # names (not demonyms) for front matter, any case
+
+
+def _table(name: str) -> Iterator[list[str]]:
+    """Rows of a tab-separated data file, comments and blank lines left out."""
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+def _names(cell: str) -> list[str]:
+    return [n.strip() for n in cell.split("|") if n.strip()]
+
+
+def _plural(demonym: str) -> str | None:
+    """'Cuban' -> 'Cubans'; 'Chinese', 'Swiss', 'French' stay as they are."""
+    if demonym.endswith(("ese", "s", "sh", "ch")):
+        return None
+    return demonym + "s"
+
+
+def _place_forms() -> dict[str, Entry]:
+    """Country names from pycountry, corrected and extended by `places.tsv`."""
+    curated = {row[0]: row + [""] * (4 - len(row)) for row in _table("places.tsv")}
+    forms: dict[str, Entry] = {}
+    demonyms: dict[str, Entry] = {}
+    for country in pycountry.countries:
+        row = curated.pop(country.alpha_2, [country.alpha_2, "", "", ""])
+        name = row[1] or getattr(country, "common_name", None) or country.name
+        official = getattr(country, "official_name", "")
+        for form in [name, country.name, official, *_names(row[2])]:
+            if form and "," not in form and "(" not in form:
+                forms.setdefault(form.removeprefix("the "), Entry(name))
+        for demonym in _names(row[3]):
+            demonyms[demonym] = Entry(name, DEMONYM_WEIGHT)
+    for row in curated.values():  # places pycountry does not list, such as Kosovo
+        forms.update({form: Entry(row[1]) for form in [row[1], *_names(row[2])]})
+        demonyms.update({d: Entry(row[1], DEMONYM_WEIGHT) for d in _names(row[3])})
+    for demonym, entry in demonyms.items():
+        forms.setdefault(demonym, entry)
+        plural = _plural(demonym)
+        if plural:
+            forms.setdefault(plural, entry)
+    return forms
+
+
+def _organisation_forms() -> dict[str, Entry]:
+    forms: dict[str, Entry] = {}
+    for row in _table("organisations.tsv"):
+        entry = Entry(row[0])
+        for form in [row[0], *_names(row[1] if len(row) > 1 else "")]:
+            forms[form] = entry
+    return forms
+
+
+def _stop_lists() -> tuple[frozenset[str], frozenset[str], list[str]]:
+    sections: dict[str, list[str]] = {"strip": [], "generic": [], "phrases": []}
+    current = "strip"
+    for line in (DATA / "not_tags.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif current == "phrases":
+            sections[current].append(line)
+        else:
+            sections[current].extend(line.split())
+    return frozenset(sections["strip"]), frozenset(sections["generic"]), sections["phrases"]
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The built-in lexicon; cached, since it depends only on the package's own data."""
+    strip, generic, phrases = _stop_lists()
+    forms = {phrase: Entry("") for phrase in phrases}
+    forms.update(_place_forms())
+    forms.update(_organisation_forms())
+    by_first: dict[str, set[int]] = {}
+    for form in forms:
+        words = form.split(" ")
+        by_first.setdefault(words[0], set()).add(len(words))
+    lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in by_first.items()}
+    by_casefold = {f.casefold(): e for f, e in forms.items() if e.name and e.weight == 1}
+    return Lexicon(forms, lengths, strip, strip | generic, by_casefold)
+
+
+# --- the tagger: the lexicon plus the site's settings ------------------------------------------
+
+
+# A piece of a parsed run: (kind, name, form, weight, sentence-initial).
+KNOWN, FULL, SINGLE = "known", "full", "single"
+Piece = tuple[str, str, str, float, bool]
+PARSE_CACHE_SIZE = 200_000
+
+
+@dataclass(frozen=True)
+class Tagger:
+    """Everything `scan_article` needs; plain data and compiled patterns, so it pickles."""
+
+    lexicon: Lexicon
+    aliases: Mapping[str, str]  # casefolded form -> tag name
+    ignore: frozenset[str]  # casefolded forms and names
+    extra: re.Pattern[str] | None  # the site's own terms, matched in any case
+    extra_names: Mapping[str, str]  # casefolded term -> the term as configured
+    # run -> what it says: runs such as "US President Donald Trump" recur across a corpus, so
+    # each is parsed once. A cache of a pure function: output never depends on it.
+    parsed: dict[str, tuple[Piece, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+
+def make_tagger(settings: TagConfig) -> Tagger:
+    lexicon = load_lexicon()
+    extra_names = {
+        term.casefold(): term
+        for term in settings.extra
+        if term not in lexicon.forms  # a known form is matched by the lexicon already
+    }
+    extra = None
+    if extra_names:
+        terms = sorted(extra_names, key=lambda t: (-len(t), t))
+        extra = re.compile(
+            r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + r")(?!\w)", re.IGNORECASE
+        )
+    return Tagger(
+        lexicon=lexicon,
+        aliases={form.casefold(): name for form, name in settings.aliases.items()},
+        ignore=frozenset(term.casefold() for term in settings.ignore),
+        extra=extra,
+        extra_names=extra_names,
+    )
+
+
+def canonical_name(tagger: Tagger, name: str) -> str:
+    """The tag a name stands for: an alias target, a known place or organisation, or itself.
+
+    Used for front-matter tags too, so "US" written by a person and "United States" found in the
+    text are one tag.
+    """
+    alias = tagger.aliases.get(name.casefold())
+    if alias:
+        return alias
+    entry = tagger.lexicon.forms.get(name) or tagger.lexicon.names_by_casefold.get(name.casefold())
+    return entry.name if entry and entry.name else name
+
+
+# --- reading one article -----------------------------------------------------------------------
+
+
+class Candidate(NamedTuple):
+    """A possible tag of one article, with the evidence for it.
+
+    A named tuple rather than a dataclass: an article has dozens and a corpus tens of
+    thousands of articles, and tuples are several times cheaper to make.
+    """
+
+    name: str
+    key: str  # the name casefolded: tags differing only in case are one tag
+    score: float
+    mentions: int
+    first: int  # where it is first mentioned: the title first, then paragraph by paragraph
+    listed: bool  # recognised from a table or the config, so min_articles does not apply
+    forms: tuple[tuple[str, int], ...]  # the surface forms matched, in order of first match
+
+
+class _Reader:
+    """Reads one article's text; lives only for the duration of `scan_article`.
+
+    This is the hot loop of tagging (about a hundred capitalised runs per article, tens of
+    thousands of articles): each distinct run is parsed once per corpus (`Tagger.parsed`), and
+    counting uses plain lists and dicts.
+    """
+
+    def __init__(self, tagger: Tagger, article: Article, paragraphs: Sequence[str]) -> None:
+        self.tagger = tagger
+        self.lexicon = tagger.lexicon
+        self.paragraphs = paragraphs
+        self.text: str | None = None  # the whole body, joined when a check needs it
+        # name -> [score, mentions, first position, listed, {form: count}]
+        self.tallies: dict[str, list] = {}
+        # guessed names, counted once the whole article is read: (piece, weight, position)
+        self.guesses: list[tuple[Piece, float, int]] = []
+        self.byline = _byline_names(article.byline)
+        self.owner: dict[str, str] = {}  # a word of a full name -> that name
+
+    def paragraph(self, text: str, weight: float, base: int) -> None:
+        """Count the known forms of one paragraph; keep the guessed names for `resolve`.
+
+        Runs come from `findall`, without match objects: the few runs whose place matters
+        (a guessed name that may start a sentence) are looked up in the text again.
+        """
+        parsed, lexicon = self.tagger.parsed, self.lexicon
+        tallies, guesses = self.tallies, self.guesses
+        plain = not (self.tagger.aliases or self.tagger.ignore)
+        cursors: dict[str, int] = {}  # run -> where to look for its next occurrence
+        for order, run in enumerate(RUN.findall(text)):
+            pieces = parsed.get(run)
+            if pieces is None:
+                pieces = parse_run(lexicon, run)
+                if len(parsed) < PARSE_CACHE_SIZE:
+                    parsed[run] = pieces
+            for piece in pieces:
+                kind, name, form, piece_weight, at_start = piece
+                if kind is KNOWN:
+                    tally = tallies.get(name) if plain else None
+                    if tally is not None:  # the common case, kept short
+                        tally[0] += weight * piece_weight
+                        tally[1] += 1
+                        forms = tally[4]
+                        forms[form] = forms.get(form, 0) + 1
+                        continue
+                position = base + 16 * order + pieces.index(piece)
+                if kind is KNOWN:
+                    self.add(name, form, weight * piece_weight, position, True)
+                    continue
+                if at_start and not _starts_sentence(text, run, cursors):
+                    piece = (kind, name, form, piece_weight, False)
+                guesses.append((piece, weight, position))
+
+    def add(self, name: str, form: str, weight: float, position: int, listed: bool) -> None:
+        """Count one mention of `name` (seen as `form`) for the article."""
+        if self.tagger.aliases or self.tagger.ignore:
+            name, listed = self.adjusted(name, form, listed)
+            if not name:
+                return
+        tally = self.tallies.get(name)
+        if tally is None:
+            self.tallies[name] = [weight, 1, position, listed, {form: 1}]
+            return
+        tally[0] += weight
+        tally[1] += 1
+        tally[2] = min(tally[2], position)  # the title is read last but comes first
+        tally[3] = tally[3] or listed
+        forms = tally[4]
+        forms[form] = forms.get(form, 0) + 1
+
+    def adjusted(self, name: str, form: str, listed: bool) -> tuple[str, bool]:
+        """Apply the site's aliases and ignore list; an empty name means: not a tag."""
+        aliases, ignore = self.tagger.aliases, self.tagger.ignore
+        alias = aliases.get(form.casefold()) or aliases.get(name.casefold())
+        if alias:
+            name, listed = alias, True
+        if form.casefold() in ignore or name.casefold() in ignore:
+            return "", listed
+        return name, listed
+
+    def extra_terms(self, text: str, weight: float, base: int) -> None:
+        """The site's own terms (`tags.extra`), matched in any case: one more pass, if any."""
+        if self.tagger.extra is None:
+            return
+        for match in self.tagger.extra.finditer(text):
+            name = self.tagger.extra_names[match.group().casefold()]
+            self.add(name, match.group(), weight, base + match.start(), True)
+
+    def resolve(self) -> None:
+        """Count guessed names: a bare word counts for the full name it belongs to.
+
+        A capitalised word at the start of a sentence is a name only when the article also
+        uses it inside a sentence (or it belongs to a full name), so "Officials" is not one.
+        """
+        singles: list[tuple[str, float, int, bool]] = []
+        aliases, extra = self.tagger.aliases, self.tagger.extra_names
+        for (kind, name, _, piece_weight, initial), weight, position in self.guesses:
+            if name in self.byline or (extra and name.casefold() in extra):  # counted apart
+                continue
+            if kind is SINGLE:
+                singles.append((name, weight, position, initial))
+            elif kind is KNOWN:
+                self.add(name, name, weight * piece_weight, position, True)
+            elif initial and self.is_common_word(name.partition(" ")[0]):
+                rest = name.partition(" ")[2]  # "Analysts Wang Yi": the first word is no name
+                for piece in parse_run(self.lexicon, rest):  # read by this same loop
+                    self.guesses.append(((*piece[:4], False), weight, position))
+            else:
+                self.add(name, name, weight, position, False)
+                for word in name.split(" "):
+                    if word not in PARTICLES and word not in self.lexicon.strip:
+                        self.owner.setdefault(word, name)
+        mid_sentence = {word for word, _, _, initial in singles if not initial}
+        for word, weight, position, initial in singles:
+            if word in self.owner:
+                self.add(self.owner[word], word, weight, position, False)
+            elif not initial or word in mid_sentence or word.casefold() in aliases:
+                self.add(word, word, weight, position, False)
+
+    def is_common_word(self, word: str) -> bool:
+        """A word this article also writes in lower case starts a sentence; it is not a name."""
+        if self.text is None:
+            self.text = " " + " ".join(self.paragraphs) + " "
+        lower = word.lower()
+        return f" {lower} " in self.text or f" {lower}," in self.text
+
+    def title(self, title: str) -> None:
+        """Title words count only for what the body names: titles capitalise every word."""
+        known: dict[str, str] = {}
+        for match in RUN.finditer(title.replace("’", "'")):
+            words = match.group().split(" ")
+            i = 0
+            while i < len(words):
+                entry, size = known_at(self.lexicon, words, i)
+                listed = entry is not None
+                if entry is None:
+                    known = known or {name: name for name in self.tallies} | self.owner
+                    entry, size = _body_name_at(words, i, known)
+                if entry is None:
+                    i += 1
+                    continue
+                if entry.name:
+                    form = " ".join(words[i : i + size])
+                    weight = TITLE_WEIGHT * entry.weight
+                    self.add(entry.name, form, weight, match.start() + i, listed)
+                i += size
+
+    def candidates(self) -> tuple[Candidate, ...]:
+        new = tuple.__new__  # what Candidate(...) does, without its Python-level frame
+        return tuple(
+            new(Candidate, (name, name.casefold(), score, n, first, listed, tuple(forms.items())))
+            for name, (score, n, first, listed, forms) in self.tallies.items()
+        )
+
+
+def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
+    """What a run of capitalised words says: known forms (longest first), then guessed names.
+
+    Independent of the article, so each distinct run is parsed once. A guessed piece that
+    starts the run is marked, since it may start a sentence, which only the article can tell.
+    """
+    run = run.replace("’", "'")
+    if " " not in run:  # most runs are one word
+        entry = lexicon.forms.get(run)
+        if entry is not None:
+            return ((KNOWN, entry.name, run, entry.weight, False),) if entry.name else ()
+        if run in lexicon.not_names:
+            return ()
+    words = run.split(" ")
+    pieces: list[Piece] = []
+    pending: list[str] = []
+    at_start = True
+    i = 0
+    while i < len(words):
+        entry, size = known_at(lexicon, words, i)
+        if entry is None:
+            pending.append(words[i])
+            i += 1
+            continue
+        pieces += guess(lexicon, pending, at_start)
+        pending, at_start = [], False
+        if entry.name:
+            pieces.append((KNOWN, entry.name, " ".join(words[i : i + size]), entry.weight, False))
+        i += size
+    pieces += guess(lexicon, pending, at_start)
+    return tuple(pieces)
+
+
+def known_at(lexicon: Lexicon, words: list[str], i: int) -> tuple[Entry | None, int]:
+    """The longest known form starting at word i, and its length in words."""
+    for size in lexicon.lengths.get(words[i], ()):
+        if i + size <= len(words):
+            entry = lexicon.forms.get(" ".join(words[i : i + size]))
+            if entry is not None:
+                return entry, size
+    if "-" in words[i]:
+        entry = _hyphen_prefix(lexicon.forms, words[i])
+        if entry is not None:
+            return entry, 1
+    return None, 0
+
+
+def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
+    """Names in the unknown part of a run: split at 'and', titles and particles cut off."""
+    pieces: list[Piece] = []
+    piece: list[str] = []
+    for word in [*words, "and"]:
+        if word != "and":
+            piece.append(word)
+            continue
+        trimmed = trim(lexicon, piece, at_start)
+        at_start, piece = False, []
+        if trimmed:
+            found = guessed(lexicon, *trimmed)
+            if found:
+                pieces.append(found)
+    return pieces
+
+
+def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str], bool] | None:
+    """Cut titles, particles and initials off; None if no name is left."""
+    strip = lexicon.strip
+    words = [w for w in piece if not (len(w) == 2 and w[1] == ".")]  # initials: "J."
+    while words and (words[-1] in strip or words[-1] in PARTICLES):
+        words.pop()  # "Trump Administration"
+    # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in strip:
+            words, at_start = words[i + 1 :], False
+            break
+    while words and words[0] in PARTICLES:
+        words.pop(0)
+    if not words or all(w in lexicon.not_names for w in words):
+        return None
+    if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):
+        return None
+    return words, at_start
+
+
+def guessed(lexicon: Lexicon, words: list[str], at_start: bool) -> Piece | None:
+    name = " ".join(words)
+    entry = lexicon.forms.get(name)
+    if entry is not None:  # trimming uncovered a known form: "the White House"
+        return (KNOWN, entry.name, name, entry.weight, False) if entry.name else None
+    return (SINGLE if len(words) == 1 else FULL, name, name, 1.0, at_start)
+
+
+def _body_name_at(words: list[str], i: int, known: Mapping[str, str]) -> tuple[Entry | None, int]:
+    """A name the body gave (a full name, or one of its words) starting at word i of a title."""
+    for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
+        name = known.get(" ".join(words[i : i + size]))
+        if name is not None:
+            return Entry(name), size
+    return None, 0
+
+
+def _hyphen_prefix(forms: Mapping[str, Entry], word: str) -> Entry | None:
+    """'Russian-backed' is a mention of Russia; 'Guinea-Bissau' is found whole before this."""
+    head, dash, tail = word.partition("-")
+    if dash and tail[:1].islower():
+        return forms.get(head)
+    return None
+
+
+def _starts_sentence(text: str, run: str, cursors: dict[str, int]) -> bool:
+    """Whether the next occurrence of `run` in `text` begins a sentence (or the paragraph)."""
+    start = text.find(run, cursors.get(run, 0))
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'’-"):
+        start = text.find(run, start + 1)  # inside a longer word: "Lin" in "Berlin"
+    if start < 0:
+        return False
+    cursors[run] = start + len(run)
+    i = start - 1
+    while i >= 0 and text[i] in OPENERS:
+        i -= 1
+    if i < 0:
+        return True
+    if text[i] not in SENTENCE_END or i == start - 1:
+        return False
+    return not text.endswith(HONORIFICS, 0, i)  # "Mr. Trump" does not start a sentence
+
+
+def _byline_names(byline: str) -> frozenset[str]:
+    """The names and words of the byline: the writer is not what the article is about."""
+    parts = [p.strip() for p in re.split(r",|\band\b|&|/", byline) if p.strip()]
+    return frozenset(parts + [w for p in parts for w in p.split()])
+
+
+def scan_article(
+    tagger: Tagger, article: Article, paragraphs: Sequence[str]
+) -> tuple[Candidate, ...]:
+    """Every possible tag of one article with its evidence; pure, so it can run anywhere (the
+    build runs it where the file is read, and caches the result with the article)."""
+    reader = _Reader(tagger, article, paragraphs)
+    for index, text in enumerate(paragraphs):
+        weight = 1.0 / (1.0 + POSITION_DECAY * index)
+        reader.paragraph(text, weight, (index + 1) * 1_000_000)
+        reader.extra_terms(text, weight, (index + 1) * 1_000_000)
+    reader.resolve()
+    reader.title(article.title)
+    reader.extra_terms(article.title, TITLE_WEIGHT, 0)
+    return reader.candidates()
+
+
+# --- choosing across the corpus ----------------------------------------------------------------
+
+
+def rank_key(candidate: Candidate) -> tuple[float, int, str]:
+    return (-candidate.score, candidate.first, candidate.key)
+
+
+@dataclass(frozen=True)
+class Tagging:
+    """A corpus's tags with the evidence for them: what a build uses, `sitegen tags` shows."""
+
+    settings: TagConfig
+    front: Mapping[str, tuple[str, ...]]  # article id -> front-matter tags, canonical names
+    scans: Mapping[str, tuple[Candidate, ...]]  # article id -> candidates found in its text
+    spread: Mapping[str, int]  # casefolded name -> how many articles name it
+    chosen: Mapping[str, tuple[str, ...]]  # article id -> its tags, front matter first
+
+
+def derives(settings: TagConfig) -> bool:
+    return settings.derive and settings.max_per_article > 0
+
+
+def tag_corpus(
+    articles: Sequence[Article], settings: TagConfig, paragraphs: Mapping[str, Sequence[str]]
+) -> Tagging:
+    """Read every article (the first pass), then choose each one's tags (the second).
+
+    `paragraphs` maps article ids to their text (bodies are kept apart from articles)."""
+    tagger = make_tagger(settings)
+    scans: dict[str, tuple[Candidate, ...]] = {}
+    if derives(settings):
+        scans = {a.id: scan_article(tagger, a, paragraphs[a.id]) for a in articles}
+    return choose(articles, scans, settings)
+
+
+def choose(
+    articles: Sequence[Article],
+    scans: Mapping[str, tuple[Candidate, ...]],
+    settings: TagConfig,
+) -> Tagging:
+    """The corpus-wide pass over scans made earlier (by `scan_article`, maybe cached)."""
+    tagger = tagger_for(settings)
+    front = {a.id: front_matter_tags(tagger, a) for a in articles}
+    if not derives(settings):
+        scans = {}
+    spread = count_articles(front, scans)
+    chosen = choose_tags(front, scans, spread, settings)
+    return Tagging(settings, front, scans, spread, chosen)
+
+
+def count_articles(
+    front: Mapping[str, tuple[str, ...]], scans: Mapping[str, tuple[Candidate, ...]]
+) -> Counter[str]:
+    """How many articles name each (casefolded) name, in their text or their front matter."""
+    spread: Counter[str] = Counter()
+    for article_id, given in front.items():
+        keys = {c.key for c in scans.get(article_id, ())}
+        keys.update(name.casefold() for name in given)
+        spread.update(keys)
+    return spread
+
+
+def choose_tags(
+    front: Mapping[str, tuple[str, ...]],
+    scans: Mapping[str, tuple[Candidate, ...]],
+    spread: Mapping[str, int],
+    settings: TagConfig,
+) -> dict[str, tuple[str, ...]]:
+    """Front-matter tags first, then the best derived tags up to the cap.
+
+    A guessed name needs `min_articles` articles; listed names do not. The cap counts
+    front-matter tags, which are always kept.
+    """
+    chosen: dict[str, tuple[str, ...]] = {}
+    for article_id, given in front.items():
+        taken = {name.casefold() for name in given}
+        room = max(0, settings.max_per_article - len(given))
+        derived: list[str] = []
+        for candidate in sorted(scans.get(article_id, ()), key=rank_key):
+            if len(derived) >= room:
+                break
+            if candidate.key not in taken and (
+                candidate.listed or spread.get(candidate.key, 0) >= settings.min_articles
+            ):
+                taken.add(candidate.key)
+                derived.append(candidate.name)
+        chosen[article_id] = given + tuple(derived)
+    return chosen
+
+
+def front_matter_tags(tagger: Tagger, article: Article) -> tuple[str, ...]:
+    """The article's own tags under their canonical names, duplicates removed, order kept."""
+    names: dict[str, str] = {}
+    for name in article.tags:
+        canonical = canonical_name(tagger, name)
+        names.setdefault(canonical.casefold(), canonical)
+    return tuple(names.values())
+
+
+def article_tags(
+    articles: Sequence[Article], settings: TagConfig, paragraphs: Mapping[str, Sequence[str]]
+) -> dict[str, tuple[str, ...]]:
     """Article id -> its tag names in rank order, front-matter tags first."""
-    return {article.id: article.tags for article in articles}
+    return dict(tag_corpus(articles, settings, paragraphs).chosen)
+
+
+_TAGGERS: dict[str, Tagger] = {}
+
+
+def tagger_for(settings: TagConfig) -> Tagger:
+    """One tagger per process and settings: its parse cache pays off across the corpus."""
+    key = repr(settings)
+    if key not in _TAGGERS:
+        _TAGGERS[key] = make_tagger(settings)
+    return _TAGGERS[key]
+
+
+def scan_for_cache(
+    article: Article, paragraphs: Sequence[str], settings: TagConfig
+) -> tuple[tuple, ...]:
+    """`scan_article` as plain tuples, for the build cache (marshal stores no named tuples)."""
+    if not derives(settings):
+        return ()
+    return tuple(tuple(c) for c in scan_article(tagger_for(settings), article, paragraphs))
+
+
+def scan_from_cache(stored: Sequence[Sequence]) -> tuple[Candidate, ...]:
+    return tuple(Candidate._make(c) for c in stored)
+
+
+# --- explaining: the `sitegen tags` command ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TagRow:
+    """One line of the tag table."""
+
+    name: str
+    articles: int
+    forms: tuple[tuple[str, int], ...]  # the forms matched, most frequent first
+
+
+def tag_table(tagging: Tagging) -> list[TagRow]:
+    """Every tag given to some article, with how many articles have it and the forms matched.
+
+    Names that differ only in case are one tag, as on the site (see `model.build_tags`).
+    """
+    names: dict[str, Counter[str]] = {}
+    members: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for article_id, chosen in tagging.chosen.items():
+        evidence = {c.key: c for c in tagging.scans.get(article_id, ())}
+        for name in chosen:
+            key = name.casefold()
+            members[key] += 1
+            names.setdefault(key, Counter())[name] += 1
+            found = evidence.get(key)
+            matched = found.forms if found and name not in tagging.front[article_id] else ()
+            forms.setdefault(key, Counter()).update(dict(matched) or {name: 1})
+    rows = [
+        TagRow(
+            name=min(names[key].items(), key=lambda kv: (-kv[1], kv[0]))[0],
+            articles=count,
+            forms=_most_common(forms[key]),
+        )
+        for key, count in members.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.articles, r.name.casefold()))
+
+
+def _most_common(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One candidate tag of an article and what became of it."""
+
+    name: str
+    score: float
+    mentions: int
+    forms: tuple[tuple[str, int], ...]
+    kept: bool
+    reason: str
+
+
+def explain(tagging: Tagging, article_id: str) -> list[Verdict]:
+    """Why an article has the tags it has: front matter, then every candidate by rank."""
+    given = tagging.front[article_id]
+    given_keys = {name.casefold() for name in given}
+    derived = {name.casefold() for name in tagging.chosen[article_id]} - given_keys
+    verdicts = [Verdict(name, 0.0, 0, (), True, "front matter") for name in given]
+    for c in sorted(tagging.scans.get(article_id, ()), key=rank_key):
+        forms = _most_common(Counter(dict(c.forms)))
+        reason = _reason(tagging, c, given_keys, derived)
+        verdicts.append(Verdict(c.name, c.score, c.mentions, forms, c.key in derived, reason))
+    return verdicts
+
+
+def _reason(tagging: Tagging, c: Candidate, given: set[str], derived: set[str]) -> str:
+    settings, articles = tagging.settings, tagging.spread.get(c.key, 0)
+    if c.key in given:
+        return "also in front matter"
+    if c.listed:
+        return (
+            "listed" if c.key in derived else f"over max_per_article ({settings.max_per_article})"
+        )
+    if articles < settings.min_articles:
+        return f"a name in {articles} article(s); min_articles is {settings.min_articles}"
+    if c.key in derived:
+        return f"a name in {articles} articles"
+    return f"over max_per_article ({settings.max_per_article})"
+
+
+def format_table(rows: Sequence[TagRow], forms: int = 3) -> str:
+    """The tag table as aligned text: tag, articles, the forms matched most."""
+    width = max([len("tag"), *(len(r.name) for r in rows)])
+    lines = [f"{'tag':<{width}}  articles  forms matched"]
+    for row in rows:
+        shown = ", ".join(f"{form} ({n})" for form, n in row.forms[:forms])
+        lines.append(f"{row.name:<{width}}  {row.articles:>8}  {shown}")
+    lines.append(f"{len(rows)} tag{'s' * (len(rows) != 1)}")
+    return "\n".join(lines)
+
+
+def format_verdicts(verdicts: Sequence[Verdict]) -> str:
+    """One article's candidates as aligned text: kept or not, score, mentions, forms, reason."""
+    width = max([len("tag"), *(len(v.name) for v in verdicts)])
+    lines = [f"   {'tag':<{width}}  score  mentions  forms matched; reason"]
+    for v in verdicts:
+        shown = ", ".join(f"{form} ({n})" for form, n in v.forms) or "-"
+        mark = "+" if v.kept else "-"
+        lines.append(
+            f" {mark} {v.name:<{width}}  {v.score:5.2f}  {v.mentions:>8}  {shown}; {v.reason}"
+        )
+    return "\n".join(lines)

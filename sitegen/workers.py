@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
 from sitegen.model import Site
 from sitegen.read import Article, Body, ReadResult, load_body, read_article
 from sitegen.render import Page, Planner, Renderer, make_environment
+from sitegen.tags import scan_for_cache
 from sitegen.write import Staged, Stager
 
 if TYPE_CHECKING:
@@ -28,14 +30,22 @@ class WorkerError(Exception):
     """An unexpected error inside a worker, with the worker's traceback."""
 
 
-def read_files(root: Path, paths: Sequence[Path], bodies: dict[str, Body]) -> list[ReadResult]:
-    """Read files; keep their bodies in `bodies` and return the results without them."""
+Scan = tuple[tuple, ...]  # an article's tag candidates, as the build cache stores them
+
+
+def read_files(
+    root: Path, paths: Sequence[Path], bodies: dict[str, Body], tags: TagConfig
+) -> list[tuple[ReadResult, Scan]]:
+    """Read files and scan them for tags; keep their bodies in `bodies` and return the
+    results without them (only small metadata crosses between processes)."""
     results = []
     for path in paths:
         result = read_article(path, root)
+        scan: Scan = ()
         if result.article is not None and result.body is not None:
             bodies[result.article.source] = result.body
-        results.append(ReadResult(result.article, None, result.problems))
+            scan = scan_for_cache(result.article, result.body.paragraphs, tags)
+        results.append((ReadResult(result.article, None, result.problems), scan))
     return results
 
 
@@ -54,9 +64,9 @@ class WorkerState:
         self.pages: list[Page] = []
         self.renderer: Renderer | None = None
 
-    def read(self, root: Path, paths: list[Path]) -> list[ReadResult]:
+    def read(self, root: Path, paths: list[Path], tags: TagConfig) -> list[tuple[ReadResult, Scan]]:
         self.root = root
-        return read_files(root, paths, self.bodies)
+        return read_files(root, paths, self.bodies, tags)
 
     def load_site(self, site: Site) -> int:
         self.root = site.config.source  # bodies this worker did not read come from there

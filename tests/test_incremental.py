@@ -213,7 +213,8 @@ def test_cache_of_another_version_is_not_trusted(tmp_path: Path) -> None:
     cache_file = tmp_path / ".sitegen-cache" / SOURCES_FILE
     stored_print, payload = marshal.loads(cache_file.read_bytes())
     poisoned = [
-        (s, stat, (*fields[:3], "Poisoned title", *fields[4:])) for s, stat, fields in payload
+        (s, stat, (*fields[:3], "Poisoned title", *fields[4:]), scan)
+        for s, stat, fields, scan in payload
     ]
     cache_file.write_bytes(marshal.dumps((stored_print, poisoned)))
     for pages in (tmp_path / ".sitegen-cache").glob("pages-*"):

@@ -1,0 +1,159 @@
+"""Benchmark tag derivation on a generated corpus, alone and as part of a cold build.
+
+    python bench/tagging.py                 # tag 1,000 and 10,000 generated articles
+    python bench/tagging.py --build 10000   # also time cold builds with and without derivation
+
+The generator writes news-like text (250-900 words, names, countries, titles, sentence-initial
+capitals) in the corpus format; it is deterministic, so runs compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FILLER = _words(
+    "the a of to in and on for with that as at by from said would could after before over "
+    "about against talks officials government plan week year country people new security "
+    "support trade energy deal policy meeting minister report agreement forces border "
+    "economic sanctions region issue leaders capital statement month statement told crisis "
+    "pressure market prices workers vote parliament court law election rights aid relations "
+    "military talks visit weapons oil gas strike conflict ceasefire peace growth inflation "
+    "budget tax spending reform protest police city province village families water power"
+)
+FIRST = _words("Anna Pedro Karim Li Maria Omar Elena Yusuf Jonas Amara Ivan Sofia Tomas Leila Chen")
+LAST = _words("Okafor Lindqvist Haddad Moreno Petrov Nakamura Zhou Mensah Kowalski Ferreira Aziz")
+TITLES = ("President", "Foreign Minister", "Prime Minister", "spokesman", "General", "Senator")
+PLACES = _words(
+    "China Cuba Russia Iran Brazil India Germany France Kenya Mexico Japan Egypt Turkey "
+    "US U.S. UK Chinese Russian Iranian Brazilian Indian German French Kenyan Mexican "
+    "Japanese Egyptian Turkish American British"
+)
+ORGS = ("NATO", "the United Nations", "the EU", "Hamas", "the World Bank", "the IMF", "OPEC")
+STARTERS = ("Officials", "Analysts", "Meanwhile,", "Last week,", "On Monday,", "The", "In")
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(STARTERS)] if rng.random() < 0.4 else []
+    for _ in range(rng.randint(8, 24)):
+        roll = rng.random()
+        if roll < 0.05:
+            words.append(f"{rng.choice(TITLES)} {rng.choice(FIRST)} {rng.choice(LAST)}")
+        elif roll < 0.08:
+            words.append(rng.choice(LAST))
+        elif roll < 0.14:
+            words.append(rng.choice(PLACES))
+        elif roll < 0.16:
+            words.append(rng.choice(ORGS))
+        elif roll < 0.17:
+            words.append(rng.choice(("Thursday", "March", "Reuters")))
+        else:
+            words.append(rng.choice(FILLER))
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
+def article(rng: random.Random, number: int) -> str:
+    target = rng.randint(250, 900)
+    paragraphs, words = [], 0
+    while words < target:
+        para = " ".join(sentence(rng) for _ in range(rng.randint(2, 4)))
+        paragraphs.append(para)
+        words += para.count(" ") + 1
+    day = 1 + number % 28
+    title = f"{rng.choice(PLACES)} and {rng.choice(LAST)} {rng.choice(FILLER)} Talks"
+    return "\n\n".join([f" date 2026-02-{day:02d} {title}", "By Staff, Agencies", *paragraphs])
+
+
+def generate(folder: Path, count: int, seed: int = 3) -> Path:
+    """Write `count` articles into folder/articles; returns that folder."""
+    rng = random.Random(seed)
+    source = folder / "articles"
+    source.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        name = f"{number:05d}_{rng.getrandbits(64):016x}.txt"
+        (source / name).write_text(article(rng, number), encoding="utf-8")
+    return source
+
+
+def time_tagging(source: Path, repeats: int = 3) -> tuple[int, int, float, float]:
+    """(articles, words, best wall seconds, best CPU seconds) to tag every article of a folder."""
+    from sitegen.config import TagConfig
+    from sitegen.read import find_sources, read_article
+    from sitegen.tags import article_tags, load_lexicon
+
+    paths, _ = find_sources(source)
+    articles = [a for p in paths if (a := read_article(p, source).article)]
+    load_lexicon()  # built once per process; measured apart
+    times = [_timed(lambda: article_tags(articles, TagConfig())) for _ in range(repeats)]
+    wall, cpu = min(t[0] for t in times), min(t[1] for t in times)
+    return len(articles), sum(a.words for a in articles), wall, cpu
+
+
+def _timed(function) -> tuple[float, float]:
+    """Wall and CPU seconds: on a shared machine CPU time is the steadier of the two."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    function()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def time_build(folder: Path, derive: bool, repeats: int = 3) -> tuple[float, float]:
+    """Median wall and CPU seconds of a cold build (empty output folder)."""
+    from sitegen.build import build
+    from sitegen.config import load_config
+
+    (folder / "sitegen.yaml").write_text(f"tags:\n  derive: {str(derive).lower()}\n")
+    times = []
+    for _ in range(repeats):
+        shutil.rmtree(folder / "public", ignore_errors=True)
+        config = load_config(site_dir=folder)
+        times.append(_timed(lambda config=config: build(config)))
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--build", type=int, default=0, help="also time cold builds of N articles")
+    parser.add_argument("--repeats", type=int, default=3, help="builds of each kind (median)")
+    args = parser.parse_args()
+    from sitegen.tags import load_lexicon
+
+    load_lexicon.cache_clear()
+    print(f"lexicon: {_timed(load_lexicon)[0] * 1000:.0f} ms once per process")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            source = generate(Path(tmp) / str(size), size)
+            count, words, wall, cpu = time_tagging(source)
+            print(
+                f"tagging {count:>6} articles ({words / count:.0f} words on average): "
+                f"{wall:.2f} s wall, {cpu:.2f} s CPU, {cpu / count * 1e6:.0f} µs CPU per article"
+            )
+        if args.build:
+            folder = Path(tmp) / f"build{args.build}"
+            generate(folder, args.build)
+            without = time_build(folder, derive=False, repeats=args.repeats)
+            with_tags = time_build(folder, derive=True, repeats=args.repeats)
+            for label, (wall, cpu) in (("without", without), ("with", with_tags)):
+                print(
+                    f"cold build, {args.build} articles, {label} derived tags: "
+                    f"{wall:.1f} s wall, {cpu:.1f} s CPU"
+                )
+            print(
+                f"derived tags add {(with_tags[0] / without[0] - 1) * 100:.0f}% wall, "
+                f"{(with_tags[1] / without[1] - 1) * 100:.0f}% CPU"
+            )
+
+
+if __name__ == "__main__":
+    main()

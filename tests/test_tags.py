@@ -1,0 +1,438 @@
+"""Tags derived from article text (sitegen.tags), and how the site shows them.
+
+The small corpora here are neutral text written for these tests; the people in them are invented.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sitegen.config import Config, TagConfig
+from sitegen.model import RELATED_LIMIT, RELATED_WINDOW, build_site, build_tags
+from sitegen.read import Article, parse_article, read_article
+from sitegen.tags import article_tags, make_tagger, scan_article, tag_corpus
+from tests.conftest import REAL_ARTICLE, article_text
+
+LABELLED = Path(__file__).parent / "data" / "tagging"
+WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+
+def article(source: str, text: str) -> Article:
+    """Parse one article from its text, as the reader would from a file."""
+    parsed, body = parse_article(
+        text, source=source, digest=source, markdown_body=False, warn=lambda *a, **k: None
+    )
+    TEXTS[parsed.id] = body.paragraphs
+    return parsed
+
+
+TEXTS: dict[str, tuple[str, ...]] = {}  # article id -> paragraphs: bodies live apart from articles
+
+
+def read(path: Path, root: Path) -> Article | None:
+    """Read one file as the build does, keeping its paragraphs for the tagger."""
+    result = read_article(path, root)
+    if result.article is not None and result.body is not None:
+        TEXTS[result.article.id] = result.body.paragraphs
+    return result.article
+
+
+def corpus(*bodies: str | tuple[str, str]) -> list[Article]:
+    """Articles a.txt, b.txt, ... from bodies (one paragraph each) or (title, body) pairs."""
+    articles = []
+    for number, body in enumerate(bodies):
+        title, text = body if isinstance(body, tuple) else (f"Article {number}", body)
+        date = f"2026-03-{number + 1:02d}"
+        articles.append(article(f"{chr(97 + number)}.txt", article_text(date, title, text)))
+    return articles
+
+
+def tags_of(articles: list[Article], **settings) -> list[tuple[str, ...]]:
+    chosen = article_tags(articles, TagConfig(**settings), TEXTS)
+    return [chosen[a.id] for a in articles]
+
+
+# --- the real article --------------------------------------------------------------------------
+
+
+def test_real_article_gets_its_countries_and_organisations() -> None:
+    real = read(REAL_ARTICLE, REAL_ARTICLE.parent)
+    assert real is not None
+    (tags,) = tags_of([real])
+    assert {"Cuba", "China", "United States"} <= set(tags)
+    wanted = {"Russia", "Iran", "Venezuela", "Colombia", "Nicaragua", "Hamas", "Hezbollah"}
+    assert len(wanted & set(tags)) >= 4, tags
+    assert len(tags) <= 8
+
+
+def test_real_article_has_no_weekday_title_byline_or_fragment() -> None:
+    real = read(REAL_ARTICLE, REAL_ARTICLE.parent)
+    assert real is not None
+    # min_articles 1 lets every guessed name through: the worst case for junk.
+    (tags,) = tags_of([real], min_articles=1, max_per_article=100)
+    junk = WEEKDAYS | {"Staff", "Agencies", "Foreign Minister", "Foreign Ministry", "President"}
+    assert not junk & set(tags), tags
+    assert "Donald Trump" in tags and "Trump" not in tags
+    for tag in tags:
+        words = tag.split()
+        assert len(words) <= 3 and all(w[0].isupper() for w in words), tag
+        assert not {"President", "Minister", "Last", "The", "He", "X"} & set(words), tag
+
+
+# --- places: names, abbreviations, demonyms ----------------------------------------------------
+
+
+def test_abbreviations_and_demonyms_name_countries() -> None:
+    (tags,) = tags_of(
+        corpus(
+            "Chinese and Cuban envoys met U.S. and UK diplomats. Britain sent a note; "
+            "the Americans replied. Kenyans and Peruvians watched."
+        )
+    )
+    assert set(tags) == {"China", "Cuba", "United States", "United Kingdom", "Kenya", "Peru"}
+
+
+def test_compound_words_and_prefixed_names_are_read() -> None:
+    (tags,) = tags_of(
+        corpus("Russian-backed units and al-Qaeda cells quit an anti-American rally.")
+    )
+    assert set(tags) == {"Russia", "Al-Qaeda", "United States"}
+
+
+def test_lower_case_words_are_not_abbreviations() -> None:
+    (tags,) = tags_of(corpus("The guide showed us the old market and told us about its history."))
+    assert tags == ()
+
+
+def test_us_and_united_states_are_one_tag_with_one_page() -> None:
+    articles = corpus("Talks in the US went well.", "The U.S. agreed.", "The United States said.")
+    articles[0] = article("x.txt", "---\ntags: [us]\n---\n" + article_text("2026-03-09", "T"))
+    chosen = article_tags(articles, TagConfig(), TEXTS)
+    tags, _, _ = build_tags(tuple(articles), chosen)
+    assert [(t.name, t.slug, len(t.articles)) for t in tags] == [
+        ("United States", "united-states", 3)
+    ]
+
+
+def test_place_names_inside_other_names_are_not_countries() -> None:
+    (tags,) = tags_of(
+        corpus("Flights from New Mexico and Latin America landed after the Indian Ocean storm.")
+    )
+    assert not {"Mexico", "United States", "India"} & set(tags)
+
+
+# --- people and organisations ------------------------------------------------------------------
+
+
+def test_bare_surname_counts_for_the_full_name_given_earlier() -> None:
+    articles = corpus(
+        "Minister Mara Quell opened the bridge. Quell said it took four years. Later Quell left.",
+        "Mara Quell visited the port.",
+    )
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    candidates = {c.name: c for c in tagging.scans[articles[0].id]}
+    assert candidates["Mara Quell"].mentions == 3
+    assert "Quell" not in candidates
+    assert tagging.chosen[articles[0].id] == ("Mara Quell",)
+
+
+def test_titles_weekdays_and_sentence_starters_are_cut_off() -> None:
+    tags = tags_of(
+        corpus(
+            "On Thursday, Foreign Minister Odile Varga met Senator Piet Lorne. Officials said so.",
+            "Analysts expect Odile Varga and Piet Lorne to meet again on Monday. Officials agree.",
+        )
+    )
+    assert set(tags[0]) == set(tags[1]) == {"Odile Varga", "Piet Lorne"}
+
+
+def test_recurring_single_names_are_tags_but_sentence_starts_are_not() -> None:
+    tags = tags_of(
+        corpus(
+            "Residents said the Velmora group held the hall. Meanwhile the road was closed.",
+            "A spokesman for Velmora said the talks would go on. Meanwhile prices rose.",
+        )
+    )
+    assert tags == [("Velmora",), ("Velmora",)]
+
+
+def test_known_organisations_need_no_second_article() -> None:
+    (tags,) = tags_of(corpus("NATO and the European Union met the UN and the World Bank."))
+    assert set(tags) == {"NATO", "European Union", "United Nations", "World Bank"}
+
+
+def test_byline_names_are_not_tags() -> None:
+    text = article_text(
+        "2026-03-01", "Report", "Ada Brisk reported from the coast.", byline="Ada Brisk"
+    )
+    other = article_text("2026-03-02", "Report", "Ada Brisk wrote again.", byline="Ada Brisk")
+    assert tags_of([article("a.txt", text), article("b.txt", other)]) == [(), ()]
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def test_min_articles_applies_to_guessed_names_not_to_countries() -> None:
+    articles = corpus(
+        "Tomas Elk met officials in Chile.",
+        "Tomas Elk went home.",
+        "Greta Lund stayed in Chile.",
+    )
+    assert tags_of(articles) == [("Tomas Elk", "Chile"), ("Tomas Elk",), ("Chile",)]
+    assert tags_of(articles, min_articles=3) == [("Chile",), (), ("Chile",)]
+    assert tags_of(articles, min_articles=1)[2] == ("Greta Lund", "Chile")
+
+
+def test_aliases_map_forms_to_one_tag() -> None:
+    articles = corpus(
+        "The Kremlin replied to the letter from Holland.",
+        ("Quell Speaks", "Quell spoke at length about roads."),
+    )
+    aliases = {"Kremlin": "Russia", "Holland": "Netherlands", "quell": "Mara Quell"}
+    assert tags_of(articles, aliases=aliases) == [("Russia", "Netherlands"), ("Mara Quell",)]
+
+
+def test_ignore_drops_tags_and_forms() -> None:
+    articles = corpus("Cuba and Chile met. Cuban officials and Chilean officials spoke.")
+    assert set(tags_of(articles)[0]) == {"Cuba", "Chile"}
+    assert tags_of(articles, ignore=("cuba",)) == [("Chile",)]
+    tagging = tag_corpus(articles, TagConfig(ignore=("Chilean",)), TEXTS)
+    chile = next(c for c in tagging.scans[articles[0].id] if c.name == "Chile")
+    assert chile.forms == (("Chile", 1),)
+
+
+def test_extra_terms_are_found_in_any_case_and_kept() -> None:
+    articles = corpus("Climate change and the Blue Corridor project were discussed.")
+    (tags,) = tags_of(articles, extra=("climate change", "Blue Corridor"))
+    assert set(tags) == {"climate change", "Blue Corridor"}
+
+
+def test_derive_false_keeps_only_front_matter() -> None:
+    text = "---\ntags: [Energy]\n---\n" + article_text("2026-03-01", "T", "Cuba and Chile met.")
+    assert tags_of([article("a.txt", text)], derive=False) == [("Energy",)]
+    assert tags_of([article("a.txt", text)]) == [("Energy", "Cuba", "Chile")]
+
+
+def test_cap_keeps_the_best_ranked_tags() -> None:
+    body = (
+        "Chile and Peru signed. Chile and Peru agreed. Chile hosted. "
+        "Bolivia watched. Uruguay and Paraguay sent notes."
+    )
+    (tags,) = tags_of(corpus(body), max_per_article=2)
+    assert tags == ("Chile", "Peru")
+
+
+def test_front_matter_tags_come_first_are_canonical_and_always_kept() -> None:
+    text = "---\ntags: [Energy, U.S., Ports]\n---\n" + article_text(
+        "2026-03-01", "Talks", "Chile and the United States met. Peru watched."
+    )
+    (tags,) = tags_of([article("a.txt", text)], max_per_article=4, ignore=("Energy",))
+    assert tags == ("Energy", "United States", "Ports", "Chile")
+    (capped,) = tags_of([article("a.txt", text)], max_per_article=2)
+    assert capped == ("Energy", "United States", "Ports")
+
+
+# --- ranking -------------------------------------------------------------------------------------
+
+
+def test_title_and_early_paragraphs_rank_first() -> None:
+    late = " ".join(["Filler text without names."] * 3)
+    text = article_text(
+        "2026-03-01", "Peru Votes", "Chile sent observers.", late, late, "Bolivia and Chile spoke."
+    )
+    (tags,) = tags_of([article("a.txt", text)])
+    assert tags == ("Peru", "Chile", "Bolivia")
+
+
+# --- properties: deterministic, picklable, case-insensitive -----------------------------------
+
+
+def test_tagging_is_deterministic_and_independent_of_corpus_order() -> None:
+    articles = [a for a in (read(p, LABELLED) for p in sorted(LABELLED.glob("*.txt"))) if a]
+    first = article_tags(articles, TagConfig(), TEXTS)
+    shuffled = articles[:]
+    random.Random(7).shuffle(shuffled)
+    second = article_tags(shuffled, TagConfig(), TEXTS)
+    assert list(first.items()) == [(a.id, second[a.id]) for a in articles]
+
+
+def test_tagger_and_results_survive_pickling() -> None:
+    real = read(REAL_ARTICLE, REAL_ARTICLE.parent)
+    assert real is not None
+    tagger = make_tagger(TagConfig(aliases={"Trump": "Donald Trump"}, extra=("sovereignty",)))
+    copy = pickle.loads(pickle.dumps(tagger))
+    assert scan_article(copy, real, TEXTS[real.id]) == scan_article(tagger, real, TEXTS[real.id])
+    assert pickle.loads(pickle.dumps(scan_article(tagger, real, TEXTS[real.id]))) == scan_article(
+        tagger, real, TEXTS[real.id]
+    )
+
+
+def test_names_differing_in_case_are_one_tag_and_clashing_slugs_stay_apart() -> None:
+    articles = corpus("a", "b", "c")
+    names = {articles[0].id: ("Energy",), articles[1].id: ("ENERGY",), articles[2].id: ("C++",)}
+    names[articles[2].id] += ("C",)
+    tags, tags_of_article, _ = build_tags(tuple(articles), names)
+    assert [(t.name, t.slug, len(t.articles)) for t in tags] == [
+        ("C", "c", 1),
+        ("C++", "c-2", 1),
+        ("ENERGY", "energy", 2),
+    ]
+    assert tags_of_article[articles[0].id] == tags_of_article[articles[1].id]
+
+
+# --- related articles ----------------------------------------------------------------------------
+
+
+def dated(source: str, day: int) -> Article:
+    return article(source, article_text(f"2026-03-{day:02d}", source))
+
+
+def test_related_articles_share_the_most_and_rarest_tags_newest_first_on_ties() -> None:
+    me, both, rare, common, tie_old, tie_new, none = (
+        dated(name, day)
+        for name, day in (
+            ("me", 10), ("both", 1), ("rare", 2), ("common", 3), ("tie_old", 4), ("tie_new", 5),
+            ("none", 6),
+        )
+    )  # fmt: skip
+    names = {
+        me.id: ("Rare", "Common"),
+        both.id: ("Rare", "Common"),
+        rare.id: ("Rare",),
+        common.id: ("Common",),
+        tie_old.id: ("Common",),
+        tie_new.id: ("Common",),
+        none.id: ("Other",),
+    }
+    articles = [me, both, rare, common, tie_old, tie_new, none]
+    site, _ = build_site(Config(), articles, names)
+    related = [a.source for a in site.related[me.id]]
+    assert related == ["both", "rare", "tie_new", "tie_old", "common"]
+
+
+def test_related_articles_are_at_most_five_and_never_the_article_itself() -> None:
+    articles = [dated(f"n{i}", i + 1) for i in range(9)]
+    site, _ = build_site(Config(), articles, {a.id: ("Shared",) for a in articles})
+    related = site.related[articles[0].id]
+    assert len(related) == RELATED_LIMIT == 5
+    assert articles[0] not in related
+    assert [a.date for a in related] == sorted((a.date for a in related), reverse=True)
+    assert build_site(Config(), articles, {})[0].related[articles[0].id] == ()
+
+
+def test_related_articles_match_scoring_every_pair_when_tags_are_small() -> None:
+    """Candidates come from each tag's articles nearest in date; for tags no larger than that
+    window the result must be the plain definition: score every pair."""
+    rng = random.Random(5)
+    articles = [dated(f"r{i:03d}", 1 + i % 28) for i in range(240)]
+    small = [f"Small{i}" for i in range(160)]
+    names = {a.id: tuple(rng.sample(small, rng.choice((1, 2)))) for a in articles}
+    site, _ = build_site(Config(), articles, names)
+    assert max(len(t.articles) for t in site.tags) <= RELATED_WINDOW + 1
+    position = {a.id: i for i, a in enumerate(site.articles)}
+    for me in site.articles:
+        mine = site.tags_of[me.id]
+        weight = {t.slug: 1 + math.log(len(site.articles) / len(t.articles)) for t in mine}
+
+        def score(other: Article, weight=weight) -> float:
+            slugs = {t.slug for t in site.tags_of[other.id]}
+            return math.fsum(w for slug, w in weight.items() if slug in slugs)
+
+        others = [o for o in site.articles if o is not me and score(o) > 0]
+        expected = sorted(others, key=lambda o: (-score(o), position[o.id]))[:RELATED_LIMIT]
+        assert list(site.related[me.id]) == expected
+
+
+def test_related_articles_in_a_large_tag_are_the_nearest_in_date() -> None:
+    articles = [dated(f"d{i:02d}", 1 + i) for i in range(28)]
+    site, _ = build_site(Config(), articles, {a.id: ("Everywhere",) for a in articles})
+    me = articles[14]  # the 15th of March, in the middle of the month
+    related = site.related[me.id]
+    assert len(related) == RELATED_LIMIT
+    assert all(abs((a.date - me.date).days) <= RELATED_WINDOW for a in related)
+
+
+# --- precision and recall on a labelled corpus ----------------------------------------------------
+
+
+def test_precision_and_recall_on_the_labelled_corpus() -> None:
+    expected = yaml.safe_load((LABELLED / "expected.yaml").read_text(encoding="utf-8"))
+    articles = [read(LABELLED / name, LABELLED) for name in sorted(expected)]
+    assert len(articles) >= 30 and all(articles)
+    chosen = article_tags(articles, TagConfig(), TEXTS)
+    hits = given = wanted = 0
+    for a in articles:
+        got = {t.casefold() for t in chosen[a.id]}
+        want = {t.casefold() for t in expected[a.source]}
+        hits, given, wanted = hits + len(got & want), given + len(got), wanted + len(want)
+    precision, recall = hits / given, hits / wanted
+    print(f"\nlabelled corpus of {len(articles)}: precision {precision:.2f}, recall {recall:.2f}")
+    assert precision >= 0.8
+    assert recall >= 0.8
+
+
+# --- through the command line ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def tagged_site(make_site) -> Path:
+    return make_site(
+        {
+            "articles/001_00000000000000a1.txt": article_text(
+                "2026-03-01", "Chile Talks", "Chile and Peru met. Odile Varga spoke for Chile."
+            ),
+            "articles/002_00000000000000a2.txt": article_text(
+                "2026-03-02", "Peru Reply", "Peru answered. Odile Varga said Peruvian ports open."
+            ),
+            "articles/003_00000000000000a3.txt": article_text(
+                "2026-03-03", "Quiet Day", "Nothing happened on Thursday."
+            ),
+        }
+    )
+
+
+def test_cli_tags_prints_the_tag_table(tagged_site: Path, run_cli) -> None:
+    result = run_cli(tagged_site, "tags")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["tag", "articles", "forms", "matched"]
+    assert lines[1].split()[:2] == ["Odile", "Varga"] and "2" in lines[1].split()
+    assert any(line.startswith("Peru ") and "Peruvian (1)" in line for line in lines)
+    assert lines[-1] == "3 tags"
+    assert "Thursday" not in result.output
+
+
+def test_cli_tags_explains_one_article(tagged_site: Path, run_cli) -> None:
+    result = run_cli(tagged_site, "tags", "--article", "articles/001_00000000000000a1.txt")
+    assert result.exit_code == 0, result.output
+    assert "Chile Talks" in result.output
+    chile = next(line for line in result.output.splitlines() if line.startswith(" + Chile "))
+    assert "Chile (3)" in chile and "listed" in chile
+    missing = run_cli(tagged_site, "tags", "--article", "articles/none.txt")
+    assert missing.exit_code == 1 and "not an article" in missing.output
+
+
+def test_built_pages_link_tags_and_count_them(tagged_site: Path, run_cli) -> None:
+    result = run_cli(tagged_site, "build")
+    assert result.exit_code == 0, result.output
+    public = tagged_site / "public"
+    page = next(public.glob("2026/03/01/*/index.html")).read_text(encoding="utf-8")
+    assert 'href="../../../../tags/chile/">Chile</a>' in page
+    assert 'href="../../../../tags/odile-varga/">Odile Varga</a>' in page
+    assert "Related articles" in page and "Peru Reply" in page
+    index = (public / "tags" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../tags/peru/">Peru</a> <span class="count">2</span>' in index
+    assert not (public / "tags" / "thursday").exists()
+
+
+def test_every_command_has_help(run_cli, tmp_path: Path) -> None:
+    for command in ("build", "tags"):
+        result = run_cli(tmp_path, command, "--help")
+        assert result.exit_code == 0
+        assert len(result.output.split("\n\n")[1].strip()) > 20, command
