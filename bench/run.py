@@ -218,7 +218,7 @@ def main() -> None:
         results = scenario_runs(site, args.runs)
         baselines = {"plain": plain_baseline(site, args.runs)}
         if not args.no_pelican:
-            baselines["pelican"] = pelican_baseline(site, max(1, args.runs if size <= 10000 else 1))
+            baselines["pelican"] = pelican_baseline(site, args.runs if size <= 1000 else 1)
         report(size, results, baselines)
 
 

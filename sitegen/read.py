@@ -307,11 +307,22 @@ def parse_date(value: str, line: int | None) -> dt.date:
 
 
 def split_byline(body: str) -> tuple[str, str]:
-    """Take a `By ...` line off the top of the body, if there is one."""
+    """Take a `By ...` line off the top of the body, if there is one.
+
+    A byline names someone: it starts with a capital and is not a sentence, so a first
+    paragraph such as "By noon the square was empty." stays in the text.
+    """
     stripped = body.lstrip("\n")
     first, _, rest = stripped.partition("\n\n")
-    match = BYLINE.fullmatch(first.strip())
-    if match and "\n" not in first.strip() and len(first) <= 200:
+    line = first.strip()
+    match = BYLINE.fullmatch(line)
+    if (
+        match
+        and "\n" not in line
+        and len(line) <= 200
+        and match["name"][:1].isupper()
+        and not line.endswith((".", "!", "?", "”", '"'))
+    ):
         return match["name"].strip(), rest
     return "", body
 

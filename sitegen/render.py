@@ -38,6 +38,7 @@ import hashlib
 import os
 import re
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -238,8 +239,9 @@ class Planner:
     def tag_index(self) -> Page:
         tags = [t.ref for t in self.site.tags]
         by_count = sorted(tags, key=lambda t: (-t.count, t.name.casefold()))[:50]
+        filed = sorted(tags, key=lambda t: (initial(t.name), t.name.casefold()))
         by_letter = [
-            (letter, list(group)) for letter, group in groupby(tags, key=lambda t: initial(t.name))
+            (letter, list(group)) for letter, group in groupby(filed, key=lambda t: initial(t.name))
         ]
         return self.page(
             "tags.html", "tags/", "the tag index",
@@ -363,7 +365,8 @@ def summary_of(group: ArchiveGroup) -> Child:
 
 
 def initial(name: str) -> str:
-    first = name[:1].upper()
+    """The letter a tag is filed under: "Élysée" under E, "10 Downing Street" under #."""
+    first = unicodedata.normalize("NFKD", name[:1])[:1].upper()
     return first if first.isalpha() else "#"
 
 

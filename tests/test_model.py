@@ -119,3 +119,15 @@ def test_relative_roots() -> None:
     assert root_of("articles/x.html") == "../"
     assert page_url("tags/x/", 3) == "tags/x/page/3/"
     assert replace(make_article(1, "2026-01-01"), words=231).reading_minutes == 2
+
+
+def test_tag_index_files_accented_names_under_their_letter() -> None:
+    from sitegen.render import Planner
+
+    a, b, c, d = (make_article(i, f"2026-01-0{i}") for i in (1, 2, 3, 4))
+    names = {a.id: ("Élysée",), b.id: ("Egypt",), c.id: ("Zambia",), d.id: ("10 Downing Street",)}
+    site, _ = build_site(Config(), [a, b, c, d], names)
+    groups = Planner(site).tag_index().context["by_letter"]
+    assert [(letter, [t.name for t in tags]) for letter, tags in groups] == [
+        ("#", ["10 Downing Street"]), ("E", ["Egypt", "Élysée"]), ("Z", ["Zambia"])
+    ]  # fmt: skip

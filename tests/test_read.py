@@ -226,3 +226,20 @@ def test_markdown_images_from_other_hosts_become_links(tmp_path: Path) -> None:
         in body.html
     )
     assert re.findall(r'<img[^>]*src="([^"]*)"', body.html) == ["map.png"]
+
+
+@pytest.mark.parametrize(
+    ("first", "byline"),
+    [
+        ("By Staff, Agencies", "Staff, Agencies"),
+        ("By Jane Doe and Ann Lee in Paris", "Jane Doe and Ann Lee in Paris"),
+        ("By noon the square was empty.", ""),
+        ("By Monday, the talks had failed.", ""),
+    ],
+)
+def test_a_byline_names_someone_and_is_not_a_sentence(
+    tmp_path: Path, first: str, byline: str
+) -> None:
+    result = read(tmp_path, "a.txt", f" date 2026-01-02 T\n\n{first}\n\nMore text.")
+    assert result.article.byline == byline
+    assert (first in result.body.paragraphs) == (byline == "")
