@@ -52,8 +52,13 @@ class SitemapPage:
     lastmod: dt.date | None
 
 
+SAFE_URL = re.compile(r"[A-Za-z0-9/._~-]*")
+
+
 def absolute_url(config: Config, url: str) -> str:
     """A site-relative URL ('' for the home page) made absolute with the configured base_url."""
+    if SAFE_URL.fullmatch(url):  # slugs and dates: nothing to quote (the common case)
+        return config.base_url + url
     return config.base_url + quote(url, safe="/:@!$&'()*+,;=-._~")
 
 

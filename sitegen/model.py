@@ -289,9 +289,11 @@ def related_index(
     is exact for articles whose tags are all small.
     """
     total = max(1, len(articles))
+    number = {id(tag): n for n, tag in enumerate(tags)}
     position = {id(tag): {a.id: i for i, a in enumerate(tag.articles)} for tag in tags}
-    weight = {id(tag): 1.0 + math.log(total / len(tag.articles)) for tag in tags}
-    tag_ids = {a.id: frozenset(id(t) for t in tags_of.get(a.id, ())) for a in articles}
+    # Whole micro-units: integer sums are exact in any order, so ties are real ties.
+    weight = [round((1.0 + math.log(total / len(tag.articles))) * 1e6) for tag in tags]
+    tag_ids = {a.id: frozenset(number[id(t)] for t in tags_of.get(a.id, ())) for a in articles}
     rank = {a.id: i for i, a in enumerate(articles)}  # newest first
     related: dict[str, tuple[Article, ...]] = {}
     for article in articles:
@@ -303,7 +305,7 @@ def related_index(
             for other in members[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1]:
                 found[other.id] = other
         found.pop(article.id, None)
-        scores = {other: math.fsum(weight[t] for t in mine & tag_ids[other]) for other in found}
+        scores = {other: sum([weight[t] for t in mine & tag_ids[other]]) for other in found}
         best = sorted(scores, key=lambda i: (-scores[i], rank[i]))[:RELATED_LIMIT]
         related[article.id] = tuple(found[i] for i in best)
     return related

@@ -309,8 +309,8 @@ def parse_date(value: str, line: int | None) -> dt.date:
 def split_byline(body: str) -> tuple[str, str]:
     """Take a `By ...` line off the top of the body, if there is one.
 
-    A byline names someone: it starts with a capital and is not a sentence, so a first
-    paragraph such as "By noon the square was empty." stays in the text.
+    A byline names someone and is not a sentence, so a first paragraph such as "By noon the
+    square was empty." stays in the text.
     """
     stripped = body.lstrip("\n")
     first, _, rest = stripped.partition("\n\n")
@@ -320,7 +320,6 @@ def split_byline(body: str) -> tuple[str, str]:
         match
         and "\n" not in line
         and len(line) <= 200
-        and match["name"][:1].isupper()
         and not line.endswith((".", "!", "?", "”", '"'))
     ):
         return match["name"].strip(), rest

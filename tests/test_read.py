@@ -233,6 +233,7 @@ def test_markdown_images_from_other_hosts_become_links(tmp_path: Path) -> None:
     [
         ("By Staff, Agencies", "Staff, Agencies"),
         ("By Jane Doe and Ann Lee in Paris", "Jane Doe and Ann Lee in Paris"),
+        ("By the Associated Press", "the Associated Press"),
         ("By noon the square was empty.", ""),
         ("By Monday, the talks had failed.", ""),
     ],
