@@ -304,7 +304,8 @@ class Build:
                 report = self.write_unchanged_site(cache)
             if report is None:
                 tags = corpus.tagging(config).chosen
-                site, model_problems = build_site(config, corpus.articles, tags)
+                site, model_problems = build_site(config, corpus.articles, tags, cache.related)
+                cache.related = site.related_memo()
                 cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
                 self.problems.extend(cache.site_problems)
                 self.check_strict()

@@ -24,6 +24,7 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import Problem
+from sitegen.model import RelatedMemo
 from sitegen.read import Article, is_editor_litter
 
 CACHE_FORMAT = 1
@@ -48,6 +49,7 @@ class BuildCache:
     pages: dict[str, str] = field(default_factory=dict)  # output path -> page key
     site_key: str = ""  # digest of every article and the fingerprint: equal means no change
     site_problems: list[Problem] = field(default_factory=list)  # from the model, e.g. collisions
+    related: RelatedMemo | None = None  # the last build's related articles
     notices: list[str] = field(default_factory=list)
 
 
@@ -115,9 +117,10 @@ def load_cache(config: Config, pages_print: str) -> BuildCache:
         return cache  # page keys vouch for pages made from the cached sources: not without them
     stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
     try:
-        site_key, pages, problems = stored  # type: ignore[misc]
+        site_key, pages, problems, related_key, related = stored  # type: ignore[misc]
         cache.site_problems = [Problem(*p) for p in problems]
         cache.pages, cache.site_key = dict(pages), str(site_key)
+        cache.related = RelatedMemo(str(related_key), dict(related))
     except (TypeError, ValueError):
         pass  # no page keys: every page is rendered and compared
     return cache
@@ -135,7 +138,9 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
     ]
     _save(cache_dir / SOURCES_FILE, sources_fingerprint(config), sources)
     problems = [(p.path, p.message, p.line) for p in cache.site_problems]
-    _save(pages_file(cache_dir, out_dir), pages_print, (cache.site_key, cache.pages, problems))
+    memo = cache.related or RelatedMemo("", {})
+    payload = (cache.site_key, cache.pages, problems, memo.key, dict(memo.ids))
+    _save(pages_file(cache_dir, out_dir), pages_print, payload)
 
 
 def _load(path: Path, fingerprint: str, notices: list[str]) -> object | None:

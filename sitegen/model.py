@@ -7,6 +7,7 @@ Indexes hold references to the same `Article` objects, never copies.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -106,6 +107,12 @@ class Site:
     children: Mapping[str, tuple[ArchiveGroup, ...]]  # archive URL -> finer groups, oldest first
     related: Mapping[str, tuple[Article, ...]]  # article id -> articles on the same subjects
     position: Mapping[str, int]  # article id -> its index in `articles`
+    membership: str  # digest of which article has which tags (see RelatedMemo)
+
+    def related_memo(self) -> RelatedMemo:
+        return RelatedMemo(
+            self.membership, {i: tuple(a.id for a in rs) for i, rs in self.related.items()}
+        )
 
     def newer_and_older(self, article: Article) -> tuple[Article | None, Article | None]:
         index = self.position[article.id]
@@ -246,15 +253,37 @@ def build_tags(
     return tuple(sorted(tags.values(), key=lambda t: (t.name.casefold(), t.slug))), tags_of, []
 
 
+@dataclass(frozen=True)
+class RelatedMemo:
+    """Related articles by id, with the digest of the tag memberships they were computed from:
+    an edit that moves no article and changes no tag (most edits) reuses them."""
+
+    key: str
+    ids: Mapping[str, tuple[str, ...]]
+
+
+def membership_key(articles: tuple[Article, ...], tags_of: Mapping[str, tuple[Tag, ...]]) -> str:
+    text = repr([(a.id, [t.slug for t in tags_of.get(a.id, ())]) for a in articles])
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def build_site(
-    config: Config, articles: Iterable[Article], tag_names: Mapping[str, tuple[str, ...]]
+    config: Config,
+    articles: Iterable[Article],
+    tag_names: Mapping[str, tuple[str, ...]],
+    memo: RelatedMemo | None = None,
 ) -> tuple[Site, list[Problem]]:
     ordered = newest_first(articles)
     archives = archive_groups(ordered)
     tags, tags_of, problems = build_tags(ordered, tag_names)
     reserved = set(list_urls(config, ordered, archives, tags))
     urls, url_problems = assign_urls(ordered, config.permalink, reserved)
-    related = related_index(ordered, tags, tags_of)
+    key = membership_key(ordered, tags_of)
+    if memo is not None and memo.key == key:
+        by_id = {a.id: a for a in ordered}
+        related = {i: tuple(by_id[r] for r in rs) for i, rs in memo.ids.items()}
+    else:
+        related = related_index(ordered, tags, tags_of)
     position = {a.id: i for i, a in enumerate(ordered)}
     site = Site(
         config,
@@ -266,6 +295,7 @@ def build_site(
         archive_children(archives),
         related,
         position,
+        key,
     )
     return site, problems + url_problems
 

@@ -131,3 +131,19 @@ def test_tag_index_files_accented_names_under_their_letter() -> None:
     assert [(letter, [t.name for t in tags]) for letter, tags in groups] == [
         ("#", ["10 Downing Street"]), ("E", ["Egypt", "Élysée"]), ("Z", ["Zambia"])
     ]  # fmt: skip
+
+
+def test_related_articles_are_reused_only_while_tags_stay_the_same() -> None:
+    from sitegen.model import RelatedMemo
+
+    articles = [make_article(i, f"2026-01-{i:02d}") for i in range(1, 9)]
+    names = {a.id: ("Shared", "Odd" if i % 2 else "Even") for i, a in enumerate(articles)}
+    site, _ = build_site(Config(), articles, names)
+    memo = site.related_memo()
+    again, _ = build_site(Config(), articles, names, memo)
+    assert again.related == site.related
+    poisoned = RelatedMemo(memo.key, {i: () for i in memo.ids})
+    assert all(r == () for r in build_site(Config(), articles, names, poisoned)[0].related.values())
+    names[articles[0].id] = ("Other",)  # a tag changed: the memo no longer applies
+    changed, _ = build_site(Config(), articles, names, poisoned)
+    assert changed.membership != memo.key and any(changed.related.values())
