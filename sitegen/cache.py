@@ -17,6 +17,7 @@ import hashlib
 import marshal
 import os
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,7 +163,8 @@ def _load(path: Path, fingerprint: str, notices: list[str]) -> object | None:
 
 
 def _save(path: Path, fingerprint: str, payload: object) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    # A name of its own: two builds (a watcher and a manual build) may save at the same time.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_bytes(marshal.dumps((fingerprint, payload)))
     os.replace(tmp, path)
 

@@ -20,6 +20,7 @@ import json
 import os
 import posixpath
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -340,6 +341,6 @@ def write_manifest(out_dir: Path, entries: dict[str, tuple[str, int]]) -> None:
     # No indent: with one, json falls back to its pure-Python encoder, 20 times slower.
     files = {p: entries[p] for p in sorted(entries)}
     data = json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":"))
-    tmp = out_dir / (MANIFEST + ".tmp")
+    tmp = out_dir / f"{MANIFEST}.{os.getpid()}-{threading.get_ident()}.tmp"
     tmp.write_text(data + "\n", encoding="utf-8")
     os.replace(tmp, out_dir / MANIFEST)
