@@ -54,10 +54,6 @@ class BuildCache:
     notices: list[str] = field(default_factory=list)
 
 
-def stat_signature(stat: os.stat_result) -> tuple[int, int, int]:
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-
-
 def base_fingerprint() -> str:
     return f"sitegen {__version__} cache {CACHE_FORMAT} python {sys.version_info[:3]}"
 
