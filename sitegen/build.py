@@ -232,10 +232,24 @@ class Build:
             else:
                 renderer = Renderer(site, make_environment(self.config.layouts), self.body_of)
                 self.render_here(renderer, [pages[i] for i in todo], writer)
-            extras = list(web_files(self.config, pages))
+            # The sitemap lists every page with its date: generated again only when those change.
+            web_key = (
+                "web:"
+                + hashlib.blake2b(
+                    repr([(p.url, p.lastmod) for p in pages]).encode(), digest_size=16
+                ).hexdigest()
+            )
+            previous = [path for path, key in cache.pages.items() if key == web_key]
+            if previous and all(writer.intact(path) for path in previous):
+                for path in previous:
+                    writer.keep(path, "the sitemap")
+                extra_paths, extras = previous, []
+            else:
+                extras = list(web_files(self.config, pages))
+                extra_paths = [output.path for output in extras]
             report = self.finish(writer, extras)
         cache.pages = {page.path: key for page, key in zip(pages, keys, strict=True)}
-        cache.pages.update((output.path, "") for output in extras)  # kept as they are if no change
+        cache.pages.update((path, web_key) for path in extra_paths)
         return len(todo), report
 
     def write_unchanged_site(self, cache: BuildCache) -> WriteReport | None:

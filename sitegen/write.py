@@ -205,15 +205,20 @@ class Writer:
 
         False means the file is missing or was edited by hand: the caller must render it.
         """
-        entry = self.previous.get(path)
-        if entry is None or not on_disk_as_written(
-            self.out_dir, path, entry[1], self.manifest_mtime
-        ):
+        if not self.intact(path):
             return False
+        entry = self.previous[path]
         self.claim(path, source)
         self.entries[path] = entry
         self.unchanged += 1
         return True
+
+    def intact(self, path: str) -> bool:
+        """The file is still as sitegen wrote it (asks only; `keep` also records it)."""
+        entry = self.previous.get(path)
+        return entry is not None and on_disk_as_written(
+            self.out_dir, path, entry[1], self.manifest_mtime
+        )
 
     def claim(self, path: str, source: str) -> None:
         if path in self.sources:

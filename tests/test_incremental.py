@@ -276,3 +276,17 @@ def test_template_change_on_a_cached_corpus_renders_in_workers(tmp_path: Path) -
     report = build(config, jobs=2)  # every article page again, bodies read by the workers
     assert report.read == 0 and report.written >= 700
     assert read_tree(tmp_path / "public") == clean_build(tmp_path)
+
+
+def test_sitemap_is_written_again_when_missing_or_when_dates_change(tmp_path: Path) -> None:
+    corpus(tmp_path, 6)
+    _, before = incremental_build(tmp_path)
+    (tmp_path / "public/sitemap.xml").unlink()
+    path = tmp_path / "articles/0001_0000000000000001.txt"
+    path.write_text(path.read_text() + "\n\nMore text.")  # an edit: the page list is the same
+    _, after = incremental_build(tmp_path)
+    assert after["sitemap.xml"] == before["sitemap.xml"]
+    path.write_text(path.read_text().replace("2026-02-02", "2026-02-03"))
+    _, after = incremental_build(tmp_path)
+    assert b"2026/02/03/story-1/" in after["sitemap.xml"]
+    assert after == clean_build(tmp_path)
