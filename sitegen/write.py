@@ -106,15 +106,7 @@ class Stager:
         return Staged(path, entry, name, output.source)
 
     def write_in_place(self, path: str, data: bytes) -> None:
-        folder = path.rpartition("/")[0]
-        if folder and folder not in self.made:
-            parts = folder.split("/")
-            for depth in range(1, len(parts) + 1):
-                prefix = "/".join(parts[:depth])
-                if prefix not in self.made:
-                    with contextlib.suppress(FileExistsError):  # another worker made it
-                        os.mkdir(f"{self.out_dir}/{prefix}")
-                    self.made.add(prefix)
+        make_folders(self.out_dir, path.rpartition("/")[0], self.made)
         with open(f"{self.out_dir}/{path}", "wb") as file:
             file.write(data)
 
@@ -135,6 +127,32 @@ class Stager:
             return False
 
 
+def make_folders(out_dir: Path, folder: str, made: set[str]) -> None:
+    """Create `folder` (relative to `out_dir`) top down, one mkdir per folder not in `made`.
+
+    A folder that was already there may be a symlink someone put in the output folder:
+    sitegen refuses to write through one that leads outside it. Another worker may have
+    made it a moment ago, which is fine.
+    """
+    if not folder or folder in made:
+        return
+    parts = folder.split("/")
+    for depth in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:depth])
+        if prefix in made:
+            continue
+        target = f"{out_dir}/{prefix}"
+        try:
+            os.mkdir(target)
+        except FileExistsError:
+            if os.path.islink(target) and not Path(target).resolve().is_relative_to(
+                out_dir.resolve()
+            ):
+                message = f"refusing to write through a symlink out of the output folder: {target}"
+                raise SitegenError(message) from None
+        made.add(prefix)
+
+
 def on_disk_as_written(out_dir: Path, path: str, size: int, manifest_mtime: int) -> bool:
     """The file has the size sitegen wrote and was not touched after the manifest was."""
     try:
@@ -149,7 +167,6 @@ class Writer:
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
-        self.real_out = out_dir.resolve()
         self.out_dir_existed = out_dir.exists()
         self.empty_at_start = not self.out_dir_existed or not any(os.scandir(out_dir))
         self.previous, self.manifest_mtime = read_manifest(out_dir)
@@ -235,8 +252,7 @@ class Writer:
         folders: set[str] = set()
         for path, name in self.staged:
             folder, _, _ = path.rpartition("/")
-            if folder not in folders:
-                self.make_folders(folder, folders)
+            make_folders(self.out_dir, folder, folders)
             target = f"{self.out_dir}/{path}"
             try:
                 os.replace(f"{self.staging}/{name}", target)
@@ -249,30 +265,6 @@ class Writer:
             write_manifest(self.out_dir, self.entries)
         self.discard_staging()
         return WriteReport(len(self.staged) + self.in_place, self.unchanged, len(stale))
-
-    def make_folders(self, folder: str, made: set[str]) -> None:
-        """Create `folder` (relative) top down, one mkdir per new folder.
-
-        A folder that was already there may be a symlink someone put in the output folder:
-        sitegen refuses to write through one that leads outside it.
-        """
-        parts = folder.split("/") if folder else []
-        for depth in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:depth])
-            if prefix in made:
-                continue
-            target = f"{self.out_dir}/{prefix}"
-            try:
-                os.mkdir(target)
-            except FileExistsError:
-                if os.path.islink(target) and not Path(target).resolve().is_relative_to(
-                    self.real_out
-                ):
-                    message = (
-                        f"refusing to write through a symlink out of the output folder: {target}"
-                    )
-                    raise SitegenError(message) from None
-            made.add(prefix)
 
     def abort(self) -> None:
         self.discard_staging()
