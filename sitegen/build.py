@@ -40,11 +40,11 @@ from sitegen.read import (
 from sitegen.render import (
     BUILTIN_TEMPLATES,
     Output,
-    Page,
+    Plan,
     Planner,
     Renderer,
     make_environment,
-    page_key,
+    plan_key,
     static_files,
     url_salt,
     web_files,
@@ -88,6 +88,7 @@ class BuildReport:
     problems: tuple[Problem, ...]
     notices: tuple[str, ...]
     seconds: float
+    phases: tuple[tuple[str, float], ...] = ()  # where the time went, for `build -v`
 
     def summary(self) -> str:
         warnings = len(self.problems)
@@ -116,6 +117,14 @@ class Build:
         self.pool: WorkerPool | None = None
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
         self.read_count = 0
+        self.phases: list[tuple[str, float]] = []
+        self.lap_start = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        """Note the time since the previous lap under `phase` (shown by `build -v`)."""
+        now = time.perf_counter()
+        self.phases.append((phase, now - self.lap_start))
+        self.lap_start = now
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -157,6 +166,7 @@ class Build:
         published.sort(key=lambda a: a.source)
         published = self.unique_ids(published)
         by_id = {a.id: scan_from_cache(scans[a.source]) for a in published}
+        self.lap("read")
         return Corpus(published, by_id, len(articles) - len(published))
 
     def read_files(self, paths: Sequence[Path]) -> list[tuple[ReadResult, Scan]]:
@@ -208,9 +218,11 @@ class Build:
     def write_site(self, site: Site, cache: BuildCache) -> tuple[int, WriteReport]:
         if self.pool is not None:  # the workers that read the corpus plan while we do
             self.pool.send_each("load_site", [(site,)] * len(self.pool))
-        pages = list(Planner(site).pages())
+        planner = Planner(site)
+        pages = list(planner.plans())
         salt = url_salt(site)
-        keys = [page_key(page, salt) for page in pages]
+        keys = [plan_key(plan, salt) for plan in pages]
+        self.lap("plan")
         with Writer(self.config.output) as writer:
             todo = [
                 i
@@ -221,6 +233,7 @@ class Build:
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
                 self.pool = WorkerPool(self.jobs)
                 self.pool.send_each("load_site", [(site,)] * len(self.pool))
+            self.lap("check output")
             if self.pool is not None:
                 self.pool.receive_each()
             if self.pool is not None and len(todo) >= PARALLEL_MIN_FILES:
@@ -231,7 +244,8 @@ class Build:
                     raise
             else:
                 renderer = Renderer(site, make_environment(self.config.layouts), self.body_of)
-                self.render_here(renderer, [pages[i] for i in todo], writer)
+                self.render_here(planner, renderer, [pages[i] for i in todo], writer)
+            self.lap("render")
             # The sitemap lists every page with its date: generated again only when those change.
             web_key = (
                 "web:"
@@ -247,7 +261,9 @@ class Build:
             else:
                 extras = list(web_files(self.config, pages))
                 extra_paths = [output.path for output in extras]
+            self.lap("sitemap")
             report = self.finish(writer, extras)
+            self.lap("commit")
         cache.pages = {page.path: key for page, key in zip(pages, keys, strict=True)}
         cache.pages.update((path, web_key) for path in extra_paths)
         return len(todo), report
@@ -259,7 +275,10 @@ class Build:
             for path in cache.pages:
                 if not writer.keep(path, path):
                     return None
-            return self.finish(writer)
+            self.lap("check output")
+            report = self.finish(writer)
+            self.lap("commit")
+            return report
 
     def finish(self, writer: Writer, extras: Sequence[Output] = ()) -> WriteReport:
         """Stage the sitemap and robots.txt (`extras`) and the static assets, then commit."""
@@ -268,15 +287,17 @@ class Build:
             writer.add(stager.stage(output, number))
         return writer.commit()
 
-    def render_here(self, renderer: Renderer, pages: list[Page], writer: Writer) -> None:
+    def render_here(
+        self, planner: Planner, renderer: Renderer, plans: list[Plan], writer: Writer
+    ) -> None:
         stager = writer.stager()
-        chunks = [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
+        chunks = [plans[i : i + CHUNK] for i in range(0, len(plans), CHUNK)]
         for n, chunk in enumerate(self.progress(chunks, len(chunks), "Writing")):
-            for staged in render_pages(chunk, renderer, stager, n * CHUNK):
+            for staged in render_pages(planner, chunk, renderer, stager, n * CHUNK):
                 writer.add(staged)
 
     def render_in_workers(
-        self, site: Site, pages: list[Page], todo: list[int], writer: Writer
+        self, site: Site, pages: list[Plan], todo: list[int], writer: Writer
     ) -> None:
         """Article pages go to the worker that holds their body; list pages are dealt round."""
         assert self.pool is not None
@@ -307,6 +328,7 @@ class Build:
             config, template_digest([config.layouts, BUILTIN_TEMPLATES])
         )
         cache = load_cache(config, pages_print)
+        self.lap("load cache")
         try:
             corpus = self.read_corpus(cache)
             site_key = corpus_key(corpus.articles, pages_print)
@@ -318,7 +340,9 @@ class Build:
                 report = self.write_unchanged_site(cache)
             if report is None:
                 tags = corpus.tagging(config).chosen
+                self.lap("choose tags")
                 site, model_problems = build_site(config, corpus.articles, tags, cache.related)
+                self.lap("model")
                 cache.related = site.related_memo()
                 cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
                 self.problems.extend(cache.site_problems)
@@ -334,6 +358,7 @@ class Build:
                 self.pool.close()
         if report.written or report.removed or self.read_count or rendered:
             save_cache(config, pages_print, cache)
+            self.lap("save cache")
         return BuildReport(
             articles=len(corpus.articles),
             drafts_skipped=corpus.drafts_skipped,
@@ -345,6 +370,7 @@ class Build:
             problems=tuple(self.problems),
             notices=tuple(cache.notices),
             seconds=time.perf_counter() - start,
+            phases=tuple(self.phases),
         )
 
     def check_strict(self) -> None:

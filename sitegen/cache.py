@@ -28,7 +28,7 @@ from sitegen.errors import Problem
 from sitegen.model import RelatedMemo
 from sitegen.read import Article, is_editor_litter
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))

@@ -127,6 +127,8 @@ def print_summary(report: BuildReport, config: Config, verbose: bool) -> None:
         click.echo(f"notice: {notice}", err=True)
     if verbose:
         click.echo(f"{report.read} file(s) read, {report.rendered} page(s) rendered")
+        phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.phases)
+        click.echo(f"seconds: {phases}")
     if verbose and report.drafts_skipped:
         click.echo(f"{report.drafts_skipped} draft(s) left out (use --drafts to include them)")
     click.echo(f"Built {report.summary()} -> {config.output}")

@@ -28,7 +28,7 @@ The tag index (tags.html) adds: tags, by_count, by_letter (tags have name, slug,
 The archive index adds: years (pairs of a year and its months; each has label, url, count), total.
 
 A template sees only what its context holds (no article lists behind tags), which is what lets
-an incremental build know exactly which pages changed: see `page_key`.
+an incremental build know exactly which pages changed: see `Plan` and `plan_key`.
 """
 
 from __future__ import annotations
@@ -148,8 +148,42 @@ class Page:
         return output_path(self.url)
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A page decided but not built: what it is about, and `deps`, the short strings that stand
+    for everything its template will see. Building a page's context costs far more than
+    deciding it; a rebuild decides every page and builds only those whose deps changed."""
+
+    kind: str  # "article", "list", "feed" or "page" (the few others, built at once)
+    url: str
+    subject: Any  # an Article; a (Listing, newest date); a feed's (title, url, page, articles)
+    deps: tuple[str, ...]
+    lastmod: dt.date | None  # for the sitemap; None keeps the page out of it
+    article: Article | None = None
+
+    @property
+    def path(self) -> str:
+        return output_path(self.url)
+
+    @property
+    def source(self) -> str:
+        """What produces the page, for error messages."""
+        if self.kind == "article":
+            return self.subject.source
+        if self.kind == "list":
+            return f"the {self.subject[0].kind} list {self.subject[0].first_url or 'home'}"
+        if self.kind == "feed":
+            return f"the feed {self.url}"
+        return self.subject.source
+
+
+def article_deps(article: Article | None) -> str:
+    """An article as deps: its id and digest stand for every field (see `Article.__repr__`)."""
+    return "-" if article is None else f"{article.id} {article.digest}"
+
+
 class Planner:
-    """Decides every page of a site and the context each template receives."""
+    """Decides every page of a site (`plans`) and the context each template receives (`page`)."""
 
     def __init__(self, site: Site) -> None:
         self.site = site
@@ -175,6 +209,85 @@ class Planner:
         }
         base.update(context)
         return Page(template, url, source, base, context.get("article"), lastmod)
+
+    # --- plans: cheap, for every page of every build -------------------------------------------
+
+    def plans(self) -> Iterator[Plan]:
+        """Every page: articles, lists, the tag and archive indexes, the 404 page and feeds."""
+        for article in self.site.articles:
+            yield self.article_plan(article)
+        newest: dt.date | None = None
+        for listing in listings(self.site):
+            if listing.number == 1:
+                newest = listing.articles[0].date if listing.articles else None
+            yield self.listing_plan(listing, newest)
+        for page in (self.tag_index(), self.archive_index(), self.not_found()):
+            context = {k: v for k, v in page.context.items() if k not in SHARED_CONTEXT}
+            yield Plan("page", page.url, page, (repr(context),), page.lastmod)
+        yield from self.feed_plans()
+
+    def article_plan(self, article: Article) -> Plan:
+        """Deps: the article, its tags, related articles and neighbours. Their URLs follow from
+        them (and from `url_salt`); everything else on the page comes from the config."""
+        newer, older = self.site.newer_and_older(article)
+        tags = self.site.tags_of.get(article.id, ())
+        deps = (
+            article_deps(article),
+            *[f"{t.name}\0{t.slug}" for t in tags],
+            "related",
+            *[article_deps(a) for a in self.site.related.get(article.id, ())],
+            article_deps(newer),
+            article_deps(older),
+        )
+        url = self.site.urls[article.id]
+        return Plan("article", url, article, deps, article.date, article)
+
+    def listing_plan(self, listing: Listing, newest: dt.date | None) -> Plan:
+        children, _ = self.children_of(listing)
+        tag = listing.tag
+        deps = (
+            f"{listing.kind}\0{listing.title}\0{listing.number}\0{listing.pages}\0"
+            f"{listing.total}\0{listing.newer_page}\0{listing.older_page}",
+            repr((listing.newer, listing.older)),
+            "-" if tag is None else f"{tag.name}\0{tag.slug}\0{tag.count}",
+            *[article_deps(a) for a in listing.articles],
+            *[f"{c.label}\0{c.url}\0{c.count}" for c in children],
+        )
+        return Plan("list", listing.url, (listing, newest), deps, newest)
+
+    def feed_plans(self) -> Iterator[Plan]:
+        yield self.feed_plan(self.config.title, FEED, "", self.site.articles)
+        for tag in self.site.tags:
+            title = tag_feed_title(self.config, tag.ref)
+            yield self.feed_plan(title, tag_feed_url(tag.ref), tag.url, tag.articles)
+
+    def feed_plan(self, title: str, url: str, page_url: str, articles: tuple[Article, ...]) -> Plan:
+        """An Atom feed of the newest `feeds.limit` articles of a list, with their tags."""
+        articles = articles[: self.config.feeds.limit]
+        tags_of = self.site.tags_of
+        deps = (
+            f"{title}\0{page_url}",
+            *[
+                "\0".join([article_deps(a), *[t.name for t in tags_of.get(a.id, ())]])
+                for a in articles
+            ],
+        )
+        return Plan("feed", url, (title, url, page_url, articles), deps, None)
+
+    def build(self, plan: Plan) -> Page:
+        """The page a plan stands for, with its whole context."""
+        if plan.kind == "article":
+            return self.article(plan.subject)
+        if plan.kind == "list":
+            return self.listing(*plan.subject)
+        if plan.kind == "feed":
+            return self.feed(*plan.subject)
+        return plan.subject
+
+    def pages(self) -> Iterator[Page]:
+        return (self.build(plan) for plan in self.plans())
+
+    # --- contexts: only for the pages rendered -------------------------------------------------
 
     def article(self, article: Article) -> Page:
         newer, older = self.site.newer_and_older(article)
@@ -283,26 +396,6 @@ class Planner:
         }
         return Page(ATOM, url, f"the feed {url}", context)
 
-    def feeds(self) -> Iterator[Page]:
-        yield self.feed(self.config.title, FEED, "", self.site.articles)
-        for tag in self.site.tags:
-            title = tag_feed_title(self.config, tag.ref)
-            yield self.feed(title, tag_feed_url(tag.ref), tag.url, tag.articles)
-
-    def pages(self) -> Iterator[Page]:
-        """Every page: articles, lists, the tag and archive indexes, the 404 page and feeds."""
-        for article in self.site.articles:
-            yield self.article(article)
-        newest: dt.date | None = None
-        for listing in listings(self.site):
-            if listing.number == 1:
-                newest = listing.articles[0].date if listing.articles else None
-            yield self.listing(listing, newest)
-        yield self.tag_index()
-        yield self.archive_index()
-        yield self.not_found()
-        yield from self.feeds()
-
 
 def listing_description(listing: Listing, site_description: str) -> str:
     count = f"{listing.total} article{'s' * (listing.total != 1)}"
@@ -352,9 +445,9 @@ def tag_feed_title(config: Config, tag: TagRef) -> str:
     return f"{tag.name} · {config.title}"
 
 
-def web_files(config: Config, pages: list[Page]) -> Iterator[Output]:
+def web_files(config: Config, plans: list[Plan]) -> Iterator[Output]:
     """The sitemap of every indexable page (split past 50,000 URLs) and robots.txt."""
-    entries = [SitemapPage(p.url, p.lastmod) for p in pages if p.template != ATOM and p.lastmod]
+    entries = [SitemapPage(p.url, p.lastmod) for p in plans if p.lastmod]
     for path, data in sitemaps(config, entries).items():
         yield Output(path, data, "the sitemap")
     yield Output("robots.txt", robots_txt(config), "robots.txt")
@@ -375,17 +468,16 @@ def initial(name: str) -> str:
 SHARED_CONTEXT = frozenset({"site", "urls"})  # covered by the build fingerprint and `url_salt`
 
 
-def page_key(page: Page, salt: str) -> str:
-    """A digest of everything the page's template can see, from the context's `repr`.
+def plan_key(plan: Plan, salt: str) -> str:
+    """A digest of everything the page's template can see: the plan's deps.
 
-    An Article's repr is its id and file digest, which stand for all its fields, so a page is
-    rendered again exactly when something it shows changed. Article URLs follow from the
-    article and the permalink pattern, except where a collision moved one: `url_salt` covers
-    those. Config and templates are not part of the key: any change to them changes the
-    build fingerprint, which discards every key.
+    An article stands for all its fields by its id and file digest, so a page is rendered
+    again exactly when something it shows changed. Article URLs follow from the article and
+    the permalink pattern, except where a collision moved one: `url_salt` covers those. Config
+    and templates are not part of the key: any change to them changes the build fingerprint,
+    which discards every key.
     """
-    context = {k: v for k, v in page.context.items() if k not in SHARED_CONTEXT}
-    text = f"{page.template}\0{page.url}\0{salt}\0{context!r}"
+    text = "\0".join((plan.kind, plan.url, salt, *plan.deps))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

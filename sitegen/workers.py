@@ -18,7 +18,7 @@ from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
 from sitegen.model import Site
 from sitegen.read import Article, Body, ReadResult, load_body, read_article
-from sitegen.render import Page, Planner, Renderer, make_environment
+from sitegen.render import Plan, Planner, Renderer, make_environment
 from sitegen.tags import scan_for_cache
 from sitegen.write import Staged, Stager
 
@@ -50,9 +50,12 @@ def read_files(
 
 
 def render_pages(
-    pages: Sequence[Page], renderer: Renderer, stager: Stager, first_number: int
+    planner: Planner, plans: Sequence[Plan], renderer: Renderer, stager: Stager, first_number: int
 ) -> list[Staged]:
-    return [stager.stage(renderer.render(page), first_number + i) for i, page in enumerate(pages)]
+    return [
+        stager.stage(renderer.render(planner.build(plan)), first_number + i)
+        for i, plan in enumerate(plans)
+    ]
 
 
 class WorkerState:
@@ -61,7 +64,8 @@ class WorkerState:
     def __init__(self) -> None:
         self.bodies: dict[str, Body] = {}
         self.root = Path()
-        self.pages: list[Page] = []
+        self.plans: list[Plan] = []
+        self.planner: Planner | None = None
         self.renderer: Renderer | None = None
 
     def read(self, root: Path, paths: list[Path], tags: TagConfig) -> list[tuple[ReadResult, Scan]]:
@@ -70,17 +74,19 @@ class WorkerState:
 
     def load_site(self, site: Site) -> int:
         self.root = site.config.source  # bodies this worker did not read come from there
-        self.pages = list(Planner(site).pages())
+        self.planner = Planner(site)
+        self.plans = list(self.planner.plans())
         self.renderer = Renderer(site, make_environment(site.config.layouts), self.body_of)
-        return len(self.pages)
+        return len(self.plans)
 
     def body_of(self, article: Article) -> Body:
         body = self.bodies.get(article.source)
         return body if body is not None else load_body(self.root, article)
 
     def render(self, indices: list[int], stager: Stager, first_number: int) -> list[Staged]:
-        assert self.renderer is not None, "load_site comes before render"
-        return render_pages([self.pages[i] for i in indices], self.renderer, stager, first_number)
+        assert self.planner and self.renderer, "load_site comes before render"
+        plans = [self.plans[i] for i in indices]
+        return render_pages(self.planner, plans, self.renderer, stager, first_number)
 
 
 def worker_main(conn: Connection) -> None:
