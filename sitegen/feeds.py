@@ -118,14 +118,22 @@ class FeedWriter:
         self.urls = urls
         self.tag_names = tag_names
         self.body_html = body_html
-        self.entries: dict[str, str] = {}
+        self.entries: dict[tuple[str, bool], str] = {}
 
     def feed(
-        self, *, title: str, feed_url: str, page_url: str, articles: Sequence[Article]
+        self,
+        *,
+        title: str,
+        feed_url: str,
+        page_url: str,
+        articles: Sequence[Article],
+        full: bool = True,
     ) -> bytes:
         """A feed of `articles` (newest first, already cut to the limit).
 
         `feed_url` and `page_url` are site-relative: the feed itself and the page it follows.
+        `full` feeds carry each article's text; the others its summary and link (tag feeds: a
+        corpus has hundreds, and the text of every article in each would be most of the site).
         """
         config = self.config
         feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
@@ -143,12 +151,12 @@ class FeedWriter:
         _add(feed, "generator", GENERATOR)
         ET.indent(feed, space="  ")
         head = ET.tostring(feed, encoding="unicode").removesuffix("</feed>")
-        entries = "".join(self.entry(article) for article in articles)
+        entries = "".join(self.entry(article, full) for article in articles)
         return XML_DECLARATION + (head + entries + "</feed>\n").encode("utf-8")
 
-    def entry(self, article: Article) -> str:
+    def entry(self, article: Article, full: bool = True) -> str:
         """The serialized <entry>, indented to sit inside <feed>."""
-        cached = self.entries.get(article.id)
+        cached = self.entries.get((article.id, full))
         if cached is not None:
             return cached
         config = self.config
@@ -167,11 +175,12 @@ class FeedWriter:
             _add(entry, "category", term=name)
         if article.summary:
             _add(entry, "summary", article.summary, type="text")
-        # The body is HTML (escaped text or sanitised Markdown); type="html" carries it escaped.
-        _add(entry, "content", self.body_html(article), type="html")
+        if full:
+            # The body is HTML (escaped text or sanitised Markdown); type="html" carries it escaped.
+            _add(entry, "content", self.body_html(article), type="html")
         ET.indent(entry, space="  ", level=1)
         text = "  " + ET.tostring(entry, encoding="unicode") + "\n"
-        self.entries[article.id] = text
+        self.entries[(article.id, full)] = text
         return text
 
 

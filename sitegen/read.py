@@ -122,8 +122,12 @@ class SourceFile:
     """An article file found in the source folder, with the stat the build cache compares."""
 
     rel: str  # relative to the source folder, with '/' separators
-    path: Path
+    full: str  # the path as found (a string: a Path per file would cost more than the listing)
     stat: tuple[int, int, int]  # mtime_ns, size, inode
+
+    @property
+    def path(self) -> Path:
+        return Path(self.full)
 
 
 def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
@@ -149,9 +153,7 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
             stat = entry.stat()
         except OSError:
             continue  # vanished while listing
-        found.append(
-            SourceFile(rel, Path(entry.path), (stat.st_mtime_ns, stat.st_size, stat.st_ino))
-        )
+        found.append(SourceFile(rel, entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
     found.sort(key=lambda f: f.rel)
     return found, problems
 

@@ -256,23 +256,26 @@ class Planner:
         return Plan("list", listing.url, (listing, newest), deps, newest)
 
     def feed_plans(self) -> Iterator[Plan]:
-        yield self.feed_plan(self.config.title, FEED, "", self.site.articles)
+        """The site's feed with each article's text; a feed per tag with summaries."""
+        yield self.feed_plan(self.config.title, FEED, "", self.site.articles, True)
         for tag in self.site.tags:
             title = tag_feed_title(self.config, tag.ref)
-            yield self.feed_plan(title, tag_feed_url(tag.ref), tag.url, tag.articles)
+            yield self.feed_plan(title, tag_feed_url(tag.ref), tag.url, tag.articles, False)
 
-    def feed_plan(self, title: str, url: str, page_url: str, articles: tuple[Article, ...]) -> Plan:
+    def feed_plan(
+        self, title: str, url: str, page_url: str, articles: tuple[Article, ...], full: bool
+    ) -> Plan:
         """An Atom feed of the newest `feeds.limit` articles of a list, with their tags."""
         articles = articles[: self.config.feeds.limit]
         tags_of = self.site.tags_of
         deps = (
-            f"{title}\0{page_url}",
+            f"{title}\0{page_url}\0{full}",
             *[
                 "\0".join([article_deps(a), *[t.name for t in tags_of.get(a.id, ())]])
                 for a in articles
             ],
         )
-        return Plan("feed", url, (title, url, page_url, articles), deps, None)
+        return Plan("feed", url, (title, url, page_url, articles, full), deps, None)
 
     def build(self, plan: Plan) -> Page:
         """The page a plan stands for, with its whole context."""
@@ -381,18 +384,16 @@ class Planner:
             page_title="Page not found", root=root, canonical="", lastmod=None,
         )  # fmt: skip
 
-    def feed(self, title: str, url: str, page_url: str, articles: tuple[Article, ...]) -> Page:
-        """An Atom feed of the newest `feeds.limit` articles of a list."""
-        articles = articles[: self.config.feeds.limit]
+    def feed(
+        self, title: str, url: str, page_url: str, articles: tuple[Article, ...], full: bool
+    ) -> Page:
+        """An Atom feed of the newest `feeds.limit` articles of a list (see `feed_plan`)."""
         context = {
             "title": title,
             "feed_url": url,
             "page_url": page_url,
-            "articles": articles,
-            # The feed shows each entry's tags: in the context, so the page key covers them.
-            "categories": tuple(
-                tuple(t.name for t in self.site.tags_of.get(a.id, ())) for a in articles
-            ),
+            "articles": articles[: self.config.feeds.limit],
+            "full": full,
         }
         return Page(ATOM, url, f"the feed {url}", context)
 
@@ -523,6 +524,7 @@ class Renderer:
                 feed_url=context["feed_url"],
                 page_url=context["page_url"],
                 articles=context["articles"],
+                full=context["full"],
             )
             return Output(page.path, data, page.source)
         if page.article is not None:

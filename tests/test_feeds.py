@@ -166,8 +166,32 @@ def test_hostile_text_is_escaped_in_feeds(make_site, run_cli) -> None:
         assert entry.title == HOSTILE
         assert entry.author == "<Eve>"
         assert entry.tags[0].term == HOSTILE
-        assert "&lt;/script&gt;" in entry.content[0].value
-        assert "<img" not in entry.content[0].value
+        assert entry.summary.startswith("Body with </script> and <img")  # as text, not markup
+        assert b"<img" not in path.read_bytes()
+        if path.name == "feed.xml" and path.parent == public:
+            assert "&lt;/script&gt;" in entry.content[0].value
+            assert "<img" not in entry.content[0].value
+        else:
+            assert "content" not in entry  # tag feeds: summary and link, not the text
+
+
+def test_the_site_feed_carries_the_text_and_tag_feeds_the_summary(make_site, run_cli) -> None:
+    public = build(
+        make_site,
+        run_cli,
+        {
+            "articles/a.txt": tagged(
+                "2026-02-06", "Ports", ["Harbours"], "First words here.\n\nMore."
+            )
+        },
+    )
+    site_entry = parse_feed(public / "feed.xml").entries[0]
+    assert "More." in site_entry.content[0].value
+    tag_feed = public / "tags/harbours/feed.xml"
+    tag_entry = parse_feed(tag_feed).entries[0]
+    assert tag_entry.summary.startswith("First words here")
+    assert tag_entry.link == site_entry.link
+    assert b"More." not in tag_feed.read_bytes()
 
 
 def test_relative_links_in_a_body_resolve_against_the_article(make_site, run_cli) -> None:
