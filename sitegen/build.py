@@ -11,22 +11,24 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from sitegen import BUILTIN_TEMPLATES
 from sitegen.cache import (
     BuildCache,
     SourceEntry,
     load_cache,
+    load_state,
     pages_fingerprint,
     save_cache,
+    save_state,
     template_digest,
 )
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Site, build_site
 from sitegen.read import (
     Article,
     Body,
@@ -37,21 +39,17 @@ from sitegen.read import (
     find_sources,
     load_body,
 )
-from sitegen.render import (
-    BUILTIN_TEMPLATES,
-    Output,
-    Plan,
-    Planner,
-    Renderer,
-    make_environment,
-    plan_key,
-    static_files,
-    url_salt,
-    web_files,
-)
-from sitegen.tags import Candidate, Tagging, choose, scan_from_cache
-from sitegen.workers import Scan, WorkerPool, read_files, render_pages
-from sitegen.write import Writer, WriteReport
+from sitegen.write import Output, Writer, WriteReport, static_files
+
+if TYPE_CHECKING:
+    from sitegen.model import Site
+    from sitegen.render import Plan, Planner, Renderer
+    from sitegen.tags import Candidate, Tagging
+    from sitegen.workers import Scan, WorkerPool
+
+# The model, renderer, tagger and workers (jinja2, pycountry, multiprocessing) are imported
+# where they are first needed: a rebuild with nothing changed needs none of them, and their
+# imports would be most of its time.
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
@@ -73,6 +71,8 @@ class Corpus:
     drafts_skipped: int
 
     def tagging(self, config: Config) -> Tagging:
+        from sitegen.tags import choose
+
         return choose(self.articles, self.scans, config.tags)
 
 
@@ -128,12 +128,17 @@ class Build:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def read_corpus(self, cache: BuildCache) -> Corpus:
-        """Every article, from the cache where the file is unchanged, else read from disk."""
+    def find_sources(self) -> list[SourceFile]:
         root = self.config.source
         if not root.is_dir():
             raise SitegenError("the source folder does not exist", display(root))
         files, self.problems = find_sources(root)
+        return files
+
+    def read_corpus(self, cache: BuildCache, files: list[SourceFile]) -> Corpus:
+        """Every article, from the cache where the file is unchanged, else read from disk."""
+        from sitegen.tags import scan_from_cache
+
         entries: dict[str, SourceEntry] = {}
         articles: list[Article] = []
         scans: dict[str, Scan] = {}  # source -> tag candidates
@@ -170,6 +175,8 @@ class Build:
         return Corpus(published, by_id, len(articles) - len(published))
 
     def read_files(self, paths: Sequence[Path]) -> list[tuple[ReadResult, Scan]]:
+        from sitegen.workers import WorkerPool, read_files
+
         root, tags = self.config.source, self.config.tags
         if self.jobs == 1 or len(paths) < PARALLEL_MIN_FILES:
             chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
@@ -216,6 +223,16 @@ class Build:
         return body if body is not None else load_body(self.config.source, article)
 
     def write_site(self, site: Site, cache: BuildCache) -> tuple[int, WriteReport]:
+        from sitegen.render import (
+            Planner,
+            Renderer,
+            make_environment,
+            plan_key,
+            url_salt,
+            web_files,
+        )
+        from sitegen.workers import WorkerPool
+
         if self.pool is not None:  # the workers that read the corpus plan while we do
             self.pool.send_each("load_site", [(site,)] * len(self.pool))
         planner = Planner(site)
@@ -268,13 +285,12 @@ class Build:
         cache.pages.update((path, web_key) for path in extra_paths)
         return len(todo), report
 
-    def write_unchanged_site(self, cache: BuildCache) -> WriteReport | None:
+    def write_unchanged_site(self, pages: Collection[str]) -> WriteReport | None:
         """When no article, template or setting changed, check the pages are still on disk
         and refresh the static assets: no model, no rendering. None if a page went missing."""
         with Writer(self.config.output) as writer:
-            for path in cache.pages:
-                if not writer.keep(path, path):
-                    return None
+            if not writer.keep_all(pages):
+                return None
             self.lap("check output")
             report = self.finish(writer)
             self.lap("commit")
@@ -290,6 +306,8 @@ class Build:
     def render_here(
         self, planner: Planner, renderer: Renderer, plans: list[Plan], writer: Writer
     ) -> None:
+        from sitegen.workers import render_pages
+
         stager = writer.stager()
         chunks = [plans[i : i + CHUNK] for i in range(0, len(plans), CHUNK)]
         for n, chunk in enumerate(self.progress(chunks, len(chunks), "Writing")):
@@ -327,18 +345,27 @@ class Build:
         pages_print = pages_fingerprint(
             config, template_digest([config.layouts, BUILTIN_TEMPLATES])
         )
+        started_ns = time.time_ns()
+        files = self.find_sources()
+        signature = sources_signature(files, pages_print, self.drafts)
+        self.lap("find sources")
+        quick = self.unchanged_build(pages_print, signature)
+        if quick is not None:
+            return replace(quick, seconds=time.perf_counter() - start, phases=tuple(self.phases))
         cache = load_cache(config, pages_print)
         self.lap("load cache")
         try:
-            corpus = self.read_corpus(cache)
+            corpus = self.read_corpus(cache, files)
             site_key = corpus_key(corpus.articles, pages_print)
             report = None
             rendered = 0
             if site_key == cache.site_key and cache.pages:
                 self.problems.extend(cache.site_problems)
                 self.check_strict()
-                report = self.write_unchanged_site(cache)
+                report = self.write_unchanged_site(cache.pages)
             if report is None:
+                from sitegen.model import build_site
+
                 tags = corpus.tagging(config).chosen
                 self.lap("choose tags")
                 site, model_problems = build_site(config, corpus.articles, tags, cache.related)
@@ -358,7 +385,12 @@ class Build:
                 self.pool.close()
         if report.written or report.removed or self.read_count or rendered:
             save_cache(config, pages_print, cache)
-            self.lap("save cache")
+        # Next time, the same files with the same stats and settings mean nothing to do. Not
+        # if a file changed in the last moments: it could change again and keep its stat.
+        settled = all(file.stat[0] < started_ns - RACY_NS for file in files)
+        counts = (len(corpus.articles), corpus.drafts_skipped)
+        save_state(config, signature if settled else "", counts, self.problems)
+        self.lap("save cache")
         return BuildReport(
             articles=len(corpus.articles),
             drafts_skipped=corpus.drafts_skipped,
@@ -373,12 +405,39 @@ class Build:
             phases=tuple(self.phases),
         )
 
+    def unchanged_build(self, pages_print: str, signature: str) -> BuildReport | None:
+        """The quickest build: the same files with the same stats and the same settings and
+        templates as the last build, whose pages are all still in place. Only the static assets
+        are looked at again. None when anything differs: then the build does the real work."""
+        state = load_state(self.config, signature)
+        if state is None:
+            return None
+        (articles, drafts_skipped), problems = state
+        found, self.problems = self.problems, problems
+        self.check_strict()
+        pages = load_cache(self.config, pages_print, sources=False).pages
+        report = self.write_unchanged_site(pages) if pages else None
+        if report is None:
+            self.problems = found
+            return None
+        return BuildReport(
+            articles, drafts_skipped, 0, 0, report.written, report.unchanged, report.removed,
+            tuple(problems), (), 0.0,
+        )  # fmt: skip
+
     def check_strict(self) -> None:
         if self.strict and self.problems:
             listed = "\n".join(f"  {p}" for p in self.problems)
             raise SitegenError(
                 f"{len(self.problems)} warning(s) with --strict; nothing was written:\n{listed}"
             )
+
+
+def sources_signature(files: list[SourceFile], pages_print: str, drafts: bool) -> str:
+    """Digest of every source's path and stat, the settings and templates, and what decides
+    how warnings are shown (paths are shown relative to the current folder)."""
+    text = repr((pages_print, drafts, os.getcwd(), [(f.rel, f.stat) for f in files]))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def corpus_key(articles: list[Article], pages_print: str) -> str:
@@ -392,7 +451,7 @@ def read_site(config: Config, *, drafts: bool = False) -> tuple[Corpus, list[Pro
     for `sitegen tags`, which explains the tags a build would give."""
     builder = Build(config, drafts, False, no_progress, 1)
     cache = load_cache(config, "")
-    return builder.read_corpus(cache), builder.problems
+    return builder.read_corpus(cache, builder.find_sources()), builder.problems
 
 
 def build(

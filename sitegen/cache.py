@@ -21,16 +21,20 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.model import RelatedMemo
 from sitegen.read import Article, is_editor_litter
+
+if TYPE_CHECKING:
+    from sitegen.model import RelatedMemo
 
 CACHE_FORMAT = 2
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
+STATE_PREFIX = "state-"
 ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 assert ARTICLE_FIELDS[:3] == ("source", "id", "date"), "_article() unpacks these by position"
 
@@ -91,21 +95,50 @@ def template_digest(folders: Iterable[Path]) -> str:
     return hasher.hexdigest()
 
 
-def pages_file(cache_dir: Path, out_dir: Path) -> Path:
+def pages_file(cache_dir: Path, out_dir: Path, prefix: str = PAGES_PREFIX) -> Path:
     """Page keys belong to one output folder: building elsewhere must not trust them."""
     name = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
-    return cache_dir / f"{PAGES_PREFIX}{name}.marshal"
+    return cache_dir / f"{prefix}{name}.marshal"
 
 
-def load_cache(config: Config, pages_print: str) -> BuildCache:
+def load_state(config: Config, signature: str) -> tuple[tuple[int, int], list[Problem]] | None:
+    """What the last build into this output folder reported (article counts, warnings), if
+    its sources signature (see `build.sources_signature`) is `signature`."""
+    stored = _load(pages_file(config.cache, config.output, STATE_PREFIX), base_fingerprint(), [])
+    try:
+        stored_signature, (articles, drafts), problems = stored  # type: ignore[misc]
+        if not signature or stored_signature != signature:
+            return None
+        return (int(articles), int(drafts)), [Problem(*p) for p in problems]
+    except (TypeError, ValueError):
+        return None
+
+
+def save_state(
+    config: Config, signature: str, counts: tuple[int, int], problems: list[Problem]
+) -> None:
+    """Record the build just done; an empty signature records that none may be trusted."""
+    config.cache.mkdir(parents=True, exist_ok=True)
+    payload = (signature, counts, [(p.path, p.message, p.line) for p in problems])
+    _save(pages_file(config.cache, config.output, STATE_PREFIX), base_fingerprint(), payload)
+
+
+def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> BuildCache:
+    """The cache for a build; without `sources`, only the page keys (for an unchanged build)."""
     cache = BuildCache()
     cache_dir, out_dir = config.cache, config.output
-    sources = _load(cache_dir / SOURCES_FILE, sources_fingerprint(config), cache.notices)
-    if sources is not None:
+    if not sources:
+        stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
+        if isinstance(stored, tuple) and len(stored) == 5 and isinstance(stored[1], dict):
+            cache.pages = stored[1]
+        return cache
+    from sitegen.model import RelatedMemo  # not above: an unchanged build needs no model
+    entries = _load(cache_dir / SOURCES_FILE, sources_fingerprint(config), cache.notices)
+    if entries is not None:
         try:
             cache.sources = {
                 source: SourceEntry(tuple(stat), _article(fields), scan)  # type: ignore[arg-type]
-                for source, stat, fields, scan in sources
+                for source, stat, fields, scan in entries  # type: ignore[union-attr]
             }
         except (TypeError, ValueError, IndexError):
             cache.notices.append("the build cache was damaged; reading every file again")
@@ -135,8 +168,8 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
     ]
     _save(cache_dir / SOURCES_FILE, sources_fingerprint(config), sources)
     problems = [(p.path, p.message, p.line) for p in cache.site_problems]
-    memo = cache.related or RelatedMemo("", {})
-    payload = (cache.site_key, cache.pages, problems, memo.key, dict(memo.ids))
+    memo_key, memo_ids = (cache.related.key, dict(cache.related.ids)) if cache.related else ("", {})
+    payload = (cache.site_key, cache.pages, problems, memo_key, memo_ids)
     _save(pages_file(cache_dir, out_dir), pages_print, payload)
 
 

@@ -16,7 +16,6 @@ from sitegen.build import BuildReport, build, read_site
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError
 from sitegen.read import Article
-from sitegen.tags import explain, format_table, format_verdicts, tag_table
 
 if TYPE_CHECKING:  # watch and serve load watchdog and http.server: only their commands need them
     from sitegen.watch import Outcome, Rebuilder
@@ -294,6 +293,8 @@ def tags_command(
     Use it to tune tags.aliases and tags.ignore in sitegen.yaml. With --article FILE, show how
     one article's tags were chosen, with mention counts.
     """
+    from sitegen.tags import explain, format_table, format_verdicts, tag_table
+
     config = config_from(config_file, source, output)
     corpus, problems = read_site(config)
     print_problems(problems)

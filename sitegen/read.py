@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 from slugify import slugify
@@ -117,9 +117,10 @@ def is_article_name(name: str) -> bool:
     return not is_editor_litter(name) and name.lower().endswith(ARTICLE_SUFFIXES)
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """An article file found in the source folder, with the stat the build cache compares."""
+class SourceFile(NamedTuple):
+    """An article file found in the source folder, with the stat the build cache compares.
+
+    A named tuple: a corpus has tens of thousands, listed on every build."""
 
     rel: str  # relative to the source folder, with '/' separators
     full: str  # the path as found (a string: a Path per file would cost more than the listing)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import traceback
 import unicodedata
@@ -48,6 +47,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from sitegen import BUILTIN_TEMPLATES
 from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.feeds import (
@@ -73,20 +73,8 @@ from sitegen.model import (
     permalink,
     years_summary,
 )
-from sitegen.read import Article, Body, is_editor_litter
-
-PACKAGE_DIR = Path(__file__).parent
-BUILTIN_TEMPLATES = PACKAGE_DIR / "templates"
-BUILTIN_STATIC = PACKAGE_DIR / "static"
-
-
-@dataclass(frozen=True)
-class Output:
-    """One file of the built site. `source` names what produced it, for error messages."""
-
-    path: str
-    data: bytes
-    source: str
+from sitegen.read import Article, Body
+from sitegen.write import Output
 
 
 @dataclass(frozen=True)
@@ -531,22 +519,6 @@ class Renderer:
             context = {**context, "body": self.body_of(page.article)}
         html = render_template(self.template(page.template), context)
         return Output(page.path, html.encode("utf-8"), page.source)
-
-
-def static_files(config: Config) -> Iterator[Output]:
-    """Built-in assets, overridden or extended by files in the site's `layouts/static/`."""
-    files: dict[str, Path] = {}
-    for folder in (BUILTIN_STATIC, config.layouts / "static"):
-        if not folder.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if not is_editor_litter(d))
-            for name in filenames:
-                if not is_editor_litter(name):
-                    path = Path(dirpath, name)
-                    files[path.relative_to(folder).as_posix()] = path
-    for rel in sorted(files):
-        yield Output(rel, files[rel].read_bytes(), str(files[rel]))
 
 
 # --- errors ------------------------------------------------------------------------------------

@@ -21,12 +21,18 @@ import os
 import posixpath
 import shutil
 import threading
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
+from sitegen import BUILTIN_STATIC
 from sitegen.errors import SitegenError
-from sitegen.render import Output
+from sitegen.read import is_editor_litter
+
+if TYPE_CHECKING:
+    from sitegen.config import Config
 
 MANIFEST = ".sitegen-manifest.json"
 STAGING_PREFIX = ".sitegen-staging-"
@@ -66,6 +72,15 @@ class Staged:
     path: str
     entry: tuple[str, int]  # digest and size of the bytes
     staged_as: str | None  # file name in the staging folder; None when the file is unchanged
+    source: str
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site. `source` names what produced it, for error messages."""
+
+    path: str
+    data: bytes
     source: str
 
 
@@ -230,6 +245,27 @@ class Writer:
         self.unchanged += 1
         return True
 
+    def keep_all(self, paths: Collection[str]) -> bool:
+        """`keep` for a whole unchanged site, in one tight loop: it runs over every page of
+        every rebuild that changed nothing. False, keeping none, if any file is not intact."""
+        out, previous, mtime = str(self.out_dir), self.previous, self.manifest_mtime
+        for path in paths:
+            entry = previous.get(path)
+            if entry is None:
+                return False
+            try:
+                stat = os.stat(f"{out}/{path}")
+            except OSError:
+                return False
+            if stat.st_size != entry[1] or stat.st_mtime_ns > mtime:
+                return False
+        if not self.sources.keys().isdisjoint(paths):
+            return all(self.keep(path, path) for path in paths)  # reports the clash
+        self.sources.update((path, path) for path in paths)
+        self.entries.update((path, previous[path]) for path in paths)
+        self.unchanged += len(paths)
+        return True
+
     def intact(self, path: str) -> bool:
         """The file is still as sitegen wrote it (asks only; `keep` also records it)."""
         entry = self.previous.get(path)
@@ -341,3 +377,19 @@ def write_manifest(out_dir: Path, entries: dict[str, tuple[str, int]]) -> None:
     tmp = out_dir / f"{MANIFEST}.{os.getpid()}-{threading.get_ident()}.tmp"
     tmp.write_text(data + "\n", encoding="utf-8")
     os.replace(tmp, out_dir / MANIFEST)
+
+
+def static_files(config: Config) -> Iterator[Output]:
+    """Built-in assets, overridden or extended by files in the site's `layouts/static/`."""
+    files: dict[str, Path] = {}
+    for folder in (BUILTIN_STATIC, config.layouts / "static"):
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if not is_editor_litter(d))
+            for name in filenames:
+                if not is_editor_litter(name):
+                    path = Path(dirpath, name)
+                    files[path.relative_to(folder).as_posix()] = path
+    for rel in sorted(files):
+        yield Output(rel, files[rel].read_bytes(), str(files[rel]))

@@ -7,15 +7,19 @@ import marshal
 import os
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.build import build
 from sitegen.cache import SOURCES_FILE
 from sitegen.config import Config, load_config
+from sitegen.errors import SitegenError
 from tests.conftest import article_text, read_tree
 
 TITLES = [
@@ -242,12 +246,55 @@ def test_config_and_template_changes_rerender(tmp_path: Path) -> None:
     assert after == clean_build(tmp_path)
 
 
-def test_deleted_output_file_is_restored(tmp_path: Path) -> None:
+def settle(site: Path) -> None:
+    """Date the sources in the past: old enough for the cache to trust their stats."""
+    for path in (site / "articles").iterdir():
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+
+
+@pytest.mark.parametrize("settled", [False, True], ids=["fresh-sources", "settled-sources"])
+def test_deleted_output_file_is_restored(tmp_path: Path, settled: bool) -> None:
     corpus(tmp_path, 4)
+    if settled:  # then the rebuild takes the unchanged-site path, which must notice too
+        settle(tmp_path)
     _, before = incremental_build(tmp_path)
+    incremental_build(tmp_path)
     (tmp_path / "public/tags/index.html").unlink()
     report, after = incremental_build(tmp_path)
     assert report.written == 1 and after == before
+
+
+def test_unchanged_rebuild_repeats_the_warnings_and_strict_still_fails(tmp_path: Path) -> None:
+    corpus(tmp_path, 3)
+    (tmp_path / "articles/0009_0000000000000009.txt").write_text("no header line at all\n")
+    settle(tmp_path)
+    first = incremental_build(tmp_path)[0]
+    assert first.problems
+    again = incremental_build(tmp_path)[0]
+    assert "model" not in dict(again.phases)  # the quick path: nothing was modelled
+    assert (again.read, again.written, again.articles) == (0, 0, first.articles)
+    assert again.problems == first.problems
+    with pytest.raises(SitegenError, match="--strict"):
+        build(make_config(tmp_path, "public", ".sitegen-cache"), jobs=1, strict=True)
+
+
+def test_unchanged_rebuild_loads_no_renderer_or_tagger(tmp_path: Path) -> None:
+    """A rebuild that changes nothing is most rebuilds: it must not pay for jinja2 and the
+    country tables, whose imports would be most of its time."""
+    corpus(tmp_path, 3)
+    settle(tmp_path)
+    script = (
+        "import sys\n"
+        "from sitegen.cli import main\n"
+        "sys.argv = ['sitegen', 'build', '-q']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('jinja2', 'pycountry', 'sitegen.model') if m in sys.modules))\n"
+    )
+    run = [sys.executable, "-c", script]
+    first = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert first.stdout.strip() == "['jinja2', 'pycountry', 'sitegen.model']"
+    again = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert again.stdout.strip() == "[]"
 
 
 def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
