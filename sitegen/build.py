@@ -240,12 +240,13 @@ class Build:
         salt = url_salt(site)
         keys = [plan_key(plan, salt) for plan in pages]
         self.lap("plan")
+        paths = [plan.path for plan in pages]
         with Writer(self.config.output) as writer:
-            todo = [
-                i
-                for i, (page, key) in enumerate(zip(pages, keys, strict=True))
-                if not (cache.pages.get(page.path) == key and writer.keep(page.path, page.source))
-            ]
+            previous = cache.pages
+            same = [i for i, key in enumerate(keys) if previous.get(paths[i]) == key]
+            lost = writer.keep_many((paths[i], pages[i].source) for i in same)
+            same_set = set(same)
+            todo = [i for i in range(len(pages)) if i not in same_set or paths[i] in lost]
             if self.pool is None and self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
                 self.pool = WorkerPool(self.jobs)

@@ -133,6 +133,7 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
             cache.pages = stored[1]
         return cache
     from sitegen.model import RelatedMemo  # not above: an unchanged build needs no model
+
     entries = _load(cache_dir / SOURCES_FILE, sources_fingerprint(config), cache.notices)
     if entries is not None:
         try:

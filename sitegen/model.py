@@ -225,14 +225,16 @@ def build_tags(
     """
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     members: dict[str, list[Article]] = defaultdict(list)
+    keys_of: dict[str, list[str]] = {}  # article id -> its tags' keys, in rank order
     for article in articles:
-        seen: set[str] = set()
+        seen: list[str] = []
         for name in tag_names.get(article.id, ()):
             key = name.casefold()
             spellings[key][name] += 1
             if key not in seen:
-                seen.add(key)
+                seen.append(key)
                 members[key].append(article)
+        keys_of[article.id] = seen
     tags: dict[str, Tag] = {}
     used_slugs: set[str] = set()
     for key in sorted(spellings):
@@ -244,12 +246,7 @@ def build_tags(
             slug = f"{base}-{n}"
         used_slugs.add(slug)
         tags[key] = Tag(name, slug, tuple(members[key]))
-    tags_of = {
-        article.id: tuple(
-            tags[k] for k in dict.fromkeys(n.casefold() for n in tag_names.get(article.id, ()))
-        )
-        for article in articles
-    }
+    tags_of = {article_id: tuple([tags[k] for k in keys]) for article_id, keys in keys_of.items()}
     return tuple(sorted(tags.values(), key=lambda t: (t.name.casefold(), t.slug))), tags_of, []
 
 

@@ -170,6 +170,10 @@ def article_deps(article: Article | None) -> str:
     return "-" if article is None else f"{article.id} {article.digest}"
 
 
+def link_deps(link: Link | None) -> str:
+    return "-" if link is None else f"{link.label}\0{link.url}"
+
+
 class Planner:
     """Decides every page of a site (`plans`) and the context each template receives (`page`)."""
 
@@ -178,6 +182,12 @@ class Planner:
         self.config = site.config
         self.site_feed = Link(self.config.title, FEED)
         self.newest = site.articles[0].date if site.articles else None
+        # Each article's part of the deps, made once: an article shows on a dozen pages.
+        self.refs = {a.id: article_deps(a) for a in site.articles}
+        self.tag_refs = {
+            article_id: "\0".join(f"{t.name}\0{t.slug}" for t in tags)
+            for article_id, tags in site.tags_of.items()
+        }
 
     def page(self, template: str, url: str, source: str, **context: Any) -> Page:
         lastmod = context.pop("lastmod", self.newest)
@@ -218,12 +228,12 @@ class Planner:
         """Deps: the article, its tags, related articles and neighbours. Their URLs follow from
         them (and from `url_salt`); everything else on the page comes from the config."""
         newer, older = self.site.newer_and_older(article)
-        tags = self.site.tags_of.get(article.id, ())
+        refs = self.refs
         deps = (
-            article_deps(article),
-            *[f"{t.name}\0{t.slug}" for t in tags],
+            refs[article.id],
+            self.tag_refs.get(article.id, ""),
             "related",
-            *[article_deps(a) for a in self.site.related.get(article.id, ())],
+            *[refs[a.id] for a in self.site.related.get(article.id, ())],
             article_deps(newer),
             article_deps(older),
         )
@@ -236,9 +246,10 @@ class Planner:
         deps = (
             f"{listing.kind}\0{listing.title}\0{listing.number}\0{listing.pages}\0"
             f"{listing.total}\0{listing.newer_page}\0{listing.older_page}",
-            repr((listing.newer, listing.older)),
+            link_deps(listing.newer),
+            link_deps(listing.older),
             "-" if tag is None else f"{tag.name}\0{tag.slug}\0{tag.count}",
-            *[article_deps(a) for a in listing.articles],
+            *[self.refs[a.id] for a in listing.articles],
             *[f"{c.label}\0{c.url}\0{c.count}" for c in children],
         )
         return Plan("list", listing.url, (listing, newest), deps, newest)
@@ -255,13 +266,10 @@ class Planner:
     ) -> Plan:
         """An Atom feed of the newest `feeds.limit` articles of a list, with their tags."""
         articles = articles[: self.config.feeds.limit]
-        tags_of = self.site.tags_of
+        refs, tag_refs = self.refs, self.tag_refs
         deps = (
             f"{title}\0{page_url}\0{full}",
-            *[
-                "\0".join([article_deps(a), *[t.name for t in tags_of.get(a.id, ())]])
-                for a in articles
-            ],
+            *[f"{refs[a.id]}\0{tag_refs.get(a.id, '')}" for a in articles],
         )
         return Plan("feed", url, (title, url, page_url, articles, full), deps, None)
 
