@@ -8,6 +8,7 @@ Indexes hold references to the same `Article` objects, never copies.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -308,33 +309,30 @@ def related_index(
 ) -> dict[str, tuple[Article, ...]]:
     """For each article, up to five articles that share the most, and the rarest, tags.
 
-    An article scores the weights of every tag it shares, a tag weighing log(N / its size) + 1,
-    so sharing a rare name outweighs sharing a common country. Ties go to the newer article.
-    Candidates come from each shared tag: all its articles when the tag is small, and the
-    articles nearest in date when it is large ("United States" may hold half the corpus;
-    related means the same story). That keeps the cost linear in the corpus, and the result
-    is exact for articles whose tags are all small.
+    A tag weighs log(N / its size) + 1, so sharing a rare name outweighs sharing a common
+    country. Each tag of an article adds its weight to its members nearest in date (all of
+    them when the tag is small): "United States" may hold half the corpus, and related means
+    the same story, not the same country years apart. Ties go to the newer article. The cost
+    is linear in the corpus, and for an article whose tags are all small the score is exactly
+    the weight of the tags it shares.
     """
     total = max(1, len(articles))
-    number = {id(tag): n for n, tag in enumerate(tags)}
-    position = {id(tag): {a.id: i for i, a in enumerate(tag.articles)} for tag in tags}
     # Whole micro-units: integer sums are exact in any order, so ties are real ties.
-    weight = [round((1.0 + math.log(total / len(tag.articles))) * 1e6) for tag in tags]
-    tag_ids = {a.id: frozenset(number[id(t)] for t in tags_of.get(a.id, ())) for a in articles}
+    weight = {id(t): round((1.0 + math.log(total / len(t.articles))) * 1e6) for t in tags}
+    position = {id(tag): {a.id: i for i, a in enumerate(tag.articles)} for tag in tags}
     rank = {a.id: i for i, a in enumerate(articles)}  # newest first
+    by_id = {a.id: a for a in articles}
     related: dict[str, tuple[Article, ...]] = {}
     for article in articles:
-        mine = tag_ids[article.id]
-        found: dict[str, Article] = {}
+        scores: dict[str, int] = {}
         for tag in tags_of.get(article.id, ()):
-            members = tag.articles
+            members, w = tag.articles, weight[id(tag)]
             here = position[id(tag)][article.id]
             for other in members[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1]:
-                found[other.id] = other
-        found.pop(article.id, None)
-        scores = {other: sum([weight[t] for t in mine & tag_ids[other]]) for other in found}
-        best = sorted(scores, key=lambda i: (-scores[i], rank[i]))[:RELATED_LIMIT]
-        related[article.id] = tuple(found[i] for i in best)
+                scores[other.id] = scores.get(other.id, 0) + w
+        scores.pop(article.id, None)
+        best = heapq.nsmallest(RELATED_LIMIT, scores, key=lambda i: (-scores[i], rank[i]))
+        related[article.id] = tuple([by_id[i] for i in best])
     return related
 
 
