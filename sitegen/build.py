@@ -8,10 +8,12 @@ processes, one per core; the output is the same bytes whichever way it was made.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -455,6 +457,20 @@ def read_site(config: Config, *, drafts: bool = False) -> tuple[Corpus, list[Pro
     return builder.read_corpus(cache, builder.find_sources()), builder.problems
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for the build: the model is hundreds of thousands of
+    long-lived objects that hold no cycles, and the collector's full passes over them took a
+    third of the model's time. Reference counting still frees everything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build(
     config: Config,
     *,
@@ -464,4 +480,5 @@ def build(
     jobs: int | None = None,
 ) -> BuildReport:
     """Build the site. Nothing reaches the output folder unless every page rendered."""
-    return Build(config, drafts, strict, progress, jobs or default_jobs()).run()
+    with collector_paused():
+        return Build(config, drafts, strict, progress, jobs or default_jobs()).run()

@@ -8,6 +8,7 @@ are safe to start from a process that runs threads (the preview server).
 
 from __future__ import annotations
 
+import gc
 import signal
 import traceback
 from collections.abc import Sequence
@@ -76,6 +77,7 @@ class WorkerState:
         self.root = site.config.source  # bodies this worker did not read come from there
         self.planner = Planner(site)
         self.plans = list(self.planner.plans())
+        gc.freeze()  # the site and the bodies live to the end: the collector need not scan them
         self.renderer = Renderer(site, make_environment(site.config.layouts), self.body_of)
         return len(self.plans)
 
