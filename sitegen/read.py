@@ -80,7 +80,7 @@ class Body:
     stays small enough to cache and to send between processes; bodies are read when needed."""
 
     html: str  # safe HTML: escaped text, or sanitised Markdown
-    paragraphs: tuple[str, ...]  # plain text, for summaries and tag derivation
+    paragraphs: tuple[str, ...]  # plain text, for summaries and tag derivation; () once read
 
 
 @dataclass(frozen=True)
@@ -222,9 +222,7 @@ def load_body(root: Path, article: Article) -> Body:
     then shows the newer text, and the next build brings the metadata up to date.
     """
     result = read_article(root / article.source, root)
-    if result.body is None:
-        return Body("", ())
-    return result.body
+    return Body(result.body.html if result.body else "", ())  # as workers keep it: HTML only
 
 
 def decode(data: bytes, warn: Any) -> str:

@@ -44,8 +44,9 @@ def read_files(
         result = read_article(path, root)
         scan: Scan = ()
         if result.article is not None and result.body is not None:
-            bodies[result.article.source] = result.body
             scan = scan_for_cache(result.article, result.body.paragraphs, tags)
+            # Pages need only the HTML: the plain text, as big again, served the tag scan.
+            bodies[result.article.source] = Body(result.body.html, ())
         results.append((ReadResult(result.article, None, result.problems), scan))
     return results
 
