@@ -245,10 +245,11 @@ class Build:
         paths = [plan.path for plan in pages]
         with Writer(self.config.output) as writer:
             previous = cache.pages
-            same = [i for i, key in enumerate(keys) if previous.get(paths[i]) == key]
-            lost = writer.keep_many((paths[i], pages[i].source) for i in same)
-            same_set = set(same)
-            todo = [i for i in range(len(pages)) if i not in same_set or paths[i] in lost]
+            todo = [
+                i
+                for i, key in enumerate(keys)
+                if not (previous.get(paths[i]) == key and writer.keep(paths[i], pages[i].source))
+            ]
             if self.pool is None and self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
                 self.pool = WorkerPool(self.jobs)
@@ -292,8 +293,9 @@ class Build:
         """When no article, template or setting changed, check the pages are still on disk
         and refresh the static assets: no model, no rendering. None if a page went missing."""
         with Writer(self.config.output) as writer:
-            if not writer.keep_all(pages):
-                return None
+            for path in pages:
+                if not writer.keep(path, path):
+                    return None
             self.lap("check output")
             report = self.finish(writer)
             self.lap("commit")

@@ -128,9 +128,7 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     cache = BuildCache()
     cache_dir, out_dir = config.cache, config.output
     if not sources:
-        stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
-        if isinstance(stored, tuple) and len(stored) == 5 and isinstance(stored[1], dict):
-            cache.pages = stored[1]
+        cache.pages = _load_pages(cache_dir, out_dir, pages_print)[1]
         return cache
     from sitegen.model import RelatedMemo  # not above: an unchanged build needs no model
 
@@ -146,15 +144,32 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
             cache.sources = {}
     if not cache.sources:
         return cache  # page keys vouch for pages made from the cached sources: not without them
+    site_key, cache.pages, problems, related_key, related = _load_pages(
+        cache_dir, out_dir, pages_print
+    )
+    if cache.pages:
+        cache.site_problems, cache.site_key = problems, site_key
+        cache.related = RelatedMemo(related_key, related)
+    return cache
+
+
+def _load_pages(
+    cache_dir: Path, out_dir: Path, pages_print: str
+) -> tuple[str, dict[str, str], list[Problem], str, dict[str, tuple[str, ...]]]:
+    """(site key, page keys, site problems, related key, related ids); all empty when the file
+    is missing, damaged or of other settings: then every page is rendered and compared."""
     stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
     try:
         site_key, pages, problems, related_key, related = stored  # type: ignore[misc]
-        cache.site_problems = [Problem(*p) for p in problems]
-        cache.pages, cache.site_key = dict(pages), str(site_key)
-        cache.related = RelatedMemo(str(related_key), dict(related))
+        return (
+            str(site_key),
+            dict(pages),
+            [Problem(*p) for p in problems],
+            str(related_key),
+            dict(related),
+        )
     except (TypeError, ValueError):
-        pass  # no page keys: every page is rendered and compared
-    return cache
+        return "", {}, [], "", {}
 
 
 def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:

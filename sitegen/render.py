@@ -144,30 +144,40 @@ class Plan:
 
     kind: str  # "article", "list", "feed" or "page" (the few others, built at once)
     url: str
-    subject: Any  # an Article; a (Listing, newest date); a feed's (title, url, page, articles)
+    subject: Any  # an Article; a (Listing, newest date); a feed's Planner.feed arguments; a Page
     deps: tuple[str, ...]
     lastmod: dt.date | None  # for the sitemap; None keeps the page out of it
-    article: Article | None = None
 
     @property
     def path(self) -> str:
         return output_path(self.url)
 
     @property
+    def article(self) -> Article | None:
+        """An article page's article (its worker holds the body)."""
+        return self.subject if self.kind == "article" else None
+
+    @property
     def source(self) -> str:
         """What produces the page, for error messages."""
-        if self.kind == "article":
-            return self.subject.source
         if self.kind == "list":
-            return f"the {self.subject[0].kind} list {self.subject[0].first_url or 'home'}"
+            return listing_source(self.subject[0])
         if self.kind == "feed":
-            return f"the feed {self.url}"
-        return self.subject.source
+            return feed_source(self.url)
+        return self.subject.source  # an Article's file, or a built Page's source
 
 
 def article_deps(article: Article | None) -> str:
     """An article as deps: its id and digest stand for every field (see `Article.__repr__`)."""
     return "-" if article is None else f"{article.id} {article.digest}"
+
+
+def listing_source(listing: Listing) -> str:
+    return f"the {listing.kind} list {listing.first_url or 'home'}"
+
+
+def feed_source(url: str) -> str:
+    return f"the feed {url}"
 
 
 def link_deps(link: Link | None) -> str:
@@ -238,7 +248,7 @@ class Planner:
             article_deps(older),
         )
         url = self.site.urls[article.id]
-        return Plan("article", url, article, deps, article.date, article)
+        return Plan("article", url, article, deps, article.date)
 
     def listing_plan(self, listing: Listing, newest: dt.date | None) -> Plan:
         children, _ = self.children_of(listing)
@@ -325,7 +335,7 @@ class Planner:
         return self.page(
             "list.html",
             listing.url,
-            f"the {listing.kind} list {listing.first_url or 'home'}",
+            listing_source(listing),
             listing=listing,
             heading=heading,
             page_title=title,
@@ -391,7 +401,7 @@ class Planner:
             "articles": articles[: self.config.feeds.limit],
             "full": full,
         }
-        return Page(ATOM, url, f"the feed {url}", context)
+        return Page(ATOM, url, feed_source(url), context)
 
 
 def listing_description(listing: Listing, site_description: str) -> str:

@@ -21,7 +21,7 @@ import os
 import posixpath
 import shutil
 import threading
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -243,53 +243,6 @@ class Writer:
         self.claim(path, source)
         self.entries[path] = entry
         self.unchanged += 1
-        return True
-
-    def keep_many(self, pages: Iterable[tuple[str, str]]) -> set[str]:
-        """`keep` for many (path, source) pairs, in one tight loop; the paths not kept."""
-        out, previous, mtime, sources = (
-            str(self.out_dir),
-            self.previous,
-            self.manifest_mtime,
-            self.sources,
-        )
-        lost: set[str] = set()
-        for path, source in pages:
-            entry = previous.get(path)
-            try:
-                stat = os.stat(f"{out}/{path}")
-            except OSError:
-                lost.add(path)
-                continue
-            if entry is None or stat.st_size != entry[1] or stat.st_mtime_ns > mtime:
-                lost.add(path)
-            elif path in sources:
-                self.claim(path, source)  # raises: two pages for one path
-            else:
-                sources[path] = source
-                self.entries[path] = entry
-                self.unchanged += 1
-        return lost
-
-    def keep_all(self, paths: Collection[str]) -> bool:
-        """`keep` for a whole unchanged site, in one tight loop: it runs over every page of
-        every rebuild that changed nothing. False, keeping none, if any file is not intact."""
-        out, previous, mtime = str(self.out_dir), self.previous, self.manifest_mtime
-        for path in paths:
-            entry = previous.get(path)
-            if entry is None:
-                return False
-            try:
-                stat = os.stat(f"{out}/{path}")
-            except OSError:
-                return False
-            if stat.st_size != entry[1] or stat.st_mtime_ns > mtime:
-                return False
-        if not self.sources.keys().isdisjoint(paths):
-            return all(self.keep(path, path) for path in paths)  # reports the clash
-        self.sources.update((path, path) for path in paths)
-        self.entries.update((path, previous[path]) for path in paths)
-        self.unchanged += len(paths)
         return True
 
     def intact(self, path: str) -> bool:
