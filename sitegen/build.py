@@ -46,8 +46,8 @@ from sitegen.write import Output, Writer, WriteReport, static_files
 if TYPE_CHECKING:
     from sitegen.model import Site
     from sitegen.render import Plan, Planner, Renderer
-    from sitegen.tags import Candidate, Tagging
-    from sitegen.workers import Scan, WorkerPool
+    from sitegen.tags import Tagging
+    from sitegen.workers import WorkerPool
 
 # The model, renderer, tagger and workers (jinja2, pycountry, multiprocessing) are imported
 # where they are first needed: a rebuild with nothing changed needs none of them, and their
@@ -69,7 +69,7 @@ class Corpus:
     """The articles to publish, as read (or taken from the cache)."""
 
     articles: list[Article]  # published ones, with unique ids, in file order
-    scans: dict[str, tuple[Candidate, ...]]  # article id -> its tag candidates
+    scans: dict[str, bytes]  # article id -> its tag candidates, packed (see `tags.pack`)
     drafts_skipped: int
 
     def tagging(self, config: Config) -> Tagging:
@@ -139,11 +139,9 @@ class Build:
 
     def read_corpus(self, cache: BuildCache, files: list[SourceFile]) -> Corpus:
         """Every article, from the cache where the file is unchanged, else read from disk."""
-        from sitegen.tags import scan_from_cache
-
         entries: dict[str, SourceEntry] = {}
         articles: list[Article] = []
-        scans: dict[str, Scan] = {}  # source -> tag candidates
+        scans: dict[str, bytes] = {}  # source -> tag candidates, packed
         to_read: list[SourceFile] = []
         started_ns = time.time_ns()
         for file in files:
@@ -168,15 +166,16 @@ class Build:
             # timestamp granularity, keeping its stat: it waits until older ("racy git" rule).
             if not result.problems and file.stat[0] < started_ns - RACY_NS:
                 entries[result.article.source] = SourceEntry(file.stat, result.article, scan)
+        cache.sources_changed = bool(to_read) or len(entries) != len(cache.sources)
         cache.sources = entries
         published = [a for a in articles if self.drafts or not a.draft]
         published.sort(key=lambda a: a.source)
         published = self.unique_ids(published)
-        by_id = {a.id: scan_from_cache(scans[a.source]) for a in published}
+        by_id = {a.id: scans[a.source] for a in published}
         self.lap("read")
         return Corpus(published, by_id, len(articles) - len(published))
 
-    def read_files(self, paths: Sequence[Path]) -> list[tuple[ReadResult, Scan]]:
+    def read_files(self, paths: Sequence[Path]) -> list[tuple[ReadResult, bytes]]:
         from sitegen.workers import WorkerPool, read_files
 
         root, tags = self.config.source, self.config.tags
@@ -191,7 +190,7 @@ class Build:
         share = -(-len(paths) // self.jobs)
         shares = [list(paths[i * share : (i + 1) * share]) for i in range(self.jobs)]
         rounds = -(-share // CHUNK)
-        by_worker: list[list[tuple[ReadResult, Scan]]] = [[] for _ in shares]
+        by_worker: list[list[tuple[ReadResult, bytes]]] = [[] for _ in shares]
         for r in self.progress(range(rounds), rounds, "Reading"):
             args = [(root, s[r * CHUNK : (r + 1) * CHUNK], tags) for s in shares]
             for worker, answer in enumerate(self.pool.call_each("read", args)):

@@ -31,7 +31,7 @@ from sitegen.read import Article, is_editor_litter
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
@@ -45,12 +45,14 @@ class SourceEntry:
 
     stat: tuple[int, int, int]  # mtime_ns, size, inode
     article: Article
-    scan: tuple[tuple, ...]  # its tag candidates (tags.scan_for_cache): the costly part of tagging
+    scan: bytes  # its tag candidates, packed (tags.scan_packed): the costly part of tagging
+    row: tuple | None = field(default=None, compare=False, repr=False)  # as loaded: saved as is
 
 
 @dataclass
 class BuildCache:
     sources: dict[str, SourceEntry] = field(default_factory=dict)  # source path -> entry
+    sources_changed: bool = True  # False: the sources file need not be written again
     pages: dict[str, str] = field(default_factory=dict)  # output path -> page key
     site_key: str = ""  # digest of every article and the fingerprint: equal means no change
     site_problems: list[Problem] = field(default_factory=list)  # from the model, e.g. collisions
@@ -136,8 +138,8 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     if entries is not None:
         try:
             cache.sources = {
-                source: SourceEntry(tuple(stat), _article(fields), scan)  # type: ignore[arg-type]
-                for source, stat, fields, scan in entries  # type: ignore[union-attr]
+                row[0]: _entry(row)
+                for row in entries  # type: ignore[union-attr]
             }
         except (TypeError, ValueError, IndexError):
             cache.notices.append("the build cache was damaged; reading every file again")
@@ -178,11 +180,12 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
     ignore = cache_dir / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# sitegen's build cache: safe to delete at any time\n*\n")
-    sources = [
-        (source, entry.stat, _fields(entry.article), entry.scan)
-        for source, entry in sorted(cache.sources.items())
-    ]
-    _save(cache_dir / SOURCES_FILE, sources_fingerprint(config), sources)
+    if cache.sources_changed:
+        sources = [
+            entry.row or (source, entry.stat, _fields(entry.article), entry.scan)
+            for source, entry in sorted(cache.sources.items())
+        ]
+        _save(cache_dir / SOURCES_FILE, sources_fingerprint(config), sources)
     problems = [(p.path, p.message, p.line) for p in cache.site_problems]
     memo_key, memo_ids = (cache.related.key, dict(cache.related.ids)) if cache.related else ("", {})
     payload = (cache.site_key, cache.pages, problems, memo_key, memo_ids)
@@ -212,6 +215,13 @@ def _save(path: Path, fingerprint: str, payload: object) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_bytes(marshal.dumps((fingerprint, payload)))
     os.replace(tmp, path)
+
+
+def _entry(row: tuple) -> SourceEntry:
+    _source, stat, fields, scan = row
+    if not isinstance(scan, bytes):
+        raise TypeError("a scan of another shape")
+    return SourceEntry(tuple(stat), _article(fields), scan, row)
 
 
 def _fields(article: Article) -> tuple:

@@ -220,23 +220,29 @@ class Planner:
 
     # --- plans: cheap, for every page of every build -------------------------------------------
 
-    def plans(self) -> Iterator[Plan]:
-        """Every page: articles, lists, the tag and archive indexes, the 404 page and feeds."""
+    def plans(self, with_deps: bool = True) -> Iterator[Plan]:
+        """Every page: articles, lists, the tag and archive indexes, the 404 page and feeds.
+
+        Without deps (a worker, told which pages to render) every plan's deps are empty:
+        they are most of a plan's size and of its making."""
         for article in self.site.articles:
-            yield self.article_plan(article)
+            yield self.article_plan(article, with_deps)
         newest: dt.date | None = None
         for listing in listings(self.site):
             if listing.number == 1:
                 newest = listing.articles[0].date if listing.articles else None
-            yield self.listing_plan(listing, newest)
+            yield self.listing_plan(listing, newest, with_deps)
         for page in (self.tag_index(), self.archive_index(), self.not_found()):
             context = {k: v for k, v in page.context.items() if k not in SHARED_CONTEXT}
-            yield Plan("page", page.url, page, (repr(context),), page.lastmod)
-        yield from self.feed_plans()
+            yield Plan("page", page.url, page, (repr(context),) if with_deps else (), page.lastmod)
+        yield from self.feed_plans(with_deps)
 
-    def article_plan(self, article: Article) -> Plan:
+    def article_plan(self, article: Article, with_deps: bool = True) -> Plan:
         """Deps: the article, its tags, related articles and neighbours. Their URLs follow from
         them (and from `url_salt`); everything else on the page comes from the config."""
+        url = self.site.urls[article.id]
+        if not with_deps:
+            return Plan("article", url, article, (), article.date)
         newer, older = self.site.newer_and_older(article)
         refs = self.refs
         deps = (
@@ -247,10 +253,13 @@ class Planner:
             article_deps(newer),
             article_deps(older),
         )
-        url = self.site.urls[article.id]
         return Plan("article", url, article, deps, article.date)
 
-    def listing_plan(self, listing: Listing, newest: dt.date | None) -> Plan:
+    def listing_plan(
+        self, listing: Listing, newest: dt.date | None, with_deps: bool = True
+    ) -> Plan:
+        if not with_deps:
+            return Plan("list", listing.url, (listing, newest), (), newest)
         children, _ = self.children_of(listing)
         tag = listing.tag
         deps = (
@@ -264,24 +273,35 @@ class Planner:
         )
         return Plan("list", listing.url, (listing, newest), deps, newest)
 
-    def feed_plans(self) -> Iterator[Plan]:
+    def feed_plans(self, with_deps: bool = True) -> Iterator[Plan]:
         """The site's feed with each article's text; a feed per tag with summaries."""
-        yield self.feed_plan(self.config.title, FEED, "", self.site.articles, True)
+        yield self.feed_plan(self.config.title, FEED, "", self.site.articles, True, with_deps)
         for tag in self.site.tags:
             title = tag_feed_title(self.config, tag.ref)
-            yield self.feed_plan(title, tag_feed_url(tag.ref), tag.url, tag.articles, False)
+            yield self.feed_plan(
+                title, tag_feed_url(tag.ref), tag.url, tag.articles, False, with_deps
+            )
 
     def feed_plan(
-        self, title: str, url: str, page_url: str, articles: tuple[Article, ...], full: bool
+        self,
+        title: str,
+        url: str,
+        page_url: str,
+        articles: tuple[Article, ...],
+        full: bool,
+        with_deps: bool = True,
     ) -> Plan:
         """An Atom feed of the newest `feeds.limit` articles of a list, with their tags."""
         articles = articles[: self.config.feeds.limit]
+        subject = (title, url, page_url, articles, full)
+        if not with_deps:
+            return Plan("feed", url, subject, (), None)
         refs, tag_refs = self.refs, self.tag_refs
         deps = (
             f"{title}\0{page_url}\0{full}",
             *[f"{refs[a.id]}\0{tag_refs.get(a.id, '')}" for a in articles],
         )
-        return Plan("feed", url, (title, url, page_url, articles, full), deps, None)
+        return Plan("feed", url, subject, deps, None)
 
     def build(self, plan: Plan) -> Page:
         """The page a plan stands for, with its whole context."""

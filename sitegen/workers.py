@@ -2,14 +2,16 @@
 later renders the pages of the articles it read (plus a share of the list pages).
 
 Keeping bodies where they were read is what makes parallelism pay in Python: only the small
-metadata crosses between processes, never the text. Workers start from a fork server, so they
-are safe to start from a process that runs threads (the preview server).
+metadata crosses between processes, never the text. Workers are forked from the build, except in
+a process that runs threads (the preview server): there they start from a fork server, which
+is safe but costs two more processes (about 40 MB).
 """
 
 from __future__ import annotations
 
 import gc
 import signal
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +22,7 @@ from sitegen.errors import SitegenError
 from sitegen.model import Site
 from sitegen.read import Article, Body, ReadResult, load_body, read_article
 from sitegen.render import Plan, Planner, Renderer, make_environment
-from sitegen.tags import scan_for_cache
+from sitegen.tags import scan_packed
 from sitegen.write import Staged, Stager
 
 if TYPE_CHECKING:
@@ -31,20 +33,17 @@ class WorkerError(Exception):
     """An unexpected error inside a worker, with the worker's traceback."""
 
 
-Scan = tuple[tuple, ...]  # an article's tag candidates, as the build cache stores them
-
-
 def read_files(
     root: Path, paths: Sequence[Path], bodies: dict[str, Body], tags: TagConfig
-) -> list[tuple[ReadResult, Scan]]:
+) -> list[tuple[ReadResult, bytes]]:
     """Read files and scan them for tags; keep their bodies in `bodies` and return the
     results without them (only small metadata crosses between processes)."""
     results = []
     for path in paths:
         result = read_article(path, root)
-        scan: Scan = ()
+        scan = b""
         if result.article is not None and result.body is not None:
-            scan = scan_for_cache(result.article, result.body.paragraphs, tags)
+            scan = scan_packed(result.article, result.body.paragraphs, tags)
             # Pages need only the HTML: the plain text, as big again, served the tag scan.
             bodies[result.article.source] = Body(result.body.html, ())
         results.append((ReadResult(result.article, None, result.problems), scan))
@@ -70,14 +69,16 @@ class WorkerState:
         self.planner: Planner | None = None
         self.renderer: Renderer | None = None
 
-    def read(self, root: Path, paths: list[Path], tags: TagConfig) -> list[tuple[ReadResult, Scan]]:
+    def read(
+        self, root: Path, paths: list[Path], tags: TagConfig
+    ) -> list[tuple[ReadResult, bytes]]:
         self.root = root
         return read_files(root, paths, self.bodies, tags)
 
     def load_site(self, site: Site) -> int:
         self.root = site.config.source  # bodies this worker did not read come from there
         self.planner = Planner(site)
-        self.plans = list(self.planner.plans())
+        self.plans = list(self.planner.plans(with_deps=False))  # told what to render: no keys
         gc.freeze()  # the site and the bodies live to the end: the collector need not scan them
         self.renderer = Renderer(site, make_environment(site.config.layouts), self.body_of)
         return len(self.plans)
@@ -117,8 +118,11 @@ class WorkerPool:
     def __init__(self, count: int) -> None:
         import multiprocessing  # only large builds need it: keep small rebuilds' start quick
 
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sitegen.workers"])
+        if threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+        else:  # forking a threaded process (the preview server) can copy a held lock
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["sitegen.workers"])
         self.connections: list[Connection] = []
         self.processes = []
         for _ in range(count):

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -303,6 +304,23 @@ def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
     two = make_config(tmp_path, "two", "cache-two")
     build(one, jobs=1)
     report = build(two, jobs=2)
+    assert report.read == 700
+    assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
+
+
+def test_parallel_build_in_a_process_running_threads_gives_the_same_bytes(tmp_path: Path) -> None:
+    """The preview server builds from a threaded process: there workers start from a fork
+    server instead of a fork of the build."""
+    corpus(tmp_path, 700)
+    build(make_config(tmp_path, "one", "cache-one"), jobs=1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        report = build(make_config(tmp_path, "two", "cache-two"), jobs=2)
+    finally:
+        stop.set()
+        other.join()
     assert report.read == 700
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 

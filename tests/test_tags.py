@@ -136,7 +136,7 @@ def test_bare_surname_counts_for_the_full_name_given_earlier() -> None:
         "Mara Quell visited the port.",
     )
     tagging = tag_corpus(articles, TagConfig(), TEXTS)
-    candidates = {c.name: c for c in tagging.scans[articles[0].id]}
+    candidates = {c.name: c for c in tagging.candidates(articles[0].id)}
     assert candidates["Mara Quell"].mentions == 3
     assert "Quell" not in candidates
     assert tagging.chosen[articles[0].id] == ("Mara Quell",)
@@ -203,7 +203,7 @@ def test_ignore_drops_tags_and_forms() -> None:
     assert set(tags_of(articles)[0]) == {"Cuba", "Chile"}
     assert tags_of(articles, ignore=("cuba",)) == [("Chile",)]
     tagging = tag_corpus(articles, TagConfig(ignore=("Chilean",)), TEXTS)
-    chile = next(c for c in tagging.scans[articles[0].id] if c.name == "Chile")
+    chile = next(c for c in tagging.candidates(articles[0].id) if c.name == "Chile")
     assert chile.forms == (("Chile", 1),)
 
 
