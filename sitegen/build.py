@@ -27,6 +27,7 @@ from sitegen.cache import (
     pages_fingerprint,
     save_cache,
     save_state,
+    template_cache,
     template_digest,
 )
 from sitegen.config import Config
@@ -251,7 +252,7 @@ class Build:
             ]
             if self.pool is None and self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
-                self.pool = WorkerPool(self.jobs)
+                self.pool = WorkerPool(self.jobs, fork=False)  # not copies of the whole model
                 self.pool.send_each("load_site", [(site,)] * len(self.pool))
             self.lap("check output")
             if self.pool is not None:
@@ -263,7 +264,11 @@ class Build:
                     self.pool.terminate()  # before the writer discards the staging folder
                     raise
             else:
-                renderer = Renderer(site, make_environment(self.config.layouts), self.body_of)
+                renderer = Renderer(
+                    site,
+                    make_environment(self.config.layouts, template_cache(self.config)),
+                    self.body_of,
+                )
                 self.render_here(planner, renderer, [pages[i] for i in todo], writer)
             self.lap("render")
             # The sitemap lists every page with its date: generated again only when those change.

@@ -97,6 +97,11 @@ def template_digest(folders: Iterable[Path]) -> str:
     return hasher.hexdigest()
 
 
+def template_cache(config: Config) -> Path:
+    """Where compiled templates are kept (see `render.TemplateCodeCache`)."""
+    return config.cache / "templates"
+
+
 def pages_file(cache_dir: Path, out_dir: Path, prefix: str = PAGES_PREFIX) -> Path:
     """Page keys belong to one output folder: building elsewhere must not trust them."""
     name = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()

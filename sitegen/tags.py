@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import marshal
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -646,7 +647,7 @@ def choose_tags(
             key = candidate[KEY]
             if key not in taken and (candidate[LISTED] or spread.get(key, 0) >= least):
                 taken.add(key)
-                derived.append(candidate[NAME])
+                derived.append(sys.intern(candidate[NAME]))  # one string per tag, not per use
         chosen[article_id] = given + tuple(derived)
     return chosen
 

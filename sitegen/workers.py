@@ -2,9 +2,10 @@
 later renders the pages of the articles it read (plus a share of the list pages).
 
 Keeping bodies where they were read is what makes parallelism pay in Python: only the small
-metadata crosses between processes, never the text. Workers are forked from the build, except in
-a process that runs threads (the preview server): there they start from a fork server, which
-is safe but costs two more processes (about 40 MB).
+metadata crosses between processes, never the text. Workers are forked from the build when it
+starts, except in a process that runs threads (the preview server): there, and when a build that
+already holds its whole model needs workers, they start from a fork server, which is safe and
+small but costs two more processes (about 40 MB).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sitegen.cache import template_cache
 from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
 from sitegen.model import Site
@@ -80,7 +82,9 @@ class WorkerState:
         self.planner = Planner(site)
         self.plans = list(self.planner.plans(with_deps=False))  # told what to render: no keys
         gc.freeze()  # the site and the bodies live to the end: the collector need not scan them
-        self.renderer = Renderer(site, make_environment(site.config.layouts), self.body_of)
+        self.renderer = Renderer(
+            site, make_environment(site.config.layouts, template_cache(site.config)), self.body_of
+        )
         return len(self.plans)
 
     def body_of(self, article: Article) -> Body:
@@ -115,10 +119,12 @@ def worker_main(conn: Connection) -> None:
 class WorkerPool:
     """A fixed set of worker processes, called in lockstep: one call to each, then all answers."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, *, fork: bool = True) -> None:
+        """`fork`: start the workers as copies of this process, the quickest way, and right
+        when it holds little yet. Each worker's memory counts what it copied."""
         import multiprocessing  # only large builds need it: keep small rebuilds' start quick
 
-        if threading.active_count() == 1:
+        if fork and threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
         else:  # forking a threaded process (the preview server) can copy a held lock
             context = multiprocessing.get_context("forkserver")

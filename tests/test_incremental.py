@@ -208,6 +208,19 @@ def test_damaged_cache_is_discarded_with_a_notice(tmp_path: Path) -> None:
     assert after == clean_build(tmp_path)
 
 
+def test_damaged_compiled_templates_are_compiled_again(tmp_path: Path) -> None:
+    corpus(tmp_path, 3)
+    incremental_build(tmp_path)
+    compiled = list((tmp_path / ".sitegen-cache/templates").iterdir())
+    assert compiled  # the first build kept them
+    for i, path in enumerate(compiled):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] if i % 2 else b"\x00garbage")
+    shutil.rmtree(tmp_path / "public")  # so every page is rendered again
+    _, after = incremental_build(tmp_path)
+    assert after == clean_build(tmp_path)
+
+
 def test_cache_of_another_version_is_not_trusted(tmp_path: Path) -> None:
     corpus(tmp_path, 3)
     path = tmp_path / "articles/0001_0000000000000001.txt"
