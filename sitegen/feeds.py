@@ -203,14 +203,31 @@ def sitemaps(
 
 
 def _urlset(config: Config, pages: Sequence[SitemapPage]) -> bytes:
-    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    """The same bytes ElementTree gives, written directly: a site has tens of thousands of
+    pages, and the element tree took half a second of every build that added one."""
+    if not pages:
+        return XML_DECLARATION + f'<urlset xmlns="{SITEMAP_NS}" />\n'.encode()
+    parts = [f'<urlset xmlns="{SITEMAP_NS}">\n']
     for page in pages:
-        entry = _add(urlset, "url")
-        _add(entry, "loc", absolute_url(config, page.url))
-        if page.lastmod is not None:
+        loc = xml_text(absolute_url(config, page.url))
+        if page.lastmod is None:
+            parts.append(f"  <url>\n    <loc>{loc}</loc>\n  </url>\n")
+        else:
             # A date alone (W3C Datetime allows it): no time of day to invent, no offset to shift.
-            _add(entry, "lastmod", page.lastmod.isoformat())
-    return _serialize(urlset)
+            date = page.lastmod.isoformat()
+            parts.append(
+                f"  <url>\n    <loc>{loc}</loc>\n    <lastmod>{date}</lastmod>\n  </url>\n"
+            )
+    parts.append("</urlset>\n")
+    return XML_DECLARATION + "".join(parts).encode("utf-8")
+
+
+def xml_text(text: str) -> str:
+    """Text as XML character data, as ElementTree escapes it."""
+    text = clean(text)
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def robots_txt(config: Config) -> bytes:
