@@ -31,7 +31,7 @@ from sitegen.read import Article, is_editor_litter
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
@@ -137,8 +137,6 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     if not sources:
         cache.pages = _load_pages(cache_dir, out_dir, pages_print)[1]
         return cache
-    from sitegen.model import RelatedMemo  # not above: an unchanged build needs no model
-
     entries = _load(cache_dir / SOURCES_FILE, sources_fingerprint(config), cache.notices)
     if entries is not None:
         try:
@@ -151,32 +149,42 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
             cache.sources = {}
     if not cache.sources:
         return cache  # page keys vouch for pages made from the cached sources: not without them
-    site_key, cache.pages, problems, related_key, related = _load_pages(
-        cache_dir, out_dir, pages_print
-    )
+    site_key, cache.pages, problems, related = _load_pages(cache_dir, out_dir, pages_print)
     if cache.pages:
         cache.site_problems, cache.site_key = problems, site_key
-        cache.related = RelatedMemo(related_key, related)
+        cache.related = _related_memo(related)
     return cache
 
 
 def _load_pages(
     cache_dir: Path, out_dir: Path, pages_print: str
-) -> tuple[str, dict[str, str], list[Problem], str, dict[str, tuple[str, ...]]]:
-    """(site key, page keys, site problems, related key, related ids); all empty when the file
+) -> tuple[str, dict[str, str], list[Problem], object]:
+    """(site key, page keys, site problems, related memo as stored); all empty when the file
     is missing, damaged or of other settings: then every page is rendered and compared."""
     stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
     try:
-        site_key, pages, problems, related_key, related = stored  # type: ignore[misc]
-        return (
-            str(site_key),
-            dict(pages),
-            [Problem(*p) for p in problems],
-            str(related_key),
-            dict(related),
-        )
+        site_key, pages, problems, related = stored  # type: ignore[misc]
+        return str(site_key), dict(pages), [Problem(*p) for p in problems], related
     except (TypeError, ValueError):
-        return "", {}, [], "", {}
+        return "", {}, [], None
+
+
+def _related_memo(stored: object) -> RelatedMemo | None:
+    """The related-articles memo as saved, if it has the shape `model.RelatedMemo` gives it."""
+    from sitegen.model import RelatedMemo  # not above: an unchanged build needs no model
+
+    try:
+        total, tags, ids, order = stored  # type: ignore[misc]
+        if not (
+            isinstance(total, int)
+            and all(isinstance(v, tuple) and len(v) == 2 for v in tags.values())
+            and all(isinstance(v, tuple) for v in ids.values())
+            and isinstance(order, dict)
+        ):
+            return None
+        return RelatedMemo(total, tags, ids, order)
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
@@ -192,8 +200,9 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
         ]
         _save(cache_dir / SOURCES_FILE, sources_fingerprint(config), sources)
     problems = [(p.path, p.message, p.line) for p in cache.site_problems]
-    memo_key, memo_ids = (cache.related.key, dict(cache.related.ids)) if cache.related else ("", {})
-    payload = (cache.site_key, cache.pages, problems, memo_key, memo_ids)
+    memo = cache.related
+    related = (memo.total, dict(memo.tags), dict(memo.ids), dict(memo.order)) if memo else None
+    payload = (cache.site_key, cache.pages, problems, related)
     _save(pages_file(cache_dir, out_dir), pages_print, payload)
 
 

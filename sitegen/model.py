@@ -7,7 +7,6 @@ Indexes hold references to the same `Article` objects, never copies.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -108,12 +107,13 @@ class Site:
     children: Mapping[str, tuple[ArchiveGroup, ...]]  # archive URL -> finer groups, oldest first
     related: Mapping[str, tuple[Article, ...]]  # article id -> articles on the same subjects
     position: Mapping[str, int]  # article id -> its index in `articles`
-    membership: str  # digest of which article has which tags (see RelatedMemo)
 
     def related_memo(self) -> RelatedMemo:
-        return RelatedMemo(
-            self.membership, {i: tuple(a.id for a in rs) for i, rs in self.related.items()}
-        )
+        """For the next build (see `related_index`)."""
+        total = significant(max(1, len(self.articles)))
+        ids = {i: tuple([a.id for a in rs]) for i, rs in self.related.items()}
+        order = {a.id: date_order(a) for a in self.articles}
+        return RelatedMemo(total, weighed_tags(self.tags), ids, order)
 
     def newer_and_older(self, article: Article) -> tuple[Article | None, Article | None]:
         index = self.position[article.id]
@@ -137,7 +137,11 @@ def archive_title(key: tuple[int, ...]) -> str:
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     """Date order; within a day, the file order of the corpus (its sequence numbers)."""
-    return tuple(sorted(articles, key=lambda a: (a.date, a.source), reverse=True))
+    return tuple(sorted(articles, key=date_order, reverse=True))
+
+
+def date_order(article: Article) -> tuple[int, str]:
+    return article.date.toordinal(), article.source
 
 
 # --- URLs --------------------------------------------------------------------------------------
@@ -253,16 +257,26 @@ def build_tags(
 
 @dataclass(frozen=True)
 class RelatedMemo:
-    """Related articles by id, with the digest of the tag memberships they were computed from:
-    an edit that moves no article and changes no tag (most edits) reuses them."""
+    """The last build's related articles and what they were computed from: a build computes
+    again only the articles whose scores could have changed (see `stale_related`)."""
 
-    key: str
-    ids: Mapping[str, tuple[str, ...]]
+    total: int  # the corpus size as weighed (`significant`)
+    tags: Mapping[str, tuple[int, tuple[str, ...]]]  # slug -> (size as weighed, member ids)
+    ids: Mapping[str, tuple[str, ...]]  # article id -> its related articles' ids
+    order: Mapping[str, tuple[int, str]]  # article id -> what places it in date order
 
 
-def membership_key(articles: tuple[Article, ...], tags_of: Mapping[str, tuple[Tag, ...]]) -> str:
-    text = repr([(a.id, [t.slug for t in tags_of.get(a.id, ())]) for a in articles])
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def significant(count: int) -> int:
+    """A count to two significant figures, as tag weights use it: a weight moves only when a
+    count moves by one to ten per cent, so adding an article leaves almost every weight, and
+    so almost every article's related list, as it was."""
+    excess = len(str(count)) - WEIGHT_DIGITS
+    return count if excess <= 0 else round(count, -excess)
+
+
+def weighed_tags(tags: Sequence[Tag]) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Slug -> (size as weighed, member ids newest first): all a tag gives to related scores."""
+    return {t.slug: (significant(len(t.articles)), tuple([a.id for a in t.articles])) for t in tags}
 
 
 def build_site(
@@ -276,12 +290,7 @@ def build_site(
     tags, tags_of, problems = build_tags(ordered, tag_names)
     reserved = set(list_urls(config, ordered, archives, tags))
     urls, url_problems = assign_urls(ordered, config.permalink, reserved)
-    key = membership_key(ordered, tags_of)
-    if memo is not None and memo.key == key:
-        by_id = {a.id: a for a in ordered}
-        related = {i: tuple(by_id[r] for r in rs) for i, rs in memo.ids.items()}
-    else:
-        related = related_index(ordered, tags, tags_of)
+    related = related_index(ordered, tags, tags_of, memo)
     position = {a.id: i for i, a in enumerate(ordered)}
     site = Site(
         config,
@@ -293,47 +302,120 @@ def build_site(
         archive_children(archives),
         related,
         position,
-        key,
     )
     return site, problems + url_problems
 
 
 RELATED_LIMIT = 5
 RELATED_WINDOW = 8  # members of each tag looked at on either side of the article, by date
+WEIGHT_DIGITS = 2  # significant figures of the counts that weigh a tag (see `significant`)
 
 
 def related_index(
     articles: tuple[Article, ...],
     tags: tuple[Tag, ...],
     tags_of: Mapping[str, tuple[Tag, ...]],
+    memo: RelatedMemo | None = None,
 ) -> dict[str, tuple[Article, ...]]:
     """For each article, up to five articles that share the most, and the rarest, tags.
 
-    A tag weighs log(N / its size) + 1, so sharing a rare name outweighs sharing a common
-    country. Each tag of an article adds its weight to its members nearest in date (all of
-    them when the tag is small): "United States" may hold half the corpus, and related means
-    the same story, not the same country years apart. Ties go to the newer article. The cost
-    is linear in the corpus, and for an article whose tags are all small the score is exactly
-    the weight of the tags it shares.
+    A tag weighs log(N / its size) + 1 (both counts to two significant figures), so sharing a
+    rare name outweighs sharing a common country. Each tag of an article adds its weight to its
+    members nearest in date (all of them when the tag is small): "United States" may hold half
+    the corpus, and related means the same story, not the same country years apart. Ties go to
+    the newer article. The cost is linear in the corpus, and for an article whose tags are all
+    small the score is exactly the weight of the tags it shares.
+
+    With the last build's `memo`, only the articles whose scores could have changed are scored
+    again; the others keep their related articles (a test holds it to the full computation).
     """
-    total = max(1, len(articles))
-    # Whole micro-units: integer sums are exact in any order, so ties are real ties.
-    weight = {id(t): round((1.0 + math.log(total / len(t.articles))) * 1e6) for t in tags}
-    position = {id(tag): {a.id: i for i, a in enumerate(tag.articles)} for tag in tags}
+    total = significant(max(1, len(articles)))
+    weighed = weighed_tags(tags)
+    stale = stale_related(articles, tags_of, weighed, total, memo)
+    weight = {
+        id(t): round((1.0 + math.log(total / weighed[t.slug][0])) * 1e6) for t in tags
+    }  # whole micro-units: integer sums are exact in any order, so ties are real ties
+    positions: dict[int, dict[str, int]] = {}  # filled for the tags of the articles scored
     rank = {a.id: i for i, a in enumerate(articles)}  # newest first
     by_id = {a.id: a for a in articles}
     related: dict[str, tuple[Article, ...]] = {}
     for article in articles:
+        fresh = memo is None or stale is None or article.id in stale
+        kept = None if fresh else memo.ids.get(article.id)  # type: ignore[union-attr]
+        if kept is not None and all(i in by_id for i in kept):
+            related[article.id] = tuple([by_id[i] for i in kept])
+            continue
         scores: dict[str, int] = {}
         for tag in tags_of.get(article.id, ()):
             members, w = tag.articles, weight[id(tag)]
-            here = position[id(tag)][article.id]
+            position = positions.get(id(tag))
+            if position is None:
+                position = positions[id(tag)] = {a.id: i for i, a in enumerate(members)}
+            here = position[article.id]
             for other in members[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1]:
                 scores[other.id] = scores.get(other.id, 0) + w
         scores.pop(article.id, None)
         best = heapq.nsmallest(RELATED_LIMIT, scores, key=lambda i: (-scores[i], rank[i]))
         related[article.id] = tuple([by_id[i] for i in best])
     return related
+
+
+def stale_related(
+    articles: tuple[Article, ...],
+    tags_of: Mapping[str, tuple[Tag, ...]],
+    weighed: Mapping[str, tuple[int, tuple[str, ...]]],
+    total: int,
+    memo: RelatedMemo | None,
+) -> set[str] | None:
+    """The articles whose related lists must be computed again; None for all of them.
+
+    An article's scores come from its tags' weights and, for each of its tags, the members
+    within RELATED_WINDOW of it; its ties, from the date order of those members. So it is
+    stale when it is new, when its tags changed, when one of its tags changed weight, when
+    a tag's member list changed within its window (an article added, removed or moved there),
+    or when an article within its window moved in date order.
+    """
+    if memo is None or memo.total != total:
+        return None  # every weight moved
+    moved = [a for a in articles if memo.order.get(a.id) != date_order(a)]
+    if len(moved) > len(articles) // 10:
+        return None  # a big change: scoring everything costs less than finding what changed
+    stale = {a.id for a in articles if a.id not in memo.ids}
+    for article in moved:
+        for tag in tags_of.get(article.id, ()):
+            ids = weighed[tag.slug][1]
+            here = ids.index(article.id)
+            stale.update(ids[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1])
+    before: dict[str, set[str]] = {}
+    for slug, (_, ids) in memo.tags.items():
+        for i in ids:
+            before.setdefault(i, set()).add(slug)
+    for article in articles:
+        if before.get(article.id, set()) != {t.slug for t in tags_of.get(article.id, ())}:
+            stale.add(article.id)
+    for slug, (size, ids) in weighed.items():
+        old = memo.tags.get(slug)
+        if old is None or old[0] != size:
+            stale.update(ids)
+        elif old[1] != ids:
+            stale.update(changed_windows(old[1], ids))
+    return stale
+
+
+def changed_windows(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    """Members of a tag whose window of neighbours differs between two member lists.
+
+    The lists agree on a common prefix and suffix; the members within RELATED_WINDOW of the
+    part between them see a different window, the others the same one.
+    """
+    common = min(len(old), len(new))
+    start = 0
+    while start < common and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < common - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    return new[max(0, start - RELATED_WINDOW) : len(new) - end + RELATED_WINDOW]
 
 
 # --- pagination --------------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sitegen.config import Config
 from sitegen.model import build_site, listings, output_path, page_url
 from sitegen.read import Article
@@ -142,8 +145,74 @@ def test_related_articles_are_reused_only_while_tags_stay_the_same() -> None:
     memo = site.related_memo()
     again, _ = build_site(Config(), articles, names, memo)
     assert again.related == site.related
-    poisoned = RelatedMemo(memo.key, {i: () for i in memo.ids})
+    poisoned = RelatedMemo(memo.total, memo.tags, {i: () for i in memo.ids}, memo.order)
     assert all(r == () for r in build_site(Config(), articles, names, poisoned)[0].related.values())
-    names[articles[0].id] = ("Other",)  # a tag changed: the memo no longer applies
-    changed, _ = build_site(Config(), articles, names, poisoned)
-    assert changed.membership != memo.key and any(changed.related.values())
+    names[articles[0].id] = ("Other",)  # its tags changed: it is scored again, and its old tags'
+    changed, _ = build_site(Config(), articles, names, poisoned)  # members near it too
+    rescored = {i for i, r in changed.related.items() if r}
+    assert articles[0].id not in rescored  # "Other" is its own: nothing shares it
+    assert rescored and rescored < {a.id for a in articles}
+
+
+# Random corpora and random changes: related articles computed again only where they could have
+# changed must equal those computed for every article (windows of 8 matter: tags hold up to 40).
+corpus_tags = st.lists(
+    st.tuples(st.integers(1, 28), st.sets(st.sampled_from("ABCDEF"), max_size=3)),
+    min_size=1,
+    max_size=40,
+)
+change = st.tuples(
+    st.sampled_from(["add", "delete", "redate", "retag"]),
+    st.integers(0, 60),
+    st.integers(1, 28),
+    st.sets(st.sampled_from("ABCDEF"), max_size=3),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=corpus_tags,
+    changes=st.lists(change, min_size=1, max_size=5),
+    digits=st.sampled_from([1, 2]),  # 1: sizes move in steps of ten, so most changes keep weights
+)
+def test_related_computed_again_only_where_stale_equals_computed_for_all(
+    start, changes, digits
+) -> None:
+    from sitegen import model
+
+    corpus = {n: (day, tuple(sorted(tags))) for n, (day, tags) in enumerate(start)}
+    saved, model.WEIGHT_DIGITS = model.WEIGHT_DIGITS, digits
+    try:
+        check_changes(corpus, changes)
+    finally:
+        model.WEIGHT_DIGITS = saved
+
+
+def check_changes(corpus: dict, changes: list) -> None:
+
+    def model(memo=None):
+        articles = [make_article(n, f"2026-02-{day:02d}") for n, (day, _) in corpus.items()]
+        names = {f"{n:016x}": tags for n, (_, tags) in corpus.items()}
+        return build_site(Config(), articles, names, memo)[0]
+
+    memo = model().related_memo()
+    for kind, n, day, tags in changes:
+        if kind == "add":
+            corpus[100 + n] = (day, tuple(sorted(tags)))
+        elif n in corpus and kind == "delete" and len(corpus) > 1:
+            del corpus[n]
+        elif n in corpus and kind == "redate":
+            corpus[n] = (day, corpus[n][1])
+        elif n in corpus and kind == "retag":
+            corpus[n] = (corpus[n][0], tuple(sorted(tags)))
+        incremental = model(memo)
+        assert incremental.related == model().related
+        memo = incremental.related_memo()
+
+
+def test_counts_are_weighed_to_two_significant_figures() -> None:
+    from sitegen.model import significant
+
+    assert [significant(n) for n in (7, 99, 100, 104, 106, 10_049, 10_499, 10_501)] == [
+        7, 99, 100, 100, 110, 10_000, 10_000, 11_000,
+    ]  # fmt: skip
