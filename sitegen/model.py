@@ -386,19 +386,16 @@ def stale_related(
             ids = weighed[tag.slug][1]
             here = ids.index(article.id)
             stale.update(ids[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1])
-    before: dict[str, set[str]] = {}
-    for slug, (_, ids) in memo.tags.items():
-        for i in ids:
-            before.setdefault(i, set()).add(slug)
-    for article in articles:
-        if before.get(article.id, set()) != {t.slug for t in tags_of.get(article.id, ())}:
-            stale.add(article.id)
+    if weighed == memo.tags:
+        return stale  # most edits: no tag gained or lost a member
     for slug, (size, ids) in weighed.items():
-        old = memo.tags.get(slug)
-        if old is None or old[0] != size:
-            stale.update(ids)
-        elif old[1] != ids:
-            stale.update(changed_windows(old[1], ids))
+        old_size, old_ids = memo.tags.get(slug, (0, ()))
+        if old_ids == ids:
+            continue
+        stale.update(set(old_ids).symmetric_difference(ids))  # they gained or lost the tag
+        stale.update(ids if old_size != size else changed_windows(old_ids, ids))
+    for slug in memo.tags.keys() - weighed.keys():
+        stale.update(memo.tags[slug][1])  # a tag gone: its members lost it
     return stale
 
 
