@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
 PARALLEL_MIN_FILES = 600  # below this, starting workers costs more than it saves
+FEW_CHANGES = 50  # articles changed in place; more, and planning every page costs no more
 CHUNK = 250  # files or pages per worker call: the progress bar moves once per chunk
 RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
 
@@ -235,11 +236,19 @@ class Build:
         )
         from sitegen.workers import WorkerPool
 
+        planner = Planner(site)
+        salt = url_salt(site)
+        shape, digests = planner.shape(salt), {a.id: a.digest for a in site.articles}
+        same_shape, previous = cache.pages and shape == cache.shape, cache.digests
+        cache.shape, cache.digests = shape, digests
+        if same_shape:
+            changed = {i for i, digest in digests.items() if previous.get(i) != digest}
+            done = self.write_changed_pages(planner, cache, salt, changed)
+            if done is not None:
+                return done
         if self.pool is not None:  # the workers that read the corpus plan while we do
             self.pool.send_each("load_site", [(site,)] * len(self.pool))
-        planner = Planner(site)
         pages = list(planner.plans())
-        salt = url_salt(site)
         keys = [plan_key(plan, salt) for plan in pages]
         self.lap("plan")
         paths = [plan.path for plan in pages]
@@ -291,6 +300,43 @@ class Build:
             self.lap("commit")
         cache.pages = {page.path: key for page, key in zip(pages, keys, strict=True)}
         cache.pages.update((path, web_key) for path in extra_paths)
+        return len(todo), report
+
+    def write_changed_pages(
+        self, planner: Planner, cache: BuildCache, salt: str, changed: set[str]
+    ) -> tuple[int, WriteReport] | None:
+        """When the site has the last build's shape, only the pages that show a changed
+        article can differ: plan those, keep the others if they are still on disk. None when
+        that is not enough (many changes, a page gone): then the build plans every page."""
+        from sitegen.render import Renderer, make_environment, plan_key
+
+        if len(changed) > FEW_CHANGES:
+            return None
+        plans = list(planner.plans_showing(changed))
+        keys = {plan.path: plan_key(plan, salt) for plan in plans}
+        if not keys.keys() <= cache.pages.keys():
+            return None
+        self.lap("plan changed")
+        with Writer(self.config.output) as writer:
+            for path in cache.pages.keys() - keys.keys():
+                if not writer.keep(path, path):
+                    return None  # missing or edited by hand: the whole site is checked
+            todo = [
+                plan
+                for plan in plans
+                if not (
+                    cache.pages[plan.path] == keys[plan.path]
+                    and writer.keep(plan.path, plan.source)
+                )
+            ]
+            self.lap("check output")
+            env = make_environment(self.config.layouts, template_cache(self.config))
+            renderer = Renderer(planner.site, env, self.body_of)
+            self.render_here(planner, renderer, todo, writer)
+            self.lap("render")
+            report = self.finish(writer)
+            self.lap("commit")
+        cache.pages.update(keys)
         return len(todo), report
 
     def write_unchanged_site(self, pages: Collection[str]) -> WriteReport | None:

@@ -57,6 +57,8 @@ class BuildCache:
     site_key: str = ""  # digest of every article and the fingerprint: equal means no change
     site_problems: list[Problem] = field(default_factory=list)  # from the model, e.g. collisions
     related: RelatedMemo | None = None  # the last build's related articles
+    shape: str = ""  # the last build's `render.site_shape`
+    digests: dict[str, str] = field(default_factory=dict)  # article id -> digest, last build
     notices: list[str] = field(default_factory=list)
 
 
@@ -149,24 +151,32 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
             cache.sources = {}
     if not cache.sources:
         return cache  # page keys vouch for pages made from the cached sources: not without them
-    site_key, cache.pages, problems, related = _load_pages(cache_dir, out_dir, pages_print)
+    site_key, cache.pages, problems, related, shape = _load_pages(cache_dir, out_dir, pages_print)
     if cache.pages:
         cache.site_problems, cache.site_key = problems, site_key
         cache.related = _related_memo(related)
+        cache.shape, cache.digests = shape
     return cache
 
 
 def _load_pages(
     cache_dir: Path, out_dir: Path, pages_print: str
-) -> tuple[str, dict[str, str], list[Problem], object]:
-    """(site key, page keys, site problems, related memo as stored); all empty when the file
-    is missing, damaged or of other settings: then every page is rendered and compared."""
+) -> tuple[str, dict[str, str], list[Problem], object, tuple[str, dict[str, str]]]:
+    """(site key, page keys, site problems, related memo as stored, (shape, digests)); all
+    empty when the file is missing, damaged or of other settings: then every page is rendered
+    and compared."""
     stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
     try:
-        site_key, pages, problems, related = stored  # type: ignore[misc]
-        return str(site_key), dict(pages), [Problem(*p) for p in problems], related
+        site_key, pages, problems, related, shape, digests = stored  # type: ignore[misc]
+        return (
+            str(site_key),
+            dict(pages),
+            [Problem(*p) for p in problems],
+            related,
+            (str(shape), dict(digests)),
+        )
     except (TypeError, ValueError):
-        return "", {}, [], None
+        return "", {}, [], None, ("", {})
 
 
 def _related_memo(stored: object) -> RelatedMemo | None:
@@ -202,7 +212,7 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
     problems = [(p.path, p.message, p.line) for p in cache.site_problems]
     memo = cache.related
     related = (memo.total, dict(memo.tags), dict(memo.ids), dict(memo.order)) if memo else None
-    payload = (cache.site_key, cache.pages, problems, related)
+    payload = (cache.site_key, cache.pages, problems, related, cache.shape, cache.digests)
     _save(pages_file(cache_dir, out_dir), pages_print, payload)
 
 

@@ -7,6 +7,7 @@ Indexes hold references to the same `Article` objects, never copies.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -107,6 +108,7 @@ class Site:
     children: Mapping[str, tuple[ArchiveGroup, ...]]  # archive URL -> finer groups, oldest first
     related: Mapping[str, tuple[Article, ...]]  # article id -> articles on the same subjects
     position: Mapping[str, int]  # article id -> its index in `articles`
+    moved: tuple[str, ...]  # ids of the articles moved off their permalink by a collision
 
     def related_memo(self) -> RelatedMemo:
         """For the next build (see `related_index`)."""
@@ -159,12 +161,14 @@ def permalink(article: Article, pattern: str, slug: str | None = None) -> str:
 
 def assign_urls(
     articles: Sequence[Article], pattern: str, reserved: set[str]
-) -> tuple[dict[str, str], list[Problem]]:
+) -> tuple[dict[str, str], list[Problem], set[str]]:
     """Give every article its own URL; on a collision the later file gets `-2`, `-3`, ...
+    Returns the URLs by article id, a warning for each collision and the ids moved aside.
 
     Articles are taken oldest first and in file order, so adding a new article never changes
     the URL of one already published.
     """
+    moved: set[str] = set()
     urls: dict[str, str] = {}
     taken: dict[str, str] = {output_path(u): "a page of the site" for u in reserved}
     problems: list[Problem] = []
@@ -179,9 +183,10 @@ def assign_urls(
             owner = taken[output_path(first)]
             message = f"URL {first} is already used by {owner}; published at {url}"
             problems.append(Problem(article.source, message))
+            moved.add(article.id)
         taken[output_path(url)] = article.source
         urls[article.id] = url
-    return urls, problems
+    return urls, problems, moved
 
 
 # --- archives and tags -------------------------------------------------------------------------
@@ -191,10 +196,7 @@ def archive_groups(articles: tuple[Article, ...]) -> dict[str, tuple[ArchiveGrou
     """Group newest-first articles by year, month and day, keeping the order within groups."""
     groups: dict[str, dict[tuple[int, ...], list[Article]]] = {k: {} for k in ARCHIVE_KINDS}
     for article in articles:
-        d = article.date
-        for kind, key in zip(
-            ARCHIVE_KINDS, ((d.year,), (d.year, d.month), (d.year, d.month, d.day)), strict=True
-        ):
+        for kind, key in zip(ARCHIVE_KINDS, archive_keys(article.date), strict=True):
             groups[kind].setdefault(key, []).append(article)
     return {
         kind: tuple(
@@ -203,6 +205,11 @@ def archive_groups(articles: tuple[Article, ...]) -> dict[str, tuple[ArchiveGrou
         )
         for kind, by_key in groups.items()
     }
+
+
+def archive_keys(d: dt.date) -> tuple[tuple[int, ...], ...]:
+    """The keys of a day's year, month and day archives."""
+    return (d.year,), (d.year, d.month), (d.year, d.month, d.day)
 
 
 def archive_url(key: tuple[int, ...]) -> str:
@@ -289,7 +296,7 @@ def build_site(
     archives = archive_groups(ordered)
     tags, tags_of, problems = build_tags(ordered, tag_names)
     reserved = set(list_urls(config, ordered, archives, tags))
-    urls, url_problems = assign_urls(ordered, config.permalink, reserved)
+    urls, url_problems, moved = assign_urls(ordered, config.permalink, reserved)
     related = related_index(ordered, tags, tags_of, memo)
     position = {a.id: i for i, a in enumerate(ordered)}
     site = Site(
@@ -302,6 +309,7 @@ def build_site(
         archive_children(archives),
         related,
         position,
+        tuple([a.id for a in ordered if a.id in moved]),
     )
     return site, problems + url_problems
 
@@ -458,24 +466,48 @@ def paginate(
 
 def listings(site: Site) -> Iterator[Listing]:
     """Every list page of the site: home, archives by year, month and day, and tags."""
-    per_page = site.config.per_page
-    yield from paginate("home", "Latest news", "", site.articles, per_page)
+    yield from home_list(site)
     for kind in ARCHIVE_KINDS:
-        groups = site.archives[kind]
-        for i, group in enumerate(groups):
-            newer = groups[i - 1] if i > 0 else None
-            older = groups[i + 1] if i + 1 < len(groups) else None
-            yield from paginate(
-                kind,
-                group.title,
-                group.url,
-                group.articles,
-                per_page,
-                newer=Link(newer.title, newer.url) if newer else None,
-                older=Link(older.title, older.url) if older else None,
-            )
+        for i in range(len(site.archives[kind])):
+            yield from archive_list(site, kind, i)
     for tag in site.tags:
-        yield from paginate("tag", tag.name, tag.url, tag.articles, per_page, tag=tag.ref)
+        yield from tag_list(site, tag)
+
+
+def lists_of(site: Site, article: Article) -> Iterator[Iterator[Listing]]:
+    """The lists an article is on, each as all its pages: home, its day, month and year,
+    and its tags."""
+    yield home_list(site)
+    for kind, key in zip(ARCHIVE_KINDS, archive_keys(article.date), strict=True):
+        groups = site.archives[kind]
+        yield from (archive_list(site, kind, i) for i, g in enumerate(groups) if g.key == key)
+    for tag in site.tags_of.get(article.id, ()):
+        yield tag_list(site, tag)
+
+
+def home_list(site: Site) -> Iterator[Listing]:
+    return paginate("home", "Latest news", "", site.articles, site.config.per_page)
+
+
+def archive_list(site: Site, kind: str, index: int) -> Iterator[Listing]:
+    """The pages of one archive (the group at `index` of its kind), linked to its neighbours."""
+    groups = site.archives[kind]
+    group = groups[index]
+    newer = groups[index - 1] if index > 0 else None
+    older = groups[index + 1] if index + 1 < len(groups) else None
+    return paginate(
+        kind,
+        group.title,
+        group.url,
+        group.articles,
+        site.config.per_page,
+        newer=Link(newer.title, newer.url) if newer else None,
+        older=Link(older.title, older.url) if older else None,
+    )
+
+
+def tag_list(site: Site, tag: Tag) -> Iterator[Listing]:
+    return paginate("tag", tag.name, tag.url, tag.articles, site.config.per_page, tag=tag.ref)
 
 
 def list_urls(

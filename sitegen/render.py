@@ -41,7 +41,7 @@ import os
 import re
 import traceback
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -75,8 +75,8 @@ from sitegen.model import (
     TagLink,
     TagRef,
     listings,
+    lists_of,
     output_path,
-    permalink,
     years_summary,
 )
 from sitegen.read import Article, Body
@@ -353,6 +353,60 @@ class Planner:
         )
         return Plan("feed", url, subject, deps, None)
 
+    def shape(self, salt: str) -> str:
+        """A digest of everything page deps hold except the articles' own fields: which
+        articles there are, in what order, at what URLs, with what tags and related articles.
+        Two builds of the same shape differ only in the pages that show an article whose
+        digest changed (`plans_showing`): most edits change one article's text, nothing else."""
+        site, tag_refs = self.site, self.tag_refs
+        text = "\n".join(
+            [salt]
+            + [
+                f"{a.id} {site.urls[a.id]} {a.date.toordinal()} {tag_refs.get(a.id, '')}\0"
+                + " ".join([r.id for r in site.related.get(a.id, ())])
+                for a in site.articles
+            ]
+        )
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    def plans_showing(self, changed: Collection[str]) -> Iterator[Plan]:
+        """The pages that show any of the `changed` articles, for a site whose `shape` is the
+        last build's: the pages whose deps hold those articles' refs."""
+        site = self.site
+        shown = [a for a in site.articles if a.id in changed]
+        pages = set(changed)  # article pages: theirs, their neighbours', and those relating them
+        for article in shown:
+            pages.update(a.id for a in site.newer_and_older(article) if a is not None)
+        for article_id, related in site.related.items():
+            if any(a.id in changed for a in related):
+                pages.add(article_id)
+        yield from (self.article_plan(a) for a in site.articles if a.id in pages)
+        done: set[str] = set()
+        for article in shown:
+            for pages_of_list in lists_of(site, article):
+                pages_of_list = list(pages_of_list)
+                first = pages_of_list[0].articles
+                newest = first[0].date if first else None
+                for listing in pages_of_list:
+                    if listing.url not in done and any(a.id in changed for a in listing.articles):
+                        done.add(listing.url)
+                        yield self.listing_plan(listing, newest)
+        feeds = [(self.config.title, FEED, "", site.articles, True)]
+        for tag in {t.slug: t for a in shown for t in site.tags_of.get(a.id, ())}.values():
+            feeds.append(
+                (
+                    tag_feed_title(self.config, tag.ref),
+                    tag_feed_url(tag.ref),
+                    tag.url,
+                    tag.articles,
+                    False,
+                )
+            )
+        limit = self.config.feeds.limit
+        for title, url, page_url, articles, full in feeds:
+            if any(a.id in changed for a in articles[:limit]):
+                yield self.feed_plan(title, url, page_url, articles, full)
+
     def build(self, plan: Plan) -> Page:
         """The page a plan stands for, with its whole context."""
         if plan.kind == "article":
@@ -560,10 +614,7 @@ def plan_key(plan: Plan, salt: str) -> str:
 
 def url_salt(site: Site) -> str:
     """The articles whose URL is not their plain permalink (moved aside by a collision)."""
-    pattern = site.config.permalink
-    moved = [
-        (a.id, site.urls[a.id]) for a in site.articles if site.urls[a.id] != permalink(a, pattern)
-    ]
+    moved = [(i, site.urls[i]) for i in site.moved]
     return hashlib.blake2b(repr(moved).encode(), digest_size=16).hexdigest()
 
 

@@ -67,6 +67,7 @@ operation = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 9), st.integers(0, 4), st.integers(0, 4)),
     st.tuples(st.just("retitle"), st.integers(0, 9), st.integers(0, 4)),
     st.tuples(st.just("edit-body"), st.integers(0, 9), st.text("abc xyz", min_size=1, max_size=12)),
+    st.tuples(st.just("reword"), st.integers(0, 9), st.integers(0, 2)),
     st.tuples(st.just("redate"), st.integers(0, 9), st.integers(0, 4)),
     st.tuples(
         st.just("retag"),
@@ -103,6 +104,9 @@ def apply(site: Path, op: tuple) -> None:
         path.write_text("\n".join(lines))
     elif kind == "edit-body":
         path.write_text(path.read_text() + "\n\n" + op[2])
+    elif kind == "reword":  # the first paragraph (the summary), to one of three wordings
+        lead = f"Body of {op[1]}." if op[2] == 0 else f"Lead {op[2]} of {op[1]}."
+        path.write_text(re.sub(r"(Body|Lead \d) of \d+\.", lead, path.read_text(), count=1))
     elif kind == "redate":
         path.write_text(re.sub(r" date \S+", f" date {DAYS[op[2]]}", path.read_text(), count=1))
     elif kind == "retag":
@@ -195,6 +199,24 @@ def test_editing_one_body_renders_few_pages_and_writes_only_what_changed(tmp_pat
     assert report.written == 2
     assert 1 <= report.rendered < 20
     assert after == clean_build(tmp_path)
+
+
+def test_edits_in_place_plan_only_the_pages_that_show_them(tmp_path: Path) -> None:
+    corpus(tmp_path, 12)
+    settle(tmp_path)
+    _, first = incremental_build(tmp_path)
+    path = tmp_path / "articles/0005_0000000000000005.txt"
+    original = path.read_text()
+    # A new first paragraph: its summary shows on lists, in feeds, on its neighbours' pages.
+    path.write_text(original.replace("Text of story 5.", "A new lead for story 5."))
+    report, after = incremental_build(tmp_path)
+    assert "plan changed" in dict(report.phases)
+    assert after == clean_build(tmp_path)
+    assert 3 <= report.rendered < 20
+    path.write_text(original)  # as it was: the digests of two builds ago
+    report, after = incremental_build(tmp_path)
+    assert "plan changed" in dict(report.phases)
+    assert after == first
 
 
 def test_damaged_cache_is_discarded_with_a_notice(tmp_path: Path) -> None:
