@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, groupby
+from operator import attrgetter
 
 from slugify import slugify
 
@@ -193,17 +195,31 @@ def assign_urls(
 
 
 def archive_groups(articles: tuple[Article, ...]) -> dict[str, tuple[ArchiveGroup, ...]]:
-    """Group newest-first articles by year, month and day, keeping the order within groups."""
-    groups: dict[str, dict[tuple[int, ...], list[Article]]] = {k: {} for k in ARCHIVE_KINDS}
-    for article in articles:
-        for kind, key in zip(ARCHIVE_KINDS, archive_keys(article.date), strict=True):
-            groups[kind].setdefault(key, []).append(article)
+    """Group newest-first articles by year, month and day, keeping the order within groups.
+
+    In date order each day, month and year is a run of the list: days are grouped from the
+    articles, months from the days and years from the months, without a lookup per article.
+    """
+    days = [(d, tuple(run)) for d, run in groupby(articles, key=attrgetter("date"))]
+    months = [
+        (key, tuple(chain.from_iterable(items for _, items in run)))
+        for key, run in groupby(days, key=lambda day: (day[0].year, day[0].month))
+    ]
+    years = [
+        ((year,), tuple(chain.from_iterable(items for _, items in run)))
+        for year, run in groupby(months, key=lambda month: month[0][0])
+    ]
+    by_kind = {
+        "year": years,
+        "month": months,
+        "day": [((d.year, d.month, d.day), items) for d, items in days],
+    }
     return {
         kind: tuple(
-            ArchiveGroup(kind, key, tuple(items), archive_url(key), archive_title(key))
-            for key, items in by_key.items()
+            ArchiveGroup(kind, key, items, archive_url(key), archive_title(key))
+            for key, items in by_kind[kind]
         )
-        for kind, by_key in groups.items()
+        for kind in ARCHIVE_KINDS
     }
 
 
@@ -235,14 +251,18 @@ def build_tags(
     "US" and "us" are one tag, shown in its most common spelling. Two different tags whose slugs
     would clash ("C++" and "C") get distinct slugs, so no tag page ever overwrites another.
     """
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    spellings: dict[str, dict[str, int]] = {}  # key -> spelling -> articles using it
     members: dict[str, list[Article]] = defaultdict(list)
     keys_of: dict[str, list[str]] = {}  # article id -> its tags' keys, in rank order
     for article in articles:
         seen: list[str] = []
         for name in tag_names.get(article.id, ()):
             key = name.casefold()
-            spellings[key][name] += 1
+            counts = spellings.get(key)
+            if counts is None:
+                spellings[key] = {name: 1}
+            else:
+                counts[name] = counts.get(name, 0) + 1
             if key not in seen:
                 seen.append(key)
                 members[key].append(article)
@@ -250,7 +270,7 @@ def build_tags(
     tags: dict[str, Tag] = {}
     used_slugs: set[str] = set()
     for key in sorted(spellings):
-        name = sorted(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
         base = slugify(name) or "tag"
         slug, n = base, 1
         while slug in used_slugs:
