@@ -261,7 +261,7 @@ class Build:
             ]
             if self.pool is None and self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
-                self.pool = WorkerPool(self.jobs, fork=False)  # not copies of the whole model
+                self.pool = WorkerPool(self.jobs)
                 self.pool.send_each("load_site", [(site,)] * len(self.pool))
             self.lap("check output")
             if self.pool is not None:

@@ -2,7 +2,9 @@
 
 It lives in `.sitegen-cache/` (the `cache` setting), is ignored by git and is safe to delete at
 any time: a build without it is a cold build, nothing worse. Files are `marshal`ed tuples, not
-pickles, so a cache file cannot run code, and loading 100,000 entries takes a blink.
+pickles, so a data file cannot run code, and loading 100,000 entries takes a blink. The one
+exception is `templates/`: the compiled templates (`render.TemplateCodeCache`), Python code as
+`__pycache__` holds it, so the cache folder deserves the trust of the `layouts/` folder.
 
 Nothing in it is trusted blindly: every file carries a fingerprint (sitegen's version, the cache
 format, the Python version and, for page keys, the config and the templates); a mismatch, or a

@@ -2,17 +2,14 @@
 later renders the pages of the articles it read (plus a share of the list pages).
 
 Keeping bodies where they were read is what makes parallelism pay in Python: only the small
-metadata crosses between processes, never the text. Workers are forked from the build when it
-starts, except in a process that runs threads (the preview server): there, and when a build that
-already holds its whole model needs workers, they start from a fork server, which is safe and
-small but costs two more processes (about 40 MB).
+metadata crosses between processes, never the text. Workers start from a fork server, so they
+are safe to start from a process that runs threads (the preview server).
 """
 
 from __future__ import annotations
 
 import gc
 import signal
-import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -119,16 +116,14 @@ def worker_main(conn: Connection) -> None:
 class WorkerPool:
     """A fixed set of worker processes, called in lockstep: one call to each, then all answers."""
 
-    def __init__(self, count: int, *, fork: bool = True) -> None:
-        """`fork`: start the workers as copies of this process, the quickest way, and right
-        when it holds little yet. Each worker's memory counts what it copied."""
+    def __init__(self, count: int) -> None:
         import multiprocessing  # only large builds need it: keep small rebuilds' start quick
 
-        if fork and threading.active_count() == 1:
-            context = multiprocessing.get_context("fork")
-        else:  # forking a threaded process (the preview server) can copy a held lock
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["sitegen.workers"])
+        # Not forked from the build: a copy of a process holding 100,000 paths and their stats
+        # (or, started late, the whole model) counts all of it again in each worker. A fork
+        # server is also safe in a process that runs threads (the preview server).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sitegen.workers"])
         self.connections: list[Connection] = []
         self.processes = []
         for _ in range(count):
