@@ -344,8 +344,8 @@ def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_parallel_build_in_a_process_running_threads_gives_the_same_bytes(tmp_path: Path) -> None:
-    """The preview server builds from a threaded process: there workers start from a fork
-    server instead of a fork of the build."""
+    """The preview server builds from a threaded process: workers must start safely there
+    (from a fork server, never as a fork of a process whose other threads may hold locks)."""
     corpus(tmp_path, 700)
     build(make_config(tmp_path, "one", "cache-one"), jobs=1)
     stop = threading.Event()
