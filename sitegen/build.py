@@ -15,7 +15,6 @@ import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sitegen import BUILTIN_TEMPLATES
@@ -155,7 +154,7 @@ class Build:
             else:
                 to_read.append(file)
         self.read_count = len(to_read)
-        results = self.read_files([file.path for file in to_read])
+        results = self.read_files(to_read)
         for file, (result, scan) in zip(to_read, results, strict=True):
             self.problems.extend(result.problems)
             if result.article is None:
@@ -177,10 +176,11 @@ class Build:
         self.lap("read")
         return Corpus(published, by_id, len(articles) - len(published))
 
-    def read_files(self, paths: Sequence[Path]) -> list[tuple[ReadResult, bytes]]:
+    def read_files(self, files: Sequence[SourceFile]) -> list[tuple[ReadResult, bytes]]:
         from sitegen.workers import WorkerPool, read_files
 
         root, tags = self.config.source, self.config.tags
+        paths = [file.full for file in files]
         if self.jobs == 1 or len(paths) < PARALLEL_MIN_FILES:
             chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
             results = []
@@ -190,16 +190,15 @@ class Build:
         self.pool = WorkerPool(self.jobs)
         # Contiguous shares, each read in chunks so the progress bar moves.
         share = -(-len(paths) // self.jobs)
-        shares = [list(paths[i * share : (i + 1) * share]) for i in range(self.jobs)]
+        shares = [paths[i * share : (i + 1) * share] for i in range(self.jobs)]
         rounds = -(-share // CHUNK)
         by_worker: list[list[tuple[ReadResult, bytes]]] = [[] for _ in shares]
         for r in self.progress(range(rounds), rounds, "Reading"):
             args = [(root, s[r * CHUNK : (r + 1) * CHUNK], tags) for s in shares]
             for worker, answer in enumerate(self.pool.call_each("read", args)):
                 by_worker[worker].extend(answer)
-        for worker, share_paths in enumerate(shares):
-            for path in share_paths:
-                self.owner[path.relative_to(root).as_posix()] = worker
+        for i, file in enumerate(files):
+            self.owner[file.rel] = i // share
         return [result for results in by_worker for result in results]
 
     def unique_ids(self, articles: list[Article]) -> list[Article]:

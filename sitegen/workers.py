@@ -33,7 +33,7 @@ class WorkerError(Exception):
 
 
 def read_files(
-    root: Path, paths: Sequence[Path], bodies: dict[str, Body], tags: TagConfig
+    root: Path, paths: Sequence[str], bodies: dict[str, Body], tags: TagConfig
 ) -> list[tuple[ReadResult, bytes]]:
     """Read files and scan them for tags; keep their bodies in `bodies` and return the
     results without them (only small metadata crosses between processes)."""
