@@ -191,11 +191,13 @@ class Build:
         # Contiguous shares, each read in chunks so the progress bar moves.
         share = -(-len(paths) // self.jobs)
         shares = [paths[i * share : (i + 1) * share] for i in range(self.jobs)]
-        rounds = -(-share // CHUNK)
+        rounds = [
+            [(root, s[r * CHUNK : (r + 1) * CHUNK], tags) for s in shares]
+            for r in range(-(-share // CHUNK))
+        ]
         by_worker: list[list[tuple[ReadResult, bytes]]] = [[] for _ in shares]
-        for r in self.progress(range(rounds), rounds, "Reading"):
-            args = [(root, s[r * CHUNK : (r + 1) * CHUNK], tags) for s in shares]
-            for worker, answer in enumerate(self.pool.call_each("read", args)):
+        for answers in self.progress(self.pool.rounds("read", rounds), len(rounds), "Reading"):
+            for worker, answer in enumerate(answers):
                 by_worker[worker].extend(answer)
         for i, file in enumerate(files):
             self.owner[file.rel] = i // share
@@ -383,13 +385,12 @@ class Build:
                 shares[spread % len(shares)].append(i)
                 spread += 1
         stagers = [writer.stager() for _ in shares]
-        rounds = -(-max(len(s) for s in shares) // CHUNK)
-        for r in self.progress(range(rounds), rounds, "Writing"):
-            args = [
-                (s[r * CHUNK : (r + 1) * CHUNK], stagers[w], r * CHUNK)
-                for w, s in enumerate(shares)
-            ]
-            for answer in self.pool.call_each("render", args):
+        rounds = [
+            [(s[r * CHUNK : (r + 1) * CHUNK], stagers[w], r * CHUNK) for w, s in enumerate(shares)]
+            for r in range(-(-max(len(s) for s in shares) // CHUNK))
+        ]
+        for answers in self.progress(self.pool.rounds("render", rounds), len(rounds), "Writing"):
+            for answer in answers:
                 for staged in answer:
                     writer.add(staged)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import signal
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -143,10 +143,20 @@ class WorkerPool:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def call_each(self, method: str, args: Sequence[tuple[Any, ...]]) -> list[Any]:
-        """Call `method` on worker i with args[i]; return the answers in worker order."""
-        self.send_each(method, args)
-        return self.receive_each(len(args))
+    def rounds(
+        self, method: str, rounds: Sequence[Sequence[tuple[Any, ...]]], ahead: int = 2
+    ) -> Iterator[list[Any]]:
+        """Call `method` round after round (`rounds[r][i]` for worker i), yielding each round's
+        answers. The next rounds wait queued in the workers' pipes while this process reads an
+        answer, so a worker never idles waiting for it. Requests are small (paths or page
+        numbers), so the queued ones always fit in a pipe's buffer."""
+        for r in range(min(ahead, len(rounds))):
+            self.send_each(method, rounds[r])
+        for r in range(len(rounds)):
+            answers = self.receive_each(len(rounds[r]))
+            if r + ahead < len(rounds):
+                self.send_each(method, rounds[r + ahead])
+            yield answers
 
     def send_each(self, method: str, args: Sequence[tuple[Any, ...]]) -> None:
         """Start `method` on every worker; the caller works meanwhile, then `receive_each`."""
