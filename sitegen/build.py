@@ -384,9 +384,10 @@ class Build:
             else:
                 shares[spread % len(shares)].append(i)
                 spread += 1
-        stagers = [writer.stager() for _ in shares]
+        self.pool.send_each("use_stager", [(writer.stager(),) for _ in shares])
+        self.pool.receive_each()
         rounds = [
-            [(s[r * CHUNK : (r + 1) * CHUNK], stagers[w], r * CHUNK) for w, s in enumerate(shares)]
+            [(s[r * CHUNK : (r + 1) * CHUNK], r * CHUNK) for s in shares]
             for r in range(-(-max(len(s) for s in shares) // CHUNK))
         ]
         for answers in self.progress(self.pool.rounds("render", rounds), len(rounds), "Writing"):

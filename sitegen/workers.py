@@ -67,6 +67,7 @@ class WorkerState:
         self.plans: list[Plan] = []
         self.planner: Planner | None = None
         self.renderer: Renderer | None = None
+        self.stager: Stager | None = None
 
     def read(
         self, root: Path, paths: list[Path], tags: TagConfig
@@ -88,10 +89,14 @@ class WorkerState:
         body = self.bodies.get(article.source)
         return body if body is not None else load_body(self.root, article)
 
-    def render(self, indices: list[int], stager: Stager, first_number: int) -> list[Staged]:
-        assert self.planner and self.renderer, "load_site comes before render"
+    def use_stager(self, stager: Stager) -> None:
+        """Sent once: a stager carries the previous manifest, too big to send every round."""
+        self.stager = stager
+
+    def render(self, indices: list[int], first_number: int) -> list[Staged]:
+        assert self.planner and self.renderer and self.stager, "load_site and use_stager first"
         plans = [self.plans[i] for i in indices]
-        return render_pages(self.planner, plans, self.renderer, stager, first_number)
+        return render_pages(self.planner, plans, self.renderer, self.stager, first_number)
 
 
 def worker_main(conn: Connection) -> None:
