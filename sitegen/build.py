@@ -237,18 +237,18 @@ class Build:
         )
         from sitegen.workers import WorkerPool
 
+        if self.pool is not None:  # the workers that read the corpus plan while we do
+            self.pool.send_each("load_site", [(site,)] * len(self.pool))
         planner = Planner(site)
         salt = url_salt(site)
         shape, digests = planner.shape(salt), {a.id: a.digest for a in site.articles}
         same_shape, previous = cache.pages and shape == cache.shape, cache.digests
         cache.shape, cache.digests = shape, digests
-        if same_shape:
+        if same_shape and self.pool is None:  # no workers: a few files were read
             changed = {i for i, digest in digests.items() if previous.get(i) != digest}
             done = self.write_changed_pages(planner, cache, salt, changed)
             if done is not None:
                 return done
-        if self.pool is not None:  # the workers that read the corpus plan while we do
-            self.pool.send_each("load_site", [(site,)] * len(self.pool))
         pages = list(planner.plans())
         keys = [plan_key(plan, salt) for plan in pages]
         self.lap("plan")
