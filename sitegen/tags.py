@@ -636,18 +636,19 @@ def choose_tags(
     front-matter tags, which are always kept. Scans are packed best first: no sorting here.
     """
     chosen: dict[str, tuple[str, ...]] = {}
-    least = settings.min_articles
+    common = {key for key, count in spread.items() if count >= settings.min_articles}
+    intern = sys.intern  # one string per tag, not one per article that has it
     for article_id, given in front.items():
         taken = {name.casefold() for name in given}
-        room = max(0, settings.max_per_article - len(given))
+        room = settings.max_per_article - len(given)
         derived: list[str] = []
-        for candidate in _unpack_raw(scans.get(article_id, b"")):
-            if len(derived) >= room:
-                break
-            key = candidate[KEY]
-            if key not in taken and (candidate[LISTED] or spread.get(key, 0) >= least):
-                taken.add(key)
-                derived.append(sys.intern(candidate[NAME]))  # one string per tag, not per use
+        if room > 0:
+            for name, key, _, _, _, listed, _ in _unpack_raw(scans.get(article_id, b"")):
+                if key not in taken and (listed or key in common):
+                    taken.add(key)
+                    derived.append(intern(name))
+                    if len(derived) == room:
+                        break
         chosen[article_id] = given + tuple(derived)
     return chosen
 
