@@ -29,7 +29,7 @@ MONTHS = (
 ARCHIVE_KINDS = ("year", "month", "day")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     name: str
     slug: str
@@ -44,7 +44,7 @@ class Tag:
         return TagRef(self.name, self.slug, self.url, len(self.articles))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagRef:
     """A tag as list pages show it: templates never see a tag's whole article list."""
 
@@ -54,7 +54,7 @@ class TagRef:
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagLink:
     """A tag as an article page shows it: no count, so a new article elsewhere in the tag does
     not change every page that carries the tag."""
@@ -63,7 +63,7 @@ class TagLink:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A labelled link to another page of the site (a site-relative URL)."""
 
@@ -71,7 +71,7 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Listing:
     """One page of a paginated list of articles: the home page, an archive or a tag."""
 
@@ -90,7 +90,7 @@ class Listing:
     tag: TagRef | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArchiveGroup:
     kind: str
     key: tuple[int, ...]  # (year,), (year, month) or (year, month, day)
@@ -99,7 +99,7 @@ class ArchiveGroup:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     config: Config
     articles: tuple[Article, ...]  # newest first
@@ -282,7 +282,7 @@ def build_tags(
     return tuple(sorted(tags.values(), key=lambda t: (t.name.casefold(), t.slug))), tags_of, []
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelatedMemo:
     """The last build's related articles and what they were computed from: a build computes
     again only the articles whose scores could have changed (see `stale_related`)."""

@@ -47,7 +47,7 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 FRONT_MATTER_KEYS = ("title", "date", "byline", "author", "tags", "slug", "summary", "draft")
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, slots=True)
 class Article:
     """One article as read from its file; everything a page shows about it."""
 
@@ -74,7 +74,7 @@ class Article:
         return f"Article({self.id} {self.digest})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Body:
     """An article's text. Kept apart from `Article` so that the metadata of a whole corpus
     stays small enough to cache and to send between processes; bodies are read when needed."""
@@ -83,7 +83,7 @@ class Body:
     paragraphs: tuple[str, ...]  # plain text, for summaries and tag derivation; () once read
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReadResult:
     """What reading one file gave: an article and its body, or None when it was skipped."""
 

@@ -41,7 +41,7 @@ import os
 import re
 import traceback
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -72,6 +72,7 @@ from sitegen.model import (
     Link,
     Listing,
     Site,
+    Tag,
     TagLink,
     TagRef,
     listings,
@@ -83,7 +84,7 @@ from sitegen.read import Article, Body
 from sitegen.write import Output
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Child:
     label: str
     url: str
@@ -169,7 +170,7 @@ def root_of(url: str) -> str:
 ATOM = "atom"  # the `template` of a feed page: written by FeedWriter, not by jinja2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A page to render. Everything it shows is in `context`, except an article's body, which
     is read only when the page is actually rendered (most pages of a rebuild are not)."""
@@ -323,10 +324,13 @@ class Planner:
         )
         return Plan("list", listing.url, (listing, newest), deps, newest)
 
-    def feed_plans(self, with_deps: bool = True) -> Iterator[Plan]:
-        """The site's feed with each article's text; a feed per tag with summaries."""
+    def feed_plans(
+        self, with_deps: bool = True, tags: Iterable[Tag] | None = None
+    ) -> Iterator[Plan]:
+        """The site's feed with each article's text; a feed per tag (of `tags`, by default all)
+        with summaries."""
         yield self.feed_plan(self.config.title, FEED, "", self.site.articles, True, with_deps)
-        for tag in self.site.tags:
+        for tag in self.site.tags if tags is None else tags:
             title = tag_feed_title(self.config, tag.ref)
             yield self.feed_plan(
                 title, tag_feed_url(tag.ref), tag.url, tag.articles, False, with_deps
@@ -391,21 +395,10 @@ class Planner:
                     if listing.url not in done and any(a.id in changed for a in listing.articles):
                         done.add(listing.url)
                         yield self.listing_plan(listing, newest)
-        feeds = [(self.config.title, FEED, "", site.articles, True)]
-        for tag in {t.slug: t for a in shown for t in site.tags_of.get(a.id, ())}.values():
-            feeds.append(
-                (
-                    tag_feed_title(self.config, tag.ref),
-                    tag_feed_url(tag.ref),
-                    tag.url,
-                    tag.articles,
-                    False,
-                )
-            )
-        limit = self.config.feeds.limit
-        for title, url, page_url, articles, full in feeds:
-            if any(a.id in changed for a in articles[:limit]):
-                yield self.feed_plan(title, url, page_url, articles, full)
+        tags = {t.slug: t for a in shown for t in site.tags_of.get(a.id, ())}.values()
+        for plan in self.feed_plans(tags=tags):
+            if any(a.id in changed for a in plan.subject[3]):  # the articles the feed carries
+                yield plan
 
     def build(self, plan: Plan) -> Page:
         """The page a plan stands for, with its whole context."""
