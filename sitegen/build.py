@@ -40,6 +40,7 @@ from sitegen.read import (
     display,
     find_sources,
     load_body,
+    unpack_body,
 )
 from sitegen.write import Output, Writer, WriteReport, static_files
 
@@ -116,7 +117,7 @@ class Build:
         self.progress = progress
         self.jobs = max(1, jobs)
         self.problems: list[Problem] = []
-        self.bodies: dict[str, Body] = {}  # bodies read in this process, by source
+        self.bodies: dict[str, bytes] = {}  # bodies read in this process, packed, by source
         self.pool: WorkerPool | None = None
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
         self.read_count = 0
@@ -223,8 +224,10 @@ class Build:
     # --- rendering and writing -----------------------------------------------------------------
 
     def body_of(self, article: Article) -> Body:
-        body = self.bodies.get(article.source)
-        return body if body is not None else load_body(self.config.source, article)
+        packed = self.bodies.get(article.source)
+        if packed is None:
+            return load_body(self.config.source, article)
+        return unpack_body(packed)
 
     def write_site(self, site: Site, cache: BuildCache) -> tuple[int, WriteReport]:
         from sitegen.render import (
@@ -299,7 +302,7 @@ class Build:
             self.lap("sitemap")
             report = self.finish(writer, extras)
             self.lap("commit")
-        cache.pages = {page.path: key for page, key in zip(pages, keys, strict=True)}
+        cache.pages = dict(zip(paths, keys, strict=True))
         cache.pages.update((path, web_key) for path in extra_paths)
         return len(todo), report
 

@@ -225,6 +225,21 @@ def file_digest(source: str, data: bytes) -> str:
     return hashlib.blake2b(source.encode() + b"\0" + data, digest_size=16).hexdigest()
 
 
+def pack_body(body: Body) -> bytes:
+    """A body's HTML as a build keeps it until its page is rendered: UTF-8 (a text with one
+    curly quote is two bytes a character as a string), then LZ4, about twenty microseconds
+    there and back for a half or less of the memory. Workers hold a share of the corpus each."""
+    import lz4.block  # imported here: a rebuild with nothing to do keeps no bodies
+
+    return lz4.block.compress(body.html.encode("utf-8"), store_size=True)
+
+
+def unpack_body(packed: bytes) -> Body:
+    import lz4.block
+
+    return Body(lz4.block.decompress(packed).decode("utf-8"), ())
+
+
 def load_body(root: Path, article: Article) -> Body:
     """Read an article's body again (the metadata came from the cache).
 

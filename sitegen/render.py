@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import marshal
 import os
@@ -243,11 +244,19 @@ class Planner:
         self.config = site.config
         self.site_feed = Link(self.config.title, FEED)
         self.newest = site.articles[0].date if site.articles else None
-        # Each article's part of the deps, made once: an article shows on a dozen pages.
-        self.refs = {a.id: article_deps(a) for a in site.articles}
-        self.tag_refs = {
+
+    # Each article's part of the deps, made once (an article shows on a dozen pages), and only
+    # where deps are made: a worker, told what to render, needs none.
+
+    @functools.cached_property
+    def refs(self) -> dict[str, str]:
+        return {a.id: article_deps(a) for a in self.site.articles}
+
+    @functools.cached_property
+    def tag_refs(self) -> dict[str, str]:
+        return {
             article_id: "\0".join(f"{t.name}\0{t.slug}" for t in tags)
-            for article_id, tags in site.tags_of.items()
+            for article_id, tags in self.site.tags_of.items()
         }
 
     def page(self, template: str, url: str, source: str, **context: Any) -> Page:

@@ -19,7 +19,7 @@ from sitegen.cache import template_cache
 from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
 from sitegen.model import Site
-from sitegen.read import Article, Body, ReadResult, load_body, read_article
+from sitegen.read import Article, Body, ReadResult, load_body, pack_body, read_article, unpack_body
 from sitegen.render import Plan, Planner, Renderer, make_environment
 from sitegen.tags import scan_packed
 from sitegen.write import Staged, Stager
@@ -33,7 +33,7 @@ class WorkerError(Exception):
 
 
 def read_files(
-    root: Path, paths: Sequence[str], bodies: dict[str, Body], tags: TagConfig
+    root: Path, paths: Sequence[str], bodies: dict[str, bytes], tags: TagConfig
 ) -> list[tuple[ReadResult, bytes]]:
     """Read files and scan them for tags; keep their bodies in `bodies` and return the
     results without them (only small metadata crosses between processes)."""
@@ -44,7 +44,7 @@ def read_files(
         if result.article is not None and result.body is not None:
             scan = scan_packed(result.article, result.body.paragraphs, tags)
             # Pages need only the HTML: the plain text, as big again, served the tag scan.
-            bodies[result.article.source] = Body(result.body.html, ())
+            bodies[result.article.source] = pack_body(result.body)
         results.append((ReadResult(result.article, None, result.problems), scan))
     return results
 
@@ -62,7 +62,7 @@ class WorkerState:
     """What one worker process holds between calls."""
 
     def __init__(self) -> None:
-        self.bodies: dict[str, Body] = {}
+        self.bodies: dict[str, bytes] = {}  # source -> its body, packed (read.pack_body)
         self.root = Path()
         self.plans: list[Plan] = []
         self.planner: Planner | None = None
@@ -86,8 +86,8 @@ class WorkerState:
         return len(self.plans)
 
     def body_of(self, article: Article) -> Body:
-        body = self.bodies.get(article.source)
-        return body if body is not None else load_body(self.root, article)
+        packed = self.bodies.get(article.source)
+        return unpack_body(packed) if packed is not None else load_body(self.root, article)
 
     def use_stager(self, stager: Stager) -> None:
         """Sent once: a stager carries the previous manifest, too big to send every round."""
