@@ -217,6 +217,12 @@ def test_edits_in_place_plan_only_the_pages_that_show_them(tmp_path: Path) -> No
     report, after = incremental_build(tmp_path)
     assert "plan changed" in dict(report.phases)
     assert after == first
+    # An edit while a page it does not touch was deleted: the whole site is planned again.
+    path.write_text(original + "\n\nOne more paragraph.")
+    (tmp_path / "public/tags/index.html").unlink()
+    report, after = incremental_build(tmp_path)
+    assert "plan" in dict(report.phases)
+    assert after == clean_build(tmp_path)
 
 
 def test_damaged_cache_is_discarded_with_a_notice(tmp_path: Path) -> None:
