@@ -263,7 +263,7 @@ class Build:
                 for i, key in enumerate(keys)
                 if not (previous.get(paths[i]) == key and writer.keep(paths[i], pages[i].source))
             ]
-            if self.pool is None and self.jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
+            if self.pool is None and self.jobs > 1 and len(todo) >= late_pool_min(len(pages)):
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
                 self.pool = WorkerPool(self.jobs)
                 self.pool.send_each("load_site", [(site,)] * len(self.pool))
@@ -490,6 +490,14 @@ class Build:
             raise SitegenError(
                 f"{len(self.problems)} warning(s) with --strict; nothing was written:\n{listed}"
             )
+
+
+def late_pool_min(pages: int) -> int:
+    """Pages to render that make starting workers after the model worth it. Each must be sent
+    the whole model (seconds at 100,000 articles, and a copy of it in each): worth it for a
+    new template or setting, which renders every page, not for the few thousand pages one new
+    article moves on a big site (every page of the home list)."""
+    return max(PARALLEL_MIN_FILES, pages // 2)
 
 
 def sources_signature(files: list[SourceFile], pages_print: str, drafts: bool) -> str:
