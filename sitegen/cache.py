@@ -96,7 +96,7 @@ def template_digest(folders: Iterable[Path]) -> str:
             for name in sorted(filenames):
                 if not is_editor_litter(name):
                     path = Path(dirpath, name)
-                    hasher.update(str(path.relative_to(folder)).encode() + b"\0")
+                    hasher.update(os.fsencode(path.relative_to(folder)) + b"\0")  # any bytes
                     hasher.update(path.read_bytes() + b"\0")
     return hasher.hexdigest()
 

@@ -142,6 +142,10 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     problems: list[Problem] = []
     real_root = str(root.resolve())
     for rel, entry in _walk(str(root), ""):
+        if not is_text(rel):
+            message = "the file name is not valid UTF-8; skipped (rename the file)"
+            problems.append(Problem(printable(display(Path(entry.path))), message))
+            continue
         try:
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)
@@ -157,6 +161,21 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
         found.append(SourceFile(rel, entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
     found.sort(key=lambda f: f.rel)
     return found, problems
+
+
+def is_text(name: str) -> bool:
+    """A name decoded from bytes that are not UTF-8 holds surrogates: it cannot become a URL,
+    a cache key or a line of the manifest."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(text: str) -> str:
+    """Undecodable bytes of a file name shown as \\xff, so a warning can always be printed."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:

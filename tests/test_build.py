@@ -270,6 +270,22 @@ def test_repository_site_builds(tmp_path, monkeypatch) -> None:
     assert (tmp_path / "out" / REAL_PAGE).exists() and (tmp_path / "out/index.html").exists()
 
 
+def test_names_that_are_not_utf8_are_warned_about_or_kept_never_a_traceback(
+    make_site, run_cli
+) -> None:
+    site = make_site(small_corpus(2))
+    for name in (b"articles/bad\xff.txt", b"layouts/odd\xfe.html", b"layouts/static/odd\xfe.css"):
+        path = os.fsencode(site) + b"/" + name
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as file:
+            file.write(b" date 2026-01-05 Odd\n\nBody.\n")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "bad\\xff.txt: the file name is not valid UTF-8" in result.output
+    assert os.path.exists(os.fsencode(site) + b"/public/odd\xfe.css")  # an asset, copied as is
+    assert (site / "public/index.html").exists()
+
+
 def test_a_symlink_in_public_cannot_carry_files_outside(make_site, run_cli, tmp_path) -> None:
     site = make_site(small_corpus(2))
     outside = tmp_path / "elsewhere"

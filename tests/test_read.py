@@ -218,6 +218,19 @@ def test_find_sources_ignores_editor_litter_and_outside_symlinks(tmp_path: Path)
     assert len(problems) == 1 and "link.txt: symlink points outside" in str(problems[0])
 
 
+def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    root = tmp_path / "articles"
+    root.mkdir()
+    (root / "good.txt").write_text(" date 2026-01-02 Good\n\nBody.\n")
+    with open(os.fsencode(root) + b"/bad\xff.txt", "wb") as file:
+        file.write(b" date 2026-01-03 Bad\n\nBody.\n")
+    found, problems = find_sources(root)
+    assert [f.rel for f in found] == ["good.txt"]
+    assert len(problems) == 1
+    assert "bad\\xff.txt: the file name is not valid UTF-8" in str(problems[0])
+    str(problems[0]).encode("utf-8")  # printable as it is
+
+
 def test_markdown_images_from_other_hosts_become_links(tmp_path: Path) -> None:
     text = "---\ntitle: T\ndate: 2026-01-01\n---\n![a map](https://elsewhere.example/map.png) and ![local](map.png)\n"
     body = read(tmp_path, "a.md", text).body
