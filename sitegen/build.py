@@ -121,6 +121,7 @@ class Build:
         self.pool: WorkerPool | None = None
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
         self.read_count = 0
+        self.rescans_unchanged = True  # every file read again scanned as its cache entry had
         self.phases: list[tuple[str, float]] = []
         self.lap_start = time.perf_counter()
 
@@ -160,6 +161,9 @@ class Build:
             self.problems.extend(result.problems)
             if result.article is None:
                 continue
+            before = cache.sources.get(file.rel)
+            if before is None or (before.scan, before.article.tags) != (scan, result.article.tags):
+                self.rescans_unchanged = False
             articles.append(result.article)
             scans[result.article.source] = scan
             # The stat is the one taken before reading: if the file changed meanwhile, the next
@@ -176,6 +180,12 @@ class Build:
         by_id = {a.id: scans[a.source] for a in published}
         self.lap("read")
         return Corpus(published, by_id, len(articles) - len(published))
+
+    def same_scans(self, corpus: Corpus, cache: BuildCache) -> bool:
+        """Whether tag choice would repeat the last build's: the same articles, and every
+        file read again gave the scan and front-matter tags its cache entry held (an edit of
+        the text that names no one new). Tag choice is a pure function of those."""
+        return self.rescans_unchanged and set(cache.chosen) == {a.id for a in corpus.articles}
 
     def read_files(self, files: Sequence[SourceFile]) -> list[tuple[ReadResult, bytes]]:
         from sitegen.workers import WorkerPool, read_files
@@ -425,8 +435,11 @@ class Build:
             if report is None:
                 from sitegen.model import build_site
 
-                tags = corpus.tagging(config).chosen
-                self.lap("choose tags")
+                tags = cache.chosen if self.same_scans(corpus, cache) else None
+                if tags is None:
+                    tags = corpus.tagging(config).chosen
+                    self.lap("choose tags")
+                cache.chosen = dict(tags)
                 site, model_problems = build_site(config, corpus.articles, tags, cache.related)
                 self.lap("model")
                 cache.related = site.related_memo()

@@ -61,6 +61,7 @@ class BuildCache:
     related: RelatedMemo | None = None  # the last build's related articles
     shape: str = ""  # the last build's `render.site_shape`
     digests: dict[str, str] = field(default_factory=dict)  # article id -> digest, last build
+    chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> its tags
     notices: list[str] = field(default_factory=list)
 
 
@@ -157,28 +158,30 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     if cache.pages:
         cache.site_problems, cache.site_key = problems, site_key
         cache.related = _related_memo(related)
-        cache.shape, cache.digests = shape
+        cache.shape, cache.digests, cache.chosen = shape
     return cache
 
 
 def _load_pages(
     cache_dir: Path, out_dir: Path, pages_print: str
-) -> tuple[str, dict[str, str], list[Problem], object, tuple[str, dict[str, str]]]:
-    """(site key, page keys, site problems, related memo as stored, (shape, digests)); all
-    empty when the file is missing, damaged or of other settings: then every page is rendered
-    and compared."""
+) -> tuple[str, dict[str, str], list[Problem], object, tuple[str, dict, dict]]:
+    """(site key, page keys, site problems, related memo as stored, (shape, digests, chosen
+    tags)); all empty when the file is missing, damaged or of other settings: then every page
+    is rendered and compared."""
     stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
     try:
-        site_key, pages, problems, related, shape, digests = stored  # type: ignore[misc]
+        site_key, pages, problems, related, shape, digests, chosen = stored  # type: ignore[misc]
+        if not all(isinstance(names, tuple) for names in chosen.values()):
+            raise TypeError("tags of another shape")
         return (
             str(site_key),
             dict(pages),
             [Problem(*p) for p in problems],
             related,
-            (str(shape), dict(digests)),
+            (str(shape), dict(digests), dict(chosen)),
         )
-    except (TypeError, ValueError):
-        return "", {}, [], None, ("", {})
+    except (TypeError, ValueError, AttributeError):
+        return "", {}, [], None, ("", {}, {})
 
 
 def _related_memo(stored: object) -> RelatedMemo | None:
@@ -214,7 +217,15 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
     problems = [(p.path, p.message, p.line) for p in cache.site_problems]
     memo = cache.related
     related = (memo.total, dict(memo.tags), dict(memo.ids), dict(memo.order)) if memo else None
-    payload = (cache.site_key, cache.pages, problems, related, cache.shape, cache.digests)
+    payload = (
+        cache.site_key,
+        cache.pages,
+        problems,
+        related,
+        cache.shape,
+        cache.digests,
+        cache.chosen,
+    )
     _save(pages_file(cache_dir, out_dir), pages_print, payload)
 
 

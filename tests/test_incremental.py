@@ -192,12 +192,26 @@ def test_editing_one_body_renders_few_pages_and_writes_only_what_changed(tmp_pat
     path.write_text(path.read_text() + "\n\nA new last paragraph.")
     report, after = incremental_build(tmp_path)
     assert report.read == 1
+    assert "choose tags" not in dict(report.phases)  # it names no one new: the same tags
     changed = sorted(p for p in after if after[p] != before.get(p))
     # The article page and the site feed, which carries its text; the lists and the tag feed
     # show its summary, which did not change.
     assert changed == [".sitegen-manifest.json", "2026/06/06/story-5/index.html", "feed.xml"]
     assert report.written == 2
     assert 1 <= report.rendered < 20
+    assert after == clean_build(tmp_path)
+
+
+def test_an_edit_that_names_someone_new_chooses_tags_again(tmp_path: Path) -> None:
+    corpus(tmp_path, 6)
+    settle(tmp_path)
+    incremental_build(tmp_path)
+    for n in (1, 2):  # a name in two articles is common enough to be a tag (min_articles)
+        path = tmp_path / f"articles/{n:04d}_{n:016x}.txt"
+        path.write_text(path.read_text() + "\n\nThe Harbor Authority met Ada Lovelace.")
+    report, after = incremental_build(tmp_path)
+    assert "choose tags" in dict(report.phases)
+    assert "tags/ada-lovelace/index.html" in after
     assert after == clean_build(tmp_path)
 
 
