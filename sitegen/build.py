@@ -26,7 +26,6 @@ from sitegen.cache import (
     pages_fingerprint,
     save_cache,
     save_state,
-    template_cache,
     template_digest,
 )
 from sitegen.config import Config
@@ -39,8 +38,7 @@ from sitegen.read import (
     article_id,
     display,
     find_sources,
-    load_body,
-    unpack_body,
+    kept_body,
 )
 from sitegen.write import Output, Writer, WriteReport, static_files
 
@@ -234,17 +232,13 @@ class Build:
     # --- rendering and writing -----------------------------------------------------------------
 
     def body_of(self, article: Article) -> Body:
-        packed = self.bodies.get(article.source)
-        if packed is None:
-            return load_body(self.config.source, article)
-        return unpack_body(packed)
+        return kept_body(self.bodies, self.config.source, article)
 
     def write_site(self, site: Site, cache: BuildCache) -> tuple[int, WriteReport]:
         from sitegen.render import (
             Planner,
-            Renderer,
-            make_environment,
             plan_key,
+            site_renderer,
             url_salt,
             web_files,
         )
@@ -287,11 +281,7 @@ class Build:
                     self.pool.terminate()  # before the writer discards the staging folder
                     raise
             else:
-                renderer = Renderer(
-                    site,
-                    make_environment(self.config.layouts, template_cache(self.config)),
-                    self.body_of,
-                )
+                renderer = site_renderer(site, self.body_of)
                 self.render_here(planner, renderer, [pages[i] for i in todo], writer)
             self.lap("render")
             # The sitemap lists every page with its date: generated again only when those change.
@@ -322,7 +312,7 @@ class Build:
         """When the site has the last build's shape, only the pages that show a changed
         article can differ: plan those, keep the others if they are still on disk. None when
         that is not enough (many changes, a page gone): then the build plans every page."""
-        from sitegen.render import Renderer, make_environment, plan_key
+        from sitegen.render import plan_key, site_renderer
 
         if len(changed) > FEW_CHANGES:
             return None
@@ -344,9 +334,7 @@ class Build:
                 )
             ]
             self.lap("check output")
-            env = make_environment(self.config.layouts, template_cache(self.config))
-            renderer = Renderer(planner.site, env, self.body_of)
-            self.render_here(planner, renderer, todo, writer)
+            self.render_here(planner, site_renderer(planner.site, self.body_of), todo, writer)
             self.lap("render")
             report = self.finish(writer)
             self.lap("commit")
@@ -435,8 +423,9 @@ class Build:
             if report is None:
                 from sitegen.model import build_site
 
-                tags = cache.chosen if self.same_scans(corpus, cache) else None
-                if tags is None:
+                if self.same_scans(corpus, cache):
+                    tags = cache.chosen
+                else:
                     tags = corpus.tagging(config).chosen
                     self.lap("choose tags")
                 cache.chosen = dict(tags)

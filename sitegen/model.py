@@ -368,8 +368,7 @@ def related_index(
     by_id = {a.id: a for a in articles}
     related: dict[str, tuple[Article, ...]] = {}
     for article in articles:
-        fresh = memo is None or stale is None or article.id in stale
-        kept = None if fresh else memo.ids.get(article.id)  # type: ignore[union-attr]
+        kept = None if stale is None or article.id in stale else memo.ids.get(article.id)  # type: ignore[union-attr]
         if kept is not None and all(i in by_id for i in kept):
             related[article.id] = tuple([by_id[i] for i in kept])
             continue

@@ -19,7 +19,7 @@ import html
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -257,6 +257,12 @@ def unpack_body(packed: bytes) -> Body:
     import lz4.block
 
     return Body(lz4.block.decompress(packed).decode("utf-8"), ())
+
+
+def kept_body(bodies: Mapping[str, bytes], root: Path, article: Article) -> Body:
+    """An article's body from those this process read (packed), else from its file."""
+    packed = bodies.get(article.source)
+    return unpack_body(packed) if packed is not None else load_body(root, article)
 
 
 def load_body(root: Path, article: Article) -> Body:

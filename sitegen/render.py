@@ -54,7 +54,7 @@ import jinja2
 import jinja2.bccache
 
 from sitegen import BUILTIN_TEMPLATES
-from sitegen.cache import base_fingerprint
+from sitegen.cache import base_fingerprint, template_cache
 from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.feeds import (
@@ -660,6 +660,13 @@ class Renderer:
             context = {**context, "body": self.body_of(page.article)}
         html = render_template(self.template(page.template), context)
         return Output(page.path, html.encode("utf-8"), page.source)
+
+
+def site_renderer(site: Site, body_of: Callable[[Article], Body]) -> Renderer:
+    """A renderer for the site's templates, their compiled code kept in its build cache."""
+    return Renderer(
+        site, make_environment(site.config.layouts, template_cache(site.config)), body_of
+    )
 
 
 # --- errors ------------------------------------------------------------------------------------

@@ -643,10 +643,11 @@ def choose_tags(
         room = settings.max_per_article - len(given)
         derived: list[str] = []
         if room > 0:
-            for name, key, _, _, _, listed, _ in _unpack_raw(scans.get(article_id, b"")):
-                if key not in taken and (listed or key in common):
+            for candidate in _unpack_raw(scans.get(article_id, b"")):
+                key = candidate[KEY]
+                if key not in taken and (candidate[LISTED] or key in common):
                     taken.add(key)
-                    derived.append(intern(name))
+                    derived.append(intern(candidate[NAME]))
                     if len(derived) == room:
                         break
         chosen[article_id] = given + tuple(derived)

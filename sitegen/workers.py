@@ -15,12 +15,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitegen.cache import template_cache
 from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
 from sitegen.model import Site
-from sitegen.read import Article, Body, ReadResult, load_body, pack_body, read_article, unpack_body
-from sitegen.render import Plan, Planner, Renderer, make_environment
+from sitegen.read import Article, Body, ReadResult, kept_body, pack_body, read_article
+from sitegen.render import Plan, Planner, Renderer, site_renderer
 from sitegen.tags import scan_packed
 from sitegen.write import Staged, Stager
 
@@ -69,9 +68,7 @@ class WorkerState:
         self.renderer: Renderer | None = None
         self.stager: Stager | None = None
 
-    def read(
-        self, root: Path, paths: list[Path], tags: TagConfig
-    ) -> list[tuple[ReadResult, bytes]]:
+    def read(self, root: Path, paths: list[str], tags: TagConfig) -> list[tuple[ReadResult, bytes]]:
         self.root = root
         return read_files(root, paths, self.bodies, tags)
 
@@ -80,14 +77,11 @@ class WorkerState:
         self.planner = Planner(site)
         self.plans = list(self.planner.plans(with_deps=False))  # told what to render: no keys
         gc.freeze()  # the site and the bodies live to the end: the collector need not scan them
-        self.renderer = Renderer(
-            site, make_environment(site.config.layouts, template_cache(site.config)), self.body_of
-        )
+        self.renderer = site_renderer(site, self.body_of)
         return len(self.plans)
 
     def body_of(self, article: Article) -> Body:
-        packed = self.bodies.get(article.source)
-        return unpack_body(packed) if packed is not None else load_body(self.root, article)
+        return kept_body(self.bodies, self.root, article)
 
     def use_stager(self, stager: Stager) -> None:
         """Sent once: a stager carries the previous manifest, too big to send every round."""
