@@ -73,21 +73,30 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """One page of a paginated list of articles: the home page, an archive or a tag."""
+    """One page of a paginated list of articles: the home page, an archive or a tag.
+
+    The front page of a list (at `first_url`) holds its newest articles; the older ones are on
+    pages numbered from the oldest end (see `paginate`), so a numbered page keeps its articles,
+    and its bytes, while the list grows. Only the front page carries what changes with every
+    new article, such as the size of the whole list (`total`).
+    """
 
     kind: str  # "home", "year", "month", "day" or "tag"
     title: str
     url: str  # this page's URL
-    first_url: str  # URL of page 1 of this list
-    number: int
-    pages: int
-    total: int  # articles in the whole list, not just this page
-    articles: tuple[Article, ...]
+    first_url: str  # URL of the list's front page
+    number: int  # 0 for the front page; numbered pages count from the oldest, which is 1
+    total: int | None  # articles in the whole list, on the front page; None on numbered pages
+    articles: tuple[Article, ...]  # newest first
     newer_page: str | None  # pagination within the list
     older_page: str | None
     newer: Link | None  # the neighbouring archive or tag (not a page of this list)
     older: Link | None
     tag: TagRef | None = None
+
+    @property
+    def front(self) -> bool:
+        return self.number == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,11 +455,13 @@ def changed_windows(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ..
 
 
 def page_url(first_url: str, number: int) -> str:
-    return first_url if number == 1 else f"{first_url}page/{number}/"
+    return f"{first_url}page/{number}/" if number else first_url
 
 
-def page_count(total: int, per_page: int) -> int:
-    return max(1, -(-total // per_page))
+def numbered_pages(total: int, per_page: int) -> int:
+    """How many full pages a list of `total` articles has behind its front page, which holds
+    the rest: from `per_page` to `2 * per_page - 1` articles (all of them in a short list)."""
+    return max(0, total // per_page - 1)
 
 
 def paginate(
@@ -463,24 +474,41 @@ def paginate(
     older: Link | None = None,
     tag: TagRef | None = None,
 ) -> Iterator[Listing]:
-    """Split a list into pages: page 1 at `first_url`, page n at `first_url/page/n/`."""
-    pages = page_count(len(articles), per_page)
-    for number in range(1, pages + 1):
-        yield Listing(
+    """Split a newest-first list into its front page and numbered pages, newest first.
+
+    Pages are counted from the oldest end: page 1 holds the `per_page` oldest articles, page 2
+    the next ones. A new article joins the front page and moves nothing else, except that every
+    `per_page` new articles a new numbered page takes the oldest of the front page's. Counted
+    from the newest, as most generators do, every page of a list changes with each new article
+    (and with it what an incremental build renders and a deploy uploads), and a link to page 7
+    shows other articles every day.
+    """
+    total = len(articles)
+    last = numbered_pages(total, per_page)
+    front = total - last * per_page
+
+    def listing(number: int, chosen: tuple[Article, ...], newer_page: str | None) -> Listing:
+        older_number = number - 1 if number else last  # 0: none (the front page is newer)
+        return Listing(
             kind=kind,
             title=title,
             url=page_url(first_url, number),
             first_url=first_url,
             number=number,
-            pages=pages,
-            total=len(articles),
-            articles=articles[(number - 1) * per_page : number * per_page],
-            newer_page=page_url(first_url, number - 1) if number > 1 else None,
-            older_page=page_url(first_url, number + 1) if number < pages else None,
+            total=None if number else total,
+            articles=chosen,
+            newer_page=newer_page,
+            older_page=page_url(first_url, older_number) if older_number else None,
             newer=newer,
             older=older,
             tag=tag,
         )
+
+    yield listing(0, articles[:front], None)
+    for number in range(last, 0, -1):
+        start = total - number * per_page
+        newer_page = page_url(first_url, number + 1 if number < last else 0)
+        yield listing(number, articles[start : start + per_page], newer_page)
 
 
 def listings(site: Site) -> Iterator[Listing]:
@@ -542,7 +570,7 @@ def list_urls(
         + [(g.url, len(g.articles)) for kind in ARCHIVE_KINDS for g in archives[kind]]
         + [(t.url, len(t.articles)) for t in tags]
     ):
-        for number in range(1, page_count(total, per_page) + 1):
+        for number in range(numbered_pages(total, per_page) + 1):
             yield page_url(first, number)
     yield from FIXED_PAGES
 

@@ -23,7 +23,8 @@ Template context, the same names in every template:
     json_ld      a dict for <script type="application/ld+json"> (use `|tojson`), or None
 Article pages add: article, body (body.html is safe HTML), tags (name, url), related, newer,
 older, day_url, published (the article's date as an RFC 3339 timestamp with the site's offset).
-List pages (list.html) add: listing, heading, children, children_label.
+List pages (list.html) add: listing, heading, children, children_label. `listing.front` is true on
+a list's front page (number 0), the only page with `listing.total`; see `model.paginate`.
 The tag index (tags.html) adds: tags, by_count, by_letter (tags have name, slug, url, count).
 The archive index adds: years (pairs of a year and its months; each has label, url, count), total.
 
@@ -196,7 +197,7 @@ class Plan:
 
     kind: str  # "article", "list", "feed" or "page" (the few others, built at once)
     url: str
-    subject: Any  # an Article; a (Listing, newest date); a feed's Planner.feed arguments; a Page
+    subject: Any  # an Article; a Listing; a feed's Planner.feed arguments; a Page
     deps: tuple[str, ...]
     lastmod: dt.date | None  # for the sitemap; None keeps the page out of it
 
@@ -213,7 +214,7 @@ class Plan:
     def source(self) -> str:
         """What produces the page, for error messages."""
         if self.kind == "list":
-            return listing_source(self.subject[0])
+            return listing_source(self.subject)
         if self.kind == "feed":
             return feed_source(self.url)
         return self.subject.source  # an Article's file, or a built Page's source
@@ -287,11 +288,8 @@ class Planner:
         they are most of a plan's size and of its making."""
         for article in self.site.articles:
             yield self.article_plan(article, with_deps)
-        newest: dt.date | None = None
         for listing in listings(self.site):
-            if listing.number == 1:
-                newest = listing.articles[0].date if listing.articles else None
-            yield self.listing_plan(listing, newest, with_deps)
+            yield self.listing_plan(listing, with_deps)
         for page in (self.tag_index(), self.archive_index(), self.not_found()):
             context = {k: v for k, v in page.context.items() if k not in SHARED_CONTEXT}
             yield Plan("page", page.url, page, (repr(context),) if with_deps else (), page.lastmod)
@@ -315,23 +313,22 @@ class Planner:
         )
         return Plan("article", url, article, deps, article.date)
 
-    def listing_plan(
-        self, listing: Listing, newest: dt.date | None, with_deps: bool = True
-    ) -> Plan:
+    def listing_plan(self, listing: Listing, with_deps: bool = True) -> Plan:
+        newest = listing.articles[0].date if listing.articles else None
         if not with_deps:
-            return Plan("list", listing.url, (listing, newest), (), newest)
+            return Plan("list", listing.url, listing, (), newest)
         children, _ = self.children_of(listing)
         tag = listing.tag
         deps = (
-            f"{listing.kind}\0{listing.title}\0{listing.number}\0{listing.pages}\0"
-            f"{listing.total}\0{listing.newer_page}\0{listing.older_page}",
+            f"{listing.kind}\0{listing.title}\0{listing.number}\0{listing.total}\0"
+            f"{listing.newer_page}\0{listing.older_page}",
             link_deps(listing.newer),
             link_deps(listing.older),
             "-" if tag is None else f"{tag.name}\0{tag.slug}\0{tag.count}",
             *[self.refs[a.id] for a in listing.articles],
             *[f"{c.label}\0{c.url}\0{c.count}" for c in children],
         )
-        return Plan("list", listing.url, (listing, newest), deps, newest)
+        return Plan("list", listing.url, listing, deps, newest)
 
     def feed_plans(
         self, with_deps: bool = True, tags: Iterable[Tag] | None = None
@@ -397,13 +394,10 @@ class Planner:
         done: set[str] = set()
         for article in shown:
             for pages_of_list in lists_of(site, article):
-                pages_of_list = list(pages_of_list)
-                first = pages_of_list[0].articles
-                newest = first[0].date if first else None
                 for listing in pages_of_list:
                     if listing.url not in done and any(a.id in changed for a in listing.articles):
                         done.add(listing.url)
-                        yield self.listing_plan(listing, newest)
+                        yield self.listing_plan(listing)
         tags = {t.slug: t for a in shown for t in site.tags_of.get(a.id, ())}.values()
         for plan in self.feed_plans(tags=tags):
             if any(a.id in changed for a in plan.subject[3]):  # the articles the feed carries
@@ -414,7 +408,7 @@ class Planner:
         if plan.kind == "article":
             return self.article(plan.subject)
         if plan.kind == "list":
-            return self.listing(*plan.subject)
+            return self.listing(plan.subject)
         if plan.kind == "feed":
             return self.feed(*plan.subject)
         return plan.subject
@@ -447,17 +441,16 @@ class Planner:
             lastmod=article.date,
         )
 
-    def listing(self, listing: Listing, newest: dt.date | None) -> Page:
-        """`newest` is the newest date of the whole list: any page of it changes with it."""
+    def listing(self, listing: Listing) -> Page:
         children, label = self.children_of(listing)
         heading = f"Tagged “{listing.title}”" if listing.kind == "tag" else listing.title
         feeds: tuple[Link, ...] = (self.site_feed,)
         if listing.tag is not None:
             feeds += (Link(tag_feed_title(self.config, listing.tag), tag_feed_url(listing.tag)),)
-        if listing.kind == "home":
-            title = "" if listing.number == 1 else f"Latest news, page {listing.number}"
+        if listing.front:
+            title = "" if listing.kind == "home" else heading
         else:
-            title = heading if listing.number == 1 else f"{heading}, page {listing.number}"
+            title = f"{heading}, page {listing.number}"
         return self.page(
             "list.html",
             listing.url,
@@ -472,12 +465,12 @@ class Planner:
             feeds=feeds,
             prev_page=listing.newer_page,
             next_page=listing.older_page,
-            lastmod=newest,
+            lastmod=listing.articles[0].date if listing.articles else None,
         )
 
     def children_of(self, listing: Listing) -> tuple[list[Child], str]:
         """On a year page, its months; on a month page, its days (a quick way down)."""
-        if listing.kind not in ("year", "month") or listing.number != 1:
+        if listing.kind not in ("year", "month") or not listing.front:
             return [], ""
         groups = self.site.children.get(listing.first_url, ())
         if listing.kind == "year":
@@ -531,9 +524,13 @@ class Planner:
 
 
 def listing_description(listing: Listing, site_description: str) -> str:
-    count = f"{listing.total} article{'s' * (listing.total != 1)}"
+    """A front page counts the whole list; a numbered page does not, so it keeps its bytes."""
+    if listing.total is None:
+        count = f"page {listing.number}"
+    else:
+        count = f"{listing.total} article{'s' * (listing.total != 1)}"
     if listing.kind == "home":
-        return site_description
+        return site_description if listing.front else f"{listing.title}, {count}."
     if listing.kind == "tag":
         return f"Articles tagged “{listing.title}”: {count}."
     return f"News from {listing.title}: {count}."

@@ -239,7 +239,8 @@ def test_config_sets_title_per_page_and_paths(make_site, run_cli) -> None:
     assert run_cli(site, "build").exit_code == 0
     out = site / "site-out"
     assert "<title>The Daily Test</title>" in (out / "index.html").read_text()
-    assert (out / "page/3/index.html").exists() and not (out / "page/4").exists()
+    # 5 articles, 2 a page: 3 on the front page, the 2 oldest on page 1
+    assert (out / "page/1/index.html").exists() and not (out / "page/2").exists()
 
 
 def test_missing_source_folder_is_a_clear_error(make_site, run_cli) -> None:

@@ -237,7 +237,7 @@ def test_sitemap_lists_every_page_and_only_existing_ones(public: Path) -> None:
     assert all(path.is_file() for path in listed)
     assert listed == set(html_pages(public)) - {public / "404.html"}
     assert entries[BASE] == "2026-01-07"
-    assert entries[BASE + "page/2/"] == "2026-01-07"  # a list page changes with its list
+    assert entries[BASE + "page/2/"] == "2026-01-04"  # a numbered page: its own newest
     assert entries[BASE + "2026/01/01/"] == "2026-01-01"
     for lastmod in entries.values():
         dt.date.fromisoformat(lastmod)
@@ -301,15 +301,17 @@ def test_tag_pages_link_their_own_feed(public: Path) -> None:
 
 
 def test_paginated_lists_link_prev_and_next(public: Path) -> None:
+    # 7 articles, 2 a page: the front page holds 3, page 2 the next 2, page 1 the oldest 2
     first, second, last = (
-        parse_page(public / p) for p in ("index.html", "page/2/index.html", "page/4/index.html")
+        parse_page(public / p) for p in ("index.html", "page/2/index.html", "page/1/index.html")
     )
     assert first.link("prev") == [] and [a["href"] for a in first.link("next")] == ["./page/2/"]
     assert [a["href"] for a in second.link("prev")] == ["../../"]
-    assert [a["href"] for a in second.link("next")] == ["../../page/3/"]
-    assert last.link("next") == []
+    assert [a["href"] for a in second.link("next")] == ["../../page/1/"]
+    assert last.link("next") == [] and [a["href"] for a in last.link("prev")] == ["../../page/2/"]
     pager = [a for a in second.anchors if a.get("rel") in ("prev", "next")]
-    assert {a["rel"]: a["href"] for a in pager} == {"prev": "../../", "next": "../../page/3/"}
+    assert {a["rel"]: a["href"] for a in pager} == {"prev": "../../", "next": "../../page/1/"}
+    assert not (public / "page/3").exists()
 
 
 def test_article_pages_carry_news_article_json_ld(make_site, run_cli) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.config import Config
-from sitegen.model import build_site, listings, output_path, page_url
+from sitegen.model import build_site, listings, output_path, page_url, paginate
 from sitegen.read import Article
 from sitegen.render import root_of
 
@@ -78,30 +79,54 @@ def test_pagination_of_home_and_archives() -> None:
     site, _ = build_site(Config(per_page=20), articles, {})
     pages = list(listings(site))
     home = [p for p in pages if p.kind == "home"]
-    assert [p.url for p in home] == ["", "page/2/", "page/3/"]
-    assert [len(p.articles) for p in home] == [20, 20, 6]
-    assert home[0].newer_page is None and home[0].older_page == "page/2/"
-    assert home[2].newer_page == "page/2/" and home[2].older_page is None
-    assert all(p.total == 46 and p.pages == 3 for p in home)
+    assert [p.url for p in home] == ["", "page/1/"]
+    assert [len(p.articles) for p in home] == [26, 20]  # the front page holds the rest
+    assert home[0].newer_page is None and home[0].older_page == "page/1/"
+    assert home[1].newer_page == "" and home[1].older_page is None
+    assert home[1].articles == site.articles[-20:]  # page 1: the oldest
+    assert [(p.total, p.front) for p in home] == [(46, True), (None, False)]
     years = [p for p in pages if p.kind == "year"]
     assert [(p.url, p.total) for p in years] == [
         ("2026/", 1),
         ("2025/", 45),
-        ("2025/page/2/", 45),
-        ("2025/page/3/", 45),
+        ("2025/page/1/", None),
     ]
     assert years[0].older.url == "2025/" and years[0].newer is None
     assert years[1].newer.url == "2026/" and years[1].older is None
     months = [p.url for p in pages if p.kind == "month"]
     assert months[:2] == ["2026/01/", "2025/12/"]
-    days = [p for p in pages if p.kind == "day" and p.number == 1]
+    days = [p for p in pages if p.kind == "day" and p.front]
     assert days[0].url == "2026/01/05/" and days[0].older.url == "2025/12/28/"
+
+
+@pytest.mark.parametrize("per_page", [1, 3, 20])
+def test_numbered_pages_keep_their_articles_as_a_list_grows(per_page: int) -> None:
+    """A new article joins the front page: every numbered page keeps its articles and links,
+    except the newest numbered page's link to a page newer than it, when one is added."""
+    articles = [make_article(i, "2025-01-01") for i in range(70)]  # the same date: file order
+    before = None
+    for count in range(1, 71):
+        pages = list(paginate("home", "Latest news", "", tuple(articles[:count][::-1]), per_page))
+        assert pages[0].front and (per_page <= len(pages[0].articles) or len(pages) == 1)
+        assert len(pages[0].articles) < 2 * per_page
+        assert all(len(p.articles) == per_page for p in pages[1:])
+        assert [a for p in pages for a in p.articles] == articles[:count][::-1]
+        numbered = {p.url: p for p in pages[1:]}
+        if before is not None:
+            for url, page in before.items():
+                if url in numbered:
+                    assert numbered[url].articles == page.articles
+                    assert numbered[url].older_page == page.older_page
+                    if page.newer_page != "":
+                        assert numbered[url] == page
+        before = numbered
+    assert len(before) == 70 // per_page - 1
 
 
 def test_empty_site_still_has_a_home_page() -> None:
     site, _ = build_site(Config(), [], {})
     home = list(listings(site))
-    assert [(p.url, p.total, p.pages) for p in home] == [("", 0, 1)]
+    assert [(p.url, p.total, p.number) for p in home] == [("", 0, 0)]
 
 
 def test_tags_merge_case_and_get_distinct_slugs() -> None:
@@ -120,7 +145,7 @@ def test_relative_roots() -> None:
     assert root_of("2026/") == "../"
     assert root_of("2026/02/06/slug/") == "../../../../"
     assert root_of("articles/x.html") == "../"
-    assert page_url("tags/x/", 3) == "tags/x/page/3/"
+    assert page_url("tags/x/", 3) == "tags/x/page/3/" and page_url("tags/x/", 0) == "tags/x/"
     assert replace(make_article(1, "2026-01-01"), words=231).reading_minutes == 2
 
 
