@@ -12,7 +12,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, groupby
 from operator import attrgetter
 
@@ -51,7 +51,7 @@ class TagRef:
     name: str
     slug: str
     url: str
-    count: int
+    count: int | None  # None on a tag's numbered pages, which keep their bytes as it grows
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,7 +501,7 @@ def paginate(
             older_page=page_url(first_url, older_number) if older_number else None,
             newer=newer,
             older=older,
-            tag=tag,
+            tag=tag if tag is None or not number else replace(tag, count=None),
         )
 
     yield listing(0, articles[:front], None)

@@ -202,6 +202,25 @@ def test_editing_one_body_renders_few_pages_and_writes_only_what_changed(tmp_pat
     assert after == clean_build(tmp_path)
 
 
+def test_a_new_article_changes_front_pages_and_no_numbered_page(tmp_path: Path) -> None:
+    # Two a page; even counts, so that the lists the new article joins grow no numbered page
+    # (every second article does): 40 articles, 4 in December 2026, 6 tagged T3.
+    corpus(tmp_path, 39)
+    write_article(tmp_path, "0099_extra.txt", "2026-12-02", "Extra story", "Text.")
+    settle(tmp_path)
+    _, before = incremental_build(tmp_path)
+    write_article(tmp_path, "0100_new.txt", "2026-12-30", "Late story", "Text.", ("T3",))
+    report, after = incremental_build(tmp_path)
+    assert after == clean_build(tmp_path)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert not {p for p in changed if "/page/" in p or p.startswith("page/")}
+    assert {"index.html", "2026/index.html", "2026/12/index.html", "tags/t3/index.html"} < changed
+    assert "2026/12/30/late-story/index.html" in changed
+    assert report.written == len(changed) - 1  # all but the manifest
+    assert report.written < 20 < len(after)
+    assert report.rendered == report.written - 1  # each page rendered changed (+ the sitemap)
+
+
 def test_an_edit_that_names_someone_new_chooses_tags_again(tmp_path: Path) -> None:
     corpus(tmp_path, 6)
     settle(tmp_path)
