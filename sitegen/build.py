@@ -262,10 +262,12 @@ class Build:
         paths = [plan.path for plan in pages]
         with Writer(self.config.output) as writer:
             previous = cache.pages
+            same = [
+                path for path, key in zip(paths, keys, strict=True) if previous.get(path) == key
+            ]
+            lost = set(writer.keep_all(same))
             todo = [
-                i
-                for i, key in enumerate(keys)
-                if not (previous.get(paths[i]) == key and writer.keep(paths[i], pages[i].source))
+                i for i, key in enumerate(keys) if previous.get(paths[i]) != key or paths[i] in lost
             ]
             if self.pool is None and self.jobs > 1 and len(todo) >= late_pool_min(len(pages)):
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
@@ -322,9 +324,8 @@ class Build:
             return None
         self.lap("plan changed")
         with Writer(self.config.output) as writer:
-            for path in cache.pages.keys() - keys.keys():
-                if not writer.keep(path, path):
-                    return None  # missing or edited by hand: the whole site is checked
+            if writer.keep_all(cache.pages.keys() - keys.keys()):
+                return None  # missing or edited by hand: the whole site is checked
             todo = [
                 plan
                 for plan in plans
@@ -345,9 +346,8 @@ class Build:
         """When no article, template or setting changed, check the pages are still on disk
         and refresh the static assets: no model, no rendering. None if a page went missing."""
         with Writer(self.config.output) as writer:
-            for path in pages:
-                if not writer.keep(path, path):
-                    return None
+            if writer.keep_all(pages):
+                return None
             self.lap("check output")
             report = self.finish(writer)
             self.lap("commit")

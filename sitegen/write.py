@@ -21,7 +21,7 @@ import os
 import posixpath
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -244,6 +244,30 @@ class Writer:
         self.entries[path] = entry
         self.unchanged += 1
         return True
+
+    def keep_all(self, paths: Iterable[str]) -> list[str]:
+        """`keep` for many pages at once, each standing as its own source; the pages not kept
+        (missing or edited by hand) are returned, for the caller to render. Every rebuild runs
+        this over each unchanged page of the site, so it is one tight loop of stat calls."""
+        previous, entries, sources = self.previous, self.entries, self.sources
+        folder, written_by, stat = f"{self.out_dir}/", self.manifest_mtime, os.stat
+        lost = []
+        for path in paths:
+            entry = previous.get(path)
+            try:
+                found = stat(folder + path)
+            except OSError:
+                lost.append(path)
+                continue
+            if entry is None or found.st_size != entry[1] or found.st_mtime_ns > written_by:
+                lost.append(path)
+            elif path in sources:
+                self.claim(path, path)  # raises, naming both
+            else:
+                sources[path] = path
+                entries[path] = entry
+                self.unchanged += 1
+        return lost
 
     def intact(self, path: str) -> bool:
         """The file is still as sitegen wrote it (asks only; `keep` also records it)."""
