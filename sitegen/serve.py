@@ -264,10 +264,16 @@ class PreviewServer(ThreadingHTTPServer):
     block_on_close = False
 
     def __init__(
-        self, address: tuple[Any, ...], root: Path, broadcaster: Broadcaster, family: int
+        self,
+        address: tuple[Any, ...],
+        root: Path,
+        broadcaster: Broadcaster,
+        family: int,
+        mount: str = "/",
     ) -> None:
         self.address_family = family
         self.root = root
+        self.mount = mount  # the path of the site's base_url, such as "/news/"
         self.broadcaster = broadcaster
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, PreviewHandler)
@@ -318,10 +324,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path == LIVE_PATH:
             self.stream_events()
             return
-        try:
-            found, redirect = locate(self.server.root, self.path)
-        except UnicodeDecodeError:
-            found, redirect = None, None
+        found, redirect = self.locate(self.path)
         if redirect is not None:
             self.send_response(HTTPStatus.FOUND)  # not 301: browsers would cache it for good
             self.send_header("Location", redirect)
@@ -330,12 +333,28 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         if found is not None and self.send_file(found, HTTPStatus.OK, body):
             return
-        missing, _ = locate(self.server.root, "/404.html")
+        missing, _ = self.locate("/404.html")
         if missing is not None and self.send_file(missing, HTTPStatus.NOT_FOUND, body):
             return
         self.send_bytes(
             HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", self.live(FALLBACK_404), body
         )
+
+    def locate(self, target: str) -> tuple[Path | None, str | None]:
+        """`locate` in the output folder, served at "/" and, failing that, under the path of
+        the site's base_url, as the host will serve it: the 404 page links there by absolute
+        paths ("/news/style.css"), since it answers for missing URLs at any depth."""
+        root, mount = self.server.root, self.server.mount
+        try:
+            found, redirect = locate(root, target)
+            path = urlsplit(target).path
+            if found is None and redirect is None and mount != "/" and path.startswith(mount):
+                found, redirect = locate(root, path[len(mount) - 1 :])
+                if redirect is not None:
+                    redirect = mount[:-1] + redirect
+            return found, redirect
+        except UnicodeDecodeError:
+            return None, None
 
     def live(self, page: bytes) -> bytes:
         return inject(page, self.server.broadcaster.generation)
@@ -406,7 +425,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Quiet: the terminal shows rebuilds, not every request."""
 
 
-def open_server(host: str, port: int, root: Path, broadcaster: Broadcaster) -> PreviewServer:
+def open_server(
+    host: str, port: int, root: Path, broadcaster: Broadcaster, mount: str = "/"
+) -> PreviewServer:
     """Bind the server, turning the usual failures into one clear message."""
     bind_host = host.strip("[]")
     try:
@@ -414,7 +435,7 @@ def open_server(host: str, port: int, root: Path, broadcaster: Broadcaster) -> P
             bind_host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )
         family, _, _, _, address = info[0]
-        return PreviewServer(address, root, broadcaster, family)
+        return PreviewServer(address, root, broadcaster, family, mount)
     except socket.gaierror as exc:
         raise SitegenError(f"cannot serve on host {host!r}: {exc.strerror}") from None
     except OSError as exc:
@@ -478,9 +499,9 @@ class Preview:
 
     def start(self) -> None:
         """Bind first (a port in use fails fast), watch, build, then serve."""
-        self.server = open_server(
-            self.host, self.port, self.rebuilder.config.output, self.broadcaster
-        )
+        config = self.rebuilder.config
+        mount = urlsplit(config.base_url).path or "/"
+        self.server = open_server(self.host, self.port, config.output, self.broadcaster, mount)
         try:
             self.watcher = start_watching(self.rebuilder, self.record, poll=self.poll)
             self.record(self.rebuilder.rebuild())

@@ -112,6 +112,23 @@ def test_misses_get_the_sites_404_page(preview: Preview, site: Path) -> None:
         assert response.getheader("Content-Type") == "text/html; charset=utf-8"
 
 
+def test_a_sub_path_site_is_also_served_under_its_path(site: Path) -> None:
+    """The 404 page answers for any depth, so it links by absolute paths under base_url's path
+    ("/news/style.css"): the preview serves those, so the page looks as it will when hosted."""
+    (site / "sitegen.yaml").write_text("base_url: https://example.org/news/\n")
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    with Preview(rebuilder, lambda outcome: None, port=0) as preview:
+        missing = get(preview, "/no/such/page/")
+        assert missing.status == 404 and b'href="/news/style.css"' in missing.body
+        style = get(preview, "/news/style.css")
+        assert style.status == 200 and style.body == get(preview, "/style.css").body
+        assert get(preview, "/news" + ARTICLE_URL).body == get(preview, ARTICLE_URL).body
+        moved = get(preview, "/news" + ARTICLE_URL.rstrip("/"))
+        assert (moved.status, moved.getheader("Location")) == (302, "/news" + ARTICLE_URL)
+        assert get(preview, "/news/no/such/page/").status == 404
+        assert get(preview, "/news/../secret.txt").status == 404
+
+
 def test_live_script_is_in_responses_not_in_files(preview: Preview, site: Path) -> None:
     served = get(preview, ARTICLE_URL).body
     on_disk = (site / "public" / ARTICLE_URL.strip("/") / "index.html").read_bytes()
