@@ -8,7 +8,6 @@ Indexes hold references to the same `Article` objects, never copies.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -372,27 +371,31 @@ def related_index(
     weight = {
         id(t): round((1.0 + math.log(total / weighed[t.slug][0])) * 1e6) for t in tags
     }  # whole micro-units: integer sums are exact in any order, so ties are real ties
-    positions: dict[int, dict[str, int]] = {}  # filled for the tags of the articles scored
-    rank = {a.id: i for i, a in enumerate(articles)}  # newest first
-    by_id = {a.id: a for a in articles}
+    # Scores are kept by rank (the index in newest-first order) and chosen as single integers,
+    # rank - score * scale: the smallest are the best, ties to the newer, compared in C.
+    rank = {a.id: i for i, a in enumerate(articles)}
+    scale = len(articles) + 1
+    ranks: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # by id(tag), as needed
     related: dict[str, tuple[Article, ...]] = {}
-    for article in articles:
+    by_id = {a.id: a for a in articles}
+    for here_rank, article in enumerate(articles):
         kept = None if stale is None or article.id in stale else memo.ids.get(article.id)  # type: ignore[union-attr]
         if kept is not None and all(i in by_id for i in kept):
             related[article.id] = tuple([by_id[i] for i in kept])
             continue
-        scores: dict[str, int] = {}
+        scores: dict[int, int] = {}
         for tag in tags_of.get(article.id, ()):
-            members, w = tag.articles, weight[id(tag)]
-            position = positions.get(id(tag))
-            if position is None:
-                position = positions[id(tag)] = {a.id: i for i, a in enumerate(members)}
-            here = position[article.id]
-            for other in members[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1]:
-                scores[other.id] = scores.get(other.id, 0) + w
-        scores.pop(article.id, None)
-        best = heapq.nsmallest(RELATED_LIMIT, scores, key=lambda i: (-scores[i], rank[i]))
-        related[article.id] = tuple([by_id[i] for i in best])
+            members = ranks.get(id(tag))
+            if members is None:
+                order = tuple([rank[a.id] for a in tag.articles])
+                members = ranks[id(tag)] = (order, {r: i for i, r in enumerate(order)})
+            order, w = members[0], weight[id(tag)]
+            here = members[1][here_rank]
+            for other in order[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1]:
+                scores[other] = scores.get(other, 0) + w
+        scores.pop(here_rank, None)
+        best = sorted([r - s * scale for r, s in scores.items()])[:RELATED_LIMIT]
+        related[article.id] = tuple([articles[key % scale] for key in best])
     return related
 
 
