@@ -33,7 +33,7 @@ from sitegen.read import Article, is_editor_litter
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"

@@ -278,16 +278,12 @@ class _Reader:
         self.owner: dict[str, str] = {}  # a word of a full name -> that name
 
     def paragraph(self, text: str, weight: float, base: int) -> None:
-        """Count the known forms of one paragraph; keep the guessed names for `resolve`.
-
-        Runs come from `findall`, without match objects: the few runs whose place matters
-        (a guessed name that may start a sentence) are looked up in the text again.
-        """
+        """Count the known forms of one paragraph; keep the guessed names for `resolve`."""
         parsed, lexicon = self.tagger.parsed, self.lexicon
         tallies, guesses = self.tallies, self.guesses
         plain = not (self.tagger.aliases or self.tagger.ignore)
-        cursors: dict[str, int] = {}  # run -> where to look for its next occurrence
-        for order, run in enumerate(RUN.findall(text)):
+        for order, match in enumerate(RUN.finditer(text)):
+            run = match.group()
             pieces = parsed.get(run)
             if pieces is None:
                 pieces = parse_run(lexicon, run)
@@ -307,7 +303,7 @@ class _Reader:
                 if kind is KNOWN:
                     self.add(name, form, weight * piece_weight, position, True)
                     continue
-                if at_start and not _starts_sentence(text, run, cursors):
+                if at_start and not _starts_sentence(text, match.start()):
                     piece = (kind, name, form, piece_weight, False)
                 guesses.append((piece, weight, position))
 
@@ -522,14 +518,8 @@ def _hyphen_prefix(forms: Mapping[str, Entry], word: str) -> Entry | None:
     return None
 
 
-def _starts_sentence(text: str, run: str, cursors: dict[str, int]) -> bool:
-    """Whether the next occurrence of `run` in `text` begins a sentence (or the paragraph)."""
-    start = text.find(run, cursors.get(run, 0))
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'’-"):
-        start = text.find(run, start + 1)  # inside a longer word: "Lin" in "Berlin"
-    if start < 0:
-        return False
-    cursors[run] = start + len(run)
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the run at `start` in `text` begins a sentence (or the paragraph)."""
     i = start - 1
     while i >= 0 and text[i] in OPENERS:
         i -= 1

@@ -162,6 +162,17 @@ def test_recurring_single_names_are_tags_but_sentence_starts_are_not() -> None:
     assert tags == [("Velmora",), ("Velmora",)]
 
 
+def test_a_sentence_start_is_found_where_it_is_not_inside_an_earlier_word() -> None:
+    # "Is" starts a sentence; the "Is" of "Israel" earlier in the paragraph is not it.
+    tags = tags_of(
+        corpus(
+            "Ministers from Israel met on Monday. Is the deal done? Nobody knows.",
+            "Delegates from Israel left early. Is a second round planned? Perhaps.",
+        )
+    )
+    assert tags == [("Israel",), ("Israel",)]
+
+
 def test_known_organisations_need_no_second_article() -> None:
     (tags,) = tags_of(corpus("NATO and the European Union met the UN and the World Bank."))
     assert set(tags) == {"NATO", "European Union", "United Nations", "World Bank"}
