@@ -29,7 +29,7 @@ from sitegen.cache import (
     template_digest,
 )
 from sitegen.config import Config
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, file_error
 from sitegen.read import (
     Article,
     Body,
@@ -547,4 +547,7 @@ def build(
 ) -> BuildReport:
     """Build the site. Nothing reaches the output folder unless every page rendered."""
     with collector_paused():
-        return Build(config, drafts, strict, progress, jobs or default_jobs()).run()
+        try:
+            return Build(config, drafts, strict, progress, jobs or default_jobs()).run()
+        except OSError as exc:  # a full disk, an output path through a file, a read-only mount
+            raise file_error(exc) from None

@@ -40,3 +40,10 @@ class SitegenError(click.ClickException):
         self.detail = message
         where = locate(path, line)
         super().__init__(f"{where}: {message}" if where else message)
+
+
+def file_error(exc: OSError) -> SitegenError:
+    """What the system refused, and where (a full disk, an output path through a file, a
+    read-only folder), as one line instead of a traceback."""
+    where = exc.filename if isinstance(exc.filename, str) else None
+    return SitegenError(f"cannot build: {exc.strerror or exc}", where)

@@ -101,6 +101,14 @@ class Stager:
     made: set[str] = field(default_factory=set, compare=False)  # folders made, in place
 
     def stage(self, output: Output, number: int) -> Staged:
+        try:
+            return self._stage(output, number)
+        except OSError as exc:
+            if exc.filename is None:  # a write that failed (a full disk): name the page
+                exc.filename = f"{self.out_dir}/{output.path}"
+            raise
+
+    def _stage(self, output: Output, number: int) -> Staged:
         path = check_output_path(output.path, output.source)
         entry = (digest(output.data), len(output.data))
         if self.empty_at_start:

@@ -250,6 +250,24 @@ def test_missing_source_folder_is_a_clear_error(make_site, run_cli) -> None:
     assert "nowhere: the source folder does not exist" in result.output
 
 
+@pytest.mark.parametrize(
+    ("output", "code", "message"),
+    [
+        ("a-file", 2, "is a file"),
+        ("a-file/public", 1, "a-file/public: cannot build: Not a directory"),
+    ],
+)
+def test_an_output_folder_the_system_refuses_is_a_clear_error(
+    make_site, run_cli, output, code, message
+) -> None:
+    site = make_site(small_corpus(2) | {"a-file": "not a folder"})
+    result = run_cli(site, "build", "--output", output)
+    assert result.exit_code == code
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert (site / "a-file").read_text() == "not a folder"
+
+
 def test_every_command_has_help() -> None:
     runner = CliRunner()
     top = runner.invoke(main, ["--help"])
