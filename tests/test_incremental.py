@@ -3,13 +3,17 @@ never trusted blindly; parallel builds give the same bytes as single-process one
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -413,6 +417,65 @@ def test_template_change_on_a_cached_corpus_renders_in_workers(tmp_path: Path) -
     report = build(config, jobs=2)  # every article page again, bodies read by the workers
     assert report.read == 0 and report.written >= 700
     assert read_tree(tmp_path / "public") == clean_build(tmp_path)
+
+
+def interrupt_build_in_workers(site: Path, started: Callable[[], bool]) -> tuple[int, str]:
+    """Run `sitegen build` as a user would, press Ctrl-C once `started()` holds (the workers
+    are at work), and return its exit code and error output."""
+    build_process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "build", "-q", "--jobs", "2"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not started() and build_process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert build_process.poll() is None, "the build ended before it could be interrupted"
+    build_process.send_signal(signal.SIGINT)
+    _, errors = build_process.communicate(timeout=60)
+    return build_process.returncode, errors
+
+
+def processes_in(folder: Path) -> list[str]:
+    """Processes still running in `folder` (workers and the fork server start there)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == folder:
+                found.append(entry.name)
+    return found
+
+
+def test_ctrl_c_in_a_parallel_cold_build_leaves_no_folder_and_no_worker(tmp_path: Path) -> None:
+    corpus(tmp_path, 2000)
+    public = tmp_path / "public"
+    code, errors = interrupt_build_in_workers(
+        tmp_path, lambda: public.is_dir() and any(public.glob("20*/*/*/*/index.html"))
+    )
+    assert code != 0 and "Aborted!" in errors and "Traceback" not in errors
+    assert not public.exists()  # a cold build into no folder: none again
+    time.sleep(0.5)
+    assert processes_in(tmp_path) == []
+
+
+def test_ctrl_c_while_workers_render_again_leaves_the_site_as_it_was(tmp_path: Path) -> None:
+    corpus(tmp_path, 2000)
+    settle(tmp_path)
+    build(make_config(tmp_path, "public", ".sitegen-cache"), jobs=2)
+    before = read_tree(tmp_path / "public")
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts/article.html").write_text(
+        '{% extends "default/article.html" %}{% block title %}Z{% endblock %}'
+    )
+    code, errors = interrupt_build_in_workers(
+        tmp_path, lambda: any(tmp_path.glob("public/.sitegen-staging-*/*"))
+    )
+    assert code != 0 and "Aborted!" in errors and "Traceback" not in errors
+    assert read_tree(tmp_path / "public") == before  # no staging folder left, nothing changed
+    time.sleep(0.5)
+    assert processes_in(tmp_path) == []
 
 
 def test_sitemap_is_written_again_when_missing_or_when_dates_change(tmp_path: Path) -> None:
