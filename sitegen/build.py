@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -245,7 +246,7 @@ class Build:
         from sitegen.workers import WorkerPool
 
         if self.pool is not None:  # the workers that read the corpus plan while we do
-            self.pool.send_each("load_site", [(site,)] * len(self.pool))
+            self.pool.send_all("load_site", (site,))
         planner = Planner(site)
         salt = url_salt(site)
         shape, digests = planner.shape(salt), {a.id: a.digest for a in site.articles}
@@ -256,35 +257,44 @@ class Build:
             done = self.write_changed_pages(planner, cache, salt, changed)
             if done is not None:
                 return done
-        pages = list(planner.plans())
-        keys = [plan_key(plan, salt) for plan in pages]
+        if not cache.pages and self.pool is not None:
+            # Nothing to compare with: render at once, and make the page keys (for the next
+            # build) while the workers render, instead of while they wait.
+            pages = list(planner.plans(with_deps=False))
+            later = (plan_key(plan, salt) for plan in planner.plans())
+            keys: list[str] = []
+        else:
+            pages = list(planner.plans())
+            later, keys = iter(()), [plan_key(plan, salt) for plan in pages]
         self.lap("plan")
         paths = [plan.path for plan in pages]
         with Writer(self.config.output) as writer:
             previous = cache.pages
-            same = [
-                path for path, key in zip(paths, keys, strict=True) if previous.get(path) == key
-            ]
+            kept = zip(paths, keys, strict=False)  # keys is empty when they come later
+            same = [path for path, key in kept if previous.get(path) == key]
             lost = set(writer.keep_all(same))
             todo = [
-                i for i, key in enumerate(keys) if previous.get(paths[i]) != key or paths[i] in lost
+                i
+                for i, path in enumerate(paths)
+                if not keys or previous.get(path) != keys[i] or path in lost
             ]
             if self.pool is None and self.jobs > 1 and len(todo) >= late_pool_min(len(pages)):
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
                 self.pool = WorkerPool(self.jobs)
-                self.pool.send_each("load_site", [(site,)] * len(self.pool))
+                self.pool.send_all("load_site", (site,))
             self.lap("check output")
             if self.pool is not None:
                 self.pool.receive_each()
             if self.pool is not None and len(todo) >= PARALLEL_MIN_FILES:
                 try:
-                    self.render_in_workers(site, pages, todo, writer)
+                    self.render_in_workers(site, pages, todo, writer, later, keys)
                 except BaseException:
                     self.pool.terminate()  # before the writer discards the staging folder
                     raise
             else:
                 renderer = site_renderer(site, self.body_of)
                 self.render_here(planner, renderer, [pages[i] for i in todo], writer)
+            keys.extend(later)
             self.lap("render")
             # The sitemap lists every page with its date: generated again only when those change.
             web_key = (
@@ -372,9 +382,16 @@ class Build:
                 writer.add(staged)
 
     def render_in_workers(
-        self, site: Site, pages: list[Plan], todo: list[int], writer: Writer
+        self,
+        site: Site,
+        pages: list[Plan],
+        todo: list[int],
+        writer: Writer,
+        later: Iterator[str],
+        keys: list[str],
     ) -> None:
-        """Article pages go to the worker that holds their body; list pages are dealt round."""
+        """Article pages go to the worker that holds their body; list pages are dealt round.
+        Between rounds, this process moves page keys from `later` to `keys`."""
         assert self.pool is not None
         shares: list[list[int]] = [[] for _ in range(len(self.pool))]
         spread = 0
@@ -391,10 +408,12 @@ class Build:
             [(s[r * CHUNK : (r + 1) * CHUNK], r * CHUNK) for s in shares]
             for r in range(-(-max(len(s) for s in shares) // CHUNK))
         ]
+        per_round = -(-len(pages) // max(1, len(rounds)))
         for answers in self.progress(self.pool.rounds("render", rounds), len(rounds), "Writing"):
             for answer in answers:
                 for staged in answer:
                     writer.add(staged)
+            keys.extend(itertools.islice(later, per_round))
 
     def run(self) -> BuildReport:
         start = time.perf_counter()

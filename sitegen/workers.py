@@ -160,6 +160,15 @@ class WorkerPool:
                 self.send_each(method, rounds[r + ahead])
             yield answers
 
+    def send_all(self, method: str, args: tuple[Any, ...]) -> None:
+        """Start `method` with the same arguments on every worker, pickled once: the whole
+        site takes 0.15 s to pickle at 10,000 articles, while the workers wait for it."""
+        from multiprocessing.reduction import ForkingPickler
+
+        message = bytes(ForkingPickler.dumps((method, args)))
+        for conn in self.connections:
+            conn.send_bytes(message)
+
     def send_each(self, method: str, args: Sequence[tuple[Any, ...]]) -> None:
         """Start `method` on every worker; the caller works meanwhile, then `receive_each`."""
         for conn, arg in zip(self.connections, args, strict=False):

@@ -380,9 +380,17 @@ def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
     corpus(tmp_path, 700)  # above the size where workers start
     one = make_config(tmp_path, "one", "cache-one")
     two = make_config(tmp_path, "two", "cache-two")
+    settle(tmp_path)
     build(one, jobs=1)
     report = build(two, jobs=2)
     assert report.read == 700
+    assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
+    # The page keys a parallel cold build leaves (made while its workers render) are the
+    # single-process build's: a new article, which has every page planned and compared,
+    # renders the same few pages after either.
+    write_article(tmp_path, "0999_new.txt", "2026-12-30", "New story", "Text.", ("T1",))
+    first, second = build(one, jobs=2), build(two, jobs=2)
+    assert first.rendered == second.rendered < 40 and first.read == second.read == 1
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 
 
