@@ -30,7 +30,7 @@ from sitegen.cache import (
     template_digest,
 )
 from sitegen.config import Config
-from sitegen.errors import Problem, SitegenError, file_error
+from sitegen.errors import Problem, SitegenError, file_error, is_file_error
 from sitegen.read import (
     Article,
     Body,
@@ -569,4 +569,6 @@ def build(
         try:
             return Build(config, drafts, strict, progress, jobs or default_jobs()).run()
         except OSError as exc:  # a full disk, an output path through a file, a read-only mount
+            if not is_file_error(exc):
+                raise
             raise file_error(exc) from None

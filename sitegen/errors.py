@@ -7,7 +7,9 @@ that only cost one article are collected as `Problem`s and reported at the end o
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import click
 
@@ -42,8 +44,16 @@ class SitegenError(click.ClickException):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+def is_file_error(exc: BaseException) -> TypeGuard[OSError]:
+    """An OSError about a file or folder (it names one), not a broken pipe to a worker that
+    died: that one is a bug to report, not the user's to fix."""
+    return isinstance(exc, OSError) and exc.filename is not None
+
+
 def file_error(exc: OSError) -> SitegenError:
     """What the system refused, and where (a full disk, an output path through a file, a
-    read-only folder), as one line instead of a traceback."""
-    where = exc.filename if isinstance(exc.filename, str) else None
-    return SitegenError(f"cannot build: {exc.strerror or exc}", where)
+    read-only folder), as one line instead of a traceback. A failed move names its target."""
+    where = exc.filename2 if exc.filename2 is not None else exc.filename
+    if isinstance(where, bytes):
+        where = os.fsdecode(where)
+    return SitegenError(f"cannot build: {exc.strerror or exc}", where if where else None)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen.config import TagConfig
-from sitegen.errors import SitegenError, file_error
+from sitegen.errors import SitegenError, file_error, is_file_error
 from sitegen.model import Site
 from sitegen.read import Article, Body, ReadResult, kept_body, pack_body, read_article
 from sitegen.render import Plan, Planner, Renderer, site_renderer
@@ -108,11 +108,12 @@ def worker_main(conn: Connection) -> None:
             conn.send(("ok", getattr(state, method)(*args)))
         except SitegenError as exc:
             conn.send(("user", (exc.detail, exc.path, exc.line)))
-        except OSError as exc:  # a full disk, say: the user's to fix, not a bug of ours
-            error = file_error(exc)
-            conn.send(("user", (error.detail, error.path, error.line)))
-        except Exception:
-            conn.send(("bug", traceback.format_exc()))
+        except Exception as exc:
+            if is_file_error(exc):  # a full disk, say: the user's to fix, not a bug of ours
+                error = file_error(exc)
+                conn.send(("user", (error.detail, error.path, error.line)))
+            else:
+                conn.send(("bug", traceback.format_exc()))
 
 
 class WorkerPool:

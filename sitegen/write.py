@@ -104,7 +104,9 @@ class Stager:
         try:
             return self._stage(output, number)
         except OSError as exc:
-            if exc.filename is None:  # a write that failed (a full disk): name the page
+            # A write that failed (a full disk) names no file, a staged one names the staging
+            # file: name the page instead.
+            if exc.filename is None or str(exc.filename).startswith(str(self.staging)):
                 exc.filename = f"{self.out_dir}/{output.path}"
             raise
 

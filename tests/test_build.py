@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
+from sitegen.errors import file_error, is_file_error
 from sitegen.write import MANIFEST
 from tests.conftest import REAL_ARTICLE, REPO, article_text, read_tree
 
@@ -266,6 +267,16 @@ def test_an_output_folder_the_system_refuses_is_a_clear_error(
     assert message in result.output
     assert "Traceback" not in result.output
     assert (site / "a-file").read_text() == "not a folder"
+
+
+def test_file_errors_name_their_file_and_a_broken_pipe_is_not_one() -> None:
+    assert not is_file_error(BrokenPipeError(32, "Broken pipe"))  # a worker died: a bug
+    full = OSError(28, "No space left on device", "public/a/index.html")
+    assert is_file_error(full)
+    assert str(file_error(full)) == "public/a/index.html: cannot build: No space left on device"
+    moved = OSError(21, "Is a directory", "public/.staging/s1-3", None, "public/a/index.html")
+    assert file_error(moved).path == "public/a/index.html"  # where it was going
+    assert file_error(OSError(2, "No such file", b"public/\xff")).path == "public/\udcff"
 
 
 def test_every_command_has_help() -> None:
