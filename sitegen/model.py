@@ -76,8 +76,9 @@ class Listing:
 
     The front page of a list (at `first_url`) holds its newest articles; the older ones are on
     pages numbered from the oldest end (see `paginate`), so a numbered page keeps its articles,
-    and its bytes, while the list grows. Only the front page carries what changes with every
-    new article, such as the size of the whole list (`total`).
+    and its bytes, while the list grows. Only the front page carries what changes with new
+    articles: the size of the whole list (`total`), a tag's count, and the links to the
+    neighbouring archives (`newer`, `older`), which a new day, month or year changes.
     """
 
     kind: str  # "home", "year", "month", "day" or "tag"
@@ -89,7 +90,7 @@ class Listing:
     articles: tuple[Article, ...]  # newest first
     newer_page: str | None  # pagination within the list
     older_page: str | None
-    newer: Link | None  # the neighbouring archive or tag (not a page of this list)
+    newer: Link | None  # the neighbouring archive (not a page of this list); front page only
     older: Link | None
     tag: TagRef | None = None
 
@@ -502,8 +503,8 @@ def paginate(
             articles=chosen,
             newer_page=newer_page,
             older_page=page_url(first_url, older_number) if older_number else None,
-            newer=newer,
-            older=older,
+            newer=None if number else newer,
+            older=None if number else older,
             tag=tag if tag is None or not number else replace(tag, count=None),
         )
 

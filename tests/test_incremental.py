@@ -223,6 +223,16 @@ def test_a_new_article_changes_front_pages_and_no_numbered_page(tmp_path: Path) 
     assert report.written == len(changed) - 1  # all but the manifest
     assert report.written < 20 < len(after)
     assert report.rendered == report.written - 1  # each page rendered changed (+ the sitemap)
+    # The first article of a new year and month: the archives of 2026 gain a newer neighbour,
+    # which only their front pages link to. The home list (41 -> 42) grows a numbered page.
+    settle(tmp_path)
+    before = after
+    write_article(tmp_path, "0101_newer.txt", "2027-01-02", "New year story", "Text.")
+    _, after = incremental_build(tmp_path)
+    assert after == clean_build(tmp_path)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert {"2026/index.html", "2026/12/index.html"} < changed
+    assert {p for p in changed if "page/" in p} == {"page/19/index.html", "page/20/index.html"}
 
 
 def test_an_edit_that_names_someone_new_chooses_tags_again(tmp_path: Path) -> None:

@@ -93,6 +93,7 @@ def test_pagination_of_home_and_archives() -> None:
     ]
     assert years[0].older.url == "2025/" and years[0].newer is None
     assert years[1].newer.url == "2026/" and years[1].older is None
+    assert years[2].newer is None and years[2].older is None  # neighbours: front pages only
     months = [p.url for p in pages if p.kind == "month"]
     assert months[:2] == ["2026/01/", "2025/12/"]
     days = [p for p in pages if p.kind == "day" and p.front]
