@@ -344,15 +344,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """`locate` in the output folder, served at "/" and, failing that, under the path of
         the site's base_url, as the host will serve it: the 404 page links there by absolute
         paths ("/news/style.css"), since it answers for missing URLs at any depth."""
-        root, mount = self.server.root, self.server.mount
+        root, mount = self.server.root, self.server.mount  # mount: decoded, such as "/néws/"
         try:
             found, redirect = locate(root, target)
-            path = urlsplit(target).path
-            if found is None and redirect is None and mount != "/" and path.startswith(mount):
-                found, redirect = locate(root, path[len(mount) - 1 :])
-                if redirect is not None:
-                    redirect = mount[:-1] + redirect
-            return found, redirect
+            if found is not None or redirect is not None or mount == "/":
+                return found, redirect
+            path = unquote(urlsplit(target).path, errors="strict")
+            if path == mount[:-1]:
+                return None, quote(mount)
+            if not path.startswith(mount):
+                return None, None
+            found, redirect = locate(root, quote(path[len(mount) - 1 :]))
+            return found, None if redirect is None else quote(mount[:-1]) + redirect
         except UnicodeDecodeError:
             return None, None
 
@@ -500,7 +503,7 @@ class Preview:
     def start(self) -> None:
         """Bind first (a port in use fails fast), watch, build, then serve."""
         config = self.rebuilder.config
-        mount = urlsplit(config.base_url).path or "/"
+        mount = unquote(urlsplit(config.base_url).path) or "/"
         self.server = open_server(self.host, self.port, config.output, self.broadcaster, mount)
         try:
             self.watcher = start_watching(self.rebuilder, self.record, poll=self.poll)

@@ -9,7 +9,7 @@ import socket
 import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -112,21 +112,28 @@ def test_misses_get_the_sites_404_page(preview: Preview, site: Path) -> None:
         assert response.getheader("Content-Type") == "text/html; charset=utf-8"
 
 
-def test_a_sub_path_site_is_also_served_under_its_path(site: Path) -> None:
+@pytest.mark.parametrize("base_path", ["/news/", "/n%C3%A9ws/", "/néws/"])
+def test_a_sub_path_site_is_also_served_under_its_path(site: Path, base_path: str) -> None:
     """The 404 page answers for any depth, so it links by absolute paths under base_url's path
     ("/news/style.css"): the preview serves those, so the page looks as it will when hosted."""
-    (site / "sitegen.yaml").write_text("base_url: https://example.org/news/\n")
+    (site / "sitegen.yaml").write_text(f"base_url: https://example.org{base_path}\n")
+    mount = quote(unquote(base_path))  # as a browser sends it: "/n%C3%A9ws/"
     rebuilder = Rebuilder(lambda: load_config(site_dir=site))
     with Preview(rebuilder, lambda outcome: None, port=0) as preview:
         missing = get(preview, "/no/such/page/")
-        assert missing.status == 404 and b'href="/news/style.css"' in missing.body
-        style = get(preview, "/news/style.css")
+        assert missing.status == 404 and b"/style.css" in missing.body
+        style = get(preview, f"{mount}style.css")
         assert style.status == 200 and style.body == get(preview, "/style.css").body
-        assert get(preview, "/news" + ARTICLE_URL).body == get(preview, ARTICLE_URL).body
-        moved = get(preview, "/news" + ARTICLE_URL.rstrip("/"))
-        assert (moved.status, moved.getheader("Location")) == (302, "/news" + ARTICLE_URL)
-        assert get(preview, "/news/no/such/page/").status == 404
-        assert get(preview, "/news/../secret.txt").status == 404
+        assert get(preview, mount.lower() + "style.css").status == 200  # %c3%a9 as well
+        assert get(preview, mount[:-1] + ARTICLE_URL).body == get(preview, ARTICLE_URL).body
+        moved = get(preview, mount[:-1] + ARTICLE_URL.rstrip("/"))
+        assert (moved.status, moved.getheader("Location")) == (302, mount[:-1] + ARTICLE_URL)
+        top = get(preview, mount[:-1])
+        assert (top.status, top.getheader("Location")) == (302, mount)
+        assert get(preview, f"{mount}no/such/page/").status == 404
+        for escape in ("../../secret.txt", "..%2f..%2fsecret.txt", "%2e%2e/%2e%2e/secret.txt"):
+            response = get(preview, mount + escape)
+            assert response.status == 404 and SECRET.encode() not in response.body, escape
 
 
 def test_live_script_is_in_responses_not_in_files(preview: Preview, site: Path) -> None:
