@@ -456,14 +456,19 @@ def interrupt_build_in_workers(site: Path, started: Callable[[], bool]) -> tuple
     return build_process.returncode, errors
 
 
-def processes_in(folder: Path) -> list[str]:
-    """Processes still running in `folder` (workers and the fork server start there)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError):
-            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == folder:
-                found.append(entry.name)
-    return found
+def processes_in(folder: Path, wait: float = 10.0) -> list[str]:
+    """Processes still running in `folder` (workers and the fork server start there), after
+    giving them up to `wait` seconds to end."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError):
+                if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == folder:
+                    found.append(entry.name)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def test_ctrl_c_in_a_parallel_cold_build_leaves_no_folder_and_no_worker(tmp_path: Path) -> None:
@@ -474,7 +479,6 @@ def test_ctrl_c_in_a_parallel_cold_build_leaves_no_folder_and_no_worker(tmp_path
     )
     assert code != 0 and "Aborted!" in errors and "Traceback" not in errors
     assert not public.exists()  # a cold build into no folder: none again
-    time.sleep(0.5)
     assert processes_in(tmp_path) == []
 
 
@@ -492,7 +496,6 @@ def test_ctrl_c_while_workers_render_again_leaves_the_site_as_it_was(tmp_path: P
     )
     assert code != 0 and "Aborted!" in errors and "Traceback" not in errors
     assert read_tree(tmp_path / "public") == before  # no staging folder left, nothing changed
-    time.sleep(0.5)
     assert processes_in(tmp_path) == []
 
 
