@@ -238,7 +238,9 @@ def archive_keys(d: dt.date) -> tuple[tuple[int, ...], ...]:
 
 
 def archive_url(key: tuple[int, ...]) -> str:
-    return "".join(f"{part:02d}/" for part in key)
+    """'2026/02/06/' for (2026, 2, 6): the year in four digits, as in permalinks ('0001/')."""
+    year, *rest = key
+    return f"{year:04d}/" + "".join(f"{part:02d}/" for part in rest)
 
 
 def archive_children(

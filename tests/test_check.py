@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.check import check_site
-from tests.conftest import REAL_ARTICLE
+from tests.conftest import REAL_ARTICLE, article_text
 from tests.webtools import build, corpus, tagged
 
 BASE = "https://example.org/news/"
@@ -54,6 +54,19 @@ def test_a_clean_build_passes(run_cli, site: Path) -> None:
 def test_the_real_article_builds_clean(make_site, run_cli) -> None:
     site = make_site({"articles/" + REAL_ARTICLE.name: REAL_ARTICLE.read_text()})
     assert run_cli(site, "build").exit_code == 0
+    assert check(run_cli, site)[0] == 0
+
+
+def test_years_before_1000_link_to_their_archives(make_site, run_cli) -> None:
+    site = make_site(
+        {
+            "articles/a.txt": article_text("0001-01-01", "Year one"),
+            "articles/b.txt": article_text("0999-12-31", "A late year"),
+            "articles/c.txt": article_text("2026-01-05", "This year"),
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    assert (site / "public/0001/01/01/index.html").is_file()  # as the permalink writes it
     assert check(run_cli, site)[0] == 0
 
 
