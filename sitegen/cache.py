@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.read import Article, is_editor_litter
+from sitegen.read import Article, is_editor_litter, is_regular_file
 
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
@@ -95,8 +95,8 @@ def template_digest(folders: Iterable[Path]) -> str:
                 if not is_editor_litter(d) and Path(dirpath, d) != folder / "static"
             )
             for name in sorted(filenames):
-                if not is_editor_litter(name):
-                    path = Path(dirpath, name)
+                path = Path(dirpath, name)
+                if not is_editor_litter(name) and is_regular_file(path):
                     hasher.update(os.fsencode(path.relative_to(folder)) + b"\0")  # any bytes
                     hasher.update(path.read_bytes() + b"\0")
     return hasher.hexdigest()

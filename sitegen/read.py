@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
@@ -158,9 +159,21 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
             stat = entry.stat()
         except OSError:
             continue  # vanished while listing
+        if not S_ISREG(stat.st_mode):  # reading a named pipe would wait forever
+            message = "not a regular file (a pipe or a device); skipped"
+            problems.append(Problem(display(Path(entry.path)), message))
+            continue
         found.append(SourceFile(rel, entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
     found.sort(key=lambda f: f.rel)
     return found, problems
+
+
+def is_regular_file(path: str | Path) -> bool:
+    """A file to read, not a named pipe or a device (reading one could wait forever)."""
+    try:
+        return S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def is_text(name: str) -> bool:

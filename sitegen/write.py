@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from sitegen import BUILTIN_STATIC
 from sitegen.errors import SitegenError
-from sitegen.read import is_editor_litter
+from sitegen.read import is_editor_litter, is_regular_file
 
 if TYPE_CHECKING:
     from sitegen.config import Config
@@ -401,8 +401,8 @@ def static_files(config: Config) -> Iterator[Output]:
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if not is_editor_litter(d))
             for name in filenames:
-                if not is_editor_litter(name):
-                    path = Path(dirpath, name)
+                path = Path(dirpath, name)
+                if not is_editor_litter(name) and is_regular_file(path):
                     files[path.relative_to(folder).as_posix()] = path
     for rel in sorted(files):
         yield Output(rel, files[rel].read_bytes(), str(files[rel]))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -277,6 +279,18 @@ def test_file_errors_name_their_file_and_a_broken_pipe_is_not_one() -> None:
     moved = OSError(21, "Is a directory", "public/.staging/s1-3", None, "public/a/index.html")
     assert file_error(moved).path == "public/a/index.html"  # where it was going
     assert file_error(OSError(2, "No such file", b"public/\xff")).path == "public/\udcff"
+
+
+def test_named_pipes_are_skipped_not_read_forever(make_site) -> None:
+    """Reading a pipe waits until something writes to it: a build would never end."""
+    site = make_site(small_corpus(2) | {"layouts/static/real.css": "p {}"})
+    for pipe in ("articles/pipe.txt", "layouts/static/pipe.css", "layouts/pipe.html"):
+        os.mkfifo(site / pipe)
+    command = [sys.executable, "-m", "sitegen", "build"]  # a process: a hang fails, not stalls
+    result = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "articles/pipe.txt: not a regular file (a pipe or a device); skipped" in result.stderr
+    assert (site / "public/real.css").is_file() and not (site / "public/pipe.css").exists()
 
 
 def test_every_command_has_help() -> None:
