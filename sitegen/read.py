@@ -93,6 +93,11 @@ class ReadResult:
     problems: tuple[Problem, ...] = ()
 
 
+# Forty times a very long news story. A bigger file is a dump, not an article, and would cost
+# minutes (Markdown's parser is slower than linear on huge documents) and a page of megabytes.
+MAX_ARTICLE_BYTES = 2_000_000
+
+
 class SkipFile(Exception):
     """Raised inside the reader when a file cannot become an article."""
 
@@ -236,6 +241,9 @@ def read_article(path: Path | str, root: Path | str) -> ReadResult:
 
     try:
         with open(full, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_ARTICLE_BYTES:
+                raise SkipFile(f"{size / 1e6:.1f} MB, more than an article's limit of 2 MB")
             data = file.read()
         article, body = parse_article(
             decode(data, warn),

@@ -281,6 +281,17 @@ def test_file_errors_name_their_file_and_a_broken_pipe_is_not_one() -> None:
     assert file_error(OSError(2, "No such file", b"public/\xff")).path == "public/\udcff"
 
 
+def test_a_file_too_big_for_an_article_is_skipped(make_site, run_cli) -> None:
+    huge = article_text("2026-01-09", "A dump", "word " * 450_000)  # 2.25 MB
+    site = make_site(small_corpus(2) | {"articles/huge.txt": huge})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0
+    assert "articles/huge.txt: 2.3 MB, more than an article's limit of 2 MB; skipped" in (
+        result.output
+    )
+    assert "Built 2 articles" in result.output
+
+
 def test_named_pipes_are_skipped_not_read_forever(make_site) -> None:
     """Reading a pipe waits until something writes to it: a build would never end."""
     site = make_site(small_corpus(2) | {"layouts/static/real.css": "p {}"})

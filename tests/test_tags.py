@@ -16,7 +16,7 @@ import yaml
 from sitegen.config import Config, TagConfig
 from sitegen.model import RELATED_LIMIT, RELATED_WINDOW, build_site, build_tags
 from sitegen.read import Article, parse_article, read_article
-from sitegen.tags import article_tags, make_tagger, scan_article, tag_corpus
+from sitegen.tags import LONG_BODY, article_tags, make_tagger, scan_article, tag_corpus
 from tests.conftest import REAL_ARTICLE, article_text
 
 LABELLED = Path(__file__).parent / "data" / "tagging"
@@ -171,6 +171,17 @@ def test_a_sentence_start_is_found_where_it_is_not_inside_an_earlier_word() -> N
         )
     )
     assert tags == [("Israel",), ("Israel",)]
+
+
+def test_a_long_body_reads_as_a_short_one() -> None:
+    # Past LONG_BODY characters, lower-case words are looked up in a set, not searched for.
+    # "Gardeners Anna Berg": the article writes "gardeners,", so the run's first word is no name.
+    text = "Gardeners Anna Berg and Tomas Lind spoke. The gardeners, and others, agreed. "
+    long_text = text * (LONG_BODY // len(text) + 1)
+    assert len(long_text) > LONG_BODY
+    short, long, _ = tags_of(corpus(text, long_text, text))
+    assert "Anna Berg" in short and not any(tag.startswith("Gardeners") for tag in short)
+    assert long == short
 
 
 def test_known_organisations_need_no_second_article() -> None:
