@@ -197,20 +197,25 @@ def printable(text: str) -> str:
 
 
 def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        name = entry.name
-        if is_editor_litter(name):
+    """Article files under `folder`, depth first, with a stack rather than recursion: a corpus
+    can nest folders deeper than Python's recursion limit."""
+    stack = [(folder, prefix)]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
             continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, f"{prefix}{name}/")
-        elif entry.is_symlink() and entry.is_dir():
-            continue  # linked folders could loop or escape; link files instead
-        elif is_article_name(name):
-            yield f"{prefix}{name}", entry
+        for entry in entries:
+            name = entry.name
+            if is_editor_litter(name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{prefix}{name}/"))
+            elif entry.is_symlink() and entry.is_dir():
+                continue  # linked folders could loop or escape; link files instead
+            elif is_article_name(name):
+                yield f"{prefix}{name}", entry
 
 
 def display(path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -279,6 +280,25 @@ def test_file_errors_name_their_file_and_a_broken_pipe_is_not_one() -> None:
     moved = OSError(21, "Is a directory", "public/.staging/s1-3", None, "public/a/index.html")
     assert file_error(moved).path == "public/a/index.html"  # where it was going
     assert file_error(OSError(2, "No such file", b"public/\xff")).path == "public/\udcff"
+
+
+def test_folders_nested_deeper_than_the_recursion_limit_are_read(make_site, run_cli) -> None:
+    site = make_site({})
+    folders = [site / "articles" / "d"]
+    for _ in range(sys.getrecursionlimit() + 200):  # pathlib's own mkdir would recurse too
+        folders.append(folders[-1] / "d")
+    try:
+        for folder in folders:
+            folder.mkdir()
+        (folders[-1] / "a.txt").write_text(article_text("2026-01-09", "From the deep"))
+        result = run_cli(site, "build")
+        assert result.exit_code == 0 and "Built 1 article" in result.output
+        assert list((site / "public/2026/01/09").glob("*/index.html"))
+    finally:  # bottom up: pytest's clean-up of old temporary folders recurses as well
+        (folders[-1] / "a.txt").unlink(missing_ok=True)
+        for folder in reversed(folders):
+            with contextlib.suppress(FileNotFoundError):
+                folder.rmdir()
 
 
 def test_a_file_too_big_for_an_article_is_skipped(make_site, run_cli) -> None:
