@@ -183,14 +183,15 @@ def assign_urls(
     urls: dict[str, str] = {}
     taken: dict[str, str] = {output_path(u): "a page of the site" for u in reserved}
     problems: list[Problem] = []
+    last_suffix: dict[str, int] = {}  # first URL -> the highest n given: lower ones are taken
     for article in sorted(articles, key=lambda a: (a.date, a.source)):
-        url = permalink(article, pattern)
+        first = url = permalink(article, pattern)
         n = 1
         while output_path(url) in taken:
-            n += 1
+            n = max(n, last_suffix.get(first, 1)) + 1  # not from 2 again: quadratic in copies
             url = permalink(article, pattern, f"{article.slug}-{n}")
         if n > 1:
-            first = permalink(article, pattern)
+            last_suffix[first] = n
             owner = taken[output_path(first)]
             message = f"URL {first} is already used by {owner}; published at {url}"
             problems.append(Problem(article.source, message))

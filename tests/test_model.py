@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.config import Config
-from sitegen.model import build_site, listings, output_path, page_url, paginate
+from sitegen.model import assign_urls, build_site, listings, output_path, page_url, paginate
 from sitegen.read import Article
 from sitegen.render import root_of
 
@@ -71,6 +71,16 @@ def test_newest_first_and_neighbours() -> None:
     assert (newer, older) == (articles[3], articles[1])
     assert site.newer_and_older(articles[4])[0] is None
     assert site.newer_and_older(articles[0])[1] is None
+
+
+def test_many_articles_at_one_url_get_the_next_free_suffixes() -> None:
+    # File order: "news-3" is taken by its own article before the copies reach it.
+    own = make_article(1, "2026-03-01", slug="news-3")
+    copies = [make_article(n, "2026-03-01", slug="news") for n in range(2, 402)]
+    urls, problems, moved = assign_urls([own, *copies], Config().permalink, {"2026/03/01/news-5/"})
+    suffixes = [urls[a.id].rsplit("/", 2)[1] for a in copies]
+    assert suffixes[:5] == ["news", "news-2", "news-4", "news-6", "news-7"]
+    assert len(set(urls.values())) == 401 and len(problems) == len(moved) == 399
 
 
 def test_pagination_of_home_and_archives() -> None:
