@@ -529,15 +529,59 @@ _BLOCK_TEXT = re.compile(r"<(p|li|h[1-6]|td|th|dt|dd)\b[^>]*>(.*?)</\1>", re.DOT
 _TAG = re.compile(r"<[^>]+>")
 
 
+MAX_NESTING = 64  # levels of brackets or elements in a Markdown body; real ones use a few
+_BRACKETS = re.compile(r"[\[\]]")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>")
+VOID_ELEMENTS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
+def deepest(marks: list[str], opening: str, closing: str) -> int:
+    """The deepest nesting of a sequence of opening and closing marks (strays are ignored)."""
+    depth = most = 0
+    for mark in marks:
+        if mark == opening:
+            depth += 1
+            most = max(most, depth)
+        elif mark == closing and depth:
+            depth -= 1
+    return most
+
+
 def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     import nh3
 
-    produced = markdown_converter().reset().convert(body)
+    if deepest(_BRACKETS.findall(body), "[", "]") > MAX_NESTING:
+        # Markdown's link parser is quadratic in nested brackets: 20,000 took a minute.
+        raise SkipFile(f"its Markdown nests brackets more than {MAX_NESTING} deep")
+    try:
+        produced = markdown_converter().reset().convert(body)
+    except RecursionError:  # the parser recurses per level of nesting: "> > > ..." ad nauseam
+        raise SkipFile("its Markdown is nested too deeply to read") from None
     # An image from another host is a request the reader never agreed to: it becomes a link.
     produced = EXTERNAL_IMAGE.sub(r'<a href="\2">\1</a>', produced)
     safe = nh3.clean(
         produced, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"
     )
+    tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)
+            if name.lower() not in VOID_ELEMENTS]  # fmt: skip
+    if deepest(tags, "<", "/") > MAX_NESTING:  # browsers and HTML checkers give up at 256-512
+        raise SkipFile(f"its Markdown nests elements more than {MAX_NESTING} deep")
     paragraphs = tuple(
         text
         for _, inner in _BLOCK_TEXT.findall(safe)

@@ -231,6 +231,28 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) 
     str(problems[0]).encode("utf-8")  # printable as it is
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[" * 20_000 + "x" + "]" * 20_000 + "(http://a)", "nests brackets more than 64 deep"),
+        (">" * 3000 + " deep", "nests elements more than 64 deep"),
+        ("*" * 20_000 + "x" + "*" * 20_000, "nests elements more than 64 deep"),
+        ("".join("    " * i + "- item\n" for i in range(400)), "nested too deeply to read"),
+    ],
+)
+def test_pathological_markdown_is_skipped_quickly(tmp_path: Path, body, expected) -> None:
+    """Markdown's parser is quadratic in nested brackets (a minute for this one), recurses
+    per level of lists, and nests quotes and emphasis deeper than browsers read."""
+    result = read(tmp_path, "a.md", article_text("2026-01-01", "Nested", body))
+    assert result.article is None and expected in problem_of(result)
+
+
+def test_ordinary_nesting_in_markdown_is_kept(tmp_path: Path) -> None:
+    body = "> quoted [a [link](http://a.example) inside] text\n>\n> - one\n>   - two"
+    result = read(tmp_path, "a.md", article_text("2026-01-01", "Nested", body))
+    assert result.article is not None and "<blockquote>" in result.body.html
+
+
 def test_markdown_images_from_other_hosts_become_links(tmp_path: Path) -> None:
     text = "---\ntitle: T\ndate: 2026-01-01\n---\n![a map](https://elsewhere.example/map.png) and ![local](map.png)\n"
     body = read(tmp_path, "a.md", text).body
