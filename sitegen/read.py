@@ -356,6 +356,13 @@ def parse_article(
     if not title:
         title = fallback_title(paragraphs)
         warn(f"empty title; using {title!r}", body_line - 1 if header else None)
+    title = shortened(title, MAX_TITLE_CHARS, "title", warn)
+    byline = shortened(byline, MAX_BYLINE_CHARS, "byline", warn)
+    summary = shortened(meta.get("summary", ""), MAX_SUMMARY_CHARS, "summary", warn)
+    tags = meta.get("tags", ())
+    if len(tags) > MAX_FRONT_TAGS:  # each tag page lists the article, each tag feed its tags
+        warn(f"{len(tags)} tags in the front matter; the first {MAX_FRONT_TAGS} are kept")
+        tags = tags[:MAX_FRONT_TAGS]
     file_id = article_id(source)
     slug = slugify(meta.get("slug") or title, max_length=SLUG_CHARS, word_boundary=True) or file_id
     article = Article(
@@ -365,13 +372,29 @@ def parse_article(
         title=title,
         byline=byline,
         slug=slug,
-        summary=meta.get("summary") or summarize(paragraphs),
+        summary=summary or summarize(paragraphs),
         words=sum(p.count(" ") + 1 for p in paragraphs),  # paragraphs are normalised
-        tags=meta.get("tags", ()),
+        tags=tags,
         draft=meta.get("draft", False),
         digest=digest,
     )
     return article, Body(body_html, paragraphs)
+
+
+# Far beyond any real headline, byline, summary or tag list: these are repeated on many pages
+# (a title on every list and feed that carries the article, a tag list in every tag's feed).
+MAX_TITLE_CHARS = 500
+MAX_BYLINE_CHARS = 300
+MAX_SUMMARY_CHARS = 1000
+MAX_FRONT_TAGS = 50
+
+
+def shortened(text: str, limit: int, what: str, warn: Any) -> str:
+    """`text` cut at a word before `limit` characters, with a warning, when longer."""
+    if len(text) <= limit:
+        return text
+    warn(f"{what} of {len(text):,} characters; shortened to {limit}")
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip() + "…"
 
 
 def parse_date(value: str, line: int | None) -> dt.date:

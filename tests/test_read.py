@@ -253,6 +253,19 @@ def test_ordinary_nesting_in_markdown_is_kept(tmp_path: Path) -> None:
     assert result.article is not None and "<blockquote>" in result.body.html
 
 
+def test_oversized_title_summary_and_tag_list_are_cut_with_warnings(tmp_path: Path) -> None:
+    tags = ", ".join(f"t{n}" for n in range(60))
+    front = f"---\nsummary: {'word ' * 300}\nbyline: {'Name ' * 80}\ntags: [{tags}]\n---\n"
+    result = read(tmp_path, "a.txt", front + article_text("2026-01-01", "Headline " * 100))
+    article, problems = result.article, [str(p) for p in result.problems]
+    assert len(article.title) <= 500 and article.title.endswith("Headline…")
+    assert len(article.summary) <= 1000 and article.tags == tuple(f"t{n}" for n in range(50))
+    assert any("title of 899 characters; shortened to 500" in p for p in problems)
+    assert any("summary of 1,499 characters; shortened to 1000" in p for p in problems)
+    assert any("60 tags in the front matter; the first 50 are kept" in p for p in problems)
+    assert len(article.byline) <= 300 and any("byline of 399 characters" in p for p in problems)
+
+
 def test_markdown_images_from_other_hosts_become_links(tmp_path: Path) -> None:
     text = "---\ntitle: T\ndate: 2026-01-01\n---\n![a map](https://elsewhere.example/map.png) and ![local](map.png)\n"
     body = read(tmp_path, "a.md", text).body
