@@ -264,27 +264,22 @@ class Build:
             done = self.write_changed_pages(planner, cache, salt, changed)
             if done is not None:
                 return done
-        if not cache.pages and self.pool is not None:
-            # Nothing to compare with: render at once, and make the page keys (for the next
-            # build) while the workers render, instead of while they wait.
-            pages = list(planner.plans(with_deps=False))
-            later = (plan_key(plan, salt) for plan in planner.plans())
-            keys: list[str] = []
-        else:
-            pages = list(planner.plans())
-            later, keys = iter(()), [plan_key(plan, salt) for plan in pages]
+        # With nothing to compare with (a cold build in workers), rendering starts at once and
+        # the page keys, for the next build, are made while the workers render.
+        keys_later = not cache.pages and self.pool is not None
+        pages = list(planner.plans(with_deps=not keys_later))
+        later = (plan_key(plan, salt) for plan in planner.plans()) if keys_later else iter(())
+        keys = [] if keys_later else [plan_key(plan, salt) for plan in pages]
         self.lap("plan")
         paths = [plan.path for plan in pages]
         with Writer(self.config.output) as writer:
-            previous = cache.pages
-            kept = zip(paths, keys, strict=False)  # keys is empty when they come later
-            same = [path for path, key in kept if previous.get(path) == key]
-            lost = set(writer.keep_all(same))
-            todo = [
-                i
-                for i, path in enumerate(paths)
-                if not keys or previous.get(path) != keys[i] or path in lost
-            ]
+            if keys_later:
+                todo = list(range(len(pages)))
+            else:
+                previous = cache.pages
+                same = [p for p, key in zip(paths, keys, strict=True) if previous.get(p) == key]
+                lost = set(writer.keep_all(same))
+                todo = [i for i, p in enumerate(paths) if previous.get(p) != keys[i] or p in lost]
             if self.pool is None and self.jobs > 1 and len(todo) >= late_pool_min(len(pages)):
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
                 self.pool = WorkerPool(self.jobs)
@@ -530,8 +525,8 @@ def import_rest_of_build() -> None:
 def late_pool_min(pages: int) -> int:
     """Pages to render that make starting workers after the model worth it. Each must be sent
     the whole model (seconds at 100,000 articles, and a copy of it in each): worth it for a
-    new template or setting, which renders every page, not for the few thousand pages one new
-    article moves on a big site (every page of the home list)."""
+    new template or setting, which renders every page, not for the few hundred or thousand
+    pages a handful of changed articles renders on a big site."""
     return max(PARALLEL_MIN_FILES, pages // 2)
 
 

@@ -59,7 +59,7 @@ class BuildCache:
     site_key: str = ""  # digest of every article and the fingerprint: equal means no change
     site_problems: list[Problem] = field(default_factory=list)  # from the model, e.g. collisions
     related: RelatedMemo | None = None  # the last build's related articles
-    shape: str = ""  # the last build's `render.site_shape`
+    shape: str = ""  # the last build's `render.Planner.shape`
     digests: dict[str, str] = field(default_factory=dict)  # article id -> digest, last build
     chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> its tags
     notices: list[str] = field(default_factory=list)

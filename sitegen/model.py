@@ -184,7 +184,7 @@ def assign_urls(
     taken: dict[str, str] = {output_path(u): "a page of the site" for u in reserved}
     problems: list[Problem] = []
     last_suffix: dict[str, int] = {}  # first URL -> the highest n given: lower ones are taken
-    for article in sorted(articles, key=lambda a: (a.date, a.source)):
+    for article in sorted(articles, key=date_order):
         first = url = permalink(article, pattern)
         n = 1
         while output_path(url) in taken:
