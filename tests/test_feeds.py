@@ -11,9 +11,21 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.config import Config
-from sitegen.feeds import SitemapPage, published_at, sitemaps
+from sitegen.feeds import (
+    FeedWriter,
+    SitemapPage,
+    absolute_url,
+    clean,
+    entry_id,
+    published_at,
+    sitemaps,
+    timestamp,
+)
+from sitegen.read import Article
 from tests.conftest import REAL_ARTICLE, read_tree
 from tests.webtools import build, corpus, html_pages, parse_page, tagged
 
@@ -173,6 +185,58 @@ def test_hostile_text_is_escaped_in_feeds(make_site, run_cli) -> None:
             assert "<img" not in entry.content[0].value
         else:
             assert "content" not in entry  # tag feeds: summary and link, not the text
+
+
+def element_tree_entry(writer: FeedWriter, article: Article, tags: list[str], body: str) -> str:
+    """An entry as the library writes it: the reference `FeedWriter.entry` must match."""
+    config = writer.config
+    link = absolute_url(config, writer.urls[article.id])
+    when = timestamp(article.date, config.timezone)
+
+    def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, tag, {k: clean(v) for k, v in attrs.items()})
+        if text is not None:
+            element.text = clean(text)
+        return element
+
+    entry = ET.Element("entry", {"xml:base": link})
+    add(entry, "id", entry_id(config, article))
+    add(entry, "title", article.title, type="text")
+    add(entry, "link", rel="alternate", type="text/html", href=link)
+    add(entry, "published", when)
+    add(entry, "updated", when)
+    if article.byline:
+        add(add(entry, "author"), "name", article.byline)
+    for name in tags:
+        add(entry, "category", term=name)
+    if article.summary:
+        add(entry, "summary", article.summary, type="text")
+    add(entry, "content", body, type="html")
+    ET.indent(entry, space="  ", level=1)
+    return "  " + ET.tostring(entry, encoding="unicode") + "\n"
+
+
+ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
+    ["", "a & b", '"quoted"', "<b>x</b>", "tab\there", "line\r\nbreak", "\x01\ufffe", "]]>"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=ANY_TEXT, byline=ANY_TEXT, summary=ANY_TEXT, tags=st.lists(ANY_TEXT, max_size=3),
+    body=ANY_TEXT, url=ANY_TEXT,
+)  # fmt: skip
+def test_feed_entries_are_the_bytes_element_tree_writes(
+    title: str, byline: str, summary: str, tags: list[str], body: str, url: str
+) -> None:
+    """Entries are written directly for speed; any text must come out as the library has it."""
+    config = Config(base_url="https://example.org/a b/")
+    article = Article(
+        "a.txt", "0123456789abcdef", dt.date(2026, 2, 6), title, byline, "a", summary, 1, (),
+        False, "d",
+    )  # fmt: skip
+    writer = FeedWriter(config, {article.id: url}, lambda _: tags, lambda _: body)
+    assert writer.entry(article) == element_tree_entry(writer, article, tags, body)
 
 
 def test_the_site_feed_carries_the_text_and_tag_feeds_the_summary(make_site, run_cli) -> None:
