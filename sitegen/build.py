@@ -15,7 +15,7 @@ import importlib
 import itertools
 import os
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
@@ -60,6 +60,7 @@ PARALLEL_MIN_FILES = 600  # below this, starting workers costs more than it save
 FEW_CHANGES = 50  # articles changed in place; more, and planning every page costs no more
 CHUNK = 250  # files or pages per worker call: the progress bar moves once per chunk
 RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
+READ_AGAIN = (-1, -1, -1)  # the stat of a cache entry whose file must be read again
 
 
 def no_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:
@@ -121,6 +122,7 @@ class Build:
         self.pool: WorkerPool | None = None
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
         self.read_count = 0
+        self.last_read: dict[str, SourceEntry] = {}
         self.rescans_unchanged = True  # every file read again scanned as its cache entry had
         self.phases: list[tuple[str, float]] = []
         self.lap_start = time.perf_counter()
@@ -170,9 +172,13 @@ class Build:
             # build sees another stat and reads it again. A file with warnings is read again, so
             # they show again. A file changed in the last moments could change again within the
             # timestamp granularity, keeping its stat: it waits until older ("racy git" rule).
-            if not result.problems and file.stat[0] < started_ns - RACY_NS:
-                entries[result.article.source] = SourceEntry(file.stat, result.article, scan)
+            # Both are kept with a stat no file has, for what this build chose from them.
+            stat = file.stat
+            if result.problems or file.stat[0] >= started_ns - RACY_NS:
+                stat = READ_AGAIN
+            entries[result.article.source] = SourceEntry(stat, result.article, scan)
         cache.sources_changed = bool(to_read) or len(entries) != len(cache.sources)
+        self.last_read = cache.sources  # what the last build chose tags from
         cache.sources = entries
         published = [a for a in articles if self.drafts or not a.draft]
         published.sort(key=lambda a: a.source)
@@ -186,6 +192,27 @@ class Build:
         file read again gave the scan and front-matter tags its cache entry held (an edit of
         the text that names no one new). Tag choice is a pure function of those."""
         return self.rescans_unchanged and set(cache.chosen) == {a.id for a in corpus.articles}
+
+    def choose_tags(
+        self, corpus: Corpus, cache: BuildCache
+    ) -> tuple[Mapping[str, tuple[str, ...]], dict[str, int]]:
+        """Each article's tags, and how many articles name each name: from the last build's
+        choice where a few articles changed (`tags.choose_again`), else afresh."""
+        from sitegen.tags import choose_again
+
+        if cache.chosen and cache.spread:
+            old: dict[str, tuple[Article, bytes]] = {}
+            for entry in self.last_read.values():
+                old.setdefault(entry.article.id, (entry.article, entry.scan))
+            if len(old) == len(self.last_read):  # two files with one id: renamed, not known
+                again = choose_again(
+                    corpus.articles, corpus.scans, self.config.tags, cache.chosen,
+                    cache.spread, old,
+                )  # fmt: skip
+                if again is not None:
+                    return again
+        tagging = corpus.tagging(self.config)
+        return tagging.chosen, dict(tagging.spread)
 
     def read_files(self, files: Sequence[SourceFile]) -> list[tuple[ReadResult, bytes]]:
         root, tags = self.config.source, self.config.tags
@@ -447,7 +474,7 @@ class Build:
                 if self.same_scans(corpus, cache):
                     tags = cache.chosen
                 else:
-                    tags = corpus.tagging(config).chosen
+                    tags, cache.spread = self.choose_tags(corpus, cache)
                     self.lap("choose tags")
                 cache.chosen = dict(tags)
                 site, model_problems = build_site(config, corpus.articles, tags, cache.related)

@@ -33,7 +33,7 @@ from sitegen.read import Article, is_editor_litter, is_regular_file
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
@@ -55,6 +55,10 @@ class SourceEntry:
 class BuildCache:
     sources: dict[str, SourceEntry] = field(default_factory=dict)  # source path -> entry
     sources_changed: bool = True  # False: the sources file need not be written again
+    # A new one each time the sources file is written. Tags are chosen from the sources, but
+    # kept with the page keys of one output folder: a build into another folder may have
+    # changed the sources since, and then the tags chosen here are not what they give.
+    generation: str = ""
     pages: dict[str, str] = field(default_factory=dict)  # output path -> page key
     site_key: str = ""  # digest of every article and the fingerprint: equal means no change
     site_problems: list[Problem] = field(default_factory=list)  # from the model, e.g. collisions
@@ -62,6 +66,7 @@ class BuildCache:
     shape: str = ""  # the last build's `render.Planner.shape`
     digests: dict[str, str] = field(default_factory=dict)  # article id -> digest, last build
     chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> its tags
+    spread: dict[str, int] = field(default_factory=dict)  # name (casefolded) -> articles naming it
     notices: list[str] = field(default_factory=list)
 
 
@@ -142,13 +147,12 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     if not sources:
         cache.pages = _load_pages(cache_dir, out_dir, pages_print)[1]
         return cache
-    entries = _load(cache_dir / SOURCES_FILE, sources_fingerprint(config), cache.notices)
-    if entries is not None:
+    stored = _load(cache_dir / SOURCES_FILE, sources_fingerprint(config), cache.notices)
+    if stored is not None:
         try:
-            cache.sources = {
-                row[0]: _entry(row)
-                for row in entries  # type: ignore[union-attr]
-            }
+            generation, entries = stored  # type: ignore[misc]
+            cache.sources = {row[0]: _entry(row) for row in entries}
+            cache.generation = str(generation)
         except (TypeError, ValueError, IndexError):
             cache.notices.append("the build cache was damaged; reading every file again")
             cache.sources = {}
@@ -158,30 +162,35 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     if cache.pages:
         cache.site_problems, cache.site_key = problems, site_key
         cache.related = _related_memo(related)
-        cache.shape, cache.digests, cache.chosen = shape
+        cache.shape, cache.digests, generation, chosen, spread = shape
+        if generation == cache.generation:
+            cache.chosen, cache.spread = chosen, spread
     return cache
 
 
 def _load_pages(
     cache_dir: Path, out_dir: Path, pages_print: str
-) -> tuple[str, dict[str, str], list[Problem], object, tuple[str, dict, dict]]:
-    """(site key, page keys, site problems, related memo as stored, (shape, digests, chosen
-    tags)); all empty when the file is missing, damaged or of other settings: then every page
-    is rendered and compared."""
+) -> tuple[str, dict[str, str], list[Problem], object, tuple[str, dict, str, dict, dict]]:
+    """(site key, page keys, site problems, related memo as stored, (shape, digests, sources
+    generation, chosen tags, spread)); all empty when the file is missing, damaged or of other
+    settings: then every page is rendered and compared."""
     stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
     try:
-        site_key, pages, problems, related, shape, digests, chosen = stored  # type: ignore[misc]
+        site_key, pages, problems, related, shape, digests, tagged = stored  # type: ignore[misc]
+        generation, chosen, spread = tagged
         if not all(isinstance(names, tuple) for names in chosen.values()):
             raise TypeError("tags of another shape")
+        if not all(isinstance(count, int) for count in spread.values()):
+            raise TypeError("counts of another shape")
         return (
             str(site_key),
             dict(pages),
             [Problem(*p) for p in problems],
             related,
-            (str(shape), dict(digests), dict(chosen)),
+            (str(shape), dict(digests), str(generation), dict(chosen), dict(spread)),
         )
     except (TypeError, ValueError, AttributeError):
-        return "", {}, [], None, ("", {}, {})
+        return "", {}, [], None, ("", {}, "", {}, {})
 
 
 def _related_memo(stored: object) -> RelatedMemo | None:
@@ -213,7 +222,8 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
             entry.row or (source, entry.stat, _fields(entry.article), entry.scan)
             for source, entry in sorted(cache.sources.items())
         ]
-        _save(cache_dir / SOURCES_FILE, sources_fingerprint(config), sources)
+        cache.generation = os.urandom(8).hex()
+        _save(cache_dir / SOURCES_FILE, sources_fingerprint(config), (cache.generation, sources))
     problems = [(p.path, p.message, p.line) for p in cache.site_problems]
     memo = cache.related
     related = (memo.total, dict(memo.tags), dict(memo.ids), dict(memo.order)) if memo else None
@@ -224,7 +234,7 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
         related,
         cache.shape,
         cache.digests,
-        cache.chosen,
+        (cache.generation, cache.chosen, cache.spread),
     )
     _save(pages_file(cache_dir, out_dir), pages_print, payload)
 

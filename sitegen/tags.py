@@ -657,6 +657,84 @@ def choose_tags(
     return chosen
 
 
+FEW_RETAGS = 200  # articles changed, added or removed; past this, choosing afresh costs no more
+
+
+def choose_again(
+    articles: Sequence[Article],
+    scans: Mapping[str, bytes],
+    settings: TagConfig,
+    before: Mapping[str, tuple[str, ...]],
+    before_spread: Mapping[str, int],
+    old: Mapping[str, tuple[Article, bytes]],
+) -> tuple[dict[str, tuple[str, ...]], dict[str, int]] | None:
+    """`choose`'s tags and spread for a corpus that differs in a few articles from the one
+    that gave `before` and `before_spread`; `old` holds the articles and scans it was chosen
+    from. None when that is not known well enough: then the caller chooses afresh.
+
+    An article's tags depend on its own scan and on which names are common (`min_articles`):
+    only the changed articles are chosen again, and the articles that name a name that became
+    common, or stopped being, by the change. Choosing afresh unpacks every scan twice (0.1 s
+    at 10,000 articles, a second at 100,000), for an edit that changed one article's text.
+    """
+    if not derives(settings):
+        return None
+    tagger = tagger_for(settings)
+    changed = [
+        a
+        for a in articles
+        if a.id not in before
+        or a.id not in old
+        or scans.get(a.id, b"") != old[a.id][1]
+        or a.tags != old[a.id][0].tags
+    ]
+    ids = {a.id for a in articles}
+    gone = [i for i in before if i not in ids]
+    if len(changed) + len(gone) > FEW_RETAGS:
+        return None
+    spread = dict(before_spread)
+    touched: dict[str, int] = {}  # key -> its count before
+    for article_id in [*gone, *(a.id for a in changed if a.id in before)]:
+        if article_id not in old:
+            return None  # its file had warnings, so no cache entry: what it gave is unknown
+        article, scan = old[article_id]
+        for key in _keys(tagger, article, scan):
+            touched.setdefault(key, spread.get(key, 0))
+            spread[key] = spread.get(key, 0) - 1
+    for article in changed:
+        for key in _keys(tagger, article, scans.get(article.id, b"")):
+            touched.setdefault(key, spread.get(key, 0))
+            spread[key] = spread.get(key, 0) + 1
+    if any(spread[key] < 0 for key in touched):
+        return None  # `before_spread` was not what `old` gave: never trust it then
+    for key in touched:
+        if spread[key] == 0:
+            del spread[key]
+    least = settings.min_articles
+    crossed = [k for k, n in touched.items() if (n >= least) != (spread.get(k, 0) >= least)]
+    redo = {a.id for a in changed}
+    if crossed:
+        # A scan holds each of its keys as UTF-8 text (see `pack`): a scan without those bytes
+        # does not name the key. One that has them by chance is only chosen again, for nothing.
+        needles = [key.encode("utf-8", "surrogatepass") for key in crossed]
+        for article in articles:
+            scan = scans.get(article.id, b"")
+            if article.id not in redo and any(needle in scan for needle in needles):
+                redo.add(article.id)
+    again = [a for a in articles if a.id in redo]
+    front = {a.id: front_matter_tags(tagger, a) for a in again}
+    fresh = choose_tags(front, scans, spread, settings)
+    chosen = {a.id: fresh[a.id] if a.id in redo else before[a.id] for a in articles}
+    return chosen, spread
+
+
+def _keys(tagger: Tagger, article: Article, scan: bytes) -> set[str]:
+    """The (casefolded) names an article counts for in `count_articles`."""
+    keys = {c[KEY] for c in _unpack_raw(scan)}
+    keys.update(name.casefold() for name in front_matter_tags(tagger, article))
+    return keys
+
+
 def front_matter_tags(tagger: Tagger, article: Article) -> tuple[str, ...]:
     """The article's own tags under their canonical names, duplicates removed, order kept."""
     names: dict[str, str] = {}

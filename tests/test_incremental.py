@@ -35,6 +35,7 @@ TITLES = [
     "Storm passes",
 ]
 DAYS = ["2026-01-01", "2026-01-02", "2026-01-02", "2026-02-10", "2025-12-31"]
+PEOPLE = ["Ada Quell", "Bruno Marsh", "Cora Veld"]  # derived tags once two articles name one
 
 
 def make_config(site: Path, output: str, cache: str) -> Config:
@@ -78,6 +79,7 @@ operation = st.one_of(
         st.integers(0, 9),
         st.sampled_from([(), ("Alpha",), ("Alpha", "Beta"), ("Gamma",)]),
     ),
+    st.tuples(st.just("mention"), st.integers(0, 9), st.integers(0, len(PEOPLE) - 1)),
     st.tuples(st.just("delete"), st.integers(0, 9)),
     st.tuples(st.just("rename"), st.integers(0, 9), st.integers(0, 9)),
     st.tuples(st.just("break"), st.integers(0, 9)),
@@ -106,6 +108,8 @@ def apply(site: Path, op: tuple) -> None:
         i = next(n for n, line in enumerate(lines) if line.startswith(" date "))
         lines[i] = " ".join(lines[i].split(" ")[:3]) + " " + TITLES[op[2]]
         path.write_text("\n".join(lines))
+    elif kind == "mention":
+        path.write_text(path.read_text() + f"\n\nThe council met {PEOPLE[op[2]]}.")
     elif kind == "edit-body":
         path.write_text(path.read_text() + "\n\n" + op[2])
     elif kind == "reword":  # the first paragraph (the summary), to one of three wordings
@@ -248,6 +252,26 @@ def test_an_edit_that_names_someone_new_chooses_tags_again(tmp_path: Path) -> No
     assert after == clean_build(tmp_path)
 
 
+def test_tags_chosen_for_one_output_folder_follow_changes_built_into_another(
+    tmp_path: Path,
+) -> None:
+    """Read files are cached once for all output folders, chosen tags with each folder's page
+    keys: a build elsewhere that saw an edit must not leave this folder's tags behind."""
+    corpus(tmp_path, 6)
+    for n in (1, 2):  # a name in two articles: a tag
+        path = tmp_path / f"articles/{n:04d}_{n:016x}.txt"
+        path.write_text(path.read_text() + "\n\nThe council met Ada Lovelace.")
+    settle(tmp_path)
+    incremental_build(tmp_path)
+    path = tmp_path / "articles/0002_0000000000000002.txt"
+    path.write_text(path.read_text().replace("Ada Lovelace", "the mayor"))  # now in one only
+    settle(tmp_path)
+    build(make_config(tmp_path, "elsewhere", ".sitegen-cache"), jobs=1)
+    _, after = incremental_build(tmp_path)
+    assert "tags/ada-lovelace/index.html" not in after
+    assert after == clean_build(tmp_path)
+
+
 def test_edits_in_place_plan_only_the_pages_that_show_them(tmp_path: Path) -> None:
     corpus(tmp_path, 12)
     settle(tmp_path)
@@ -302,11 +326,14 @@ def test_cache_of_another_version_is_not_trusted(tmp_path: Path) -> None:
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
     incremental_build(tmp_path)
     cache_file = tmp_path / ".sitegen-cache" / SOURCES_FILE
-    stored_print, payload = marshal.loads(cache_file.read_bytes())
-    poisoned = [
-        (s, stat, (*fields[:3], "Poisoned title", *fields[4:]), scan)
-        for s, stat, fields, scan in payload
-    ]
+    stored_print, (generation, rows) = marshal.loads(cache_file.read_bytes())
+    poisoned = (
+        generation,
+        [
+            (s, stat, (*fields[:3], "Poisoned title", *fields[4:]), scan)
+            for s, stat, fields, scan in rows
+        ],
+    )
     cache_file.write_bytes(marshal.dumps((stored_print, poisoned)))
     for pages in (tmp_path / ".sitegen-cache").glob("pages-*"):
         pages.unlink()  # so every page is rendered from what the cache holds

@@ -12,11 +12,22 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.config import Config, TagConfig
 from sitegen.model import RELATED_LIMIT, RELATED_WINDOW, build_site, build_tags
 from sitegen.read import Article, parse_article, read_article
-from sitegen.tags import LONG_BODY, article_tags, make_tagger, scan_article, tag_corpus
+from sitegen.tags import (
+    LONG_BODY,
+    article_tags,
+    choose,
+    choose_again,
+    make_tagger,
+    scan_article,
+    scan_packed,
+    tag_corpus,
+)
 from tests.conftest import REAL_ARTICLE, article_text
 
 LABELLED = Path(__file__).parent / "data" / "tagging"
@@ -458,3 +469,56 @@ def test_every_command_has_help(run_cli, tmp_path: Path) -> None:
         result = run_cli(tmp_path, command, "--help")
         assert result.exit_code == 0
         assert len(result.output.split("\n\n")[1].strip()) > 20, command
+
+
+# --- choosing again after a few changes --------------------------------------------------------
+
+PEOPLE = ["Ada Quell", "Bruno Marsh", "Cora Veld", "Dmitri Sol", "Cuba"]
+# An article: the people its text names (indices into PEOPLE) and its front-matter tags.
+ARTICLE = st.tuples(st.frozensets(st.integers(0, len(PEOPLE) - 1)), st.sampled_from(["", "Ports"]))
+
+
+def named(number: int, names: frozenset[int], front: str) -> Article:
+    text = " ".join(f"The council met {PEOPLE[k]} again." for k in sorted(names)) or "No one."
+    head = f"---\ntags: [{front}]\n---\n" if front else ""
+    date = f"2026-03-{number % 28 + 1:02d}"
+    return article(f"n{number:03d}.txt", head + article_text(date, f"Report {number}", text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.lists(ARTICLE, min_size=1, max_size=7),
+    after=st.lists(ARTICLE, min_size=1, max_size=7),
+    min_articles=st.integers(1, 3),
+    cap=st.integers(1, 3),
+)
+def test_choosing_again_after_changes_equals_choosing_afresh(
+    before: list, after: list, min_articles: int, cap: int
+) -> None:
+    """Edits, additions and removals, some making a name common enough or no longer: the tags
+    chosen from the last build's choice are those chosen from scratch, and so are the counts."""
+    settings_ = TagConfig(min_articles=min_articles, max_per_article=cap)
+    old_articles = [named(n, *spec) for n, spec in enumerate(before)]
+    old = {a.id: (a, scan_packed(a, TEXTS[a.id], settings_)) for a in old_articles}
+    last = choose(old_articles, {i: scan for i, (_, scan) in old.items()}, settings_)
+    new_articles = [named(n, *spec) for n, spec in enumerate(after)]
+    scans = {a.id: scan_packed(a, TEXTS[a.id], settings_) for a in new_articles}
+    fresh = choose(new_articles, scans, settings_)
+    again = choose_again(new_articles, scans, settings_, last.chosen, dict(last.spread), old)
+    assert again is not None
+    assert again[0] == dict(fresh.chosen)
+    assert again[1] == {k: n for k, n in fresh.spread.items() if n}
+
+
+def test_choosing_again_declines_what_it_cannot_know() -> None:
+    """An article changed whose last scan is not known, or counts that do not add up: None."""
+    settings_ = TagConfig()
+    articles = [named(n, frozenset({0, n % 4}), "") for n in range(4)]
+    old = {a.id: (a, scan_packed(a, TEXTS[a.id], settings_)) for a in articles}
+    last = choose(articles, {i: scan for i, (_, scan) in old.items()}, settings_)
+    edited = [*articles[:3], named(3, frozenset({1}), "")]
+    scans = {a.id: scan_packed(a, TEXTS[a.id], settings_) for a in edited}
+    unknown = {i: v for i, v in old.items() if i != edited[3].id}
+    assert choose_again(edited, scans, settings_, last.chosen, dict(last.spread), unknown) is None
+    assert choose_again(edited, scans, settings_, last.chosen, {}, old) is None
+    assert choose_again(edited, scans, settings_, last.chosen, dict(last.spread), old) is not None
