@@ -595,6 +595,7 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     try:
         produced = markdown_converter().reset().convert(body)
     except RecursionError:  # the parser recurses per level of nesting: "> > > ..." ad nauseam
+        markdown_converter.cache_clear()  # left half-way, it would garble the next articles
         raise SkipFile("its Markdown is nested too deeply to read") from None
     # An image from another host is a request the reader never agreed to: it becomes a link.
     produced = EXTERNAL_IMAGE.sub(r'<a href="\2">\1</a>', produced)

@@ -245,6 +245,8 @@ def test_pathological_markdown_is_skipped_quickly(tmp_path: Path, body, expected
     per level of lists, and nests quotes and emphasis deeper than browsers read."""
     result = read(tmp_path, "a.md", article_text("2026-01-01", "Nested", body))
     assert result.article is None and expected in problem_of(result)
+    after = read(tmp_path, "b.md", article_text("2026-01-02", "Next", "Plain *words*."))
+    assert after.body.html == "<p>Plain <em>words</em>.</p>"  # the next file reads as ever
 
 
 def test_ordinary_nesting_in_markdown_is_kept(tmp_path: Path) -> None:
