@@ -15,6 +15,7 @@ import importlib
 import itertools
 import os
 import time
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
@@ -37,10 +38,10 @@ from sitegen.read import (
     Body,
     ReadResult,
     SourceFile,
-    article_id,
     display,
     find_sources,
     kept_body,
+    path_id,
 )
 from sitegen.write import Output, Writer, WriteReport, static_files
 
@@ -188,12 +189,19 @@ class Build:
         return Corpus(published, by_id, len(articles) - len(published))
 
     def same_scans(self, corpus: Corpus, cache: BuildCache) -> bool:
-        """Whether tag choice would repeat the last build's: the same articles, and every
-        file read again gave the scan and front-matter tags its cache entry held (an edit of
-        the text that names no one new). Tag choice is a pure function of those."""
-        return self.rescans_unchanged and set(cache.chosen) == {a.id for a in corpus.articles}
+        """Whether tag choice would repeat the last build's: the same articles from the same
+        files, and every file read again gave the scan and front-matter tags its cache entry
+        held (an edit of the text that names no one new). Tag choice is a pure function of
+        those. The same ids are not enough: two files with one id can trade places (the
+        published one turned draft, the draft published)."""
+        if not self.rescans_unchanged or set(cache.chosen) != {a.id for a in corpus.articles}:
+            return False
+        files_of: dict[str, list[str]] = defaultdict(list)
+        for source, entry in self.last_read.items():
+            files_of[entry.article.id].append(source)
+        return all(files_of[a.id] == [a.source] for a in corpus.articles)
 
-    def choose_tags(
+    def choose_or_reuse_tags(
         self, corpus: Corpus, cache: BuildCache
     ) -> tuple[Mapping[str, tuple[str, ...]], dict[str, int]]:
         """Each article's tags, and how many articles name each name: from the last build's
@@ -204,7 +212,7 @@ class Build:
             old: dict[str, tuple[Article, bytes]] = {}
             for entry in self.last_read.values():
                 old.setdefault(entry.article.id, (entry.article, entry.scan))
-            if len(old) == len(self.last_read):  # two files with one id: renamed, not known
+            if len(old) == len(self.last_read):  # else two files had one id: which gave what?
                 again = choose_again(
                     corpus.articles, corpus.scans, self.config.tags, cache.chosen,
                     cache.spread, old,
@@ -253,7 +261,10 @@ class Build:
         unique = []
         for article in articles:
             if article.id in seen:
-                new_id = article_id(article.source + "\0")
+                new_id, n = path_id(article.source), 0
+                while new_id in seen:  # only by chance: one in 2**64
+                    n += 1
+                    new_id = path_id(f"{article.source}\0{n}")
                 message = f"id {article.id} is also used by {seen[article.id]}; using {new_id}"
                 self.problems.append(Problem(self.shown(article.source), message))
                 article = replace(article, id=new_id)
@@ -474,7 +485,7 @@ class Build:
                 if self.same_scans(corpus, cache):
                     tags = cache.chosen
                 else:
-                    tags, cache.spread = self.choose_tags(corpus, cache)
+                    tags, cache.spread = self.choose_or_reuse_tags(corpus, cache)
                     self.lap("choose tags")
                 cache.chosen = dict(tags)
                 site, model_problems = build_site(config, corpus.articles, tags, cache.related)

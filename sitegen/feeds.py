@@ -1,9 +1,10 @@
 """What the web needs to follow and find the site: Atom feeds, the sitemap and robots.txt.
 
 Pure functions from the model to bytes; `render.py` decides which files exist and yields them.
-XML is built with `xml.etree.ElementTree`, so every text and attribute is escaped by the library,
-never by string concatenation. The output is deterministic: no build timestamps, a feed's
-`updated` is its newest entry's date.
+Feed heads and sitemap indexes are built with `xml.etree.ElementTree`; the parts there are
+thousands of (entries, sitemap URLs) are written directly, in the same bytes, every text through
+`xml_text` or `xml_attr` (a test holds entries to the library's bytes). The output is
+deterministic: no build timestamps, a feed's `updated` is its newest entry's date.
 
 Dates: an article has a calendar date and no time of day. It is written as noon of that day in
 the site's `timezone`, with that zone's offset on that day (so daylight saving time is right).
@@ -102,9 +103,9 @@ def _serialize(root: ET.Element) -> bytes:
 class FeedWriter:
     """Writes the Atom 1.0 feeds of one site.
 
-    An article appears in the site's feed and in each of its tags' feeds: its entry is built
-    and serialized once, by the library, and the same text is placed in every feed that
-    carries it (a big site has thousands of tag feeds).
+    An article appears in the site's feed and in each of its tags' feeds: its entry is
+    written once, and the same text is placed in every feed that carries it (a big site has
+    thousands of tag feeds).
     """
 
     def __init__(

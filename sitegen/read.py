@@ -439,6 +439,12 @@ def article_id(source: str) -> str:
     match = FILE_ID.search(Path(source).stem)
     if match:
         return match["id"]
+    return path_id(source)
+
+
+def path_id(source: str) -> str:
+    """An id from the path alone: for a file without one in its name, or whose name has the
+    id of another file."""
     return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
@@ -594,9 +600,11 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
         raise SkipFile(f"its Markdown nests brackets more than {MAX_NESTING} deep")
     try:
         produced = markdown_converter().reset().convert(body)
-    except RecursionError:  # the parser recurses per level of nesting: "> > > ..." ad nauseam
+    except BaseException as exc:
         markdown_converter.cache_clear()  # left half-way, it would garble the next articles
-        raise SkipFile("its Markdown is nested too deeply to read") from None
+        if isinstance(exc, RecursionError):  # it recurses per level of nesting: "> > > ..."
+            raise SkipFile("its Markdown is nested too deeply to read") from None
+        raise
     # An image from another host is a request the reader never agreed to: it becomes a link.
     produced = EXTERNAL_IMAGE.sub(r'<a href="\2">\1</a>', produced)
     safe = nh3.clean(

@@ -312,6 +312,28 @@ def test_a_file_too_big_for_an_article_is_skipped(make_site, run_cli) -> None:
     assert "Built 2 articles" in result.output
 
 
+def test_two_files_with_one_id_in_their_names_both_build(make_site, run_cli) -> None:
+    """A copied file keeps the id in its name: the second gets an id of its own, with a warning
+    (it kept the same id, and a shared tag ended the build with a KeyError traceback)."""
+    text = article_text("2026-01-09", "Harbor talks", "The council met Ada Quell at the port.")
+    site = make_site(
+        {
+            "articles/talks_00000000000000ab.txt": text,
+            "articles/talks-copy_00000000000000ab.txt": text.replace("Harbor", "Port"),
+            "articles/other_00000000000000cd.txt": text.replace("Harbor", "Dock"),
+        }
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "talks_00000000000000ab.txt: id 00000000000000ab is also used by" in result.output
+    assert "Built 3 articles" in result.output
+    titles = {
+        p.read_text().split("<h1>")[1].split("<")[0]
+        for p in site.glob("public/2026/01/09/*/index.html")
+    }
+    assert titles == {"Harbor talks", "Port talks", "Dock talks"}
+
+
 def test_named_pipes_are_skipped_not_read_forever(make_site) -> None:
     """Reading a pipe waits until something writes to it: a build would never end."""
     site = make_site(small_corpus(2) | {"layouts/static/real.css": "p {}"})

@@ -82,6 +82,8 @@ operation = st.one_of(
     st.tuples(st.just("mention"), st.integers(0, 9), st.integers(0, len(PEOPLE) - 1)),
     st.tuples(st.just("delete"), st.integers(0, 9)),
     st.tuples(st.just("rename"), st.integers(0, 9), st.integers(0, 9)),
+    st.tuples(st.just("draft"), st.integers(0, 9)),
+    st.tuples(st.just("twin"), st.integers(0, 9), st.booleans()),
     st.tuples(st.just("break"), st.integers(0, 9)),
 )
 
@@ -121,6 +123,17 @@ def apply(site: Path, op: tuple) -> None:
         text = path.read_text()
         body = text.split("---\n", 2)[-1] if text.startswith("---\n") else text
         path.write_text((f"---\ntags: [{', '.join(op[2])}]\n---\n" if op[2] else "") + body)
+    elif kind == "draft":  # toggled: in the front matter, made if there is none
+        text = path.read_text()
+        if "draft: true\n" in text:
+            path.write_text(text.replace("draft: true\n", ""))
+        elif text.startswith("---\n"):
+            path.write_text("---\ndraft: true\n" + text[4:])
+        else:
+            path.write_text("---\ndraft: true\n---\n" + text)
+    elif kind == "twin":  # a copy with the same id in its name, sorting before or after it
+        twin = f"{op[1]:03d}{'-' if op[2] else '~'}twin_{op[1]:016x}.txt"
+        (articles / twin).write_text(path.read_text() + f"\n\nThe council met {PEOPLE[0]}.")
     elif kind == "delete":
         path.unlink()
     elif kind == "rename":
@@ -269,6 +282,30 @@ def test_tags_chosen_for_one_output_folder_follow_changes_built_into_another(
     build(make_config(tmp_path, "elsewhere", ".sitegen-cache"), jobs=1)
     _, after = incremental_build(tmp_path)
     assert "tags/ada-lovelace/index.html" not in after
+    assert after == clean_build(tmp_path)
+
+
+def test_two_files_with_one_id_trading_places_get_their_own_tags(tmp_path: Path) -> None:
+    """The published one of two files sharing an id turns draft and the draft is published:
+    every file scans as before and the same ids are published, yet the tags must follow."""
+    corpus(tmp_path, 4)
+    for prefix, person, draft in (("0101", "Ada Quell", "false"), ("0102", "Bruno Marsh", "true")):
+        (tmp_path / f"articles/{prefix}_00000000000000aa.txt").write_text(
+            f"---\ndraft: {draft}\n---\n"
+            + article_text("2026-03-03", f"Visit {prefix}", f"The council met {person} today.")
+        )
+    for n in (1, 2):  # the people named elsewhere too: common enough to be tags
+        path = tmp_path / f"articles/{n:04d}_{n:016x}.txt"
+        path.write_text(path.read_text() + "\n\nThe council met Ada Quell and Bruno Marsh.")
+    settle(tmp_path)
+    incremental_build(tmp_path)
+    for prefix in ("0101", "0102"):
+        path = tmp_path / f"articles/{prefix}_00000000000000aa.txt"
+        text = path.read_text()
+        flipped = "true" if "draft: false" in text else "false"
+        path.write_text(re.sub(r"draft: \w+", f"draft: {flipped}", text))
+    settle(tmp_path)
+    _, after = incremental_build(tmp_path)
     assert after == clean_build(tmp_path)
 
 
