@@ -83,6 +83,9 @@ operation = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 9)),
     st.tuples(st.just("rename"), st.integers(0, 9), st.integers(0, 9)),
     st.tuples(st.just("draft"), st.integers(0, 9)),
+    st.tuples(st.just("slug"), st.integers(0, 9), st.integers(0, 2)),
+    st.tuples(st.just("move"), st.integers(0, 9), st.sampled_from(["sub", "sub/deeper", "."])),
+    st.tuples(st.just("markdown"), st.integers(0, 9)),
     st.tuples(st.just("twin"), st.integers(0, 9), st.booleans()),
     st.tuples(st.just("break"), st.integers(0, 9)),
 )
@@ -90,13 +93,14 @@ operation = st.one_of(
 
 def apply(site: Path, op: tuple) -> None:
     articles = site / "articles"
-    name = f"{op[1]:03d}_{op[1]:016x}.txt"
-    path = articles / name
+    stem = f"{op[1]:03d}_{op[1]:016x}"
+    found = sorted(articles.rglob(f"{stem}.*"))  # moved into a folder, or made Markdown
+    path = found[0] if found else articles / f"{stem}.txt"
     kind = op[0]
     if kind == "add":
         write_article(
             site,
-            name,
+            f"{stem}.txt",
             DAYS[op[2]],
             TITLES[op[3]],
             f"Body of {op[1]}.",
@@ -131,6 +135,18 @@ def apply(site: Path, op: tuple) -> None:
             path.write_text("---\ndraft: true\n" + text[4:])
         else:
             path.write_text("---\ndraft: true\n---\n" + text)
+    elif kind == "slug":  # one of three slugs, so articles of one day can collide on it
+        text = re.sub(r"slug: \w+\n", "", path.read_text())
+        if text.startswith("---\n"):
+            path.write_text(f"---\nslug: s{op[2]}\n" + text[4:])
+        else:
+            path.write_text(f"---\nslug: s{op[2]}\n---\n" + text)
+    elif kind == "move":  # into a folder, or back to the top
+        folder = articles / op[2]
+        folder.mkdir(parents=True, exist_ok=True)
+        path.rename(folder / path.name)
+    elif kind == "markdown":  # the same text read as Markdown (its id is in its name)
+        path.rename(path.with_suffix(".md" if path.suffix == ".txt" else ".txt"))
     elif kind == "twin":  # a copy with the same id in its name, sorting before or after it
         twin = f"{op[1]:03d}{'-' if op[2] else '~'}twin_{op[1]:016x}.txt"
         (articles / twin).write_text(path.read_text() + f"\n\nThe council met {PEOPLE[0]}.")
@@ -172,8 +188,8 @@ def test_any_sequence_of_changes_gives_the_bytes_of_a_clean_build(tmp_path_facto
 def age_all(site: Path, seconds: int) -> None:
     """Give files written in this step a past mtime, so the cache holds them (fresh files are
     "racy" and always read again, which would hide cache bugs)."""
-    for path in (site / "articles").iterdir():
-        if path.stat().st_mtime_ns > 2_000_000_000_000_000_000 // 2:
+    for path in (site / "articles").rglob("*"):
+        if path.is_file() and path.stat().st_mtime_ns > 2_000_000_000_000_000_000 // 2:
             os.utime(path, ns=(seconds * 10**9, seconds * 10**9))
 
 
