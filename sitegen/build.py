@@ -61,6 +61,7 @@ PARALLEL_MIN_FILES = 600  # below this, starting workers costs more than it save
 FEW_CHANGES = 50  # articles changed in place; more, and planning every page costs no more
 CHUNK = 250  # files or pages per worker call: the progress bar moves once per chunk
 RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
+MOVES_SHOWN = 10  # articles named in the notices of moved addresses; the rest are counted
 READ_AGAIN = (-1, -1, -1)  # the stat of a cache entry whose file must be read again
 
 
@@ -221,6 +222,25 @@ class Build:
                     return again
         tagging = corpus.tagging(self.config)
         return tagging.chosen, dict(tagging.spread)
+
+    def moved_addresses(
+        self, articles: Sequence[Article], urls: Mapping[str, str], before: Mapping[str, str]
+    ) -> list[str]:
+        """Notices for the articles published at another address than in the last build into
+        this folder (a new title makes a new slug): every link to the old one now fails."""
+        moves = [
+            (article, before[article.id], urls[article.id])
+            for article in articles
+            if before.get(article.id, urls[article.id]) != urls[article.id]
+        ]
+        notices = [
+            f"{self.shown(article.source)}: its address moved from {old} to {new}; links to the "
+            "old one now fail (a `slug:` in its front matter keeps an address through new titles)"
+            for article, old, new in moves[:MOVES_SHOWN]
+        ]
+        if len(moves) > MOVES_SHOWN:
+            notices.append(f"{len(moves) - MOVES_SHOWN} more articles moved to a new address")
+        return notices
 
     def read_files(self, files: Sequence[SourceFile]) -> list[tuple[ReadResult, bytes]]:
         root, tags = self.config.source, self.config.tags
@@ -491,6 +511,8 @@ class Build:
                 site, model_problems = build_site(config, corpus.articles, tags, cache.related)
                 self.lap("model")
                 cache.related = site.related_memo()
+                cache.notices.extend(self.moved_addresses(site.articles, site.urls, cache.urls))
+                cache.urls = dict(site.urls)
                 cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
                 self.problems.extend(cache.site_problems)
                 self.check_strict()

@@ -33,7 +33,7 @@ from sitegen.read import Article, is_editor_litter, is_regular_file
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
@@ -65,6 +65,7 @@ class BuildCache:
     related: RelatedMemo | None = None  # the last build's related articles
     shape: str = ""  # the last build's `render.Planner.shape`
     digests: dict[str, str] = field(default_factory=dict)  # article id -> digest, last build
+    urls: dict[str, str] = field(default_factory=dict)  # article id -> its URL, last build
     chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> its tags
     spread: dict[str, int] = field(default_factory=dict)  # name (casefolded) -> articles naming it
     notices: list[str] = field(default_factory=list)
@@ -162,7 +163,7 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     if cache.pages:
         cache.site_problems, cache.site_key = problems, site_key
         cache.related = _related_memo(related)
-        cache.shape, cache.digests, generation, chosen, spread = shape
+        cache.shape, cache.digests, cache.urls, generation, chosen, spread = shape
         if generation == cache.generation:
             cache.chosen, cache.spread = chosen, spread
     return cache
@@ -170,13 +171,13 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
 
 def _load_pages(
     cache_dir: Path, out_dir: Path, pages_print: str
-) -> tuple[str, dict[str, str], list[Problem], object, tuple[str, dict, str, dict, dict]]:
-    """(site key, page keys, site problems, related memo as stored, (shape, digests, sources
-    generation, chosen tags, spread)); all empty when the file is missing, damaged or of other
-    settings: then every page is rendered and compared."""
+) -> tuple[str, dict[str, str], list[Problem], object, tuple[str, dict, dict, str, dict, dict]]:
+    """(site key, page keys, site problems, related memo as stored, (shape, digests, article
+    URLs, sources generation, chosen tags, spread)); all empty when the file is missing,
+    damaged or of other settings: then every page is rendered and compared."""
     stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
     try:
-        site_key, pages, problems, related, shape, digests, tagged = stored  # type: ignore[misc]
+        site_key, pages, problems, related, shape, digests, urls, tagged = stored  # type: ignore[misc]
         generation, chosen, spread = tagged
         if not all(isinstance(names, tuple) for names in chosen.values()):
             raise TypeError("tags of another shape")
@@ -187,10 +188,10 @@ def _load_pages(
             dict(pages),
             [Problem(*p) for p in problems],
             related,
-            (str(shape), dict(digests), str(generation), dict(chosen), dict(spread)),
+            (str(shape), dict(digests), dict(urls), str(generation), dict(chosen), dict(spread)),
         )
     except (TypeError, ValueError, AttributeError):
-        return "", {}, [], None, ("", {}, "", {}, {})
+        return "", {}, [], None, ("", {}, {}, "", {}, {})
 
 
 def _related_memo(stored: object) -> RelatedMemo | None:
@@ -234,6 +235,7 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
         related,
         cache.shape,
         cache.digests,
+        cache.urls,
         (cache.generation, cache.chosen, cache.spread),
     )
     _save(pages_file(cache_dir, out_dir), pages_print, payload)

@@ -199,6 +199,8 @@ def print_outcome(outcome: Outcome) -> None:
             )
     else:
         print_problems(outcome.report.problems if not outcome.changes else outcome.problems)
+        for notice in outcome.report.notices:
+            click.echo(f"notice: {notice}", err=True)
 
 
 def watch_options(function):

@@ -334,6 +334,25 @@ def test_two_files_with_one_id_in_their_names_both_build(make_site, run_cli) -> 
     assert titles == {"Harbor talks", "Port talks", "Dock talks"}
 
 
+def test_a_new_title_that_moves_an_address_is_announced_once(make_site, run_cli) -> None:
+    """A new title makes a new slug: the old address stops working, which the writer should
+    hear of, with the way to keep an address."""
+    site = make_site(small_corpus(3))
+    assert run_cli(site, "build").exit_code == 0
+    path = site / "articles/001_0000000000000001.txt"
+    path.write_text(path.read_text().replace("Story number 1", "Story one retold", 1))
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    moved = re.search(r"notice: (\S+): its address moved from (\S+) to (\S+);", result.output)
+    assert moved, result.output
+    assert moved[1] == "articles/001_0000000000000001.txt"
+    assert moved[2].endswith("/story-number-1/") and moved[3].endswith("/story-one-retold/")
+    assert not (site / "public" / moved[2]).exists() and (site / "public" / moved[3]).is_dir()
+    assert "a `slug:` in its front matter" in result.output
+    again = run_cli(site, "build")
+    assert "notice" not in again.output  # said once, when it happened
+
+
 def test_named_pipes_are_skipped_not_read_forever(make_site) -> None:
     """Reading a pipe waits until something writes to it: a build would never end."""
     site = make_site(small_corpus(2) | {"layouts/static/real.css": "p {}"})

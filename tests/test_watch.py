@@ -250,6 +250,8 @@ def test_watch_command_prints_one_line_per_rebuild_and_stops_on_ctrl_c(site: Pat
         (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "Edited"))
         line = command.wait_for_line("articles/a.txt (modified)")
         assert " written, " in line and " s\n" in line
+        moved = command.wait_for_line("notice: articles/a.txt: its address moved from")
+        assert "/cuba-talks-in-beijing/ to 2026/02/06/edited/" in moved  # a new title
         (site / "articles" / "a.txt").write_text(article_text("2026-02-31", "Edited"))
         command.wait_for_line("articles/a.txt:1: impossible date 2026-02-31")
         (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "Fixed"))
