@@ -353,6 +353,16 @@ def test_a_new_title_that_moves_an_address_is_announced_once(make_site, run_cli)
     assert "notice" not in again.output  # said once, when it happened
 
 
+def test_many_moved_addresses_are_counted_past_ten(make_site, run_cli) -> None:
+    site = make_site(small_corpus(13))
+    run_cli(site, "build")
+    for path in (site / "articles").iterdir():
+        path.write_text(path.read_text().replace("Story number", "Tale number", 1))
+    output = run_cli(site, "build").output
+    assert output.count("its address moved from") == 10
+    assert "notice: 3 more articles moved to a new address" in output
+
+
 def test_named_pipes_are_skipped_not_read_forever(make_site) -> None:
     """Reading a pipe waits until something writes to it: a build would never end."""
     site = make_site(small_corpus(2) | {"layouts/static/real.css": "p {}"})
