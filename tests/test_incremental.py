@@ -86,6 +86,12 @@ operation = st.one_of(
     st.tuples(st.just("slug"), st.integers(0, 9), st.integers(0, 2)),
     st.tuples(st.just("move"), st.integers(0, 9), st.sampled_from(["sub", "sub/deeper", "."])),
     st.tuples(st.just("markdown"), st.integers(0, 9)),
+    st.tuples(st.just("per-page"), st.integers(0, 9), st.integers(1, 3)),
+    st.tuples(
+        st.just("retag"),
+        st.integers(0, 9),
+        st.sampled_from([("alpha",), ("ALPHA", "beta"), ("Gamma", "gamma")]),
+    ),  # spellings of one tag: the name shown is the one most articles use
     st.tuples(st.just("twin"), st.integers(0, 9), st.booleans()),
     st.tuples(st.just("break"), st.integers(0, 9)),
 )
@@ -127,6 +133,9 @@ def apply(site: Path, op: tuple) -> None:
         text = path.read_text()
         body = text.split("---\n", 2)[-1] if text.startswith("---\n") else text
         path.write_text((f"---\ntags: [{', '.join(op[2])}]\n---\n" if op[2] else "") + body)
+    elif kind == "per-page":  # a setting: every page is rendered again
+        (site / "sitegen.yaml").write_text(f"per_page: {op[2]}\n")
+        return
     elif kind == "draft":  # toggled: in the front matter, made if there is none
         text = path.read_text()
         if "draft: true\n" in text:
