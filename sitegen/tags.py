@@ -696,7 +696,7 @@ def choose_again(
     touched: dict[str, int] = {}  # key -> its count before
     for article_id in [*gone, *(a.id for a in changed if a.id in before)]:
         if article_id not in old:
-            return None  # not in the last build's cache (read, say, by a version before 6)
+            return None  # not in the last build's cache: what it gave is unknown
         article, scan = old[article_id]
         for key in _keys(tagger, article, scan):
             touched.setdefault(key, spread.get(key, 0))
