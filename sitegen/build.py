@@ -9,6 +9,7 @@ processes, one per core; the output is the same bytes whichever way it was made.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import importlib
@@ -197,10 +198,18 @@ class Build:
         published one turned draft, the draft published)."""
         if not self.rescans_unchanged or set(cache.chosen) != {a.id for a in corpus.articles}:
             return False
-        files_of: dict[str, list[str]] = defaultdict(list)
+        read = self.last_read_by_id
+        return all(
+            [source for source, _ in read.get(a.id, ())] == [a.source] for a in corpus.articles
+        )
+
+    @functools.cached_property
+    def last_read_by_id(self) -> dict[str, list[tuple[str, SourceEntry]]]:
+        """The last build's cache entries (`last_read`) by article id, with their files."""
+        read: dict[str, list[tuple[str, SourceEntry]]] = defaultdict(list)
         for source, entry in self.last_read.items():
-            files_of[entry.article.id].append(source)
-        return all(files_of[a.id] == [a.source] for a in corpus.articles)
+            read[entry.article.id].append((source, entry))
+        return dict(read)
 
     def choose_or_reuse_tags(
         self, corpus: Corpus, cache: BuildCache
@@ -209,17 +218,15 @@ class Build:
         choice where a few articles changed (`tags.choose_again`), else afresh."""
         from sitegen.tags import choose_again
 
-        if cache.chosen and cache.spread:
-            old: dict[str, tuple[Article, bytes]] = {}
-            for entry in self.last_read.values():
-                old.setdefault(entry.article.id, (entry.article, entry.scan))
-            if len(old) == len(self.last_read):  # else two files had one id: which gave what?
-                again = choose_again(
-                    corpus.articles, corpus.scans, self.config.tags, cache.chosen,
-                    cache.spread, old,
-                )  # fmt: skip
-                if again is not None:
-                    return again
+        read = self.last_read_by_id
+        # Two files that had one id: which gave what is not known.
+        if cache.chosen and cache.spread and all(len(files) == 1 for files in read.values()):
+            old = {i: (entry.article, entry.scan) for i, [(_, entry)] in read.items()}
+            again = choose_again(
+                corpus.articles, corpus.scans, self.config.tags, cache.chosen, cache.spread, old
+            )
+            if again is not None:
+                return again
         tagging = corpus.tagging(self.config)
         return tagging.chosen, dict(tagging.spread)
 

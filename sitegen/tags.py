@@ -621,10 +621,16 @@ def count_articles(
     """How many articles name each (casefolded) name, in their text or their front matter."""
     spread: Counter[str] = Counter()
     for article_id, given in front.items():
-        keys = {c[KEY] for c in _unpack_raw(scans.get(article_id, b""))}
-        keys.update(name.casefold() for name in given)
-        spread.update(keys)
+        spread.update(named_keys(given, scans.get(article_id, b"")))
     return spread
+
+
+def named_keys(given: tuple[str, ...], scan: bytes) -> set[str]:
+    """The (casefolded) names an article counts for: those of its scan and of its
+    front-matter tags (`given`, canonical)."""
+    keys = {c[KEY] for c in _unpack_raw(scan)}
+    keys.update(name.casefold() for name in given)
+    return keys
 
 
 def choose_tags(
@@ -698,11 +704,12 @@ def choose_again(
         if article_id not in old:
             return None  # not in the last build's cache: what it gave is unknown
         article, scan = old[article_id]
-        for key in _keys(tagger, article, scan):
+        for key in named_keys(front_matter_tags(tagger, article), scan):
             touched.setdefault(key, spread.get(key, 0))
             spread[key] = spread.get(key, 0) - 1
     for article in changed:
-        for key in _keys(tagger, article, scans.get(article.id, b"")):
+        given = front_matter_tags(tagger, article)
+        for key in named_keys(given, scans.get(article.id, b"")):
             touched.setdefault(key, spread.get(key, 0))
             spread[key] = spread.get(key, 0) + 1
     if any(spread[key] < 0 for key in touched):
@@ -726,13 +733,6 @@ def choose_again(
     fresh = choose_tags(front, scans, spread, settings)
     chosen = {a.id: fresh[a.id] if a.id in redo else before[a.id] for a in articles}
     return chosen, spread
-
-
-def _keys(tagger: Tagger, article: Article, scan: bytes) -> set[str]:
-    """The (casefolded) names an article counts for in `count_articles`."""
-    keys = {c[KEY] for c in _unpack_raw(scan)}
-    keys.update(name.casefold() for name in front_matter_tags(tagger, article))
-    return keys
 
 
 def front_matter_tags(tagger: Tagger, article: Article) -> tuple[str, ...]:
