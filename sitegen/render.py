@@ -158,6 +158,7 @@ def make_environment(layouts: Path, code_cache: Path | None = None) -> jinja2.En
         autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         bytecode_cache=TemplateCodeCache(code_cache) if code_cache else None,
+        auto_reload=False,  # one build, one version of each template; and no stat per page
         **TEMPLATE_OPTIONS,
     )
     env.template_class = FastEscapeTemplate
