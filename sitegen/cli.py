@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -76,6 +77,28 @@ def main() -> None:
 
     Settings live in an optional sitegen.yaml next to articles/.
     """
+
+
+def run() -> None:
+    """The `sitegen` program: `main`, then an exit that does not free every object first.
+
+    A rebuild of 10,000 articles leaves hundreds of thousands of objects, and Python frees them
+    one by one at exit: 50-70 ms of every rebuild after an edit (mypy exits this way for the
+    same reason). By then every file is closed and the workers have stopped; the output streams
+    are flushed here. A bug's traceback still goes out the usual way.
+    """
+    try:
+        main()  # click's standalone mode: errors become messages, and it always exits
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # what sys.exit does with a message
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to tell
+            stream.flush()
+    os._exit(code or 0)
 
 
 @main.command("build")

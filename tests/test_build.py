@@ -435,3 +435,26 @@ def test_failed_cold_build_leaves_no_files(make_site, run_cli, existing) -> None
     assert result.exit_code == 1 and "'nope' is undefined" in result.output
     assert (site / "public").exists() == existing
     assert not existing or list((site / "public").iterdir()) == []
+
+
+def test_the_program_exits_with_its_code_and_all_its_output(make_site) -> None:
+    """`sitegen` ends with os._exit (cli.run): what it printed still reaches a pipe, and each
+    outcome keeps its exit code."""
+    site = make_site(small_corpus(3) | {"articles/bad.txt": "no date here\n"})
+
+    def sitegen(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "sitegen", *args]
+        return subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=60)
+
+    built = sitegen("build")
+    assert built.returncode == 0, built.stderr
+    assert re.match(r"Built 3 articles: \d+ written, 0 unchanged", built.stdout)
+    assert built.stdout.endswith(f"-> {site / 'public'}\n")  # the last line, whole
+    assert built.stderr.startswith("warning: articles/bad.txt:1: no date line")
+    strict = sitegen("build", "--strict")
+    assert strict.returncode == 1 and "articles/bad.txt" in strict.stderr
+    assert sitegen("build", "--source", "missing").returncode == 1
+    usage = sitegen("bogus")
+    assert usage.returncode == 2 and "No such command 'bogus'" in usage.stderr
+    version = sitegen("--version")
+    assert version.returncode == 0 and version.stdout.startswith("sitegen, version ")
