@@ -618,6 +618,9 @@ def read_site(config: Config, *, drafts: bool = False) -> tuple[Corpus, list[Pro
     return builder.read_corpus(cache, builder.find_sources()), builder.problems
 
 
+_UNTIL_EXIT: list[Build] = []  # see `build`: kept alive to the end of the process
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for the build: the model is hundreds of thousands of
@@ -628,6 +631,8 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if _UNTIL_EXIT:
+            gc.freeze()  # kept to the end: no collection need look at them again
         if was_enabled:
             gc.enable()
 
@@ -639,11 +644,19 @@ def build(
     strict: bool = False,
     progress: Progress = no_progress,
     jobs: int | None = None,
+    process_ends: bool = False,
 ) -> BuildReport:
-    """Build the site. Nothing reaches the output folder unless every page rendered."""
+    """Build the site. Nothing reaches the output folder unless every page rendered.
+
+    With `process_ends` (the `sitegen build` command, whose process exits next), what the build
+    holds is never freed: freeing the corpus, model and cache object by object took 0.09 s of
+    each 1-second rebuild at 10,000 articles, for memory the exit gives back anyway."""
     with collector_paused():
         try:
-            return Build(config, drafts, strict, progress, jobs or default_jobs()).run()
+            builder = Build(config, drafts, strict, progress, jobs or default_jobs())
+            if process_ends:
+                _UNTIL_EXIT.append(builder)
+            return builder.run()
         except OSError as exc:  # a full disk, an output path through a file, a read-only mount
             if not is_file_error(exc):
                 raise

@@ -134,6 +134,7 @@ def build_command(
         strict=strict,
         jobs=jobs,
         progress=no_bar if quiet else terminal_progress,
+        process_ends=True,  # `run` exits next
     )
     if not quiet:
         print_problems(report.problems)
