@@ -267,7 +267,8 @@ def read_article(path: Path | str, root: Path | str) -> ReadResult:
 
 
 def file_digest(source: str, data: bytes) -> str:
-    return hashlib.blake2b(source.encode() + b"\0" + data, digest_size=16).hexdigest()
+    """Names what an article's file held. SHA-256, cut to 128 bits, as `write.digest` is."""
+    return hashlib.sha256(source.encode() + b"\0" + data).hexdigest()[:32]
 
 
 def pack_body(body: Body) -> bytes:
