@@ -13,13 +13,18 @@ and prints the median wall time, the peak memory of the whole process tree (site
 workers, sampled from /proc), and ratios against baselines built from the same corpus:
   plain      a minimal Python script: read every file, render one jinja2 template, write a page
   pelican    Pelican (`pip install -e '.[bench]'`), when it is installed: cold build only
+  hugo       Hugo (`apt-get install hugo`), when it is on PATH: cold build only, with the tags
+             sitegen derived, so both build the same tag pages
 Absolute times depend on the machine and its load; the ratios are what to compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -187,6 +192,105 @@ def pelican_baseline(site: Path, runs: int) -> list[tuple[float, int]] | None:
     return results
 
 
+# A minimal Hugo site without a theme: article pages, a paginated home, tag pages and feeds, as
+# sitegen builds (no date archives: Hugo has no built-in equivalent). "section" is off because
+# sitegen has no per-folder list, which would page through every article a second time.
+HUGO_FILES = {
+    "hugo.toml": """baseURL = "https://example.org/"
+title = "Bench"
+paginate = 20
+rssLimit = 50
+disableKinds = ["section"]
+[permalinks]
+posts = "/:year/:month/:day/:slug/"
+[taxonomies]
+tag = "tags"
+[outputs]
+home = ["HTML", "RSS"]
+taxonomy = ["HTML", "RSS"]
+term = ["HTML", "RSS"]
+""",
+    "layouts/_default/baseof.html": """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>{{ .Title }} · {{ .Site.Title }}</title></head><body><header>
+<a href="{{ "/" | relURL }}">{{ .Site.Title }}</a> <a href="{{ "/tags/" | relURL }}">Tags</a>
+</header><main>{{ block "main" . }}{{ end }}</main></body></html>
+""",
+    "layouts/_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1>
+<time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time>
+{{ .Content }}
+<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>
+{{ end }}</ul>
+</article>{{ end }}
+""",
+    "layouts/_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ $pages := .Pages }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end }}
+{{ $pager := .Paginate $pages }}<ol>{{ range $pager.Pages }}
+<li><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<time>{{ .Date.Format "2 January 2006" }}</time><p>{{ .Summary }}</p></li>{{ end }}</ol>
+<nav>{{ with $pager.Prev }}<a href="{{ .URL }}">Newer</a>{{ end }}
+{{ with $pager.Next }}<a href="{{ .URL }}">Older</a>{{ end }}</nav>{{ end }}
+""",
+    "layouts/_default/terms.html": """{{ define "main" }}<h1>{{ .Title }}</h1><ul>
+{{ range .Data.Terms.ByCount }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.LinkTitle }}</a>
+({{ .Count }})</li>{{ end }}</ul>{{ end }}
+""",
+}
+META = re.compile(r'<meta property="(og:type|og:title|article:tag)" content="([^"]*)">')
+
+
+def sitegen_tags(public: Path) -> dict[str, list[str]]:
+    """The tags sitegen derived for each article, by title, read back from its pages' meta lines.
+
+    Hugo cannot derive tags itself; giving it sitegen's makes both build the same tag pages.
+    Titles are unique in the generated corpus (they end with the article's index).
+    """
+    tags = {}
+    for page in public.rglob("index.html"):
+        meta = [(k, html.unescape(v)) for k, v in META.findall(page.read_text(encoding="utf-8"))]
+        if ("og:type", "article") in meta:
+            title = next(v for k, v in meta if k == "og:title")
+            tags[title] = [v for k, v in meta if k == "article:tag"]
+    return tags
+
+
+def hugo_baseline(site: Path, runs: int) -> list[tuple[float, int]] | None:
+    """Cold Hugo builds of the corpus, with sitegen's tags; None when `hugo` is not on PATH.
+
+    The Hugo site is written again on every call (not timed), so its tags follow the sitegen
+    build that the scenario runs just left in `site / "public"`.
+    """
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    source, out, cache = site / "hugo-site", site / "hugo-out", site / "hugo-cache"
+    shutil.rmtree(source, ignore_errors=True)
+    for name, text in HUGO_FILES.items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(text)
+    tags = sitegen_tags(site / "public")
+    posts = source / "content" / "posts"
+    posts.mkdir(parents=True)
+    missing = 0
+    for path in sorted((site / "articles").iterdir()):
+        head, _, body = path.read_text(encoding="utf-8").partition("\n")
+        date, title = head.split()[1], head.split(" ", 3)[-1]
+        missing += title not in tags
+        (posts / (path.stem + ".md")).write_text(
+            f"---\ntitle: {json.dumps(title)}\ndate: {date}\n"
+            f"tags: {json.dumps(tags.get(title, []))}\n---\n{body.strip()}\n"
+        )
+    if missing:  # Hugo would build fewer tag pages than sitegen
+        print(f"hugo: no sitegen page for {missing} articles, built without tags", file=sys.stderr)
+    command = [hugo, "--quiet", "--noBuildLock", "--source", str(source), "--destination",
+               str(out), "--cacheDir", str(cache), "--ignoreCache"]  # fmt: skip
+    results = []
+    for _ in range(runs):
+        for folder in (out, cache, source / "resources"):
+            shutil.rmtree(folder, ignore_errors=True)
+        results.append(timed(command, site))
+    return results
+
+
 def median(runs: list[tuple[float, int]], pick: Callable[[tuple[float, int]], float]) -> float:
     return statistics.median(pick(run) for run in runs)
 
@@ -216,6 +320,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-pelican", action="store_true")
+    parser.add_argument("--no-hugo", action="store_true")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
     for size in args.sizes:
@@ -224,6 +329,8 @@ def main() -> None:
         baselines = {"plain": plain_baseline(site, args.runs)}
         if not args.no_pelican:
             baselines["pelican"] = pelican_baseline(site, args.runs if size <= 1000 else 1)
+        if not args.no_hugo:
+            baselines["hugo"] = hugo_baseline(site, args.runs if size <= 1000 else 1)
         report(size, results, baselines)
 
 
