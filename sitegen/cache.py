@@ -169,6 +169,47 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     return cache
 
 
+class CacheMemory:
+    """The last build's cache, kept in memory by a process that builds again and again
+    (`watch`, `serve`): loading it from disk took 0.1-0.25 s of every rebuild at 10,000
+    articles, about a fifth of the time from a save to the reloaded page.
+
+    It stands in for the files only while they are the ones this process saved (same inode,
+    size and time: another build, say into another folder, replaces them) and for the same
+    settings and templates; then it holds what loading them would give. It is handed out once:
+    a build that fails half-way leaves nothing in memory to trust, and the next loads from disk.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._cache: BuildCache | None = None
+
+    def take(self, config: Config, pages_print: str) -> BuildCache | None:
+        """The kept cache, if it still stands for the files; else None. Forgets it either way."""
+        key, cache = self._key, self._cache
+        self._key = self._cache = None
+        if cache is None or key != _memory_key(config, pages_print):
+            return None
+        cache.notices = []
+        return cache
+
+    def keep(self, config: Config, pages_print: str, cache: BuildCache) -> None:
+        """Keep the cache a build has just saved, with the files it was saved as."""
+        self._key, self._cache = _memory_key(config, pages_print), cache
+        if self._key is None or not cache.sources or not cache.pages:
+            self._key = self._cache = None  # what `load_cache` would not give back either
+
+
+def _memory_key(config: Config, pages_print: str) -> tuple | None:
+    files = (config.cache / SOURCES_FILE, pages_file(config.cache, config.output))
+    try:
+        stats = [os.stat(path) for path in files]
+    except OSError:
+        return None
+    signatures = tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in stats)
+    return (sources_fingerprint(config), pages_print, str(config.output), signatures)
+
+
 def _load_pages(
     cache_dir: Path, out_dir: Path, pages_print: str
 ) -> tuple[str, dict[str, str], list[Problem], object, tuple[str, dict, dict, str, dict, dict]]:

@@ -35,6 +35,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from sitegen.build import BuildReport, build
+from sitegen.cache import CacheMemory
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.read import display, is_editor_litter
@@ -277,6 +278,7 @@ class Rebuilder:
         self.config_failed = False
         self.touched: set[Path] = set()
         self.lock = threading.Lock()
+        self.memory = CacheMemory()  # the build cache, from one rebuild to the next
 
     def rebuild(self, changes: Iterable[Change] = ()) -> Outcome:
         """One full build; never raises for a user mistake."""
@@ -289,7 +291,7 @@ class Rebuilder:
                     self.config_failed = True
                     self.config = self.load()
                     self.config_failed = False
-                report = build(self.config, drafts=self.drafts)
+                report = build(self.config, drafts=self.drafts, memory=self.memory)
             except SitegenError as error:
                 where = display(Path(error.path)) if error.path else ""  # templates: absolute
                 problem = Problem(where, error.detail, error.line)

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.build import build
-from sitegen.cache import SOURCES_FILE
+from sitegen.cache import SOURCES_FILE, CacheMemory
 from sitegen.config import Config, load_config
 from sitegen.errors import SitegenError
 from tests.conftest import article_text, read_tree
@@ -54,8 +54,9 @@ def clean_build(site: Path) -> dict[str, bytes]:
     return read_tree(site / "clean")
 
 
-def incremental_build(site: Path):
-    report = build(make_config(site, "public", ".sitegen-cache"), jobs=1)
+def incremental_build(site: Path, memory: CacheMemory | None = None):
+    """A build into `public/`; with `memory`, as `watch` and `serve` build (cache.CacheMemory)."""
+    report = build(make_config(site, "public", ".sitegen-cache"), jobs=1, memory=memory)
     return report, read_tree(site / "public")
 
 
@@ -172,8 +173,12 @@ def apply(site: Path, op: tuple) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(operation, min_size=1, max_size=6))
-def test_any_sequence_of_changes_gives_the_bytes_of_a_clean_build(tmp_path_factory, steps) -> None:
+@given(steps=st.lists(operation, min_size=1, max_size=6), in_memory=st.booleans())
+def test_any_sequence_of_changes_gives_the_bytes_of_a_clean_build(
+    tmp_path_factory, steps, in_memory
+) -> None:
+    """Each step built from the cache on disk, or (`in_memory`) from the one kept in memory."""
+    memory = CacheMemory() if in_memory else None
     site = tmp_path_factory.mktemp("site")
     (site / "articles").mkdir()
     for n in range(4):
@@ -186,11 +191,11 @@ def test_any_sequence_of_changes_gives_the_bytes_of_a_clean_build(tmp_path_facto
             ("Alpha",) if n % 2 else ("Beta",),
         )
     age_all(site, 1_000_000_000)
-    incremental_build(site)
+    incremental_build(site, memory)
     for n, step in enumerate(steps, start=1):
         apply(site, step)
         age_all(site, 1_000_000_000 + n)  # old enough to be cached, and distinct per step
-        _, incremental = incremental_build(site)
+        _, incremental = incremental_build(site, memory)
         assert incremental == clean_build(site), f"after {step}"
 
 
@@ -290,22 +295,25 @@ def test_an_edit_that_names_someone_new_chooses_tags_again(tmp_path: Path) -> No
     assert after == clean_build(tmp_path)
 
 
+@pytest.mark.parametrize("kept", [False, True], ids=["from disk", "kept in memory"])
 def test_tags_chosen_for_one_output_folder_follow_changes_built_into_another(
-    tmp_path: Path,
+    tmp_path: Path, kept: bool
 ) -> None:
     """Read files are cached once for all output folders, chosen tags with each folder's page
-    keys: a build elsewhere that saw an edit must not leave this folder's tags behind."""
+    keys: a build elsewhere that saw an edit must not leave this folder's tags behind. Nor
+    may a cache kept in memory (as `serve` keeps it) once that build has replaced the files."""
+    memory = CacheMemory() if kept else None
     corpus(tmp_path, 6)
     for n in (1, 2):  # a name in two articles: a tag
         path = tmp_path / f"articles/{n:04d}_{n:016x}.txt"
         path.write_text(path.read_text() + "\n\nThe council met Ada Lovelace.")
     settle(tmp_path)
-    incremental_build(tmp_path)
+    incremental_build(tmp_path, memory)
     path = tmp_path / "articles/0002_0000000000000002.txt"
     path.write_text(path.read_text().replace("Ada Lovelace", "the mayor"))  # now in one only
     settle(tmp_path)
     build(make_config(tmp_path, "elsewhere", ".sitegen-cache"), jobs=1)
-    _, after = incremental_build(tmp_path)
+    _, after = incremental_build(tmp_path, memory)
     assert "tags/ada-lovelace/index.html" not in after
     assert after == clean_build(tmp_path)
 
@@ -355,6 +363,31 @@ def test_edits_in_place_plan_only_the_pages_that_show_them(tmp_path: Path) -> No
     (tmp_path / "public/tags/index.html").unlink()
     report, after = incremental_build(tmp_path)
     assert "plan" in dict(report.phases)
+    assert after == clean_build(tmp_path)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["from disk", "kept in memory"])
+def test_a_cache_kept_in_memory_stands_for_the_files_it_was_saved_as(
+    tmp_path: Path, kept: bool
+) -> None:
+    """`watch` and `serve` keep the cache in memory: the next build uses it, not the file, as
+    long as the file is the one saved. Here the file is damaged in place, its size and time
+    kept: from disk, the damage shows and every file is read again; from memory, one is."""
+    memory = CacheMemory() if kept else None
+    corpus(tmp_path, 5)
+    settle(tmp_path)
+    incremental_build(tmp_path, memory)
+    cache_file = tmp_path / ".sitegen-cache" / SOURCES_FILE
+    stat = cache_file.stat()
+    with open(cache_file, "r+b") as file:  # in place: the same inode
+        file.write(b"\0" * stat.st_size)
+    os.utime(cache_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    path = tmp_path / "articles/0002_0000000000000002.txt"
+    path.write_text(path.read_text() + "\n\nOne more line.")
+    settle(tmp_path)
+    report, after = incremental_build(tmp_path, memory)
+    assert any("damaged" in notice for notice in report.notices) != kept
+    assert report.read == (1 if kept else 5)
     assert after == clean_build(tmp_path)
 
 
