@@ -544,9 +544,9 @@ class Build:
             if self.pool is not None:
                 self.pool.close()
         if report.written or report.removed or self.read_count or rendered:
-            save_cache(config, pages_print, cache)
+            written = save_cache(config, pages_print, cache)
             if self.memory is not None:
-                self.memory.keep(config, pages_print, cache)
+                self.memory.keep(config, pages_print, cache, written)
         # Next time, the same files with the same stats and settings mean nothing to do. Not
         # if a file changed in the last moments: it could change again and keep its stat.
         settled = all(file.stat[0] < started_ns - RACY_NS for file in files)
@@ -634,6 +634,11 @@ def read_site(config: Config, *, drafts: bool = False) -> tuple[Corpus, list[Pro
 _UNTIL_EXIT: list[Build] = []  # see `build`: kept alive to the end of the process
 
 
+def kept_until_exit() -> bool:
+    """A build kept what it held for the process's exit (see `build`, and `cli.run`)."""
+    return bool(_UNTIL_EXIT)
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for the build: the model is hundreds of thousands of
@@ -644,8 +649,6 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if _UNTIL_EXIT:
-            gc.freeze()  # kept to the end: no collection need look at them again
         if was_enabled:
             gc.enable()
 
@@ -662,17 +665,20 @@ def build(
 ) -> BuildReport:
     """Build the site. Nothing reaches the output folder unless every page rendered.
 
-    With `process_ends` (the `sitegen build` command, whose process exits next), what the build
-    holds is never freed: freeing the corpus, model and cache object by object took 0.09 s of
-    each 1-second rebuild at 10,000 articles, for memory the exit gives back anyway. With
-    `memory` (watch, serve), the cache is kept in memory from one build to the next.
+    With `process_ends` (the `sitegen` program's build command, whose process exits next, see
+    `cli.run`), what the Build object holds (the articles read, the last build's entries) is
+    never freed: that took 0.09 s of each rebuild at 10,000 articles, for memory the exit gives
+    back anyway. With `memory` (watch, serve), the cache is kept from one build to the next.
     """
     with collector_paused():
         try:
             builder = Build(config, drafts, strict, progress, jobs or default_jobs(), memory)
             if process_ends:
                 _UNTIL_EXIT.append(builder)
-            return builder.run()
+            report = builder.run()
+            if process_ends:
+                gc.freeze()  # kept to the end: no collection need look at them again
+            return report
         except OSError as exc:  # a full disk, an output path through a file, a read-only mount
             if not is_file_error(exc):
                 raise

@@ -193,20 +193,33 @@ class CacheMemory:
         cache.notices = []
         return cache
 
-    def keep(self, config: Config, pages_print: str, cache: BuildCache) -> None:
-        """Keep the cache a build has just saved, with the files it was saved as."""
-        self._key, self._cache = _memory_key(config, pages_print), cache
+    def keep(
+        self, config: Config, pages_print: str, cache: BuildCache, written: dict[Path, Signature]
+    ) -> None:
+        """Keep the cache a build has just saved, with the signatures of the files it wrote
+        (`save_cache`): taken as written, not from the disk, where another build may have
+        replaced them since. A file not written this time is the one the build loaded."""
+        self._key, self._cache = _memory_key(config, pages_print, written), cache
         if self._key is None or not cache.sources or not cache.pages:
             self._key = self._cache = None  # what `load_cache` would not give back either
 
 
-def _memory_key(config: Config, pages_print: str) -> tuple | None:
+Signature = tuple[int, int, int]  # a file's inode, size and mtime (ns)
+
+
+def signature(stat: os.stat_result) -> Signature:
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _memory_key(
+    config: Config, pages_print: str, known: dict[Path, Signature] | None = None
+) -> tuple | None:
     files = (config.cache / SOURCES_FILE, pages_file(config.cache, config.output))
+    known = known or {}
     try:
-        stats = [os.stat(path) for path in files]
+        signatures = tuple(known.get(path) or signature(os.stat(path)) for path in files)
     except OSError:
         return None
-    signatures = tuple((st.st_ino, st.st_size, st.st_mtime_ns) for st in stats)
     return (sources_fingerprint(config), pages_print, str(config.output), signatures)
 
 
@@ -253,8 +266,10 @@ def _related_memo(stored: object) -> RelatedMemo | None:
         return None
 
 
-def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
+def save_cache(config: Config, pages_print: str, cache: BuildCache) -> dict[Path, Signature]:
+    """Save the cache; return the signatures of the files written, as written (`CacheMemory`)."""
     cache_dir, out_dir = config.cache, config.output
+    written: dict[Path, Signature] = {}
     cache_dir.mkdir(parents=True, exist_ok=True)
     ignore = cache_dir / ".gitignore"
     if not ignore.exists():
@@ -265,7 +280,10 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
             for source, entry in sorted(cache.sources.items())
         ]
         cache.generation = os.urandom(8).hex()
-        _save(cache_dir / SOURCES_FILE, sources_fingerprint(config), (cache.generation, sources))
+        sources_path = cache_dir / SOURCES_FILE
+        written[sources_path] = _save(
+            sources_path, sources_fingerprint(config), (cache.generation, sources)
+        )
     problems = [(p.path, p.message, p.line) for p in cache.site_problems]
     memo = cache.related
     related = (memo.total, dict(memo.tags), dict(memo.ids), dict(memo.order)) if memo else None
@@ -279,7 +297,9 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> None:
         cache.urls,
         (cache.generation, cache.chosen, cache.spread),
     )
-    _save(pages_file(cache_dir, out_dir), pages_print, payload)
+    pages_path = pages_file(cache_dir, out_dir)
+    written[pages_path] = _save(pages_path, pages_print, payload)
+    return written
 
 
 def _load(path: Path, fingerprint: str, notices: list[str]) -> object | None:
@@ -300,11 +320,14 @@ def _load(path: Path, fingerprint: str, notices: list[str]) -> object | None:
     return payload
 
 
-def _save(path: Path, fingerprint: str, payload: object) -> None:
-    # A name of its own: two builds (a watcher and a manual build) may save at the same time.
+def _save(path: Path, fingerprint: str, payload: object) -> Signature:
+    """Write through a file of its own name, then move it into place: two builds (a watcher
+    and a manual build) may save at the same time. Returns the file's signature as written."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_bytes(marshal.dumps((fingerprint, payload)))
+    written = signature(os.stat(tmp))  # before the move: no other build can touch it yet
     os.replace(tmp, path)
+    return written
 
 
 def _entry(row: tuple) -> SourceEntry:

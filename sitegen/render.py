@@ -116,7 +116,11 @@ def escape_text(value: Any, /) -> markupsafe.Markup:
 
 
 _new_str = str.__new__
-_escape_str = markupsafe._escape_inner  # the C escape that markupsafe.escape calls for a str
+# The C escape that markupsafe.escape (3.0 and later) calls for a str. Not in its public API:
+# with a markupsafe without it, templates escape through markupsafe.escape itself.
+_escape_str = getattr(markupsafe, "_escape_inner", None)
+if _escape_str is None:
+    escape_text = markupsafe.escape  # type: ignore[assignment]
 
 
 class FastEscapeTemplate(jinja2.Template):

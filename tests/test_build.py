@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
+import pstats
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sitegen.build import kept_until_exit
 from sitegen.cli import main
 from sitegen.errors import file_error, is_file_error
 from sitegen.write import MANIFEST
@@ -458,3 +462,25 @@ def test_the_program_exits_with_its_code_and_all_its_output(make_site) -> None:
     assert usage.returncode == 2 and "No such command 'bogus'" in usage.stderr
     version = sitegen("--version")
     assert version.returncode == 0 and version.stdout.startswith("sitegen, version ")
+    for closed in ("1>&-", "2>&-"):  # started with no stdout or stderr at all: still a success
+        command = f"{shlex.quote(sys.executable)} -m sitegen build {closed}"
+        quiet = subprocess.run(command, shell=True, cwd=site, capture_output=True, timeout=60)
+        assert quiet.returncode == 0, (closed, quiet.stderr)
+
+
+def test_profilers_still_get_their_results_at_exit(make_site, tmp_path) -> None:
+    """The quick exit after a build is not taken under a profiler, which writes at exit."""
+    site = make_site(small_corpus(3))
+    profile = tmp_path / "build.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "sitegen", "build"]
+    result = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "build_command" in str(pstats.Stats(str(profile)).stats)
+
+
+def test_builds_run_in_process_keep_nothing_for_an_exit(make_site, run_cli) -> None:
+    """Only the `sitegen` program keeps a build's objects for its exit (cli.run): a caller that
+    goes on, such as a test runner, frees them as usual and leaves the collector alone."""
+    run_cli(make_site(small_corpus(3)), "build")
+    assert not kept_until_exit()
+    assert gc.get_freeze_count() == 0

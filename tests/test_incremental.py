@@ -169,7 +169,7 @@ def apply(site: Path, op: tuple) -> None:
 
 
 @settings(
-    max_examples=20,
+    max_examples=40,  # half of them from the cache on disk, half kept in memory
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
