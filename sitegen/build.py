@@ -26,6 +26,7 @@ from sitegen.cache import (
     BuildCache,
     CacheMemory,
     SourceEntry,
+    forget_page_keys,
     load_cache,
     load_state,
     pages_fingerprint,
@@ -135,6 +136,7 @@ class Build:
         self.pool: WorkerPool | None = None
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
         self.read_count = 0
+        self.keys_forgotten = False  # see `forget_page_keys`
         self.last_read: dict[str, SourceEntry] = {}
         self.rescans_unchanged = True  # every file read again scanned as its cache entry had
         self.phases: list[tuple[str, float]] = []
@@ -436,16 +438,26 @@ class Build:
             if writer.keep_all(pages):
                 return None
             self.lap("check output")
-            report = self.finish(writer)
+            report = self.finish(writer, pages_change=False)
             self.lap("commit")
             return report
 
-    def finish(self, writer: Writer, extras: Sequence[Output] = ()) -> WriteReport:
-        """Stage the sitemap and robots.txt (`extras`) and the static assets, then commit."""
+    def finish(
+        self, writer: Writer, extras: Sequence[Output] = (), pages_change: bool = True
+    ) -> WriteReport:
+        """Stage the sitemap and robots.txt (`extras`) and the static assets, then commit.
+
+        When pages are replaced or removed, the last build's page keys are forgotten first,
+        and saved anew after (`cache.forget_page_keys`); a build that renders no page
+        (`pages_change` false) replaces at most static assets, which no key vouches for."""
         stager = writer.stager()
         for number, output in enumerate([*extras, *static_files(self.config)]):
             writer.add(stager.stage(output, number))
-        return writer.commit()
+        return writer.commit(self.forget_page_keys if pages_change else None)
+
+    def forget_page_keys(self) -> None:
+        forget_page_keys(self.config)
+        self.keys_forgotten = True  # `run` saves them again, whatever the build wrote
 
     def render_here(
         self, planner: Planner, renderer: Renderer, plans: list[Plan], writer: Writer
@@ -543,7 +555,7 @@ class Build:
         finally:
             if self.pool is not None:
                 self.pool.close()
-        if report.written or report.removed or self.read_count or rendered:
+        if self.keys_forgotten or report.written or report.removed or self.read_count or rendered:
             written = save_cache(config, pages_print, cache)
             if self.memory is not None:
                 self.memory.keep(config, pages_print, cache, written)

@@ -13,6 +13,7 @@ file that does not load, means starting from empty, with a notice.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -117,6 +118,16 @@ def pages_file(cache_dir: Path, out_dir: Path, prefix: str = PAGES_PREFIX) -> Pa
     """Page keys belong to one output folder: building elsewhere must not trust them."""
     name = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
     return cache_dir / f"{prefix}{name}.marshal"
+
+
+def forget_page_keys(config: Config) -> None:
+    """Remove this output folder's page keys and build state, before a build changes the
+    folder: were the build stopped after that and before saving new ones (Ctrl-C, a crash),
+    the old keys would vouch for pages it had rewritten. Without keys, the next build renders
+    every page and compares bytes, writing only what differs."""
+    for prefix in (PAGES_PREFIX, STATE_PREFIX):
+        with contextlib.suppress(FileNotFoundError):
+            pages_file(config.cache, config.output, prefix).unlink()
 
 
 def load_state(config: Config, signature: str) -> tuple[tuple[int, int], list[Problem]] | None:

@@ -21,7 +21,7 @@ import os
 import posixpath
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -296,9 +296,12 @@ class Writer:
             )
         self.sources[path] = source
 
-    def commit(self) -> WriteReport:
-        """Move staged files into place, remove stale ones and record the new manifest."""
+    def commit(self, before_change: Callable[[], None] | None = None) -> WriteReport:
+        """Move staged files into place, remove stale ones and record the new manifest;
+        `before_change` runs first if any file is to be replaced or removed."""
         stale = sorted(set(self.previous) - set(self.entries))
+        if before_change is not None and (self.staged or stale):
+            before_change()
         for path in stale:
             remove_file(self.out_dir, path)
         folders: set[str] = set()

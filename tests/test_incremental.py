@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import sitegen.build as build_module
 from sitegen.build import build
 from sitegen.cache import SOURCES_FILE, CacheMemory
 from sitegen.config import Config, load_config
@@ -644,4 +645,31 @@ def test_sitemap_is_written_again_when_missing_or_when_dates_change(tmp_path: Pa
     path.write_text(path.read_text().replace("2026-02-02", "2026-02-03"))
     _, after = incremental_build(tmp_path)
     assert b"2026/02/03/story-1/" in after["sitemap.xml"]
+    assert after == clean_build(tmp_path)
+
+
+def test_a_build_stopped_after_writing_leaves_no_page_keys_that_vouch_for_old_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the pages were replaced and before the page keys were saved: the old keys
+    must not vouch for the new pages. Here the edit is then undone, so each page's key is the
+    old one again while its file holds the edited text."""
+    corpus(tmp_path, 4)
+    settle(tmp_path)
+    incremental_build(tmp_path)
+    path = tmp_path / "articles/0002_0000000000000002.txt"
+    original = path.read_text()
+    path.write_text(original.replace("Text of story", "Edited text of story", 1))
+    settle(tmp_path)
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "save_cache", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            incremental_build(tmp_path)
+    path.write_text(original)
+    os.utime(path, ns=(2_000_000_000, 2_000_000_000))  # settled, and not the first stat
+    _, after = incremental_build(tmp_path)
     assert after == clean_build(tmp_path)
