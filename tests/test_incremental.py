@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sitegen.build as build_module
+from sitegen import BUILTIN_TEMPLATES
 from sitegen.build import build
 from sitegen.cache import SOURCES_FILE, CacheMemory
 from sitegen.config import Config, load_config
@@ -673,3 +674,35 @@ def test_a_build_stopped_after_writing_leaves_no_page_keys_that_vouch_for_old_pa
     os.utime(path, ns=(2_000_000_000, 2_000_000_000))  # settled, and not the first stat
     _, after = incremental_build(tmp_path)
     assert after == clean_build(tmp_path)
+
+
+def test_a_cache_kept_in_memory_follows_templates_settings_and_folders(tmp_path: Path) -> None:
+    """As `serve` builds: one CacheMemory through edits, a template of the site's own, a new
+    setting, a build into another folder and a deleted cache folder; each build gives the
+    bytes of a clean build."""
+    memory = CacheMemory()
+    corpus(tmp_path, 6)
+    settle(tmp_path)
+    incremental_build(tmp_path, memory)
+    article = tmp_path / "articles/0003_0000000000000003.txt"
+    base = (BUILTIN_TEMPLATES / "base.html").read_text()
+    steps = [
+        lambda: article.write_text(article.read_text() + "\n\nA first addition."),
+        lambda: (
+            (tmp_path / "layouts").mkdir()
+            or (tmp_path / "layouts/base.html").write_text(
+                base.replace("</body>", "<!-- the site's own -->\n</body>")
+            )
+        ),
+        lambda: article.write_text(article.read_text() + "\n\nA second addition."),
+        lambda: (tmp_path / "sitegen.yaml").write_text("per_page: 3\n"),
+        lambda: build(make_config(tmp_path, "elsewhere", ".sitegen-cache"), jobs=1, memory=memory),
+        lambda: article.write_text(article.read_text() + "\n\nA third addition."),
+        lambda: shutil.rmtree(tmp_path / ".sitegen-cache"),
+        lambda: (tmp_path / "layouts/base.html").unlink(),
+    ]
+    for step in steps:
+        step()
+        settle(tmp_path)
+        _, after = incremental_build(tmp_path, memory)
+        assert after == clean_build(tmp_path)
