@@ -189,6 +189,8 @@ class CacheMemory:
     size and time: another build, say into another folder, replaces them) and for the same
     settings and templates; then it holds what loading them would give. It is handed out once:
     a build that fails half-way leaves nothing in memory to trust, and the next loads from disk.
+    What it cannot tell apart: another process's save of the same size, in the same mtime tick,
+    into a file that got the same inode number back (file systems do reuse freed inodes).
     """
 
     def __init__(self) -> None:
