@@ -25,9 +25,9 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import yaml
 from slugify import slugify
 
+from sitegen.config import YamlProblem, parse_yaml
 from sitegen.errors import Problem
 
 if TYPE_CHECKING:
@@ -309,7 +309,11 @@ def decode(data: bytes, warn: Any) -> str:
     Latin-1 for printable text), which is right far more often than dropping the article.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # cut short, or half a surrogate pair
+            warn(f"damaged UTF-16 at byte {exc.start}; what cannot be read shows as U+FFFD")
+            text = data.decode("utf-16", errors="replace")
     elif b"\x00" in data:
         raise SkipFile("binary file, not text")
     else:
@@ -472,12 +476,10 @@ def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
     if end is None:
         raise SkipFile("front matter opened with '---' on line 1 is never closed", 1)
     try:
-        raw = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or "cannot parse"
-        raise SkipFile(f"invalid front matter YAML: {reason}", line) from None
+        raw = parse_yaml("\n".join(lines[1:end]))
+    except YamlProblem as problem:
+        line = problem.line + 1 if problem.line is not None else 1
+        raise SkipFile(f"invalid front matter YAML: {problem.reason}", line) from None
     meta = check_front_matter(raw if raw is not None else {}, warn)
     return meta, "\n".join(lines[end + 1 :]), end + 2
 

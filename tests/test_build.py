@@ -225,7 +225,7 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("permalink: '../{slug}/'\n", ["permalink: must be a relative path inside the site"]),
         ("permalink: '{slug}/?x=1'\n", ["permalink: may hold only letters, digits"]),
         ("timezone: Mars/Olympus\n", ["timezone: unknown time zone 'Mars/Olympus'"]),
-        ("title: [unclosed\n", ["sitegen.yaml:2: invalid YAML"]),
+        ("title: [unclosed\n", ["sitegen.yaml:1: invalid YAML"]),
         ("output: articles\n", ["must not contain each other"]),
     ],
 )  # fmt: skip

@@ -101,10 +101,18 @@ def problem_of(result) -> str:
         ("---\ndraft: maybe\n---\n date 2026-01-01 T", "front matter 'draft' must be true or false"),
         ("---\n- a list\n---\n date 2026-01-01 T", "front matter must be a mapping"),
         ("---\ntitle: T\n---\n\nno date here", "a.txt:5: no date line"),
+        ("---\ndate: 2026-02-30\n---\n date 2026-01-01 T", "a.txt:1: invalid front matter YAML: "
+         "bad value: day is out of range for month"),
+        ("---\ntags: " + "[" * 600 + "]" * 600 + "\n---\n date 2026-01-01 T", "a.txt"),
+        ("---\ntags: " + "[" * 5000 + "]" * 5000 + "\n---\n date 2026-01-01 T",
+         "a.txt:2: invalid front matter YAML"),
+        ("---\nx: !!python/object/apply:os.system [echo]\n---\n date 2026-01-01 T",
+         "a.txt:2: invalid front matter YAML: could not determine a constructor"),
     ],
     ids=[
         "no-date", "impossible-date", "bad-format", "empty", "blank", "binary",
         "yaml-syntax", "unclosed-front-matter", "bad-draft", "not-a-mapping", "date-line-after-fm",
+        "yaml-impossible-date", "yaml-nested-600", "yaml-nested-5000", "yaml-python-tag",
     ],
 )  # fmt: skip
 def test_bad_files_are_skipped_with_a_located_message(tmp_path, content, expected) -> None:
@@ -129,6 +137,14 @@ def test_windows_1252_file_is_decoded_with_a_warning(tmp_path: Path) -> None:
 def test_utf16_file_with_bom_is_read(tmp_path: Path) -> None:
     result = read(tmp_path, "a.txt", article_text("2026-01-02", "Über").encode("utf-16"))
     assert result.problems == () and result.article.title == "Über"
+
+
+def test_damaged_utf16_is_read_with_a_warning(tmp_path: Path) -> None:
+    """An odd number of bytes after a UTF-16 BOM (a file cut short) is a warning, not a crash."""
+    data = article_text("2026-01-02", "Über").encode("utf-16") + b"\x00"
+    result = read(tmp_path, "a.txt", data)
+    assert result.article.title == "Über"
+    assert "a.txt: damaged UTF-16 at byte" in str(result.problems[0])
 
 
 def test_html_in_title_and_body_is_text(tmp_path: Path) -> None:
