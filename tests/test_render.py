@@ -47,3 +47,23 @@ def test_every_template_escapes_through_escape_text() -> None:
     env = make_environment(Path("no-layouts"))
     for name in ("base.html", "list.html", "macros.html"):
         assert env.get_template(name).root_render_func.__globals__["escape"] is escape_text
+
+
+def test_contexts_hold_the_globals_as_jinja2_makes_them() -> None:
+    """FastEscapeTemplate.new_context builds from plain dicts what jinja2 builds from its
+    ChainMap: jinja2's globals, the environment's, the page's variables over both."""
+    env = make_environment(Path("no-layouts"))
+    env.globals["greeting"] = "hello"
+    env.loader = jinja2.DictLoader(
+        {"page.html": "{{ greeting }} {{ range(3)|list }} {{ shadow }}", "base.html": "[{{ x }}]"}
+    )
+    page = env.get_template("page.html")
+    assert page.render(shadow="mine") == "hello [0, 1, 2] mine"
+    assert page.render(greeting="over", shadow=1) == "over [0, 1, 2] 1"
+    mine = page.new_context({"shadow": 2})
+    theirs = jinja2.Template.new_context(page, {"shadow": 2})
+    assert dict(mine.parent) == dict(theirs.parent)
+    assert mine.globals_keys == theirs.globals_keys
+    # `include` and `import` pass jinja2's own arguments (shared, locals): jinja2's path.
+    child = env.from_string("{% include 'base.html' %}{% set x = 5 %}{% include 'base.html' %}")
+    assert child.render(x=1) == "[1][5]"
