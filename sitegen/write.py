@@ -302,8 +302,9 @@ class Writer:
         stale = sorted(set(self.previous) - set(self.entries))
         if before_change is not None and (self.staged or stale):
             before_change()
+        real_out = os.path.realpath(self.out_dir)
         for path in stale:
-            remove_file(self.out_dir, path)
+            remove_file(self.out_dir, path, real_out)
         folders: set[str] = set()
         for path, name in self.staged:
             folder, _, _ = path.rpartition("/")
@@ -345,15 +346,19 @@ def remove_leftover_staging(out_dir: Path) -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def remove_file(out_dir: Path, path: str) -> None:
+def remove_file(out_dir: Path, path: str, real_out: str | None = None) -> None:
     """Remove a stale output and any folders it leaves empty (never the output folder).
 
     The path comes from the manifest, which anyone could edit: it is checked first, so a
-    tampered manifest cannot make sitegen delete a file outside the output folder.
+    tampered manifest cannot make sitegen delete a file outside the output folder, not even
+    through a symlinked folder someone put in it (`real_out`: the output folder's real path).
     """
     if not is_safe_manifest_path(path):
         return
     target = out_dir / path
+    real_out = real_out or os.path.realpath(out_dir)
+    if os.path.commonpath([real_out, os.path.realpath(target.parent)]) != real_out:
+        return  # the folder leads outside the output folder: what is there is not ours
     with contextlib.suppress(FileNotFoundError):
         if target.is_file() or target.is_symlink():
             target.unlink()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import pstats
 import re
@@ -426,6 +427,28 @@ def test_a_symlink_in_public_cannot_carry_files_outside(make_site, run_cli, tmp_
     assert result.exit_code == 1
     assert "refusing to write through a symlink out of the output folder" in result.output
     assert list(outside.iterdir()) == []
+
+
+def test_a_tampered_manifest_cannot_remove_files_through_a_symlink(
+    make_site, run_cli, tmp_path
+) -> None:
+    """Stale files named by the manifest are removed only inside the output folder: a folder
+    symlinked out of it, and a manifest naming files behind it, remove nothing there."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    victim = tmp_path / "victim"
+    (victim / "deep").mkdir(parents=True)
+    (victim / "file.txt").write_text("mine")
+    (victim / "deep" / "index.html").write_text("mine too")
+    os.symlink(victim, site / "public" / "link")
+    manifest = site / "public" / MANIFEST
+    raw = json.loads(manifest.read_text())
+    raw["files"]["link/file.txt"] = ["0" * 32, 4]
+    raw["files"]["link/deep/index.html"] = ["0" * 32, 8]
+    manifest.write_text(json.dumps(raw))
+    assert run_cli(site, "build").exit_code == 0
+    assert (victim / "file.txt").read_text() == "mine"
+    assert (victim / "deep" / "index.html").read_text() == "mine too"
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["no-folder", "empty-folder"])
