@@ -518,10 +518,22 @@ def _front_value(key: str, value: Any) -> Any:
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(t, str | int | float) for t in items):
             raise SkipFile("front matter 'tags' must be a list of names")
-        return tuple(dict.fromkeys(clean_text(str(t)) for t in items if str(t).strip()))
+        names = (front_text(str(t)) for t in items)
+        return tuple(dict.fromkeys(name for name in names if name))
     if isinstance(value, list | dict) or value is None:
         raise SkipFile(f"front matter {key!r} must be text")
-    return clean_text(str(value))
+    return front_text(str(value))
+
+
+# YAML's escapes ("\0", "\x1b", "\uD800") put into a value what the file's text cannot hold:
+# control characters (invalid in feeds, and a terminal runs escape sequences when `sitegen tags`
+# prints them) and lone surrogates (no encoding can write them: the page would fail).
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def front_text(value: str) -> str:
+    """A front matter value as text: one line, without what no text should hold."""
+    return clean_text(NOT_TEXT.sub("", value))
 
 
 def clean_text(value: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.read import find_sources, read_article
+from sitegen.read import find_sources, front_text, read_article
 from tests.conftest import REAL_ARTICLE, article_text
 
 
@@ -137,6 +137,16 @@ def test_windows_1252_file_is_decoded_with_a_warning(tmp_path: Path) -> None:
 def test_utf16_file_with_bom_is_read(tmp_path: Path) -> None:
     result = read(tmp_path, "a.txt", article_text("2026-01-02", "Über").encode("utf-16"))
     assert result.problems == () and result.article.title == "Über"
+
+
+def test_front_matter_escapes_cannot_put_control_characters_into_values(tmp_path: Path) -> None:
+    """YAML's escapes reach what the file's bytes cannot: NUL, ESC, DEL, a lone surrogate.
+    None of it may reach a page, a feed or a terminal."""
+    front = '---\ntitle: "a\\0b\\x1b[31m red \\x7f"\nbyline: "Jane\\x07"\ntags: ["\\x1bX", "\\x00"]\n---\n'
+    result = read(tmp_path, "a.txt", front + article_text("2026-01-02", "T"))
+    article = result.article
+    assert (article.title, article.byline, article.tags) == ("ab[31m red", "Jane", ("X",))
+    assert front_text("\ud800 x\x9b\ufffe") == "x"  # PyYAML's pure-Python loader lets "\uD800" in
 
 
 def test_damaged_utf16_is_read_with_a_warning(tmp_path: Path) -> None:
