@@ -8,7 +8,9 @@ Indexes hold references to the same `Article` objects, never copies.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -255,6 +257,44 @@ def archive_children(
     return {url: tuple(groups) for url, groups in children.items()}
 
 
+TAG_SLUG_CHARS = 80  # as for articles: a tag of ten thousand letters still gets a file name
+LOSSLESS_SLUG = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
+
+
+def tag_slugs(names: Mapping[str, str]) -> dict[str, str]:
+    """A distinct slug for each tag (casefolded key -> shown name), stable as tags come and go.
+
+    A tag's slug is its name slugified, unless another tag's name slugifies the same ("C++"
+    and "C#" and "C"): then the name the slug spells exactly ("C") keeps it and the others add
+    a suffix made from their own name ("c-6c9e5a"). Numbering them in order instead moved
+    "C++" from c-2 to c-3, its page and feed to another tag, the day "C#" first appeared.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(names):
+        base = slugify(names[key], max_length=TAG_SLUG_CHARS, word_boundary=True) or "tag"
+        groups[base].append(key)
+    slugs: dict[str, str] = {}
+    suffixed: list[tuple[str, str]] = []
+    for base, keys in groups.items():
+        exact = [k for k in keys if LOSSLESS_SLUG.fullmatch(k) and k.replace(" ", "-") == base]
+        owner = keys[0] if len(keys) == 1 else (exact[0] if exact else None)
+        for key in keys:
+            if key == owner:
+                slugs[key] = base
+            else:
+                suffixed.append((key, base))
+    used = set(slugs.values())
+    for key, base in suffixed:
+        slug = f"{base}-{hashlib.blake2b(key.encode(), digest_size=3).hexdigest()}"
+        n = 1
+        while slug in used:  # a tag named like another's suffixed slug: only by design
+            n += 1
+            slug = f"{base}-{hashlib.blake2b(key.encode(), digest_size=3).hexdigest()}-{n}"
+        used.add(slug)
+        slugs[key] = slug
+    return slugs
+
+
 def build_tags(
     articles: tuple[Article, ...], tag_names: Mapping[str, tuple[str, ...]]
 ) -> tuple[tuple[Tag, ...], dict[str, tuple[Tag, ...]], list[Problem]]:
@@ -279,17 +319,12 @@ def build_tags(
                 seen.append(key)
                 members[key].append(article)
         keys_of[article.id] = seen
-    tags: dict[str, Tag] = {}
-    used_slugs: set[str] = set()
-    for key in sorted(spellings):
-        name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        base = slugify(name) or "tag"
-        slug, n = base, 1
-        while slug in used_slugs:
-            n += 1
-            slug = f"{base}-{n}"
-        used_slugs.add(slug)
-        tags[key] = Tag(name, slug, tuple(members[key]))
+    names = {
+        key: min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        for key, counts in spellings.items()
+    }
+    slugs = tag_slugs(names)
+    tags = {key: Tag(names[key], slugs[key], tuple(members[key])) for key in sorted(names)}
     tags_of = {article_id: tuple([tags[k] for k in keys]) for article_id, keys in keys_of.items()}
     return tuple(sorted(tags.values(), key=lambda t: (t.name.casefold(), t.slug))), tags_of, []
 
