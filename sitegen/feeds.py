@@ -73,8 +73,15 @@ def published_at(date: dt.date, timezone: str) -> dt.datetime:
 
 
 def timestamp(date: dt.date, timezone: str) -> str:
-    """RFC 3339 with the zone's offset on that day: 2026-02-06T12:00:00+01:00."""
-    return published_at(date, timezone).isoformat()
+    """RFC 3339 with the zone's offset on that day: 2026-02-06T12:00:00+01:00.
+
+    Before standard time, zones kept local mean time, offsets with seconds (Amsterdam was
+    +00:19:32 until 1937), which RFC 3339 cannot write: such a moment is written in UTC."""
+    moment = published_at(date, timezone)
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return moment.isoformat()
 
 
 def entry_id(config: Config, article: Article) -> str:

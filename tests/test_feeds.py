@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from sitegen.config import Config
 from sitegen.feeds import (
+    ATOM_NS,
     FeedWriter,
     SitemapPage,
     absolute_url,
@@ -130,6 +132,18 @@ def test_the_offset_follows_the_time_zone_and_the_day_never_shifts(
     assert data["datePublished"] == entry.published
     assert page.first("article:published_time") == entry.published
     assert "31 January 2026" in next(public.glob("2026/01/31/*/index.html")).read_text()
+
+
+def test_local_mean_time_offsets_are_written_as_rfc3339_can() -> None:
+    """Amsterdam kept +00:19:32 until 1937: RFC 3339 offsets have no seconds, so the moment
+    is written in UTC; a zone whose offset is whole minutes keeps its own."""
+    rfc3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)")
+    old = timestamp(dt.date(1930, 5, 1), "Europe/Amsterdam")
+    assert old == "1930-05-01T11:40:28Z" and rfc3339.fullmatch(old)
+    assert timestamp(dt.date(2026, 5, 1), "Europe/Amsterdam") == "2026-05-01T12:00:00+02:00"
+    assert feedparser.parse(
+        f"<feed xmlns='{ATOM_NS}'><updated>{old}</updated></feed>"
+    ).feed.updated_parsed[:4] == (1930, 5, 1, 11)
 
 
 def test_summer_time_changes_the_offset() -> None:
