@@ -103,6 +103,10 @@ def _base_url(value: Any) -> str:
         raise ValueError("must be an absolute http(s) URL such as https://example.org/news/")
     if parts.query or parts.fragment:
         raise ValueError("must not have a query or a fragment")
+    if re.search(r"[\s\x00-\x1f\x7f\"'<>\\^`{|}]", url):
+        # It is written into robots.txt, feeds and every page's head: a newline there starts
+        # a new line of robots.txt, a quote ends an attribute.
+        raise ValueError("must not hold spaces, quotes, '<', '>' or other characters URLs escape")
     return url if url.endswith("/") else url + "/"
 
 
@@ -135,6 +139,10 @@ def _permalink(value: Any) -> str:
         raise ValueError("may hold only letters, digits, '-', '_', '.', '/' and {fields}")
     if pattern.startswith("/") or "\\" in pattern or ".." in pattern.split("/"):
         raise ValueError("must be a relative path inside the site, without '..' or '\\'")
+    if any(part in ("", ".") for part in pattern.removesuffix("/").split("/")):
+        raise ValueError("must not have empty or '.' parts ('//', './')")
+    if any(part.startswith(".") for part in pattern.split("/")):
+        raise ValueError("must not have parts starting with '.': hosts and servers hide those")
     if not (pattern.endswith("/") or pattern.endswith(".html")):
         raise ValueError("must end with '/' (a folder with index.html) or '.html'")
     return pattern
