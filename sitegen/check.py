@@ -33,6 +33,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
+from sitegen.errors import locate, printable
 from sitegen.read import display
 
 # <link rel> values that make a browser fetch the href (or connect to its host).
@@ -90,7 +91,7 @@ class Finding:
 
     def text(self, public: Path) -> str:
         where = display(public / self.path)
-        return f"{where}:{self.line}: {self.message}" if self.line else f"{where}: {self.message}"
+        return printable(f"{locate(where, self.line)}: {self.message}")
 
 
 @dataclass(frozen=True)

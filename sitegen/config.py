@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, printable
 
 CONFIG_NAME = "sitegen.yaml"
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug", "id"})
@@ -243,7 +243,7 @@ def parse_config(raw: Any, where: str) -> dict[str, Any]:
         else:
             problems.append(_unknown_key(key, known))
     if problems:
-        lines = "\n".join(f"  {where}: {p}" for p in problems)
+        lines = "\n".join(printable(f"  {where}: {p}") for p in problems)
         raise SitegenError(f"{len(problems)} problem(s) in the config:\n{lines}")
     return settings
 

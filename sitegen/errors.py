@@ -14,6 +14,17 @@ from typing import TypeGuard
 import click
 
 
+def printable(text: str) -> str:
+    """Text for a terminal: characters that are not printable written as escapes.
+
+    A file may be named "\\x1b]0;...\\a" or hold a newline and "warning: ...": printed as
+    they are, such names retitle the terminal or fake a line of sitegen's own output. Bidi
+    controls, which reorder what a line shows, and undecodable bytes are escaped too."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def locate(path: str | None, line: int | None = None) -> str:
     """Format `path:line` the way compilers do, so terminals make it clickable."""
     if path is None:
@@ -30,7 +41,7 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        return f"{locate(self.path, self.line)}: {self.message}"
+        return printable(f"{locate(self.path, self.line)}: {self.message}")
 
 
 class SitegenError(click.ClickException):
@@ -41,7 +52,10 @@ class SitegenError(click.ClickException):
         self.line = line
         self.detail = message
         where = locate(path, line)
-        super().__init__(f"{where}: {message}" if where else message)
+        # A message may run over lines of sitegen's own (the config's problems): each line
+        # is made printable, the name of the file at fault as a whole.
+        text = "\n".join(printable(line) for line in message.split("\n"))
+        super().__init__(f"{printable(where)}: {text}" if where else text)
 
 
 def is_file_error(exc: BaseException) -> TypeGuard[OSError]:

@@ -422,6 +422,18 @@ def test_names_that_are_not_utf8_are_warned_about_or_kept_never_a_traceback(
     assert (site / "public/index.html").exists()
 
 
+def test_file_names_are_printed_with_their_control_characters_escaped(make_site, run_cli) -> None:
+    """A name holding an escape sequence or a newline cannot retitle the terminal or fake a
+    line of output: the warning is one line, the characters written as escapes."""
+    name = "a\x1b]0;pwned\x07b\nwarning: fake.txt"
+    site = make_site(small_corpus(1) | {f"articles/{name}": " date 2026-02-30 Bad\n\nText."})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0
+    [line] = [line for line in result.output.splitlines() if "impossible date" in line]
+    assert "a\\x1b]0;pwned\\x07b\\nwarning: fake.txt:1: impossible date" in line
+    assert "\x1b" not in result.output and "\nwarning: fake" not in result.output
+
+
 def test_a_symlink_in_public_cannot_carry_files_outside(make_site, run_cli, tmp_path) -> None:
     site = make_site(small_corpus(2))
     outside = tmp_path / "elsewhere"
