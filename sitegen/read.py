@@ -148,6 +148,10 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     problems: list[Problem] = []
     real_root = str(root.resolve())
     for rel, entry in _walk(str(root), ""):
+        if entry.is_dir():  # a symlinked folder (see _walk): said once, never followed
+            message = "symlinked folder; not followed (link the article files instead)"
+            problems.append(Problem(display(Path(entry.path)), message))
+            continue
         if not is_text(rel):
             message = "the file name is not valid UTF-8; skipped (rename the file)"
             problems.append(Problem(printable(display(Path(entry.path))), message))
@@ -160,6 +164,8 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
                     problems.append(Problem(display(Path(entry.path)), message))
                     continue
                 if not os.path.isfile(target):
+                    message = "symlink to nothing readable (broken, or a folder); skipped"
+                    problems.append(Problem(display(Path(entry.path)), message))
                     continue
             stat = entry.stat()
         except OSError:
@@ -197,8 +203,8 @@ def printable(text: str) -> str:
 
 
 def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Article files under `folder`, depth first, with a stack rather than recursion: a corpus
-    can nest folders deeper than Python's recursion limit."""
+    """Article files under `folder`, and symlinked folders (for a warning), depth first, with
+    a stack rather than recursion: a corpus can nest folders deeper than Python's limit."""
     stack = [(folder, prefix)]
     while stack:
         folder, prefix = stack.pop()
@@ -213,7 +219,7 @@ def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
             if entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, f"{prefix}{name}/"))
             elif entry.is_symlink() and entry.is_dir():
-                continue  # linked folders could loop or escape; link files instead
+                yield f"{prefix}{name}", entry  # linked folders could loop or escape: a warning
             elif is_article_name(name):
                 yield f"{prefix}{name}", entry
 

@@ -221,7 +221,9 @@ def test_slugs_are_safe_and_never_empty(tmp_path: Path, title: str, slug: str) -
     assert article.slug == slug
 
 
-def test_find_sources_ignores_editor_litter_and_outside_symlinks(tmp_path: Path) -> None:
+def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_follow(
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "articles"
     for name in [
         "a.txt",
@@ -238,10 +240,19 @@ def test_find_sources_ignores_editor_litter_and_outside_symlinks(tmp_path: Path)
     (tmp_path / "secret.txt").write_text("secret")
     os.symlink(tmp_path / "secret.txt", root / "link.txt")
     os.symlink(root / "a.txt", root / "inside.txt")
+    os.symlink(tmp_path, root / "outside-folder")  # would reach secret.txt, and loop
+    os.symlink(root / "sub", root / "inside-folder")
+    os.symlink(root / "gone.txt", root / "broken.txt")
     found, problems = find_sources(root)
     assert [f.rel for f in found] == ["a.txt", "b.md", "inside.txt", "sub/d.txt"]
     assert all(f.path == root / f.rel and f.stat[1] == 1 for f in found)
-    assert len(problems) == 1 and "link.txt: symlink points outside" in str(problems[0])
+    said = sorted(str(p).removeprefix(f"{root}/") for p in problems)
+    assert said == [
+        "broken.txt: symlink to nothing readable (broken, or a folder); skipped",
+        "inside-folder: symlinked folder; not followed (link the article files instead)",
+        "link.txt: symlink points outside the source folder; not followed",
+        "outside-folder: symlinked folder; not followed (link the article files instead)",
+    ]
 
 
 def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) -> None:
