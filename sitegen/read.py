@@ -572,9 +572,10 @@ def markdown_converter() -> markdown.Markdown:
     return converter
 
 
-EXTERNAL_IMAGE = re.compile(
-    r'<img alt="([^"]*)" src="((?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^"]*)"[^>]*>'
-)
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')  # as nh3 writes them: double quotes, escaped
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+C0_OR_SPACE = "".join(map(chr, range(33)))
 _BLOCK_TEXT = re.compile(r"<(p|li|h[1-6]|td|th|dt|dd)\b[^>]*>(.*?)</\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -613,9 +614,42 @@ def deepest(marks: list[str], opening: str, closing: str) -> int:
     return most
 
 
-def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
+def sanitise(produced: str) -> str:
     import nh3
 
+    return nh3.clean(
+        produced, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"
+    )
+
+
+def remote_images_as_links(safe: str) -> str:
+    """An image from another host is a request the reader never agreed to: it becomes a link.
+
+    Done on the sanitised HTML, where entities are decoded and attributes written one way:
+    before, "&#104;ttps://host/x.png" and "<img src=... alt=...>" got past a pattern for
+    Markdown's own output. A link that now sits in a link is put right by sanitising again.
+    """
+    if "<img" not in safe:
+        return safe
+    changed = IMG_TAG.sub(_image_or_link, safe)
+    return changed if changed == safe else sanitise(changed)
+
+
+def _image_or_link(match: re.Match[str]) -> str:
+    attributes = dict(ATTRIBUTE.findall(match.group()))
+    src = attributes.get("src", "")
+    if is_local_url(html.unescape(src)):
+        return match.group()
+    return f'<a href="{src}">{attributes.get("alt") or src}</a>'
+
+
+def is_local_url(url: str) -> bool:
+    """A URL a browser resolves against this site: no scheme, no host ("//host", "\\\\host")."""
+    url = url.strip(C0_OR_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
+    return not (URL_SCHEME.match(url) or url.startswith("//") or "\\" in url)
+
+
+def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     if deepest(_BRACKETS.findall(body), "[", "]") > MAX_NESTING:
         # Markdown's link parser is quadratic in nested brackets: 20,000 took a minute.
         raise SkipFile(f"its Markdown nests brackets more than {MAX_NESTING} deep")
@@ -626,11 +660,7 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
         if isinstance(exc, RecursionError):  # it recurses per level of nesting: "> > > ..."
             raise SkipFile("its Markdown is nested too deeply to read") from None
         raise
-    # An image from another host is a request the reader never agreed to: it becomes a link.
-    produced = EXTERNAL_IMAGE.sub(r'<a href="\2">\1</a>', produced)
-    safe = nh3.clean(
-        produced, url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"
-    )
+    safe = remote_images_as_links(sanitise(produced))
     tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)
             if name.lower() not in VOID_ELEMENTS]  # fmt: skip
     if deepest(tags, "<", "/") > MAX_NESTING:  # browsers and HTML checkers give up at 256-512

@@ -316,6 +316,24 @@ def test_markdown_images_from_other_hosts_become_links(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "image",
+    [
+        "![a](&#104;ttps://elsewhere.example/1.png)",
+        "![a](https:&#47;&#47;elsewhere.example/1.png)",
+        "![a](&#x2F;&#x2F;elsewhere.example/1.png)",
+        "![a][r]\n\n[r]: &#x68;ttps://elsewhere.example/1.png",
+        "[![a](https://elsewhere.example/1.png)](https://elsewhere.example/)",
+    ],
+    ids=["entity-scheme", "entity-slashes", "protocol-relative", "reference", "in-a-link"],
+)
+def test_no_disguise_lets_an_image_from_another_host_through(tmp_path: Path, image) -> None:
+    """Entities are decoded by the sanitiser, after Markdown: the check runs on its output."""
+    body = read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{image}\n").body
+    assert "<img" not in body.html and "elsewhere.example/1.png" in body.html
+    assert "<a" not in re.sub(r"<a [^>]*>[^<]*</a>", "", body.html)  # no link in a link
+
+
+@pytest.mark.parametrize(
     ("first", "byline"),
     [
         ("By Staff, Agencies", "Staff, Agencies"),
