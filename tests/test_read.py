@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -273,7 +274,8 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) 
     [
         ("[" * 20_000 + "x" + "]" * 20_000 + "(http://a)", "nests brackets more than 64 deep"),
         (">" * 3000 + " deep", "nests elements more than 64 deep"),
-        ("*" * 20_000 + "x" + "*" * 20_000, "nests elements more than 64 deep"),
+        ("*" * 20_000 + "x" + "*" * 20_000, "more links, emphasis or entities in a paragraph"),
+        ("*" * 2_000 + "x" + "*" * 2_000, "nests elements more than 64 deep"),
         ("".join("    " * i + "- item\n" for i in range(400)), "nested too deeply to read"),
     ],
 )
@@ -313,6 +315,20 @@ def test_markdown_images_from_other_hosts_become_links(tmp_path: Path) -> None:
         in body.html
     )
     assert re.findall(r'<img[^>]*src="([^"]*)"', body.html) == ["map.png"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[a](" * 2_000, "&#x41;" * 100_000, "\n\n".join(["[a](" * 60] * 2_000)],
+    ids=["links", "entities", "many-paragraphs"],
+)
+def test_markdown_that_would_take_minutes_to_parse_is_skipped(tmp_path: Path, body) -> None:
+    """Python-Markdown is quadratic in the links or entities of a paragraph: these took from
+    2 s to minutes. They are refused at once, whether in one paragraph or spread over many."""
+    started = time.perf_counter()
+    problem = problem_of(read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n"))
+    assert "a.md: its Markdown has more links, emphasis or entities in a paragraph" in problem
+    assert time.perf_counter() - started < 30  # a guard against a hang, not a timing claim
 
 
 @pytest.mark.parametrize(
