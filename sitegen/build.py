@@ -132,6 +132,7 @@ class Build:
         self.progress = progress
         self.jobs = max(1, jobs)
         self.problems: list[Problem] = []
+        self.foreign: list[Problem] = []  # files of the user's where outputs go (`finish`)
         self.bodies: dict[str, bytes] = {}  # bodies read in this process, packed, by source
         self.pool: WorkerPool | None = None
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
@@ -453,6 +454,12 @@ class Build:
         stager = writer.stager()
         for number, output in enumerate([*extras, *static_files(self.config)]):
             writer.add(stager.stage(output, number))
+        self.foreign = [
+            Problem(display(self.config.output / path), FOREIGN_MESSAGE) for path in writer.foreign
+        ]
+        if self.strict and self.foreign:
+            self.problems.extend(self.foreign)
+            self.check_strict()
         return writer.commit(self.forget_page_keys if pages_change else None)
 
     def forget_page_keys(self) -> None:
@@ -573,7 +580,7 @@ class Build:
             written=report.written,
             unchanged=report.unchanged,
             removed=report.removed,
-            problems=tuple(self.problems),
+            problems=tuple(self.problems + self.foreign),  # the latter not kept in the state
             notices=tuple(cache.notices),
             seconds=time.perf_counter() - start,
             phases=tuple(self.phases),
@@ -596,7 +603,7 @@ class Build:
             return None
         return BuildReport(
             articles, drafts_skipped, 0, 0, report.written, report.unchanged, report.removed,
-            tuple(problems), (), 0.0,
+            tuple(problems + self.foreign), (), 0.0,
         )  # fmt: skip
 
     def check_strict(self) -> None:
@@ -605,6 +612,12 @@ class Build:
             raise SitegenError(
                 f"{len(self.problems)} warning(s) with --strict; nothing was written:\n{listed}"
             )
+
+
+FOREIGN_MESSAGE = (
+    "not written by sitegen, so left as it is and sitegen's own file is not written here "
+    "(move it away to let sitegen write it)"
+)
 
 
 def import_rest_of_build() -> None:

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR, S_ISLNK
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -88,6 +89,7 @@ class Output:
 
 
 IN_PLACE = "/"  # `staged_as` of a file written straight into an output folder that was empty
+FOREIGN = "!"  # `staged_as` of a file left alone: one sitegen did not write is in its place
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ class Stager:
             return Staged(path, entry, IN_PLACE, output.source)
         if self.is_unchanged(path, entry, output.data):
             return Staged(path, entry, None, output.source)
+        if path not in self.previous and is_file_there(f"{self.out_dir}/{path}"):
+            return Staged(path, entry, FOREIGN, output.source)  # someone's own file: keep it
         name = f"{self.prefix}{number}"  # flat: no folder tree to create twice and remove again
         try:
             staged = open(f"{self.staging}/{name}", "wb")  # noqa: SIM115
@@ -153,6 +157,14 @@ class Stager:
                 return existing.read() == data
         except OSError:
             return False
+
+
+def is_file_there(path: str) -> bool:
+    """Something other than a folder is at `path` (a file, or a symlink to anything)."""
+    try:
+        return not S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def make_folders(out_dir: Path, folder: str, made: set[str]) -> None:
@@ -203,6 +215,7 @@ class Writer:
         self.staged: list[tuple[str, str]] = []  # (path, staged file name)
         self.unchanged = 0
         self.in_place = 0  # written straight into place (the folder was empty)
+        self.foreign: list[str] = []  # outputs not written: a file sitegen never wrote is there
         self.staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}"
         self._stagers = 0
         if self.out_dir_existed:
@@ -237,6 +250,9 @@ class Writer:
     def add(self, staged: Staged) -> None:
         """Record a staged output; two outputs for one path is an error naming both sources."""
         self.claim(staged.path, staged.source)
+        if staged.staged_as == FOREIGN:
+            self.foreign.append(staged.path)  # not in the manifest: never ours to replace
+            return
         self.entries[staged.path] = staged.entry
         if staged.staged_as is None:
             self.unchanged += 1
@@ -300,6 +316,7 @@ class Writer:
         """Move staged files into place, remove stale ones and record the new manifest;
         `before_change` runs first if any file is to be replaced or removed."""
         stale = sorted(set(self.previous) - set(self.entries))
+        self.check_targets()  # what would fail half-way fails now, before anything changed
         if before_change is not None and (self.staged or stale):
             before_change()
         real_out = os.path.realpath(self.out_dir)
@@ -321,6 +338,36 @@ class Writer:
             write_manifest(self.out_dir, self.entries)
         self.discard_staging()
         return WriteReport(len(self.staged) + self.in_place, self.unchanged, len(stale))
+
+    def check_targets(self) -> None:
+        """Refuse before the first file moves: a folder where a staged file goes, a file (or a
+        symlink out of the output folder) where its folder goes. Found half-way through the
+        moves, these left the output folder half old, half new."""
+        real_out = os.path.realpath(self.out_dir)
+        seen: set[str] = set()
+        for path, _ in self.staged:
+            parts = path.split("/")
+            for depth in range(1, len(parts)):
+                folder = "/".join(parts[:depth])
+                if folder in seen:
+                    continue
+                seen.add(folder)
+                full = f"{self.out_dir}/{folder}"
+                try:
+                    mode = os.lstat(full).st_mode
+                except OSError:
+                    break  # not there yet: commit makes it, and those below it
+                if (
+                    S_ISLNK(mode)
+                    and os.path.commonpath([real_out, os.path.realpath(full)]) != real_out
+                ):
+                    raise SitegenError(
+                        f"refusing to write through a symlink out of the output folder: {full}"
+                    )
+                if not S_ISDIR(mode) and not os.path.isdir(full):
+                    raise SitegenError(f"cannot write {path}: {folder} is a file, not a folder")
+            if os.path.isdir(f"{self.out_dir}/{path}"):
+                raise SitegenError(f"cannot write {path}: a folder of that name is in the way")
 
     def abort(self) -> None:
         self.discard_staging()

@@ -446,6 +446,46 @@ def test_a_symlink_in_public_cannot_carry_files_outside(make_site, run_cli, tmp_
     assert list(outside.iterdir()) == []
 
 
+def test_files_sitegen_did_not_write_are_never_overwritten(make_site, run_cli) -> None:
+    """A file of the user's where an output goes is kept, with a warning, build after build;
+    once moved away, sitegen writes its own. Under --strict, nothing is written."""
+    site = make_site(small_corpus(2))
+    mine = ["index.html", "robots.txt", "style.css", "tags/index.html", "CNAME"]
+    for name in mine:
+        (site / "public" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "public" / name).write_text(f"mine: {name}")
+    for _ in range(2):
+        result = run_cli(site, "build")
+        assert result.exit_code == 0 and "4 warnings" in result.output
+        for name in mine:
+            assert (site / "public" / name).read_text() == f"mine: {name}"
+        assert "public/robots.txt: not written by sitegen, so left as it is" in result.output
+        assert (site / "public/feed.xml").exists() and (site / "public/archive/index.html").exists()
+    (site / "public/index.html").unlink()
+    assert "3 warnings" in run_cli(site, "build").output
+    assert "<!DOCTYPE html>" in (site / "public/index.html").read_text()
+    before = read_tree(site / "public")
+    (site / "articles/new.txt").write_text(article_text("2026-03-01", "New"))
+    strict = run_cli(site, "build", "--strict")
+    assert strict.exit_code == 1 and "public/style.css: not written by sitegen" in strict.output
+    assert read_tree(site / "public") == before
+
+
+def test_a_build_that_cannot_finish_its_moves_changes_nothing(make_site, run_cli) -> None:
+    """A folder where a file goes is found before the first file moves: the old site stays
+    whole, not half old and half new."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    (site / "public/sitemap.xml").unlink()
+    (site / "public/sitemap.xml").mkdir()
+    before = read_tree(site / "public")
+    (site / "articles/new.txt").write_text(article_text("2026-03-01", "New"))
+    result = run_cli(site, "build")
+    assert result.exit_code == 1
+    assert "cannot write sitemap.xml: a folder of that name is in the way" in result.output
+    assert read_tree(site / "public") == before
+
+
 def test_a_tampered_manifest_cannot_remove_files_through_a_symlink(
     make_site, run_cli, tmp_path
 ) -> None:
