@@ -46,7 +46,7 @@ from sitegen.read import (
     kept_body,
     path_id,
 )
-from sitegen.write import Output, Writer, WriteReport, static_files
+from sitegen.write import MANIFEST, Output, Writer, WriteReport, static_files
 
 if TYPE_CHECKING:
     from sitegen.model import Site
@@ -356,7 +356,7 @@ class Build:
             else:
                 previous = cache.pages
                 same = [p for p, key in zip(paths, keys, strict=True) if previous.get(p) == key]
-                lost = set(writer.keep_all(same))
+                lost = set(writer.set_aside_foreign(writer.keep_all(same)))
                 todo = [i for i, p in enumerate(paths) if previous.get(p) != keys[i] or p in lost]
             if self.pool is None and self.jobs > 1 and len(todo) >= late_pool_min(len(pages)):
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
@@ -414,7 +414,7 @@ class Build:
             return None
         self.lap("plan changed")
         with Writer(self.config.output) as writer:
-            if writer.keep_all(cache.pages.keys() - keys.keys()):
+            if writer.set_aside_foreign(writer.keep_all(cache.pages.keys() - keys.keys())):
                 return None  # missing or edited by hand: the whole site is checked
             todo = [
                 plan
@@ -436,7 +436,7 @@ class Build:
         """When no article, template or setting changed, check the pages are still on disk
         and refresh the static assets: no model, no rendering. None if a page went missing."""
         with Writer(self.config.output) as writer:
-            if writer.keep_all(pages):
+            if writer.set_aside_foreign(writer.keep_all(pages)):
                 return None
             self.lap("check output")
             report = self.finish(writer, pages_change=False)
@@ -454,13 +454,25 @@ class Build:
         stager = writer.stager()
         for number, output in enumerate([*extras, *static_files(self.config)]):
             writer.add(stager.stage(output, number))
-        self.foreign = [
-            Problem(display(self.config.output / path), FOREIGN_MESSAGE) for path in writer.foreign
-        ]
+        self.foreign = self.foreign_problems(writer.foreign)
         if self.strict and self.foreign:
             self.problems.extend(self.foreign)
             self.check_strict()
         return writer.commit(self.forget_page_keys if pages_change else None)
+
+    def foreign_problems(self, paths: Sequence[str]) -> list[Problem]:
+        """A warning for each file sitegen did not write where an output goes; past a few,
+        one warning for them all: a folder whose manifest was deleted holds thousands."""
+        output = self.config.output
+        if len(paths) <= FOREIGN_LISTED:
+            return [Problem(display(output / path), FOREIGN_MESSAGE) for path in sorted(paths)]
+        first = ", ".join(sorted(paths)[:FOREIGN_LISTED])
+        message = (
+            f"{len(paths)} files that sitegen would write are there but not in its manifest "
+            f"({MANIFEST}), so left as they are and not written (the first: {first}). If you "
+            f"deleted the manifest, delete the folder and build again."
+        )
+        return [Problem(display(output), message)]
 
     def forget_page_keys(self) -> None:
         forget_page_keys(self.config)
@@ -614,6 +626,7 @@ class Build:
             )
 
 
+FOREIGN_LISTED = 5
 FOREIGN_MESSAGE = (
     "not written by sitegen, so left as it is and sitegen's own file is not written here "
     "(move it away to let sitegen write it)"

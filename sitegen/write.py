@@ -9,7 +9,9 @@ A manifest (`.sitegen-manifest.json`, deterministic: paths, hashes and sizes onl
 sitegen wrote, so that:
   * a file whose bytes did not change is not rewritten, and keeps its mtime;
   * a file an earlier build wrote and this one no longer produces is removed;
-  * a file sitegen never wrote is never touched.
+  * a file sitegen never wrote is never touched, even where an output should go (`FOREIGN`).
+Files about to be added are written down first (`JOURNAL`), so that a build stopped before its
+manifest is written leaves nothing of its own that looks like someone else's.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ if TYPE_CHECKING:
     from sitegen.config import Config
 
 MANIFEST = ".sitegen-manifest.json"
+# The files a build is about to add, written before the first one is: if the build stops before
+# the manifest is written (a crash, Ctrl-C, a full disk), they are still known to be sitegen's.
+JOURNAL = f"{MANIFEST}.pending"
+UNKNOWN = ("", -1)  # the manifest entry of a journaled file: its bytes are not known
 STAGING_PREFIX = ".sitegen-staging-"
 MANIFEST_VERSION = 1
 
@@ -103,6 +109,7 @@ class Stager:
     manifest_mtime: int
     prefix: str
     empty_at_start: bool  # nothing on disk to compare with: a cold build into a new folder
+    all_ours: bool = False  # a build into an empty folder stopped half-way: what is there is ours
     made: set[str] = field(default_factory=set, compare=False)  # folders made, in place
 
     def stage(self, output: Output, number: int) -> Staged:
@@ -125,7 +132,7 @@ class Stager:
             return Staged(path, entry, IN_PLACE, output.source)
         if self.is_unchanged(path, entry, output.data):
             return Staged(path, entry, None, output.source)
-        if path not in self.previous and is_file_there(f"{self.out_dir}/{path}"):
+        if self.is_foreign(path):
             return Staged(path, entry, FOREIGN, output.source)  # someone's own file: keep it
         name = f"{self.prefix}{number}"  # flat: no folder tree to create twice and remove again
         try:
@@ -136,6 +143,14 @@ class Stager:
         with staged:
             staged.write(output.data)
         return Staged(path, entry, name, output.source)
+
+    def is_foreign(self, path: str) -> bool:
+        """A file sitegen did not write is where this output goes."""
+        return (
+            not self.all_ours
+            and path not in self.previous
+            and is_file_there(f"{self.out_dir}/{path}")
+        )
 
     def write_in_place(self, path: str, data: bytes) -> None:
         make_folders(self.out_dir, path.rpartition("/")[0], self.made)
@@ -210,6 +225,11 @@ class Writer:
         self.out_dir_existed = out_dir.exists()
         self.empty_at_start = not self.out_dir_existed or not any(os.scandir(out_dir))
         self.previous, self.manifest_mtime = read_manifest(out_dir)
+        self.journaled, self.all_ours = read_journal(out_dir)
+        if self.all_ours:  # a first build stopped half-way: all it left is sitegen's
+            self.journaled = list(files_under(out_dir))
+        for path in self.journaled:
+            self.previous.setdefault(path, UNKNOWN)  # sitegen's, its bytes unknown: rewritten
         self.entries: dict[str, tuple[str, int]] = {}
         self.sources: dict[str, str] = {}
         self.staged: list[tuple[str, str]] = []  # (path, staged file name)
@@ -235,8 +255,9 @@ class Writer:
 
     def stager(self) -> Stager:
         """A stager for one process; the staging folder appears with the first staged file."""
-        if self.empty_at_start:
+        if self.empty_at_start and not self._stagers:
             self.out_dir.mkdir(parents=True, exist_ok=True)  # abort() removes it again
+            write_journal(self.out_dir, (), all_ours=True)  # killed, the build leaves only ours
         self._stagers += 1
         return Stager(
             self.out_dir,
@@ -245,6 +266,7 @@ class Writer:
             self.manifest_mtime,
             f"s{self._stagers}-",
             self.empty_at_start,
+            self.all_ours,
         )
 
     def add(self, staged: Staged) -> None:
@@ -298,6 +320,20 @@ class Writer:
                 self.unchanged += 1
         return lost
 
+    def set_aside_foreign(self, lost: list[str]) -> list[str]:
+        """Of pages `keep_all` found lost, those where a file sitegen did not write stands are
+        noted as foreign (left alone, reported) rather than rendered again; the rest remain."""
+        if self.all_ours:
+            return lost
+        out = f"{self.out_dir}/"
+        foreign = [p for p in lost if p not in self.previous and is_file_there(out + p)]
+        if not foreign:
+            return lost
+        for path in foreign:
+            self.claim(path, path)
+        self.foreign.extend(foreign)
+        return [p for p in lost if p not in set(foreign)]
+
     def intact(self, path: str) -> bool:
         """The file is still as sitegen wrote it (asks only; `keep` also records it)."""
         entry = self.previous.get(path)
@@ -316,9 +352,12 @@ class Writer:
         """Move staged files into place, remove stale ones and record the new manifest;
         `before_change` runs first if any file is to be replaced or removed."""
         stale = sorted(set(self.previous) - set(self.entries))
-        self.check_targets()  # what would fail half-way fails now, before anything changed
+        self.check_targets(set(stale))  # what would fail half-way fails now, before any change
         if before_change is not None and (self.staged or stale):
             before_change()
+        added = [path for path, _ in self.staged if path not in self.previous]
+        if added:
+            write_journal(self.out_dir, [*self.journaled, *added])
         real_out = os.path.realpath(self.out_dir)
         for path in stale:
             remove_file(self.out_dir, path, real_out)
@@ -336,13 +375,17 @@ class Writer:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         if self.entries != self.previous or self.staged or stale or not self.manifest_mtime:
             write_manifest(self.out_dir, self.entries)
+        if self.journaled or self.all_ours or added or self.empty_at_start:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.out_dir / JOURNAL)  # the manifest now lists them
         self.discard_staging()
         return WriteReport(len(self.staged) + self.in_place, self.unchanged, len(stale))
 
-    def check_targets(self) -> None:
+    def check_targets(self, stale: set[str]) -> None:
         """Refuse before the first file moves: a folder where a staged file goes, a file (or a
         symlink out of the output folder) where its folder goes. Found half-way through the
-        moves, these left the output folder half old, half new."""
+        moves, these left the output folder half old, half new. Stale files, removed before
+        the moves, are no obstacle, nor is a folder that holds only stale files."""
         real_out = os.path.realpath(self.out_dir)
         seen: set[str] = set()
         for path, _ in self.staged:
@@ -364,9 +407,10 @@ class Writer:
                     raise SitegenError(
                         f"refusing to write through a symlink out of the output folder: {full}"
                     )
-                if not S_ISDIR(mode) and not os.path.isdir(full):
+                if not S_ISDIR(mode) and not os.path.isdir(full) and folder not in stale:
                     raise SitegenError(f"cannot write {path}: {folder} is a file, not a folder")
-            if os.path.isdir(f"{self.out_dir}/{path}"):
+            target = f"{self.out_dir}/{path}"
+            if os.path.isdir(target) and not holds_only(target, f"{path}/", stale):
                 raise SitegenError(f"cannot write {path}: a folder of that name is in the way")
 
     def abort(self) -> None:
@@ -416,6 +460,49 @@ def remove_file(out_dir: Path, path: str, real_out: str | None = None) -> None:
         except OSError:
             break
         parent = parent.parent
+
+
+def holds_only(folder: str, prefix: str, paths: set[str]) -> bool:
+    """Removing `paths` (relative to the output folder) removes the folder: it holds no file
+    but those, and no folder that would stay behind empty (`remove_file` removes the folders
+    it empties, no others)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        if not dirnames and not filenames:
+            return False
+        rel = prefix + os.path.relpath(dirpath, folder).replace(os.sep, "/") + "/"
+        rel = rel.replace("/./", "/")
+        if any(f"{rel}{name}" not in paths for name in filenames):
+            return False
+    return True
+
+
+def files_under(out_dir: Path) -> Iterator[str]:
+    """Every file in the output folder but sitegen's own records, relative, with '/'."""
+    for dirpath, dirnames, filenames in os.walk(out_dir):
+        dirnames[:] = [d for d in dirnames if not d.startswith(STAGING_PREFIX)]
+        rel = os.path.relpath(dirpath, out_dir).replace(os.sep, "/")
+        for name in filenames:
+            path = name if rel == "." else f"{rel}/{name}"
+            if not path.startswith(MANIFEST):
+                yield path
+
+
+def read_journal(out_dir: Path) -> tuple[list[str], bool]:
+    """The files a stopped build was adding, and whether it was building into an empty folder
+    (then whatever is there is its own). Nothing when there is no journal."""
+    try:
+        raw = json.loads((out_dir / JOURNAL).read_text(encoding="utf-8"))
+        paths = [str(p) for p in raw.get("paths", []) if is_safe_manifest_path(str(p))]
+        return paths, raw.get("all") is True
+    except (OSError, ValueError, TypeError, AttributeError):
+        return [], False
+
+
+def write_journal(out_dir: Path, paths: Iterable[str], all_ours: bool = False) -> None:
+    data = json.dumps({"version": MANIFEST_VERSION, "all": all_ours, "paths": sorted(paths)})
+    tmp = out_dir / f"{JOURNAL}.{os.getpid()}-{threading.get_ident()}.tmp"
+    tmp.write_text(data + "\n", encoding="utf-8")
+    os.replace(tmp, out_dir / JOURNAL)
 
 
 def read_manifest(out_dir: Path) -> tuple[dict[str, tuple[str, int]], int]:

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import kept_until_exit
+from sitegen import write
+from sitegen.build import build, kept_until_exit
 from sitegen.cli import main
+from sitegen.config import load_config
 from sitegen.errors import file_error, is_file_error
 from sitegen.write import MANIFEST
 from tests.conftest import REAL_ARTICLE, REPO, article_text, read_tree
@@ -451,6 +453,8 @@ def test_files_sitegen_did_not_write_are_never_overwritten(make_site, run_cli) -
     once moved away, sitegen writes its own. Under --strict, nothing is written."""
     site = make_site(small_corpus(2))
     mine = ["index.html", "robots.txt", "style.css", "tags/index.html", "CNAME"]
+    for source in (site / "articles").iterdir():  # settled files: a build with nothing to do
+        os.utime(source, (1_700_000_000, 1_700_000_000))  # is the quickest
     for name in mine:
         (site / "public" / name).parent.mkdir(parents=True, exist_ok=True)
         (site / "public" / name).write_text(f"mine: {name}")
@@ -461,6 +465,8 @@ def test_files_sitegen_did_not_write_are_never_overwritten(make_site, run_cli) -
             assert (site / "public" / name).read_text() == f"mine: {name}"
         assert "public/robots.txt: not written by sitegen, so left as it is" in result.output
         assert (site / "public/feed.xml").exists() and (site / "public/archive/index.html").exists()
+    quick = build(load_config())  # nothing changed (in the site's folder): the quickest build
+    assert quick.read == 0 and quick.rendered == 0 and len(quick.problems) == 4  # still said
     (site / "public/index.html").unlink()
     assert "3 warnings" in run_cli(site, "build").output
     assert "<!DOCTYPE html>" in (site / "public/index.html").read_text()
@@ -469,6 +475,101 @@ def test_files_sitegen_did_not_write_are_never_overwritten(make_site, run_cli) -
     strict = run_cli(site, "build", "--strict")
     assert strict.exit_code == 1 and "public/style.css: not written by sitegen" in strict.output
     assert read_tree(site / "public") == before
+
+
+def clean_build(make_site, run_cli, files: dict[str, str]) -> dict[str, bytes]:
+    site = make_site(files, name="clean")
+    assert run_cli(site, "build").exit_code == 0
+    return read_tree(site / "public", skip=(".sitegen",))
+
+
+def test_a_build_stopped_before_its_manifest_leaves_nothing_that_looks_foreign(
+    make_site, run_cli, monkeypatch
+) -> None:
+    """Files moved into place but not yet in the manifest (Ctrl-C, a kill, a full disk) are
+    journaled first: the next build knows them as sitegen's and publishes the edit."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    new = site / "articles/new_00000000000000aa.txt"
+    new.write_text(article_text("2026-03-01", "New", "First version."))
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device", f"public/{MANIFEST}")
+
+    monkeypatch.setattr(write, "write_manifest", full_disk)
+    assert run_cli(site, "build").exit_code == 1
+    monkeypatch.undo()
+    assert (site / "public" / write.JOURNAL).exists()
+    new.write_text(article_text("2026-03-01", "New", "Second version."))
+    result = run_cli(site, "build")
+    assert result.exit_code == 0 and "not written by sitegen" not in result.output
+    files = {**small_corpus(2), "articles/new_00000000000000aa.txt": new.read_text()}
+    assert read_tree(site / "public", skip=(".sitegen",)) == clean_build(make_site, run_cli, files)
+    assert not (site / "public" / write.JOURNAL).exists()
+
+
+def test_a_killed_first_build_leaves_only_files_sitegen_may_replace(
+    make_site, run_cli, monkeypatch
+) -> None:
+    """A build into an empty folder, killed before its manifest (nothing cleaned up after
+    it), leaves a journal saying everything there is sitegen's."""
+    site = make_site(small_corpus(2))
+
+    def killed(*args: object) -> None:
+        raise OSError(28, "No space left on device", f"public/{MANIFEST}")
+
+    monkeypatch.setattr(write, "write_manifest", killed)
+    monkeypatch.setattr(write.Writer, "abort", lambda self: None)  # a kill runs no cleanup
+    assert run_cli(site, "build").exit_code == 1
+    monkeypatch.undo()
+    (site / "articles/000_0000000000000000.txt").write_text(article_text("2026-01-01", "Edited"))
+    result = run_cli(site, "build")
+    assert result.exit_code == 0 and "not written by sitegen" not in result.output
+    files = {
+        **small_corpus(2),
+        "articles/000_0000000000000000.txt": article_text("2026-01-01", "Edited"),
+    }
+    assert read_tree(site / "public", skip=(".sitegen",)) == clean_build(make_site, run_cli, files)
+
+
+def test_a_lost_manifest_is_one_warning_and_nothing_is_overwritten(make_site, run_cli) -> None:
+    """Without its manifest, sitegen cannot tell its files from someone's: it overwrites
+    none and says so once, with the way out."""
+    site = make_site(small_corpus(3))
+    assert run_cli(site, "build").exit_code == 0
+    (site / "public" / MANIFEST).unlink()
+    before = read_tree(site / "public")
+    (site / "articles/new.txt").write_text(article_text("2026-03-01", "New"))
+    result = run_cli(site, "build")
+    assert result.exit_code == 0 and "1 warning" in result.output
+    assert "files that sitegen would write are there but not in its manifest" in result.output
+    changed = read_tree(site / "public")
+    assert all(changed[path] == data for path, data in before.items() if path != MANIFEST)
+
+
+@pytest.mark.parametrize("swap", ["folder-to-file", "file-to-folder"])
+def test_a_stale_file_and_a_new_folder_may_trade_places(make_site, run_cli, swap) -> None:
+    """Stale files are removed before the moves: they are no obstacle to check_targets."""
+    site = make_site(small_corpus(2))
+    static = site / "layouts/static"
+    static.mkdir(parents=True)
+    if swap == "folder-to-file":
+        (static / "extra").mkdir()
+        (static / "extra/a.txt").write_text("a")
+    else:
+        (static / "extra").write_text("a")
+    assert run_cli(site, "build").exit_code == 0
+    shutil.rmtree(static / "extra") if swap == "folder-to-file" else (static / "extra").unlink()
+    if swap == "folder-to-file":
+        (static / "extra").write_text("b")
+    else:
+        (static / "extra").mkdir()
+        (static / "extra/b.txt").write_text("b")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        site / "public/extra" / ("" if swap == "folder-to-file" else "b.txt")
+    ).read_text() == "b"
 
 
 def test_a_build_that_cannot_finish_its_moves_changes_nothing(make_site, run_cli) -> None:
