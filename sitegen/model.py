@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -258,40 +257,34 @@ def archive_children(
 
 
 TAG_SLUG_CHARS = 80  # as for articles: a tag of ten thousand letters still gets a file name
-LOSSLESS_SLUG = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
 
 
-def tag_slugs(names: Mapping[str, str]) -> dict[str, str]:
-    """A distinct slug for each tag (casefolded key -> shown name), stable as tags come and go.
+def tag_slugs(names: Mapping[str, str], since: Mapping[str, dt.date]) -> dict[str, str]:
+    """A distinct slug for each tag (casefolded key -> shown name), kept as the corpus grows.
 
-    A tag's slug is its name slugified, unless another tag's name slugifies the same ("C++"
-    and "C#" and "C"): then the name the slug spells exactly ("C") keeps it and the others add
-    a suffix made from their own name ("c-6c9e5a"). Numbering them in order instead moved
-    "C++" from c-2 to c-3, its page and feed to another tag, the day "C#" first appeared.
+    A tag's slug is its name slugified. When names slugify the same ("C++", "C#", "C"), the
+    tag that has been in the corpus longest (`since`: the date of its oldest article) keeps
+    the plain slug and the others add a suffix made from their own name ("c-3ce177"): a new
+    tag never takes an old one's address, and none moves when another appears. Numbering them
+    in alphabetical order instead moved "C++" from c-2 to c-3, its page and feed address going
+    to another tag, the day "C#" first appeared. Only a tag that comes to clash with one older
+    than itself (an old article given a new tag) moves to its suffix.
     """
     groups: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(names):
+    for key in sorted(names, key=lambda k: (since[k], k)):
         base = slugify(names[key], max_length=TAG_SLUG_CHARS, word_boundary=True) or "tag"
         groups[base].append(key)
-    slugs: dict[str, str] = {}
-    suffixed: list[tuple[str, str]] = []
-    for base, keys in groups.items():
-        exact = [k for k in keys if LOSSLESS_SLUG.fullmatch(k) and k.replace(" ", "-") == base]
-        owner = keys[0] if len(keys) == 1 else (exact[0] if exact else None)
-        for key in keys:
-            if key == owner:
-                slugs[key] = base
-            else:
-                suffixed.append((key, base))
+    slugs = {keys[0]: base for base, keys in groups.items()}
     used = set(slugs.values())
-    for key, base in suffixed:
-        slug = f"{base}-{hashlib.blake2b(key.encode(), digest_size=3).hexdigest()}"
-        n = 1
-        while slug in used:  # a tag named like another's suffixed slug: only by design
-            n += 1
-            slug = f"{base}-{hashlib.blake2b(key.encode(), digest_size=3).hexdigest()}-{n}"
-        used.add(slug)
-        slugs[key] = slug
+    for base, keys in groups.items():
+        for key in keys[1:]:
+            suffix = hashlib.blake2b(key.encode(), digest_size=3).hexdigest()
+            slug, n = f"{base}-{suffix}", 1
+            while slug in used:  # a tag named like another's suffixed slug: only by design
+                n += 1
+                slug = f"{base}-{suffix}-{n}"
+            used.add(slug)
+            slugs[key] = slug
     return slugs
 
 
@@ -323,7 +316,7 @@ def build_tags(
         key: min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         for key, counts in spellings.items()
     }
-    slugs = tag_slugs(names)
+    slugs = tag_slugs(names, {key: min(a.date for a in members[key]) for key in names})
     tags = {key: Tag(names[key], slugs[key], tuple(members[key])) for key in sorted(names)}
     tags_of = {article_id: tuple([tags[k] for k in keys]) for article_id, keys in keys_of.items()}
     return tuple(sorted(tags.values(), key=lambda t: (t.name.casefold(), t.slug))), tags_of, []
