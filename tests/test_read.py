@@ -332,6 +332,29 @@ def test_markdown_that_would_take_minutes_to_parse_is_skipped(tmp_path: Path, bo
 
 
 @pytest.mark.parametrize(
+    "body",
+    [
+        "\n".join(f"- [link {i}](https://example.org/{i})" for i in range(2_000)),
+        "| a | b |\n|---|---|\n"
+        + "\n".join(f"| [x{i}](https://example.org) | y |" for i in range(2_000)),
+        "```\n" + "[" * 2_000 + "\n```",
+        "    " + "[" * 2_000,
+        " ".join(f"word[^{i}]" for i in range(1_700))
+        + "\n\n"
+        + "\n".join(f"[^{i}]: n" for i in range(1_700)),
+    ],
+    ids=["list-of-links", "table-of-links", "fenced-code", "indented-code", "footnotes"],
+)
+def test_long_lists_tables_code_and_footnotes_are_not_taken_for_pathological(
+    tmp_path: Path, body
+) -> None:
+    """Markup is parsed per list item, table row or definition, and not at all in code: these
+    parse in well under a second, and are read."""
+    result = read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n")
+    assert result.article is not None and result.problems == ()
+
+
+@pytest.mark.parametrize(
     "image",
     [
         "![a](&#104;ttps://elsewhere.example/1.png)",
