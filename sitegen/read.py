@@ -505,7 +505,10 @@ def check_front_matter(raw: Any, warn: Any) -> dict[str, Any]:
                 + "; ignored"
             )
             continue
-        meta["byline" if key == "author" else key] = _front_value(key, value)
+        try:
+            meta["byline" if key == "author" else key] = _front_value(key, value)
+        except ValueError as exc:  # a number of over 4,300 digits has no str() in Python
+            raise SkipFile(f"front matter {key!r} cannot be read: {exc}") from None
     return meta
 
 
