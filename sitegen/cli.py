@@ -15,7 +15,7 @@ import click
 from sitegen import __version__
 from sitegen.build import BuildReport, build, read_site
 from sitegen.config import Config, load_config
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, printable
 from sitegen.read import Article
 
 if TYPE_CHECKING:  # watch and serve load watchdog and http.server: only their commands need them
@@ -226,7 +226,9 @@ def print_outcome(outcome: Outcome) -> None:
     if outcome.report is None:
         for problem in outcome.problems:
             click.secho(
-                f"error: {problem if problem.path else problem.message}", fg="red", err=True
+                f"error: {problem if problem.path else printable(problem.message)}",
+                fg="red",
+                err=True,
             )
     else:
         print_problems(outcome.report.problems if not outcome.changes else outcome.problems)

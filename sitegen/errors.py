@@ -8,21 +8,34 @@ that only cost one article are collected as `Problem`s and reported at the end o
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import TypeGuard
 
 import click
 
+# What a terminal acts on rather than shows: C0 and C1 controls (escape sequences, a newline
+# that fakes a line of output), bidi controls that reorder a line, line and paragraph
+# separators, and the surrogates of undecodable bytes. Tabs, NBSP, ZWNJ and such are text.
+NOT_SHOWN = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
 
 def printable(text: str) -> str:
-    """Text for a terminal: characters that are not printable written as escapes.
+    """Text for a terminal: what it would act on written as escapes (`NOT_SHOWN`).
 
     A file may be named "\\x1b]0;...\\a" or hold a newline and "warning: ...": printed as
-    they are, such names retitle the terminal or fake a line of sitegen's own output. Bidi
-    controls, which reorder what a line shows, and undecodable bytes are escaped too."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    they are, such names retitle the terminal or fake a line of sitegen's own output. An
+    undecodable byte of a file name shows as \\xff, as in `read.printable`."""
+    return NOT_SHOWN.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":  # a byte of a file name that is not UTF-8
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode()
 
 
 def locate(path: str | None, line: int | None = None) -> str:

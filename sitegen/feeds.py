@@ -76,11 +76,13 @@ def timestamp(date: dt.date, timezone: str) -> str:
     """RFC 3339 with the zone's offset on that day: 2026-02-06T12:00:00+01:00.
 
     Before standard time, zones kept local mean time, offsets with seconds (Amsterdam was
-    +00:19:32 until 1937), which RFC 3339 cannot write: such a moment is written in UTC."""
+    +00:19:32 until 1937), which RFC 3339 cannot write: the offset is rounded to the minute,
+    which keeps the article's day and noon (in UTC, a day far east or west could change)."""
     moment = published_at(date, timezone)
     offset = moment.utcoffset()
     if offset is not None and offset.seconds % 60:
-        return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        minutes = round(offset.total_seconds() / 60)
+        moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(minutes=minutes)))
     return moment.isoformat()
 
 

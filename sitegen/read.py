@@ -148,9 +148,10 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     problems: list[Problem] = []
     real_root = str(root.resolve())
     for rel, entry in _walk(str(root), ""):
-        if entry.is_dir():  # a symlinked folder (see _walk): said once, never followed
-            message = "symlinked folder; not followed (link the article files instead)"
-            problems.append(Problem(display(Path(entry.path)), message))
+        if entry.is_dir():  # a symlinked folder (see _walk): never followed
+            if holds_articles(entry.path):  # else a folder of images, say: nothing to say
+                message = "symlinked folder of articles; not followed (link the files instead)"
+                problems.append(Problem(display(Path(entry.path)), message))
             continue
         if not is_text(rel):
             message = "the file name is not valid UTF-8; skipped (rename the file)"
@@ -177,6 +178,15 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
         found.append(SourceFile(rel, entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
     found.sort(key=lambda f: f.rel)
     return found, problems
+
+
+def holds_articles(folder: str) -> bool:
+    """Whether a folder has article files right in it (one listing: no loop, no descent)."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(is_article_name(entry.name) for entry in entries)
+    except OSError:
+        return False
 
 
 def is_regular_file(path: str | Path) -> bool:

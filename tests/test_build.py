@@ -21,7 +21,7 @@ from sitegen import write
 from sitegen.build import build, kept_until_exit
 from sitegen.cli import main
 from sitegen.config import load_config
-from sitegen.errors import file_error, is_file_error
+from sitegen.errors import file_error, is_file_error, printable
 from sitegen.write import MANIFEST
 from tests.conftest import REAL_ARTICLE, REPO, article_text, read_tree
 
@@ -434,6 +434,14 @@ def test_file_names_are_printed_with_their_control_characters_escaped(make_site,
     [line] = [line for line in result.output.splitlines() if "impossible date" in line]
     assert "a\\x1b]0;pwned\\x07b\\nwarning: fake.txt:1: impossible date" in line
     assert "\x1b" not in result.output and "\nwarning: fake" not in result.output
+
+
+def test_printable_escapes_only_what_a_terminal_acts_on() -> None:
+    """Persian's ZWNJ, a no-break space and a tab are text; escapes, newlines, bidi controls
+    and an undecodable byte (as read from a file name) are not shown as they are."""
+    assert printable("می\u200cخواهم prix\xa0fixe a\tb") == "می\u200cخواهم prix\xa0fixe a\tb"
+    shown = printable("a\x1b]0;t\x07\nb\u202ec \udcff\u2028")
+    assert shown == "a\\x1b]0;t\\x07\\nb\\u202ec \\xff\\u2028"
 
 
 def test_a_symlink_in_public_cannot_carry_files_outside(make_site, run_cli, tmp_path) -> None:

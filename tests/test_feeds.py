@@ -135,11 +135,12 @@ def test_the_offset_follows_the_time_zone_and_the_day_never_shifts(
 
 
 def test_local_mean_time_offsets_are_written_as_rfc3339_can() -> None:
-    """Amsterdam kept +00:19:32 until 1937: RFC 3339 offsets have no seconds, so the moment
-    is written in UTC; a zone whose offset is whole minutes keeps its own."""
+    """Amsterdam kept +00:19:32 until 1937: RFC 3339 offsets have no seconds, so the offset
+    is rounded to the minute, keeping noon and the day (Sitka was -14:58:47 until 1867)."""
     rfc3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)")
     old = timestamp(dt.date(1930, 5, 1), "Europe/Amsterdam")
-    assert old == "1930-05-01T11:40:28Z" and rfc3339.fullmatch(old)
+    assert old == "1930-05-01T12:00:00+00:20" and rfc3339.fullmatch(old)
+    assert timestamp(dt.date(1850, 5, 1), "America/Sitka").startswith("1850-05-01T12:00:00")
     assert timestamp(dt.date(2026, 5, 1), "Europe/Amsterdam") == "2026-05-01T12:00:00+02:00"
     assert feedparser.parse(
         f"<feed xmlns='{ATOM_NS}'><updated>{old}</updated></feed>"

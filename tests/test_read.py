@@ -247,6 +247,9 @@ def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_fo
     os.symlink(root / "a.txt", root / "inside.txt")
     os.symlink(tmp_path, root / "outside-folder")  # would reach secret.txt, and loop
     os.symlink(root / "sub", root / "inside-folder")
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images/map.png").write_bytes(b"png")
+    os.symlink(tmp_path / "images", root / "images")  # no articles in it: nothing to say
     os.symlink(root / "gone.txt", root / "broken.txt")
     found, problems = find_sources(root)
     assert [f.rel for f in found] == ["a.txt", "b.md", "inside.txt", "sub/d.txt"]
@@ -254,9 +257,9 @@ def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_fo
     said = sorted(str(p).removeprefix(f"{root}/") for p in problems)
     assert said == [
         "broken.txt: symlink to nothing readable (broken, or a folder); skipped",
-        "inside-folder: symlinked folder; not followed (link the article files instead)",
+        "inside-folder: symlinked folder of articles; not followed (link the files instead)",
         "link.txt: symlink points outside the source folder; not followed",
-        "outside-folder: symlinked folder; not followed (link the article files instead)",
+        "outside-folder: symlinked folder of articles; not followed (link the files instead)",
     ]
 
 
