@@ -11,6 +11,8 @@ thousands costs that file only.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import datetime as dt
 import difflib
 import functools
@@ -19,6 +21,8 @@ import html
 import math
 import os
 import re
+import signal
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -601,9 +605,11 @@ MAX_NESTING = 64  # levels of brackets or elements in a Markdown body; real ones
 # a second of parsing, while a long article with a link in every sentence weighs under 10,000.
 MAX_INLINE_WORK = 2_500_000
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-# Lines that start a unit of their own: list items, table rows, link, footnote and abbreviation
-# definitions (Markdown parses each one's markup apart).
-_OWN_UNIT = re.compile(r" {0,3}(?:[-*+] |\d{1,9}[.)] |\[[^\]]*\]:|\*\[)")
+_CLOSING_FENCE = {"`": re.compile(r" {0,3}`{3,} *"), "~": re.compile(r" {0,3}~{3,} *")}
+# Lines that start a unit of their own in a block that starts with one: list items, and link,
+# footnote and abbreviation definitions (Markdown parses each one's markup apart).
+_LIST_ITEM = re.compile(r" *(?:[-*+]|\d{1,9}[.)]) ")
+_DEFINITION = re.compile(r" {0,3}(?:\[[^\]]*\]:|\*\[[^\]]*\]:)")
 _TABLE_RULE = re.compile(r" {0,3}\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *")
 _BRACKETS = re.compile(r"[\[\]]")
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>")
@@ -673,29 +679,90 @@ def is_local_url(url: str) -> bool:
     return not (URL_SCHEME.match(url) or url.startswith("//") or "\\" in url)
 
 
+# Python-Markdown is slow, quadratic or worse, on shapes no guard above can list them all:
+# 20,000 setext headings ("a\\n=\\n") took 55 s, 10,000 rules 10 s. An article's Markdown
+# parses in milliseconds; past this much CPU time the file is skipped.
+MARKDOWN_CPU_SECONDS = 2.0
+
+
+class OutOfTime(Exception):
+    """Raised inside code that ran past its `cpu_budget`."""
+
+
+@contextlib.contextmanager
+def cpu_budget(seconds: float) -> Iterator[None]:
+    """Stop the code in the block (OutOfTime) once it has used `seconds` of CPU time.
+
+    A CPU-time timer signal: only the main thread can take signals, so elsewhere (the rebuild
+    thread of `watch` and `serve`) the block runs unbounded, and the guards alone stand.
+    Builds read files in their main thread or in worker processes' main threads."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise OutOfTime
+
+    previous = signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
 def markup_units(body: str) -> Iterator[str]:
-    """The parts of a Markdown body whose inline markup is parsed, each as one string: a
-    paragraph, a list item, a table row, a definition. Code (fenced or indented) is left out:
-    it is not parsed for markup."""
-    unit: list[str] = []
-    fenced = ""
-    table = False  # a table's rows follow its separator line ("|---|---|")
-    for line in body.split("\n"):
+    """The parts of a Markdown body whose inline markup is parsed, each as one string.
+
+    A block (lines between blank lines) is one paragraph unless it starts as something else:
+    a list (each item apart), a table (each row after the '|---|' rule apart), definitions
+    (each apart), or indented code. Fenced code, when its fence is closed, is left out: code is
+    not parsed for markup. As in Markdown, a list or table cannot interrupt a paragraph."""
+    lines = body.split("\n")
+    closers = {  # lines that can close a fence of backticks or tildes, in order
+        char: [i for i, line in enumerate(lines) if _CLOSING_FENCE[char].fullmatch(line)]
+        for char in "`~"
+    }
+    block: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         fence = _FENCE.match(line)
-        if fenced or fence:
-            if fence and (not fenced or fence.group(1).startswith(fenced)):
-                fenced = "" if fenced else fence.group(1)[:3]
+        end = None
+        if fence:  # the fence's code runs to the next closing fence of its kind, if any
+            after = closers[fence.group(1)[0]]
+            k = bisect.bisect_right(after, i)
+            end = after[k] if k < len(after) else None
+        if end is not None or not line.strip():
+            yield from _block_units(block)
+            block = []
+            i = end + 1 if end is not None else i + 1
             continue
-        row = table and line.lstrip().startswith("|")
-        if not line.strip() or row or _OWN_UNIT.match(line):
-            if unit:
+        block.append(line)
+        i += 1
+    yield from _block_units(block)
+
+
+def _block_units(block: list[str]) -> Iterator[str]:
+    if not block or block[0].startswith(("    ", "\t")):
+        return  # nothing, or indented code
+    first = block[0]
+    if _LIST_ITEM.match(first) or _DEFINITION.match(first):
+        starts = _LIST_ITEM if _LIST_ITEM.match(first) else _DEFINITION
+        unit: list[str] = []
+        for line in block:
+            if starts.match(line) and unit:
                 yield "\n".join(unit)
-            unit = []
-        table = bool(line.strip()) and (table or bool(_TABLE_RULE.fullmatch(line)))
-        if not line.startswith(("    ", "\t")):  # indented code, or a list item's more lines
+                unit = []
             unit.append(line)
-    if unit:
         yield "\n".join(unit)
+    elif len(block) > 1 and "|" in first and _TABLE_RULE.fullmatch(block[1]):
+        yield from block  # the header, the rule, then each row
+    else:
+        yield "\n".join(block)
 
 
 def inline_work(units: Iterable[str]) -> int:
@@ -721,11 +788,15 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
             "reads in reasonable time (thousands)"
         )
     try:
-        produced = markdown_converter().reset().convert(body)
+        with cpu_budget(MARKDOWN_CPU_SECONDS):
+            produced = markdown_converter().reset().convert(body)
     except BaseException as exc:
         markdown_converter.cache_clear()  # left half-way, it would garble the next articles
         if isinstance(exc, RecursionError):  # it recurses per level of nesting: "> > > ..."
             raise SkipFile("its Markdown is nested too deeply to read") from None
+        if isinstance(exc, OutOfTime):
+            took = f"took over {MARKDOWN_CPU_SECONDS:g} s to read (most take milliseconds)"
+            raise SkipFile(f"its Markdown {took}: a shape the parser is slow on") from None
         raise
     safe = remote_images_as_links(sanitise(produced))
     tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)

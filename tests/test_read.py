@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import signal
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -336,6 +337,18 @@ def test_markdown_that_would_take_minutes_to_parse_is_skipped(tmp_path: Path, bo
     problem = problem_of(read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n"))
     assert "a.md: its Markdown has more links, emphasis or entities in a paragraph" in problem
     assert time.perf_counter() - started < 30  # a guard against a hang, not a timing claim
+
+
+def test_markdown_the_guards_miss_is_stopped_after_its_cpu_budget(tmp_path: Path) -> None:
+    """20,000 setext headings took 55 s; no guard lists every slow shape, so a file whose
+    Markdown runs past MARKDOWN_CPU_SECONDS is skipped. The timer is left as it was found."""
+    started = time.perf_counter()
+    problem = problem_of(read(tmp_path, "a.md", " date 2026-01-01 T\n\n" + "a\n=\n" * 20_000))
+    assert "a.md: its Markdown took over 2 s to read" in problem
+    assert time.perf_counter() - started < 30  # a guard against a hang, not a timing claim
+    assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGVTALRM) == signal.SIG_DFL
+    assert read(tmp_path, "b.md", " date 2026-01-01 T\n\nStill *read*.").article is not None
 
 
 @pytest.mark.parametrize(
