@@ -34,7 +34,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from sitegen.errors import locate, printable
-from sitegen.read import display
+from sitegen.read import display, is_regular_file
 
 # <link rel> values that make a browser fetch the href (or connect to its host).
 FETCHING_RELS = frozenset({
@@ -145,6 +145,11 @@ def check_site(public: Path, base_url: str, *, jobs: int | None = None) -> Check
     return CheckReport(len(checked), tuple(sorted(findings)))
 
 
+def is_inside(path: Path, folder: Path) -> bool:
+    real = os.path.realpath(folder)
+    return os.path.commonpath([real, os.path.realpath(path)]) == real
+
+
 def walk(public: Path) -> Iterator[str]:
     """Every file's path relative to `public`, with '/'; hidden files and folders left out."""
     for dirpath, dirnames, filenames in os.walk(public):
@@ -171,8 +176,15 @@ def _check_chunk(rels: list[str]) -> list[Finding]:
 
 
 def check_file(public: Path, site: Served, rel: str) -> list[Finding]:
+    path = public / rel
+    if not is_regular_file(path) or (path.is_symlink() and not is_inside(path, public)):
+        # A named pipe would be read forever, a link to /dev/zero until memory runs out; a
+        # link out of the folder is not served (`serve`), nor deployed by most tools.
+        return [
+            Finding(rel, 0, "not a regular file in the folder (a pipe, a device or a link out)")
+        ]
     try:
-        data = (public / rel).read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         return [Finding(rel, 0, f"cannot read: {exc.strerror or exc}")]
     if rel.endswith(".xml"):

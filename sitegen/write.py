@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISDIR, S_ISLNK
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -167,8 +167,12 @@ class Stager:
             self.out_dir, path, entry[1], self.manifest_mtime
         ):
             return True
+        target = f"{self.out_dir}/{path}"
         try:
-            with open(f"{self.out_dir}/{path}", "rb") as existing:
+            found = os.lstat(target)
+            if not S_ISREG(found.st_mode) or found.st_size != len(data):
+                return False  # never read a pipe (forever) or a link to /dev/zero (no end)
+            with open(target, "rb") as existing:
                 return existing.read() == data
         except OSError:
             return False
@@ -211,10 +215,10 @@ def make_folders(out_dir: Path, folder: str, made: set[str]) -> None:
 def on_disk_as_written(out_dir: Path, path: str, size: int, manifest_mtime: int) -> bool:
     """The file has the size sitegen wrote and was not touched after the manifest was."""
     try:
-        stat = os.stat(f"{out_dir}/{path}")  # a string join: this runs for every page
+        stat = os.lstat(f"{out_dir}/{path}")  # a string join: this runs for every page
     except OSError:
         return False
-    return stat.st_size == size and stat.st_mtime_ns <= manifest_mtime
+    return stat.st_size == size and stat.st_mtime_ns <= manifest_mtime and S_ISREG(stat.st_mode)
 
 
 class Writer:
@@ -301,7 +305,7 @@ class Writer:
         (missing or edited by hand) are returned, for the caller to render. Every rebuild runs
         this over each unchanged page of the site, so it is one tight loop of stat calls."""
         previous, entries, sources = self.previous, self.entries, self.sources
-        folder, written_by, stat = f"{self.out_dir}/", self.manifest_mtime, os.stat
+        folder, written_by, stat = f"{self.out_dir}/", self.manifest_mtime, os.lstat
         lost = []
         for path in paths:
             entry = previous.get(path)
@@ -310,7 +314,12 @@ class Writer:
             except OSError:
                 lost.append(path)
                 continue
-            if entry is None or found.st_size != entry[1] or found.st_mtime_ns > written_by:
+            if (
+                entry is None
+                or found.st_size != entry[1]
+                or found.st_mtime_ns > written_by
+                or not S_ISREG(found.st_mode)  # sitegen writes files, never links or pipes
+            ):
                 lost.append(path)
             elif path in sources:
                 self.claim(path, path)  # raises, naming both

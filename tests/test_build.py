@@ -580,6 +580,25 @@ def test_a_stale_file_and_a_new_folder_may_trade_places(make_site, run_cli, swap
     ).read_text() == "b"
 
 
+def test_pipes_and_devices_in_public_are_never_read(make_site, run_cli) -> None:
+    """A named pipe would be read forever, a link to /dev/zero until memory ran out: neither
+    where a page goes nor where nothing goes is read by build or check."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    (site / "public/index.html").unlink()
+    os.mkfifo(site / "public/index.html")  # sitegen's place, taken: written over, not read
+    (site / "public/robots.txt").unlink()
+    os.symlink("/dev/zero", site / "public/robots.txt")
+    os.mkfifo(site / "public/mine.html")
+    (site / "articles/new.txt").write_text(article_text("2026-03-01", "New"))
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "<!DOCTYPE html>" in (site / "public/index.html").read_text()
+    assert (site / "public/robots.txt").is_file() and not (site / "public/robots.txt").is_symlink()
+    checked = run_cli(site, "check")
+    assert "mine.html: not a regular file in the folder" in checked.output
+
+
 def test_a_build_that_cannot_finish_its_moves_changes_nothing(make_site, run_cli) -> None:
     """A folder where a file goes is found before the first file moves: the old site stays
     whole, not half old and half new."""
