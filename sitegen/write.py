@@ -391,11 +391,26 @@ class Writer:
         return WriteReport(len(self.staged) + self.in_place, self.unchanged, len(stale))
 
     def check_targets(self, stale: set[str]) -> None:
-        """Refuse before the first file moves: a folder where a staged file goes, a file (or a
-        symlink out of the output folder) where its folder goes. Found half-way through the
-        moves, these left the output folder half old, half new. Stale files, removed before
-        the moves, are no obstacle, nor is a folder that holds only stale files."""
+        """Refuse before the first file moves: a folder where a staged file or the manifest
+        goes, a file (or a symlink out of the output folder) where a folder goes, a folder
+        sitegen may not write into. Found half-way through the moves, these left the output
+        folder half old, half new. Stale files, removed before the moves, are no obstacle, nor
+        is a folder that holds only stale files. What the system refuses only when asked (a
+        full disk, a file made immutable by root) can still stop a commit half-way."""
         real_out = os.path.realpath(self.out_dir)
+        for record in (MANIFEST, JOURNAL):
+            if os.path.isdir(self.out_dir / record):
+                raise SitegenError(f"cannot write {record}: a folder of that name is in the way")
+        checked: set[str] = set()
+        for path in [*stale, *(path for path, _ in self.staged)]:
+            folder = os.path.dirname(f"{self.out_dir}/{path}")
+            if folder in checked:
+                continue
+            checked.add(folder)
+            while not os.path.isdir(folder) and len(folder) > len(str(self.out_dir)):
+                folder = os.path.dirname(folder)  # the deepest folder there: new ones go in it
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise SitegenError(f"cannot write into {folder}: permission denied")
         seen: set[str] = set()
         for path, _ in self.staged:
             parts = path.split("/")
@@ -509,9 +524,7 @@ def read_journal(out_dir: Path) -> tuple[list[str], bool]:
 
 def write_journal(out_dir: Path, paths: Iterable[str], all_ours: bool = False) -> None:
     data = json.dumps({"version": MANIFEST_VERSION, "all": all_ours, "paths": sorted(paths)})
-    tmp = out_dir / f"{JOURNAL}.{os.getpid()}-{threading.get_ident()}.tmp"
-    tmp.write_text(data + "\n", encoding="utf-8")
-    os.replace(tmp, out_dir / JOURNAL)
+    replace_file(out_dir / JOURNAL, data + "\n")
 
 
 def read_manifest(out_dir: Path) -> tuple[dict[str, tuple[str, int]], int]:
@@ -541,9 +554,20 @@ def write_manifest(out_dir: Path, entries: dict[str, tuple[str, int]]) -> None:
     # No indent: with one, json falls back to its pure-Python encoder, 20 times slower.
     files = {p: entries[p] for p in sorted(entries)}
     data = json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":"))
-    tmp = out_dir / f"{MANIFEST}.{os.getpid()}-{threading.get_ident()}.tmp"
-    tmp.write_text(data + "\n", encoding="utf-8")
-    os.replace(tmp, out_dir / MANIFEST)
+    replace_file(out_dir / MANIFEST, data + "\n")
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write a whole file at once (a temporary file, then a rename), leaving no temporary
+    file behind when that fails: it would be deployed with the site."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def static_files(config: Config) -> Iterator[Output]:

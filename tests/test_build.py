@@ -612,6 +612,14 @@ def test_a_build_that_cannot_finish_its_moves_changes_nothing(make_site, run_cli
     assert result.exit_code == 1
     assert "cannot write sitemap.xml: a folder of that name is in the way" in result.output
     assert read_tree(site / "public") == before
+    (site / "public/sitemap.xml").rmdir()
+    (site / "public" / MANIFEST).unlink()
+    (site / "public" / MANIFEST).mkdir()  # where the manifest goes, last of all
+    before = read_tree(site / "public")
+    result = run_cli(site, "build")
+    assert result.exit_code == 1 and f"cannot write {MANIFEST}: a folder" in result.output
+    assert read_tree(site / "public") == before
+    assert not list((site / "public").glob("*.tmp"))
 
 
 def test_a_tampered_manifest_cannot_remove_files_through_a_symlink(
