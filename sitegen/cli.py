@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -37,9 +37,15 @@ def _with_bar(items: Iterable[T], total: int, label: str) -> Iterable[T]:
         yield from bar
 
 
+def say(text: str = "", **options: Any) -> None:
+    """Print a line (or lines) for the user: click.secho, with what a terminal would act on
+    (escapes, bidi controls) in file names, titles and tags written as escapes."""
+    click.secho("\n".join(printable(line) for line in str(text).split("\n")), **options)
+
+
 def print_problems(problems: Iterable[Problem]) -> None:
     for problem in problems:
-        click.secho(f"warning: {problem}", fg="yellow", err=True)
+        say(f"warning: {problem}", fg="yellow", err=True)
 
 
 def site_options(function):
@@ -154,14 +160,14 @@ def no_bar(items: Iterable[T], total: int, label: str) -> Iterable[T]:
 
 def print_summary(report: BuildReport, config: Config, verbose: bool) -> None:
     for notice in report.notices:
-        click.echo(f"notice: {notice}", err=True)
+        say(f"notice: {notice}", err=True)
     if verbose:
-        click.echo(f"{report.read} file(s) read, {report.rendered} page(s) rendered")
+        say(f"{report.read} file(s) read, {report.rendered} page(s) rendered")
         phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.phases)
-        click.echo(f"seconds: {phases}")
+        say(f"seconds: {phases}")
     if verbose and report.drafts_skipped:
-        click.echo(f"{report.drafts_skipped} draft(s) left out (use --drafts to include them)")
-    click.echo(f"Built {report.summary()} -> {config.output}")
+        say(f"{report.drafts_skipped} draft(s) left out (use --drafts to include them)")
+    say(f"Built {report.summary()} -> {config.output}")
 
 
 # --- check: a built site's links, assets, HTML, feeds and sitemap (issue 4) --------------------
@@ -201,11 +207,11 @@ def check_command(public_dir: Path | None, config_file: Path | None, base_url: s
         raise SitegenError("no built site here; run 'sitegen build' first", str(public))
     report = check_site(public, base_url or config.base_url)
     for finding in report.findings:
-        click.echo(finding.text(public))
+        say(finding.text(public))
     files = f"{report.files} file{'s' * (report.files != 1)}"
     if report.findings:
         raise SitegenError(f"{len(report.findings)} problem(s) in {files} checked")
-    click.echo(f"Checked {files}: no problems")
+    say(f"Checked {files}: no problems")
 
 
 # --- watch and serve: rebuild on change, preview with live reload (issue 5) ---------------------
@@ -222,10 +228,10 @@ def rebuilder_for(
 def print_outcome(outcome: Outcome) -> None:
     """One line per rebuild, then what failed it (or, for the first build, every warning)."""
     stamp = time.strftime("%H:%M:%S")
-    click.secho(f"[{stamp}] {outcome.line()}", fg=None if outcome.ok else "red")
+    say(f"[{stamp}] {outcome.line()}", fg=None if outcome.ok else "red")
     if outcome.report is None:
         for problem in outcome.problems:
-            click.secho(
+            say(
                 f"error: {problem if problem.path else printable(problem.message)}",
                 fg="red",
                 err=True,
@@ -233,7 +239,7 @@ def print_outcome(outcome: Outcome) -> None:
     else:
         print_problems(outcome.report.problems if not outcome.changes else outcome.problems)
         for notice in outcome.report.notices:
-            click.echo(f"notice: {notice}", err=True)
+            say(f"notice: {notice}", err=True)
 
 
 def watch_options(function):
@@ -260,10 +266,10 @@ def watch_command(
     from sitegen.watch import run_watch
 
     rebuilder = rebuilder_for(config_file, source, output, drafts)
-    click.echo(f"Watching {rebuilder.config.source} (Ctrl-C to stop)")
+    say(f"Watching {rebuilder.config.source} (Ctrl-C to stop)")
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop, at any moment
         run_watch(rebuilder, print_outcome, poll=poll)
-    click.echo("Stopped.")
+    say("Stopped.")
 
 
 @main.command("serve")
@@ -293,7 +299,7 @@ def serve_command(
     from sitegen.watch import wait_for_interrupt
 
     if binds_all_interfaces(host):
-        click.secho(
+        say(
             f"warning: --host {host!r} serves the site to every computer that can reach "
             "this one; use 127.0.0.1 to keep it private",
             fg="yellow",
@@ -304,11 +310,11 @@ def serve_command(
         contextlib.suppress(KeyboardInterrupt),  # Ctrl-C is the way to stop, at any moment
         Preview(rebuilder, print_outcome, host=host, port=port, poll=poll) as preview,
     ):
-        click.echo(f"Serving {rebuilder.config.output} at {preview.url} (Ctrl-C to stop)")
+        say(f"Serving {rebuilder.config.output} at {preview.url} (Ctrl-C to stop)")
         if open_page:
             open_browser(preview.url)
         wait_for_interrupt()
-    click.echo("Stopped.")
+    say("Stopped.")
 
 
 # --- sitegen tags ------------------------------------------------------------------------------
@@ -335,11 +341,11 @@ def tags_command(
     print_problems(problems)
     tagging = corpus.tagging(config)
     if article_file is None:
-        click.echo(format_table(tag_table(tagging)))
+        say(format_table(tag_table(tagging)))
         return
     article = find_article(corpus.articles, config, article_file)
-    click.echo(f"{article.source}: {article.title}")
-    click.echo(format_verdicts(explain(tagging, article.id)))
+    say(f"{article.source}: {article.title}")
+    say(format_verdicts(explain(tagging, article.id)))
 
 
 def find_article(articles: list[Article], config: Config, path: Path) -> Article:

@@ -436,6 +436,21 @@ def test_file_names_are_printed_with_their_control_characters_escaped(make_site,
     assert "\x1b" not in result.output and "\nwarning: fake" not in result.output
 
 
+def test_no_output_line_prints_a_terminal_escape(make_site, run_cli) -> None:
+    """Notices, `sitegen tags` and `tags --article` print file names, titles and tags with
+    what a terminal would act on escaped, as warnings do."""
+    name = "articles/z\x1b]0;PWNED\x07_0000000000000009.txt"
+    tags = '---\ntags: ["abc\\u202edef"]\n---\n'
+    site = make_site(small_corpus(1) | {name: tags + article_text("2026-01-05", "First")})
+    assert "\x1b" not in run_cli(site, "build").output
+    (site / name).write_text(tags + article_text("2026-01-05", "Second title"))
+    moved = run_cli(site, "build").output
+    assert "notice: " in moved and "\\x1b]0;PWNED\\x07" in moved and "\x1b" not in moved
+    for args in (("tags",), ("tags", "--article", name)):
+        shown = run_cli(site, *args).output
+        assert "abc\\u202edef" in shown and "\u202e" not in shown and "\x1b" not in shown
+
+
 def test_printable_escapes_only_what_a_terminal_acts_on() -> None:
     """Persian's ZWNJ, a no-break space and a tab are text; escapes, newlines, bidi controls
     and an undecodable byte (as read from a file name) are not shown as they are."""
