@@ -454,6 +454,7 @@ class Build:
         stager = writer.stager()
         for number, output in enumerate([*extras, *static_files(self.config)]):
             writer.add(stager.stage(output, number))
+        writer.prepare()  # what stands in the way is known before anything moves
         self.foreign = self.foreign_problems(writer.foreign)
         if self.strict and self.foreign:
             self.problems.extend(self.foreign)

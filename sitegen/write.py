@@ -240,6 +240,7 @@ class Writer:
         self.unchanged = 0
         self.in_place = 0  # written straight into place (the folder was empty)
         self.foreign: list[str] = []  # outputs not written: a file sitegen never wrote is there
+        self.stale: list[str] | None = None  # files to remove, once `prepare` ran
         self.staging = out_dir / f"{STAGING_PREFIX}{os.getpid()}"
         self._stagers = 0
         if self.out_dir_existed:
@@ -357,11 +358,18 @@ class Writer:
             )
         self.sources[path] = source
 
+    def prepare(self) -> None:
+        """Check what commit will do (`check_targets`), once every output is added: the files
+        of someone else's it finds are in `foreign` after this."""
+        if self.stale is None:
+            self.stale = sorted(set(self.previous) - set(self.entries))
+            self.check_targets(set(self.stale))  # what would fail half-way fails now
+
     def commit(self, before_change: Callable[[], None] | None = None) -> WriteReport:
         """Move staged files into place, remove stale ones and record the new manifest;
         `before_change` runs first if any file is to be replaced or removed."""
-        stale = sorted(set(self.previous) - set(self.entries))
-        self.check_targets(set(stale))  # what would fail half-way fails now, before any change
+        self.prepare()
+        stale = self.stale or []
         if before_change is not None and (self.staged or stale):
             before_change()
         added = [path for path, _ in self.staged if path not in self.previous]
@@ -411,31 +419,48 @@ class Writer:
                 folder = os.path.dirname(folder)  # the deepest folder there: new ones go in it
             if not os.access(folder, os.W_OK | os.X_OK):
                 raise SitegenError(f"cannot write into {folder}: permission denied")
-        seen: set[str] = set()
-        for path, _ in self.staged:
-            parts = path.split("/")
-            for depth in range(1, len(parts)):
-                folder = "/".join(parts[:depth])
-                if folder in seen:
-                    continue
-                seen.add(folder)
-                full = f"{self.out_dir}/{folder}"
-                try:
-                    mode = os.lstat(full).st_mode
-                except OSError:
-                    break  # not there yet: commit makes it, and those below it
-                if (
-                    S_ISLNK(mode)
-                    and os.path.commonpath([real_out, os.path.realpath(full)]) != real_out
-                ):
-                    raise SitegenError(
-                        f"refusing to write through a symlink out of the output folder: {full}"
-                    )
-                if not S_ISDIR(mode) and not os.path.isdir(full) and folder not in stale:
-                    raise SitegenError(f"cannot write {path}: {folder} is a file, not a folder")
+        folders: set[str] = set()  # folders there, or to be made
+        blockers: set[str] = set()  # files of someone else's where a folder of outputs goes
+        kept: list[tuple[str, str]] = []
+        for path, name in self.staged:
+            blocked = self.blocker(path, stale, real_out, folders, blockers)
+            if blocked is not None:  # the user's file stays; these outputs are not written
+                blockers.add(blocked)
+                del self.entries[path]
+                continue
             target = f"{self.out_dir}/{path}"
             if os.path.isdir(target) and not holds_only(target, f"{path}/", stale):
                 raise SitegenError(f"cannot write {path}: a folder of that name is in the way")
+            kept.append((path, name))
+        self.staged = kept
+        self.foreign.extend(sorted(blockers - set(self.foreign)))
+
+    def blocker(
+        self, path: str, stale: set[str], real_out: str, folders: set[str], blockers: set[str]
+    ) -> str | None:
+        """The file where a folder of `path` goes, if one of someone else's stands there."""
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in blockers:
+                return folder
+            if folder in folders:
+                continue
+            full = f"{self.out_dir}/{folder}"
+            try:
+                mode = os.lstat(full).st_mode
+            except OSError:
+                return None  # not there yet: commit makes it, and those below it
+            if S_ISLNK(mode) and os.path.commonpath([real_out, os.path.realpath(full)]) != real_out:
+                raise SitegenError(
+                    f"refusing to write through a symlink out of the output folder: {full}"
+                )
+            if not S_ISDIR(mode) and not os.path.isdir(full) and folder not in stale:
+                if folder in self.previous:  # sitegen's own file, and a folder of its own
+                    raise SitegenError(f"cannot write {path}: {folder} is a file, not a folder")
+                return folder
+            folders.add(folder)
+        return None
 
     def abort(self) -> None:
         self.discard_staging()

@@ -614,6 +614,24 @@ def test_pipes_and_devices_in_public_are_never_read(make_site, run_cli) -> None:
     assert "mine.html: not a regular file in the folder" in checked.output
 
 
+def test_a_user_file_where_a_folder_of_pages_goes_costs_those_pages_only(
+    make_site, run_cli
+) -> None:
+    """public/2026 as someone's file: the pages that go into 2026/ are not written, the file
+    is kept with a warning, and the rest of the site is built."""
+    site = make_site(small_corpus(2))
+    (site / "public").mkdir()
+    (site / "public/2026").write_text("mine")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "public/2026: not written by sitegen" in result.output
+    assert (site / "public/2026").read_text() == "mine"
+    assert (site / "public/index.html").exists() and (site / "public/feed.xml").exists()
+    (site / "public/2026").unlink()
+    assert "warning:" not in run_cli(site, "build").output
+    assert list((site / "public/2026").rglob("index.html"))
+
+
 def test_a_build_that_cannot_finish_its_moves_changes_nothing(make_site, run_cli) -> None:
     """A folder where a file goes is found before the first file moves: the old site stays
     whole, not half old and half new."""
