@@ -263,6 +263,11 @@ class Writer:
         if self.empty_at_start and not self._stagers:
             self.out_dir.mkdir(parents=True, exist_ok=True)  # abort() removes it again
             write_journal(self.out_dir, (), all_ours=True)  # killed, the build leaves only ours
+        elif not self._stagers:
+            try:  # made here, not found: a symlink put under its name would lead elsewhere
+                os.mkdir(self.staging)
+            except FileExistsError:
+                raise SitegenError(f"{self.staging} is in the way; remove it") from None
         self._stagers += 1
         return Stager(
             self.out_dir,
@@ -480,10 +485,17 @@ class Writer:
 
 
 def remove_leftover_staging(out_dir: Path) -> None:
-    """A build killed mid-way leaves its staging folder behind; it holds nothing of value."""
+    """A build killed mid-way leaves its staging folder behind; it holds nothing of value.
+    Anything else under a staging name (a symlink someone put there, which would carry the
+    staged pages out of the output folder) goes too: the names are sitegen's."""
     for entry in os.scandir(out_dir):
-        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
+        if not entry.name.startswith(STAGING_PREFIX):
+            continue
+        if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 def remove_file(out_dir: Path, path: str, real_out: str | None = None) -> None:

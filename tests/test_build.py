@@ -22,7 +22,7 @@ from sitegen.build import build, kept_until_exit
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import file_error, is_file_error, printable
-from sitegen.write import MANIFEST
+from sitegen.write import MANIFEST, STAGING_PREFIX
 from tests.conftest import REAL_ARTICLE, REPO, article_text, read_tree
 
 REAL_PAGE = "2026/02/06/beijing-backs-cuba-in-us-showdown/index.html"
@@ -653,6 +653,23 @@ def test_a_build_that_cannot_finish_its_moves_changes_nothing(make_site, run_cli
     assert result.exit_code == 1 and f"cannot write {MANIFEST}: a folder" in result.output
     assert read_tree(site / "public") == before
     assert not list((site / "public").glob("*.tmp"))
+
+
+def test_a_symlink_under_the_staging_name_cannot_carry_pages_out(
+    make_site, run_cli, tmp_path
+) -> None:
+    """The staging folder is made by the build, never found: a symlink put under its name
+    (the build's process id is easy to guess) is removed, and nothing lands where it led."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, site / "public" / f"{STAGING_PREFIX}{os.getpid()}")
+    (site / "articles/new.txt").write_text(article_text("2026-03-01", "New"))
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert list(elsewhere.iterdir()) == []
+    assert list((site / "public").rglob("new/index.html"))
 
 
 def test_a_tampered_manifest_cannot_remove_files_through_a_symlink(
