@@ -12,6 +12,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -656,14 +657,16 @@ def test_a_build_that_cannot_finish_its_moves_changes_nothing(make_site, run_cli
 
 
 def test_a_symlink_under_the_staging_name_cannot_carry_pages_out(
-    make_site, run_cli, tmp_path
+    make_site, run_cli, tmp_path, request
 ) -> None:
     """The staging folder is made by the build, never found: a symlink put under its name
     (the build's process id is easy to guess) is removed, and nothing lands where it led."""
     site = make_site(small_corpus(2))
     assert run_cli(site, "build").exit_code == 0
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+    # Another file system if there is one: pages staged there could not even be moved back.
+    shm = Path("/dev/shm")
+    elsewhere = Path(tempfile.mkdtemp(dir=shm if shm.is_dir() else tmp_path))
+    request.addfinalizer(lambda: shutil.rmtree(elsewhere, ignore_errors=True))
     os.symlink(elsewhere, site / "public" / f"{STAGING_PREFIX}{os.getpid()}")
     (site / "articles/new.txt").write_text(article_text("2026-03-01", "New"))
     result = run_cli(site, "build")
