@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterable
@@ -85,6 +86,19 @@ def main() -> None:
     """
 
 
+def stop_on_termination() -> None:
+    """SIGTERM (`timeout`, a CI job cancelled, `docker stop`) and SIGHUP (the terminal closed)
+    stop sitegen as Ctrl-C does: a build cleans up after itself (the staging folder, a first
+    build's half-written site), instead of dying where it stands."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 def run() -> None:
     """The `sitegen` program. After `sitegen build` it exits without freeing what it held.
 
@@ -97,6 +111,7 @@ def run() -> None:
     """
     from sitegen.build import kept_until_exit
 
+    stop_on_termination()
     try:
         main(obj={"process_ends": True})  # standalone: errors become messages; always exits
         code: object = 0

@@ -38,9 +38,14 @@ if TYPE_CHECKING:
     from sitegen.config import Config
 
 MANIFEST = ".sitegen-manifest.json"
-# The files a build is about to add, written before the first one is: if the build stops before
-# the manifest is written (a crash, Ctrl-C, a full disk), they are still known to be sitegen's.
+# The files a build adds, listed as it goes (before a move, after a batch of writes in place):
+# if the build stops before the manifest is written (a crash, a kill, a full disk), they are
+# still known to be sitegen's. Files it wrote but had not listed yet look like someone else's
+# to the next build: kept, with a warning, never removed or overwritten.
 JOURNAL = f"{MANIFEST}.pending"
+JOURNAL_HEADER = "sitegen journal 1\n"
+JOURNAL_BATCH = 500  # files written in place between two appends to the journal
+MAX_RECORD_BYTES = 1 << 30  # a manifest or journal past this is damage, not a site's list
 UNKNOWN = ("", -1)  # the manifest entry of a journaled file: its bytes are not known
 STAGING_PREFIX = ".sitegen-staging-"
 MANIFEST_VERSION = 1
@@ -109,7 +114,6 @@ class Stager:
     manifest_mtime: int
     prefix: str
     empty_at_start: bool  # nothing on disk to compare with: a cold build into a new folder
-    all_ours: bool = False  # a build into an empty folder stopped half-way: what is there is ours
     made: set[str] = field(default_factory=set, compare=False)  # folders made, in place
 
     def stage(self, output: Output, number: int) -> Staged:
@@ -146,11 +150,7 @@ class Stager:
 
     def is_foreign(self, path: str) -> bool:
         """A file sitegen did not write is where this output goes."""
-        return (
-            not self.all_ours
-            and path not in self.previous
-            and is_file_there(f"{self.out_dir}/{path}")
-        )
+        return path not in self.previous and is_file_there(f"{self.out_dir}/{path}")
 
     def write_in_place(self, path: str, data: bytes) -> None:
         make_folders(self.out_dir, path.rpartition("/")[0], self.made)
@@ -229,9 +229,8 @@ class Writer:
         self.out_dir_existed = out_dir.exists()
         self.empty_at_start = not self.out_dir_existed or not any(os.scandir(out_dir))
         self.previous, self.manifest_mtime = read_manifest(out_dir)
-        self.journaled, self.all_ours = read_journal(out_dir)
-        if self.all_ours:  # a first build stopped half-way: all it left is sitegen's
-            self.journaled = list(files_under(out_dir))
+        self.journaled = read_journal(out_dir)
+        self.unjournaled: list[str] = []  # written in place, not yet in the journal
         for path in self.journaled:
             self.previous.setdefault(path, UNKNOWN)  # sitegen's, its bytes unknown: rewritten
         self.entries: dict[str, tuple[str, int]] = {}
@@ -262,7 +261,6 @@ class Writer:
         """A stager for one process; the staging folder appears with the first staged file."""
         if self.empty_at_start and not self._stagers:
             self.out_dir.mkdir(parents=True, exist_ok=True)  # abort() removes it again
-            write_journal(self.out_dir, (), all_ours=True)  # killed, the build leaves only ours
         elif not self._stagers:
             try:  # made here, not found: a symlink put under its name would lead elsewhere
                 os.mkdir(self.staging)
@@ -276,7 +274,6 @@ class Writer:
             self.manifest_mtime,
             f"s{self._stagers}-",
             self.empty_at_start,
-            self.all_ours,
         )
 
     def add(self, staged: Staged) -> None:
@@ -290,6 +287,9 @@ class Writer:
             self.unchanged += 1
         elif staged.staged_as == IN_PLACE:
             self.in_place += 1
+            self.unjournaled.append(staged.path)
+            if len(self.unjournaled) >= JOURNAL_BATCH:
+                self.journal_in_place()
         else:
             self.staged.append((staged.path, staged.staged_as))
 
@@ -338,8 +338,6 @@ class Writer:
     def set_aside_foreign(self, lost: list[str]) -> list[str]:
         """Of pages `keep_all` found lost, those where a file sitegen did not write stands are
         noted as foreign (left alone, reported) rather than rendered again; the rest remain."""
-        if self.all_ours:
-            return lost
         out = f"{self.out_dir}/"
         foreign = [p for p in lost if p not in self.previous and is_file_there(out + p)]
         if not foreign:
@@ -363,6 +361,12 @@ class Writer:
             )
         self.sources[path] = source
 
+    def journal_in_place(self) -> None:
+        """List the files written in place so far (see JOURNAL)."""
+        if self.unjournaled:
+            append_journal(self.out_dir, self.unjournaled)
+            self.unjournaled = []
+
     def prepare(self) -> None:
         """Check what commit will do (`check_targets`), once every output is added: the files
         of someone else's it finds are in `foreign` after this."""
@@ -377,9 +381,10 @@ class Writer:
         stale = self.stale or []
         if before_change is not None and (self.staged or stale):
             before_change()
+        self.journal_in_place()
         added = [path for path, _ in self.staged if path not in self.previous]
         if added:
-            write_journal(self.out_dir, [*self.journaled, *added])
+            append_journal(self.out_dir, added)
         real_out = os.path.realpath(self.out_dir)
         for path in stale:
             remove_file(self.out_dir, path, real_out)
@@ -397,7 +402,7 @@ class Writer:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         if self.entries != self.previous or self.staged or stale or not self.manifest_mtime:
             write_manifest(self.out_dir, self.entries)
-        if self.journaled or self.all_ours or added or self.empty_at_start:
+        if self.journaled or added or self.in_place:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.out_dir / JOURNAL)  # the manifest now lists them
         self.discard_staging()
@@ -537,45 +542,52 @@ def holds_only(folder: str, prefix: str, paths: set[str]) -> bool:
     return True
 
 
-def files_under(out_dir: Path) -> Iterator[str]:
-    """Every file in the output folder but sitegen's own records, relative, with '/'."""
-    for dirpath, dirnames, filenames in os.walk(out_dir):
-        dirnames[:] = [d for d in dirnames if not d.startswith(STAGING_PREFIX)]
-        rel = os.path.relpath(dirpath, out_dir).replace(os.sep, "/")
-        for name in filenames:
-            path = name if rel == "." else f"{rel}/{name}"
-            if not path.startswith(MANIFEST):
-                yield path
-
-
-def read_journal(out_dir: Path) -> tuple[list[str], bool]:
-    """The files a stopped build was adding, and whether it was building into an empty folder
-    (then whatever is there is its own). Nothing when there is no journal."""
+def read_record(path: Path, errors: str = "strict") -> str | None:
+    """A manifest or journal's text; None when it is missing, not a regular file (a pipe would
+    be read forever, a link to /dev/zero until memory ran out), too big or not UTF-8."""
     try:
-        raw = json.loads((out_dir / JOURNAL).read_text(encoding="utf-8"))
-        paths = [str(p) for p in raw.get("paths", []) if is_safe_manifest_path(str(p))]
-        return paths, raw.get("all") is True
-    except (OSError, ValueError, TypeError, AttributeError):
-        return [], False
+        stat = os.lstat(path)
+        if not S_ISREG(stat.st_mode) or stat.st_size > MAX_RECORD_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors=errors)
+    except (OSError, UnicodeError):
+        return None
 
 
-def write_journal(out_dir: Path, paths: Iterable[str], all_ours: bool = False) -> None:
-    data = json.dumps({"version": MANIFEST_VERSION, "all": all_ours, "paths": sorted(paths)})
-    replace_file(out_dir / JOURNAL, data + "\n")
+def read_journal(out_dir: Path) -> list[str]:
+    """The files a stopped build had added (see JOURNAL); a line cut short by the stop is left
+    out, and so is anything that is no path inside the output folder."""
+    text = read_record(out_dir / JOURNAL, "surrogateescape")  # names need not be UTF-8
+    if text is None or not text.startswith(JOURNAL_HEADER):
+        return []
+    lines = text[len(JOURNAL_HEADER) :].split("\n")[:-1]  # the last, unended, is cut short
+    return [line for line in lines if is_safe_manifest_path(line)]
+
+
+def append_journal(out_dir: Path, paths: Iterable[str]) -> None:
+    """Add paths to the journal in one write, starting it if need be."""
+    journal = out_dir / JOURNAL
+    with open(journal, "a", encoding="utf-8", errors="surrogateescape") as file:
+        if file.tell() == 0:
+            file.write(JOURNAL_HEADER)
+        file.write("".join(f"{path}\n" for path in paths))
 
 
 def read_manifest(out_dir: Path) -> tuple[dict[str, tuple[str, int]], int]:
     """The previous build's files and the manifest's mtime; empty when absent or unreadable."""
     path = out_dir / MANIFEST
     try:
-        stat = path.stat()
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        mtime = os.lstat(path).st_mtime_ns
+        text = read_record(path)
+        if text is None:
+            return {}, 0
+        raw = json.loads(text)
         if raw.get("version") != MANIFEST_VERSION:
             return {}, 0
         files = {str(p): (str(h), int(s)) for p, (h, s) in raw["files"].items()}
-        return files, stat.st_mtime_ns
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}, 0
+        return files, mtime
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return {}, 0  # RecursionError: "[[[[..." nested past what json reads
 
 
 def is_safe_manifest_path(path: str) -> bool:

@@ -10,9 +10,11 @@ import pstats
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -535,8 +537,9 @@ def test_a_build_stopped_before_its_manifest_leaves_nothing_that_looks_foreign(
 def test_a_killed_first_build_leaves_only_files_sitegen_may_replace(
     make_site, run_cli, monkeypatch
 ) -> None:
-    """A build into an empty folder, killed before its manifest (nothing cleaned up after
-    it), leaves a journal saying everything there is sitegen's."""
+    """A build into an empty folder that stops before its manifest, with no clean-up (a full
+    disk, then a kill), has listed what it wrote in its journal: the next build replaces
+    and removes those as its own."""
     site = make_site(small_corpus(2))
 
     def killed(*args: object) -> None:
@@ -554,6 +557,73 @@ def test_a_killed_first_build_leaves_only_files_sitegen_may_replace(
         "articles/000_0000000000000000.txt": article_text("2026-01-01", "Edited"),
     }
     assert read_tree(site / "public", skip=(".sitegen",)) == clean_build(make_site, run_cli, files)
+
+
+def test_files_put_in_public_after_a_killed_first_build_are_kept(
+    make_site, run_cli, monkeypatch
+) -> None:
+    """Killed before it listed its files (a kill -9 runs no clean-up): what it left looks
+    like someone else's to the next build, so the files the user puts there meanwhile (their
+    CNAME, a download, their own home page) can never be removed or overwritten."""
+    site = make_site(small_corpus(2))
+
+    def killed(self: object, *args: object) -> None:
+        raise SystemExit(137)
+
+    monkeypatch.setattr(write.Writer, "commit", killed)
+    monkeypatch.setattr(write.Writer, "abort", lambda self: None)
+    run_cli(site, "build")
+    monkeypatch.undo()
+    assert (site / "public/index.html").exists() and not (site / "public" / MANIFEST).exists()
+    (site / "public/CNAME").write_text("example.org")
+    (site / "public/downloads").mkdir()
+    (site / "public/downloads/report.pdf").write_text("precious")
+    (site / "public/index.html").write_text("my own")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert (site / "public/CNAME").read_text() == "example.org"
+    assert (site / "public/downloads/report.pdf").read_text() == "precious"
+    assert (site / "public/index.html").read_text() == "my own"
+
+
+def test_a_damaged_manifest_or_journal_is_no_manifest_or_journal(make_site, run_cli) -> None:
+    """A pipe (read forever), a link to /dev/zero (read until memory runs out), JSON nested
+    past what json reads: each is ignored as damage, never a hang or a traceback."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    for record in (write.JOURNAL, MANIFEST):
+        path = site / "public" / record
+        for damage in ("fifo", "zero", "nested"):
+            path.unlink(missing_ok=True)
+            if damage == "fifo":
+                os.mkfifo(path)
+            elif damage == "zero":
+                os.symlink("/dev/zero", path)
+            else:
+                path.write_text("[" * 100_000)
+            result = run_cli(site, "build")
+            assert "Traceback" not in result.output and result.exit_code in (0, 1), result.output
+        path.unlink(missing_ok=True)
+
+
+def test_sigterm_stops_a_first_build_as_ctrl_c_does(make_site, tmp_path) -> None:
+    """`timeout`, a cancelled CI job or `docker stop` send SIGTERM: the sitegen program cleans
+    up as for Ctrl-C, leaving no half-built site behind."""
+    files = small_corpus(3) | {
+        "layouts/article.html": '{% extends "default/article.html" %}{% block main %}'
+        "{% for i in range(30000000) %}{% endfor %}{{ super() }}{% endblock %}"
+    }
+    site = make_site(files)
+    program = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "build", "-j1"], cwd=site,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not (site / "public").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the first page is being rendered
+    program.send_signal(signal.SIGTERM)
+    assert program.wait(timeout=30) == 128 + signal.SIGTERM
+    assert not (site / "public").exists() or not any((site / "public").iterdir())
 
 
 def test_a_lost_manifest_is_one_warning_and_nothing_is_overwritten(make_site, run_cli) -> None:
