@@ -212,7 +212,7 @@ def _check_section(
         return {}
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        key = str(key)
+        key = key_text(key)
         rule = rules.get(key)
         if rule is None:
             problems.append(_unknown_key(key, list(rules), prefix))
@@ -234,7 +234,7 @@ def parse_config(raw: Any, where: str) -> dict[str, Any]:
     known = list(TOP_LEVEL) + list(SECTIONS)
     settings: dict[str, Any] = {}
     for key, value in raw.items():
-        key = str(key)
+        key = key_text(key)
         if key in SECTIONS:
             section = _check_section(value, SECTIONS[key], f"{key}.", problems)
             settings[key] = SECTION_TYPES[key](**section)
@@ -261,6 +261,15 @@ class YamlProblem(Exception):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+
+
+def key_text(key: Any) -> str:
+    """A YAML key as text; YAML keys may be numbers, and Python refuses to write an int of
+    over 4,300 digits as text."""
+    try:
+        return str(key)
+    except ValueError:
+        return "(a number too long to write)"
 
 
 def parse_yaml(text: str) -> Any:

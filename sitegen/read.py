@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from slugify import slugify
 
-from sitegen.config import YamlProblem, parse_yaml
+from sitegen.config import YamlProblem, key_text, parse_yaml
 from sitegen.errors import Problem
 
 if TYPE_CHECKING:
@@ -510,7 +510,7 @@ def check_front_matter(raw: Any, warn: Any) -> dict[str, Any]:
         raise SkipFile("front matter must be a mapping such as 'title: ...'", 2)
     meta: dict[str, Any] = {}
     for key, value in raw.items():
-        key = str(key)
+        key = key_text(key)
         if key not in FRONT_MATTER_KEYS:
             close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
             warn(

@@ -155,6 +155,14 @@ def test_front_matter_escapes_cannot_put_control_characters_into_values(tmp_path
     assert front_text("\ud800 x\x9b\ufffe") == "x"  # PyYAML's pure-Python loader lets "\uD800" in
 
 
+def test_a_front_matter_key_too_long_to_write_is_an_unknown_key(tmp_path: Path) -> None:
+    """YAML keys may be numbers; Python will not write one of over 4,300 digits as text."""
+    front = "---\n? 0x" + "f" * 4_000 + "\n: 1\n---\n"
+    result = read(tmp_path, "a.txt", front + article_text("2026-01-02", "T"))
+    assert result.article is not None
+    assert "unknown front matter key '(a number too long to write)'" in str(result.problems[0])
+
+
 def test_damaged_utf16_is_read_with_a_warning(tmp_path: Path) -> None:
     """An odd number of bytes after a UTF-16 BOM (a file cut short) is a warning, not a crash."""
     data = article_text("2026-01-02", "Über").encode("utf-16") + b"\x00"
