@@ -22,7 +22,9 @@ import math
 import os
 import re
 import signal
+import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -604,12 +606,20 @@ MAX_NESTING = 64  # levels of brackets or elements in a Markdown body; real ones
 # other marks; a body whose weights, squared and summed, pass this is refused: at most about
 # a second of parsing, while a long article with a link in every sentence weighs under 10,000.
 MAX_INLINE_WORK = 2_500_000
+MAX_BLOCK_LINES = 5_000  # in one block (no blank line): a table of 2,000 rows parses in 0.3 s
+MAX_ABBREVIATION = 200  # characters of an abbreviation's title ("*[NATO]: North Atlantic ...")
+_LONG_ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]]*\]:[^\n]{201}", re.M)  # 201: over 200
+MAX_GROWTH = 40  # HTML made per character of Markdown, at most (a table of tiny cells: 6)
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CLOSING_FENCE = {"`": re.compile(r" {0,3}`{3,} *"), "~": re.compile(r" {0,3}~{3,} *")}
 # Lines that start a unit of their own in a block that starts with one: list items, and link,
 # footnote and abbreviation definitions (Markdown parses each one's markup apart).
 _LIST_ITEM = re.compile(r" *(?:[-*+]|\d{1,9}[.)]) ")
-_DEFINITION = re.compile(r" {0,3}(?:\[[^\]]*\]:|\*\[[^\]]*\]:)")
+# A link definition only when whole ("[id]: url 'title'"); footnotes and abbreviations any.
+_DEFINITION = re.compile(
+    r" {0,3}(?:\[\^[^\]]*\]:|\*\[[^\]]*\]:"
+    r"|\[[^\]^][^\]]*\]: *<?\S+>?(?: +(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))? *$)"
+)
 _TABLE_RULE = re.compile(r" {0,3}\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *")
 _BRACKETS = re.compile(r"[\[\]]")
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>")
@@ -693,25 +703,47 @@ class OutOfTime(Exception):
 def cpu_budget(seconds: float) -> Iterator[None]:
     """Stop the code in the block (OutOfTime) once it has used `seconds` of CPU time.
 
-    A CPU-time timer signal: only the main thread can take signals, so elsewhere (the rebuild
-    thread of `watch` and `serve`) the block runs unbounded, and the guards alone stand.
-    Builds read files in their main thread or in worker processes' main threads."""
+    In a main thread, a CPU-time timer signal (user and system time: an escape-heavy body
+    spent twice its user time in the kernel). Other threads cannot take signals (the rebuild
+    thread of `watch` and `serve`): there a profile hook checks the thread's CPU time every
+    thousand calls, which slows the parse it watches (a few files of a rebuild) about twice."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "setitimer"
     ):
-        yield
+        with profiled_budget(seconds):
+            yield
         return
 
     def expire(signum: int, frame: object) -> None:
         raise OutOfTime
 
-    previous = signal.signal(signal.SIGVTALRM, expire)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-        signal.signal(signal.SIGVTALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+@contextlib.contextmanager
+def profiled_budget(seconds: float) -> Iterator[None]:
+    """`cpu_budget` for a thread that is not the main one: a profile hook on this thread."""
+    deadline = time.thread_time() + seconds
+    calls = 0
+
+    def check(frame: object, event: str, arg: object) -> None:
+        nonlocal calls
+        calls += 1
+        if not calls % 1000 and time.thread_time() > deadline:
+            raise OutOfTime
+
+    previous = sys.getprofile()
+    sys.setprofile(check)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
 
 
 def markup_units(body: str) -> Iterator[str]:
@@ -772,13 +804,23 @@ def inline_work(units: Iterable[str]) -> int:
     paragraph of 2,000 links in two seconds. Footnote marks ("[^1]") cost little."""
     work = 0
     for unit in units:
-        weight = unit.count("[") - unit.count("[^") + sum(map(unit.count, "*_`&<")) // 20
+        marks = sum(map(unit.count, "*_`&<\\")) + unit.count("  \n")  # escapes, breaks
+        weight = unit.count("[") - unit.count("[^") + marks // 20
         work += weight * weight
     return work
 
 
 def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     units = list(markup_units(body))
+    if any(unit.count("\n") >= MAX_BLOCK_LINES for unit in units):
+        # Block-level parsing is quadratic in a block's lines: 20,000 setext headings, 55 s.
+        raise SkipFile(
+            f"its Markdown has a block of over {MAX_BLOCK_LINES:,} lines with no blank line"
+        )
+    if _LONG_ABBREVIATION.search(body):  # repeated at each use: 100 KB made an 80 MB page
+        raise SkipFile(
+            f"its Markdown defines an abbreviation of over {MAX_ABBREVIATION} characters"
+        )
     if deepest(_BRACKETS.findall("\n".join(units)), "[", "]") > MAX_NESTING:
         # Markdown's link parser is quadratic in nested brackets: 20,000 took a minute.
         raise SkipFile(f"its Markdown nests brackets more than {MAX_NESTING} deep")
@@ -798,6 +840,9 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
             took = f"took over {MARKDOWN_CPU_SECONDS:g} s to read (most take milliseconds)"
             raise SkipFile(f"its Markdown {took}: a shape the parser is slow on") from None
         raise
+    if len(produced) > MAX_GROWTH * len(body) + 100_000:
+        size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
+        raise SkipFile(f"its Markdown makes {size}")
     safe = remote_images_as_links(sanitise(produced))
     tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)
             if name.lower() not in VOID_ELEMENTS]  # fmt: skip

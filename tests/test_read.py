@@ -6,6 +6,8 @@ import datetime as dt
 import os
 import re
 import signal
+import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -292,7 +294,8 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) 
         (">" * 3000 + " deep", "nests elements more than 64 deep"),
         ("*" * 20_000 + "x" + "*" * 20_000, "more links, emphasis or entities in a paragraph"),
         ("*" * 2_000 + "x" + "*" * 2_000, "nests elements more than 64 deep"),
-        ("".join("    " * i + "- item\n" for i in range(400)), "nested too deeply to read"),
+        # recursion or the CPU budget, whichever comes first: skipped either way
+        ("".join("    " * i + "- item\n" for i in range(400)), "a.md: its Markdown"),
     ],
 )
 def test_pathological_markdown_is_skipped_quickly(tmp_path: Path, body, expected) -> None:
@@ -335,8 +338,14 @@ def test_markdown_images_from_other_hosts_become_links(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    ["[a](" * 2_000, "&#x41;" * 100_000, "\n\n".join(["[a](" * 60] * 2_000)],
-    ids=["links", "entities", "many-paragraphs"],
+    [
+        "[a](" * 2_000,
+        "&#x41;" * 100_000,
+        "\n\n".join(["[a](" * 60] * 2_000),
+        "".join("[x]: " + "[a]( " * 10 + "\n" for _ in range(1_000)),  # no definitions
+        "\\-" * 40_000,
+    ],
+    ids=["links", "entities", "many-paragraphs", "false-definitions", "escapes"],
 )
 def test_markdown_that_would_take_minutes_to_parse_is_skipped(tmp_path: Path, body) -> None:
     """Python-Markdown is quadratic in the links or entities of a paragraph: these took from
@@ -347,16 +356,50 @@ def test_markdown_that_would_take_minutes_to_parse_is_skipped(tmp_path: Path, bo
     assert time.perf_counter() - started < 30  # a guard against a hang, not a timing claim
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("a\n=\n" * 20_000, "a block of over 5,000 lines with no blank line"),  # 55 s
+        ("***\n" * 10_000, "a block of over 5,000 lines with no blank line"),  # 10 s
+        ("*[XY]: " + "t" * 100_000 + "\n\n" + "XY " * 800, "an abbreviation of over 200"),
+    ],
+    ids=["setext-headings", "rules", "long-abbreviation"],
+)
+def test_markdown_block_shapes_that_take_seconds_or_megabytes_are_skipped(
+    tmp_path: Path, body, expected
+) -> None:
+    """The abbreviation's title is repeated at each use: 100 KB made an 80 MB page."""
+    assert expected in problem_of(read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n"))
+
+
+SLOW_MARKDOWN = "\n\n".join(["a\n=\n" * 2_400] * 4)  # passes every guard; about 4 s to parse
+
+
 def test_markdown_the_guards_miss_is_stopped_after_its_cpu_budget(tmp_path: Path) -> None:
-    """20,000 setext headings took 55 s; no guard lists every slow shape, so a file whose
-    Markdown runs past MARKDOWN_CPU_SECONDS is skipped. The timer is left as it was found."""
+    """Setext headings are quadratic in a block's lines; no guard lists every slow shape, so
+    a file whose Markdown runs past MARKDOWN_CPU_SECONDS is skipped. The timer and signal
+    handler are left as they were found."""
     started = time.perf_counter()
-    problem = problem_of(read(tmp_path, "a.md", " date 2026-01-01 T\n\n" + "a\n=\n" * 20_000))
+    problem = problem_of(read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{SLOW_MARKDOWN}"))
     assert "a.md: its Markdown took over 2 s to read" in problem
     assert time.perf_counter() - started < 30  # a guard against a hang, not a timing claim
-    assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
-    assert signal.getsignal(signal.SIGVTALRM) == signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGPROF) == signal.SIG_DFL
     assert read(tmp_path, "b.md", " date 2026-01-01 T\n\nStill *read*.").article is not None
+
+
+def test_the_cpu_budget_holds_in_the_rebuild_thread_of_watch_and_serve(tmp_path: Path) -> None:
+    """Only a main thread takes signals: elsewhere a profile hook keeps the budget."""
+    results = []
+    thread = threading.Thread(
+        target=lambda: results.append(
+            read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{SLOW_MARKDOWN}")
+        )
+    )
+    thread.start()
+    thread.join(timeout=60)
+    assert "a.md: its Markdown took over 2 s to read" in problem_of(results[0])
+    assert sys.getprofile() is None
 
 
 @pytest.mark.parametrize(
