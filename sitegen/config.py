@@ -346,6 +346,15 @@ def _check_paths(config: Config) -> None:
         )
     if out == Path(out.anchor) or out == Path.home():
         raise SitegenError(f"refusing to build into {out}; choose a folder of its own")
+    cache = config.cache
+    for name, folder in (("output", out), ("source", src)):
+        # In the output folder the cache would be deployed; in the source folder its
+        # .gitignore ('*') would hide new articles from git.
+        if cache == folder or cache.is_relative_to(folder) or folder.is_relative_to(cache):
+            raise SitegenError(
+                f"the cache folder {cache} and the {name} folder {folder} must not contain "
+                "each other"
+            )
 
 
 def _display(path: Path) -> str:

@@ -745,6 +745,8 @@ def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise SitegenError(f"template not found: {exc.name}") from None
+    except UnicodeDecodeError as exc:
+        raise SitegenError(f"template is not UTF-8 text (byte {exc.start})", name) from None
 
 
 def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
@@ -757,6 +759,14 @@ def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
     except jinja2.TemplateError as exc:
         where, line = template_frame(exc)
         raise SitegenError(f"template error: {exc}", where or template.filename, line) from None
+    except SitegenError:
+        raise
+    except Exception as exc:  # a site's template is code: {{ 1/0 }}, including itself forever
+        where, line = template_frame(exc)
+        what = "includes or extends itself without end" if isinstance(exc, RecursionError) else exc
+        raise SitegenError(
+            f"template error: {type(exc).__name__}: {what}", where or template.filename, line
+        ) from None
 
 
 def template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -178,6 +178,25 @@ def test_template_syntax_error_names_file_and_line(make_site, run_cli) -> None:
     assert not (site / "public").exists()
 
 
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("ok\n{{ 1/0 }}\n", "layouts/list.html:2: template error: ZeroDivisionError"),
+        ("{% include 'list.html' %}", "template error: RecursionError: includes or extends itself"),
+        (b"\xff\xfe{{ x }}", "list.html: template is not UTF-8 text (byte 0)"),
+    ],
+    ids=["division-by-zero", "includes-itself", "not-utf8"],
+)
+def test_a_template_that_fails_is_one_line_naming_it(
+    make_site, run_cli, template, expected
+) -> None:
+    """A site's template is its own code; whatever it does wrong is a message, not a traceback."""
+    site = make_site(small_corpus(1) | {"layouts/list.html": template})
+    result = run_cli(site, "build")
+    assert result.exit_code == 1 and expected in result.output, result.output
+    assert "Traceback" not in result.output
+
+
 def test_two_builds_are_byte_identical(make_site, run_cli) -> None:
     site = make_site(small_corpus(30) | {"sitegen.yaml": "per_page: 7\n"})
     run_cli(site, "build", "--output", "one")
@@ -238,6 +257,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("timezone: Mars/Olympus\n", ["timezone: unknown time zone 'Mars/Olympus'"]),
         ("title: [unclosed\n", ["sitegen.yaml:1: invalid YAML"]),
         ("output: articles\n", ["must not contain each other"]),
+        ("cache: public/.cache\n", ["the cache folder", "and the output folder"]),
+        ("cache: articles\n", ["the cache folder", "and the source folder"]),
     ],
 )  # fmt: skip
 def test_config_errors_name_the_key(make_site, run_cli, config, messages) -> None:
