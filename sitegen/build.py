@@ -49,7 +49,7 @@ from sitegen.read import (
 from sitegen.write import MANIFEST, Output, Writer, WriteReport, static_files
 
 if TYPE_CHECKING:
-    from sitegen.model import Site
+    from sitegen.model import Site, Tag
     from sitegen.pool import WorkerPool
     from sitegen.render import Plan, Planner, Renderer
     from sitegen.tags import Tagging
@@ -562,7 +562,8 @@ class Build:
                 self.lap("model")
                 cache.related = site.related_memo()
                 cache.notices.extend(self.moved_addresses(site.articles, site.urls, cache.urls))
-                cache.urls = dict(site.urls)
+                cache.notices.extend(moved_tags(site.tags, cache.urls))
+                cache.urls = dict(site.urls) | tag_addresses(site.tags)
                 cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
                 self.problems.extend(cache.site_problems)
                 self.check_strict()
@@ -632,6 +633,31 @@ FOREIGN_MESSAGE = (
     "not written by sitegen, so left as it is and sitegen's own file is not written here "
     "(move it away to let sitegen write it)"
 )
+
+
+TAG_KEY = "\0tag "  # tags' addresses sit with the articles' (`BuildCache.urls`); no id has \0
+
+
+def tag_addresses(tags: Sequence[Tag]) -> dict[str, str]:
+    return {TAG_KEY + tag.name.casefold(): tag.url for tag in tags}
+
+
+def moved_tags(tags: Sequence[Tag], before: Mapping[str, str]) -> list[str]:
+    """Notices for tags published at another address than in the last build: a tag whose
+    slug another, older tag now claims (an old article given a new tag) moves to a suffix."""
+    moves = [
+        (tag, before[key], tag.url)
+        for tag in tags
+        if before.get(key := TAG_KEY + tag.name.casefold(), tag.url) != tag.url
+    ]
+    notices = [
+        f"the tag {tag.name!r} moved from {old} to {new}: another tag, in the corpus longer, "
+        "now has that address"
+        for tag, old, new in moves[:MOVES_SHOWN]
+    ]
+    if len(moves) > MOVES_SHOWN:
+        notices.append(f"{len(moves) - MOVES_SHOWN} more tags moved to a new address")
+    return notices
 
 
 def import_rest_of_build() -> None:
