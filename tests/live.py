@@ -66,7 +66,8 @@ class Command:
             stderr=subprocess.PIPE,
             text=True,
         )
-        self.lines: queue.Queue[str] = queue.Queue()
+        self.lines: queue.Queue[tuple[list[str], str]] = queue.Queue()
+        self.unread: list[tuple[list[str], str]] = []  # (the stream's lines, a line)
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         for stream, seen in (
@@ -78,23 +79,29 @@ class Command:
     def _read(self, stream, seen: list[str]) -> None:
         for line in stream:
             seen.append(line)
-            self.lines.put(line)
+            self.lines.put((seen, line))
 
     def wait_for_line(self, needle: str, timeout: float = TIMEOUT) -> str:
-        """The next line (stdout or stderr) containing `needle`."""
+        """The next line of stdout or of stderr containing `needle`.
+
+        Lines of one stream before the one found are passed over; the other stream's are not:
+        two reader threads may queue a stderr line before the stdout line printed first."""
         deadline = time.monotonic() + timeout
         while True:
+            for i, (stream, line) in enumerate(self.unread):
+                if needle in line:
+                    earlier = [u for u in self.unread[:i] if u[0] is not stream]
+                    self.unread = earlier + self.unread[i + 1 :]  # in the order they came
+                    return line
             left = deadline - time.monotonic()
             if left <= 0 or (self.process.poll() is not None and self.lines.empty()):
                 raise AssertionError(
                     f"no line with {needle!r}; output so far:\n{''.join(self.stdout + self.stderr)}"
                 )
             try:
-                line = self.lines.get(timeout=min(left, 0.2))
+                self.unread.append(self.lines.get(timeout=min(left, 0.2)))
             except queue.Empty:
                 continue
-            if needle in line:
-                return line
 
     def interrupt(self, timeout: float = TIMEOUT) -> int:
         """Ctrl-C, as a terminal sends it; the exit code."""
