@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -380,7 +381,7 @@ def parse_article(
         byline = meta["byline"]
     body_html, paragraphs = render_body(body, markdown_body)
     title = meta.get("title") or header_title
-    if not title:
+    if not title or shows_nothing(title):  # zero-width characters only: an invisible link
         title = fallback_title(paragraphs)
         warn(f"empty title; using {title!r}", body_line - 1 if header else None)
     title = shortened(title, MAX_TITLE_CHARS, "title", warn)
@@ -451,6 +452,11 @@ def split_byline(body: str) -> tuple[str, str]:
     ):
         return match["name"].strip(), rest
     return "", body
+
+
+def shows_nothing(text: str) -> bool:
+    """Text of spaces, format characters (zero-width, bidi) and controls only."""
+    return all(unicodedata.category(char)[0] in "ZC" for char in text)
 
 
 def fallback_title(paragraphs: tuple[str, ...]) -> str:

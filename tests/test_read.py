@@ -127,6 +127,12 @@ def test_bad_files_are_skipped_with_a_located_message(tmp_path, content, expecte
     assert expected in problem_of(read(tmp_path, "a.txt", content))
 
 
+def test_a_title_of_zero_width_characters_is_an_empty_title(tmp_path: Path) -> None:
+    """Lists would link it with no visible text."""
+    result = read(tmp_path, "a.txt", " date 2026-01-02 \u200b\u200b\u2060\n\nBy X\n\nThe text.")
+    assert result.article.title == "The text." and "a.txt:1: empty title" in str(result.problems[0])
+
+
 def test_empty_title_warns_and_uses_the_text(tmp_path: Path) -> None:
     result = read(tmp_path, "a.txt", " date 2026-01-02\n\nBy X\n\nThe quick brown fox jumps.")
     assert result.article.title == "The quick brown fox jumps."
