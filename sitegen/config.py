@@ -346,14 +346,20 @@ def _check_paths(config: Config) -> None:
         )
     if out == Path(out.anchor) or out == Path.home():
         raise SitegenError(f"refusing to build into {out}; choose a folder of its own")
-    cache = config.cache
-    for name, folder in (("output", out), ("source", src)):
-        # In the output folder the cache would be deployed; in the source folder its
-        # .gitignore ('*') would hide new articles from git.
-        if cache == folder or cache.is_relative_to(folder) or folder.is_relative_to(cache):
+    # The cache in the output folder (or in layouts/static/, copied into it) would be deployed,
+    # drafts' text included; in the source or layouts folder its .gitignore ('*') would hide
+    # new files from git. The output folder in layouts/static/ would copy itself into itself.
+    apart = [
+        ("cache", config.cache, "output", out),
+        ("cache", config.cache, "source", src),
+        ("cache", config.cache, "layouts", config.layouts),
+        ("output", out, "layouts", config.layouts),
+    ]
+    for name, folder, other_name, other in apart:
+        if folder == other or folder.is_relative_to(other) or other.is_relative_to(folder):
             raise SitegenError(
-                f"the cache folder {cache} and the {name} folder {folder} must not contain "
-                "each other"
+                f"the {name} folder {folder} and the {other_name} folder {other} must not "
+                "contain each other"
             )
 
 

@@ -615,6 +615,8 @@ MAX_INLINE_WORK = 2_500_000
 MAX_BLOCK_LINES = 5_000  # in one block (no blank line): a table of 2,000 rows parses in 0.3 s
 MAX_ABBREVIATION = 200  # characters of an abbreviation's title ("*[NATO]: North Atlantic ...")
 _LONG_ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]]*\]:[^\n]{201}", re.M)  # 201: over 200
+MAX_ABBREVIATIONS = 200  # 9,000 took 11 s in one regex call, which no budget can stop
+_ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]]*\]:", re.M)
 MAX_GROWTH = 40  # HTML made per character of Markdown, at most (a table of tiny cells: 6)
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CLOSING_FENCE = {"`": re.compile(r" {0,3}`{3,} *"), "~": re.compile(r" {0,3}~{3,} *")}
@@ -823,6 +825,8 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
         raise SkipFile(
             f"its Markdown has a block of over {MAX_BLOCK_LINES:,} lines with no blank line"
         )
+    if len(_ABBREVIATION.findall(body)) > MAX_ABBREVIATIONS:  # one regex over the text each
+        raise SkipFile(f"its Markdown defines over {MAX_ABBREVIATIONS} abbreviations")
     if _LONG_ABBREVIATION.search(body):  # repeated at each use: 100 KB made an 80 MB page
         raise SkipFile(
             f"its Markdown defines an abbreviation of over {MAX_ABBREVIATION} characters"

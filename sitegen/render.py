@@ -749,12 +749,22 @@ def load_template(env: jinja2.Environment, name: str) -> jinja2.Template:
         raise SitegenError(f"template is not UTF-8 text (byte {exc.start})", name) from None
 
 
+RECURSION = (
+    "it recurses without end (a template including or extending itself, a macro calling itself)"
+)
+
+
 def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
     try:
         return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise SitegenError(
             f"template syntax error: {exc.message}", exc.filename, exc.lineno
+        ) from None
+    except jinja2.TemplateNotFound as exc:  # imported or included by the template
+        where, line = template_frame(exc)
+        raise SitegenError(
+            f"template not found: {exc.name}", where or template.filename, line
         ) from None
     except jinja2.TemplateError as exc:
         where, line = template_frame(exc)
@@ -763,7 +773,7 @@ def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
         raise
     except Exception as exc:  # a site's template is code: {{ 1/0 }}, including itself forever
         where, line = template_frame(exc)
-        what = "includes or extends itself without end" if isinstance(exc, RecursionError) else exc
+        what = RECURSION if isinstance(exc, RecursionError) else exc
         raise SitegenError(
             f"template error: {type(exc).__name__}: {what}", where or template.filename, line
         ) from None

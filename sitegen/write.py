@@ -230,6 +230,7 @@ class Writer:
         self.empty_at_start = not self.out_dir_existed or not any(os.scandir(out_dir))
         self.previous, self.manifest_mtime = read_manifest(out_dir)
         self.journaled = read_journal(out_dir)
+        self.had_journal = os.path.lexists(out_dir / JOURNAL)  # damaged or not: removed at commit
         self.unjournaled: list[str] = []  # written in place, not yet in the journal
         for path in self.journaled:
             self.previous.setdefault(path, UNKNOWN)  # sitegen's, its bytes unknown: rewritten
@@ -402,7 +403,7 @@ class Writer:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         if self.entries != self.previous or self.staged or stale or not self.manifest_mtime:
             write_manifest(self.out_dir, self.entries)
-        if self.journaled or added or self.in_place:
+        if self.had_journal or added or self.in_place:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.out_dir / JOURNAL)  # the manifest now lists them
         self.discard_staging()
@@ -516,7 +517,7 @@ def remove_file(out_dir: Path, path: str, real_out: str | None = None) -> None:
     real_out = real_out or os.path.realpath(out_dir)
     if os.path.commonpath([real_out, os.path.realpath(target.parent)]) != real_out:
         return  # the folder leads outside the output folder: what is there is not ours
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(OSError):  # gone already, or not removable: it stays, harmless
         if target.is_file() or target.is_symlink():
             target.unlink()
     parent = target.parent
@@ -591,12 +592,14 @@ def read_manifest(out_dir: Path) -> tuple[dict[str, tuple[str, int]], int]:
 
 
 def is_safe_manifest_path(path: str) -> bool:
-    """A tampered manifest must not make sitegen delete files outside the output folder."""
+    """A tampered manifest must not make sitegen delete files outside the output folder, nor
+    name a path no file system holds (a part over 255 bytes), which fails every build."""
     try:
         check_output_path(path, MANIFEST)
-    except SitegenError:
+        parts = [part.encode("utf-8", "surrogateescape") for part in path.split("/")]
+    except (SitegenError, UnicodeError):
         return False
-    return True
+    return len(path) < 4000 and all(len(part) <= 255 for part in parts)
 
 
 def write_manifest(out_dir: Path, entries: dict[str, tuple[str, int]]) -> None:

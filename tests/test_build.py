@@ -182,10 +182,14 @@ def test_template_syntax_error_names_file_and_line(make_site, run_cli) -> None:
     ("template", "expected"),
     [
         ("ok\n{{ 1/0 }}\n", "layouts/list.html:2: template error: ZeroDivisionError"),
-        ("{% include 'list.html' %}", "template error: RecursionError: includes or extends itself"),
+        ("{% include 'list.html' %}", "template error: RecursionError: it recurses without end"),
+        (
+            "{% from 'nothing.html' import x %}",
+            "layouts/list.html:1: template not found: nothing.html",
+        ),
         (b"\xff\xfe{{ x }}", "list.html: template is not UTF-8 text (byte 0)"),
     ],
-    ids=["division-by-zero", "includes-itself", "not-utf8"],
+    ids=["division-by-zero", "includes-itself", "imports-a-missing-template", "not-utf8"],
 )
 def test_a_template_that_fails_is_one_line_naming_it(
     make_site, run_cli, template, expected
@@ -259,6 +263,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("output: articles\n", ["must not contain each other"]),
         ("cache: public/.cache\n", ["the cache folder", "and the output folder"]),
         ("cache: articles\n", ["the cache folder", "and the source folder"]),
+        ("cache: layouts/static\n", ["the cache folder", "and the layouts folder"]),
+        ("output: layouts/static/site\n", ["the output folder", "and the layouts folder"]),
     ],
 )  # fmt: skip
 def test_config_errors_name_the_key(make_site, run_cli, config, messages) -> None:
@@ -622,6 +628,17 @@ def test_files_put_in_public_after_a_killed_first_build_are_kept(
     assert (site / "public/CNAME").read_text() == "example.org"
     assert (site / "public/downloads/report.pdf").read_text() == "precious"
     assert (site / "public/index.html").read_text() == "my own"
+
+
+def test_a_journal_naming_a_path_no_file_system_holds_is_damage(make_site, run_cli) -> None:
+    """A journal line longer than a file name may be failed every build at its removal."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    journal = f"sitegen journal 1\n{'b' * 300}\n{'a/' * 3_000}x\n"
+    (site / "public" / write.JOURNAL).write_text(journal)
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert not (site / "public" / write.JOURNAL).exists()
 
 
 def test_a_damaged_manifest_or_journal_is_no_manifest_or_journal(make_site, run_cli) -> None:
