@@ -256,11 +256,9 @@ class Build:
         notices = [
             f"{self.shown(article.source)}: its address moved from {old} to {new}; links to the "
             "old one now fail (a `slug:` in its front matter keeps an address through new titles)"
-            for article, old, new in moves[:MOVES_SHOWN]
+            for article, old, new in moves
         ]
-        if len(moves) > MOVES_SHOWN:
-            notices.append(f"{len(moves) - MOVES_SHOWN} more articles moved to a new address")
-        return notices
+        return first_of(notices, "articles")
 
     def read_files(self, files: Sequence[SourceFile]) -> list[tuple[ReadResult, bytes]]:
         root, tags = self.config.source, self.config.tags
@@ -653,11 +651,16 @@ def moved_tags(tags: Sequence[Tag], before: Mapping[str, str]) -> list[str]:
     notices = [
         f"the tag {tag.name!r} moved from {old} to {new}: another tag, in the corpus longer, "
         "now has that address"
-        for tag, old, new in moves[:MOVES_SHOWN]
+        for tag, old, new in moves
     ]
-    if len(moves) > MOVES_SHOWN:
-        notices.append(f"{len(moves) - MOVES_SHOWN} more tags moved to a new address")
-    return notices
+    return first_of(notices, "tags")
+
+
+def first_of(notices: list[str], what: str) -> list[str]:
+    """The first MOVES_SHOWN notices of moved addresses, and a count of the rest."""
+    rest = len(notices) - MOVES_SHOWN
+    more = [f"{rest} more {what} moved to a new address"] if rest > 0 else []
+    return notices[:MOVES_SHOWN] + more
 
 
 def import_rest_of_build() -> None:

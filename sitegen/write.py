@@ -346,7 +346,8 @@ class Writer:
         for path in foreign:
             self.claim(path, path)
         self.foreign.extend(foreign)
-        return [p for p in lost if p not in set(foreign)]
+        set_aside = set(foreign)
+        return [p for p in lost if p not in set_aside]
 
     def intact(self, path: str) -> bool:
         """The file is still as sitegen wrote it (asks only; `keep` also records it)."""
@@ -536,8 +537,8 @@ def holds_only(folder: str, prefix: str, paths: set[str]) -> bool:
     for dirpath, dirnames, filenames in os.walk(folder):
         if not dirnames and not filenames:
             return False
-        rel = prefix + os.path.relpath(dirpath, folder).replace(os.sep, "/") + "/"
-        rel = rel.replace("/./", "/")
+        below = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        rel = prefix if below == "." else f"{prefix}{below}/"
         if any(f"{rel}{name}" not in paths for name in filenames):
             return False
     return True
