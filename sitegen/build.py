@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 # imports would be most of its time.
 
 T = TypeVar("T")
+TagNames = dict[str, tuple[str, ...]]  # article id -> tag names, best first
+Tags = tuple[Mapping[str, tuple[str, ...]], TagNames, dict[str, int]]  # picked, kept, spread
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
 PARALLEL_MIN_FILES = 600  # below this, starting workers costs more than it saves
 FEW_CHANGES = 50  # articles changed in place; more, and planning every page costs no more
@@ -84,6 +86,21 @@ class Corpus:
         from sitegen.tags import choose
 
         return choose(self.articles, self.scans, config.tags)
+
+    def kept_tags(
+        self, picked: Mapping[str, tuple[str, ...]], spread: Mapping[str, int], config: Config
+    ) -> TagNames:
+        """The tags the site shows: `picked` less the names too few articles were given."""
+        from sitegen.tags import drop_rare_names, front_matter_tags, tagger_for
+
+        by_id = {a.id: a for a in self.articles}
+        tagger = tagger_for(config.tags)
+
+        def front_of(article_id: str) -> tuple[str, ...] | None:
+            article = by_id.get(article_id)
+            return front_matter_tags(tagger, article) if article is not None else None
+
+        return drop_rare_names(picked, front_of, self.scans, spread, config.tags)[0]
 
 
 @dataclass(frozen=True)
@@ -224,11 +241,10 @@ class Build:
             read[entry.article.id].append((source, entry))
         return dict(read)
 
-    def choose_or_reuse_tags(
-        self, corpus: Corpus, cache: BuildCache
-    ) -> tuple[Mapping[str, tuple[str, ...]], dict[str, int]]:
-        """Each article's tags, and how many articles name each name: from the last build's
-        choice where a few articles changed (`tags.choose_again`), else afresh."""
+    def choose_or_reuse_tags(self, corpus: Corpus, cache: BuildCache) -> Tags:
+        """Each article's tags (picked, and kept: see `tags.drop_rare_names`), and how many
+        articles name each name: from the last build's choice where a few articles changed
+        (`tags.choose_again`), else afresh."""
         from sitegen.tags import choose_again
 
         read = self.last_read_by_id
@@ -239,9 +255,10 @@ class Build:
                 corpus.articles, corpus.scans, self.config.tags, cache.chosen, cache.spread, old
             )
             if again is not None:
-                return again
+                picked, spread = again
+                return picked, corpus.kept_tags(picked, spread, self.config), spread
         tagging = corpus.tagging(self.config)
-        return tagging.chosen, dict(tagging.spread)
+        return tagging.picked, dict(tagging.chosen), dict(tagging.spread)
 
     def moved_addresses(
         self, articles: Sequence[Article], urls: Mapping[str, str], before: Mapping[str, str]
@@ -551,11 +568,12 @@ class Build:
                 from sitegen.model import build_site
 
                 if self.same_scans(corpus, cache):
-                    tags = cache.chosen
+                    tags = cache.chosen | cache.kept
                 else:
-                    tags, cache.spread = self.choose_or_reuse_tags(corpus, cache)
+                    picked, tags, cache.spread = self.choose_or_reuse_tags(corpus, cache)
+                    cache.chosen = dict(picked)
+                    cache.kept = {i: names for i, names in tags.items() if picked[i] != names}
                     self.lap("choose tags")
-                cache.chosen = dict(tags)
                 site, model_problems = build_site(config, corpus.articles, tags, cache.related)
                 self.lap("model")
                 cache.related = site.related_memo()

@@ -34,7 +34,7 @@ from sitegen.read import Article, is_editor_litter, is_regular_file
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
@@ -68,6 +68,8 @@ class BuildCache:
     digests: dict[str, str] = field(default_factory=dict)  # article id -> digest, last build
     urls: dict[str, str] = field(default_factory=dict)  # article id -> its URL, last build
     chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)  # article id -> its tags
+    # article id -> its tags where `tags.drop_rare_names` changed `chosen` (those few only)
+    kept: dict[str, tuple[str, ...]] = field(default_factory=dict)
     spread: dict[str, int] = field(default_factory=dict)  # name (casefolded) -> articles naming it
     notices: list[str] = field(default_factory=list)
 
@@ -174,9 +176,9 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     if cache.pages:
         cache.site_problems, cache.site_key = problems, site_key
         cache.related = _related_memo(related)
-        cache.shape, cache.digests, cache.urls, generation, chosen, spread = shape
+        cache.shape, cache.digests, cache.urls, generation, chosen, spread, kept = shape
         if generation == cache.generation:
-            cache.chosen, cache.spread = chosen, spread
+            cache.chosen, cache.spread, cache.kept = chosen, spread, kept
     return cache
 
 
@@ -236,17 +238,21 @@ def _memory_key(
     return (sources_fingerprint(config), pages_print, str(config.output), signatures)
 
 
+# shape, digests, article URLs, sources generation, chosen tags, spread, kept tags
+PagesState = tuple[str, dict, dict, str, dict, dict, dict]
+
+
 def _load_pages(
     cache_dir: Path, out_dir: Path, pages_print: str
-) -> tuple[str, dict[str, str], list[Problem], object, tuple[str, dict, dict, str, dict, dict]]:
+) -> tuple[str, dict[str, str], list[Problem], object, PagesState]:
     """(site key, page keys, site problems, related memo as stored, (shape, digests, article
-    URLs, sources generation, chosen tags, spread)); all empty when the file is missing,
-    damaged or of other settings: then every page is rendered and compared."""
+    URLs, sources generation, chosen tags, spread, kept tags)); all empty when the file is
+    missing, damaged or of other settings: then every page is rendered and compared."""
     stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
     try:
         site_key, pages, problems, related, shape, digests, urls, tagged = stored  # type: ignore[misc]
-        generation, chosen, spread = tagged
-        if not all(isinstance(names, tuple) for names in chosen.values()):
+        generation, chosen, spread, kept = tagged
+        if not all(isinstance(names, tuple) for names in [*chosen.values(), *kept.values()]):
             raise TypeError("tags of another shape")
         if not all(isinstance(count, int) for count in spread.values()):
             raise TypeError("counts of another shape")
@@ -255,10 +261,18 @@ def _load_pages(
             dict(pages),
             [Problem(*p) for p in problems],
             related,
-            (str(shape), dict(digests), dict(urls), str(generation), dict(chosen), dict(spread)),
+            (
+                str(shape),
+                dict(digests),
+                dict(urls),
+                str(generation),
+                dict(chosen),
+                dict(spread),
+                dict(kept),
+            ),
         )
     except (TypeError, ValueError, AttributeError):
-        return "", {}, [], None, ("", {}, {}, "", {}, {})
+        return "", {}, [], None, ("", {}, {}, "", {}, {}, {})
 
 
 def _related_memo(stored: object) -> RelatedMemo | None:
@@ -308,7 +322,7 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> dict[Path
         cache.shape,
         cache.digests,
         cache.urls,
-        (cache.generation, cache.chosen, cache.spread),
+        (cache.generation, cache.chosen, cache.spread, cache.kept),
     )
     pages_path = pages_file(cache_dir, out_dir)
     written[pages_path] = _save(pages_path, pages_print, payload)

@@ -20,11 +20,12 @@ cap. Output order is deterministic: rank, then first mention, then name.
 
 from __future__ import annotations
 
+import heapq
 import marshal
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -581,6 +582,8 @@ class Tagging:
     scans: Mapping[str, bytes]  # article id -> candidates found in its text, packed
     spread: Mapping[str, int]  # casefolded name -> how many articles name it
     chosen: Mapping[str, tuple[str, ...]]  # article id -> its tags, front matter first
+    picked: Mapping[str, tuple[str, ...]]  # the same before `drop_rare_names`
+    dropped: frozenset[str] = frozenset()  # casefolded names `drop_rare_names` took away
 
     def candidates(self, article_id: str) -> tuple[Candidate, ...]:
         """An article's candidates, best first."""
@@ -611,8 +614,9 @@ def choose(articles: Sequence[Article], scans: Mapping[str, bytes], settings: Ta
     if not derives(settings):
         scans = {}
     spread = count_articles(front, scans)
-    chosen = choose_tags(front, scans, spread, settings)
-    return Tagging(settings, front, scans, spread, chosen)
+    picked = choose_tags(front, scans, spread, settings)
+    chosen, dropped = drop_rare_names(picked, front.get, scans, spread, settings)
+    return Tagging(settings, front, scans, spread, chosen, picked, dropped)
 
 
 def count_articles(
@@ -644,23 +648,106 @@ def choose_tags(
     A guessed name needs `min_articles` articles; listed names do not. The cap counts
     front-matter tags, which are always kept. Scans are packed best first: no sorting here.
     """
-    chosen: dict[str, tuple[str, ...]] = {}
-    common = {key for key, count in spread.items() if count >= settings.min_articles}
-    intern = sys.intern  # one string per tag, not one per article that has it
-    for article_id, given in front.items():
-        taken = {name.casefold() for name in given}
-        room = settings.max_per_article - len(given)
-        derived: list[str] = []
-        if room > 0:
-            for candidate in _unpack_raw(scans.get(article_id, b"")):
-                key = candidate[KEY]
-                if key not in taken and (candidate[LISTED] or key in common):
-                    taken.add(key)
-                    derived.append(intern(candidate[NAME]))
-                    if len(derived) == room:
-                        break
-        chosen[article_id] = given + tuple(derived)
-    return chosen
+    common = common_names(spread, settings)
+    cap = settings.max_per_article
+    return {
+        article_id: pick(given, scans.get(article_id, b""), common, frozenset(), cap)
+        for article_id, given in front.items()
+    }
+
+
+def common_names(spread: Mapping[str, int], settings: TagConfig) -> set[str]:
+    """The names enough articles name (`min_articles`) to be tags when found from capitals."""
+    return {key for key, count in spread.items() if count >= settings.min_articles}
+
+
+def pick(
+    given: tuple[str, ...], scan: bytes, common: Collection[str], dropped: Collection[str], cap: int
+) -> tuple[str, ...]:
+    """One article's tags: `given` (front matter), then its best candidates up to `cap`:
+    listed ones, and names from capitals that are `common` and not `dropped`."""
+    taken = {name.casefold() for name in given}
+    room = cap - len(given)
+    derived: list[str] = []
+    if room > 0:
+        for candidate in _unpack_raw(scan):
+            key = candidate[KEY]
+            if key not in taken and (candidate[LISTED] or (key in common and key not in dropped)):
+                taken.add(key)
+                derived.append(sys.intern(candidate[NAME]))  # one string per tag, not per use
+                if len(derived) == room:
+                    break
+    return given + tuple(derived)
+
+
+def drop_rare_names(
+    picked: Mapping[str, tuple[str, ...]],
+    front_of: Callable[[str], tuple[str, ...] | None],
+    scans: Mapping[str, bytes],
+    spread: Mapping[str, int],
+    settings: TagConfig,
+) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """The tags articles keep: `picked`, less the names found from capitals alone that fewer
+    than `min_articles` articles were given; and the names so dropped (casefolded).
+
+    Enough articles may name a name while most of them have better tags to fill their
+    `max_per_article`: the name would get a page listing one article. Such names are dropped
+    one at a time, the rarest first (then the one the fewest articles name, then by name), and
+    each article that loses one takes its next candidate instead. That can lift another rare
+    name to `min_articles`, which is why the order matters and why it is fixed. A name some
+    article has from its front matter or from a list stays.
+
+    A function of `picked` (and the scans): a build that chose only a few articles' tags again
+    (`choose_again`) keeps the same tags as one that chose afresh.
+    """
+    least = settings.min_articles
+    chosen = dict(picked)
+    if least <= 1 or not derives(settings):
+        return chosen, frozenset()
+    holders: dict[str, set[str]] = {}
+    for article_id, names in picked.items():
+        for name in names:
+            holders.setdefault(name.casefold(), set()).add(article_id)
+    common = common_names(spread, settings)
+    dropped: set[str] = set()
+    kept: set[str] = set()
+
+    def rank(key: str) -> tuple[int, int, str]:
+        return len(holders[key]), spread.get(key, 0), key
+
+    queue = [rank(key) for key, ids in holders.items() if len(ids) < least]
+    heapq.heapify(queue)
+    while queue:
+        count, _, key = heapq.heappop(queue)
+        ids = holders[key]
+        if key in kept or key in dropped or len(ids) != count:
+            continue  # decided already, or an article took it since (see below)
+        if any(_given_or_listed(key, front_of(i) or (), scans.get(i, b"")) for i in ids):
+            kept.add(key)
+            continue
+        dropped.add(key)
+        for article_id in sorted(ids):
+            given = front_of(article_id) or ()
+            scan = scans.get(article_id, b"")
+            before = set(chosen[article_id])
+            chosen[article_id] = pick(given, scan, common, dropped, settings.max_per_article)
+            # The article keeps its other tags and takes its next candidate in that one's place.
+            for name in chosen[article_id]:
+                if name in before:
+                    continue
+                other = name.casefold()
+                holders.setdefault(other, set()).add(article_id)
+                if other not in kept and len(holders[other]) < least:
+                    heapq.heappush(queue, rank(other))
+        ids.clear()
+    return chosen, frozenset(dropped)
+
+
+def _given_or_listed(key: str, given: tuple[str, ...], scan: bytes) -> bool:
+    """Whether an article has the name from its front matter or found it from a list."""
+    if any(name.casefold() == key for name in given):
+        return True
+    return any(c[KEY] == key and c[LISTED] for c in _unpack_raw(scan))
 
 
 FEW_RETAGS = 200  # articles changed, added or removed; past this, choosing afresh costs no more
@@ -874,6 +961,11 @@ def _reason(tagging: Tagging, c: Candidate, given: set[str], derived: set[str]) 
         )
     if articles < settings.min_articles:
         return f"a name in {articles} article(s); min_articles is {settings.min_articles}"
+    if c.key in tagging.dropped:
+        return (
+            f"a name in {articles} articles, fewer than min_articles ({settings.min_articles}) "
+            "of which have room for it under max_per_article"
+        )
     if c.key in derived:
         return f"a name in {articles} articles"
     return f"over max_per_article ({settings.max_per_article})"

@@ -23,10 +23,14 @@ from sitegen.tags import (
     article_tags,
     choose,
     choose_again,
+    drop_rare_names,
+    explain,
+    front_matter_tags,
     make_tagger,
     scan_article,
     scan_packed,
     tag_corpus,
+    tagger_for,
 )
 from tests.conftest import REAL_ARTICLE, article_text
 
@@ -220,6 +224,29 @@ def test_min_articles_applies_to_guessed_names_not_to_countries() -> None:
     assert tags_of(articles) == [("Tomas Elk", "Chile"), ("Tomas Elk",), ("Chile",)]
     assert tags_of(articles, min_articles=3) == [("Chile",), (), ("Chile",)]
     assert tags_of(articles, min_articles=1)[2] == ("Greta Lund", "Chile")
+
+
+def test_min_articles_counts_the_articles_that_keep_a_name_after_the_cap() -> None:
+    """Two articles name Tomas Elk and three Greta Lund, but with one tag each only the first
+    article keeps Elk: a page for Elk would list one article. Elk is dropped, and that article
+    takes its next candidate, Lund, instead. A listed name (Chile) stays with one article."""
+    articles = corpus(
+        "Tomas Elk met officials. Tomas Elk left. Greta Lund spoke.",
+        "Greta Lund and Greta Lund and Greta Lund met Tomas Elk.",
+        "Greta Lund wrote about Chile and Chile and Chile.",
+    )
+    assert tags_of(articles, max_per_article=2) == [
+        ("Tomas Elk", "Greta Lund"),
+        ("Greta Lund", "Tomas Elk"),
+        ("Chile", "Greta Lund"),
+    ]
+    assert tags_of(articles, max_per_article=1) == [("Greta Lund",), ("Greta Lund",), ("Chile",)]
+    tagging = tag_corpus(articles, TagConfig(max_per_article=1), TEXTS)
+    assert tagging.dropped == {"tomas elk"}
+    assert tagging.picked[articles[0].id] == ("Tomas Elk",)
+    verdicts = {v.name: v for v in explain(tagging, articles[0].id)}
+    assert not verdicts["Tomas Elk"].kept
+    assert "fewer than min_articles (2)" in verdicts["Tomas Elk"].reason
 
 
 def test_aliases_map_forms_to_one_tag() -> None:
@@ -504,10 +531,13 @@ def test_choosing_again_after_changes_equals_choosing_afresh(
     new_articles = [named(n, *spec) for n, spec in enumerate(after)]
     scans = {a.id: scan_packed(a, TEXTS[a.id], settings_) for a in new_articles}
     fresh = choose(new_articles, scans, settings_)
-    again = choose_again(new_articles, scans, settings_, last.chosen, dict(last.spread), old)
+    again = choose_again(new_articles, scans, settings_, last.picked, dict(last.spread), old)
     assert again is not None
-    assert again[0] == dict(fresh.chosen)
+    assert again[0] == dict(fresh.picked)
     assert again[1] == {k: n for k, n in fresh.spread.items() if n}
+    front = {a.id: front_matter_tags(tagger_for(settings_), a) for a in new_articles}
+    kept, _ = drop_rare_names(again[0], front.get, scans, again[1], settings_)
+    assert kept == dict(fresh.chosen)
 
 
 def test_choosing_again_declines_what_it_cannot_know() -> None:
@@ -519,6 +549,6 @@ def test_choosing_again_declines_what_it_cannot_know() -> None:
     edited = [*articles[:3], named(3, frozenset({1}), "")]
     scans = {a.id: scan_packed(a, TEXTS[a.id], settings_) for a in edited}
     unknown = {i: v for i, v in old.items() if i != edited[3].id}
-    assert choose_again(edited, scans, settings_, last.chosen, dict(last.spread), unknown) is None
-    assert choose_again(edited, scans, settings_, last.chosen, {}, old) is None
-    assert choose_again(edited, scans, settings_, last.chosen, dict(last.spread), old) is not None
+    assert choose_again(edited, scans, settings_, last.picked, dict(last.spread), unknown) is None
+    assert choose_again(edited, scans, settings_, last.picked, {}, old) is None
+    assert choose_again(edited, scans, settings_, last.picked, dict(last.spread), old) is not None
