@@ -64,13 +64,19 @@ class Config:
     config_file: Path | None = None
 
 
+# YAML's escapes ("\0", "\x1b", "\uD800") put into a value what the file's text cannot hold:
+# control characters (invalid in feeds, and a terminal runs escape sequences when `sitegen tags`
+# prints them) and lone surrogates (no encoding can write them: the page would fail).
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 # --- validators: each returns the cleaned value or raises ValueError with a reason ------------
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty string")
-    return value.strip()
+    return _plain(value)
 
 
 def _optional_text(value: Any) -> str:
@@ -78,6 +84,15 @@ def _optional_text(value: Any) -> str:
         return ""
     if not isinstance(value, str):
         raise ValueError("must be a string")
+    return _plain(value)
+
+
+def _plain(value: str) -> str:
+    """A setting's text, which every page repeats: no control characters (a YAML escape such
+    as "\x1b" makes one), which HTML and feeds cannot hold and terminals act on."""
+    found = NOT_TEXT.search(value)
+    if found:
+        raise ValueError(f"holds the control character {found.group()!r}; remove it")
     return value.strip()
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from slugify import slugify
 
-from sitegen.config import YamlProblem, key_text, parse_yaml
+from sitegen.config import NOT_TEXT, YamlProblem, key_text, parse_yaml
 from sitegen.errors import Problem
 
 if TYPE_CHECKING:
@@ -540,6 +540,8 @@ def _front_value(key: str, value: Any) -> Any:
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if not isinstance(value, str | int):  # never str() a list: aliases can nest it a billion
+            raise SkipFile("front matter 'date' must be a date in YYYY-MM-DD form")
         return parse_date(str(value), None)
     if key == "draft":
         if not isinstance(value, bool):
@@ -554,12 +556,6 @@ def _front_value(key: str, value: Any) -> Any:
     if isinstance(value, list | dict) or value is None:
         raise SkipFile(f"front matter {key!r} must be text")
     return front_text(str(value))
-
-
-# YAML's escapes ("\0", "\x1b", "\uD800") put into a value what the file's text cannot hold:
-# control characters (invalid in feeds, and a terminal runs escape sequences when `sitegen tags`
-# prints them) and lone surrogates (no encoding can write them: the page would fail).
-NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def front_text(value: str) -> str:

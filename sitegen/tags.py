@@ -342,7 +342,7 @@ class _Reader:
         if self.tagger.extra is None:
             return
         for match in self.tagger.extra.finditer(text):
-            name = self.tagger.extra_names[match.group().casefold()]
+            name = extra_term(self.tagger.extra_names, match.group())
             self.add(name, match.group(), weight, base + match.start(), True)
 
     def resolve(self) -> None:
@@ -421,6 +421,19 @@ class _Reader:
             new(Candidate, (name, name.casefold(), score, n, first, listed, tuple(forms.items())))
             for name, (score, n, first, listed, forms) in self.tallies.items()
         )
+
+
+def extra_term(extra_names: Mapping[str, str], found: str) -> str:
+    """The configured term (`tags.extra`) a match of the terms' pattern stands for.
+
+    The pattern ignores case as `re` does, which is not always casefolding: "İzmir" matches
+    the term "Izmir", but casefolds to "i̇zmir". Then the term is found by matching again."""
+    term = extra_names.get(found.casefold())
+    if term is not None:
+        return term
+    return next(
+        (t for key, t in extra_names.items() if re.fullmatch(re.escape(key), found, re.I)), found
+    )
 
 
 def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:

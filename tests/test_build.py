@@ -259,6 +259,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ('base_url: "https://example.org/x\\nDisallow: /"\n', ["base_url: must not hold spaces"]),
         ("base_url: 'https://example.org/a\"b/'\n", ["base_url: must not hold spaces, quotes"]),
         ("timezone: Mars/Olympus\n", ["timezone: unknown time zone 'Mars/Olympus'"]),
+        ('title: "News\\x1b[2J"\n', ["title: holds the control character '\\x1b'; remove it"]),
+        ('description: "a\\0b"\n', ["description: holds the control character '\\x00'"]),
         ("title: [unclosed\n", ["sitegen.yaml:1: invalid YAML"]),
         ("output: articles\n", ["must not contain each other"]),
         ("cache: public/.cache\n", ["the cache folder", "and the output folder"]),

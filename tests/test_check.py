@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.check import check_site
+from sitegen.check import CSS_URL, check_site
 from tests.conftest import REAL_ARTICLE, article_text
 from tests.webtools import build, corpus, tagged
 
@@ -171,6 +171,13 @@ def test_a_page_without_doctype_is_reported(run_cli, site: Path) -> None:
     page.write_text(page.read_text().replace("<!DOCTYPE html>", ""))
     [line] = problems(run_cli, site)
     assert line.startswith("public/tags/index.html:1: no <!DOCTYPE html>")
+
+
+def test_an_unclosed_css_url_ends_at_the_next_one() -> None:
+    """Each of thousands of unclosed `url(` once read to the end of the file (minutes)."""
+    css = 'a{b:url(url(x.png)} c{d:url("e.png\n)}'
+    found = [m.groups() for m in CSS_URL.finditer(css)]
+    assert found == [(None, None, "x.png", None, None)]
 
 
 def test_a_folder_argument_and_base_url_option(run_cli, site: Path, tmp_path: Path) -> None:

@@ -163,6 +163,16 @@ def test_front_matter_escapes_cannot_put_control_characters_into_values(tmp_path
     assert front_text("\ud800 x\x9b\ufffe") == "x"  # PyYAML's pure-Python loader lets "\uD800" in
 
 
+def test_a_date_of_nested_aliases_is_refused_without_expanding_them(tmp_path: Path) -> None:
+    """Nine levels of nine aliases: 478 bytes that would be 387 million strings as text."""
+    levels = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    front = "---\n" + "\n".join(levels) + "\ndate: *l8\n---\n"
+    result = read(tmp_path, "a.txt", front + article_text("2026-01-02", "T"))
+    assert result.article is None
+    assert "front matter 'date' must be a date in YYYY-MM-DD form" in str(result.problems[-1])
+
+
 def test_a_front_matter_key_too_long_to_write_is_an_unknown_key(tmp_path: Path) -> None:
     """YAML keys may be numbers; Python will not write one of over 4,300 digits as text."""
     front = "---\n? 0x" + "f" * 4_000 + "\n: 1\n---\n"

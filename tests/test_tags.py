@@ -273,6 +273,12 @@ def test_extra_terms_are_found_in_any_case_and_kept() -> None:
     assert set(tags) == {"climate change", "Blue Corridor"}
 
 
+def test_an_extra_term_matched_in_a_case_casefold_does_not_give_is_still_its_term() -> None:
+    """`re` matches "İzmir" (dotted capital I) to "Izmir", but casefolds it to "i̇zmir"."""
+    articles = corpus("Ships left İzmir and IZMIR again.", "Trade with Izmir grew.")
+    assert tags_of(articles, extra=("Izmir",)) == [("Izmir",), ("Izmir",)]
+
+
 def test_derive_false_keeps_only_front_matter() -> None:
     text = "---\ntags: [Energy]\n---\n" + article_text("2026-03-01", "T", "Cuba and Chile met.")
     assert tags_of([article("a.txt", text)], derive=False) == [("Energy",)]
