@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import stat
 import threading
 import time
 import traceback
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from sitegen.build import BuildReport, build
@@ -45,6 +46,9 @@ DEBOUNCE_SECONDS = 0.1
 MAX_DELAY_SECONDS = 2.0
 # Reading a file is an event on Linux too; only these kinds can change what a build produces.
 CHANGE_KINDS = frozenset({"created", "modified", "deleted", "moved", "closed"})
+# How often, with no events, the root folders are checked for having been replaced: a folder
+# made anew where nothing is watched (its parent) gives no event.
+ROOTS_CHECKED_EVERY = 1.0
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,8 @@ class Watcher:
         self.debounce = debounce
         self.events: queue.Queue[Change | None] = queue.Queue()
         self.observer: BaseObserver | None = None
-        self.scheduled: set[Path] = set()
+        # folder -> its watch, and the folder's identity (device, inode) when it was scheduled
+        self.scheduled: dict[Path, tuple[ObservedWatch, tuple[int, int]]] = {}
         self.worker = threading.Thread(target=self._run, name="sitegen-watch", daemon=True)
 
     def __enter__(self) -> Watcher:
@@ -144,20 +149,33 @@ class Watcher:
         self.scheduled.clear()
         self.schedule()
 
-    def schedule(self) -> None:
+    def schedule(self) -> list[Path]:
+        """Watch each root folder that exists and is not watched yet; returns those."""
         assert self.observer is not None
         handler = _Handler(self)
+        added = []
         for root in self.roots:
             folder = root.path if root.recursive else root.path.parent
-            if folder in self.scheduled or not folder.is_dir():
+            identity = folder_identity(folder)
+            if folder in self.scheduled or identity is None:
                 continue
-            self.observer.schedule(handler, str(folder), recursive=root.recursive)
-            self.scheduled.add(folder)
+            watch = self.observer.schedule(handler, str(folder), recursive=root.recursive)
+            self.scheduled[folder] = (watch, identity)
+            added.append(folder)
+        return added
 
-    def missing_roots(self) -> bool:
-        return any(
-            (r.path if r.recursive else r.path.parent) not in self.scheduled for r in self.roots
-        )
+    def reschedule(self) -> list[Path]:
+        """Watch again each root folder that was deleted, moved away or replaced since it was
+        scheduled (`rm -r articles; mkdir articles`, or `mv articles old`): its watch is dead,
+        or follows the old folder to its new name. Returns the folders watched anew, whose
+        files changed unseen."""
+        assert self.observer is not None
+        for folder, (watch, identity) in list(self.scheduled.items()):
+            if folder_identity(folder) != identity:
+                del self.scheduled[folder]
+                with contextlib.suppress(KeyError, OSError):  # an emitter that stopped itself
+                    self.observer.unschedule(watch)
+        return self.schedule()
 
     def offer(self, path: str | bytes, kind: str) -> None:
         path = Path(os.fsdecode(path))
@@ -166,7 +184,13 @@ class Watcher:
 
     def _run(self) -> None:
         while True:
-            first = self.events.get()
+            try:
+                first = self.events.get(timeout=ROOTS_CHECKED_EVERY)
+            except queue.Empty:  # quiet: a root folder may have come back with no event seen
+                added = self.reschedule()
+                if not added:
+                    continue
+                first = Change(added[0], "created")
             if first is None:
                 return
             batch = [first]
@@ -179,12 +203,20 @@ class Watcher:
                 if item is None:
                     return
                 batch.append(item)
-            if self.missing_roots():
-                self.schedule()
+            batch.extend(Change(folder, "created") for folder in self.reschedule())
             try:
                 self.on_batch(merge(batch))
             except Exception:  # a bug must not stop the watching; show it and go on
                 traceback.print_exc()
+
+
+def folder_identity(folder: Path) -> tuple[int, int] | None:
+    """A folder's device and inode, or None when it is not a folder (or not there)."""
+    try:
+        found = os.stat(folder)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISDIR(found.st_mode) else None
 
 
 class _Handler(FileSystemEventHandler):
@@ -299,6 +331,10 @@ class Rebuilder:
             except OSError as error:  # a full disk, a folder without write permission
                 problem = Problem(error.filename or "", error.strerror or str(error))
                 return Outcome(changes, None, (problem,), time.perf_counter() - start)
+            except Exception as error:  # a bug of ours: shown as a failed rebuild, and reported
+                traceback.print_exc()
+                detail = f"internal error (please report it): {type(error).__name__}: {error}"
+                return Outcome(changes, None, (Problem("", detail),), time.perf_counter() - start)
             failing = tuple(p for p in report.problems if self.is_touched(p.path))
             return Outcome(changes, report, failing, time.perf_counter() - start)
 

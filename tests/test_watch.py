@@ -138,6 +138,28 @@ def test_save_by_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
     assert any("saved-the-safe-way" in p for p in tree)
 
 
+def test_a_source_folder_made_anew_is_watched_again(
+    site: Path, watching: queue.Queue[Outcome]
+) -> None:
+    """`mv articles old; mkdir articles`: the watch on the old folder follows it to its new name,
+    and the new folder, made where nothing is watched, must be watched anew."""
+    articles = site / "articles"
+    articles.rename(site / "articles.old")
+    articles.mkdir()
+    (articles / "c.txt").write_text(article_text("2026-02-08", "Made anew"))
+    tree = settles_as_clean_build(site)
+    assert any("made-anew" in p for p in tree) and not any("energy-prices" in p for p in tree)
+    (articles / "c.txt").write_text(article_text("2026-02-08", "Edited in the new folder"))
+    tree = settles_as_clean_build(site)
+    assert any("edited-in-the-new-folder" in p for p in tree)
+    (site / "articles.old" / "b.txt").write_text(article_text("2026-02-07", "Not a source"))
+    (articles / "d.txt").write_text(article_text("2026-02-09", "The last one"))
+    outcome = next_outcome(watching)
+    while Change(articles / "d.txt", "created") not in outcome.changes:
+        outcome = next_outcome(watching)
+    assert all("articles.old" not in str(c.path) for c in outcome.changes)
+
+
 def test_ignored_files_do_not_rebuild(site: Path, watching: queue.Queue[Outcome]) -> None:
     articles = site / "articles"
     (articles / "a.txt~").write_text("backup")
