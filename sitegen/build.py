@@ -46,7 +46,7 @@ from sitegen.read import (
     kept_body,
     path_id,
 )
-from sitegen.write import MANIFEST, Output, Writer, WriteReport, static_files
+from sitegen.write import MANIFEST, Output, Writer, WriteReport, output_lock, static_files
 
 if TYPE_CHECKING:
     from sitegen.model import Site, Tag
@@ -748,6 +748,7 @@ def build(
     jobs: int | None = None,
     process_ends: bool = False,
     memory: CacheMemory | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the site. Nothing reaches the output folder unless every page rendered.
 
@@ -755,8 +756,10 @@ def build(
     `cli.run`), what the Build object holds (the articles read, the last build's entries) is
     never freed: that took 0.09 s of each rebuild at 10,000 articles, for memory the exit gives
     back anyway. With `memory` (watch, serve), the cache is kept from one build to the next.
+    Another build into the same folder is waited for (`write.output_lock`), after `on_wait`
+    says so.
     """
-    with collector_paused():
+    with collector_paused(), output_lock(config.output, on_wait):
         try:
             builder = Build(config, drafts, strict, progress, jobs or default_jobs(), memory)
             if process_ends:

@@ -163,6 +163,7 @@ def build_command(
         jobs=jobs,
         progress=no_bar if quiet else terminal_progress,
         process_ends=(click.get_current_context().obj or {}).get("process_ends", False),
+        on_wait=lambda text: say(text, err=True),
     )
     if not quiet:
         print_problems(report.problems)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from sitegen import BUILTIN_STATIC
 from sitegen.errors import SitegenError
-from sitegen.read import is_editor_litter, is_regular_file
+from sitegen.read import display, is_editor_litter, is_regular_file
 
 if TYPE_CHECKING:
     from sitegen.config import Config
@@ -49,6 +49,39 @@ MAX_RECORD_BYTES = 1 << 30  # a manifest or journal past this is damage, not a s
 UNKNOWN = ("", -1)  # the manifest entry of a journaled file: its bytes are not known
 STAGING_PREFIX = ".sitegen-staging-"
 MANIFEST_VERSION = 1
+
+
+@contextlib.contextmanager
+def output_lock(output: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """One build at a time into a folder: a second (a `sitegen build` while `serve` rebuilds)
+    waits for the first. Two at once removed each other's staged pages mid-commit.
+
+    The lock is an flock on the output folder's parent, which exists before a first build
+    makes the output folder and is never written to. The system frees it when its process
+    ends, however it ends. Where there is no flock (Windows, some network mounts), builds
+    are not kept apart."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        fd = os.open(Path(os.path.abspath(output)).parent, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(f"waiting for another sitegen build into {display(output)} to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass  # no locks on this file system
+        yield
+    finally:
+        os.close(fd)  # and with it the lock
 
 
 @dataclass(frozen=True)

@@ -683,6 +683,27 @@ def test_sigterm_stops_a_first_build_as_ctrl_c_does(make_site, tmp_path) -> None
     assert not (site / "public").exists() or not any((site / "public").iterdir())
 
 
+def test_a_build_waits_for_another_build_into_the_same_folder(make_site) -> None:
+    """Two at once removed each other's staged pages mid-commit (a `sitegen build` while
+    `serve` rebuilt). The second waits, says so, and builds when the first is done."""
+    import fcntl
+
+    from tests.live import Command
+
+    site = make_site(small_corpus(3))
+    held = os.open(site, os.O_RDONLY)  # what a build into site/public holds while it runs
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        second = Command(site, "build")
+        second.wait_for_line("waiting for another sitegen build into public to finish")
+        time.sleep(0.5)
+        assert second.process.poll() is None and not (site / "public").exists()
+    finally:
+        os.close(held)
+    assert second.process.wait(timeout=30) == 0
+    assert (site / "public" / "index.html").exists()
+
+
 def test_a_lost_manifest_is_one_warning_and_nothing_is_overwritten(make_site, run_cli) -> None:
     """Without its manifest, sitegen cannot tell its files from someone's: it overwrites
     none and says so once, with the way out."""
