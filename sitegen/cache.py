@@ -21,6 +21,7 @@ import marshal
 import os
 import sys
 import threading
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from sitegen.read import Article, is_editor_litter, is_regular_file
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 9
+CACHE_FORMAT = 10
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
@@ -159,7 +160,7 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     cache = BuildCache()
     cache_dir, out_dir = config.cache, config.output
     if not sources:
-        cache.pages = _load_pages(cache_dir, out_dir, pages_print)[1]
+        cache.pages = _load_pages(cache_dir, out_dir, pages_print, cache.notices)[1]
         return cache
     stored = _load(cache_dir / SOURCES_FILE, sources_fingerprint(config), cache.notices)
     if stored is not None:
@@ -172,7 +173,8 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
             cache.sources = {}
     if not cache.sources:
         return cache  # page keys vouch for pages made from the cached sources: not without them
-    site_key, cache.pages, problems, related, shape = _load_pages(cache_dir, out_dir, pages_print)
+    loaded = _load_pages(cache_dir, out_dir, pages_print, cache.notices)
+    site_key, cache.pages, problems, related, shape = loaded
     if cache.pages:
         cache.site_problems, cache.site_key = problems, site_key
         cache.related = _related_memo(related)
@@ -243,12 +245,12 @@ PagesState = tuple[str, dict, dict, str, dict, dict, dict]
 
 
 def _load_pages(
-    cache_dir: Path, out_dir: Path, pages_print: str
+    cache_dir: Path, out_dir: Path, pages_print: str, notices: list[str]
 ) -> tuple[str, dict[str, str], list[Problem], object, PagesState]:
     """(site key, page keys, site problems, related memo as stored, (shape, digests, article
     URLs, sources generation, chosen tags, spread, kept tags)); all empty when the file is
     missing, damaged or of other settings: then every page is rendered and compared."""
-    stored = _load(pages_file(cache_dir, out_dir), pages_print, [])
+    stored = _load(pages_file(cache_dir, out_dir), pages_print, notices)
     try:
         site_key, pages, problems, related, shape, digests, urls, tagged = stored  # type: ignore[misc]
         generation, chosen, spread, kept = tagged
@@ -338,20 +340,38 @@ def _load(path: Path, fingerprint: str, notices: list[str]) -> object | None:
         notices.append(f"cannot read the build cache ({exc.strerror}); building without it")
         return None
     try:
-        stored_print, payload = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
+        stored = marshal.loads(data)
+        if stored[0] != fingerprint:
+            return None  # another version, config or set of templates: start afresh, quietly
+        return unsealed(stored[1:])
+    except (EOFError, ValueError, TypeError, IndexError, KeyError):
         notices.append(f"the build cache file {path.name} was damaged and is ignored")
         return None
-    if stored_print != fingerprint:
-        return None  # another version, config or set of templates: start afresh, quietly
-    return payload
+
+
+def sealed(value: object) -> tuple[int, bytes]:
+    """A value as a cache file keeps it: marshalled, with a checksum of those bytes.
+
+    Bytes changed on disk (a bad sector, a copy cut short, a hand edit) can still load: a
+    title with one letter changed, or a compiled template's code doing anything. The checksum
+    (CRC-32: 3 ms for the 7 MB of a 10,000-article cache) lets no such file be trusted."""
+    data = marshal.dumps(value)
+    return zlib.crc32(data), data
+
+
+def unsealed(stored: object) -> object:
+    """The value `sealed` kept; ValueError when its bytes are not those it wrote."""
+    checksum, data = stored  # type: ignore[misc]
+    if not isinstance(data, bytes) or zlib.crc32(data) != checksum:
+        raise ValueError("checksum mismatch")
+    return marshal.loads(data)
 
 
 def _save(path: Path, fingerprint: str, payload: object) -> Signature:
     """Write through a file of its own name, then move it into place: two builds (a watcher
     and a manual build) may save at the same time. Returns the file's signature as written."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-    tmp.write_bytes(marshal.dumps((fingerprint, payload)))
+    tmp.write_bytes(marshal.dumps((fingerprint, *sealed(payload))))
     written = signature(os.stat(tmp))  # before the move: no other build can touch it yet
     os.replace(tmp, path)
     return written

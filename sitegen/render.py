@@ -56,7 +56,7 @@ import jinja2.bccache
 import markupsafe
 
 from sitegen import BUILTIN_TEMPLATES
-from sitegen.cache import base_fingerprint, template_cache
+from sitegen.cache import base_fingerprint, sealed, template_cache, unsealed
 from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.feeds import (
@@ -213,10 +213,13 @@ class TemplateCodeCache(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            salt, checksum, code = marshal.loads(self.path(bucket).read_bytes())
+            salt, checksum, *code_sealed = marshal.loads(self.path(bucket).read_bytes())
+            if salt != self.salt or checksum != bucket.checksum:
+                return
+            code = unsealed(code_sealed)  # never run code whose bytes changed on disk
         except (OSError, EOFError, ValueError, TypeError):
             return
-        if salt == self.salt and checksum == bucket.checksum and isinstance(code, CodeType):
+        if isinstance(code, CodeType):
             bucket.code = code
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -224,7 +227,7 @@ class TemplateCodeCache(jinja2.BytecodeCache):
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(marshal.dumps((self.salt, bucket.checksum, bucket.code)))
+            tmp.write_bytes(marshal.dumps((self.salt, bucket.checksum, *sealed(bucket.code))))
             os.replace(tmp, path)
         except OSError:  # a read-only cache folder, say: compile again next time
             with contextlib.suppress(OSError):

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import sitegen.build as build_module
 from sitegen import BUILTIN_TEMPLATES
 from sitegen.build import build
-from sitegen.cache import SOURCES_FILE, CacheMemory
+from sitegen.cache import SOURCES_FILE, CacheMemory, sealed, unsealed
 from sitegen.config import Config, load_config
 from sitegen.errors import SitegenError
 from tests.conftest import article_text, read_tree
@@ -418,6 +418,40 @@ def test_damaged_cache_is_discarded_with_a_notice(tmp_path: Path) -> None:
     assert after == clean_build(tmp_path)
 
 
+@pytest.mark.parametrize(("name", "text"), [(SOURCES_FILE, b"Story 3"), ("pages-", b"story-3")])
+def test_a_cache_file_with_one_byte_changed_is_not_trusted(
+    tmp_path: Path, name: str, text: bytes
+) -> None:
+    """A flipped bit in a title still unmarshals: without a checksum, the wrong title was
+    published, silently, until the article changed."""
+    corpus(tmp_path, 5)
+    settle(tmp_path)
+    incremental_build(tmp_path)
+    (cache_file,) = (tmp_path / ".sitegen-cache").glob(f"{name}*")
+    data = cache_file.read_bytes()
+    at = data.rindex(text)  # a title, or an article's URL
+    cache_file.write_bytes(data[:at] + b"G" + data[at + 1 :])
+    path = tmp_path / "articles/0001_0000000000000001.txt"
+    path.write_text(path.read_text() + "\n\nOne more line.")
+    report, after = incremental_build(tmp_path)
+    assert any(f"{cache_file.name} was damaged" in notice for notice in report.notices)
+    assert after == clean_build(tmp_path)
+
+
+def test_compiled_templates_with_one_byte_changed_are_compiled_again(tmp_path: Path) -> None:
+    corpus(tmp_path, 3)
+    incremental_build(tmp_path)
+    for path in (tmp_path / ".sitegen-cache/templates").iterdir():
+        data = path.read_bytes()
+        at = data.find(b"Latest")  # a string constant of the compiled code
+        if at >= 0:
+            path.write_bytes(data[:at] + b"N" + data[at + 1 :])
+    shutil.rmtree(tmp_path / "public")
+    _, after = incremental_build(tmp_path)
+    assert b"Natest" not in b"".join(after.values())
+    assert after == clean_build(tmp_path)
+
+
 def test_damaged_compiled_templates_are_compiled_again(tmp_path: Path) -> None:
     corpus(tmp_path, 3)
     incremental_build(tmp_path)
@@ -437,7 +471,8 @@ def test_cache_of_another_version_is_not_trusted(tmp_path: Path) -> None:
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
     incremental_build(tmp_path)
     cache_file = tmp_path / ".sitegen-cache" / SOURCES_FILE
-    stored_print, (generation, rows) = marshal.loads(cache_file.read_bytes())
+    stored_print, *stored = marshal.loads(cache_file.read_bytes())
+    generation, rows = unsealed(stored)
     poisoned = (
         generation,
         [
@@ -445,13 +480,13 @@ def test_cache_of_another_version_is_not_trusted(tmp_path: Path) -> None:
             for s, stat, fields, scan in rows
         ],
     )
-    cache_file.write_bytes(marshal.dumps((stored_print, poisoned)))
+    cache_file.write_bytes(marshal.dumps((stored_print, *sealed(poisoned))))
     for pages in (tmp_path / ".sitegen-cache").glob("pages-*"):
         pages.unlink()  # so every page is rendered from what the cache holds
     assert (
         "Poisoned title" in incremental_build(tmp_path)[1]["index.html"].decode()
     )  # trusted as it should
-    cache_file.write_bytes(marshal.dumps(("sitegen 0.0.0 cache 0", poisoned)))
+    cache_file.write_bytes(marshal.dumps(("sitegen 0.0.0 cache 0", *sealed(poisoned))))
     _, after = incremental_build(tmp_path)
     assert "Poisoned title" not in after["index.html"].decode()
     assert after == clean_build(tmp_path)
