@@ -46,9 +46,20 @@ from sitegen.read import (
     kept_body,
     path_id,
 )
-from sitegen.write import MANIFEST, Output, Writer, WriteReport, output_lock, static_files
+from sitegen.write import (
+    MANIFEST,
+    WEB_FILES,
+    Output,
+    Writer,
+    WriteReport,
+    output_lock,
+    static_files,
+    static_sources,
+)
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sitegen.model import Site, Tag
     from sitegen.pool import WorkerPool
     from sitegen.render import Plan, Planner, Renderer
@@ -398,13 +409,15 @@ class Build:
                     repr([(p.url, p.lastmod) for p in pages]).encode(), digest_size=16
                 ).hexdigest()
             )
-            previous = [path for path, key in cache.pages.items() if key == web_key]
-            if previous and all(writer.intact(path) for path in previous):
+            # A site's own robots.txt (or sitemap) in layouts/static/ is published instead.
+            mine = self.statics[0].keys()
+            previous = [p for p, key in cache.pages.items() if key == web_key and p not in mine]
+            if not self.lacks_web_files(previous) and all(map(writer.intact, previous)):
                 for path in previous:
                     writer.keep(path, "the sitemap")
                 extra_paths, extras = previous, []
             else:
-                extras = list(web_files(self.config, pages))
+                extras = [o for o in web_files(self.config, pages) if o.path not in mine]
                 extra_paths = [output.path for output in extras]
             self.lap("sitemap")
             report = self.finish(writer, extras)
@@ -421,7 +434,7 @@ class Build:
         that is not enough (many changes, a page gone): then the build plans every page."""
         from sitegen.render import plan_key, site_renderer
 
-        if len(changed) > FEW_CHANGES:
+        if len(changed) > FEW_CHANGES or self.statics_moved(cache.pages):
             return None
         plans = list(planner.plans_showing(changed))
         keys = {plan.path: plan_key(plan, salt) for plan in plans}
@@ -450,6 +463,8 @@ class Build:
     def write_unchanged_site(self, pages: Collection[str]) -> WriteReport | None:
         """When no article, template or setting changed, check the pages are still on disk
         and refresh the static assets: no model, no rendering. None if a page went missing."""
+        if self.statics_moved(pages):
+            return None
         with Writer(self.config.output) as writer:
             if writer.set_aside_foreign(writer.keep_all(pages)):
                 return None
@@ -467,14 +482,31 @@ class Build:
         and saved anew after (`cache.forget_page_keys`); a build that renders no page
         (`pages_change` false) replaces at most static assets, which no key vouches for."""
         stager = writer.stager()
-        for number, output in enumerate([*extras, *static_files(self.config)]):
+        statics, unpublished = self.statics
+        for number, output in enumerate([*extras, *static_files(statics)]):
             writer.add(stager.stage(output, number))
         writer.prepare()  # what stands in the way is known before anything moves
-        self.foreign = self.foreign_problems(writer.foreign)
+        self.foreign = unpublished + self.foreign_problems(writer.foreign)
         if self.strict and self.foreign:
             self.problems.extend(self.foreign)
             self.check_strict()
         return writer.commit(self.forget_page_keys if pages_change else None)
+
+    def lacks_web_files(self, kept: Collection[str]) -> bool:
+        """Whether keeping `kept` leaves the site without robots.txt or sitemap.xml: the
+        site's own, in layouts/static/, was removed since the last build."""
+        return any(name not in kept and name not in self.statics[0] for name in WEB_FILES)
+
+    def statics_moved(self, pages: Collection[str]) -> bool:
+        """Whether the last build's generated files and the site's static assets overlap
+        otherwise now: a robots.txt of the site's own came, or went. Then the pages, not only
+        the assets, change (see `write_site`)."""
+        return self.lacks_web_files(pages) or not self.statics[0].keys().isdisjoint(pages)
+
+    @functools.cached_property
+    def statics(self) -> tuple[dict[str, Path], list[Problem]]:
+        """The static assets to publish, by path (`write.static_sources`), and warnings."""
+        return static_sources(self.config)
 
     def foreign_problems(self, paths: Sequence[str]) -> list[Problem]:
         """A warning for each file sitegen did not write where an output goes; past a few,

@@ -31,7 +31,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from sitegen import BUILTIN_STATIC
-from sitegen.errors import SitegenError
+from sitegen.errors import Problem, SitegenError
 from sitegen.read import display, is_editor_litter, is_regular_file
 
 if TYPE_CHECKING:
@@ -49,6 +49,10 @@ MAX_RECORD_BYTES = 1 << 30  # a manifest or journal past this is damage, not a s
 UNKNOWN = ("", -1)  # the manifest entry of a journaled file: its bytes are not known
 STAGING_PREFIX = ".sitegen-staging-"
 MANIFEST_VERSION = 1
+
+
+# What every build writes (`render.web_files`), unless the site's layouts/static/ has its own.
+WEB_FILES = ("robots.txt", "sitemap.xml")
 
 
 @contextlib.contextmanager
@@ -656,9 +660,12 @@ def replace_file(path: Path, text: str) -> None:
         raise
 
 
-def static_files(config: Config) -> Iterator[Output]:
-    """Built-in assets, overridden or extended by files in the site's `layouts/static/`."""
+def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
+    """Built-in assets, overridden or extended by files in the site's `layouts/static/`, by
+    their path in the site; and a warning for each file whose name cannot be published (a
+    backslash, which a web server may read as a folder), left out."""
     files: dict[str, Path] = {}
+    problems: list[Problem] = []
     for folder in (BUILTIN_STATIC, config.layouts / "static"):
         if not folder.is_dir():
             continue
@@ -666,7 +673,18 @@ def static_files(config: Config) -> Iterator[Output]:
             dirnames[:] = sorted(d for d in dirnames if not is_editor_litter(d))
             for name in filenames:
                 path = Path(dirpath, name)
-                if not is_editor_litter(name) and is_regular_file(path):
-                    files[path.relative_to(folder).as_posix()] = path
+                if is_editor_litter(name) or not is_regular_file(path):
+                    continue
+                rel = path.relative_to(folder).as_posix()
+                try:
+                    files[check_output_path(rel, str(path))] = path
+                except SitegenError:
+                    message = "a file name sitegen will not publish (a backslash?); left out"
+                    problems.append(Problem(display(path), message))
+    return files, problems
+
+
+def static_files(files: dict[str, Path]) -> Iterator[Output]:
+    """The assets `static_sources` found, read."""
     for rel in sorted(files):
         yield Output(rel, files[rel].read_bytes(), str(files[rel]))

@@ -230,6 +230,33 @@ def test_template_override_and_extend(make_site, run_cli) -> None:
     assert (public / "img/logo.svg").exists()
 
 
+def test_a_sites_own_robots_txt_is_published_instead_of_sitegens(make_site, run_cli) -> None:
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    assert "Sitemap:" in (site / "public/robots.txt").read_text()
+    (site / "layouts/static").mkdir(parents=True)
+    (site / "layouts/static/robots.txt").write_text("User-agent: *\nDisallow: /drafts/\n")
+    for _ in range(2):  # and again, with nothing changed
+        result = run_cli(site, "build")
+        assert result.exit_code == 0 and "warning:" not in result.output, result.output
+        assert (site / "public/robots.txt").read_text() == "User-agent: *\nDisallow: /drafts/\n"
+    assert (site / "public/sitemap.xml").exists()
+    (site / "layouts/static/robots.txt").unlink()
+    assert run_cli(site, "build").exit_code == 0
+    assert "Sitemap:" in (site / "public/robots.txt").read_text()
+
+
+def test_a_static_file_whose_name_cannot_be_published_is_left_out(make_site, run_cli) -> None:
+    site = make_site(small_corpus(2) | {"layouts/static/a\\b.css": "p {}"})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0
+    assert (
+        "a\\b.css: a file name sitegen will not publish (a backslash?); left out" in result.output
+    )
+    assert (site / "public/index.html").exists() and not list((site / "public").glob("a*.css"))
+    assert run_cli(site, "build", "--strict").exit_code == 1
+
+
 def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
     draft = "---\ndraft: true\n---\n" + article_text("2026-03-01", "Secret draft")
     site = make_site(small_corpus(1) | {"articles/draft.txt": draft})
