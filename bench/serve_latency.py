@@ -124,7 +124,7 @@ class Events:
 
     def __init__(self, host: str, port: int) -> None:
         self.sock = socket.create_connection((host, port), timeout=TIMEOUT)
-        self.sock.sendall(b"GET /.sitegen/live HTTP/1.1\r\nHost: bench\r\n\r\n")
+        self.sock.sendall(b"GET /.sitegen/live HTTP/1.1\r\nHost: localhost\r\n\r\n")
         self.buffer = b""
         self._until(b"\r\n\r\n")
 

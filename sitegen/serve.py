@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import json
 import mimetypes
 import os
@@ -321,6 +322,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.respond(body=False)
 
     def respond(self, body: bool) -> None:
+        if self.headers.get("Content-Length", "0").strip() != "0" or self.headers.get(
+            "Transfer-Encoding"
+        ):
+            # A body this server never reads would be taken for the next request on the
+            # connection (request smuggling, behind a proxy): answer, then close.
+            self.close_connection = True
+        if not self.host_allowed():
+            data = b"This preview answers only to localhost.\n"
+            self.send_bytes(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", data, body)
+            return
         if urlsplit(self.path).path == LIVE_PATH:
             self.stream_events()
             return
@@ -339,6 +350,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_bytes(
             HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", self.live(FALLBACK_404), body
         )
+
+    def host_allowed(self) -> bool:
+        """A server on a loopback address answers only requests for a loopback name: a web
+        page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding) and read the
+        preview, drafts included, as its own. Bound to other addresses (`--host`), it is
+        meant to be reached by any name."""
+        if not is_loopback(str(self.server.server_address[0])):
+            return True
+        host = self.headers.get("Host")
+        if host is None:
+            return True  # HTTP/1.0: no browser sends a request without one
+        name = urlsplit(f"//{host.strip()}").hostname or ""
+        return name == "localhost" or name.endswith(".localhost") or is_loopback(name)
 
     def locate(self, target: str) -> tuple[Path | None, str | None]:
         """`locate` in the output folder, served at "/" and, failing that, under the path of
@@ -453,6 +477,13 @@ def open_server(
                 "use --port 8000 or --port 0"
             ) from None
         raise SitegenError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def binds_all_interfaces(host: str) -> bool:

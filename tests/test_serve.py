@@ -63,10 +63,12 @@ def get(preview: Preview, path: str, method: str = "GET") -> http.client.HTTPRes
     return response
 
 
-def raw_request(preview: Preview, target: str) -> tuple[int, bytes]:
+def raw_request(
+    preview: Preview, target: str, host: str = "localhost", extra: str = "Connection: close\r\n"
+) -> tuple[int, bytes]:
     """Send a request line exactly as given: no client library normalises it first."""
     with socket.create_connection(address(preview), timeout=10) as conn:
-        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\n{extra}\r\n".encode())
         data = b""
         while chunk := conn.recv(65536):
             data += chunk
@@ -192,6 +194,28 @@ def test_sitegen_internals_are_not_served(preview: Preview, site: Path) -> None:
         assert response.status == 404 and b"half-built" not in response.body
 
 
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("localhost:8000", 200), ("127.0.0.1", 200), ("[::1]:80", 200), ("app.localhost", 200),
+     ("evil.example", 421), ("evil.example:8000", 421), ("127.0.0.1.evil.example", 421)],
+)  # fmt: skip
+def test_only_loopback_names_are_answered(preview: Preview, host: str, status: int) -> None:
+    """A page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding) and read the
+    preview as its own: a request for any other name than a loopback one is refused."""
+    got, data = raw_request(preview, "/", host=host)
+    assert got == status
+    assert (b"<!DOCTYPE html>" in data) == (status == 200)
+
+
+def test_a_request_body_is_never_read_as_the_next_request(preview: Preview) -> None:
+    """The server reads no bodies: it closes the connection after a request that has one, so a
+    request hidden in a body (smuggled past a proxy) is never answered."""
+    hidden = "GET /404.html HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    extra = f"Content-Length: {len(hidden)}\r\n\r\n{hidden}"
+    status, data = raw_request(preview, "/", extra=extra)
+    assert status == 200 and data.count(b"HTTP/1.1 ") == 1
+
+
 def test_binds_loopback_by_default(site: Path) -> None:
     rebuilder = Rebuilder(lambda: load_config(site_dir=site))
     with Preview(rebuilder, lambda outcome: None, port=0) as running:
@@ -243,7 +267,7 @@ class Stream:
 
     def __init__(self, preview: Preview) -> None:
         self.sock = socket.create_connection(address(preview), timeout=10)
-        self.sock.sendall(f"GET {LIVE_PATH} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self.sock.sendall(f"GET {LIVE_PATH} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
         self.buffer = b""
         head = self.read_until(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200") and b"text/event-stream" in head
