@@ -95,18 +95,21 @@ def worker_main(conn: Connection) -> None:
     while True:
         try:
             message = conn.recv()
-        except EOFError:
-            return
-        if message is None:
-            return
-        method, args = message
-        try:
-            conn.send(("ok", getattr(state, method)(*args)))
-        except SitegenError as exc:
-            conn.send(("user", (exc.detail, exc.path, exc.line)))
-        except Exception as exc:
-            if is_file_error(exc):  # a full disk, say: the user's to fix, not a bug of ours
-                error = file_error(exc)
-                conn.send(("user", (error.detail, error.path, error.line)))
-            else:
-                conn.send(("bug", traceback.format_exc()))
+            if message is None:
+                return
+            conn.send(answer(state, *message))
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            return  # the build is gone (killed, say): nothing to answer, nobody to tell
+
+
+def answer(state: WorkerState, method: str, args: tuple) -> tuple[str, object]:
+    """What a call returned, or the error it raised, as the build reads it (`pool`)."""
+    try:
+        return ("ok", getattr(state, method)(*args))
+    except SitegenError as exc:
+        return ("user", (exc.detail, exc.path, exc.line))
+    except Exception as exc:
+        if is_file_error(exc):  # a full disk, say: the user's to fix, not a bug of ours
+            error = file_error(exc)
+            return ("user", (error.detail, error.path, error.line))
+        return ("bug", traceback.format_exc())
