@@ -1,7 +1,7 @@
 """Benchmark tag derivation on a generated corpus, alone and as part of a cold build.
 
     python bench/tagging.py                 # tag 1,000 and 10,000 generated articles
-    python bench/tagging.py --build 10000   # also time cold builds with and without derivation
+    python bench/tagging.py --build 10000   # also time cold builds: no tags, tags given, derived
 
 The generator writes news-like text (250-900 words, names, countries, titles, sentence-initial
 capitals) in the corpus format; it is deterministic, so runs compare.
@@ -112,36 +112,62 @@ def _timed(function) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def time_build(
-    folder: Path, derive: bool, repeats: int = 3
-) -> tuple[float, float, dict[str, float]]:
-    """Median wall and CPU seconds of a cold build (empty output folder, no build cache), and
-    the median seconds of each of its phases (as `sitegen build -v` shows them).
-
-    CPU is this process's only: the workers' is not counted, so compare wall times."""
+def time_builds(
+    folders: dict[str, tuple[Path, bool]], repeats: int = 3
+) -> dict[str, tuple[float, dict[str, float]]]:
+    """Median wall seconds of a cold build (empty output folder, no build cache) of each
+    variant (its folder, and whether it derives tags), and the median of each phase (as
+    `sitegen build -v` shows them). The variants take turns, round after round, so a machine
+    that slows down or speeds up weighs on each alike."""
     from sitegen.build import build
     from sitegen.config import load_config
 
-    (folder / "sitegen.yaml").write_text(f"tags:\n  derive: {str(derive).lower()}\n")
-    times, phases = [], []
-    for _ in range(repeats):
-        shutil.rmtree(folder / "public", ignore_errors=True)
-        shutil.rmtree(folder / ".sitegen-cache", ignore_errors=True)
-        config = load_config(site_dir=folder)
-        reports = []
-        times.append(_timed(lambda c=config, r=reports: r.append(build(c))))
-        phases.append(dict(reports[0].phases))
-    medians = {name: statistics.median(p.get(name, 0.0) for p in phases) for name in phases[0]}
-    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times), medians
+    times: dict[str, list[float]] = {name: [] for name in folders}
+    phases: dict[str, list[dict[str, float]]] = {name: [] for name in folders}
+    names = list(folders)
+    for round_ in range(repeats):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            folder, derive = folders[name]
+            (folder / "sitegen.yaml").write_text(f"tags:\n  derive: {str(derive).lower()}\n")
+            shutil.rmtree(folder / "public", ignore_errors=True)
+            shutil.rmtree(folder / ".sitegen-cache", ignore_errors=True)
+            config = load_config(site_dir=folder)
+            reports = []
+            times[name].append(_timed(lambda c=config, r=reports: r.append(build(c)))[0])
+            phases[name].append(dict(reports[0].phases))
+    return {
+        name: (
+            statistics.median(times[name]),
+            {k: statistics.median(p.get(k, 0.0) for p in phases[name]) for k in phases[name][0]},
+        )
+        for name in folders
+    }
 
 
-def print_phases(without: dict[str, float], with_tags: dict[str, float]) -> None:
+def with_given_tags(source: Path, target: Path) -> None:
+    """A copy of `source`'s site whose articles carry in their front matter the tags derivation
+    gives them: the same site, built with `derive: false`."""
+    from sitegen.build import read_site
+    from sitegen.config import load_config
+
+    (source / "sitegen.yaml").write_text("tags:\n  derive: true\n")
+    config = load_config(site_dir=source)
+    corpus, _ = read_site(config)
+    chosen = corpus.tagging(config).chosen
+    (target / "articles").mkdir(parents=True)
+    for article in corpus.articles:
+        tags = ", ".join(f'"{name}"' for name in chosen[article.id])
+        text = (source / "articles" / article.source).read_text(encoding="utf-8")
+        front = f"---\ntags: [{tags}]\n---\n" if tags else ""
+        (target / "articles" / article.source).write_text(front + text, encoding="utf-8")
+
+
+def print_phases(columns: dict[str, dict[str, float]]) -> None:
     """Where derived tags add time: the scan runs where files are read ("read"), then tags are
     chosen; related articles are part of "model"; tag pages and feeds of "render"."""
-    print(f"{'phase':14} {'without':>8} {'with':>8} {'added':>8}")
-    for name in dict.fromkeys([*without, *with_tags]):
-        off, on = without.get(name, 0.0), with_tags.get(name, 0.0)
-        print(f"{name:14} {off:8.2f} {on:8.2f} {on - off:+8.2f}")
+    print(f"{'phase':14}" + "".join(f"{name:>10}" for name in columns))
+    for phase in dict.fromkeys(k for phases in columns.values() for k in phases):
+        print(f"{phase:14}" + "".join(f"{p.get(phase, 0.0):10.2f}" for p in columns.values()))
 
 
 def main() -> None:
@@ -163,17 +189,22 @@ def main() -> None:
                 f"{wall:.2f} s wall, {cpu:.2f} s CPU, {cpu / count * 1e6:.0f} µs CPU per article"
             )
         if args.build:
-            folder = Path(tmp) / f"build{args.build}"
-            generate(folder, args.build)
-            without = time_build(folder, derive=False, repeats=args.repeats)
-            with_tags = time_build(folder, derive=True, repeats=args.repeats)
-            for label, (wall, cpu, _) in (("without", without), ("with", with_tags)):
-                print(
-                    f"cold build, {args.build} articles, {label} derived tags: "
-                    f"{wall:.1f} s wall, {cpu:.1f} s CPU in the main process"
-                )
-            print(f"derived tags add {(with_tags[0] / without[0] - 1) * 100:.0f}% wall")
-            print_phases(without[2], with_tags[2])
+            derived = Path(tmp) / f"build{args.build}"
+            generate(derived, args.build)
+            given = Path(tmp) / f"given{args.build}"
+            with_given_tags(derived, given)
+            variants = {"no tags": (derived, False), "given": (given, False)}
+            results = time_builds(variants | {"derived": (derived, True)}, args.repeats)
+            for name, (wall, _) in results.items():
+                print(f"cold build, {args.build} articles, {name:8}: {wall:.2f} s wall (median)")
+            none, hand, auto = (results[n][0] for n in ("no tags", "given", "derived"))
+            print(
+                f"deriving the tags adds {(auto / hand - 1) * 100:+.0f}% to a build of the same "
+                f"site with the tags given in front matter; tags in all (deriving, tag pages "
+                f"and feeds, related articles) add {(auto / none - 1) * 100:+.0f}% to a build "
+                "without tags"
+            )
+            print_phases({name: phases for name, (_, phases) in results.items()})
 
 
 if __name__ == "__main__":
