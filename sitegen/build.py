@@ -90,7 +90,7 @@ class Corpus:
     """The articles to publish, as read (or taken from the cache)."""
 
     articles: list[Article]  # published ones, with unique ids, in file order
-    scans: dict[str, bytes]  # article id -> its tag candidates, packed (see `tags.pack`)
+    scans: dict[str, bytes]  # article id -> its tag candidates, packed (see `tags.scan_packed`)
     drafts_skipped: int
 
     def tagging(self, config: Config) -> Tagging:
