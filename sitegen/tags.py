@@ -680,7 +680,7 @@ def choose_tags(
     common = common_names(spread, settings)
     cap = settings.max_per_article
     return {
-        article_id: pick(given, scans.get(article_id, b""), common, frozenset(), cap)
+        article_id: pick(given, _unpack_raw(scans.get(article_id, b"")), common, frozenset(), cap)
         for article_id, given in front.items()
     }
 
@@ -691,15 +691,19 @@ def common_names(spread: Mapping[str, int], settings: TagConfig) -> set[str]:
 
 
 def pick(
-    given: tuple[str, ...], scan: bytes, common: Collection[str], dropped: Collection[str], cap: int
+    given: tuple[str, ...],
+    candidates: Sequence[tuple],
+    common: Collection[str],
+    dropped: Collection[str],
+    cap: int,
 ) -> tuple[str, ...]:
-    """One article's tags: `given` (front matter), then its best candidates up to `cap`:
-    listed ones, and names from capitals that are `common` and not `dropped`."""
+    """One article's tags: `given` (front matter), then its best `candidates` (a scan, unpacked)
+    up to `cap`: listed ones, and names from capitals that are `common` and not `dropped`."""
     taken = {name.casefold() for name in given}
     room = cap - len(given)
     derived: list[str] = []
     if room > 0:
-        for candidate in _unpack_raw(scan):
+        for candidate in candidates:
             key = candidate[KEY]
             if key not in taken and (candidate[LISTED] or (key in common and key not in dropped)):
                 taken.add(key)
@@ -744,6 +748,13 @@ def drop_rare_names(
     def rank(key: str) -> tuple[int, int, str]:
         return len(holders[key]), spread.get(key, 0), key
 
+    unpacked: dict[str, tuple[tuple, ...]] = {}  # an article may lose names one by one
+
+    def candidates(article_id: str) -> tuple[tuple, ...]:
+        if article_id not in unpacked:
+            unpacked[article_id] = _unpack_raw(scans.get(article_id, b""))
+        return unpacked[article_id]
+
     queue = [rank(key) for key, ids in holders.items() if len(ids) < least]
     heapq.heapify(queue)
     while queue:
@@ -751,15 +762,14 @@ def drop_rare_names(
         ids = holders[key]
         if key in kept or key in dropped or len(ids) != count:
             continue  # decided already, or an article took it since (see below)
-        if any(_given_or_listed(key, front_of(i) or (), scans.get(i, b"")) for i in ids):
+        if any(_given_or_listed(key, front_of(i) or (), candidates(i)) for i in ids):
             kept.add(key)
             continue
         dropped.add(key)
         for article_id in sorted(ids):
-            given = front_of(article_id) or ()
-            scan = scans.get(article_id, b"")
+            given, cap = front_of(article_id) or (), settings.max_per_article
             before = set(chosen[article_id])
-            chosen[article_id] = pick(given, scan, common, dropped, settings.max_per_article)
+            chosen[article_id] = pick(given, candidates(article_id), common, dropped, cap)
             # The article keeps its other tags and takes its next candidate in that one's place.
             for name in chosen[article_id]:
                 if name in before:
@@ -772,11 +782,11 @@ def drop_rare_names(
     return chosen, frozenset(dropped)
 
 
-def _given_or_listed(key: str, given: tuple[str, ...], scan: bytes) -> bool:
+def _given_or_listed(key: str, given: tuple[str, ...], candidates: Sequence[tuple]) -> bool:
     """Whether an article has the name from its front matter or found it from a list."""
     if any(name.casefold() == key for name in given):
         return True
-    return any(c[KEY] == key and c[LISTED] for c in _unpack_raw(scan))
+    return any(c[KEY] == key and c[LISTED] for c in candidates)
 
 
 FEW_RETAGS = 200  # articles changed, added or removed; past this, choosing afresh costs no more
