@@ -748,12 +748,13 @@ def drop_rare_names(
     def rank(key: str) -> tuple[int, int, str]:
         return len(holders[key]), spread.get(key, 0), key
 
-    unpacked: dict[str, tuple[tuple, ...]] = {}  # an article may lose names one by one
+    refills: dict[str, Refill] = {}  # an article that lost a name, ready to lose another
 
-    def candidates(article_id: str) -> tuple[tuple, ...]:
-        if article_id not in unpacked:
-            unpacked[article_id] = _unpack_raw(scans.get(article_id, b""))
-        return unpacked[article_id]
+    def refill(article_id: str) -> Refill:
+        if article_id not in refills:
+            given, scan = front_of(article_id) or (), scans.get(article_id, b"")
+            refills[article_id] = Refill(given, _unpack_raw(scan), settings.max_per_article)
+        return refills[article_id]
 
     queue = [rank(key) for key, ids in holders.items() if len(ids) < least]
     heapq.heapify(queue)
@@ -762,15 +763,14 @@ def drop_rare_names(
         ids = holders[key]
         if key in kept or key in dropped or len(ids) != count:
             continue  # decided already, or an article took it since (see below)
-        if any(_given_or_listed(key, front_of(i) or (), candidates(i)) for i in ids):
+        if any(key in refill(i).trusted for i in ids):
             kept.add(key)
             continue
         dropped.add(key)
         for article_id in sorted(ids):
-            given, cap = front_of(article_id) or (), settings.max_per_article
-            before = set(chosen[article_id])
-            chosen[article_id] = pick(given, candidates(article_id), common, dropped, cap)
             # The article keeps its other tags and takes its next candidate in that one's place.
+            before = set(chosen[article_id])
+            chosen[article_id] = refill(article_id).without(key, common, dropped)
             for name in chosen[article_id]:
                 if name in before:
                     continue
@@ -782,11 +782,46 @@ def drop_rare_names(
     return chosen, frozenset(dropped)
 
 
-def _given_or_listed(key: str, given: tuple[str, ...], candidates: Sequence[tuple]) -> bool:
-    """Whether an article has the name from its front matter or found it from a list."""
-    if any(name.casefold() == key for name in given):
-        return True
-    return any(c[KEY] == key and c[LISTED] for c in candidates)
+class Refill:
+    """One article's tags as `drop_rare_names` takes names from it, one at a time.
+
+    `pick` read again from the first candidate for each name lost: an article losing
+    thousands took seconds. A dropped name has no listed candidate in the articles that had
+    it (or it would be kept), so no candidate before the last one taken becomes one to take:
+    reading on from there gives what `pick` would."""
+
+    def __init__(self, given: tuple[str, ...], candidates: tuple[tuple, ...], cap: int) -> None:
+        self.given = given
+        self.candidates = candidates
+        self.cap = cap
+        self.derived: list[str] | None = None  # None until the first name is lost
+        self.taken: set[str] = set()
+        self.next = 0  # the first candidate not read yet
+        # The names it has from its front matter or from a list: never dropped.
+        self.trusted = {c[KEY] for c in candidates if c[LISTED]}
+        self.trusted.update(name.casefold() for name in given)
+
+    def without(
+        self, key: str, common: Collection[str], dropped: Collection[str]
+    ) -> tuple[str, ...]:
+        """Its tags once `key` is dropped (in `dropped` already)."""
+        if self.derived is None:  # the first time: read from the start, as `pick` does
+            self.derived = []
+            self.taken = {name.casefold() for name in self.given}
+        else:
+            self.derived = [name for name in self.derived if name.casefold() != key]
+            self.taken.discard(key)
+        room = self.cap - len(self.given)
+        while len(self.derived) < room and self.next < len(self.candidates):
+            candidate = self.candidates[self.next]
+            self.next += 1
+            name_key = candidate[KEY]
+            if name_key not in self.taken and (
+                candidate[LISTED] or (name_key in common and name_key not in dropped)
+            ):
+                self.taken.add(name_key)
+                self.derived.append(sys.intern(candidate[NAME]))
+        return self.given + tuple(self.derived)
 
 
 FEW_RETAGS = 200  # articles changed, added or removed; past this, choosing afresh costs no more
