@@ -172,7 +172,7 @@ def _str_list(value: Any) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValueError("must be a list of non-empty strings")
-    return tuple(v.strip() for v in value)
+    return tuple(_plain(v) for v in value)
 
 
 def _str_map(value: Any) -> dict[str, str]:
@@ -183,7 +183,7 @@ def _str_map(value: Any) -> dict[str, str]:
         for k, v in value.items()
     ):
         raise ValueError("must map names to names, such as 'Trump: Donald Trump'")
-    return {k.strip(): v.strip() for k, v in value.items()}
+    return {_plain(k): _plain(v) for k, v in value.items()}
 
 
 TOP_LEVEL: dict[str, Callable[[Any], Any]] = {

@@ -361,7 +361,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         host = self.headers.get("Host")
         if host is None:
             return True  # HTTP/1.0: no browser sends a request without one
-        name = urlsplit(f"//{host.strip()}").hostname or ""
+        try:
+            name = urlsplit(f"//{host.strip()}").hostname or ""
+        except ValueError:  # "[::1", "[evil]": no name at all
+            return False
         return name == "localhost" or name.endswith(".localhost") or is_loopback(name)
 
     def locate(self, target: str) -> tuple[Path | None, str | None]:

@@ -61,8 +61,9 @@ def output_lock(output: Path, on_wait: Callable[[str], None] | None = None) -> I
     waits for the first. Two at once removed each other's staged pages mid-commit.
 
     The lock is an flock on the output folder's parent, which exists before a first build
-    makes the output folder and is never written to. The system frees it when its process
-    ends, however it ends. Where there is no flock (Windows, some network mounts), builds
+    makes the output folder and is never written to; so builds into two folders side by side
+    (www/a, www/b) take turns too. The system frees it when its process ends, however it
+    ends. Where there is no flock (Windows, some network mounts) or no parent yet, builds
     are not kept apart."""
     try:
         import fcntl
@@ -79,7 +80,10 @@ def output_lock(output: Path, on_wait: Callable[[str], None] | None = None) -> I
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if on_wait is not None:
-                on_wait(f"waiting for another sitegen build into {display(output)} to finish")
+                on_wait(
+                    f"waiting for another sitegen build into {display(output)} "
+                    "(or a folder beside it) to finish"
+                )
             fcntl.flock(fd, fcntl.LOCK_EX)
         except OSError:
             pass  # no locks on this file system

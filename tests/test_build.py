@@ -288,6 +288,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("timezone: Mars/Olympus\n", ["timezone: unknown time zone 'Mars/Olympus'"]),
         ('title: "News\\x1b[2J"\n', ["title: holds the control character '\\x1b'; remove it"]),
         ('description: "a\\0b"\n', ["description: holds the control character '\\x00'"]),
+        ('tags:\n  aliases: {Kremlin: "Rus\\x1bsia"}\n', ["tags.aliases: holds the control"]),
+        ('tags:\n  extra: ["a\\x07"]\n', ["tags.extra: holds the control character '\\x07'"]),
         ("title: [unclosed\n", ["sitegen.yaml:1: invalid YAML"]),
         ("output: articles\n", ["must not contain each other"]),
         ("cache: public/.cache\n", ["the cache folder", "and the output folder"]),
@@ -722,7 +724,7 @@ def test_a_build_waits_for_another_build_into_the_same_folder(make_site) -> None
     try:
         fcntl.flock(held, fcntl.LOCK_EX)
         second = Command(site, "build")
-        second.wait_for_line("waiting for another sitegen build into public to finish")
+        second.wait_for_line("waiting for another sitegen build into public (or a folder")
         time.sleep(0.5)
         assert second.process.poll() is None and not (site / "public").exists()
     finally:

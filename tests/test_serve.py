@@ -197,7 +197,8 @@ def test_sitegen_internals_are_not_served(preview: Preview, site: Path) -> None:
 @pytest.mark.parametrize(
     ("host", "status"),
     [("localhost:8000", 200), ("127.0.0.1", 200), ("[::1]:80", 200), ("app.localhost", 200),
-     ("evil.example", 421), ("evil.example:8000", 421), ("127.0.0.1.evil.example", 421)],
+     ("evil.example", 421), ("evil.example:8000", 421), ("127.0.0.1.evil.example", 421),
+     ("[::1", 421), ("[evil]", 421), ("]", 421)],
 )  # fmt: skip
 def test_only_loopback_names_are_answered(preview: Preview, host: str, status: int) -> None:
     """A page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding) and read the
