@@ -432,7 +432,8 @@ class _Reader:
             for order, (name, (score, n, first, listed, forms)) in enumerate(self.tallies.items())
             for key in (name.casefold(),)
         )
-        return marshal.dumps(tuple([row[-1] for row in ranked]))
+        rows = tuple([row[-1] for row in ranked])
+        return pack_scan(tuple([row[KEY] for row in rows]), rows)
 
 
 def extra_term(extra_names: Mapping[str, str], found: str) -> str:
@@ -661,7 +662,7 @@ def count_articles(
 def named_keys(given: tuple[str, ...], scan: bytes) -> set[str]:
     """The (casefolded) names an article counts for: those of its scan and of its
     front-matter tags (`given`, canonical)."""
-    keys = {c[KEY] for c in _unpack_raw(scan)}
+    keys = set(scan_keys(scan))
     keys.update(name.casefold() for name in given)
     return keys
 
@@ -923,7 +924,7 @@ def tagger_for(settings: TagConfig) -> Tagger:
     return _TAGGERS[key]
 
 
-# Scans travel from workers and sit in the build cache packed: one `marshal`led bytes object per
+# Scans travel from workers and sit in the build cache packed (`pack_scan`): one bytes object per
 # article instead of dozens of tuples and strings. That is 7 MB instead of 40 MB for 10,000
 # articles, and the build cache loads them as they are. The corpus-wide pass unpacks each
 # article's scan as it comes to it, as plain tuples, best first.
@@ -937,16 +938,33 @@ def scan_packed(article: Article, paragraphs: Sequence[str], settings: TagConfig
     return _read(tagger_for(settings), article, paragraphs).packed()
 
 
+def pack_scan(keys: tuple[str, ...], rows: tuple[tuple, ...]) -> bytes:
+    """A scan as bytes: the length of the marshalled keys (4 bytes), those keys, then the
+    marshalled candidates. Counting which articles name which names (`count_articles`, once
+    per corpus) reads the keys alone: a fifth of the time of reading the candidates."""
+    keys_part = marshal.dumps(keys)
+    return len(keys_part).to_bytes(4, "little") + keys_part + marshal.dumps(rows)
+
+
 def unpack_scan(packed: bytes) -> tuple[Candidate, ...]:
     return tuple(Candidate._make(c) for c in _unpack_raw(packed))
 
 
 def _unpack_raw(packed: bytes) -> tuple[tuple, ...]:
     """A packed scan as tuples; a damaged one (only a damaged cache file holds one) as none."""
-    if not packed:
+    return _unpacked(packed, lambda size: packed[4 + size :])
+
+
+def scan_keys(packed: bytes) -> tuple[str, ...]:
+    """The (casefolded) names a packed scan holds, without unpacking its candidates."""
+    return _unpacked(packed, lambda size: packed[4 : 4 + size])
+
+
+def _unpacked(packed: bytes, part: Callable[[int], bytes]) -> tuple:
+    if len(packed) < 4:
         return ()
     try:
-        raw = marshal.loads(packed)
+        raw = marshal.loads(part(int.from_bytes(packed[:4], "little")))
     except (EOFError, ValueError, TypeError):
         return ()
     return raw if isinstance(raw, tuple) else ()
