@@ -333,7 +333,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_bytes(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", data, body)
             return
         if urlsplit(self.path).path == LIVE_PATH:
-            self.stream_events()
+            if body:
+                self.stream_events()
+            else:  # HEAD: the headers a stream would start with, and no stream
+                self.close_connection = True
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Connection", "close")
+                self.end_headers()
             return
         found, redirect = self.locate(self.path)
         if redirect is not None:

@@ -208,6 +208,16 @@ def test_only_loopback_names_are_answered(preview: Preview, host: str, status: i
     assert (b"<!DOCTYPE html>" in data) == (status == 200)
 
 
+def test_head_of_the_live_stream_is_headers_only(preview: Preview) -> None:
+    data = b""
+    with socket.create_connection(address(preview), timeout=10) as conn:
+        conn.sendall(f"HEAD {LIVE_PATH} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and b"text/event-stream" in head and rest == b""
+
+
 def test_a_request_body_is_never_read_as_the_next_request(preview: Preview) -> None:
     """The server reads no bodies: it closes the connection after a request that has one, so a
     request hidden in a body (smuggled past a proxy) is never answered."""
