@@ -152,14 +152,17 @@ class Watcher:
     def schedule(self) -> list[Path]:
         """Watch each root folder that exists and is not watched yet; returns those."""
         assert self.observer is not None
-        handler = _Handler(self)
         added = []
         for root in self.roots:
             folder = root.path if root.recursive else root.path.parent
             identity = folder_identity(folder)
             if folder in self.scheduled or identity is None:
                 continue
-            watch = self.observer.schedule(handler, str(folder), recursive=root.recursive)
+            # A folder that is (or became) a symlink: the watch is on where it leads, which is
+            # where files change, and the events are told by the folder's own name.
+            real = os.path.realpath(folder)
+            handler = _Handler(self, str(folder), real)
+            watch = self.observer.schedule(handler, real, recursive=root.recursive)
             self.scheduled[folder] = (watch, identity)
             added.append(folder)
         return added
@@ -220,8 +223,10 @@ def folder_identity(folder: Path) -> tuple[int, int] | None:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, watcher: Watcher) -> None:
+    def __init__(self, watcher: Watcher, folder: str, real: str) -> None:
         self.watcher = watcher
+        self.folder = folder  # the root folder as configured
+        self.real = real  # where it leads, which is watched (the same unless it is a link)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGE_KINDS:
@@ -230,10 +235,19 @@ class _Handler(FileSystemEventHandler):
             return  # a folder is "modified" when a file in it is; that file has its own event
         kind = "modified" if event.event_type == "closed" else event.event_type
         if event.event_type == "moved":
-            self.watcher.offer(event.src_path, "deleted")
-            self.watcher.offer(event.dest_path, "created")
+            self.watcher.offer(self.shown(event.src_path), "deleted")
+            self.watcher.offer(self.shown(event.dest_path), "created")
         else:
-            self.watcher.offer(event.src_path, kind)
+            self.watcher.offer(self.shown(event.src_path), kind)
+
+    def shown(self, path: str | bytes) -> str:
+        """An event's path under the root folder's own name."""
+        text = os.fsdecode(path)
+        if self.real != self.folder and (
+            text == self.real or text.startswith(self.real.rstrip(os.sep) + os.sep)
+        ):
+            return self.folder + text[len(self.real) :]
+        return text
 
 
 def merge(batch: list[Change]) -> list[Change]:

@@ -160,6 +160,24 @@ def test_a_source_folder_made_anew_is_watched_again(
     assert all("articles.old" not in str(c.path) for c in outcome.changes)
 
 
+def test_a_source_folder_replaced_by_a_symlink_is_followed(
+    site: Path, watching: queue.Queue[Outcome]
+) -> None:
+    """`rm -r articles; ln -s elsewhere articles`: what changes is in the folder it leads to."""
+    elsewhere = site / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "c.txt").write_text(article_text("2026-02-08", "Kept elsewhere"))
+    for path in (site / "articles").iterdir():
+        path.unlink()
+    (site / "articles").rmdir()
+    (site / "articles").symlink_to(elsewhere)
+    tree = settles_as_clean_build(site)
+    assert any("kept-elsewhere" in p for p in tree)
+    (elsewhere / "c.txt").write_text(article_text("2026-02-08", "Edited through the link"))
+    tree = settles_as_clean_build(site)
+    assert any("edited-through-the-link" in p for p in tree)
+
+
 def test_ignored_files_do_not_rebuild(site: Path, watching: queue.Queue[Outcome]) -> None:
     articles = site / "articles"
     (articles / "a.txt~").write_text("backup")
