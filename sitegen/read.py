@@ -722,7 +722,9 @@ def cpu_budget(seconds: float) -> Iterator[None]:
         raise OutOfTime
 
     previous = signal.signal(signal.SIGPROF, expire)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
+    # Again every tenth of a second after the first: an exception raised while a garbage
+    # collector callback or a __del__ runs is printed and dropped, and the parse would go on.
+    signal.setitimer(signal.ITIMER_PROF, seconds, 0.1)
     try:
         yield
     finally:
