@@ -27,7 +27,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -681,7 +681,7 @@ def choose_tags(
     common = common_names(spread, settings)
     cap = settings.max_per_article
     return {
-        article_id: pick(given, _unpack_raw(scans.get(article_id, b"")), common, frozenset(), cap)
+        article_id: Pick(given, _unpack_raw(scans.get(article_id, b"")), cap).fill(common, ())
         for article_id, given in front.items()
     }
 
@@ -689,29 +689,6 @@ def choose_tags(
 def common_names(spread: Mapping[str, int], settings: TagConfig) -> set[str]:
     """The names enough articles name (`min_articles`) to be tags when found from capitals."""
     return {key for key, count in spread.items() if count >= settings.min_articles}
-
-
-def pick(
-    given: tuple[str, ...],
-    candidates: Sequence[tuple],
-    common: Collection[str],
-    dropped: Collection[str],
-    cap: int,
-) -> tuple[str, ...]:
-    """One article's tags: `given` (front matter), then its best `candidates` (a scan, unpacked)
-    up to `cap`: listed ones, and names from capitals that are `common` and not `dropped`."""
-    taken = {name.casefold() for name in given}
-    room = cap - len(given)
-    derived: list[str] = []
-    if room > 0:
-        for candidate in candidates:
-            key = candidate[KEY]
-            if key not in taken and (candidate[LISTED] or (key in common and key not in dropped)):
-                taken.add(key)
-                derived.append(sys.intern(candidate[NAME]))  # one string per tag, not per use
-                if len(derived) == room:
-                    break
-    return given + tuple(derived)
 
 
 def drop_rare_names(
@@ -749,13 +726,13 @@ def drop_rare_names(
     def rank(key: str) -> tuple[int, int, str]:
         return len(holders[key]), spread.get(key, 0), key
 
-    refills: dict[str, Refill] = {}  # an article that lost a name, ready to lose another
+    picks: dict[str, Pick] = {}  # an article that lost a name, ready to lose another
 
-    def refill(article_id: str) -> Refill:
-        if article_id not in refills:
+    def pick(article_id: str) -> Pick:
+        if article_id not in picks:
             given, scan = front_of(article_id) or (), scans.get(article_id, b"")
-            refills[article_id] = Refill(given, _unpack_raw(scan), settings.max_per_article)
-        return refills[article_id]
+            picks[article_id] = Pick(given, _unpack_raw(scan), settings.max_per_article)
+        return picks[article_id]
 
     queue = [rank(key) for key, ids in holders.items() if len(ids) < least]
     heapq.heapify(queue)
@@ -764,14 +741,14 @@ def drop_rare_names(
         ids = holders[key]
         if key in kept or key in dropped or len(ids) != count:
             continue  # decided already, or an article took it since (see below)
-        if any(key in refill(i).trusted for i in ids):
+        if any(key in pick(i).trusted for i in ids):
             kept.add(key)
             continue
         dropped.add(key)
         for article_id in sorted(ids):
             # The article keeps its other tags and takes its next candidate in that one's place.
             before = set(chosen[article_id])
-            chosen[article_id] = refill(article_id).without(key, common, dropped)
+            chosen[article_id] = pick(article_id).without(key, common, dropped)
             for name in chosen[article_id]:
                 if name in before:
                     continue
@@ -783,46 +760,53 @@ def drop_rare_names(
     return chosen, frozenset(dropped)
 
 
-class Refill:
-    """One article's tags as `drop_rare_names` takes names from it, one at a time.
+class Pick:
+    """One article's tags: `given` (front matter), then its best candidates (a scan, unpacked)
+    up to `cap`: listed ones, and names from capitals that are common and not dropped.
 
-    `pick` read again from the first candidate for each name lost: an article losing
-    thousands took seconds. A dropped name has no listed candidate in the articles that had
-    it (or it would be kept), so no candidate before the last one taken becomes one to take:
-    reading on from there gives what `pick` would."""
+    `drop_rare_names` takes names from it one at a time (`without`), and it reads on from the
+    last candidate it took: reading again from the first for each name lost, an article losing
+    thousands took seconds. A dropped name has no listed candidate in the articles that had it
+    (or it would be kept), so no candidate before that place becomes one to take."""
 
     def __init__(self, given: tuple[str, ...], candidates: tuple[tuple, ...], cap: int) -> None:
         self.given = given
         self.candidates = candidates
-        self.cap = cap
-        self.derived: list[str] | None = None  # None until the first name is lost
-        self.taken: set[str] = set()
+        self.room = cap - len(given)
+        self.derived: list[str] = []
+        self.taken = {name.casefold() for name in given}
         self.next = 0  # the first candidate not read yet
-        # The names it has from its front matter or from a list: never dropped.
-        self.trusted = {c[KEY] for c in candidates if c[LISTED]}
-        self.trusted.update(name.casefold() for name in given)
+
+    def fill(self, common: Collection[str], dropped: Collection[str]) -> tuple[str, ...]:
+        """The tags, taking candidates from where the last call stopped until there is room
+        for no more."""
+        derived, taken, candidates = self.derived, self.taken, self.candidates  # a hot loop
+        at = self.next
+        while len(derived) < self.room and at < len(candidates):
+            candidate = candidates[at]
+            at += 1
+            key = candidate[KEY]
+            if key not in taken and (candidate[LISTED] or (key in common and key not in dropped)):
+                taken.add(key)
+                derived.append(sys.intern(candidate[NAME]))  # one string per tag, not per use
+        self.next = at
+        return self.given + tuple(derived)
 
     def without(
         self, key: str, common: Collection[str], dropped: Collection[str]
     ) -> tuple[str, ...]:
-        """Its tags once `key` is dropped (in `dropped` already)."""
-        if self.derived is None:  # the first time: read from the start, as `pick` does
-            self.derived = []
-            self.taken = {name.casefold() for name in self.given}
-        else:
+        """The tags once `key` is dropped (in `dropped` already)."""
+        if self.next:  # filled before: take the name out, read on
             self.derived = [name for name in self.derived if name.casefold() != key]
             self.taken.discard(key)
-        room = self.cap - len(self.given)
-        while len(self.derived) < room and self.next < len(self.candidates):
-            candidate = self.candidates[self.next]
-            self.next += 1
-            name_key = candidate[KEY]
-            if name_key not in self.taken and (
-                candidate[LISTED] or (name_key in common and name_key not in dropped)
-            ):
-                self.taken.add(name_key)
-                self.derived.append(sys.intern(candidate[NAME]))
-        return self.given + tuple(self.derived)
+        return self.fill(common, dropped)
+
+    @cached_property
+    def trusted(self) -> set[str]:
+        """The names it has from its front matter or from a list: never dropped."""
+        names = {c[KEY] for c in self.candidates if c[LISTED]}
+        names.update(name.casefold() for name in self.given)
+        return names
 
 
 FEW_RETAGS = 200  # articles changed, added or removed; past this, choosing afresh costs no more
