@@ -424,9 +424,10 @@ class _Reader:
 
     def packed(self) -> bytes:
         """The candidates as scans travel and are kept (see `scan_packed`): plain tuples, best
-        first by `rank_key`, ties in the order found. Sorted as tuples, with no Python call
-        per candidate, and never made `Candidate`s: on name-heavy text, making candidates and
-        packing them took a fifth of the scan (100 of 520 us an article)."""
+        first (highest score, then first mentioned, then by casefolded name, then in the order
+        found). Sorted as tuples, with no Python call per candidate, and never made
+        `Candidate`s: on name-heavy text, making candidates and packing them took a fifth of
+        the scan (100 of 520 us an article)."""
         ranked = sorted(
             (-score, first, key, order, (name, key, score, n, first, listed, tuple(forms.items())))
             for order, (name, (score, n, first, listed, forms)) in enumerate(self.tallies.items())
@@ -597,10 +598,6 @@ def _read(tagger: Tagger, article: Article, paragraphs: Sequence[str]) -> _Reade
 
 
 # --- choosing across the corpus ----------------------------------------------------------------
-
-
-def rank_key(candidate: Candidate) -> tuple[float, int, str]:
-    return (-candidate.score, candidate.first, candidate.key)
 
 
 @dataclass(frozen=True)
