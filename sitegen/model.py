@@ -20,7 +20,7 @@ from slugify import slugify
 
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.read import Article
+from sitegen.read import Article, pickled_by_fields
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -29,6 +29,7 @@ MONTHS = (
 ARCHIVE_KINDS = ("year", "month", "day")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Tag:
     name: str
@@ -100,6 +101,7 @@ class Listing:
         return self.number == 0
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ArchiveGroup:
     kind: str
