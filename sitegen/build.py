@@ -168,6 +168,8 @@ class Build:
         self.keys_forgotten = False  # see `forget_page_keys`
         self.last_read: dict[str, SourceEntry] = {}
         self.rescans_unchanged = True  # every file read again scanned as its cache entry had
+        self.places_unchanged = True  # ... and has the date and slug its cache entry had
+        self.site_reused = False  # the site is the last build's (`reused_site`)
         self.phases: list[tuple[str, float]] = []
         self.lap_start = time.perf_counter()
 
@@ -210,6 +212,11 @@ class Build:
             before = cache.sources.get(file.rel)
             if before is None or (before.scan, before.article.tags) != (scan, result.article.tags):
                 self.rescans_unchanged = False
+            if before is None or (before.article.date, before.article.slug) != (
+                result.article.date,
+                result.article.slug,
+            ):
+                self.places_unchanged = False
             articles.append(result.article)
             scans[result.article.source] = scan
             # The stat is the one taken before reading: if the file changed meanwhile, the next
@@ -244,6 +251,23 @@ class Build:
             [source for source, _ in read.get(a.id, ())] == [a.source] for a in corpus.articles
         )
 
+    def reused_site(self, corpus: Corpus, cache: BuildCache) -> Site | None:
+        """The last build's site (`model.site_record`), made of this build's articles, when
+        nothing it is built from changed: the same articles from the same files, with the
+        same tags (`same_scans`), dates and slugs. Their other fields (title, summary, text)
+        the site holds only as the articles themselves, so an edit of those (a fixed typo, a
+        new paragraph) leaves it as it was. None otherwise: then the site is built."""
+        if cache.site_record is None or not self.places_unchanged:
+            return None
+        if not self.same_scans(corpus, cache):
+            return None
+        from sitegen.model import site_from_record
+
+        try:
+            return site_from_record(cache.site_record, corpus.articles, self.config)
+        except (KeyError, TypeError, ValueError, IndexError):  # a record of another shape
+            return None
+
     @functools.cached_property
     def last_read_by_id(self) -> dict[str, list[tuple[str, SourceEntry]]]:
         """The last build's cache entries (`last_read`) by article id, with their files."""
@@ -270,6 +294,27 @@ class Build:
                 return picked, corpus.kept_tags(picked, spread, self.config), spread
         tagging = corpus.tagging(self.config)
         return tagging.picked, dict(tagging.chosen), dict(tagging.spread)
+
+    def build_site(self, corpus: Corpus, cache: BuildCache) -> Site:
+        """The site from the articles and their tags (chosen again where needed), with the
+        notices of moved addresses; the cache takes what the next build compares."""
+        from sitegen.model import build_site
+
+        if self.same_scans(corpus, cache):
+            tags = cache.chosen | cache.kept
+        else:
+            picked, tags, cache.spread = self.choose_or_reuse_tags(corpus, cache)
+            cache.chosen = dict(picked)
+            cache.kept = {i: names for i, names in tags.items() if picked[i] != names}
+            self.lap("choose tags")
+        site, model_problems = build_site(self.config, corpus.articles, tags, cache.related)
+        self.lap("model")
+        cache.related = site.related_memo()
+        cache.notices.extend(self.moved_addresses(site.articles, site.urls, cache.urls))
+        cache.notices.extend(moved_tags(site.tags, cache.urls))
+        cache.urls = dict(site.urls) | tag_addresses(site.tags)
+        cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
+        return site
 
     def moved_addresses(
         self, articles: Sequence[Article], urls: Mapping[str, str], before: Mapping[str, str]
@@ -360,7 +405,9 @@ class Build:
             self.pool.send_all("load_site", (site,))
         planner = Planner(site)
         salt = url_salt(site)
-        shape, digests = planner.shape(salt), {a.id: a.digest for a in site.articles}
+        # The last build's site has the last build's shape.
+        shape = cache.shape if self.site_reused else planner.shape(salt)
+        digests = {a.id: a.digest for a in site.articles}
         same_shape, previous = cache.pages and shape == cache.shape, cache.digests
         cache.shape, cache.digests = shape, digests
         if same_shape and self.pool is None:  # no workers: a few files were read
@@ -597,26 +644,20 @@ class Build:
                 self.check_strict()
                 report = self.write_unchanged_site(cache.pages)
             if report is None:
-                from sitegen.model import build_site
-
-                if self.same_scans(corpus, cache):
-                    tags = cache.chosen | cache.kept
+                site = self.reused_site(corpus, cache)
+                self.site_reused = site is not None
+                if site is None:
+                    site = self.build_site(corpus, cache)
                 else:
-                    picked, tags, cache.spread = self.choose_or_reuse_tags(corpus, cache)
-                    cache.chosen = dict(picked)
-                    cache.kept = {i: names for i, names in tags.items() if picked[i] != names}
-                    self.lap("choose tags")
-                site, model_problems = build_site(config, corpus.articles, tags, cache.related)
-                self.lap("model")
-                cache.related = site.related_memo()
-                cache.notices.extend(self.moved_addresses(site.articles, site.urls, cache.urls))
-                cache.notices.extend(moved_tags(site.tags, cache.urls))
-                cache.urls = dict(site.urls) | tag_addresses(site.tags)
-                cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
+                    self.lap("model kept")
                 self.problems.extend(cache.site_problems)
                 self.check_strict()
                 rendered, report = self.write_site(site, cache)
                 cache.site_key = site_key
+                if not self.site_reused:
+                    from sitegen.model import site_record
+
+                    cache.site_record = site_record(site)
         except BaseException:
             if self.pool is not None:
                 self.pool.terminate()

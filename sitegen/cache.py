@@ -35,7 +35,7 @@ from sitegen.read import Article, is_editor_litter, is_regular_file
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 11
+CACHE_FORMAT = 12
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
@@ -73,6 +73,7 @@ class BuildCache:
     kept: dict[str, tuple[str, ...]] = field(default_factory=dict)
     spread: dict[str, int] = field(default_factory=dict)  # name (casefolded) -> articles naming it
     notices: list[str] = field(default_factory=list)
+    site_record: tuple | None = None  # the last build's site (`model.site_record`)
 
 
 def base_fingerprint() -> str:
@@ -174,13 +175,14 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     if not cache.sources:
         return cache  # page keys vouch for pages made from the cached sources: not without them
     loaded = _load_pages(cache_dir, out_dir, pages_print, cache.notices)
-    site_key, cache.pages, problems, related, shape = loaded
+    site_key, cache.pages, problems, related, shape, record = loaded
     if cache.pages:
         cache.site_problems, cache.site_key = problems, site_key
         cache.related = _related_memo(related)
         cache.shape, cache.digests, cache.urls, generation, chosen, spread, kept = shape
         if generation == cache.generation:
             cache.chosen, cache.spread, cache.kept = chosen, spread, kept
+            cache.site_record = record  # made with those tags: `build.Build.reused_site`
     return cache
 
 
@@ -246,13 +248,13 @@ PagesState = tuple[str, dict, dict, str, dict, dict, dict]
 
 def _load_pages(
     cache_dir: Path, out_dir: Path, pages_print: str, notices: list[str]
-) -> tuple[str, dict[str, str], list[Problem], object, PagesState]:
+) -> tuple[str, dict[str, str], list[Problem], object, PagesState, tuple | None]:
     """(site key, page keys, site problems, related memo as stored, (shape, digests, article
-    URLs, sources generation, chosen tags, spread, kept tags)); all empty when the file is
-    missing, damaged or of other settings: then every page is rendered and compared."""
+    URLs, sources generation, chosen tags, spread, kept tags), site record); all empty when the
+    file is missing, damaged or of other settings: then every page is rendered and compared."""
     stored = _load(pages_file(cache_dir, out_dir), pages_print, notices)
     try:
-        site_key, pages, problems, related, shape, digests, urls, tagged = stored  # type: ignore[misc]
+        site_key, pages, problems, related, shape, digests, urls, tagged, record = stored  # type: ignore[misc]
         generation, chosen, spread, kept = tagged
         if not all(isinstance(names, tuple) for names in [*chosen.values(), *kept.values()]):
             raise TypeError("tags of another shape")
@@ -272,9 +274,10 @@ def _load_pages(
                 dict(spread),
                 dict(kept),
             ),
+            record if isinstance(record, tuple) else None,
         )
     except (TypeError, ValueError, AttributeError):
-        return "", {}, [], None, ("", {}, {}, "", {}, {}, {})
+        return "", {}, [], None, ("", {}, {}, "", {}, {}, {}), None
 
 
 def _related_memo(stored: object) -> RelatedMemo | None:
@@ -325,6 +328,7 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> dict[Path
         cache.digests,
         cache.urls,
         (cache.generation, cache.chosen, cache.spread, cache.kept),
+        cache.site_record,
     )
     pages_path = pages_file(cache_dir, out_dir)
     written[pages_path] = _save(pages_path, pages_print, payload)

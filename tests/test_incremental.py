@@ -269,6 +269,26 @@ def test_editing_one_body_renders_few_pages_and_writes_only_what_changed(tmp_pat
     assert after == clean_build(tmp_path)
 
 
+def test_an_edit_of_text_alone_keeps_the_site_and_a_new_date_builds_it(tmp_path: Path) -> None:
+    """The site (archives, tags, related articles, URLs) is the last build's while no
+    article's file, date, slug or tags changed; the pages still show the new text."""
+    corpus(tmp_path, 30)
+    incremental_build(tmp_path)
+    age_all(tmp_path, 10)
+    path = tmp_path / "articles/0005_0000000000000005.txt"
+    path.write_text(path.read_text() + "\n\nA new last paragraph.")
+    report, after = incremental_build(tmp_path)
+    assert "model kept" in dict(report.phases)
+    assert b"A new last paragraph." in after["2026/06/06/story-5/index.html"]
+    assert after == clean_build(tmp_path)
+    age_all(tmp_path, 20)
+    path.write_text(path.read_text().replace("2026-06-06", "2026-06-07", 1))
+    report, after = incremental_build(tmp_path)
+    assert "model" in dict(report.phases) and "model kept" not in dict(report.phases)
+    assert "2026/06/07/story-5/index.html" in after
+    assert after == clean_build(tmp_path)
+
+
 def test_a_new_article_changes_front_pages_and_no_numbered_page(tmp_path: Path) -> None:
     # Two a page; even counts, so that the lists the new article joins grow no numbered page
     # (every second article does): 40 articles, 4 in December 2026, 6 tagged T3.

@@ -17,6 +17,8 @@ from sitegen.model import (
     output_path,
     page_url,
     paginate,
+    site_from_record,
+    site_record,
     tag_slugs,
 )
 from sitegen.read import Article
@@ -178,6 +180,41 @@ def test_tag_index_files_accented_names_under_their_letter() -> None:
     assert [(letter, [t.name for t in tags]) for letter, tags in groups] == [
         ("#", ["10 Downing Street"]), ("E", ["Egypt", "Élysée"]), ("Z", ["Zambia"])
     ]  # fmt: skip
+
+
+# Articles as (day, slug, tags): few slugs, so that some collide and move aside.
+days_slugs_tags = st.lists(
+    st.tuples(st.integers(1, 60), st.sampled_from(["a", "b", "c"]), st.sets(st.sampled_from("AB"))),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(corpus=days_slugs_tags)
+def test_a_site_made_again_from_its_record_equals_the_site_built(corpus: list) -> None:
+    """Through marshal, as the build cache keeps it: archives, tags, related articles, and
+    URLs moved aside by collisions all come back, made of the same articles."""
+    import marshal
+
+    articles = [
+        make_article(n, (dt.date(2026, 1, 1) + dt.timedelta(days)).isoformat(), slug=slug)
+        for n, (days, slug, _) in enumerate(corpus)
+    ]
+    names = {a.id: tuple(sorted(tags)) for a, (_, _, tags) in zip(articles, corpus, strict=True)}
+    config = Config(per_page=3)
+    site, _ = build_site(config, articles, names)
+    record = marshal.loads(marshal.dumps(site_record(site)))
+    assert site_from_record(record, reversed(articles), config) == site
+
+
+def test_a_site_record_is_refused_for_other_articles() -> None:
+    articles = [make_article(n, f"2026-01-0{n}") for n in range(1, 4)]
+    record = site_record(build_site(Config(), articles, {})[0])
+    with pytest.raises(ValueError, match="other articles"):
+        site_from_record(record, articles[:2], Config())
+    moved = [*articles[:2], replace(articles[2], date=dt.date(2025, 1, 1))]
+    with pytest.raises(ValueError, match="another order"):
+        site_from_record(record, moved, Config())
 
 
 def test_related_articles_are_reused_only_while_tags_stay_the_same() -> None:
