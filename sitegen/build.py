@@ -14,6 +14,7 @@ import gc
 import hashlib
 import importlib
 import itertools
+import marshal
 import os
 import time
 from collections import defaultdict
@@ -257,15 +258,16 @@ class Build:
         same tags (`same_scans`), dates and slugs. Their other fields (title, summary, text)
         the site holds only as the articles themselves, so an edit of those (a fixed typo, a
         new paragraph) leaves it as it was. None otherwise: then the site is built."""
-        if cache.site_record is None or not self.places_unchanged:
+        if not cache.site_record or not self.places_unchanged:
             return None
         if not self.same_scans(corpus, cache):
             return None
         from sitegen.model import site_from_record
 
         try:
-            return site_from_record(cache.site_record, corpus.articles, self.config)
-        except (KeyError, TypeError, ValueError, IndexError):  # a record of another shape
+            record = marshal.loads(cache.site_record)
+            return site_from_record(record, corpus.articles, self.config)
+        except (KeyError, TypeError, ValueError, IndexError, EOFError):  # of another shape
             return None
 
     @functools.cached_property
@@ -657,7 +659,7 @@ class Build:
                 if not self.site_reused:
                     from sitegen.model import site_record
 
-                    cache.site_record = site_record(site)
+                    cache.site_record = marshal.dumps(site_record(site))
         except BaseException:
             if self.pool is not None:
                 self.pool.terminate()

@@ -74,7 +74,9 @@ class BuildCache:
     kept: dict[str, tuple[str, ...]] = field(default_factory=dict)
     spread: dict[str, int] = field(default_factory=dict)  # name (casefolded) -> articles naming it
     notices: list[str] = field(default_factory=list)
-    site_record: tuple | None = None  # the last build's site (`model.site_record`)
+    # The last build's site (`model.site_record`), marshalled: kept as bytes, so that a build
+    # that does not need it (nothing changed) does not pay 20-36 ms at 10,000 articles to load it.
+    site_record: bytes = b""
 
 
 def base_fingerprint() -> str:
@@ -249,7 +251,7 @@ PagesState = tuple[str, dict, dict, str, dict, dict, dict]
 
 def _load_pages(
     cache_dir: Path, out_dir: Path, pages_print: str, notices: list[str]
-) -> tuple[str, dict[str, str], list[Problem], object, PagesState, tuple | None]:
+) -> tuple[str, dict[str, str], list[Problem], object, PagesState, bytes]:
     """(site key, page keys, site problems, related memo as stored, (shape, digests, article
     URLs, sources generation, chosen tags, spread, kept tags), site record); all empty when the
     file is missing, damaged or of other settings: then every page is rendered and compared."""
@@ -275,10 +277,10 @@ def _load_pages(
                 dict(spread),
                 dict(kept),
             ),
-            record if isinstance(record, tuple) else None,
+            record if isinstance(record, bytes) else b"",
         )
     except (TypeError, ValueError, AttributeError):
-        return "", {}, [], None, ("", {}, {}, "", {}, {}, {}), None
+        return "", {}, [], None, ("", {}, {}, "", {}, {}, {}), b""
 
 
 def _related_memo(stored: object) -> RelatedMemo | None:
