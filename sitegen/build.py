@@ -171,6 +171,7 @@ class Build:
         self.rescans_unchanged = True  # every file read again scanned as its cache entry had
         self.places_unchanged = True  # ... and has the date and slug its cache entry had
         self.site_reused = False  # the site is the last build's (`reused_site`)
+        self.preparing = False  # the workers were sent `prepare`: its answers are due
         self.phases: list[tuple[str, float]] = []
         self.lap_start = time.perf_counter()
 
@@ -364,6 +365,9 @@ class Build:
                 by_worker[worker].extend(answer)
             if r == 0:  # the next rounds are queued: the workers read on meanwhile
                 import_rest_of_build()
+        # Their templates, while this process chooses tags and builds the site.
+        self.pool.send_all("prepare", (self.config,))
+        self.preparing = True
         for i, file in enumerate(files):
             self.owner[file.rel] = i // share
         return [result for results in by_worker for result in results]
@@ -404,6 +408,8 @@ class Build:
         )
 
         if self.pool is not None:  # the workers that read the corpus plan while we do
+            if self.preparing:
+                self.pool.receive_each()
             self.pool.send_all("load_site", (site,))
         planner = Planner(site)
         salt = url_salt(site)

@@ -768,11 +768,28 @@ class Renderer:
         return Output(page.path, html.encode("utf-8"), page.source)
 
 
-def site_renderer(site: Site, body_of: Callable[[Article], Body]) -> Renderer:
-    """A renderer for the site's templates, their compiled code kept in its build cache."""
-    return Renderer(
-        site, make_environment(site.config.layouts, template_cache(site.config)), body_of
-    )
+def site_renderer(
+    site: Site, body_of: Callable[[Article], Body], env: jinja2.Environment | None = None
+) -> Renderer:
+    """A renderer for the site's templates, their compiled code kept in its build cache; in
+    `env` if given (`site_environment`, made for the same config)."""
+    return Renderer(site, env or site_environment(site.config), body_of)
+
+
+def site_environment(config: Config) -> jinja2.Environment:
+    return make_environment(config.layouts, template_cache(config))
+
+
+def preload_templates(env: jinja2.Environment) -> None:
+    """Load (and compile, the first time) every page template of the environment now. A
+    template that fails to load is left for the page that uses it to report."""
+
+    def is_page_template(name: str) -> bool:
+        return name.endswith(".html") and not name.startswith(("default/", "static/"))
+
+    for name in env.list_templates(filter_func=is_page_template):
+        with contextlib.suppress(Exception):
+            env.get_template(name)
 
 
 # --- errors ------------------------------------------------------------------------------------

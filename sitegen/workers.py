@@ -15,16 +15,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.config import TagConfig
+from sitegen.config import Config, TagConfig
 from sitegen.errors import SitegenError, file_error, is_file_error
 from sitegen.model import Site
 from sitegen.read import Article, Body, ReadResult, kept_body, pack_body, read_article
-from sitegen.render import Plan, Planner, Renderer, site_renderer
+from sitegen.render import (
+    Plan,
+    Planner,
+    Renderer,
+    preload_templates,
+    site_environment,
+    site_renderer,
+)
 from sitegen.tags import scan_packed
 from sitegen.write import Staged, Stager
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+
+    import jinja2
 
 
 def read_files(
@@ -63,17 +72,25 @@ class WorkerState:
         self.planner: Planner | None = None
         self.renderer: Renderer | None = None
         self.stager: Stager | None = None
+        self.env: jinja2.Environment | None = None  # made by `prepare`
 
     def read(self, root: Path, paths: list[str], tags: TagConfig) -> list[tuple[ReadResult, bytes]]:
         self.root = root
         return read_files(root, paths, self.bodies, tags)
+
+    def prepare(self, config: Config) -> None:
+        """Load and compile the templates while the build chooses tags and builds the site,
+        when workers have nothing else to do: at their first pages, loading them took 0.17 s
+        of each worker's rendering at 10,000 articles."""
+        self.env = site_environment(config)
+        preload_templates(self.env)
 
     def load_site(self, site: Site) -> int:
         self.root = site.config.source  # bodies this worker did not read come from there
         self.planner = Planner(site)
         self.plans = list(self.planner.plans(with_deps=False))  # told what to render: no keys
         gc.freeze()  # the site and the bodies live to the end: the collector need not scan them
-        self.renderer = site_renderer(site, self.body_of)
+        self.renderer = site_renderer(site, self.body_of, self.env)
         return len(self.plans)
 
     def body_of(self, article: Article) -> Body:
