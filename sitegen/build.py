@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sitegen import BUILTIN_TEMPLATES
 from sitegen.cache import (
+    SOURCES_FILE,
     BuildCache,
     CacheMemory,
     SourceEntry,
@@ -633,6 +634,10 @@ class Build:
             config, template_digest([config.layouts, BUILTIN_TEMPLATES])
         )
         started_ns = time.time_ns()
+        if self.jobs > 1 and looks_cold(config):
+            from sitegen.pool import start_fork_server
+
+            start_fork_server()
         files = self.find_sources()
         signature = sources_signature(files, pages_print, self.drafts)
         self.lap("find sources")
@@ -760,6 +765,20 @@ def first_of(notices: list[str], what: str) -> list[str]:
     rest = len(notices) - MOVES_SHOWN
     more = [f"{rest} more {what} moved to a new address"] if rest > 0 else []
     return notices[:MOVES_SHOWN] + more
+
+
+def looks_cold(config: Config) -> bool:
+    """No cache of what was read, and enough files at the top of the source folder for
+    workers to read them (a quick listing, no stat): a cold build of a large corpus."""
+    if (config.cache / SOURCES_FILE).exists():
+        return False
+    try:
+        with os.scandir(config.source) as entries:
+            return sum(1 for _ in itertools.islice(entries, PARALLEL_MIN_FILES)) >= (
+                PARALLEL_MIN_FILES
+            )
+    except OSError:
+        return False
 
 
 def import_rest_of_build() -> None:
