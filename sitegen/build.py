@@ -302,7 +302,7 @@ class Build:
     def build_site(self, corpus: Corpus, cache: BuildCache) -> Site:
         """The site from the articles and their tags (chosen again where needed), with the
         notices of moved addresses; the cache takes what the next build compares."""
-        from sitegen.model import build_site
+        from sitegen.model import build_site, score_here
 
         if self.same_scans(corpus, cache):
             tags = cache.chosen | cache.kept
@@ -311,7 +311,8 @@ class Build:
             cache.chosen = dict(picked)
             cache.kept = {i: names for i, names in tags.items() if picked[i] != names}
             self.lap("choose tags")
-        site, model_problems = build_site(self.config, corpus.articles, tags, cache.related)
+        scorer = self.score_in_workers if self.pool is not None else score_here
+        site, model_problems = build_site(self.config, corpus.articles, tags, cache.related, scorer)
         self.lap("model")
         cache.related = site.related_memo()
         cache.notices.extend(self.moved_addresses(site.articles, site.urls, cache.urls))
@@ -319,6 +320,32 @@ class Build:
         cache.urls = dict(site.urls) | tag_addresses(site.tags)
         cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
         return site
+
+    def score_in_workers(
+        self,
+        orders: Sequence[tuple[int, ...]],
+        weights: Sequence[int],
+        tag_lists: Sequence[tuple[int, ...]],
+        todo: Sequence[int],
+    ) -> Callable[[], list[tuple[int, ...]]]:
+        """A `model.Scorer`: the workers, idle while this process builds the site, score a
+        share of the articles each (a third of a second at 10,000 articles, done here)."""
+        assert self.pool is not None
+        share = -(-len(todo) // len(self.pool))
+        shares = [todo[i * share : (i + 1) * share] for i in range(len(self.pool))]
+        self.pool.send_each("related", [(orders, weights, tag_lists, s) for s in shares])
+
+        def scored() -> list[tuple[int, ...]]:
+            self.take_prepared()
+            return [ranks for answer in self.pool.receive_each() for ranks in answer]  # type: ignore[union-attr]
+
+        return scored
+
+    def take_prepared(self) -> None:
+        """Take the workers' answers to `prepare`, if they are due."""
+        if self.preparing and self.pool is not None:
+            self.pool.receive_each()
+        self.preparing = False
 
     def moved_addresses(
         self, articles: Sequence[Article], urls: Mapping[str, str], before: Mapping[str, str]
@@ -409,8 +436,7 @@ class Build:
         )
 
         if self.pool is not None:  # the workers that read the corpus plan while we do
-            if self.preparing:
-                self.pool.receive_each()
+            self.take_prepared()
             self.pool.send_all("load_site", (site,))
         planner = Planner(site)
         salt = url_salt(site)

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, groupby
 from operator import attrgetter
@@ -348,18 +348,38 @@ def weighed_tags(tags: Sequence[Tag]) -> dict[str, tuple[int, tuple[str, ...]]]:
     return {t.slug: (significant(len(t.articles)), tuple([a.id for a in t.articles])) for t in tags}
 
 
+# Scores articles given as plain data (see `related_ranks`): here, or in worker processes.
+Scorer = Callable[
+    [Sequence[tuple[int, ...]], Sequence[int], Sequence[tuple[int, ...]], Sequence[int]],
+    Callable[[], list[tuple[int, ...]]],
+]
+
+
+def score_here(
+    orders: Sequence[tuple[int, ...]],
+    weights: Sequence[int],
+    tag_lists: Sequence[tuple[int, ...]],
+    todo: Sequence[int],
+) -> Callable[[], list[tuple[int, ...]]]:
+    """The default `Scorer`: `related_ranks` in this process, when its result is asked for."""
+    return lambda: related_ranks(orders, weights, tag_lists, todo)
+
+
 def build_site(
     config: Config,
     articles: Iterable[Article],
     tag_names: Mapping[str, tuple[str, ...]],
     memo: RelatedMemo | None = None,
+    scorer: Scorer = score_here,
 ) -> tuple[Site, list[Problem]]:
+    """The site: its articles in date order, their URLs, tags, archives and related
+    articles. `memo` and `scorer`: see `related_index`."""
     ordered = newest_first(articles)
-    archives = archive_groups(ordered)
     tags, tags_of, problems = build_tags(ordered, tag_names)
+    related = related_index(ordered, tags, tags_of, memo, scorer)  # under way, with a scorer
+    archives = archive_groups(ordered)
     reserved = set(list_urls(config, ordered, archives, tags))
     urls, url_problems, moved = assign_urls(ordered, config.permalink, reserved)
-    related = related_index(ordered, tags, tags_of, memo)
     position = {a.id: i for i, a in enumerate(ordered)}
     site = Site(
         config,
@@ -369,7 +389,7 @@ def build_site(
         tags_of,
         archives,
         archive_children(archives),
-        related,
+        related(),
         position,
         tuple([a.id for a in ordered if a.id in moved]),
     )
@@ -436,7 +456,8 @@ def related_index(
     tags: tuple[Tag, ...],
     tags_of: Mapping[str, tuple[Tag, ...]],
     memo: RelatedMemo | None = None,
-) -> dict[str, tuple[Article, ...]]:
+    scorer: Scorer = score_here,
+) -> Callable[[], dict[str, tuple[Article, ...]]]:
     """For each article, up to five articles that share the most, and the rarest, tags.
 
     A tag weighs log(N / its size) + 1 (both counts to two significant figures), so sharing a
@@ -448,39 +469,66 @@ def related_index(
 
     With the last build's `memo`, only the articles whose scores could have changed are scored
     again; the others keep their related articles (a test holds it to the full computation).
+    The scoring is handed to `scorer` at once and its result taken when the returned function
+    is called: the build's workers score while this process goes on building the site.
     """
     total = significant(max(1, len(articles)))
     weighed = weighed_tags(tags)
     stale = stale_related(articles, tags_of, weighed, total, memo)
-    weight = {
-        id(t): round((1.0 + math.log(total / weighed[t.slug][0])) * 1e6) for t in tags
-    }  # whole micro-units: integer sums are exact in any order, so ties are real ties
-    # Scores are kept by rank (the index in newest-first order) and chosen as single integers,
-    # rank - score * scale: the smallest are the best, ties to the newer, compared in C.
     rank = {a.id: i for i, a in enumerate(articles)}
-    scale = len(articles) + 1
-    ranks: dict[int, tuple[tuple[int, ...], dict[int, int]]] = {}  # by id(tag), as needed
-    related: dict[str, tuple[Article, ...]] = {}
+    number = {id(tag): n for n, tag in enumerate(tags)}
     by_id = {a.id: a for a in articles}
+    related: dict[str, tuple[Article, ...]] = {}
+    todo = []
     for here_rank, article in enumerate(articles):
         kept = None if stale is None or article.id in stale else memo.ids.get(article.id)  # type: ignore[union-attr]
         if kept is not None and all(i in by_id for i in kept):
             related[article.id] = tuple([by_id[i] for i in kept])
-            continue
+        else:
+            todo.append(here_rank)
+    orders = [tuple([rank[a.id] for a in tag.articles]) for tag in tags]
+    # Whole micro-units: integer sums are exact in any order, so ties are real ties.
+    weights = [round((1.0 + math.log(total / weighed[t.slug][0])) * 1e6) for t in tags]
+    tag_lists = [tuple([number[id(t)] for t in tags_of.get(a.id, ())]) for a in articles]
+    scored = scorer(orders, weights, tag_lists, todo)
+
+    def finish() -> dict[str, tuple[Article, ...]]:
+        for here_rank, ranks in zip(todo, scored(), strict=True):
+            related[articles[here_rank].id] = tuple([articles[r] for r in ranks])
+        return {a.id: related[a.id] for a in articles}  # in the articles' order, as before
+
+    return finish
+
+
+def related_ranks(
+    orders: Sequence[tuple[int, ...]],
+    weights: Sequence[int],
+    tag_lists: Sequence[tuple[int, ...]],
+    todo: Sequence[int],
+) -> list[tuple[int, ...]]:
+    """The related articles of the articles ranked `todo`, as ranks (indexes in newest-first
+    order), best first: `related_index` as plain data, which worker processes take quickly.
+    `orders[t]` holds the ranks of tag t's members, newest first; `weights[t]` its weight;
+    `tag_lists[r]` the tags of the article ranked r."""
+    # Scores are kept by rank and chosen as single integers, rank - score * scale: the
+    # smallest are the best, ties to the newer, compared in C.
+    scale = len(tag_lists) + 1
+    positions: dict[int, dict[int, int]] = {}  # tag -> rank -> index in its order, as needed
+    found = []
+    for here_rank in todo:
         scores: dict[int, int] = {}
-        for tag in tags_of.get(article.id, ()):
-            members = ranks.get(id(tag))
-            if members is None:
-                order = tuple([rank[a.id] for a in tag.articles])
-                members = ranks[id(tag)] = (order, {r: i for i, r in enumerate(order)})
-            order, w = members[0], weight[id(tag)]
-            here = members[1][here_rank]
+        for tag in tag_lists[here_rank]:
+            order, w = orders[tag], weights[tag]
+            where = positions.get(tag)
+            if where is None:
+                where = positions[tag] = {r: i for i, r in enumerate(order)}
+            here = where[here_rank]
             for other in order[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1]:
                 scores[other] = scores.get(other, 0) + w
         scores.pop(here_rank, None)
         best = sorted([r - s * scale for r, s in scores.items()])[:RELATED_LIMIT]
-        related[article.id] = tuple([articles[key % scale] for key in best])
-    return related
+        found.append(tuple([key % scale for key in best]))
+    return found
 
 
 def stale_related(

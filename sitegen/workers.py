@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.config import Config, TagConfig
 from sitegen.errors import SitegenError, file_error, is_file_error
-from sitegen.model import Site
+from sitegen.model import Site, related_ranks
 from sitegen.read import Article, Body, ReadResult, kept_body, pack_body, read_article
 from sitegen.render import (
     Plan,
@@ -84,6 +84,16 @@ class WorkerState:
         of each worker's rendering at 10,000 articles."""
         self.env = site_environment(config)
         preload_templates(self.env)
+
+    def related(
+        self,
+        orders: Sequence[tuple[int, ...]],
+        weights: Sequence[int],
+        tag_lists: Sequence[tuple[int, ...]],
+        todo: Sequence[int],
+    ) -> list[tuple[int, ...]]:
+        """A share of the site's related articles (`model.related_ranks`)."""
+        return related_ranks(orders, weights, tag_lists, todo)
 
     def load_site(self, site: Site) -> int:
         self.root = site.config.source  # bodies this worker did not read come from there
