@@ -32,6 +32,7 @@ from sitegen.cache import (
     load_cache,
     load_state,
     pages_fingerprint,
+    prepare_sources,
     save_cache,
     save_state,
     template_digest,
@@ -173,6 +174,8 @@ class Build:
         self.places_unchanged = True  # ... and has the date and slug its cache entry had
         self.site_reused = False  # the site is the last build's (`reused_site`)
         self.preparing = False  # the workers were sent `prepare`: its answers are due
+        # Work for after rendering that this process does while workers render, if any do.
+        self.side_jobs: list[Callable[[], None]] = []
         self.phases: list[tuple[str, float]] = []
         self.lap_start = time.perf_counter()
 
@@ -473,6 +476,14 @@ class Build:
             self.lap("check output")
             if self.pool is not None:
                 self.pool.receive_each()
+            web_key, made = "", []  # the sitemap's key and files, made while workers render
+
+            def make_web_files() -> None:
+                nonlocal web_key, made
+                web_key, made = pages_web_key(pages), web_files(self.config, pages)
+
+            if not cache.pages:  # nothing to compare with: the sitemap is made anew
+                self.side_jobs.insert(0, make_web_files)
             if self.pool is not None and len(todo) >= PARALLEL_MIN_FILES:
                 try:
                     self.render_in_workers(site, pages, todo, writer, later, keys)
@@ -483,14 +494,11 @@ class Build:
                 renderer = site_renderer(site, self.body_of)
                 self.render_here(planner, renderer, [pages[i] for i in todo], writer)
             keys.extend(later)
+            if make_web_files in self.side_jobs:  # not done while workers rendered
+                self.side_jobs.remove(make_web_files)
+                make_web_files()
             self.lap("render")
-            # The sitemap lists every page with its date: generated again only when those change.
-            web_key = (
-                "web:"
-                + hashlib.blake2b(
-                    repr([(p.url, p.lastmod) for p in pages]).encode(), digest_size=16
-                ).hexdigest()
-            )
+            web_key = web_key or pages_web_key(pages)
             # A site's own robots.txt (or sitemap) in layouts/static/ is published instead.
             mine = self.statics[0].keys()
             previous = [p for p, key in cache.pages.items() if key == web_key and p not in mine]
@@ -499,7 +507,8 @@ class Build:
                     writer.keep(path, "the sitemap")
                 extra_paths, extras = previous, []
             else:
-                extras = [o for o in web_files(self.config, pages) if o.path not in mine]
+                made = made or web_files(self.config, pages)
+                extras = [o for o in made if o.path not in mine]
                 extra_paths = [output.path for output in extras]
             self.lap("sitemap")
             report = self.finish(writer, extras)
@@ -652,6 +661,8 @@ class Build:
                 for staged in answer:
                     writer.add(staged)
             keys.extend(itertools.islice(later, per_round))
+            if self.side_jobs:  # the workers have the next rounds queued meanwhile
+                self.side_jobs.pop(0)()
 
     def run(self) -> BuildReport:
         start = time.perf_counter()
@@ -691,12 +702,14 @@ class Build:
                     self.lap("model kept")
                 self.problems.extend(cache.site_problems)
                 self.check_strict()
+                if not self.site_reused:
+                    self.side_jobs.append(functools.partial(record_site, site, cache))
+                if cache.sources_changed:
+                    self.side_jobs.append(functools.partial(prepare_sources, config, cache))
                 rendered, report = self.write_site(site, cache)
                 cache.site_key = site_key
-                if not self.site_reused:
-                    from sitegen.model import site_record
-
-                    cache.site_record = marshal.dumps(site_record(site))
+                while self.side_jobs:  # those not done while workers rendered
+                    self.side_jobs.pop(0)()
         except BaseException:
             if self.pool is not None:
                 self.pool.terminate()
@@ -791,6 +804,18 @@ def first_of(notices: list[str], what: str) -> list[str]:
     rest = len(notices) - MOVES_SHOWN
     more = [f"{rest} more {what} moved to a new address"] if rest > 0 else []
     return notices[:MOVES_SHOWN] + more
+
+
+def pages_web_key(pages: Sequence[Plan]) -> str:
+    """The sitemap lists every page with its date: generated again only when those change."""
+    listed = repr([(p.url, p.lastmod) for p in pages]).encode()
+    return "web:" + hashlib.blake2b(listed, digest_size=16).hexdigest()
+
+
+def record_site(site: Site, cache: BuildCache) -> None:
+    from sitegen.model import site_record
+
+    cache.site_record = marshal.dumps(site_record(site))
 
 
 def looks_cold(config: Config) -> bool:
