@@ -32,7 +32,6 @@ from sitegen.cache import (
     load_cache,
     load_state,
     pages_fingerprint,
-    prepare_sources,
     save_cache,
     save_state,
     template_digest,
@@ -704,8 +703,6 @@ class Build:
                 self.check_strict()
                 if not self.site_reused:
                     self.side_jobs.append(functools.partial(record_site, site, cache))
-                if cache.sources_changed:
-                    self.side_jobs.append(functools.partial(prepare_sources, config, cache))
                 rendered, report = self.write_site(site, cache)
                 cache.site_key = site_key
                 while self.side_jobs:  # those not done while workers rendered
