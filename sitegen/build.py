@@ -45,6 +45,7 @@ from sitegen.read import (
     SourceFile,
     display,
     find_sources,
+    is_article_name,
     kept_body,
     path_id,
 )
@@ -395,9 +396,12 @@ class Build:
                 by_worker[worker].extend(answer)
             if r == 0:  # the next rounds are queued: the workers read on meanwhile
                 import_rest_of_build()
-        # Their templates, while this process chooses tags and builds the site.
-        self.pool.send_all("prepare", (self.config,))
-        self.preparing = True
+        # Their templates, while this process chooses tags and builds the site. Not under
+        # --strict: a warning still to come would stop the build, which then writes nothing,
+        # not even compiled templates into the cache folder.
+        if not self.strict:
+            self.pool.send_all("prepare", (self.config,))
+            self.preparing = True
         for i, file in enumerate(files):
             self.owner[file.rel] = i // share
         return [result for results in by_worker for result in results]
@@ -816,13 +820,14 @@ def record_site(site: Site, cache: BuildCache) -> None:
 
 
 def looks_cold(config: Config) -> bool:
-    """No cache of what was read, and enough files at the top of the source folder for
-    workers to read them (a quick listing, no stat): a cold build of a large corpus."""
+    """No cache of what was read, and enough article files at the top of the source folder
+    for workers to read them (a quick listing, no stat): a cold build of a large corpus."""
     if (config.cache / SOURCES_FILE).exists():
         return False
     try:
         with os.scandir(config.source) as entries:
-            return sum(1 for _ in itertools.islice(entries, PARALLEL_MIN_FILES)) >= (
+            articles = (entry for entry in entries if is_article_name(entry.name))
+            return sum(1 for _ in itertools.islice(articles, PARALLEL_MIN_FILES)) >= (
                 PARALLEL_MIN_FILES
             )
     except OSError:

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen import write
-from sitegen.build import build, kept_until_exit
+from sitegen.build import build, kept_until_exit, looks_cold
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import file_error, is_file_error, printable
@@ -115,6 +115,35 @@ def test_strict_fails_on_warnings_and_writes_nothing(make_site, run_cli) -> None
     assert "articles/bad.txt:1: no date line" in result.output
     assert "nothing was written" in result.output
     assert not (site / "public").exists()
+
+
+def test_strict_parallel_build_failing_late_writes_no_cache_either(make_site, run_cli) -> None:
+    """Workers read 620 files; the warning comes from the site (a URL taken twice), after
+    reading: the templates the workers would have compiled meanwhile are not kept either."""
+    twins = {
+        f"articles/{n}_{n:016x}.txt": article_text("2026-02-02", "Twin", "Text.")
+        for n in (900, 901)
+    }
+    site = make_site(small_corpus(620) | twins)
+    result = run_cli(site, "build", "--strict", "--jobs", "2")
+    assert result.exit_code == 1
+    assert "already used by" in result.output and "nothing was written" in result.output
+    assert not (site / "public").exists()
+    assert not (site / ".sitegen-cache").exists()
+
+
+def test_only_a_cold_build_of_many_articles_starts_workers_before_listing(make_site) -> None:
+    """`looks_cold` (the fork server is started early): article files count, other files not,
+    and a cache of what was read means a rebuild."""
+    site = make_site({f"articles/photo-{n}.jpg": "x" for n in range(700)} | small_corpus(3))
+    config = load_config(None, site_dir=site)
+    assert not looks_cold(config)
+    for n in range(600):
+        (site / f"articles/{n}.txt").write_text("")
+    assert looks_cold(config)
+    (site / ".sitegen-cache").mkdir()
+    (site / ".sitegen-cache/sources.marshal").write_bytes(b"")
+    assert not looks_cold(config)
 
 
 def test_unchanged_files_keep_their_mtime_and_stale_files_go(make_site, run_cli) -> None:
