@@ -8,7 +8,6 @@ processes, one per core; the output is the same bytes whichever way it was made.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import hashlib
@@ -38,6 +37,7 @@ from sitegen.cache import (
 )
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, file_error, is_file_error
+from sitegen.pool import collector_paused
 from sitegen.read import (
     Article,
     Body,
@@ -876,20 +876,6 @@ _UNTIL_EXIT: list[Build] = []  # see `build`: kept alive to the end of the proce
 def kept_until_exit() -> bool:
     """A build kept what it held for the process's exit (see `build`, and `cli.run`)."""
     return bool(_UNTIL_EXIT)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the build: the model is hundreds of thousands of
-    long-lived objects that hold no cycles, and the collector's full passes over them took a
-    third of the model's time. Reference counting still frees everything."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def build(
