@@ -67,12 +67,12 @@ def tree_rss_kb(root_pid: int) -> int:
     return total
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Run a command; return (seconds, peak KB of its process tree)."""
+def timed(command: list[str], cwd: Path, log: Path | None = None) -> tuple[float, int]:
+    """Run a command; return (seconds, peak KB of its process tree). Its output goes to `log`
+    if given."""
+    out = log.open("wb") if log else subprocess.DEVNULL
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.PIPE)
     peak = 0
     done = threading.Event()
 
@@ -88,6 +88,10 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
+    if log:
+        out.close()
+        with log.open("ab") as file:
+            file.write(stderr)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr.decode()}")
     return elapsed, peak

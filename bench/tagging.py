@@ -1,21 +1,27 @@
-"""Benchmark tag derivation on a generated corpus, alone and as part of a cold build.
+"""Benchmark tag derivation on generated corpora, alone and as part of a cold build.
 
     python bench/tagging.py                 # tag 1,000 and 10,000 generated articles
     python bench/tagging.py --build 10000   # also time cold builds: no tags, tags given, derived
+    python bench/tagging.py --corpus names  # only the name-heavy corpus
 
-The generator writes news-like text (250-900 words, names, countries, titles, sentence-initial
-capitals) in the corpus format; it is deterministic, so runs compare.
+Two corpora, both deterministic, so runs compare:
+  standard  bench/generate.py's, which bench/run.py builds (a few people, places and
+            organisations an article)
+  names     this file's own, news-like text where names are dense (titles, names, countries,
+            sentence-initial capitals in every sentence): the tagger's hardest case
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from generate import generate as generate_standard
+from run import reset, sitegen, timed
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -75,8 +81,8 @@ def article(rng: random.Random, number: int) -> str:
     return "\n\n".join([f" date 2026-02-{day:02d} {title}", "By Staff, Agencies", *paragraphs])
 
 
-def generate(folder: Path, count: int, seed: int = 3) -> Path:
-    """Write `count` articles into folder/articles; returns that folder."""
+def generate_names(folder: Path, count: int, seed: int = 3) -> Path:
+    """Write `count` name-heavy articles into folder/articles; returns that folder."""
     rng = random.Random(seed)
     source = folder / "articles"
     source.mkdir(parents=True, exist_ok=True)
@@ -84,6 +90,14 @@ def generate(folder: Path, count: int, seed: int = 3) -> Path:
         name = f"{number:05d}_{rng.getrandbits(64):016x}.txt"
         (source / name).write_text(article(rng, number), encoding="utf-8")
     return source
+
+
+def generate_corpus(kind: str, folder: Path, count: int) -> Path:
+    """Write a corpus of `kind` (standard, names) into folder/articles; returns that folder."""
+    if kind == "names":
+        return generate_names(folder, count)
+    generate_standard(count, folder / "articles")
+    return folder / "articles"
 
 
 def time_tagging(source: Path, repeats: int = 3) -> tuple[int, int, float, float]:
@@ -114,33 +128,44 @@ def _timed(function) -> tuple[float, float]:
 
 def time_builds(
     folders: dict[str, tuple[Path, bool]], repeats: int = 3
-) -> dict[str, tuple[float, dict[str, float]]]:
-    """Median wall seconds of a cold build (empty output folder, no build cache) of each
-    variant (its folder, and whether it derives tags), and the median of each phase (as
-    `sitegen build -v` shows them). The variants take turns, round after round, so a machine
-    that slows down or speeds up weighs on each alike."""
-    from sitegen.build import build
-    from sitegen.config import load_config
-
-    times: dict[str, list[float]] = {name: [] for name in folders}
+) -> dict[str, tuple[float, int, dict[str, float]]]:
+    """Median wall seconds and peak memory (KB) of a cold build (empty output folder, no build
+    cache) of each variant (its folder, and whether it derives tags), and the median of each
+    phase (as `sitegen build -v` prints them). Each build is a fresh `sitegen build` process,
+    as a user runs it: builds run one after another in one process kept each other's memory
+    and made the last ones' rendering seconds slower. The variants take turns, round after
+    round, so a machine that slows down or speeds up weighs on each alike."""
+    times: dict[str, list[tuple[float, int]]] = {name: [] for name in folders}
     phases: dict[str, list[dict[str, float]]] = {name: [] for name in folders}
     names = list(folders)
     for round_ in range(repeats):
         for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
             folder, derive = folders[name]
             (folder / "sitegen.yaml").write_text(f"tags:\n  derive: {str(derive).lower()}\n")
-            shutil.rmtree(folder / "public", ignore_errors=True)
-            shutil.rmtree(folder / ".sitegen-cache", ignore_errors=True)
-            config = load_config(site_dir=folder)
-            reports = []
-            times[name].append(_timed(lambda c=config, r=reports: r.append(build(c)))[0])
-            phases[name].append(dict(reports[0].phases))
+            reset(folder)
+            times[name].append(timed(verbose(sitegen(folder)), folder, folder / "build.log"))
+            phases[name].append(phases_of(folder))
     return {
         name: (
-            statistics.median(times[name]),
+            statistics.median(wall for wall, _ in times[name]),
+            max(peak for _, peak in times[name]),
             {k: statistics.median(p.get(k, 0.0) for p in phases[name]) for k in phases[name][0]},
         )
         for name in folders
+    }
+
+
+def verbose(command: list[str]) -> list[str]:
+    return [("-v" if part == "-q" else part) for part in command]
+
+
+def phases_of(folder: Path) -> dict[str, float]:
+    """The phases of the last build, as `sitegen build -v` said them in the folder's build.log."""
+    text = (folder / "build.log").read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("seconds: "))
+    return {
+        part.rpartition(" ")[0]: float(part.rpartition(" ")[2])
+        for part in line.removeprefix("seconds: ").split(", ")
     }
 
 
@@ -175,36 +200,47 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--build", type=int, default=0, help="also time cold builds of N articles")
     parser.add_argument("--repeats", type=int, default=3, help="builds of each kind (median)")
+    parser.add_argument("--corpus", choices=("standard", "names", "both"), default="both")
     args = parser.parse_args()
     from sitegen.tags import load_lexicon
 
     load_lexicon.cache_clear()
     print(f"lexicon: {_timed(load_lexicon)[0] * 1000:.0f} ms once per process")
+    kinds = ("standard", "names") if args.corpus == "both" else (args.corpus,)
     with tempfile.TemporaryDirectory() as tmp:
-        for size in args.sizes:
-            source = generate(Path(tmp) / str(size), size)
-            count, words, wall, cpu = time_tagging(source)
-            print(
-                f"tagging {count:>6} articles ({words / count:.0f} words on average): "
-                f"{wall:.2f} s wall, {cpu:.2f} s CPU, {cpu / count * 1e6:.0f} µs CPU per article"
-            )
-        if args.build:
-            derived = Path(tmp) / f"build{args.build}"
-            generate(derived, args.build)
-            given = Path(tmp) / f"given{args.build}"
-            with_given_tags(derived, given)
-            variants = {"no tags": (derived, False), "given": (given, False)}
-            results = time_builds(variants | {"derived": (derived, True)}, args.repeats)
-            for name, (wall, _) in results.items():
-                print(f"cold build, {args.build} articles, {name:8}: {wall:.2f} s wall (median)")
-            none, hand, auto = (results[n][0] for n in ("no tags", "given", "derived"))
-            print(
-                f"deriving the tags adds {(auto / hand - 1) * 100:+.0f}% to a build of the same "
-                f"site with the tags given in front matter; tags in all (deriving, tag pages "
-                f"and feeds, related articles) add {(auto / none - 1) * 100:+.0f}% to a build "
-                "without tags"
-            )
-            print_phases({name: phases for name, (_, phases) in results.items()})
+        for kind in kinds:
+            for size in args.sizes:
+                source = generate_corpus(kind, Path(tmp) / f"{kind}{size}", size)
+                count, words, wall, cpu = time_tagging(source)
+                print(
+                    f"{kind}: tagging {count:>6} articles ({words / count:.0f} words on "
+                    f"average): {wall:.2f} s wall, {cpu:.2f} s CPU, "
+                    f"{cpu / count * 1e6:.0f} µs CPU per article"
+                )
+            if args.build:
+                report_builds(kind, args.build, args.repeats, Path(tmp))
+
+
+def report_builds(kind: str, size: int, repeats: int, tmp: Path) -> None:
+    """Cold builds of one corpus: without tags, with the derived tags given, deriving them."""
+    derived = tmp / f"build-{kind}{size}"
+    generate_corpus(kind, derived, size)
+    given = tmp / f"given-{kind}{size}"
+    with_given_tags(derived, given)
+    variants = {"no tags": (derived, False), "given": (given, False), "derived": (derived, True)}
+    results = time_builds(variants, repeats)
+    for name, (wall, peak, _) in results.items():
+        print(
+            f"{kind}: cold build, {size} articles, {name:8}: {wall:.2f} s wall (median), "
+            f"{peak / 1024:.0f} MB at most"
+        )
+    none, hand, auto = (results[n][0] for n in ("no tags", "given", "derived"))
+    print(
+        f"{kind}: deriving the tags adds {(auto / hand - 1) * 100:+.0f}% to a build of the same "
+        f"site with the tags given in front matter; tags in all (deriving, tag pages and feeds, "
+        f"related articles) add {(auto / none - 1) * 100:+.0f}% to a build without tags"
+    )
+    print_phases({name: phases for name, (_, _, phases) in results.items()})
 
 
 if __name__ == "__main__":
