@@ -72,6 +72,7 @@ from sitegen.feeds import (
 from sitegen.model import (
     MONTHS,
     ArchiveGroup,
+    Changes,
     Link,
     Listing,
     Site,
@@ -390,19 +391,23 @@ class Planner:
 
     # --- plans: cheap, for every page of every build -------------------------------------------
 
-    def plans(self, with_deps: bool = True) -> Iterator[Plan]:
+    def plans(self, with_deps: bool = True, changes: Changes | None = None) -> Iterator[Plan]:
         """Every page: articles, lists, the tag and archive indexes, the 404 page and feeds.
 
         Without deps (a worker, told which pages to render) every plan's deps are empty:
-        they are most of a plan's size and of its making."""
-        for article in self.site.articles:
-            yield self.article_plan(article, with_deps)
-        for listing in listings(self.site):
-            yield self.listing_plan(listing, with_deps)
+        they are most of a plan's size and of its making. With `changes` (`model.changes_since`),
+        only the pages that may have changed get deps; the others' keys are the last build's."""
+        site = self.site
+        for article in site.articles:
+            fresh = changes is None or article.id in changes.articles
+            yield self.article_plan(article, with_deps and fresh)
+        for listing in listings(site):
+            fresh = changes is None or listing.first_url in changes.lists
+            yield self.listing_plan(listing, with_deps and fresh)
         for page in (self.tag_index(), self.archive_index(), self.not_found()):
             context = {k: v for k, v in page.context.items() if k not in SHARED_CONTEXT}
             yield Plan("page", page.url, page, (repr(context),) if with_deps else (), page.lastmod)
-        yield from self.feed_plans(with_deps)
+        yield from self.feed_plans(with_deps, changes=changes)
 
     def article_plan(self, article: Article, with_deps: bool = True) -> Plan:
         """Deps: the article, its tags, related articles and neighbours. Their URLs follow from
@@ -440,15 +445,19 @@ class Planner:
         return Plan("list", listing.url, listing, deps, newest)
 
     def feed_plans(
-        self, with_deps: bool = True, tags: Iterable[Tag] | None = None
+        self,
+        with_deps: bool = True,
+        tags: Iterable[Tag] | None = None,
+        changes: Changes | None = None,
     ) -> Iterator[Plan]:
         """The site's feed with each article's text; a feed per tag (of `tags`, by default all)
-        with summaries."""
+        with summaries. With `changes`, only the feeds that may have changed get deps."""
         yield self.feed_plan(self.config.title, FEED, "", self.site.articles, True, with_deps)
         for tag in self.site.tags if tags is None else tags:
+            fresh = changes is None or tag.slug in changes.tag_feeds
             title = tag_feed_title(self.config, tag.ref)
             yield self.feed_plan(
-                title, tag_feed_url(tag.ref), tag.url, tag.articles, False, with_deps
+                title, tag_feed_url(tag.ref), tag.url, tag.articles, False, with_deps and fresh
             )
 
     def feed_plan(

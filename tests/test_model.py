@@ -13,6 +13,7 @@ from sitegen.config import Config
 from sitegen.model import (
     assign_urls,
     build_site,
+    changes_since,
     listings,
     output_path,
     page_url,
@@ -22,7 +23,7 @@ from sitegen.model import (
     tag_slugs,
 )
 from sitegen.read import Article
-from sitegen.render import root_of
+from sitegen.render import Planner, plan_key, root_of, url_salt
 
 
 def make_article(n: int, date: str, title: str = "Title", slug: str | None = None) -> Article:
@@ -215,6 +216,147 @@ def test_a_site_record_is_refused_for_other_articles() -> None:
     moved = [*articles[:2], replace(articles[2], date=dt.date(2025, 1, 1))]
     with pytest.raises(ValueError, match="another order"):
         site_from_record(record, moved, Config())
+
+
+# Changes to a corpus: (article index, what): a new text, new tags alone, a new day, removal.
+corpus_edits = st.lists(
+    st.tuples(
+        st.integers(0, 24),
+        st.one_of(
+            st.just("text"),
+            st.just("remove"),
+            st.sets(st.sampled_from("ABC")),
+            st.integers(1, 60),
+        ),
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(corpus=days_slugs_tags, edits=corpus_edits, added=days_slugs_tags)
+def test_changes_since_names_every_page_whose_key_changed(
+    corpus: list, edits: list, added: list
+) -> None:
+    """The pages `changes_since` leaves out keep the last build's key: every other page's
+    key, computed in full, is the one the old site gave it."""
+
+    def article(n: int, days: int, slug: str, digest: int = 0) -> Article:
+        made = make_article(n, (dt.date(2026, 1, 1) + dt.timedelta(days)).isoformat(), slug=slug)
+        return replace(made, digest=f"{n + 1000 * digest:032x}")
+
+    before = {n: (article(n, days, slug), tuple(sorted(tags))) for n, (days, slug, tags) in enumerate(corpus)}  # fmt: skip
+    after = dict(before)
+    for n, what in edits:
+        if n not in after:
+            continue
+        old, tags = after[n]
+        if what == "text":
+            after[n] = (
+                replace(old, digest=f"{n + 1000 * (int(old.digest, 16) // 1000 + 1):032x}"),
+                tags,
+            )
+        elif what == "remove":
+            del after[n]
+        elif isinstance(what, int):  # a new date is a new file digest, too
+            after[n] = (article(n, what, old.slug.removeprefix("title-") or "a", 7), tags)
+        else:
+            after[n] = (old, tuple(sorted(what)))
+    for k, (days, slug, tags) in enumerate(added[:3]):
+        after[100 + k] = (article(100 + k, days, slug), tuple(sorted(tags)))
+
+    assert_unplanned_pages_keep_their_keys(before, after)
+
+
+Corpus = dict[int, tuple[Article, tuple[str, ...]]]  # articles with their tags, by number
+
+
+def assert_unplanned_pages_keep_their_keys(
+    before: Corpus, after: Corpus, leaves_some: bool = False
+) -> None:
+    """Every page that `changes_since` leaves out has the key the old site gave it (and, with
+    `leaves_some`, it leaves some out)."""
+    import marshal
+
+    config = Config(per_page=3)
+    old_site, _ = build_site(
+        config, [a for a, _ in before.values()], {a.id: t for a, t in before.values()}
+    )
+    new_site, _ = build_site(
+        config, [a for a, _ in after.values()], {a.id: t for a, t in after.values()}
+    )
+    old_digests = {a.id: a.digest for a, _ in before.values()}
+    changed = {a.id for a, _ in after.values() if old_digests.get(a.id) != a.digest}
+    record = marshal.loads(marshal.dumps(site_record(old_site)))
+    changes = changes_since(record, site_record(new_site), new_site, changed)
+    if changes is None:  # only when articles moved aside by collisions are others now
+        assert url_salt(old_site) != url_salt(new_site)
+        return
+    salt = url_salt(new_site)
+    old_keys = {p.path: plan_key(p, url_salt(old_site)) for p in Planner(old_site).plans()}
+    new_keys = {p.path: plan_key(p, salt) for p in Planner(new_site).plans()}
+    left_out = [p.path for p in Planner(new_site).plans(changes=changes) if not p.deps]
+    assert left_out or not leaves_some
+    assert {path: old_keys.get(path) for path in left_out} == {
+        path: new_keys[path] for path in left_out
+    }
+
+
+def spread_corpus(tags: dict[int, tuple[str, ...]]) -> Corpus:
+    """Articles a week apart, so that most pages are neither neighbours nor on one day."""
+    return {
+        n: (make_article(n, (dt.date(2026, 1, 1) + dt.timedelta(7 * n)).isoformat()), t)
+        for n, t in tags.items()
+    }
+
+
+def test_changes_since_new_tags_alone_replan_the_article_and_its_tags_feeds() -> None:
+    """A tag of its own changes neither its related articles nor a list it was on; its page
+    shows the tag, and its other tag's feed carries its tags."""
+    before = spread_corpus({n: ("A",) for n in range(12)})
+    after = before | {6: (before[6][0], ("A", "Solo"))}
+    assert_unplanned_pages_keep_their_keys(before, after, leaves_some=True)
+
+
+def test_changes_since_a_new_text_replans_the_pages_relating_the_article() -> None:
+    """Article 3's new text (digest) shows on the pages that relate it, neighbours or not."""
+    before = spread_corpus({n: ("A",) if n % 2 else ("A", "B") for n in range(12)})
+    changed = replace(before[3][0], digest="f" * 32)
+    assert_unplanned_pages_keep_their_keys(
+        before, before | {3: (changed, before[3][1])}, leaves_some=True
+    )
+
+
+def test_changes_since_an_addition_are_its_neighbour_lists_and_tags_only() -> None:
+    """A new article at the newest end: its page, its older neighbour's, the home list, its
+    day, month and year, and its tag; not the other archives, tags or articles."""
+    import marshal
+
+    articles = [make_article(n, f"2026-01-{n:02d}") for n in range(1, 21)]
+    tags = {a.id: ("A",) if int(a.id, 16) % 2 else ("B",) for a in articles}
+    config = Config(per_page=3)
+    old, _ = build_site(config, articles, tags)
+    new_article = make_article(30, "2026-02-01")
+    new, _ = build_site(config, [*articles, new_article], tags | {new_article.id: ("B",)})
+    changes = changes_since(
+        marshal.loads(marshal.dumps(site_record(old))), site_record(new), new, {new_article.id}
+    )
+    assert changes is not None
+    newest_before = articles[-1].id
+    assert {new_article.id, newest_before} <= changes.articles
+    assert changes.articles <= {new_article.id, newest_before} | {
+        i for i, rs in new.related.items() if new_article in rs or rs != old.related.get(i)
+    }
+    assert changes.lists == {
+        "",
+        "2026/",
+        "2026/02/",
+        "2026/02/01/",
+        "tags/b/",
+        "2026/01/",
+        "2026/01/20/",
+    }
+    assert changes.tag_feeds == {"b"}
 
 
 def test_related_articles_are_reused_only_while_tags_stay_the_same() -> None:
