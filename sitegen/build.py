@@ -447,8 +447,13 @@ class Build:
             self.pool.send_all("load_site", (site,))
         planner = Planner(site)
         salt = url_salt(site)
+        # With nothing to compare with (a cold build in workers), rendering starts at once and
+        # the page keys and shape, for the next build, are made while the workers render.
+        keys_later = not cache.pages and self.pool is not None
+        if keys_later:
+            self.side_jobs.append(lambda: setattr(cache, "shape", planner.shape(salt)))
         # The last build's site has the last build's shape.
-        shape = cache.shape if self.site_reused else planner.shape(salt)
+        shape = cache.shape if self.site_reused or keys_later else planner.shape(salt)
         digests = {a.id: a.digest for a in site.articles}
         same_shape, previous = cache.pages and shape == cache.shape, cache.digests
         cache.shape, cache.digests = shape, digests
@@ -457,9 +462,6 @@ class Build:
             done = self.write_changed_pages(planner, cache, salt, changed)
             if done is not None:
                 return done
-        # With nothing to compare with (a cold build in workers), rendering starts at once and
-        # the page keys, for the next build, are made while the workers render.
-        keys_later = not cache.pages and self.pool is not None
         pages, keys = self.plan_pages(planner, cache, salt, changed, keys_later)
         later = (plan_key(plan, salt) for plan in planner.plans()) if keys_later else iter(())
         self.lap("plan")
