@@ -406,9 +406,11 @@ def parse_article(
     if not title or shows_nothing(title):  # zero-width characters only: an invisible link
         title = fallback_title(paragraphs)
         warn(f"empty title; using {title!r}", body_line - 1 if header else None)
-    title = shortened(title, MAX_TITLE_CHARS, "title", warn)
-    byline = shortened(byline, MAX_BYLINE_CHARS, "byline", warn)
+    title_line = body_line - 1 if header and not meta.get("title") else None
+    title = bidi_closed(shortened(title, MAX_TITLE_CHARS, "title", warn), "title", warn, title_line)
+    byline = bidi_closed(shortened(byline, MAX_BYLINE_CHARS, "byline", warn), "byline", warn)
     summary = shortened(meta.get("summary", ""), MAX_SUMMARY_CHARS, "summary", warn)
+    summary = bidi_closed(summary, "summary", warn)
     tags = meta.get("tags", ())
     if len(tags) > MAX_FRONT_TAGS:  # each tag page lists the article, each tag feed its tags
         warn(f"{len(tags)} tags in the front matter; the first {MAX_FRONT_TAGS} are kept")
@@ -445,6 +447,39 @@ def shortened(text: str, limit: int, what: str, warn: Any) -> str:
         return text
     warn(f"{what} of {len(text):,} characters; shortened to {limit}")
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip() + "…"
+
+
+# Explicit bidirectional embeddings and overrides (closed by PDF, U+202C) and isolates (closed by
+# PDI, U+2069), as Unicode's bidi algorithm (UAX #9) pairs them.
+BIDI_CLOSER = dict.fromkeys("\u202a\u202b\u202d\u202e", "\u202c") | dict.fromkeys(
+    "\u2066\u2067\u2068", "\u2069"
+)
+
+
+def bidi_closed(text: str, what: str, warn: Any, line: int | None = None) -> str:
+    """`text` with the bidirectional embeddings, overrides and isolates it leaves open closed
+    at its end, with a warning. A title, byline or summary is shown inline: beside a date in
+    a list, before the site's name in the browser's tab. An override left open (U+202E, the
+    "Trojan Source" trick) would reverse what follows it there as well."""
+    if text.isascii() or not any(char in BIDI_CLOSER for char in text):
+        return text
+    open_: list[str] = []
+    for char in text:
+        if char in BIDI_CLOSER:
+            open_.append(BIDI_CLOSER[char])
+        elif char == "\u202c" and open_ and open_[-1] == "\u202c":
+            open_.pop()
+        elif char == "\u2069" and "\u2069" in open_:  # closes the embeddings inside it, too
+            while open_.pop() != "\u2069":
+                pass
+    if not open_:
+        return text
+    warn(
+        f"{what} leaves {len(open_)} bidirectional text control(s) open (such as U+202E, which "
+        f"reverses text); closed at its end, so that they do not reorder what follows it",
+        line,
+    )
+    return text + "".join(reversed(open_))
 
 
 def parse_date(value: str, line: int | None) -> dt.date:

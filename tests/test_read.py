@@ -134,6 +134,22 @@ def test_a_title_of_zero_width_characters_is_an_empty_title(tmp_path: Path) -> N
     assert result.article.title == "The text." and "a.txt:1: empty title" in str(result.problems[0])
 
 
+def test_bidi_controls_left_open_in_a_title_are_closed_at_its_end(tmp_path: Path) -> None:
+    """An override (U+202E) left open would reverse the site's name after the title in the
+    browser's tab, and the date beside it in lists."""
+    result = read(tmp_path, "a.txt", " date 2026-01-02 Safe \u202eevil\n\nBy X\n\nText.")
+    assert result.article.title == "Safe \u202eevil\u202c"
+    assert "a.txt:1: title leaves 1 bidirectional text control(s) open" in str(result.problems[0])
+    nested = " date 2026-01-02 \u2067a\u202bb \u2069c\u202dd\n\nBy \u202eX\n\nText."
+    result = read(tmp_path, "b.txt", nested)
+    assert result.article.title == "\u2067a\u202bb \u2069c\u202dd\u202c"  # the isolate closed b
+    assert result.article.byline == "\u202eX\u202c" and len(result.problems) == 2
+    closed = read(
+        tmp_path, "c.txt", " date 2026-01-02 \u202eok\u202c \u2068x\u2069\n\nBy X\n\nText."
+    )
+    assert closed.article.title == "\u202eok\u202c \u2068x\u2069" and not closed.problems
+
+
 def test_empty_title_warns_and_uses_the_text(tmp_path: Path) -> None:
     result = read(tmp_path, "a.txt", " date 2026-01-02\n\nBy X\n\nThe quick brown fox jumps.")
     assert result.article.title == "The quick brown fox jumps."
