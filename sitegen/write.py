@@ -258,12 +258,21 @@ def make_folders(out_dir: Path, folder: str, made: set[str]) -> None:
         try:
             os.mkdir(target)
         except FileExistsError:
-            if os.path.islink(target) and not Path(target).resolve().is_relative_to(
-                out_dir.resolve()
-            ):
-                message = f"refusing to write through a symlink out of the output folder: {target}"
-                raise SitegenError(message) from None
+            if os.path.islink(target):
+                raise SitegenError(symlink_refused(target, os.path.realpath(out_dir))) from None
         made.add(prefix)
+
+
+def symlink_refused(full: str, real_out: str) -> str:
+    """Why sitegen does not write through a symlinked folder in the output folder: one out of
+    it would carry pages elsewhere; one within it would make two pages one file (with
+    `tags -> .`, the tag index overwrote the home page)."""
+    if os.path.commonpath([real_out, os.path.realpath(full)]) != real_out:
+        return f"refusing to write through a symlink out of the output folder: {full}"
+    return (
+        f"refusing to write through a symlink in the output folder: {full} leads to "
+        f"{os.path.relpath(os.path.realpath(full), real_out)}, where other pages go; remove it"
+    )
 
 
 def on_disk_as_written(out_dir: Path, path: str, size: int, manifest_mtime: int) -> bool:
@@ -517,10 +526,8 @@ class Writer:
                 mode = os.lstat(full).st_mode
             except OSError:
                 return None  # not there yet: commit makes it, and those below it
-            if S_ISLNK(mode) and os.path.commonpath([real_out, os.path.realpath(full)]) != real_out:
-                raise SitegenError(
-                    f"refusing to write through a symlink out of the output folder: {full}"
-                )
+            if S_ISLNK(mode) and os.path.isdir(full):
+                raise SitegenError(symlink_refused(full, real_out))
             if not S_ISDIR(mode) and not os.path.isdir(full) and folder not in stale:
                 if folder in self.previous:  # sitegen's own file, and a folder of its own
                     raise SitegenError(f"cannot write {path}: {folder} is a file, not a folder")

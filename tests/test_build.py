@@ -578,6 +578,21 @@ def test_a_symlink_in_public_cannot_carry_files_outside(make_site, run_cli, tmp_
     assert list(outside.iterdir()) == []
 
 
+def test_a_symlink_within_public_cannot_make_two_pages_one(make_site, run_cli) -> None:
+    """With public/tags -> public, the tag index would overwrite the home page."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    home = (site / "public/index.html").read_bytes()
+    shutil.rmtree(site / "public/tags")
+    os.symlink(".", site / "public/tags")
+    (site / "articles/new.txt").write_text(article_text("2026-03-01", "New"), encoding="utf-8")
+    result = run_cli(site, "build")
+    assert result.exit_code == 1
+    assert "refusing to write through a symlink in the output folder" in result.output
+    assert "public/tags leads to ., where other pages go; remove it" in result.output
+    assert (site / "public/index.html").read_bytes() == home  # nothing written
+
+
 def test_files_sitegen_did_not_write_are_never_overwritten(make_site, run_cli) -> None:
     """A file of the user's where an output goes is kept, with a warning, build after build;
     once moved away, sitegen writes its own. Under --strict, nothing is written."""
