@@ -571,14 +571,16 @@ def remove_file(out_dir: Path, path: str, real_out: str | None = None) -> None:
 
     The path comes from the manifest, which anyone could edit: it is checked first, so a
     tampered manifest cannot make sitegen delete a file outside the output folder, not even
-    through a symlinked folder someone put in it (`real_out`: the output folder's real path).
+    through a symlinked folder someone put in it (`real_out`: the output folder's real path),
+    nor through one that stays inside it (with `tags -> .`, `tags/x/index.html` is `x/index.html`,
+    another page).
     """
     if not is_safe_manifest_path(path):
         return
     target = out_dir / path
     real_out = real_out or os.path.realpath(out_dir)
-    if os.path.commonpath([real_out, os.path.realpath(target.parent)]) != real_out:
-        return  # the folder leads outside the output folder: what is there is not ours
+    if os.path.realpath(target.parent) != os.path.join(real_out, os.path.dirname(path)).rstrip("/"):
+        return  # a symlinked folder on the way: what is there is not this path's file
     with contextlib.suppress(OSError):  # gone already, or not removable: it stays, harmless
         if target.is_file() or target.is_symlink():
             target.unlink()

@@ -899,8 +899,9 @@ def test_a_symlink_under_the_staging_name_cannot_carry_pages_out(
 def test_a_tampered_manifest_cannot_remove_files_through_a_symlink(
     make_site, run_cli, tmp_path
 ) -> None:
-    """Stale files named by the manifest are removed only inside the output folder: a folder
-    symlinked out of it, and a manifest naming files behind it, remove nothing there."""
+    """Stale files named by the manifest are removed only inside the output folder and never
+    through a symlink: a folder symlinked out of it, or to another of its folders, and a
+    manifest naming files behind it, remove nothing there."""
     site = make_site(small_corpus(2))
     assert run_cli(site, "build").exit_code == 0
     victim = tmp_path / "victim"
@@ -912,10 +913,13 @@ def test_a_tampered_manifest_cannot_remove_files_through_a_symlink(
     raw = json.loads(manifest.read_text())
     raw["files"]["link/file.txt"] = ["0" * 32, 4]
     raw["files"]["link/deep/index.html"] = ["0" * 32, 8]
+    os.symlink(".", site / "public" / "inside")  # public/inside/style.css is public/style.css
+    raw["files"]["inside/style.css"] = ["0" * 32, 3]
     manifest.write_text(json.dumps(raw))
     assert run_cli(site, "build").exit_code == 0
     assert (victim / "file.txt").read_text() == "mine"
     assert (victim / "deep" / "index.html").read_text() == "mine too"
+    assert (site / "public" / "style.css").is_file()
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["no-folder", "empty-folder"])
