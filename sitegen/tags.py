@@ -701,7 +701,7 @@ def choose_tags(
     common = common_names(spread, settings)
     cap = settings.max_per_article
     return {
-        article_id: Pick(given, _unpack_raw(scans.get(article_id, b"")), cap).fill(common, ())
+        article_id: Pick(given, scan_choices(scans.get(article_id, b"")), cap).fill(common, ())
         for article_id, given in front.items()
     }
 
@@ -751,7 +751,7 @@ def drop_rare_names(
     def pick(article_id: str) -> Pick:
         if article_id not in picks:
             given, scan = front_of(article_id) or (), scans.get(article_id, b"")
-            picks[article_id] = Pick(given, _unpack_raw(scan), settings.max_per_article)
+            picks[article_id] = Pick(given, scan_choices(scan), settings.max_per_article)
         return picks[article_id]
 
     queue = [rank(key) for key, ids in holders.items() if len(ids) < least]
@@ -781,7 +781,7 @@ def drop_rare_names(
 
 
 class Pick:
-    """One article's tags: `given` (front matter), then its best candidates (a scan, unpacked)
+    """One article's tags: `given` (front matter), then its best candidates (`scan_choices`)
     up to `cap`: listed ones, and names from capitals that are common and not dropped.
 
     `drop_rare_names` takes names from it one at a time (`without`), and it reads on from the
@@ -789,7 +789,9 @@ class Pick:
     thousands took seconds. A dropped name has no listed candidate in the articles that had it
     (or it would be kept), so no candidate before that place becomes one to take."""
 
-    def __init__(self, given: tuple[str, ...], candidates: tuple[tuple, ...], cap: int) -> None:
+    def __init__(
+        self, given: tuple[str, ...], candidates: tuple[tuple[str, str, int], ...], cap: int
+    ) -> None:
         self.given = given
         self.candidates = candidates
         self.room = cap - len(given)
@@ -805,10 +807,10 @@ class Pick:
         while len(derived) < self.room and at < len(candidates):
             candidate = candidates[at]
             at += 1
-            key = candidate[KEY]
-            if key not in taken and (candidate[LISTED] or (key in common and key not in dropped)):
+            name, key, listed = candidate
+            if key not in taken and (listed or (key in common and key not in dropped)):
                 taken.add(key)
-                derived.append(sys.intern(candidate[NAME]))  # one string per tag, not per use
+                derived.append(sys.intern(name))  # one string per tag, not per use
         self.next = at
         return self.given + tuple(derived)
 
@@ -824,7 +826,7 @@ class Pick:
     @cached_property
     def trusted(self) -> set[str]:
         """The names it has from its front matter or from a list: never dropped."""
-        names = {c[KEY] for c in self.candidates if c[LISTED]}
+        names = {key for _, key, listed in self.candidates if listed}
         names.update(name.casefold() for name in self.given)
         return names
 
@@ -943,11 +945,25 @@ def scan_packed(article: Article, paragraphs: Sequence[str], settings: TagConfig
 
 
 def pack_scan(keys: tuple[str, ...], rows: tuple[tuple, ...]) -> bytes:
-    """A scan as bytes: the length of the marshalled keys (4 bytes), those keys, then the
-    marshalled candidates. Counting which articles name which names (`count_articles`, once
-    per corpus) reads the keys alone: a fifth of the time of reading the candidates."""
+    """A scan as bytes, in three parts, each after its length (4 bytes) but the last: the
+    candidates' keys; their names and whether each is listed; the candidates whole. Counting
+    which articles name which names (`count_articles`) reads the keys alone; choosing tags
+    (`Pick`) the keys, names and listed flags: unmarshalling whole candidates (their mention
+    counts and forms) was half of choosing tags for 10,000 name-heavy articles (0.3 of 0.6 s).
+    """
     keys_part = marshal.dumps(keys)
-    return len(keys_part).to_bytes(4, "little") + keys_part + marshal.dumps(rows)
+    choice_part = marshal.dumps(
+        (tuple([row[NAME] for row in rows]), bytes(row[LISTED] for row in rows))
+    )
+    return b"".join(
+        (
+            len(keys_part).to_bytes(4, "little"),
+            keys_part,
+            len(choice_part).to_bytes(4, "little"),
+            choice_part,
+            marshal.dumps(rows),
+        )
+    )
 
 
 def unpack_scan(packed: bytes) -> tuple[Candidate, ...]:
@@ -956,19 +972,33 @@ def unpack_scan(packed: bytes) -> tuple[Candidate, ...]:
 
 def _unpack_raw(packed: bytes) -> tuple[tuple, ...]:
     """A packed scan as tuples; a damaged one (only a damaged cache file holds one) as none."""
-    return _unpacked(packed, lambda size: packed[4 + size :])
+    return _unpacked(packed, 2)
 
 
 def scan_keys(packed: bytes) -> tuple[str, ...]:
     """The (casefolded) names a packed scan holds, without unpacking its candidates."""
-    return _unpacked(packed, lambda size: packed[4 : 4 + size])
+    return _unpacked(packed, 0)
 
 
-def _unpacked(packed: bytes, part: Callable[[int], bytes]) -> tuple:
-    if len(packed) < 4:
-        return ()
+def scan_choices(packed: bytes) -> tuple[tuple[str, str, int], ...]:
+    """What choosing tags reads of each candidate, best first: (name, key, listed)."""
+    keys, (names, listed) = _unpacked(packed, 0), _unpacked(packed, 1) or ((), b"")
+    if not (len(keys) == len(names) == len(listed)) or not isinstance(listed, bytes):
+        return ()  # damaged
+    return tuple(zip(names, keys, listed, strict=True))
+
+
+def _unpacked(packed: bytes, part: int) -> tuple:
+    """Part 0, 1 or 2 of a packed scan (`pack_scan`), unmarshalled; () if damaged."""
+    start = 0
+    for _ in range(part):
+        start += 4 + int.from_bytes(packed[start : start + 4], "little")
+    if part < 2:
+        data = packed[start + 4 : start + 4 + int.from_bytes(packed[start : start + 4], "little")]
+    else:
+        data = packed[start:]
     try:
-        raw = marshal.loads(part(int.from_bytes(packed[:4], "little")))
+        raw = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         return ()
     return raw if isinstance(raw, tuple) else ()

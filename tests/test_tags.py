@@ -28,9 +28,12 @@ from sitegen.tags import (
     front_matter_tags,
     make_tagger,
     scan_article,
+    scan_choices,
+    scan_keys,
     scan_packed,
     tag_corpus,
     tagger_for,
+    unpack_scan,
 )
 from tests.conftest import REAL_ARTICLE, article_text
 
@@ -101,6 +104,22 @@ def test_real_article_has_no_weekday_title_byline_or_fragment() -> None:
 
 
 # --- places: names, abbreviations, demonyms ----------------------------------------------------
+
+
+def test_a_packed_scan_gives_its_parts_whole_or_nothing() -> None:
+    """Keys, choices and candidates agree, best first; a scan cut anywhere (a damaged cache
+    file) gives each part whole or not at all, never an error."""
+    [real] = [read(REAL_ARTICLE, REAL_ARTICLE.parent)]
+    packed = scan_packed(real, TEXTS[real.id], TagConfig())
+    candidates = unpack_scan(packed)
+    assert len(candidates) > 10
+    assert scan_keys(packed) == tuple(c.key for c in candidates)
+    assert scan_choices(packed) == tuple((c.name, c.key, c.listed) for c in candidates)
+    for cut in range(len(packed)):
+        damaged = packed[:cut]
+        assert scan_keys(damaged) in ((), scan_keys(packed))
+        assert scan_choices(damaged) in ((), scan_choices(packed))
+        assert unpack_scan(damaged) in ((), candidates)
 
 
 def test_abbreviations_and_demonyms_name_countries() -> None:
