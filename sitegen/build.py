@@ -457,7 +457,9 @@ class Build:
         digests = {a.id: a.digest for a in site.articles}
         same_shape, previous = cache.pages and shape == cache.shape, cache.digests
         cache.shape, cache.digests = shape, digests
-        changed = {i for i, digest in digests.items() if previous.get(i) != digest}
+        # What changed matters only against a last build's pages (`write_changed_pages`,
+        # `plan_pages`): a cold build does not go through its 10,000 articles for it.
+        changed = {i for i, d in digests.items() if previous.get(i) != d} if cache.pages else set()
         if same_shape and self.pool is None:  # no workers: a few files were read
             done = self.write_changed_pages(planner, cache, salt, changed)
             if done is not None:

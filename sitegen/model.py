@@ -481,7 +481,7 @@ def changes_since(old: tuple, new: tuple, site: Site, changed: Collection[str]) 
         changed = set(changed)
         retagged = _retagged(tag_rows, tags_of, now_tag_rows, now_tags_of)
         articles = _changed_article_pages(ids, related, now_ids, now_related, changed | retagged)
-        lists = _changed_lists(site, ids, group_rows, tag_rows, now_group_rows, changed)
+        lists = _changed_lists(site, ids, now_ids, group_rows, tag_rows, now_group_rows, changed)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
     tag_feeds = {t.slug for t in site.tags if t.url in lists}
@@ -535,6 +535,7 @@ def _neighbours(ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
 def _changed_lists(
     site: Site,
     ids: list[str],
+    now_ids: list[str],
     group_rows: list[tuple],
     tag_rows: list[tuple],
     now_group_rows: list[tuple],
@@ -543,7 +544,7 @@ def _changed_lists(
     """The first URLs of the lists (home, archives, tags) whose pages may differ: those with
     other members, title or URL than before, those holding a changed article, and, when the
     archives are not the same ones as before, those with other neighbours."""
-    lists = {""} if ids != [a.id for a in site.articles] or changed else set()
+    lists = {""} if ids != now_ids or changed else set()
     old_groups = {(row[0], tuple(row[1])): row for row in group_rows}
     lists.update(row[3] for row in now_group_rows if old_groups.get((row[0], row[1])) != row)
     same_archives = [(r[0], tuple(r[1]), r[3], r[4]) for r in group_rows] == [

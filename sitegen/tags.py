@@ -982,8 +982,13 @@ def scan_keys(packed: bytes) -> tuple[str, ...]:
 
 def scan_choices(packed: bytes) -> tuple[tuple[str, str, int], ...]:
     """What choosing tags reads of each candidate, best first: (name, key, listed)."""
-    keys, (names, listed) = _unpacked(packed, 0), _unpacked(packed, 1) or ((), b"")
-    if not (len(keys) == len(names) == len(listed)) or not isinstance(listed, bytes):
+    keys, choice = _unpacked(packed, 0), _unpacked(packed, 1)
+    if len(choice) != 2:
+        return ()  # damaged, or no scan (b"")
+    names, listed = choice
+    if not (isinstance(names, tuple) and isinstance(listed, bytes)):
+        return ()  # damaged
+    if not len(keys) == len(names) == len(listed):
         return ()  # damaged
     return tuple(zip(names, keys, listed, strict=True))
 
