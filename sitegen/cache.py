@@ -35,7 +35,7 @@ from sitegen.read import Article, is_editor_litter, is_regular_file
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 14
+CACHE_FORMAT = 15
 SOURCES_FILE = "sources.marshal"
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
