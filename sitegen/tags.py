@@ -222,6 +222,8 @@ class Tagger:
     # run -> what it says: runs such as "US President Donald Trump" recur across a corpus, so
     # each is parsed once. A cache of a pure function: output never depends on it.
     parsed: dict[str, tuple[Piece, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # full name -> its words that stand for it (`_Reader.name_words`); the same kind of cache
+    name_words: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def make_tagger(settings: TagConfig) -> Tagger:
@@ -298,12 +300,13 @@ class _Reader:
         self.guesses: list[tuple[Piece, float, int]] = []
         self.byline = _byline_names(article.byline)
         self.owner: dict[str, str] = {}  # a word of a full name -> that name
+        self.plain = not (tagger.aliases or tagger.ignore)  # no setting changes what is counted
 
     def paragraph(self, text: str, weight: float, base: int) -> None:
         """Count the known forms of one paragraph; keep the guessed names for `resolve`."""
         parsed, lexicon = self.tagger.parsed, self.lexicon
         tallies, guesses = self.tallies, self.guesses
-        plain = not (self.tagger.aliases or self.tagger.ignore)
+        plain = self.plain
         for order, match in enumerate(runs(text)):
             run = match.group()
             pieces = parsed.get(run)
@@ -331,7 +334,7 @@ class _Reader:
 
     def add(self, name: str, form: str, weight: float, position: int, listed: bool) -> None:
         """Count one mention of `name` (seen as `form`) for the article."""
-        if self.tagger.aliases or self.tagger.ignore:
+        if not self.plain:
             name, listed = self.adjusted(name, form, listed)
             if not name:
                 return
@@ -341,8 +344,10 @@ class _Reader:
             return
         tally[0] += weight
         tally[1] += 1
-        tally[2] = min(tally[2], position)  # the title is read last but comes first
-        tally[3] = tally[3] or listed
+        if position < tally[2]:  # the title is read last but comes first
+            tally[2] = position
+        if listed:
+            tally[3] = True
         forms = tally[4]
         forms[form] = forms.get(form, 0) + 1
 
@@ -372,32 +377,41 @@ class _Reader:
         """
         singles: list[tuple[str, float, int, bool]] = []
         aliases, extra = self.tagger.aliases, self.tagger.extra_names
-        owner = self.owner
+        byline, owner, add = self.byline, self.owner, self.add
         owned: set[str] = set()  # full names whose words are in `owner`
         for (kind, name, _, piece_weight, initial), weight, position in self.guesses:
-            if name in self.byline or (extra and name.casefold() in extra):  # counted apart
+            if name in byline or (extra and name.casefold() in extra):  # counted apart
                 continue
             if kind is SINGLE:
                 singles.append((name, weight, position, initial))
             elif kind is KNOWN:
-                self.add(name, name, weight * piece_weight, position, True)
+                add(name, name, weight * piece_weight, position, True)
             elif initial and self.is_common_word(name.partition(" ")[0]):
                 rest = name.partition(" ")[2]  # "Analysts Wang Yi": the first word is no name
                 for piece in parse_run(self.lexicon, rest):  # read by this same loop
                     self.guesses.append(((*piece[:4], False), weight, position))
             else:
-                self.add(name, name, weight, position, False)
+                add(name, name, weight, position, False)
                 if name not in owned:  # its words point to it already
                     owned.add(name)
-                    for word in name.split(" "):
-                        if word not in PARTICLES and word not in self.lexicon.strip:
-                            owner.setdefault(word, name)
+                    for word in self.name_words(name):
+                        owner.setdefault(word, name)
         mid_sentence = {word for word, _, _, initial in singles if not initial}
         for word, weight, position, initial in singles:
             if word in owner:
-                self.add(owner[word], word, weight, position, False)
+                add(owner[word], word, weight, position, False)
             elif not initial or word in mid_sentence or word.casefold() in aliases:
-                self.add(word, word, weight, position, False)
+                add(word, word, weight, position, False)
+
+    def name_words(self, name: str) -> tuple[str, ...]:
+        """The words of a full name that stand for it alone: not particles, not titles."""
+        words = self.tagger.name_words.get(name)
+        if words is None:
+            strip = self.lexicon.strip
+            words = tuple(w for w in name.split(" ") if w not in PARTICLES and w not in strip)
+            if len(self.tagger.name_words) < PARSE_CACHE_SIZE:
+                self.tagger.name_words[name] = words
+        return words
 
     def is_common_word(self, word: str) -> bool:
         """A word this article also writes in lower case starts a sentence; it is not a name.
