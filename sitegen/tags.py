@@ -507,29 +507,43 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
     starts the run is marked, since it may start a sentence, which only the article can tell.
     """
     run = run.replace("’", "'")
+    forms = lexicon.forms
     if " " not in run:  # most runs are one word
-        entry = lexicon.forms.get(run)
+        entry = forms.get(run)
         if entry is not None:
             return ((KNOWN, entry.name, run, entry.weight, False),) if entry.name else ()
         if run in lexicon.not_names:
             return ()
     words = run.split(" ")
+    lengths, count = lexicon.lengths, len(words)
     pieces: list[Piece] = []
     pending: list[str] = []
     at_start = True
     i = 0
-    while i < len(words):
-        entry, size = known_at(lexicon, words, i)
+    while i < count:
+        word = words[i]
+        entry = None
+        for size in lengths.get(word, ()):  # `known_at`, inline: most words start no form
+            if i + size <= count:
+                entry = forms.get(word if size == 1 else " ".join(words[i : i + size]))
+                if entry is not None:
+                    break
         if entry is None:
-            pending.append(words[i])
-            i += 1
-            continue
-        pieces += guess(lexicon, pending, at_start)
-        pending, at_start = [], False
+            if "-" not in word or (entry := _hyphen_prefix(forms, word)) is None:
+                pending.append(word)
+                i += 1
+                continue
+            size = 1
+        if pending:
+            pieces += guess(lexicon, pending, at_start)
+            pending = []
+        at_start = False
         if entry.name:
-            pieces.append((KNOWN, entry.name, " ".join(words[i : i + size]), entry.weight, False))
+            form = word if size == 1 else " ".join(words[i : i + size])
+            pieces.append((KNOWN, entry.name, form, entry.weight, False))
         i += size
-    pieces += guess(lexicon, pending, at_start)
+    if pending:
+        pieces += guess(lexicon, pending, at_start)
     return tuple(pieces)
 
 
