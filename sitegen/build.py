@@ -16,7 +16,7 @@ import itertools
 import marshal
 import os
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from sitegen.model import Site, Tag
-    from sitegen.pool import WorkerPool
+    from sitegen.pool import Call, WorkerPool
     from sitegen.render import Plan, Planner, Renderer
     from sitegen.tags import Tagging
 
@@ -78,7 +78,8 @@ Tags = tuple[Mapping[str, tuple[str, ...]], TagNames, dict[str, int]]  # picked,
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
 PARALLEL_MIN_FILES = 600  # below this, starting workers costs more than it saves
 FEW_CHANGES = 50  # articles changed in place; more, and planning every page costs no more
-CHUNK = 250  # files or pages per worker call: the progress bar moves once per chunk
+CHUNK = 250  # pages per worker call: the progress bar moves once per chunk
+READ_CHUNK = 100  # files per worker call: the last one read is all one core may wait for
 RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
 MOVES_SHOWN = 10  # articles named in the notices of moved addresses; the rest are counted
 READ_AGAIN = (-1, -1, -1)  # the stat of a cache entry whose file must be read again
@@ -86,6 +87,11 @@ READ_AGAIN = (-1, -1, -1)  # the stat of a cache entry whose file must be read a
 
 def no_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:
     return items
+
+
+def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """`items` in slices of `size`: the unit of work sent to a worker."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 @dataclass(frozen=True)
@@ -374,7 +380,7 @@ class Build:
         if self.jobs == 1 or len(paths) < PARALLEL_MIN_FILES:
             from sitegen.workers import read_files
 
-            chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+            chunks = chunked(paths, CHUNK)
             results = []
             for chunk in self.progress(chunks, len(chunks), "Reading"):
                 results.extend(read_files(root, chunk, self.bodies, tags))
@@ -382,20 +388,22 @@ class Build:
         from sitegen.pool import WorkerPool
 
         self.pool = WorkerPool(self.jobs)
-        # Contiguous shares, each read in chunks so the progress bar moves.
-        share = -(-len(paths) // self.jobs)
-        shares = [paths[i * share : (i + 1) * share] for i in range(self.jobs)]
-        rounds = [
-            [(root, s[r * CHUNK : (r + 1) * CHUNK], tags) for s in shares]
-            for r in range(-(-share // CHUNK))
-        ]
-        by_worker: list[list[tuple[ReadResult, bytes]]] = [[] for _ in shares]
-        for r, answers in enumerate(
-            self.progress(self.pool.rounds("read", rounds), len(rounds), "Reading")
+        # In chunks, each to whichever worker is free, so the progress bar moves and no core
+        # idles while another still has a share to read.
+        chunks = chunked(paths, READ_CHUNK)
+        dealt = iter(range(len(chunks)))
+
+        def next_chunk(worker: int) -> Call | None:
+            i = next(dealt, None)
+            return None if i is None else (i, (root, chunks[i], tags))
+
+        answers: list[list[tuple[ReadResult, bytes]]] = [[] for _ in chunks]
+        read_by: list[int] = [0] * len(chunks)
+        for n, (i, worker, answer) in enumerate(
+            self.progress(self.pool.on_demand("read", next_chunk), len(chunks), "Reading")
         ):
-            for worker, answer in enumerate(answers):
-                by_worker[worker].extend(answer)
-            if r == 0:  # the next rounds are queued: the workers read on meanwhile
+            answers[i], read_by[i] = answer, worker
+            if n == 0:  # the next chunks are queued: the workers read on meanwhile
                 import_rest_of_build()
         # Their templates, while this process chooses tags and builds the site. Not under
         # --strict: a warning still to come would stop the build, which then writes nothing,
@@ -404,8 +412,8 @@ class Build:
             self.pool.send_all("prepare", (self.config,))
             self.preparing = True
         for i, file in enumerate(files):
-            self.owner[file.rel] = i // share
-        return [result for results in by_worker for result in results]
+            self.owner[file.rel] = read_by[i // READ_CHUNK]
+        return [result for answer in answers for result in answer]
 
     def unique_ids(self, articles: list[Article]) -> list[Article]:
         """Two files with the same id in their names: the second is keyed by its path instead."""
@@ -666,7 +674,7 @@ class Build:
         from sitegen.workers import render_pages
 
         stager = writer.stager()
-        chunks = [plans[i : i + CHUNK] for i in range(0, len(plans), CHUNK)]
+        chunks = chunked(plans, CHUNK)
         for n, chunk in enumerate(self.progress(chunks, len(chunks), "Writing")):
             for staged in render_pages(planner, chunk, renderer, stager, n * CHUNK):
                 writer.add(staged)
@@ -680,31 +688,37 @@ class Build:
         later: Iterator[str],
         keys: list[str],
     ) -> None:
-        """Article pages go to the worker that holds their body; list pages are dealt round.
-        Between rounds, this process moves page keys from `later` to `keys`."""
+        """Article pages go to the worker that holds their body; list pages, in chunks, to
+        whichever worker has rendered its articles' pages and is free. Between answers, this
+        process moves page keys from `later` to `keys`."""
         assert self.pool is not None
-        shares: list[list[int]] = [[] for _ in range(len(self.pool))]
-        spread = 0
+        owned: list[list[int]] = [[] for _ in range(len(self.pool))]
+        free: list[int] = []
         for i in todo:
             article = pages[i].article
             if article is not None and article.source in self.owner:
-                shares[self.owner[article.source]].append(i)
+                owned[self.owner[article.source]].append(i)
             else:
-                shares[spread % len(shares)].append(i)
-                spread += 1
-        self.pool.send_each("use_stager", [(writer.stager(),) for _ in shares])
+                free.append(i)
+        queues = [deque(chunked(share, CHUNK)) for share in owned]
+        free_chunks = deque(chunked(free, CHUNK))
+        count = sum(map(len, queues)) + len(free_chunks)
+        numbers = itertools.count(0, CHUNK)  # where each chunk's staging file names start
+
+        def next_chunk(worker: int) -> Call | None:
+            queue = queues[worker] or free_chunks
+            return (None, (queue.popleft(), next(numbers))) if queue else None
+
+        self.pool.send_each("use_stager", [(writer.stager(),) for _ in owned])
         self.pool.receive_each()
-        rounds = [
-            [(s[r * CHUNK : (r + 1) * CHUNK], r * CHUNK) for s in shares]
-            for r in range(-(-max(len(s) for s in shares) // CHUNK))
-        ]
-        per_round = -(-len(pages) // max(1, len(rounds)))
-        for answers in self.progress(self.pool.rounds("render", rounds), len(rounds), "Writing"):
-            for answer in answers:
-                for staged in answer:
-                    writer.add(staged)
-            keys.extend(itertools.islice(later, per_round))
-            if self.side_jobs:  # the workers have the next rounds queued meanwhile
+        per_answer = -(-len(pages) // max(1, count))
+        for _, _, answer in self.progress(
+            self.pool.on_demand("render", next_chunk), count, "Writing"
+        ):
+            for staged in answer:
+                writer.add(staged)
+            keys.extend(itertools.islice(later, per_answer))
+            if self.side_jobs:  # the workers have the next chunks queued meanwhile
                 self.side_jobs.pop(0)()
 
     def run(self) -> BuildReport:

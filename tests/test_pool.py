@@ -1,0 +1,68 @@
+"""The worker pool, on real worker processes: work dealt on demand comes back whole, each call
+answered once, whichever worker is free; a worker's error reaches the build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import TagConfig
+from sitegen.pool import WorkerError, WorkerPool
+from sitegen.workers import read_files
+from tests.conftest import article_text
+
+
+def write_corpus(root: Path, count: int) -> list[str]:
+    root.mkdir()
+    paths = []
+    for i in range(count):
+        path = root / f"{i:03}_story.txt"
+        title = f"Story {i} on Cuba"
+        path.write_text(article_text(f"2026-01-{i % 28 + 1:02}", title, f"Ada Quell spoke {i}."))
+        paths.append(str(path))
+    return paths
+
+
+def test_calls_dealt_on_demand_are_each_answered_once_by_real_workers(tmp_path: Path) -> None:
+    root = tmp_path / "articles"
+    paths = write_corpus(root, 23)
+    chunks = [paths[i : i + 3] for i in range(0, len(paths), 3)]
+    dealt = iter(range(len(chunks)))
+
+    def next_chunk(worker: int) -> tuple[int, tuple] | None:
+        i = next(dealt, None)
+        return None if i is None else (i, (root, chunks[i], TagConfig()))
+
+    with WorkerPool(2) as pool:
+        answers = list(pool.on_demand("read", next_chunk))
+    keys = sorted(key for key, _, _ in answers)
+    assert keys == list(range(len(chunks)))  # every chunk once
+    assert {worker for _, worker, _ in answers} == {0, 1}  # each starts with calls queued
+    for key, _, answer in answers:  # what reading in this process gives
+        assert answer == read_files(root, chunks[key], {}, TagConfig())
+
+
+def test_a_worker_given_nothing_leaves_every_call_to_the_others(tmp_path: Path) -> None:
+    root = tmp_path / "articles"
+    paths = write_corpus(root, 6)
+    dealt = iter(range(len(paths)))
+
+    def only_second(worker: int) -> tuple[int, tuple] | None:
+        i = next(dealt, None) if worker == 1 else None
+        return None if i is None else (i, (root, [paths[i]], TagConfig()))
+
+    with WorkerPool(2) as pool:
+        answers = list(pool.on_demand("read", only_second))
+    assert [key for key, _, _ in answers] == list(range(6))  # one worker answers in order
+    assert {worker for _, worker, _ in answers} == {1}
+
+
+def test_an_error_in_a_worker_is_raised_in_the_build() -> None:
+    calls = iter([(0, ([0], 0))])
+
+    def next_call(worker: int) -> tuple[int, tuple] | None:
+        return next(calls, None)
+
+    with WorkerPool(2) as pool, pytest.raises(WorkerError, match="load_site"):
+        list(pool.on_demand("render", next_call))  # nothing loaded to render from
