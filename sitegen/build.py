@@ -15,6 +15,7 @@ import importlib
 import itertools
 import marshal
 import os
+import sys
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -926,6 +927,25 @@ def kept_until_exit() -> bool:
     return bool(_UNTIL_EXIT)
 
 
+MAIN_GUARD = (
+    "build() was called from a script's top level as a worker process started: workers run "
+    "the main script's top level again, as multiprocessing does. Call build() under "
+    '`if __name__ == "__main__":`'
+)
+
+
+def run_by_starting_worker() -> bool:
+    """Whether this call comes from the top level of a script that a starting worker process
+    imports again (as `__mp_main__`). Such a build would wait for the build that started the
+    worker to release the output folder, which waits for the worker: both would hang."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__mp_main__":
+            return True
+        frame = frame.f_back
+    return False
+
+
 def build(
     config: Config,
     *,
@@ -946,6 +966,8 @@ def build(
     Another build into the same folder is waited for (`write.output_lock`), after `on_wait`
     says so.
     """
+    if run_by_starting_worker():
+        raise SitegenError(MAIN_GUARD)
     with collector_paused(), output_lock(config.output, on_wait):
         try:
             builder = Build(config, drafts, strict, progress, jobs or default_jobs(), memory)

@@ -40,6 +40,27 @@ class WorkerError(Exception):
 Call = tuple[Any, tuple[Any, ...]]  # a key the caller knows the call by, and its arguments
 
 
+WORKER_GONE = (
+    "a worker process stopped before it answered (killed, or out of memory?); any error it "
+    "printed is above. `--jobs 1` builds in this process alone"
+)
+
+
+@contextlib.contextmanager
+def worker_alive() -> Iterator[None]:
+    """Talking to a worker: a clear error when it is gone (its end of the pipe closed)."""
+    try:
+        yield
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        raise SitegenError(WORKER_GONE) from None
+
+
+def received(conn: Connection) -> tuple[str, Any]:
+    """A worker's answer; a clear error when the worker is gone."""
+    with worker_alive():
+        return conn.recv()  # type: ignore[no-any-return]
+
+
 def answer_of(message: tuple[str, Any]) -> Any:
     """What a call returned, or the error it raised, raised here (see `workers.answer`)."""
     kind, value = message
@@ -119,7 +140,8 @@ class WorkerPool:
             call = next_call(worker)
             if call is not None:
                 key, args = call
-                self.connections[worker].send((method, args))
+                with worker_alive():
+                    self.connections[worker].send((method, args))
                 queued[worker].append(key)
 
         for _ in range(ahead):
@@ -130,7 +152,7 @@ class WorkerPool:
             busy = [conn for conn, keys in zip(self.connections, queued, strict=True) if keys]
             for conn in wait(busy):
                 worker = index[id(conn)]
-                answer = answer_of(conn.recv())  # type: ignore[union-attr]
+                answer = answer_of(received(conn))  # type: ignore[arg-type]
                 key = queued[worker].popleft()
                 send_next(worker)
                 yield key, worker, answer
@@ -141,16 +163,18 @@ class WorkerPool:
         from multiprocessing.reduction import ForkingPickler
 
         message = bytes(ForkingPickler.dumps((method, args)))
-        for conn in self.connections:
-            conn.send_bytes(message)
+        with worker_alive():
+            for conn in self.connections:
+                conn.send_bytes(message)
 
     def send_each(self, method: str, args: Sequence[tuple[Any, ...]]) -> None:
         """Start `method` on every worker; the caller works meanwhile, then `receive_each`."""
-        for conn, arg in zip(self.connections, args, strict=False):
-            conn.send((method, arg))
+        with worker_alive():
+            for conn, arg in zip(self.connections, args, strict=False):
+                conn.send((method, arg))
 
     def receive_each(self, count: int | None = None) -> list[Any]:
-        answers = [conn.recv() for conn in self.connections[:count]]  # all, then any error
+        answers = [received(conn) for conn in self.connections[:count]]  # all, then any error
         return [answer_of(answer) for answer in answers]
 
     def terminate(self) -> None:

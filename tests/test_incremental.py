@@ -626,6 +626,36 @@ def test_parallel_build_in_a_process_running_threads_gives_the_same_bytes(tmp_pa
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 
 
+def test_a_script_building_at_its_top_level_fails_clearly_instead_of_hanging(
+    tmp_path: Path,
+) -> None:
+    """Workers run the main script's top level again as they start: a build called there,
+    without `if __name__ == "__main__":`, waited for the build that started it, forever."""
+    corpus(tmp_path, 700)
+    script = tmp_path / "build_site.py"
+    script.write_text(
+        "from sitegen.build import build\n"
+        "from sitegen.config import load_config\n"
+        "build(load_config(None), jobs=2)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert 'Call build() under `if __name__ == "__main__":`' in result.stderr
+    assert "a worker process stopped before it answered" in result.stderr
+    script.write_text(
+        "from sitegen.build import build\n"
+        "from sitegen.config import load_config\n"
+        'if __name__ == "__main__":\n'
+        "    print(build(load_config(None), jobs=2).articles)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "700", result.stderr
+
+
 def test_template_change_on_a_cached_corpus_renders_in_workers(tmp_path: Path) -> None:
     corpus(tmp_path, 700)
     past = 1_000_000_000

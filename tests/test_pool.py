@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.config import TagConfig
+from sitegen.errors import SitegenError
 from sitegen.pool import WorkerError, WorkerPool
 from sitegen.workers import read_files
 from tests.conftest import article_text
@@ -66,3 +67,19 @@ def test_an_error_in_a_worker_is_raised_in_the_build() -> None:
 
     with WorkerPool(2) as pool, pytest.raises(WorkerError, match="load_site"):
         list(pool.on_demand("render", next_call))  # nothing loaded to render from
+
+
+def test_a_worker_killed_mid_build_gives_a_clear_error(tmp_path: Path) -> None:
+    root = tmp_path / "articles"
+    paths = write_corpus(root, 4)
+    dealt = iter(range(len(paths)))
+
+    def next_file(worker: int) -> tuple[int, tuple] | None:
+        i = next(dealt, None)
+        return None if i is None else (i, (root, [paths[i]], TagConfig()))
+
+    with WorkerPool(2) as pool:
+        pool.processes[0].kill()  # as the kernel's out-of-memory killer would
+        pool.processes[0].join()
+        with pytest.raises(SitegenError, match="a worker process stopped before it answered"):
+            list(pool.on_demand("read", next_file))
