@@ -928,22 +928,26 @@ def kept_until_exit() -> bool:
 
 
 MAIN_GUARD = (
-    "build() was called from a script's top level as a worker process started: workers run "
-    "the main script's top level again, as multiprocessing does. Call build() under "
+    "build() was called in a sitegen worker process as it started: workers run the main "
+    "script's top level again, as multiprocessing does. Call build() under "
     '`if __name__ == "__main__":`'
 )
 
 
 def run_by_starting_worker() -> bool:
-    """Whether this call comes from the top level of a script that a starting worker process
-    imports again (as `__mp_main__`). Such a build would wait for the build that started the
-    worker to release the output folder, which waits for the worker: both would hang."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__mp_main__":
-            return True
-        frame = frame.f_back
-    return False
+    """Whether this process is one of sitegen's workers (`pool.WORKER_NAME`), which never build:
+    a call here comes from the top level of a script that the starting worker imports again.
+    Such a build would wait for the build that started the worker to release the output
+    folder, which waits for the worker: both would hang.
+
+    A worker gets its name before it imports the script; another program's processes, which
+    may run such a script's top level as they start, keep theirs (and build as before)."""
+    multiprocessing = sys.modules.get("multiprocessing")  # no worker runs without it
+    if multiprocessing is None:
+        return False
+    from sitegen.pool import WORKER_NAME
+
+    return multiprocessing.current_process().name.startswith(WORKER_NAME)
 
 
 def build(

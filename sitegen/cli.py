@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # watch and serve load watchdog and http.server: only their c
     from sitegen.watch import Outcome, Rebuilder
 
 T = TypeVar("T")
-PROGRESS_THRESHOLD = 4  # steps of 250 files or pages; smaller builds finish before a bar helps
+PROGRESS_THRESHOLD = 4  # batches of files or pages; smaller builds finish before a bar helps
 
 
 def terminal_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:

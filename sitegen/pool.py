@@ -78,6 +78,7 @@ def run_worker(conn: Connection) -> None:
     worker_main(conn)
 
 
+WORKER_NAME = "sitegen-worker"  # a worker's process name, set before its start imports anything
 PRELOAD = ["sitegen.workers"]  # what the fork server imports before it forks workers
 
 
@@ -105,7 +106,8 @@ class WorkerPool:
         self.processes = []
         for _ in range(count):
             parent, child = context.Pipe()
-            process = context.Process(target=run_worker, args=(child,), daemon=True)
+            name = f"{WORKER_NAME}-{len(self.processes)}"
+            process = context.Process(target=run_worker, args=(child,), daemon=True, name=name)
             process.start()
             child.close()
             self.connections.append(parent)

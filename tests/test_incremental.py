@@ -642,6 +642,7 @@ def test_a_script_building_at_its_top_level_fails_clearly_instead_of_hanging(
         [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert result.returncode != 0
+    assert "build() was called in a sitegen worker process as it started" in result.stderr
     assert 'Call build() under `if __name__ == "__main__":`' in result.stderr
     assert "a worker process stopped before it answered" in result.stderr
     script.write_text(
@@ -654,6 +655,29 @@ def test_a_script_building_at_its_top_level_fails_clearly_instead_of_hanging(
         [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0 and result.stdout.strip() == "700", result.stderr
+
+
+def test_a_script_of_ones_own_processes_may_still_build_at_its_top_level(tmp_path: Path) -> None:
+    """Only sitegen's workers refuse to build: another program's processes, which run the
+    script's top level again as they start, build a small site as they always did."""
+    corpus(tmp_path, 20)
+    script = tmp_path / "own_pool.py"
+    script.write_text(
+        "import multiprocessing\n"
+        "from sitegen.build import build\n"
+        "from sitegen.config import load_config\n"
+        "build(load_config(None))\n"
+        "def double(x):\n"
+        "    return 2 * x\n"
+        'if __name__ == "__main__":\n'
+        '    with multiprocessing.get_context("spawn").Pool(2) as pool:\n'
+        "        print(pool.map(double, range(4)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[0, 2, 4, 6]"
 
 
 def test_template_change_on_a_cached_corpus_renders_in_workers(tmp_path: Path) -> None:
