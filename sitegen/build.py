@@ -396,7 +396,10 @@ class Build:
 
         def next_chunk(worker: int) -> Call | None:
             i = next(dealt, None)
-            return None if i is None else (i, (root, chunks[i], tags))
+            return None if i is None else (i, (chunks[i],))
+
+        self.pool.send_all("start_reading", (root, tags))
+        self.pool.receive_each()
 
         answers: list[list[tuple[ReadResult, bytes]]] = [[] for _ in chunks]
         read_by: list[int] = [0] * len(chunks)

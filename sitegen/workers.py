@@ -69,19 +69,25 @@ class WorkerState:
     def __init__(self) -> None:
         self.bodies: dict[str, bytes] = {}  # source -> its body, packed (read.pack_body)
         self.root = Path()
+        self.tags = TagConfig()
         self.plans: list[Plan] = []
         self.planner: Planner | None = None
         self.renderer: Renderer | None = None
         self.stager: Stager | None = None
         self.env: jinja2.Environment | None = None  # made by `prepare`
 
-    def read(self, root: Path, paths: list[str], tags: TagConfig) -> list[tuple[ReadResult, bytes]]:
+    def start_reading(self, root: Path, tags: TagConfig) -> None:
+        """Sent once, before the files to read: each request then holds only paths, however
+        long the site's tag settings (aliases, ignore lists), so the requests queued in a pipe
+        stay small while the worker sends its answers back."""
+        self.root, self.tags = root, tags
+
+    def read(self, paths: list[str]) -> list[tuple[ReadResult, bytes]]:
         """Read a share of the corpus, with the collector off: the tagger's memo of parsed
         runs grows by tens of thousands of tuples, and the collector's passes over them took
         0.5 s of the read phase of a cold build of 10,000 name-heavy articles."""
-        self.root = root
         with collector_paused():
-            return read_files(root, paths, self.bodies, tags)
+            return read_files(self.root, paths, self.bodies, self.tags)
 
     def prepare(self, config: Config) -> None:
         """Load and compile the templates while the build chooses tags and builds the site,

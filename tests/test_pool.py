@@ -33,9 +33,11 @@ def test_calls_dealt_on_demand_are_each_answered_once_by_real_workers(tmp_path: 
 
     def next_chunk(worker: int) -> tuple[int, tuple] | None:
         i = next(dealt, None)
-        return None if i is None else (i, (root, chunks[i], TagConfig()))
+        return None if i is None else (i, (chunks[i],))
 
     with WorkerPool(2) as pool:
+        pool.send_all("start_reading", (root, TagConfig()))
+        pool.receive_each()
         answers = list(pool.on_demand("read", next_chunk))
     keys = sorted(key for key, _, _ in answers)
     assert keys == list(range(len(chunks)))  # every chunk once
@@ -51,9 +53,11 @@ def test_a_worker_given_nothing_leaves_every_call_to_the_others(tmp_path: Path) 
 
     def only_second(worker: int) -> tuple[int, tuple] | None:
         i = next(dealt, None) if worker == 1 else None
-        return None if i is None else (i, (root, [paths[i]], TagConfig()))
+        return None if i is None else (i, ([paths[i]],))
 
     with WorkerPool(2) as pool:
+        pool.send_all("start_reading", (root, TagConfig()))
+        pool.receive_each()
         answers = list(pool.on_demand("read", only_second))
     assert [key for key, _, _ in answers] == list(range(6))  # one worker answers in order
     assert {worker for _, worker, _ in answers} == {1}
@@ -76,7 +80,7 @@ def test_a_worker_killed_mid_build_gives_a_clear_error(tmp_path: Path) -> None:
 
     def next_file(worker: int) -> tuple[int, tuple] | None:
         i = next(dealt, None)
-        return None if i is None else (i, (root, [paths[i]], TagConfig()))
+        return None if i is None else (i, ([paths[i]],))
 
     with WorkerPool(2) as pool:
         pool.processes[0].kill()  # as the kernel's out-of-memory killer would
