@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -79,7 +80,7 @@ def run_worker(conn: Connection) -> None:
 
 
 WORKER_NAME = "sitegen-worker"  # a worker's process name, set before its start imports anything
-PRELOAD = ["sitegen.workers"]  # what the fork server imports before it forks workers
+PRELOAD = ["sitegen.forkserver_start", "sitegen.workers"]  # imported before it forks workers
 
 
 def start_fork_server() -> None:
@@ -88,7 +89,34 @@ def start_fork_server() -> None:
     import multiprocessing.forkserver
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
-    multiprocessing.forkserver.ensure_running()
+    with interrupts_held():
+        multiprocessing.forkserver.ensure_running()
+
+
+def start_resource_tracker() -> None:
+    """The fork server's helper process, started first: starting it unblocks Ctrl-C in this
+    thread (see `interrupts_held`), which would leave the fork server unprotected."""
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C held back (blocked, not lost) while this thread starts processes, which inherit
+    the block: Ctrl-C reaches the whole process group, and a fork server still starting its
+    interpreter died of it with a "Fatal Python error" traceback beside the build's "Aborted!".
+    The fork server and its workers never need Ctrl-C (the build stops them); this process gets
+    it as soon as the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    start_resource_tracker()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 class WorkerPool:
@@ -104,14 +132,15 @@ class WorkerPool:
         context.set_forkserver_preload(PRELOAD)
         self.connections: list[Connection] = []
         self.processes = []
-        for _ in range(count):
-            parent, child = context.Pipe()
-            name = f"{WORKER_NAME}-{len(self.processes)}"
-            process = context.Process(target=run_worker, args=(child,), daemon=True, name=name)
-            process.start()
-            child.close()
-            self.connections.append(parent)
-            self.processes.append(process)
+        with interrupts_held():  # the fork server may start here
+            for _ in range(count):
+                parent, child = context.Pipe()
+                name = f"{WORKER_NAME}-{len(self.processes)}"
+                process = context.Process(target=run_worker, args=(child,), daemon=True, name=name)
+                process.start()
+                child.close()
+                self.connections.append(parent)
+                self.processes.append(process)
 
     def __len__(self) -> int:
         return len(self.connections)

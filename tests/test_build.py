@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen import write
+from sitegen import start, write
 from sitegen.build import build, kept_until_exit, looks_cold
 from sitegen.cli import main
 from sitegen.config import load_config
@@ -978,3 +978,17 @@ def test_builds_run_in_process_keep_nothing_for_an_exit(make_site, run_cli) -> N
     run_cli(make_site(small_corpus(3)), "build")
     assert not kept_until_exit()
     assert gc.get_freeze_count() == 0
+
+
+def test_ctrl_c_while_the_program_starts_aborts_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Interrupted:  # as `sitegen.cli` is while a Ctrl-C arrives during its imports
+        def __getattr__(self, name: str) -> object:
+            raise KeyboardInterrupt
+
+    monkeypatch.setitem(sys.modules, "sitegen.cli", Interrupted())
+    with pytest.raises(SystemExit) as stopped:
+        start.main()
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err == "Aborted!\n"

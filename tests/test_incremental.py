@@ -696,16 +696,23 @@ def test_template_change_on_a_cached_corpus_renders_in_workers(tmp_path: Path) -
     assert read_tree(tmp_path / "public") == clean_build(tmp_path)
 
 
-def interrupt_build_in_workers(site: Path, started: Callable[[], bool]) -> tuple[int, str]:
-    """Run `sitegen build` as a user would, press Ctrl-C once `started()` holds (the workers
-    are at work), and return its exit code and error output."""
-    build_process = subprocess.Popen(
+def start_parallel_build(site: Path, own_group: bool = False) -> subprocess.Popen[str]:
+    """`sitegen build --jobs 2` as a user runs it; with `own_group`, in a process group of its
+    own, as a terminal starts a command (a terminal's Ctrl-C goes to the whole group)."""
+    return subprocess.Popen(
         [sys.executable, "-m", "sitegen", "build", "-q", "--jobs", "2"],
         cwd=site,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=own_group,
     )
+
+
+def interrupt_build_in_workers(site: Path, started: Callable[[], bool]) -> tuple[int, str]:
+    """Run `sitegen build` as a user would, press Ctrl-C once `started()` holds (the workers
+    are at work), and return its exit code and error output."""
+    build_process = start_parallel_build(site)
     deadline = time.monotonic() + 60
     while not started() and build_process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -738,6 +745,29 @@ def test_ctrl_c_in_a_parallel_cold_build_leaves_no_folder_and_no_worker(tmp_path
     )
     assert code != 0 and "Aborted!" in errors and "Traceback" not in errors
     assert not public.exists()  # a cold build into no folder: none again
+    assert processes_in(tmp_path) == []
+
+
+def test_ctrl_c_to_the_terminal_as_a_parallel_build_starts_prints_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """A terminal's Ctrl-C reaches the whole process group: the program still importing, the
+    fork server and its helper starting their interpreters, the workers. Whenever it comes,
+    the build says "Aborted!" and no process prints a traceback."""
+    corpus(tmp_path, 700)
+    aborted = 0
+    for delay in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+        shutil.rmtree(tmp_path / "public", ignore_errors=True)
+        started = start_parallel_build(tmp_path, own_group=True)
+        time.sleep(delay)
+        os.killpg(started.pid, signal.SIGINT)
+        _, errors = started.communicate(timeout=60)
+        if started.returncode not in (0, 1):
+            continue  # Python itself was still starting: none of sitegen's code had run
+        assert "Traceback" not in errors and "Fatal" not in errors, (delay, errors)
+        assert started.returncode == 0 or errors.strip().endswith("Aborted!"), (delay, errors)
+        aborted += started.returncode == 1
+    assert aborted >= 3  # most delays reach the build (it runs for seconds)
     assert processes_in(tmp_path) == []
 
 

@@ -3,13 +3,15 @@ answered once, whichever worker is free; a worker's error reaches the build."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
-from sitegen.pool import WorkerError, WorkerPool
+from sitegen.pool import PRELOAD, WorkerError, WorkerPool
 from sitegen.workers import read_files
 from tests.conftest import article_text
 
@@ -87,3 +89,15 @@ def test_a_worker_killed_mid_build_gives_a_clear_error(tmp_path: Path) -> None:
         pool.processes[0].join()
         with pytest.raises(SitegenError, match="a worker process stopped before it answered"):
             list(pool.on_demand("read", next_file))
+
+
+def test_the_fork_server_ignores_ctrl_c_from_its_first_import() -> None:
+    """Ctrl-C goes to the whole process group: the build stops its workers itself, and the fork
+    server, still importing, printed a traceback of its own."""
+    assert PRELOAD[0] == "sitegen.forkserver_start"
+    code = (
+        "import signal, sitegen.forkserver_start; "
+        "print(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "True", result.stderr
