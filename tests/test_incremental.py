@@ -626,33 +626,37 @@ def test_parallel_build_in_a_process_running_threads_gives_the_same_bytes(tmp_pa
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 
 
+def run_script(site: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` as a user's own Python script in `site`."""
+    script = site / "build_site.py"
+    script.write_text(code)
+    return subprocess.run(
+        [sys.executable, str(script)], cwd=site, capture_output=True, text=True, timeout=120
+    )
+
+
 def test_a_script_building_at_its_top_level_fails_clearly_instead_of_hanging(
     tmp_path: Path,
 ) -> None:
     """Workers run the main script's top level again as they start: a build called there,
     without `if __name__ == "__main__":`, waited for the build that started it, forever."""
     corpus(tmp_path, 700)
-    script = tmp_path / "build_site.py"
-    script.write_text(
+    result = run_script(
+        tmp_path,
         "from sitegen.build import build\n"
         "from sitegen.config import load_config\n"
-        "build(load_config(None), jobs=2)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        "build(load_config(None), jobs=2)\n",
     )
     assert result.returncode != 0
     assert "build() was called in a sitegen worker process as it started" in result.stderr
     assert 'Call build() under `if __name__ == "__main__":`' in result.stderr
     assert "a worker process stopped before it answered" in result.stderr
-    script.write_text(
+    result = run_script(
+        tmp_path,
         "from sitegen.build import build\n"
         "from sitegen.config import load_config\n"
         'if __name__ == "__main__":\n'
-        "    print(build(load_config(None), jobs=2).articles)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        "    print(build(load_config(None), jobs=2).articles)\n",
     )
     assert result.returncode == 0 and result.stdout.strip() == "700", result.stderr
 
@@ -661,8 +665,8 @@ def test_a_script_of_ones_own_processes_may_still_build_at_its_top_level(tmp_pat
     """Only sitegen's workers refuse to build: another program's processes, which run the
     script's top level again as they start, build a small site as they always did."""
     corpus(tmp_path, 20)
-    script = tmp_path / "own_pool.py"
-    script.write_text(
+    result = run_script(
+        tmp_path,
         "import multiprocessing\n"
         "from sitegen.build import build\n"
         "from sitegen.config import load_config\n"
@@ -671,10 +675,7 @@ def test_a_script_of_ones_own_processes_may_still_build_at_its_top_level(tmp_pat
         "    return 2 * x\n"
         'if __name__ == "__main__":\n'
         '    with multiprocessing.get_context("spawn").Pool(2) as pool:\n'
-        "        print(pool.map(double, range(4)))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        "        print(pool.map(double, range(4)))\n",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[0, 2, 4, 6]"
