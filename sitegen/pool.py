@@ -120,7 +120,8 @@ def interrupts_held() -> Iterator[None]:
 
 
 class WorkerPool:
-    """A fixed set of worker processes, called in lockstep: one call to each, then all answers."""
+    """A fixed set of worker processes: the same call to each (`send_all`, `send_each`, then
+    `receive_each`), or calls dealt to whichever is free (`on_demand`)."""
 
     def __init__(self, count: int) -> None:
         import multiprocessing  # only large builds need it: keep small rebuilds' start quick
