@@ -114,6 +114,7 @@ class Lexicon:
     lengths: Mapping[str, tuple[int, ...]]  # first word of a form -> form lengths, longest first
     strip: frozenset[str]  # titles, starters, time words: never in a name, never a tag alone
     not_names: frozenset[str]  # `strip` and the generic words: never a name on their own
+    lead: frozenset[str]  # cut off a name's start, kept inside it: "Analysts Aziz" -> "Aziz"
     names_by_casefold: Mapping[str, Entry]  # names (not demonyms) for front matter, any case
 
 
@@ -169,8 +170,8 @@ def _organisation_forms() -> dict[str, Entry]:
     return forms
 
 
-def _stop_lists() -> tuple[frozenset[str], frozenset[str], list[str]]:
-    sections: dict[str, list[str]] = {"strip": [], "generic": [], "phrases": []}
+def _stop_lists() -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {"strip": [], "generic": [], "lead": [], "phrases": []}
     current = "strip"
     for line in (DATA / "not_tags.txt").read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -182,14 +183,15 @@ def _stop_lists() -> tuple[frozenset[str], frozenset[str], list[str]]:
             sections[current].append(line)
         else:
             sections[current].extend(line.split())
-    return frozenset(sections["strip"]), frozenset(sections["generic"]), sections["phrases"]
+    return sections
 
 
 @cache
 def load_lexicon() -> Lexicon:
     """The built-in lexicon; cached, since it depends only on the package's own data."""
-    strip, generic, phrases = _stop_lists()
-    forms = {phrase: Entry("") for phrase in phrases}
+    sections = _stop_lists()
+    strip, lead = frozenset(sections["strip"]), frozenset(sections["lead"])
+    forms = {phrase: Entry("") for phrase in sections["phrases"]}
     forms.update(_place_forms())
     forms.update(_organisation_forms())
     by_first: dict[str, set[int]] = {}
@@ -198,7 +200,8 @@ def load_lexicon() -> Lexicon:
         by_first.setdefault(words[0], set()).add(len(words))
     lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in by_first.items()}
     by_casefold = {f.casefold(): e for f, e in forms.items() if e.name and e.weight == 1}
-    return Lexicon(forms, lengths, strip, strip | generic, by_casefold)
+    not_names = strip | lead | frozenset(sections["generic"])
+    return Lexicon(forms, lengths, strip, not_names, lead, by_casefold)
 
 
 # --- the tagger: the lexicon plus the site's settings ------------------------------------------
@@ -591,8 +594,9 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
         if words[i] in strip:
             words, at_start = words[i + 1 :], False
             break
-    while words and words[0] in PARTICLES:
-        words.pop(0)
+    while words and (words[0] in PARTICLES or words[0] in lexicon.lead):
+        if words.pop(0) in lexicon.lead:
+            at_start = False  # "Analysts Aziz said": Aziz does not start the sentence
     if not words or all(w in lexicon.not_names for w in words):
         return None
     if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):

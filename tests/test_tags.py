@@ -186,6 +186,30 @@ def test_titles_weekdays_and_sentence_starters_are_cut_off() -> None:
     assert set(tags[0]) == set(tags[1]) == {"Odile Varga", "Piet Lorne"}
 
 
+def test_names_keep_their_adjectives_and_plural_nouns_but_not_a_leading_plural() -> None:
+    # "Northern", "National" and "Lower" start names; "Workers" ends one; "Analysts" only
+    # stands before a name. None of them is a tag alone, and no name loses a word.
+    tags = tags_of(
+        corpus(
+            "The Northern Grain Council met the Harbor Workers Union in Lower Varnia. "
+            "Analysts Odile Varga and Piet Lorne said the National Velm Board agreed.",
+            "Delegates of the Northern Grain Council and the Harbor Workers Union left "
+            "Lower Varnia. Officials of the National Velm Board thanked Odile Varga and "
+            "Piet Lorne. Analysts were not surprised, and Workers went home.",
+        ),
+        max_per_article=20,
+    )
+    wanted = {
+        "Northern Grain Council",
+        "Harbor Workers Union",
+        "Lower Varnia",
+        "National Velm Board",
+        "Odile Varga",
+        "Piet Lorne",
+    }
+    assert set(tags[0]) == set(tags[1]) == wanted
+
+
 def test_recurring_single_names_are_tags_but_sentence_starts_are_not() -> None:
     tags = tags_of(
         corpus(
