@@ -110,6 +110,7 @@ def run() -> None:
     write their results at exit.
     """
     from sitegen.build import kept_until_exit
+    from sitegen.pool import clean_up_before_quick_exit
 
     stop_on_termination()
     try:
@@ -122,6 +123,7 @@ def run() -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what sys.exit does with a message
         code = 1
+    clean_up_before_quick_exit()
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:  # None when the program was started with it closed
             with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to tell

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,17 @@ def start_resource_tracker() -> None:
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
+
+
+def clean_up_before_quick_exit() -> None:
+    """What Python's exit does for multiprocessing, for a program that ends with `os._exit`
+    (`cli.run`): remove the folder multiprocessing made in the temporary folder for the fork
+    server's socket. Without this, every cold build left a `pymp-*` folder in /tmp: 1,356 of
+    them here after some days of tests and benchmarks. Only when multiprocessing was used."""
+    util = sys.modules.get("multiprocessing.util")
+    exit_function = getattr(util, "_exit_function", None)
+    if exit_function is not None:
+        exit_function()  # runs the finalizers multiprocessing registered, as `atexit` would
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen import start, write
-from sitegen.build import build, kept_until_exit, looks_cold
+from sitegen.build import PARALLEL_MIN_FILES, build, kept_until_exit, looks_cold
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import file_error, is_file_error, printable
@@ -960,6 +960,24 @@ def test_the_program_exits_with_its_code_and_all_its_output(make_site) -> None:
         command = f"{shlex.quote(sys.executable)} -m sitegen build {closed}"
         quiet = subprocess.run(command, shell=True, cwd=site, capture_output=True, timeout=60)
         assert quiet.returncode == 0, (closed, quiet.stderr)
+
+
+def test_the_program_leaves_nothing_in_the_temporary_folder(make_site, tmp_path) -> None:
+    """A cold build with workers starts a fork server, whose socket multiprocessing puts in a
+    folder of its own in the temporary folder; the quick exit must still remove it."""
+    site = make_site(small_corpus(PARALLEL_MIN_FILES))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    command = [sys.executable, "-m", "sitegen", "build", "--jobs", "2"]
+    env = os.environ | {"TMPDIR": str(temporary)}
+    seen: set[str] = set()
+    with subprocess.Popen(command, cwd=site, env=env, stderr=subprocess.PIPE) as build:
+        while build.poll() is None:
+            seen.update(path.name for path in temporary.iterdir())
+            time.sleep(0.005)
+        assert build.returncode == 0, build.stderr.read()  # type: ignore[union-attr]
+    assert any(name.startswith("pymp-") for name in seen)  # there while the workers ran
+    assert list(temporary.iterdir()) == []
 
 
 def test_profilers_still_get_their_results_at_exit(make_site, tmp_path) -> None:
