@@ -93,6 +93,13 @@ def runs(text: str) -> Iterator[re.Match[str]]:
 HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
 SENTENCE_END = frozenset(".!?:")
 OPENERS = frozenset(" \"'“‘([")
+CLOSERS = frozenset("\"'”’)]")  # between a sentence's end and the next: 'he said.” Next'
+# A wire story's dateline: "NEW YORK —", "GAZA CITY, Dec 3 (Reuters) -". Its capitals are no
+# name, and a place in it is where the story was filed, not what it is about.
+DATELINE = re.compile(
+    r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]+)*(?:, [A-Z][\w.]*(?: [\w.]+){0,3})?"
+    r"(?: \([^)]{1,40}\))? ?[—–-]{1,2} "
+)
 
 
 # --- the lexicon: what the tables say ----------------------------------------------------------
@@ -138,11 +145,13 @@ def _plural(demonym: str) -> str | None:
 
 def _place_forms() -> dict[str, Entry]:
     """Country names from pycountry, corrected and extended by `places.tsv`."""
-    curated = {row[0]: row + [""] * (4 - len(row)) for row in _table("places.tsv")}
+    rows = [row + [""] * (5 - len(row)) for row in _table("places.tsv")]
+    curated = {row[0] if row[0] != "-" else f"-{row[1]}": row for row in rows}  # "-": unlisted
     forms: dict[str, Entry] = {}
     demonyms: dict[str, Entry] = {}
+    capitals: dict[str, Entry] = {}
     for country in pycountry.countries:
-        row = curated.pop(country.alpha_2, [country.alpha_2, "", "", ""])
+        row = curated.pop(country.alpha_2, [country.alpha_2, "", "", "", ""])
         name = row[1] or getattr(country, "common_name", None) or country.name
         official = getattr(country, "official_name", "")
         for form in [name, country.name, official, *_names(row[2])]:
@@ -150,6 +159,7 @@ def _place_forms() -> dict[str, Entry]:
                 forms.setdefault(form.removeprefix("the "), Entry(name))
         for demonym in _names(row[3]):
             demonyms[demonym] = Entry(name, DEMONYM_WEIGHT)
+        capitals.update({c: Entry(name, DEMONYM_WEIGHT) for c in _names(row[4])})
     for row in curated.values():  # places pycountry does not list, such as Kosovo
         forms.update({form: Entry(row[1]) for form in [row[1], *_names(row[2])]})
         demonyms.update({d: Entry(row[1], DEMONYM_WEIGHT) for d in _names(row[3])})
@@ -158,6 +168,8 @@ def _place_forms() -> dict[str, Entry]:
         plural = _plural(demonym)
         if plural:
             forms.setdefault(plural, entry)
+    for capital, entry in capitals.items():
+        forms.setdefault(capital, entry)
     return forms
 
 
@@ -643,6 +655,8 @@ def _starts_sentence(text: str, start: int) -> bool:
     i = start - 1
     while i >= 0 and text[i] in OPENERS:
         i -= 1
+    while i >= 0 and text[i] in CLOSERS:
+        i -= 1
     if i < 0:
         return True
     if text[i] not in SENTENCE_END or i == start - 1:
@@ -667,6 +681,8 @@ def scan_article(
 def _read(tagger: Tagger, article: Article, paragraphs: Sequence[str]) -> _Reader:
     reader = _Reader(tagger, article, paragraphs)
     for index, text in enumerate(paragraphs):
+        if index == 0 and (dateline := DATELINE.match(text)) is not None:
+            text = text[dateline.end() :]
         weight = 1.0 / (1.0 + POSITION_DECAY * index)
         reader.paragraph(text, weight, (index + 1) * 1_000_000)
         reader.extra_terms(text, weight, (index + 1) * 1_000_000)

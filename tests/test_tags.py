@@ -154,6 +154,34 @@ def test_us_and_united_states_are_one_tag_with_one_page() -> None:
     ]
 
 
+def test_capitals_speak_for_their_country_but_not_inside_other_names() -> None:
+    tags = tags_of(
+        corpus(
+            "Officials in Tehran and Kyiv answered a letter from Washington.",
+            "The Kremlin said nothing. The Washington Post ran the story on the Paris Agreement.",
+        ),
+        min_articles=1,
+    )
+    assert set(tags[0]) == {"Iran", "Ukraine", "United States"}
+    assert tags[1] == ("Russia",)
+
+
+def test_places_without_an_iso_code_are_known() -> None:
+    # places.tsv lists them under "-": each must be read, not only the last one.
+    tags = tags_of(corpus("Kosovo, Scotland and Wales sent teams; the Scottish team won."))
+    assert set(tags[0]) == {"Kosovo", "Scotland", "Wales"}
+
+
+def test_a_dateline_and_a_sentence_after_a_quotation_are_not_names() -> None:
+    articles = corpus(
+        "NORTH HAVEN (Wire) — The harbour reopened. “We are ready,” said Odile Varga.” "
+        "Dockers returned at dawn.",
+        "NORTH HAVEN — Odile Varga thanked crews.” Dockers cheered.",
+    )
+    tags = tags_of(articles, min_articles=1, max_per_article=20)
+    assert tags == [("Odile Varga",), ("Odile Varga",)]
+
+
 def test_place_names_inside_other_names_are_not_countries() -> None:
     (tags,) = tags_of(
         corpus("Flights from New Mexico and Latin America landed after the Indian Ocean storm.")
@@ -294,10 +322,10 @@ def test_min_articles_counts_the_articles_that_keep_a_name_after_the_cap() -> No
 
 def test_aliases_map_forms_to_one_tag() -> None:
     articles = corpus(
-        "The Kremlin replied to the letter from Holland.",
+        "The Moskva office replied to the letter from Holland.",
         ("Quell Speaks", "Quell spoke at length about roads."),
     )
-    aliases = {"Kremlin": "Russia", "Holland": "Netherlands", "quell": "Mara Quell"}
+    aliases = {"Moskva": "Russia", "Holland": "Netherlands", "quell": "Mara Quell"}
     assert tags_of(articles, aliases=aliases) == [("Russia", "Netherlands"), ("Mara Quell",)]
 
 
