@@ -48,6 +48,9 @@ PARTICLES = frozenset(
 )  # fmt: skip
 
 
+ARABIC_ARTICLES = ("al", "el", "ad", "as", "ash")  # joined to a name's last word: "al-Sisi"
+
+
 def _upper_class() -> str:
     """A regex character class body with every upper-case letter (Python's re has no \\p{Lu})."""
     ranges: list[list[int]] = []
@@ -76,7 +79,8 @@ def _run_pattern(up: str) -> re.Pattern[str]:
     capitals inside a word."""
     rest = rf"(?:\.(?:[{up}]\.)+|\.(?= [{up}])|(?<=P)eople['’]s|\w*(?:-\w+)*(?:['’][{up}]\w*)?)"
     particle = "(?:" + "|".join(sorted(PARTICLES)) + ")"
-    return re.compile(rf"[{up}](?<![\w'’].){rest}(?: (?:{particle} )*[{up}]{rest})*")
+    article = "(?:" + "|".join(ARABIC_ARTICLES) + ")-"  # "Abdel Fattah al-Sisi"
+    return re.compile(rf"[{up}](?<![\w'’].){rest}(?: (?:{particle} )*(?:{article})?[{up}]{rest})*")
 
 
 RUN = _run_pattern(UP)
@@ -122,6 +126,8 @@ class Lexicon:
     strip: frozenset[str]  # titles, starters, time words: never in a name, never a tag alone
     not_names: frozenset[str]  # `strip` and the generic words: never a name on their own
     lead: frozenset[str]  # cut off a name's start, kept inside it: "Analysts Aziz" -> "Aziz"
+    starters: frozenset[str]  # cut only as a run's first word: "He said", not "He Lifeng"
+    nouns: frozenset[str]  # institutions: "Secretary of War Pete Hegseth" -> "Pete Hegseth"
     names_by_casefold: Mapping[str, Entry]  # names (not demonyms) for front matter, any case
 
 
@@ -183,7 +189,8 @@ def _organisation_forms() -> dict[str, Entry]:
 
 
 def _stop_lists() -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {"strip": [], "generic": [], "lead": [], "phrases": []}
+    names = ("strip", "generic", "lead", "starters", "nouns", "phrases")
+    sections: dict[str, list[str]] = {name: [] for name in names}
     current = "strip"
     for line in (DATA / "not_tags.txt").read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -212,8 +219,9 @@ def load_lexicon() -> Lexicon:
         by_first.setdefault(words[0], set()).add(len(words))
     lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in by_first.items()}
     by_casefold = {f.casefold(): e for f, e in forms.items() if e.name and e.weight == 1}
-    not_names = strip | lead | frozenset(sections["generic"])
-    return Lexicon(forms, lengths, strip, not_names, lead, by_casefold)
+    starters, nouns = frozenset(sections["starters"]), frozenset(sections["nouns"])
+    not_names = strip | lead | starters | nouns | frozenset(sections["generic"])
+    return Lexicon(forms, lengths, strip, not_names, lead, starters, nouns, by_casefold)
 
 
 # --- the tagger: the lexicon plus the site's settings ------------------------------------------
@@ -424,6 +432,10 @@ class _Reader:
         if words is None:
             strip = self.lexicon.strip
             words = tuple(w for w in name.split(" ") if w not in PARTICLES and w not in strip)
+            for word in words:  # "al-Sisi" is written "Sisi", or "Al-Sisi" to start a sentence
+                article, dash, rest = word.partition("-")
+                if dash and article in ARABIC_ARTICLES:
+                    words += (rest, f"{article.capitalize()}-{rest}")
             if len(self.tagger.name_words) < PARSE_CACHE_SIZE:
                 self.tagger.name_words[name] = words
         return words
@@ -603,16 +615,33 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
         words.pop()  # "Trump Administration"
     # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
     for i in range(len(words) - 1, -1, -1):
-        if words[i] in strip:
+        if words[i] in strip or (i == 0 and words[i] in lexicon.starters):
             words, at_start = words[i + 1 :], False
             break
     while words and (words[0] in PARTICLES or words[0] in lexicon.lead):
         if words.pop(0) in lexicon.lead:
             at_start = False  # "Analysts Aziz said": Aziz does not start the sentence
+    words, at_start = _after_institution(lexicon, words, at_start)
     if not words or all(w in lexicon.not_names for w in words):
         return None
     if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):
         return None
+    if len(words) == 1 and len(words[0]) <= 3 and "-" in words[0]:
+        return None  # initials, as in a party and state: "(D-N.Y.)"
+    return words, at_start
+
+
+def _after_institution(
+    lexicon: Lexicon, words: list[str], at_start: bool
+) -> tuple[list[str], bool]:
+    """The name after the last institution noun, when two or more plain words follow it:
+    "War Pete Hegseth" (left of "Secretary of War Pete Hegseth") -> "Pete Hegseth"."""
+    for i in range(len(words) - 3, -1, -1):
+        if words[i] in lexicon.nouns:
+            rest = words[i + 1 :]
+            if all(w not in lexicon.not_names and w not in PARTICLES for w in rest):
+                return rest, False
+            break
     return words, at_start
 
 

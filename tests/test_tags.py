@@ -238,6 +238,24 @@ def test_names_keep_their_adjectives_and_plural_nouns_but_not_a_leading_plural()
     assert set(tags[0]) == set(tags[1]) == wanted
 
 
+def test_names_after_institutions_and_with_joined_articles_are_whole() -> None:
+    articles = corpus(
+        "The Minister of Harbour Affairs Odile Varga met Speaker of the Council Piet Lorne and "
+        "Commander Karim al-Nadri. Later al-Nadri left; Nadri said little.",
+        "Vice Premier He Tamsin and King Osric III met Odile Varga, Piet Lorne and Karim "
+        "al-Nadri on the quay.",
+        "Vice Premier He Tamsin thanked King Osric III. He left at noon.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    people = {"Odile Varga", "Piet Lorne", "Karim al-Nadri"}
+    assert set(tags[0]) == people
+    assert set(tags[1]) == people | {"He Tamsin", "Osric III"}
+    assert set(tags[2]) == {"He Tamsin", "Osric III"}
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    verdicts = {v.name: v for v in explain(tagging, articles[0].id)}
+    assert verdicts["Karim al-Nadri"].mentions == 3  # "al-Nadri" and "Nadri" count for him
+
+
 def test_recurring_single_names_are_tags_but_sentence_starts_are_not() -> None:
     tags = tags_of(
         corpus(
