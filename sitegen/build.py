@@ -111,17 +111,14 @@ class Corpus:
     def kept_tags(
         self, picked: Mapping[str, tuple[str, ...]], spread: Mapping[str, int], config: Config
     ) -> TagNames:
-        """The tags the site shows: `picked` less the names too few articles were given."""
-        from sitegen.tags import drop_rare_names, front_matter_tags, tagger_for
+        """The tags the site shows: `picked` less the names too few articles were given, with
+        bare surnames merged into full names (as `tags.choose` does)."""
+        from sitegen.tags import drop_rare_names, front_matter_tags, surnames_merged, tagger_for
 
-        by_id = {a.id: a for a in self.articles}
         tagger = tagger_for(config.tags)
-
-        def front_of(article_id: str) -> tuple[str, ...] | None:
-            article = by_id.get(article_id)
-            return front_matter_tags(tagger, article) if article is not None else None
-
-        return drop_rare_names(picked, front_of, self.scans, spread, config.tags)[0]
+        front = {a.id: front_matter_tags(tagger, a) for a in self.articles}
+        chosen = drop_rare_names(picked, front.get, self.scans, spread, config.tags)[0]
+        return surnames_merged(chosen, front.values(), spread, config.tags)[0]
 
 
 @dataclass(frozen=True)

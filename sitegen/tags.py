@@ -25,7 +25,7 @@ import marshal
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -735,6 +735,7 @@ class Tagging:
     chosen: Mapping[str, tuple[str, ...]]  # article id -> its tags, front matter first
     picked: Mapping[str, tuple[str, ...]]  # the same before `drop_rare_names`
     dropped: frozenset[str] = frozenset()  # casefolded names `drop_rare_names` took away
+    merged: Mapping[str, str] = field(default_factory=dict)  # `surnames_merged`: key -> name
 
     def candidates(self, article_id: str) -> tuple[Candidate, ...]:
         """An article's candidates, best first."""
@@ -767,7 +768,8 @@ def choose(articles: Sequence[Article], scans: Mapping[str, bytes], settings: Ta
     spread = count_articles(front, scans)
     picked = choose_tags(front, scans, spread, settings)
     chosen, dropped = drop_rare_names(picked, front.get, scans, spread, settings)
-    return Tagging(settings, front, scans, spread, chosen, picked, dropped)
+    chosen, merged = surnames_merged(chosen, front.values(), spread, settings)
+    return Tagging(settings, front, scans, spread, chosen, picked, dropped, merged)
 
 
 def count_articles(
@@ -879,6 +881,55 @@ def drop_rare_names(
                     heapq.heappush(queue, rank(other))
         ids.clear()
     return chosen, frozenset(dropped)
+
+
+def surnames_merged(
+    chosen: Mapping[str, tuple[str, ...]],
+    front: Iterable[tuple[str, ...]],
+    spread: Mapping[str, int],
+    settings: TagConfig,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """The tags with each bare surname that is a tag of its own merged into the one full
+    name that ends with it, and those merges (casefolded surname -> full name).
+
+    Within an article, a bare "Trump" after "Donald Trump" counts for him already
+    (`_Reader.resolve`). An article that writes only "Trump" gave a tag of its own, so a
+    corpus had a "Trump" page beside the "Donald Trump" page. Only a guessed name is merged,
+    and only when the corpus names one full name ending with it (`spread`, every name found,
+    tag or not): "Wang" beside "Wang Yi" and "Wang Wenbin" stays. A country ("Jordan" beside
+    "Jim Jordan") or a name some front matter gives stays. A function of the tags and the
+    spread, so choosing a few articles again (`choose_again`) merges as choosing afresh."""
+    tagger = tagger_for(settings)
+    names = {name for tags in chosen.values() for name in tags}
+    fixed = {name.casefold() for tags in front for name in tags}
+    fixed.update(e.name.casefold() for e in tagger.lexicon.forms.values() if e.name)
+    fixed.update(name.casefold() for name in tagger.aliases.values())
+    fixed.update(tagger.extra_names)
+    bare = {n.casefold() for n in names if " " not in n and n.casefold() not in fixed}
+    if not bare:
+        return dict(chosen), {}
+    found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
+    for key in spread:
+        if " " in key and (last := _surname(key)) in bare:
+            found.setdefault(last, set()).add(key)
+    spelled = {n.casefold(): n for n in sorted(names, reverse=True)}  # key -> least spelling
+    merged: dict[str, str] = {}
+    for surname, fulls in found.items():
+        if len(fulls) == 1 and (full := next(iter(fulls))) in spelled:
+            merged[surname] = spelled[full]
+    if not merged:
+        return dict(chosen), merged
+    return {
+        article_id: tuple(dict.fromkeys(merged.get(n.casefold(), n) for n in tags))
+        for article_id, tags in chosen.items()
+    }, merged
+
+
+def _surname(key: str) -> str:
+    """The last word of a name, without an Arabic article: "al-sisi" -> "sisi"."""
+    last = key.rpartition(" ")[2]
+    article, dash, rest = last.partition("-")
+    return rest if dash and article in ARABIC_ARTICLES else last
 
 
 class Pick:
@@ -1138,6 +1189,8 @@ def tag_table(tagging: Tagging) -> list[TagRow]:
     forms: dict[str, Counter[str]] = {}
     for article_id, chosen in tagging.chosen.items():
         evidence = {c.key: c for c in tagging.candidates(article_id)}
+        for key in [k for k in evidence if k in tagging.merged]:  # a surname's forms are
+            evidence.setdefault(tagging.merged[key].casefold(), evidence[key])  # its name's
         for name in chosen:
             key = name.casefold()
             members[key] += 1
@@ -1181,7 +1234,11 @@ def explain(tagging: Tagging, article_id: str) -> list[Verdict]:
     for c in tagging.candidates(article_id):
         forms = _most_common(Counter(dict(c.forms)))
         reason = _reason(tagging, c, given_keys, derived)
-        verdicts.append(Verdict(c.name, c.score, c.mentions, forms, c.key in derived, reason))
+        kept = c.key in derived
+        full = tagging.merged.get(c.key)
+        if full is not None and full.casefold() in derived:
+            kept, reason = True, f"counts for {full}, the one full name ending with it"
+        verdicts.append(Verdict(c.name, c.score, c.mentions, forms, kept, reason))
     return verdicts
 
 

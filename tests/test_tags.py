@@ -204,6 +204,29 @@ def test_bare_surname_counts_for_the_full_name_given_earlier() -> None:
     assert tagging.chosen[articles[0].id] == ("Mara Quell",)
 
 
+def test_a_bare_surname_across_the_corpus_counts_for_the_one_full_name() -> None:
+    articles = corpus(
+        "The harbour board met Odile Varga and Piet Lorne at the quay.",
+        "Crews cheered Odile Varga, Piet Lorne and Anna Lorne on the pier.",
+        "The plan of Varga was read out, and Lorne agreed.",
+        "Dockers said Varga and Lorne would return.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert [set(t) for t in tags] == [
+        {"Odile Varga", "Piet Lorne"},
+        {"Odile Varga", "Piet Lorne"},  # Anna Lorne: one article
+        {"Odile Varga", "Lorne"},  # two full names end with Lorne: it stays itself
+        {"Odile Varga", "Lorne"},
+    ]
+    tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
+    verdicts = {v.name: v for v in explain(tagging, articles[2].id)}
+    assert verdicts["Varga"].kept and "counts for Odile Varga" in verdicts["Varga"].reason
+    # A surname some article gives in its front matter is a tag the person chose: it stays.
+    given = article("e.txt", "---\ntags: [Varga]\n---\n" + article_text("2026-03-09", "T", "Ok."))
+    tags = tags_of([*articles, given], max_per_article=20)
+    assert "Varga" in tags[2] and tags[4] == ("Varga",)
+
+
 def test_titles_weekdays_and_sentence_starters_are_cut_off() -> None:
     tags = tags_of(
         corpus(
