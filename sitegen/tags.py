@@ -558,11 +558,20 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
                 if entry is not None:
                     break
         if entry is None:
-            if "-" not in word or (entry := _hyphen_prefix(forms, word)) is None:
+            parts = _hyphen_parts(forms, word) if "-" in word else ()
+            if not parts:
                 pending.append(word)
                 i += 1
                 continue
-            size = 1
+            if len(parts) > 1:  # "US-China", "Israel-Hamas": each counts
+                if pending:
+                    pieces += guess(lexicon, pending, at_start)
+                    pending = []
+                at_start = False
+                pieces += [(KNOWN, e.name, form, e.weight, False) for form, e in parts if e.name]
+                i += 1
+                continue
+            entry, size = parts[0][1], 1
         if pending:
             pieces += guess(lexicon, pending, at_start)
             pending = []
@@ -584,9 +593,9 @@ def known_at(lexicon: Lexicon, words: list[str], i: int) -> tuple[Entry | None, 
             if entry is not None:
                 return entry, size
     if "-" in words[i]:
-        entry = _hyphen_prefix(lexicon.forms, words[i])
-        if entry is not None:
-            return entry, 1
+        parts = _hyphen_parts(lexicon.forms, words[i])
+        if parts:
+            return parts[0][1], 1  # a title's "US-China" counts for the first
     return None, 0
 
 
@@ -671,12 +680,19 @@ def _body_name_at(
     return None, 0
 
 
-def _hyphen_prefix(forms: Mapping[str, Entry], word: str) -> Entry | None:
-    """'Russian-backed' is a mention of Russia; 'Guinea-Bissau' is found whole before this."""
-    head, dash, tail = word.partition("-")
-    if dash and tail[:1].islower():
-        return forms.get(head)
-    return None
+def _hyphen_parts(forms: Mapping[str, Entry], word: str) -> tuple[tuple[str, Entry], ...]:
+    """The known forms a hyphenated word mentions, with their text: 'Russian-backed' mentions
+    Russia, 'US-China' both, 'Israel-Hamas' both ('Guinea-Bissau' is found whole before
+    this). Nothing when a capitalised part is unknown: 'Abdul-Malik' is a name."""
+    head, _, tail = word.partition("-")
+    if tail[:1].islower():
+        entry = forms.get(head)
+        return () if entry is None else ((head, entry),)
+    parts = word.split("-")
+    entries = [forms.get(part) for part in parts]
+    if None in entries:
+        return ()
+    return tuple(zip(parts, entries, strict=True))  # type: ignore[arg-type]
 
 
 def _starts_sentence(text: str, start: int) -> bool:

@@ -137,6 +137,12 @@ def test_compound_words_and_prefixed_names_are_read() -> None:
         corpus("Russian-backed units and al-Qaeda cells quit an anti-American rally.")
     )
     assert set(tags) == {"Russia", "Al-Qaeda", "United States"}
+    # Each known part of a compound counts; the compound is no name of its own.
+    articles = corpus("The Peru-Chile talks and EU-Japan trade went on.", "Peru-Chile ties.")
+    assert [set(t) for t in tags_of(articles)] == [
+        {"Peru", "Chile", "European Union", "Japan"},
+        {"Peru", "Chile"},
+    ]
 
 
 def test_lower_case_words_are_not_abbreviations() -> None:
