@@ -103,14 +103,17 @@ def start_resource_tracker() -> None:
 
 
 def clean_up_before_quick_exit() -> None:
-    """What Python's exit does for multiprocessing, for a program that ends with `os._exit`
-    (`cli.run`): remove the folder multiprocessing made in the temporary folder for the fork
-    server's socket. Without this, every cold build left a `pymp-*` folder in /tmp: 1,356 of
-    them here after some days of tests and benchmarks. Only when multiprocessing was used."""
+    """What Python's exit does for multiprocessing's files, for a program that ends with
+    `os._exit` (`cli.run`): run the finalizers multiprocessing registered, which remove the
+    folder it made in the temporary folder for the fork server's socket. Without this, every
+    cold build left a `pymp-*` folder in /tmp: 1,356 of them here after some days of tests and
+    benchmarks. Not the rest of its exit handler, which waits without end for a worker that
+    never stops (one stopped with SIGSTOP, or stuck on a dead network disk): `WorkerPool`
+    stops its workers itself, and gives up on one after a few seconds."""
     util = sys.modules.get("multiprocessing.util")
-    exit_function = getattr(util, "_exit_function", None)
-    if exit_function is not None:
-        exit_function()  # runs the finalizers multiprocessing registered, as `atexit` would
+    run_finalizers = getattr(util, "_run_finalizers", None)
+    if run_finalizers is not None:
+        run_finalizers()
 
 
 @contextlib.contextmanager

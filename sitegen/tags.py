@@ -101,9 +101,9 @@ CLOSERS = frozenset("\"'”’)]")  # between a sentence's end and the next: 'he
 # A wire story's dateline: "NEW YORK —", "GAZA CITY, Dec 3 (Reuters) -". Its capitals are no
 # name, and a place in it is where the story was filed, not what it is about.
 DATELINE = re.compile(
-    r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]+)*(?:, [A-Z][\w.]*(?: [\w.]+){0,3})?"
-    r"(?: \([^)]{1,40}\))? ?[—–-]{1,2} "
-)
+    r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]+)*(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|[A-Z][\w.]+))?"
+    r"(?: \([^)]{1,40}\))? ?[—–-]{1,2} (?=[A-Z“\"'‘])"
+)  # the story after it starts a sentence: "NATO - the alliance said" is no dateline
 
 
 # --- the lexicon: what the tables say ----------------------------------------------------------
@@ -115,6 +115,7 @@ class Entry:
 
     name: str
     weight: float = 1.0
+    capital: bool = False  # "Beijing": the country only when no name is around it
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Lexicon:
     lead: frozenset[str]  # cut off a name's start, kept inside it: "Analysts Aziz" -> "Aziz"
     starters: frozenset[str]  # cut only as a run's first word: "He said", not "He Lifeng"
     nouns: frozenset[str]  # institutions: "Secretary of War Pete Hegseth" -> "Pete Hegseth"
+    parties: frozenset[str]  # party adjectives: "Republican Marjorie Taylor Greene"
     names_by_casefold: Mapping[str, Entry]  # names (not demonyms) for front matter, any case
 
 
@@ -165,7 +167,7 @@ def _place_forms() -> dict[str, Entry]:
                 forms.setdefault(form.removeprefix("the "), Entry(name))
         for demonym in _names(row[3]):
             demonyms[demonym] = Entry(name, DEMONYM_WEIGHT)
-        capitals.update({c: Entry(name, DEMONYM_WEIGHT) for c in _names(row[4])})
+        capitals.update({c: Entry(name, DEMONYM_WEIGHT, capital=True) for c in _names(row[4])})
     for row in curated.values():  # places pycountry does not list, such as Kosovo
         forms.update({form: Entry(row[1]) for form in [row[1], *_names(row[2])]})
         demonyms.update({d: Entry(row[1], DEMONYM_WEIGHT) for d in _names(row[3])})
@@ -189,7 +191,7 @@ def _organisation_forms() -> dict[str, Entry]:
 
 
 def _stop_lists() -> dict[str, list[str]]:
-    names = ("strip", "generic", "lead", "starters", "nouns", "phrases")
+    names = ("strip", "generic", "lead", "starters", "nouns", "parties", "phrases")
     sections: dict[str, list[str]] = {name: [] for name in names}
     current = "strip"
     for line in (DATA / "not_tags.txt").read_text(encoding="utf-8").splitlines():
@@ -220,8 +222,9 @@ def load_lexicon() -> Lexicon:
     lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in by_first.items()}
     by_casefold = {f.casefold(): e for f, e in forms.items() if e.name and e.weight == 1}
     starters, nouns = frozenset(sections["starters"]), frozenset(sections["nouns"])
-    not_names = strip | lead | starters | nouns | frozenset(sections["generic"])
-    return Lexicon(forms, lengths, strip, not_names, lead, starters, nouns, by_casefold)
+    parties = frozenset(sections["parties"])
+    not_names = strip | lead | starters | nouns | parties | frozenset(sections["generic"])
+    return Lexicon(forms, lengths, strip, not_names, lead, starters, nouns, parties, by_casefold)
 
 
 # --- the tagger: the lexicon plus the site's settings ------------------------------------------
@@ -466,6 +469,10 @@ class _Reader:
             i = 0
             while i < len(words):
                 entry, size = known_at(self.lexicon, words, i)
+                if entry is not None and entry.capital:  # "Paris Hilton", if the body says so
+                    body, body_size = _body_name_at(words, i, self.owner, self.tallies)
+                    if body is not None and body_size > size:
+                        entry, size = None, 0
                 listed = entry is not None
                 if entry is None and self.plain:
                     entry, size = _body_name_at(words, i, self.owner, self.tallies)
@@ -557,6 +564,10 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
                 entry = forms.get(word if size == 1 else " ".join(words[i : i + size]))
                 if entry is not None:
                     break
+        if entry is not None and entry.capital and _in_a_name(lexicon, words, i, size):
+            pending += words[i : i + size]  # "Denzel Washington", "Paris Hilton"
+            i += size
+            continue
         if entry is None:
             parts = _hyphen_parts(forms, word) if "-" in word else ()
             if not parts:
@@ -583,6 +594,17 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
     if pending:
         pieces += guess(lexicon, pending, at_start)
     return tuple(pieces)
+
+
+def _in_a_name(lexicon: Lexicon, words: list[str], i: int, size: int) -> bool:
+    """Whether the known form at words[i : i + size] is part of a longer name: a word beside it
+    is neither a particle, a known form, nor a word that is never a name ("Irving Berlin",
+    "Tokyo Electric Power"; not "Washington and Beijing", "Kremlin Spokesman")."""
+    beside = [words[j] for j in (i - 1, i + size) if 0 <= j < len(words)]
+    return any(
+        w not in PARTICLES and w not in lexicon.not_names and w not in lexicon.lengths
+        for w in beside
+    )
 
 
 def known_at(lexicon: Lexicon, words: list[str], i: int) -> tuple[Entry | None, int]:
@@ -619,18 +641,23 @@ def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
 def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str], bool] | None:
     """Cut titles, particles and initials off; None if no name is left."""
     strip = lexicon.strip
-    words = [w for w in piece if not (len(w) == 2 and w[1] == ".")]  # initials: "J."
+    # Initials ("J.") and compounds on a word that is no name ("Geneva-based") are no part
+    # of a name: "Geneva-based Gavi Alliance" is "Gavi Alliance".
+    words = [w for w in piece if not (len(w) == 2 and w[1] == ".") and not _described(w)]
     while words and (words[-1] in strip or words[-1] in PARTICLES):
         words.pop()  # "Trump Administration"
     # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
+    of_something = False  # a title "of" an institution: "Secretary of War Pete Hegseth"
     for i in range(len(words) - 1, -1, -1):
         if words[i] in strip or (i == 0 and words[i] in lexicon.starters):
+            of_something = "of" in words[: i + 2]  # "Minister of Foreign Affairs Abbas Araghchi"
             words, at_start = words[i + 1 :], False
             break
     while words and (words[0] in PARTICLES or words[0] in lexicon.lead):
         if words.pop(0) in lexicon.lead:
             at_start = False  # "Analysts Aziz said": Aziz does not start the sentence
-    words, at_start = _after_institution(lexicon, words, at_start)
+    nouns = lexicon.nouns | lexicon.parties if of_something else lexicon.parties
+    words, at_start = _after_institution(lexicon, words, at_start, nouns)
     if not words or all(w in lexicon.not_names for w in words):
         return None
     if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):
@@ -641,17 +668,28 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
 
 
 def _after_institution(
-    lexicon: Lexicon, words: list[str], at_start: bool
+    lexicon: Lexicon, words: list[str], at_start: bool, nouns: Collection[str]
 ) -> tuple[list[str], bool]:
-    """The name after the last institution noun, when two or more plain words follow it:
-    "War Pete Hegseth" (left of "Secretary of War Pete Hegseth") -> "Pete Hegseth"."""
+    """The name after the last of `nouns`, when two or more plain words follow it: "War Pete
+    Hegseth" (left of "Secretary of War Pete Hegseth") -> "Pete Hegseth". Institutions count
+    only after a title and "of": "War Powers Resolution" is whole."""
     for i in range(len(words) - 3, -1, -1):
-        if words[i] in lexicon.nouns:
+        if words[i] in nouns:
             rest = words[i + 1 :]
             if all(w not in lexicon.not_names and w not in PARTICLES for w in rest):
                 return rest, False
             break
     return words, at_start
+
+
+def _described(word: str) -> bool:
+    """A compound such as "Geneva-based" or "Kurdish-led": a word, then a participle (not a
+    syllable of a name: "Lai Ching-te", "Kim Jong-un")."""
+    _, dash, tail = word.partition("-")
+    return bool(dash) and tail[:1].islower() and (tail.endswith("ed") or tail in PARTICIPLES)
+
+
+PARTICIPLES = frozenset(("run", "born", "held", "made", "built", "bound", "era", "style", "wide"))
 
 
 def guessed(lexicon: Lexicon, words: list[str], at_start: bool) -> Piece | None:
@@ -911,10 +949,11 @@ def surnames_merged(
     Within an article, a bare "Trump" after "Donald Trump" counts for him already
     (`_Reader.resolve`). An article that writes only "Trump" gave a tag of its own, so a
     corpus had a "Trump" page beside the "Donald Trump" page. Only a guessed name is merged,
-    and only when the corpus names one full name ending with it (`spread`, every name found,
-    tag or not): "Wang" beside "Wang Yi" and "Wang Wenbin" stays. A country ("Jordan" beside
-    "Jim Jordan") or a name some front matter gives stays. A function of the tags and the
-    spread, so choosing a few articles again (`choose_again`) merges as choosing afresh."""
+    and only when one full name ending with it is named by `min_articles` articles or more
+    (tag or not): "Wang" beside "Wang Yi" and "Wang Wenbin" stays; a stray "Allies of Trump"
+    in one article does not keep "Trump" apart. A country ("Jordan" beside "Jim Jordan") or a
+    name some front matter gives stays. A function of the tags and the spread, so choosing a
+    few articles again (`choose_again`) merges as choosing afresh."""
     tagger = tagger_for(settings)
     names = {name for tags in chosen.values() for name in tags}
     fixed = {name.casefold() for tags in front for name in tags}
@@ -925,8 +964,9 @@ def surnames_merged(
     if not bare:
         return dict(chosen), {}
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
-    for key in spread:
-        if " " in key and (last := _surname(key)) in bare:
+    least = settings.min_articles
+    for key, count in spread.items():
+        if count >= least and " " in key and (last := _surname(key)) in bare:
             found.setdefault(last, set()).add(key)
     spelled = {n.casefold(): n for n in sorted(names, reverse=True)}  # key -> least spelling
     merged: dict[str, str] = {}

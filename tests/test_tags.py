@@ -212,17 +212,19 @@ def test_bare_surname_counts_for_the_full_name_given_earlier() -> None:
 
 def test_a_bare_surname_across_the_corpus_counts_for_the_one_full_name() -> None:
     articles = corpus(
-        "The harbour board met Odile Varga and Piet Lorne at the quay.",
+        "The harbour board met Odile Varga, Piet Lorne and Anna Lorne at the quay.",
         "Crews cheered Odile Varga, Piet Lorne and Anna Lorne on the pier.",
         "The plan of Varga was read out, and Lorne agreed.",
         "Dockers said Varga and Lorne would return.",
+        "Crowds sang that the Friends of Varga cheered.",
     )
     tags = tags_of(articles, max_per_article=20)
     assert [set(t) for t in tags] == [
-        {"Odile Varga", "Piet Lorne"},
-        {"Odile Varga", "Piet Lorne"},  # Anna Lorne: one article
+        {"Odile Varga", "Piet Lorne", "Anna Lorne"},
+        {"Odile Varga", "Piet Lorne", "Anna Lorne"},
         {"Odile Varga", "Lorne"},  # two full names end with Lorne: it stays itself
         {"Odile Varga", "Lorne"},
+        set(),  # one article's "Friends of Varga" keeps no surname apart
     ]
     tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
     verdicts = {v.name: v for v in explain(tagging, articles[2].id)}
@@ -230,7 +232,7 @@ def test_a_bare_surname_across_the_corpus_counts_for_the_one_full_name() -> None
     # A surname some article gives in its front matter is a tag the person chose: it stays.
     given = article("e.txt", "---\ntags: [Varga]\n---\n" + article_text("2026-03-09", "T", "Ok."))
     tags = tags_of([*articles, given], max_per_article=20)
-    assert "Varga" in tags[2] and tags[4] == ("Varga",)
+    assert "Varga" in tags[2] and tags[5] == ("Varga",)
 
 
 def test_titles_weekdays_and_sentence_starters_are_cut_off() -> None:
@@ -265,6 +267,21 @@ def test_names_keep_their_adjectives_and_plural_nouns_but_not_a_leading_plural()
         "Piet Lorne",
     }
     assert set(tags[0]) == set(tags[1]) == wanted
+
+
+def test_capitals_and_months_inside_names_and_institutions_outside_titles() -> None:
+    tags = tags_of(
+        corpus(
+            "Lawmakers cited the War Powers Resolution as Irving Berlin songs played. In May "
+            "Odile Varga spoke; Theresa Marlow May listened.",
+            "The War Powers Resolution, Irving Berlin and Odile Varga were named; Theresa "
+            "Marlow May was not. Officials in Berlin said nothing.",
+        ),
+        max_per_article=20,
+    )
+    names = {"War Powers Resolution", "Irving Berlin", "Odile Varga", "Theresa Marlow May"}
+    assert set(tags[0]) == names
+    assert set(tags[1]) == names | {"Germany"}
 
 
 def test_names_after_institutions_and_with_joined_articles_are_whole() -> None:
