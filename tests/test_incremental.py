@@ -757,6 +757,37 @@ def test_ctrl_c_in_a_parallel_cold_build_leaves_no_folder_and_no_worker(tmp_path
     assert processes_in(tmp_path) == []
 
 
+def parent_of(pid: str) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_ctrl_c_with_a_stopped_worker_still_ends_the_program(tmp_path: Path) -> None:
+    """A worker that never answers (stopped, or stuck on a dead network disk) must not keep
+    the program from ending after Ctrl-C: not its pool, nor multiprocessing's exit handler."""
+    corpus(tmp_path, 2000)
+    build_process = start_parallel_build(tmp_path)
+    workers: list[str] = []  # the fork server's children; the fork server is the build's
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and build_process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):  # a process that ended while we looked
+            workers = [
+                pid
+                for pid in processes_in(tmp_path, wait=0)
+                if int(pid) != build_process.pid and parent_of(pid) != build_process.pid
+            ]
+    assert build_process.poll() is None, "the build ended before its workers were found"
+    os.kill(int(workers[0]), signal.SIGSTOP)  # as it reads its first files
+    try:
+        build_process.send_signal(signal.SIGINT)
+        code = build_process.wait(timeout=30)  # not its output: the stopped worker holds it
+    finally:
+        build_process.kill()
+        with contextlib.suppress(ProcessLookupError):  # the SIGTERM it was sent, once going
+            os.kill(int(workers[0]), signal.SIGKILL)
+    _, errors = build_process.communicate(timeout=30)
+    assert code == 1 and errors.strip().endswith("Aborted!"), errors
+
+
 def test_ctrl_c_to_the_terminal_as_a_parallel_build_starts_prints_no_traceback(
     tmp_path: Path,
 ) -> None:
