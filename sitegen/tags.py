@@ -948,7 +948,8 @@ def surnames_merged(
 
     Within an article, a bare "Trump" after "Donald Trump" counts for him already
     (`_Reader.resolve`). An article that writes only "Trump" gave a tag of its own, so a
-    corpus had a "Trump" page beside the "Donald Trump" page. Only a guessed name is merged,
+    corpus had a "Trump" page beside the "Donald Trump" page. An abbreviation counts for the
+    one name with its initials ("RJD" for "Rashtriya Janata Dal"). Only a guessed name is merged,
     and only when one full name ending with it is named by `min_articles` articles or more
     (tag or not): "Wang" beside "Wang Yi" and "Wang Wenbin" stays; a stray "Allies of Trump"
     in one article does not keep "Trump" apart. A country ("Jordan" beside "Jim Jordan") or a
@@ -963,11 +964,15 @@ def surnames_merged(
     bare = {n.casefold() for n in names if " " not in n and n.casefold() not in fixed}
     if not bare:
         return dict(chosen), {}
+    capitals = {n.casefold() for n in names if n.isupper() and n.casefold() in bare}
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
     least = settings.min_articles
     for key, count in spread.items():
-        if count >= least and " " in key and (last := _surname(key)) in bare:
-            found.setdefault(last, set()).add(key)
+        if count >= least and " " in key:
+            if (last := _surname(key)) in bare:
+                found.setdefault(last, set()).add(key)
+            if (initials := _initials(key)) in capitals:  # "RJD": "Rashtriya Janata Dal"
+                found.setdefault(initials, set()).add(key)
     spelled = {n.casefold(): n for n in sorted(names, reverse=True)}  # key -> least spelling
     merged: dict[str, str] = {}
     for surname, fulls in found.items():
@@ -979,6 +984,15 @@ def surnames_merged(
         article_id: tuple(dict.fromkeys(merged.get(n.casefold(), n) for n in tags))
         for article_id, tags in chosen.items()
     }, merged
+
+
+def _initials(key: str) -> str:
+    """The initials of a name's words but its small ones: "board of control for cricket in
+    india" -> "bcci"."""
+    return "".join(word[0] for word in key.split(" ") if word not in SMALL_WORDS)
+
+
+SMALL_WORDS = PARTICLES | {"for", "in", "on", "at", "to", "&"}
 
 
 def _surname(key: str) -> str:

@@ -235,6 +235,18 @@ def test_a_bare_surname_across_the_corpus_counts_for_the_one_full_name() -> None
     assert "Varga" in tags[2] and tags[5] == ("Varga",)
 
 
+def test_an_abbreviation_counts_for_the_one_name_with_its_initials() -> None:
+    articles = corpus(
+        "The Varnian Harbour Guild (VHG) met the Orsk Dock Board.",
+        "Members of the Varnian Harbour Guild and of the Orsk Dock Board agreed.",
+        "The VHG said the ODB and the VHG would sign.",
+        "A VHG statement and an ODB reply followed.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    both = {"Varnian Harbour Guild", "Orsk Dock Board"}
+    assert [set(t) for t in tags] == [both, both, both, both]
+
+
 def test_titles_weekdays_and_sentence_starters_are_cut_off() -> None:
     tags = tags_of(
         corpus(
