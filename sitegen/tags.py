@@ -434,7 +434,11 @@ class _Reader:
         words = self.tagger.name_words.get(name)
         if words is None:
             strip = self.lexicon.strip
-            words = tuple(w for w in name.split(" ") if w not in PARTICLES and w not in strip)
+            words = tuple(
+                w
+                for w in name.split(" ")
+                if w not in PARTICLES and w not in strip and not w.endswith(".")  # "F.", "Jr."
+            )
             for word in words:  # "al-Sisi" is written "Sisi", or "Al-Sisi" to start a sentence
                 article, dash, rest = word.partition("-")
                 if dash and article in ARABIC_ARTICLES:
@@ -641,10 +645,17 @@ def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
 def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str], bool] | None:
     """Cut titles, particles and initials off; None if no name is left."""
     strip = lexicon.strip
+    # "Robert F. Kennedy Jr." is not his father: a suffix keeps the surname before it (never
+    # a title: "Martin Luther King Jr.") and the initials.
+    end: list[str] = []
+    if len(piece) >= 2 and piece[-1].rstrip(".") in SUFFIXES:
+        end, piece = [piece[-2], piece[-1].rstrip(".") + "."], piece[:-2]
     # Initials ("J.") and compounds on a word that is no name ("Geneva-based") are no part
     # of a name: "Geneva-based Gavi Alliance" is "Gavi Alliance".
-    words = [w for w in piece if not (len(w) == 2 and w[1] == ".") and not _described(w)]
-    while words and (words[-1] in strip or words[-1] in PARTICLES):
+    words = [
+        w for w in piece if not (len(w) == 2 and w[1] == "." and not end) and not _described(w)
+    ]
+    while words and (words[-1] in strip or words[-1] in PARTICLES) and not end:
         words.pop()  # "Trump Administration"
     # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
     of_something = False  # a title "of" an institution: "Secretary of War Pete Hegseth"
@@ -657,7 +668,7 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
         if words.pop(0) in lexicon.lead:
             at_start = False  # "Analysts Aziz said": Aziz does not start the sentence
     nouns = lexicon.nouns | lexicon.parties if of_something else lexicon.parties
-    words, at_start = _after_institution(lexicon, words, at_start, nouns)
+    words, at_start = _after_institution(lexicon, words + end, at_start, nouns)
     if not words or all(w in lexicon.not_names for w in words):
         return None
     if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):
@@ -680,6 +691,9 @@ def _after_institution(
                 return rest, False
             break
     return words, at_start
+
+
+SUFFIXES = ("Jr", "Sr")
 
 
 def _described(word: str) -> bool:

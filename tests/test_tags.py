@@ -235,6 +235,18 @@ def test_a_bare_surname_across_the_corpus_counts_for_the_one_full_name() -> None
     assert "Varga" in tags[2] and tags[5] == ("Varga",)
 
 
+def test_a_suffix_keeps_the_name_of_the_son() -> None:
+    articles = corpus(
+        "Harbour Secretary Piet R. Lorne Jr. met Osric King Jr. on the quay. Lorne spoke.",
+        "Piet R. Lorne Jr said the Osric King Jr. fund would open.",
+    )
+    tags = tags_of(articles)
+    assert [set(t) for t in tags] == [{"Piet R. Lorne Jr.", "Osric King Jr."}] * 2
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    verdicts = {v.name: v for v in explain(tagging, articles[0].id)}
+    assert verdicts["Piet R. Lorne Jr."].mentions == 2  # "Lorne" counts for the son
+
+
 def test_an_abbreviation_counts_for_the_one_name_with_its_initials() -> None:
     articles = corpus(
         "The Varnian Harbour Guild (VHG) met the Orsk Dock Board.",
