@@ -357,6 +357,21 @@ class _Reader:
                 if at_start and not _starts_sentence(text, match.start()):
                     piece = (kind, name, form, piece_weight, False)
                 guesses.append((piece, weight, position))
+                if kind is FULL and text.startswith(" (", match.end()):
+                    self.abbreviation(text, match.end() + 2, name)
+
+    def abbreviation(self, text: str, start: int, name: str) -> None:
+        """ "Rashtriya Janata Dal (RJD)": a later "RJD" counts for the name, as a surname does
+        for a full name. Only for letters that are the name's initials."""
+        close = text.find(")", start, start + 12)
+        short = text[start:close]
+        if (
+            close > start
+            and short.isupper()
+            and short.isalnum()
+            and _initials(name.casefold()) == short.casefold()
+        ):
+            self.owner.setdefault(short, name)
 
     def add(self, name: str, form: str, weight: float, position: int, listed: bool) -> None:
         """Count one mention of `name` (seen as `form`) for the article."""

@@ -257,6 +257,11 @@ def test_an_abbreviation_counts_for_the_one_name_with_its_initials() -> None:
     tags = tags_of(articles, max_per_article=20)
     both = {"Varnian Harbour Guild", "Orsk Dock Board"}
     assert [set(t) for t in tags] == [both, both, both, both]
+    # Defined in an article, it counts there for the name, whatever the corpus says.
+    alone = corpus("The Tessel Quay Union (TQU) met. Later the TQU signed; the TQU left.")
+    tagging = tag_corpus(alone, TagConfig(min_articles=1), TEXTS)
+    (verdict,) = explain(tagging, alone[0].id)
+    assert (verdict.name, verdict.mentions) == ("Tessel Quay Union", 4)
 
 
 def test_titles_weekdays_and_sentence_starters_are_cut_off() -> None:
