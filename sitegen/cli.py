@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from sitegen import __version__
-from sitegen.build import BuildReport, build, read_site
+from sitegen.build import BuildReport, build, default_jobs, read_site
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError, printable
 from sitegen.read import Article
@@ -355,7 +355,7 @@ def tags_command(
     from sitegen.tags import explain, format_table, format_verdicts, tag_table
 
     config = config_from(config_file, source, output)
-    corpus, problems = read_site(config)
+    corpus, problems = read_site(config, jobs=default_jobs())
     print_problems(problems)
     tagging = corpus.tagging(config)
     if article_file is None:

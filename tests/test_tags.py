@@ -6,6 +6,7 @@ The small corpora here are neutral text written for these tests; the people in t
 from __future__ import annotations
 
 import math
+import multiprocessing
 import pickle
 import random
 from pathlib import Path
@@ -15,7 +16,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.config import Config, TagConfig
+from sitegen.build import PARALLEL_MIN_FILES, read_site
+from sitegen.config import Config, TagConfig, load_config
 from sitegen.model import RELATED_LIMIT, RELATED_WINDOW, build_site, build_tags
 from sitegen.read import Article, parse_article, read_article
 from sitegen.tags import (
@@ -25,6 +27,7 @@ from sitegen.tags import (
     choose_again,
     drop_rare_names,
     explain,
+    format_table,
     front_matter_tags,
     make_tagger,
     scan_article,
@@ -32,6 +35,7 @@ from sitegen.tags import (
     scan_keys,
     scan_packed,
     tag_corpus,
+    tag_table,
     tagger_for,
     unpack_scan,
 )
@@ -625,6 +629,29 @@ def tagged_site(make_site) -> Path:
             ),
         }
     )
+
+
+def test_tags_of_a_large_uncached_corpus_are_read_by_workers_alike(make_site) -> None:
+    """`sitegen tags` reads a corpus the cache does not hold (new tag settings) in workers."""
+    people = ["Odile Varga", "Piet Lorne", "Anna Quell", "Tomas Elk"]
+    site = make_site(
+        {
+            f"articles/{n:04d}_{n:016x}.txt": article_text(
+                f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                f"Story {n}",
+                f"{people[n % 4]} met {people[(n + 1) % 4]} in Chile; Peru sent word {n}.",
+            )
+            for n in range(PARALLEL_MIN_FILES + 50)
+        }
+    )
+    config = load_config(site_dir=site)
+    tables = []
+    for jobs in (1, 2):
+        corpus_read, problems = read_site(config, jobs=jobs)
+        assert not problems
+        tables.append(format_table(tag_table(corpus_read.tagging(config))))
+    assert tables[0] == tables[1] and "Odile Varga" in tables[0]
+    assert not multiprocessing.active_children()  # the workers were stopped
 
 
 def test_cli_tags_prints_the_tag_table(tagged_site: Path, run_cli) -> None:
