@@ -684,6 +684,7 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
             at_start = False  # "Analysts Aziz said": Aziz does not start the sentence
     nouns = lexicon.nouns | lexicon.parties if of_something else lexicon.parties
     words, at_start = _after_institution(lexicon, words + end, at_start, nouns)
+    words = _before_of(lexicon, words)
     if not words or all(w in lexicon.not_names for w in words):
         return None
     if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):
@@ -691,6 +692,19 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     if len(words) == 1 and len(words[0]) <= 3 and "-" in words[0]:
         return None  # initials, as in a party and state: "(D-N.Y.)"
     return words, at_start
+
+
+def _before_of(lexicon: Lexicon, words: list[str]) -> list[str]:
+    """A person's name of two or more plain words, then "of" and where they work: "Myles
+    Allen of Oxford" is Myles Allen. "Bank of England" and "Reserve Bank of Australia" (a
+    generic word before "of") and "Duke of Edinburgh" (one word) stay whole."""
+    if "of" not in words[2:]:
+        return words
+    k = words.index("of", 2)
+    before = words[:k]
+    if any(w in lexicon.not_names or w in PARTICLES for w in before):
+        return words
+    return before
 
 
 def _after_institution(

@@ -317,6 +317,15 @@ def test_capitals_and_months_inside_names_and_institutions_outside_titles() -> N
     assert set(tags[1]) == names | {"Germany"}
 
 
+def test_a_name_before_of_is_the_person_not_where_they_work() -> None:
+    articles = corpus(
+        "Professor Odile Varga of the Harbour Guild spoke; the Duke of Orsk listened.",
+        "Odile Varga of Tessel College and the Duke of Orsk agreed.",
+    )
+    tags = tags_of(articles)
+    assert [set(t) for t in tags] == [{"Odile Varga", "Duke of Orsk"}] * 2
+
+
 def test_names_after_institutions_and_with_joined_articles_are_whole() -> None:
     articles = corpus(
         "The Minister of Harbour Affairs Odile Varga met Speaker of the Council Piet Lorne and "
