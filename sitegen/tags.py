@@ -130,6 +130,7 @@ class Lexicon:
     starters: frozenset[str]  # cut only as a run's first word: "He said", not "He Lifeng"
     nouns: frozenset[str]  # institutions: "Secretary of War Pete Hegseth" -> "Pete Hegseth"
     parties: frozenset[str]  # party adjectives: "Republican Marjorie Taylor Greene"
+    generic: frozenset[str]  # in a name, never one alone: "Bank" of "Reserve Bank of Australia"
     names_by_casefold: Mapping[str, Entry]  # names (not demonyms) for front matter, any case
 
 
@@ -222,9 +223,11 @@ def load_lexicon() -> Lexicon:
     lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in by_first.items()}
     by_casefold = {f.casefold(): e for f, e in forms.items() if e.name and e.weight == 1}
     starters, nouns = frozenset(sections["starters"]), frozenset(sections["nouns"])
-    parties = frozenset(sections["parties"])
-    not_names = strip | lead | starters | nouns | parties | frozenset(sections["generic"])
-    return Lexicon(forms, lengths, strip, not_names, lead, starters, nouns, parties, by_casefold)
+    parties, generic = frozenset(sections["parties"]), frozenset(sections["generic"])
+    not_names = strip | lead | starters | nouns | parties | generic
+    return Lexicon(
+        forms, lengths, strip, not_names, lead, starters, nouns, parties, generic, by_casefold
+    )
 
 
 # --- the tagger: the lexicon plus the site's settings ------------------------------------------
@@ -583,8 +586,11 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
                 entry = forms.get(word if size == 1 else " ".join(words[i : i + size]))
                 if entry is not None:
                     break
-        if entry is not None and entry.capital and _in_a_name(lexicon, words, i, size):
-            pending += words[i : i + size]  # "Denzel Washington", "Paris Hilton"
+        if entry is not None and (
+            (entry.capital and _in_a_name(lexicon, words, i, size))
+            or _ends_an_institution(lexicon, pending)
+        ):
+            pending += words[i : i + size]  # "Denzel Washington", "Reserve Bank of Australia"
             i += size
             continue
         if entry is None:
@@ -613,6 +619,15 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
     if pending:
         pieces += guess(lexicon, pending, at_start)
     return tuple(pieces)
+
+
+def _ends_an_institution(lexicon: Lexicon, pending: list[str]) -> bool:
+    """Whether a known form after `pending` ends the name of an institution: "Reserve Bank of"
+    + Australia, "Commonwealth Bank of" + Australia. Not when only generic words come before
+    "of": "Islamic Republic of Iran" and "Supreme Court of Pakistan" name the country."""
+    if len(pending) < 3 or pending[-1] != "of" or pending[-2] not in lexicon.generic:
+        return False
+    return any(w not in lexicon.not_names and w not in PARTICLES for w in pending[:-2])
 
 
 def _in_a_name(lexicon: Lexicon, words: list[str], i: int, size: int) -> bool:

@@ -326,6 +326,14 @@ def test_a_name_before_of_is_the_person_not_where_they_work() -> None:
     assert [set(t) for t in tags] == [{"Odile Varga", "Duke of Orsk"}] * 2
 
 
+def test_an_institution_of_a_country_is_a_name_unless_only_generic_words_precede() -> None:
+    articles = corpus(
+        "The Harbour Bank of Chile met the Supreme Court of Peru.",
+        "The Harbour Bank of Chile and the Supreme Court of Peru agreed.",
+    )
+    assert [set(t) for t in tags_of(articles)] == [{"Harbour Bank of Chile", "Peru"}] * 2
+
+
 def test_names_after_institutions_and_with_joined_articles_are_whole() -> None:
     articles = corpus(
         "The Minister of Harbour Affairs Odile Varga met Speaker of the Council Piet Lorne and "
