@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import importlib.util
 import marshal
 import os
 import sys
@@ -90,7 +91,8 @@ def base_fingerprint() -> str:
 
 @functools.cache
 def code_digest() -> str:
-    """A digest of sitegen's own modules and data files (the tag lexicon, the templates).
+    """A digest of sitegen's own modules and data files (the tag lexicon, the templates), and
+    of the country table it reads from pycountry.
 
     The version number changes only with a release, but a checkout or a development install
     changes the code under the same number: a new word in the lexicon must not leave last
@@ -102,7 +104,22 @@ def code_digest() -> str:
         if path.suffix in (".py", ".txt", ".tsv", ".html", ".css", ".xml") and path.is_file():
             hasher.update(os.fsencode(path.relative_to(package)) + b"\0")
             hasher.update(path.read_bytes() + b"\0")
+    hasher.update(country_data_stamp().encode())
     return hasher.hexdigest()
+
+
+def country_data_stamp() -> str:
+    """The size and time of pycountry's country table, which the tagger reads: an upgrade of
+    pycountry may rename a country. Found without importing pycountry (40 ms), which a
+    rebuild with nothing to do never needs."""
+    spec = importlib.util.find_spec("pycountry")
+    if spec is None or spec.origin is None:
+        return ""
+    try:
+        found = (Path(spec.origin).parent / "databases" / "iso3166-1.json").stat()
+    except OSError:
+        return ""
+    return f"{found.st_size}:{found.st_mtime_ns}"
 
 
 def sources_fingerprint(config: Config) -> str:

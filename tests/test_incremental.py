@@ -24,7 +24,14 @@ from hypothesis import strategies as st
 import sitegen.build as build_module
 from sitegen import BUILTIN_TEMPLATES
 from sitegen.build import build
-from sitegen.cache import SOURCES_FILE, CacheMemory, code_digest, sealed, unsealed
+from sitegen.cache import (
+    SOURCES_FILE,
+    CacheMemory,
+    code_digest,
+    country_data_stamp,
+    sealed,
+    unsealed,
+)
 from sitegen.config import Config, load_config
 from sitegen.errors import SitegenError
 from tests.conftest import article_text, read_tree
@@ -518,6 +525,15 @@ def test_cache_of_another_version_is_not_trusted(tmp_path: Path, other: str) -> 
     _, after = incremental_build(tmp_path)
     assert "Poisoned title" not in after["index.html"].decode()
     assert after == clean_build(tmp_path)
+
+
+def test_the_code_digest_covers_pycountrys_country_table() -> None:
+    """An upgrade of pycountry may rename a country: the cache must not keep the old tags."""
+    import pycountry
+
+    table = Path(pycountry.__file__).parent / "databases" / "iso3166-1.json"
+    found = table.stat()
+    assert country_data_stamp() == f"{found.st_size}:{found.st_mtime_ns}"
 
 
 def test_config_and_template_changes_rerender(tmp_path: Path) -> None:
