@@ -458,9 +458,8 @@ class _Reader:
                 if w not in PARTICLES and w not in strip and not w.endswith(".")  # "F.", "Jr."
             )
             for word in words:  # "al-Sisi" is written "Sisi", or "Al-Sisi" to start a sentence
-                article, dash, rest = word.partition("-")
-                if dash and article in ARABIC_ARTICLES:
-                    words += (rest, f"{article.capitalize()}-{rest}")
+                if (bare := _without_article(word)) != word:
+                    words += (bare, word[0].upper() + word[1:])
             if len(self.tagger.name_words) < PARSE_CACHE_SIZE:
                 self.tagger.name_words[name] = words
         return words
@@ -1055,9 +1054,13 @@ SMALL_WORDS = PARTICLES | {"for", "in", "on", "at", "to", "&"}
 
 def _surname(key: str) -> str:
     """The last word of a name, without an Arabic article: "al-sisi" -> "sisi"."""
-    last = key.rpartition(" ")[2]
-    article, dash, rest = last.partition("-")
-    return rest if dash and article in ARABIC_ARTICLES else last
+    return _without_article(key.rpartition(" ")[2])
+
+
+def _without_article(word: str) -> str:
+    """A word without the Arabic article joined to it: "al-Sisi" -> "Sisi"."""
+    article, dash, rest = word.partition("-")
+    return rest if dash and article in ARABIC_ARTICLES else word
 
 
 class Pick:
