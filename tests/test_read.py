@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import html
 import os
 import re
 import signal
@@ -14,8 +15,23 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sitegen.read import OutOfTime, cpu_budget, find_sources, front_text, read_article
+from sitegen.read import (
+    ASCII_OTHER_SPACES,
+    CONTROL,
+    OTHER_SPACES,
+    OutOfTime,
+    clean_block,
+    clean_text,
+    cpu_budget,
+    decode,
+    find_sources,
+    front_text,
+    read_article,
+    render_body,
+)
 from tests.conftest import REAL_ARTICLE, article_text
 
 
@@ -524,3 +540,40 @@ def test_the_cpu_budget_stops_code_whose_first_signal_was_lost() -> None:
     finally:
         gc.callbacks.remove(slow_first_collection)
     assert time.process_time() - start < 2
+
+
+# --- the quick paths of reading give what the plain ones give ----------------------------------
+
+SPACES = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+ODD_CHARS = "\x7f\x85\x9f\ufffe\uffff\ufffd\u00a0\ufeff" + "".join(map(chr, range(0x20)))
+TEXT_CHARS = st.sampled_from(
+    ["a", "B", "é", "’", "<", "&", "\n\n", " \n", "  ", *SPACES, *ODD_CHARS]
+)
+
+
+def test_other_spaces_are_every_space_but_the_space_and_the_newline() -> None:
+    assert sorted(OTHER_SPACES) == sorted(set(SPACES) - {" ", "\n"})
+    assert "".join(c for c in OTHER_SPACES if c.isascii()) == ASCII_OTHER_SPACES
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXT_CHARS, max_size=40).map("".join))
+def test_clean_block_is_clean_text(text: str) -> None:
+    assert clean_block(text) == clean_text(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXT_CHARS, max_size=40).map("".join))
+def test_decoding_skips_the_control_regex_only_where_it_would_remove_nothing(text: str) -> None:
+    data = text.replace("\x00", "").encode("utf-8")
+    plain = CONTROL.sub("", data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"))
+    assert decode(data, print) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT_CHARS, max_size=60).map("".join))
+def test_a_body_is_its_paragraphs_escaped_one_by_one(text: str) -> None:
+    html_text, paragraphs = render_body(text, markdown_body=False)
+    blocks = (clean_text(block) for block in re.split(r"\n[ \t]*\n", text))
+    assert paragraphs == tuple(p for p in blocks if p)
+    assert html_text == "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
