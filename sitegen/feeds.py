@@ -21,6 +21,7 @@ https; they change only when the site moves to another address, where readers re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -72,6 +73,7 @@ def published_at(date: dt.date, timezone: str) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(12), tzinfo=ZoneInfo(timezone))
 
 
+@functools.cache  # a few thousand days; an article page shows its day twice, feeds often
 def timestamp(date: dt.date, timezone: str) -> str:
     """RFC 3339 with the zone's offset on that day: 2026-02-06T12:00:00+01:00.
 
