@@ -95,6 +95,13 @@ def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def tapered(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """`chunked`, with the last two chunks' worth in fifths: a worker's last calls are what
+    another may wait for at the end (each keeps two queued, see `WorkerPool.on_demand`)."""
+    cut = max(0, len(items) - 2 * size)
+    return chunked(items[:cut], size) + chunked(items[cut:], max(1, size // 5))
+
+
 @dataclass(frozen=True)
 class Corpus:
     """The articles to publish, as read (or taken from the cache)."""
@@ -702,8 +709,8 @@ class Build:
                 owned[self.owner[article.source]].append(i)
             else:
                 free.append(i)
-        queues = [deque(chunked(share, CHUNK)) for share in owned]
-        free_chunks = deque(chunked(free, CHUNK))
+        queues = [deque(tapered(share, CHUNK)) for share in owned]
+        free_chunks = deque(tapered(free, CHUNK))
         count = sum(map(len, queues)) + len(free_chunks)
         numbers = itertools.count(0, CHUNK)  # where each chunk's staging file names start
 

@@ -21,7 +21,13 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen import start, write
-from sitegen.build import PARALLEL_MIN_FILES, build, kept_until_exit, looks_cold
+from sitegen.build import (
+    PARALLEL_MIN_FILES,
+    build,
+    kept_until_exit,
+    looks_cold,
+    tapered,
+)
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import file_error, is_file_error, printable
@@ -1049,3 +1055,11 @@ def test_a_signal_that_lands_in_a_callback_still_stops_the_program(name: str) ->
         assert kept.stderr.rstrip().endswith("KeyboardInterrupt")
     else:
         assert kept.returncode == 128 + signal.SIGTERM
+
+
+def test_tapered_chunks_hold_every_item_and_end_in_fifths() -> None:
+    items = list(range(1234))
+    chunks = tapered(items, 250)
+    assert [i for chunk in chunks for i in chunk] == items
+    assert [len(c) for c in chunks[-11:]] == [234] + [50] * 10
+    assert tapered([], 250) == [] and tapered([1, 2], 250) == [[1, 2]]
