@@ -423,6 +423,11 @@ class Planner:
         return {article_id: markupsafe.escape(url) for article_id, url in self.site.urls.items()}
 
     @functools.cached_property
+    def tag_links(self) -> dict[str, TagLink]:
+        """Each tag as article pages show it, by slug: made once, not on each of its pages."""
+        return {tag.slug: TagLink(tag.name, tag.url) for tag in self.site.tags}
+
+    @functools.cached_property
     def refs(self) -> dict[str, str]:
         return {a.id: article_deps(a) for a in self.site.articles}
 
@@ -604,7 +609,8 @@ class Planner:
         newer, older = self.site.newer_and_older(article)
         d = article.date
         url = self.site.urls[article.id]
-        tags = tuple(TagLink(t.name, t.url) for t in self.site.tags_of.get(article.id, ()))
+        links = self.tag_links
+        tags = tuple([links[t.slug] for t in self.site.tags_of.get(article.id, ())])
         return self.page(
             "article.html",
             url,
