@@ -21,7 +21,6 @@ Template context, the same names in every template:
     prev_page    site-relative URL of the previous page of a paginated list, or None
     next_page    site-relative URL of the next page of a paginated list, or None
     json_ld      a dict for <script type="application/ld+json"> (use `|tojson`), or None
-    _memo        the build's store of `{% memo %}` fragments (see `Memo`)
 Article pages add: article, body (body.html is safe HTML), tags (name, url), related, newer,
 older, day_url, published (the article's date as an RFC 3339 timestamp with the site's offset).
 List pages (list.html) add: listing, heading, children, children_label. `listing.front` is true on
@@ -54,9 +53,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.bccache
-import jinja2.ext
 import markupsafe
-from jinja2 import nodes
 
 from sitegen import BUILTIN_TEMPLATES
 from sitegen.cache import base_fingerprint, sealed, template_cache, unsealed
@@ -207,59 +204,6 @@ class FastEscapeTemplate(jinja2.Template):
         )
 
 
-MEMO = "_memo"  # the context variable holding a build's `{% memo %}` fragments (`Planner`)
-
-
-class Memo(jinja2.ext.Extension):
-    """`{% memo key, ... %}...{% endmemo %}`: the block's output, rendered once for each key
-    in one build (and process), and repeated from then on.
-
-    For a fragment that many pages show alike. An article's item in a list shows in its
-    day's, month's and year's lists, on the home pages and on each of its tags' pages: about
-    ten times, in three or four ways (`root` differs); an article page's related articles
-    and tags. The key must name everything the block shows that differs between pages of
-    one site; the store (`MEMO`) lives as long as the build's `Planner`, so an edit is never
-    shown stale. Plain Python in the compiled template, not a macro call: a `{% call %}`
-    block costs about what the item does."""
-
-    tags = frozenset({"memo"})
-
-    def __init__(self, environment: jinja2.Environment) -> None:
-        super().__init__(environment)
-        # A filter, since templates call filters directly, and other callables through
-        # jinja2's `Context.call`, which costs as much as an item again.
-        environment.filters[MEMO_KEEP] = memo_keep
-        self.unnamed = 0
-
-    def parse(self, parser: Any) -> nodes.Node | list[nodes.Node]:
-        lineno = next(parser.stream).lineno
-        given = parser.parse_tuple()
-        body = parser.parse_statements(("name:endmemo",), drop_needle=True)
-        # Keys are kept apart by the block they belong to: the same article is an item of a
-        # list and a related article, shown differently. A block is named by its template
-        # and its place in it, the same in every process that compiles or loads the template.
-        parser.memo_blocks = number = getattr(parser, "memo_blocks", 0) + 1
-        if parser.name is None:  # a template from a string: no name, and no code cache
-            self.unnamed += 1
-        block = nodes.Const(f"{parser.name or self.unnamed}:{number}")
-        items = given.items if isinstance(given, nodes.Tuple) else [given]
-        key = nodes.Tuple([block, *items], "load")
-        store = nodes.Name(MEMO, "load")
-        missing = nodes.Compare(key, [nodes.Operand("notin", store)])
-        keep = nodes.Filter(None, MEMO_KEEP, [store, key], [], None, None)
-        kept = nodes.Output([nodes.Getitem(store, key, "load")])
-        return nodes.If(missing, [nodes.FilterBlock(body, keep)], [], [kept]).set_lineno(lineno)
-
-
-MEMO_KEEP = "_memo_keep"
-
-
-def memo_keep(html: str, store: dict[Any, str], key: Any) -> str:
-    """Keep a memo block's output (`Memo`) and give it to the page."""
-    store[key] = html
-    return html
-
-
 def make_environment(layouts: Path, code_cache: Path | None = None) -> jinja2.Environment:
     """The site's `layouts/` first, then the built-in templates.
 
@@ -280,7 +224,6 @@ def make_environment(layouts: Path, code_cache: Path | None = None) -> jinja2.En
         undefined=jinja2.StrictUndefined,
         bytecode_cache=TemplateCodeCache(code_cache) if code_cache else None,
         auto_reload=False,  # one build, one version of each template; and no stat per page
-        extensions=[Memo],
         **TEMPLATE_OPTIONS,
     )
     env.template_class = FastEscapeTemplate
@@ -411,7 +354,6 @@ class Planner:
         self.config = site.config
         self.site_feed = Link(self.config.title, FEED)
         self.newest = site.articles[0].date if site.articles else None
-        self.fragments: dict[Any, str] = {}  # `{% memo %}` blocks rendered, by key
 
     # Each article's part of the deps, made once (an article shows on a dozen pages), and only
     # where deps are made: a worker, told what to render, needs none.
@@ -453,7 +395,6 @@ class Planner:
             "prev_page": None,
             "next_page": None,
             "json_ld": None,
-            MEMO: self.fragments,
         }
         base.update(context)
         return Page(template, url, source, base, context.get("article"), lastmod)

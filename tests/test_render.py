@@ -79,22 +79,3 @@ def test_contexts_hold_the_globals_as_jinja2_makes_them() -> None:
     # `include` and `import` pass jinja2's own arguments (shared, locals): jinja2's path.
     child = env.from_string("{% include 'base.html' %}{% set x = 5 %}{% include 'base.html' %}")
     assert child.render(x=1) == "[1][5]"
-
-
-def test_a_memo_block_renders_once_a_key_and_blocks_keep_their_keys_apart() -> None:
-    """`{% memo key %}` repeats the block's first output for the same key, in one store (a
-    build's); another key, or another block with the same key, renders its own."""
-    env = make_environment(Path("no-layouts"))
-    env.loader = jinja2.DictLoader(
-        {
-            "page.html": "{% for a in items %}{% memo a.id %}<{{ a.title }}>{% endmemo %}{% endfor %}"
-            "|{% for a in items %}{% memo a.id %}({{ a.title }}){% endmemo %}{% endfor %}"
-        }
-    )
-    page = env.get_template("page.html")
-    store: dict = {}
-    first = [{"id": 1, "title": "A & B"}, {"id": 2, "title": "C"}]
-    assert page.render(items=first, _memo=store) == "<A &amp; B><C>|(A &amp; B)(C)"
-    again = [{"id": 2, "title": "changed"}, {"id": 3, "title": "D"}]
-    assert page.render(items=again, _memo=store) == "<C><D>|(C)(D)"  # 2 was kept
-    assert page.render(items=again, _memo={}) == "<changed><D>|(changed)(D)"  # a new build
