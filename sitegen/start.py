@@ -2,6 +2,7 @@
 that imports (0.1-0.2 s of click, jinja2 and the build on a slow machine) ends the program as
 a Ctrl-C later does, with "Aborted!", instead of a KeyboardInterrupt traceback."""
 
+import contextlib
 import signal
 import sys
 from typing import Any
@@ -41,7 +42,8 @@ def keep_interrupts() -> None:
 def deliver_later(signum: int) -> None:
     import threading
 
-    threading.Timer(0.01, signal.raise_signal, (signum,)).start()
+    with contextlib.suppress(RuntimeError):  # the interpreter is shutting down: no threads
+        threading.Timer(0.01, signal.raise_signal, (signum,)).start()
 
 
 # The exit codes of `cli.stop_on_termination`.
