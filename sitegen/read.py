@@ -359,6 +359,7 @@ def decode(data: bytes, warn: Any) -> str:
     Old corpora hold files saved by Windows editors: those decode as Windows-1252 (a superset of
     Latin-1 for printable text), which is right far more often than dropping the article.
     """
+    controls = True  # whether the text may hold some: most files are quickly shown to hold none
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -370,8 +371,7 @@ def decode(data: bytes, warn: Any) -> str:
     else:
         try:
             text = data.decode("utf-8-sig")
-            if not may_hold_controls(data):  # most files: no regex over the whole text
-                return text.replace("\r\n", "\n").replace("\r", "\n") if b"\r" in data else text
+            controls = may_hold_controls(data)
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             warn(
@@ -379,8 +379,9 @@ def decode(data: bytes, warn: Any) -> str:
                 line,
             )
             text = data.decode("cp1252", errors="replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return CONTROL.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL.sub("", text) if controls else text
 
 
 def may_hold_controls(utf8: bytes) -> bool:
@@ -661,7 +662,7 @@ def clean_block(block: str) -> str:
     flat = block.replace("\n", " ")
     others = ASCII_OTHER_SPACES if flat.isascii() else OTHER_SPACES
     if "  " in flat or any(map(flat.__contains__, others)):
-        return " ".join(flat.split())
+        return clean_text(flat)
     return flat.strip(" ")
 
 
