@@ -81,6 +81,7 @@ PARALLEL_MIN_FILES = 600  # below this, starting workers costs more than it save
 FEW_CHANGES = 50  # articles changed in place; more, and planning every page costs no more
 CHUNK = 250  # pages per worker call: the progress bar moves once per chunk
 READ_CHUNK = 100  # files per worker call: the last one read is all one core may wait for
+FIRST_READS = 10  # files read here at a time while the workers start: how late it sees them ready
 RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
 MOVES_SHOWN = 10  # articles named in the notices of moved addresses; the rest are counted
 READ_AGAIN = (-1, -1, -1)  # the stat of a cache entry whose file must be read again
@@ -391,38 +392,70 @@ class Build:
             for chunk in self.progress(chunks, len(chunks), "Reading"):
                 results.extend(read_files(root, chunk, self.bodies, tags))
             return results
-        from sitegen.pool import WorkerPool
-
-        self.pool = WorkerPool(self.jobs)
+        here, bodies = self.read_while_pool_starts(files)
+        assert self.pool is not None
+        files = files[len(here) :]
         # In chunks, each to whichever worker is free, so the progress bar moves and no core
         # idles while another still has a share to read.
-        chunks = chunked(paths, READ_CHUNK)
+        chunks = tapered(files, READ_CHUNK)
         dealt = iter(range(len(chunks)))
 
         def next_chunk(worker: int) -> Call | None:
             i = next(dealt, None)
-            return None if i is None else (i, (chunks[i],))
+            return None if i is None else (i, ([file.full for file in chunks[i]],))
 
-        self.pool.send_all("start_reading", (root, tags))
+        self.pool.send_each("start_reading", [(root, tags, share) for share in bodies])
         self.pool.receive_each()
 
+        # Then each loads its templates, while the others read on and this process chooses
+        # tags. Not under --strict: a warning still to come would stop the build, which then
+        # writes nothing, not even compiled templates into the cache folder.
+        then = None
+        if not self.strict and self.renders:
+            then = ("prepare", (self.config,))
+            self.preparing = True
         answers: list[list[tuple[ReadResult, bytes]]] = [[] for _ in chunks]
         read_by: list[int] = [0] * len(chunks)
         for n, (i, worker, answer) in enumerate(
-            self.progress(self.pool.on_demand("read", next_chunk), len(chunks), "Reading")
+            self.progress(
+                self.pool.on_demand("read", next_chunk, then=then), len(chunks), "Reading"
+            )
         ):
             answers[i], read_by[i] = answer, worker
             if n == 0:  # the next chunks are queued: the workers read on meanwhile
                 import_rest_of_build()
-        # Their templates, while this process chooses tags and builds the site. Not under
-        # --strict: a warning still to come would stop the build, which then writes nothing,
-        # not even compiled templates into the cache folder.
-        if not self.strict and self.renders:
-            self.pool.send_all("prepare", (self.config,))
-            self.preparing = True
-        for i, file in enumerate(files):
-            self.owner[file.rel] = read_by[i // READ_CHUNK]
-        return [result for answer in answers for result in answer]
+        for chunk, worker in zip(chunks, read_by, strict=True):
+            for file in chunk:
+                self.owner[file.rel] = worker
+        return here + [result for answer in answers for result in answer]
+
+    def read_while_pool_starts(
+        self, files: Sequence[SourceFile]
+    ) -> tuple[list[tuple[ReadResult, bytes]], list[dict[str, bytes]]]:
+        """Start the workers, and read the first files here until they are ready (0.1-0.2 s
+        in which this process would only wait). Returns what was read, and the bodies read, in
+        one share for each worker: it renders those articles' pages."""
+        from sitegen.pool import PoolStarting
+        from sitegen.workers import read_files
+
+        starting = PoolStarting(self.jobs)
+        results: list[tuple[ReadResult, bytes]] = []
+        bodies: dict[str, bytes] = {}
+        try:
+            while not starting.ready() and len(results) < len(files):
+                chunk = [f.full for f in files[len(results) : len(results) + FIRST_READS]]
+                results.extend(read_files(self.config.source, chunk, bodies, self.config.tags))
+            self.pool = starting.result()
+        except BaseException:
+            starting.abandon()
+            raise
+        shares: list[dict[str, bytes]] = [{} for _ in range(len(self.pool))]
+        for n, file in enumerate(files[: len(results)]):
+            worker = n * len(shares) // len(results)
+            self.owner[file.rel] = worker
+            if file.rel in bodies:
+                shares[worker][file.rel] = bodies[file.rel]
+        return results, shares
 
     def unique_ids(self, articles: list[Article]) -> list[Article]:
         """Two files with the same id in their names: the second is keyed by its path instead."""

@@ -134,6 +134,43 @@ def interrupts_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+class PoolStarting:
+    """A `WorkerPool` being started by a thread: the build reads files meanwhile (the fork
+    server imports sitegen's workers, 0.1-0.2 s, while this process would only wait).
+    Starting processes mostly waits on the fork server, so the thread hardly holds the GIL."""
+
+    def __init__(self, count: int) -> None:
+        import threading
+
+        self.pool: WorkerPool | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self.start, args=(count,), daemon=True)
+        self.thread.start()
+
+    def start(self, count: int) -> None:
+        try:
+            self.pool = WorkerPool(count)
+        except BaseException as exc:  # raised where the build takes the pool
+            self.error = exc
+
+    def ready(self) -> bool:
+        return not self.thread.is_alive()
+
+    def result(self) -> WorkerPool:
+        """The pool, once started; the error that stopped it, raised here."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.pool is not None
+        return self.pool
+
+    def abandon(self) -> None:
+        """Stop the pool, whenever it is started (the build failed or was stopped)."""
+        self.thread.join()
+        if self.pool is not None:
+            self.pool.terminate()
+
+
 class WorkerPool:
     """A fixed set of worker processes: the same call to each (`send_all`, `send_each`, then
     `receive_each`), or calls dealt to whichever is free (`on_demand`)."""
@@ -168,11 +205,19 @@ class WorkerPool:
         self.close()
 
     def on_demand(
-        self, method: str, next_call: Callable[[int], Call | None], ahead: int = 2
+        self,
+        method: str,
+        next_call: Callable[[int], Call | None],
+        ahead: int = 2,
+        then: tuple[str, tuple[Any, ...]] | None = None,
     ) -> Iterator[tuple[Any, int, Any]]:
         """Call `method` on whichever worker is free: `next_call(worker)` gives the next call
         for that worker, (key, arguments), or None when it has nothing more for it. Yields
         (key, worker, answer) as answers arrive.
+
+        `then`, a call (method, arguments), is sent to each worker once it has nothing more
+        to do here, so that it starts on it while others finish; take its answers with
+        `receive_each` afterwards.
 
         Each worker keeps `ahead` calls queued in its pipe, so it never idles waiting for this
         process. Dealing shares out in advance left one core idle whenever the other was
@@ -182,6 +227,7 @@ class WorkerPool:
         from multiprocessing.connection import wait
 
         queued: list[deque[Any]] = [deque() for _ in self.connections]
+        done = [then is None] * len(self.connections)  # sent `then`, or have none to send
 
         def send_next(worker: int) -> None:
             call = next_call(worker)
@@ -190,6 +236,10 @@ class WorkerPool:
                 with worker_alive():
                     self.connections[worker].send((method, args))
                 queued[worker].append(key)
+            elif not done[worker]:
+                with worker_alive():
+                    self.connections[worker].send(then)
+                done[worker] = True
 
         for _ in range(ahead):
             for worker in range(len(self.connections)):

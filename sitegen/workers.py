@@ -74,11 +74,13 @@ class WorkerState:
         self.stager: Stager | None = None
         self.env: jinja2.Environment | None = None  # made by `prepare`
 
-    def start_reading(self, root: Path, tags: TagConfig) -> None:
+    def start_reading(self, root: Path, tags: TagConfig, bodies: dict[str, bytes]) -> None:
         """Sent once, before the files to read: each request then holds only paths, however
         long the site's tag settings (aliases, ignore lists), so the requests queued in a pipe
-        stay small while the worker sends its answers back."""
+        stay small while the worker sends its answers back. `bodies` are those the build read
+        itself while the workers started: this worker renders their pages."""
         self.root, self.tags = root, tags
+        self.bodies.update(bodies)
 
     def read(self, paths: list[str]) -> list[tuple[ReadResult, bytes]]:
         """Read a share of the corpus, with the collector off: the tagger's memo of parsed
