@@ -348,13 +348,16 @@ class Build:
         """A `model.Scorer`: the workers, idle while this process builds the site, score a
         share of the articles each (a third of a second at 10,000 articles, done here)."""
         assert self.pool is not None
-        share = -(-len(todo) // len(self.pool))
-        shares = [todo[i * share : (i + 1) * share] for i in range(len(self.pool))]
+        n = len(self.pool)
+        # Dealt in turn, not in halves: articles of the same years share the same big tags, and
+        # the newer half took twice as long as the older one (0.31 against 0.14 s).
+        shares = [todo[i::n] for i in range(n)]
         self.pool.send_each("related", [(orders, weights, tag_lists, s) for s in shares])
 
         def scored() -> list[tuple[int, ...]]:
             self.take_prepared()
-            return [ranks for answer in self.pool.receive_each() for ranks in answer]  # type: ignore[union-attr]
+            answers = self.pool.receive_each()  # type: ignore[union-attr]
+            return [answers[i % n][i // n] for i in range(len(todo))]
 
         return scored
 
