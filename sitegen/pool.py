@@ -81,7 +81,11 @@ def run_worker(conn: Connection) -> None:
 
 
 WORKER_NAME = "sitegen-worker"  # a worker's process name, set before its start imports anything
-PRELOAD = ["sitegen.forkserver_start", "sitegen.workers"]  # imported before it forks workers
+# Imported once by the fork server, before it forks workers, rather than by each worker. The
+# renderer and the model (jinja2: 0.04-0.09 s) too: the build reads files while the fork server
+# starts (`PoolStarting`), and a worker that imports them after reading keeps the build waiting
+# at small sizes (0.1 s of a 1 s build of 1,000 articles).
+PRELOAD = ["sitegen.forkserver_start", "sitegen.workers", "sitegen.render", "sitegen.model"]
 
 
 def start_fork_server() -> None:
