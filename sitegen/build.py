@@ -180,6 +180,7 @@ class Build:
         self.pool: WorkerPool | None = None
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
         self.read_count = 0
+        self.read_here = 0  # of those, read by this process while the workers started
         self.keys_forgotten = False  # see `forget_page_keys`
         self.last_read: dict[str, SourceEntry] = {}
         self.rescans_unchanged = True  # every file read again scanned as its cache entry had
@@ -452,6 +453,7 @@ class Build:
         except BaseException:
             starting.abandon()
             raise
+        self.read_here = len(results)
         shares: list[dict[str, bytes]] = [{} for _ in range(len(self.pool))]
         for n, file in enumerate(files[: len(results)]):
             worker = n * len(shares) // len(results)

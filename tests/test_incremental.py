@@ -633,6 +633,27 @@ def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 
 
+def test_files_read_while_the_workers_start_give_the_same_bytes(tmp_path: Path) -> None:
+    """A cold build reads the first files itself while its workers start, and hands their
+    bodies to the workers. In a new process, where the fork server is not running yet."""
+    corpus(tmp_path, 700)
+    build(make_config(tmp_path, "one", "cache-one"), jobs=1)
+    (tmp_path / "sitegen.yaml").write_text("per_page: 2\noutput: two\ncache: cache-two\n")
+    result = run_script(
+        tmp_path,
+        "from sitegen.build import Build, no_progress\n"
+        "from sitegen.config import load_config\n"
+        'if __name__ == "__main__":\n'
+        "    builder = Build(load_config(None), False, False, no_progress, 2)\n"
+        "    report = builder.run()\n"
+        "    print(builder.read_here, report.read)\n",
+    )
+    assert result.returncode == 0, result.stderr
+    here, read = map(int, result.stdout.split())
+    assert 0 < here <= read == 700  # all of them, if the fork server was slow to start
+    assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
+
+
 def test_parallel_build_in_a_process_running_threads_gives_the_same_bytes(tmp_path: Path) -> None:
     """The preview server builds from a threaded process: workers must start safely there
     (from a fork server, never as a fork of a process whose other threads may hold locks)."""
