@@ -3,6 +3,7 @@
     python bench/run.py                   # 1,000 and 10,000 articles, 3 runs each
     python bench/run.py --sizes 1000 --runs 5
     python bench/run.py --sizes 100000    # the largest corpus, on request
+    python bench/run.py --work /dev/shm/bench   # corpora and sites in another folder
 
 For each corpus size it times these scenarios, each as a fresh `sitegen build` process:
   cold       empty output folder and no cache
@@ -15,7 +16,10 @@ workers, sampled from /proc), and ratios against baselines built from the same c
   pelican    Pelican (`pip install -e '.[bench]'`), when it is installed: cold build only
   hugo       Hugo (`apt-get install hugo`), when it is on PATH: cold build only, with the tags
              sitegen derived, so both build the same tag pages
-Absolute times depend on the machine and its load; the ratios are what to compare.
+Absolute times depend on the machine and its load; the ratios are what to compare. They depend
+on the file system too: every tool writes thousands of folders and files, and on this project's
+VM the disk under `bench/out` grew several times slower for that over a few create-and-delete
+cycles (`--work` on a RAM folder, such as /dev/shm, measures the builds without it).
 """
 
 from __future__ import annotations
@@ -102,8 +106,8 @@ def sitegen(site: Path, *extra: str) -> list[str]:
             "--output", str(site / "public"), *extra]  # fmt: skip
 
 
-def make_site(size: int) -> Path:
-    site = WORK / f"site-{size}"
+def make_site(size: int, work: Path = WORK) -> Path:
+    site = work / f"site-{size}"
     articles = site / "articles"
     if not articles.is_dir() or len(os.listdir(articles)) != size:
         shutil.rmtree(site, ignore_errors=True)
@@ -328,10 +332,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-pelican", action="store_true")
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--work", type=Path, default=WORK, help="where corpora and sites go")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
     for size in args.sizes:
-        site = make_site(size)
+        site = make_site(size, args.work.resolve())
         results = scenario_runs(site, args.runs)
         baselines = {"plain": plain_baseline(site, args.runs)}
         if not args.no_pelican:
