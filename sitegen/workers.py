@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING
 from sitegen.config import Config, TagConfig
 from sitegen.errors import SitegenError, file_error, is_file_error
 from sitegen.pool import collector_paused
-from sitegen.read import Article, Body, ReadResult, kept_body, pack_body, read_article
+from sitegen.read import (
+    Article,
+    Body,
+    ReadResult,
+    load_body,
+    pack_body,
+    read_article,
+    unpack_body,
+)
 from sitegen.tags import scan_packed
 from sitegen.write import Staged, Stager
 
@@ -120,7 +128,11 @@ class WorkerState:
         return len(self.plans)
 
     def body_of(self, article: Article) -> Body:
-        return kept_body(self.bodies, self.root, article)
+        """A body, given up once its page has it: the pages rendered meanwhile reuse the memory,
+        where they took more. The site feed shows the newest few articles' bodies again: those
+        come from their files."""
+        packed = self.bodies.pop(article.source, None)
+        return unpack_body(packed) if packed is not None else load_body(self.root, article)
 
     def use_stager(self, stager: Stager) -> None:
         """Sent once: a stager carries the previous manifest, too big to send every round."""
