@@ -26,7 +26,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -46,15 +46,16 @@ ID_NAMESPACE = uuid.UUID("6f1c0f6e-2b7a-5a43-9a8e-5e0c6d1f4b21")  # sitegen's ow
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-@dataclass(frozen=True)
-class SitemapPage:
-    """One page for the sitemap: its site-relative URL and the date its content last changed."""
+class SitemapPage(NamedTuple):
+    """One page for the sitemap: its site-relative URL and the date its content last changed.
+    A named tuple: a site has tens of thousands, made again whenever the sitemap is."""
 
     url: str
     lastmod: dt.date | None
 
 
 SAFE_URL = re.compile(r"[A-Za-z0-9/._~-]*")
+SAFE_URLS = re.compile(r"[A-Za-z0-9/._~\n-]*")  # SAFE_URL, one a line
 
 
 def absolute_url(config: Config, url: str) -> str:
@@ -220,12 +221,22 @@ def sitemaps(
 
 def _urlset(config: Config, pages: Sequence[SitemapPage]) -> bytes:
     """The same bytes ElementTree gives, written directly: a site has tens of thousands of
-    pages, and the element tree took half a second of every build that added one."""
+    pages, and the element tree took half a second of every build that added one.
+
+    When every URL holds only characters that need no quoting or escaping (slugs and dates,
+    checked in one pass), each is the escaped base URL and itself: a regular expression and an
+    escape per URL took 0.08-0.13 s of each rebuild that writes the sitemap at 10,000 articles.
+    """
     if not pages:
         return XML_DECLARATION + f'<urlset xmlns="{SITEMAP_NS}" />\n'.encode()
+    urls = [page.url for page in pages]
+    if SAFE_URLS.fullmatch("\n".join(urls)):
+        base = xml_text(config.base_url)
+        locs = [base + url for url in urls]
+    else:
+        locs = [xml_text(absolute_url(config, url)) for url in urls]
     parts = [f'<urlset xmlns="{SITEMAP_NS}">\n']
-    for page in pages:
-        loc = xml_text(absolute_url(config, page.url))
+    for loc, page in zip(locs, pages, strict=True):
         if page.lastmod is None:
             parts.append(f"  <url>\n    <loc>{loc}</loc>\n  </url>\n")
         else:
