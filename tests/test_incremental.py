@@ -603,6 +603,38 @@ def test_unchanged_rebuild_loads_no_renderer_or_tagger(tmp_path: Path) -> None:
     assert again.stdout.strip() == "[]"
 
 
+def test_a_rebuild_takes_the_taggers_tables_from_the_cache(tmp_path: Path) -> None:
+    """The first build keeps the tagger's tables (pycountry's countries and sitegen's lists);
+    a rebuild that reads a file takes them from the cache, without importing pycountry, and
+    gives the pages a clean build gives. A damaged copy is made again."""
+    corpus(tmp_path, 6)
+    write_article(tmp_path, "0100_new.txt", "2026-03-03", "Cuba talks", "Officials in Havana.")
+    (tmp_path / "sitegen.yaml").write_text("per_page: 2\n")  # as `clean_build` has it
+    settle(tmp_path)
+    script = (
+        "import sys\n"
+        "from sitegen.cli import main\n"
+        "sys.argv = ['sitegen', 'build', '-q']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('pycountry' in sys.modules)\n"
+    )
+    run = [sys.executable, "-c", script]
+    first = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert first.stdout.strip() == "True"
+    tables = tmp_path / ".sitegen-cache/lexicon.marshal"
+    assert tables.is_file()
+    write_article(tmp_path, "0100_new.txt", "2026-03-03", "Cuba talks", "Officials in Cuba.")
+    again = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert again.stdout.strip() == "False", again.stderr
+    assert read_tree(tmp_path / "public") == clean_build(tmp_path)
+    tables.write_bytes(tables.read_bytes()[:-9] + b"damaged!!")
+    write_article(tmp_path, "0100_new.txt", "2026-03-03", "Cuba talks", "Officials, Cuba.")
+    damaged = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert damaged.stdout.strip() == "True" and not damaged.stderr
+    assert read_tree(tmp_path / "public") == clean_build(tmp_path)
+    assert not tables.read_bytes().endswith(b"damaged!!")  # made again, and kept
+
+
 def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
     corpus(tmp_path, 700)  # above the size where workers start
     articles = tmp_path / "articles"

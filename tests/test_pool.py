@@ -12,6 +12,7 @@ import pytest
 from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
 from sitegen.pool import PRELOAD, WorkerError, WorkerPool
+from sitegen.tags import lexicon_tables_in_use
 from sitegen.workers import read_files
 from tests.conftest import article_text
 
@@ -38,7 +39,7 @@ def test_calls_dealt_on_demand_are_each_answered_once_by_real_workers(tmp_path: 
         return None if i is None else (i, (chunks[i],))
 
     with WorkerPool(2) as pool:
-        pool.send_all("start_reading", (root, TagConfig(), {}))
+        pool.send_all("start_reading", (root, TagConfig(), {}, lexicon_tables_in_use()))
         pool.receive_each()
         answers = list(pool.on_demand("read", next_chunk))
     keys = sorted(key for key, _, _ in answers)
@@ -58,7 +59,7 @@ def test_a_worker_given_nothing_leaves_every_call_to_the_others(tmp_path: Path) 
         return None if i is None else (i, ([paths[i]],))
 
     with WorkerPool(2) as pool:
-        pool.send_all("start_reading", (root, TagConfig(), {}))
+        pool.send_all("start_reading", (root, TagConfig(), {}, lexicon_tables_in_use()))
         pool.receive_each()
         answers = list(pool.on_demand("read", only_second))
     assert [key for key, _, _ in answers] == list(range(6))  # one worker answers in order
