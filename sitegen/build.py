@@ -56,6 +56,7 @@ from sitegen.write import (
     MANIFEST,
     WEB_FILES,
     Output,
+    OutputCheck,
     Writer,
     WriteReport,
     output_lock,
@@ -184,6 +185,7 @@ class Build:
         self.read_count = 0
         self.read_here = 0  # of those, read by this process while the workers started
         self.lexicon_kept = False  # the build cache holds the tagger's tables
+        self.output_check: OutputCheck | None = None  # started by `run` where a manifest is
         self.keys_forgotten = False  # see `forget_page_keys`
         self.last_read: dict[str, SourceEntry] = {}
         self.rescans_unchanged = True  # every file read again scanned as its cache entry had
@@ -553,7 +555,7 @@ class Build:
             else:
                 previous = cache.pages
                 same = [p for p, key in zip(paths, keys, strict=True) if previous.get(p) == key]
-                lost = set(writer.set_aside_foreign(writer.keep_all(same)))
+                lost = set(writer.set_aside_foreign(writer.keep_all(same, self.output_check)))
                 todo = [i for i, p in enumerate(paths) if previous.get(p) != keys[i] or p in lost]
             if self.pool is None and self.jobs > 1 and len(todo) >= late_pool_min(len(pages)):
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
@@ -655,7 +657,9 @@ class Build:
             return None
         self.lap("plan changed")
         with Writer(self.config.output) as writer:
-            if writer.set_aside_foreign(writer.keep_all(cache.pages.keys() - keys.keys())):
+            if writer.set_aside_foreign(
+                writer.keep_all(cache.pages.keys() - keys.keys(), self.output_check)
+            ):
                 return None  # missing or edited by hand: the whole site is checked
             todo = [
                 plan
@@ -679,7 +683,7 @@ class Build:
         if self.statics_moved(pages):
             return None
         with Writer(self.config.output) as writer:
-            if writer.set_aside_foreign(writer.keep_all(pages)):
+            if writer.set_aside_foreign(writer.keep_all(pages, self.output_check)):
                 return None
             self.lap("check output")
             report = self.finish(writer, pages_change=False)
@@ -793,6 +797,15 @@ class Build:
                 self.side_jobs.pop(0)()
 
     def run(self) -> BuildReport:
+        # Whether the last build's files are still as written is checked by another process
+        # meanwhile, where there are any (`write.OutputCheck`).
+        self.output_check = OutputCheck(self.config.output)
+        try:
+            return self.run_checked()
+        finally:
+            self.output_check.close()
+
+    def run_checked(self) -> BuildReport:
         start = time.perf_counter()
         config = self.config
         pages_print = pages_fingerprint(

@@ -188,6 +188,40 @@ def test_hand_edited_output_is_restored(make_site, run_cli) -> None:
     assert page.read_bytes() == original
 
 
+def test_the_output_check_of_another_process_finds_what_the_build_would(make_site, run_cli) -> None:
+    """`write.OutputCheck` makes the stat calls of `Writer.keep_all` in a process of its own
+    while the build reads and plans: it must find the same files missing or changed, and its
+    answer must not be used for a manifest other than the one it read."""
+    site = make_site(small_corpus(4))
+    run_cli(site, "build")
+    public = site / "public"
+    pages = sorted(write.read_manifest(public)[0])
+    (public / pages[0]).unlink()  # deleted
+    edited = public / pages[1]
+    edited.write_bytes(edited.read_bytes() + b" ")  # edited: another size
+    touched = public / pages[2]
+    later = (public / MANIFEST).stat().st_mtime_ns + 10**9
+    os.utime(touched, ns=(later, later))  # rewritten with the same size, after the manifest
+    (public / pages[3]).unlink()
+    (public / pages[3]).symlink_to(public / pages[4])  # a link, even to a page
+    check = write.OutputCheck(public)
+    checked = write.Writer(public)
+    lost = checked.keep_all(pages, check)
+    assert check.lost(checked.manifest_signature) is not None  # the other process answered
+    itself = write.Writer(public)
+    assert lost == itself.keep_all(pages) == pages[:4]
+    assert checked.entries == itself.entries and checked.unchanged == len(pages) - 4
+
+    check = write.OutputCheck(public)  # then the manifest is replaced: its answer is not used
+    check.finish()
+    manifest = (public / MANIFEST).read_text()
+    (public / MANIFEST).unlink()
+    (public / MANIFEST).write_text(manifest)
+    replaced = write.Writer(public)
+    assert check.lost(replaced.manifest_signature) is None
+    assert replaced.keep_all(pages, check) == pages[:4]
+
+
 def test_failed_build_leaves_public_untouched(make_site, run_cli) -> None:
     site = make_site(small_corpus(3))
     run_cli(site, "build")
