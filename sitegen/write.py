@@ -376,42 +376,18 @@ class Writer:
         (missing or edited by hand) are returned, for the caller to render. Every rebuild runs
         this over each unchanged page of the site, so it is one tight loop of stat calls, or
         none when `check` made them, for this manifest, in another process."""
+        previous, entries, sources = self.previous, self.entries, self.sources
         lost_there = check.lost(self.manifest_signature) if check is not None else None
-        if lost_there is not None:
-            return self._keep_checked(paths, lost_there)
-        previous, entries, sources = self.previous, self.entries, self.sources
-        folder, written_by, stat = f"{self.out_dir}/", self.manifest_mtime, os.lstat
-        lost = []
-        for path in paths:
-            entry = previous.get(path)
-            try:
-                found = stat(folder + path)
-            except OSError:
-                lost.append(path)
-                continue
-            if (
-                entry is None
-                or found.st_size != entry[1]
-                or found.st_mtime_ns > written_by
-                or not S_ISREG(found.st_mode)  # sitegen writes files, never links or pipes
-            ):
-                lost.append(path)
-            elif path in sources:
-                self.claim(path, path)  # raises, naming both
-            else:
-                sources[path] = path
-                entries[path] = entry
-                self.unchanged += 1
-        return lost
 
-    def _keep_checked(self, paths: Iterable[str], lost_there: set[str]) -> list[str]:
-        """`keep_all` for pages an `OutputCheck` looked at: those of the manifest it did not
-        find lost are as written; any other (a journaled file, of unknown bytes) is not."""
-        previous, entries, sources = self.previous, self.entries, self.sources
+        def as_written(path: str, entry: tuple[str, int]) -> bool:
+            if lost_there is None:
+                return on_disk_as_written(self.out_dir, path, entry[1], self.manifest_mtime)
+            return entry[1] >= 0 and path not in lost_there  # a journaled file's bytes: unknown
+
         lost = []
         for path in paths:
             entry = previous.get(path)
-            if entry is None or entry[1] < 0 or path in lost_there:
+            if entry is None or not as_written(path, entry):
                 lost.append(path)
             elif path in sources:
                 self.claim(path, path)  # raises, naming both
