@@ -59,6 +59,7 @@ from sitegen.write import (
     OutputCheck,
     Writer,
     WriteReport,
+    output_check,
     output_lock,
     static_files,
     static_sources,
@@ -799,11 +800,12 @@ class Build:
     def run(self) -> BuildReport:
         # Whether the last build's files are still as written is checked by another process
         # meanwhile, where there are any (`write.OutputCheck`).
-        self.output_check = OutputCheck(self.config.output)
+        self.output_check = output_check(self.config.output)
         try:
             return self.run_checked()
         finally:
-            self.output_check.close()
+            if self.output_check is not None:
+                self.output_check.close()
 
     def run_checked(self) -> BuildReport:
         start = time.perf_counter()
