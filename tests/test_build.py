@@ -222,6 +222,24 @@ def test_the_output_check_of_another_process_finds_what_the_build_would(make_sit
     assert replaced.keep_all(pages, check) == pages[:4]
 
 
+def test_pages_deleted_or_edited_by_hand_are_restored_when_another_process_checks(
+    make_site, run_cli, monkeypatch
+) -> None:
+    """A build over a big enough manifest has another process check the last build's files
+    (`write.OutputCheck`): here over any manifest."""
+    monkeypatch.setattr(write, "CHECK_MIN_BYTES", 0)
+    site = make_site(small_corpus(3))
+    run_cli(site, "build")
+    public = site / "public"
+    before = read_tree(public)
+    (public / "index.html").unlink()
+    edited = public / "2026/01/03/story-number-2/index.html"
+    edited.write_bytes(edited.read_bytes().replace(b"Story", b"Storx"))
+    result = run_cli(site, "build")
+    assert " 2 written" in result.output
+    assert read_tree(public) == before
+
+
 def test_failed_build_leaves_public_untouched(make_site, run_cli) -> None:
     site = make_site(small_corpus(3))
     run_cli(site, "build")
