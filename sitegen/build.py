@@ -802,12 +802,12 @@ class Build:
         # meanwhile, where there are any (`write.OutputCheck`).
         self.output_check = output_check(self.config.output)
         try:
-            return self.run_checked()
+            return self.run_steps()
         finally:
             if self.output_check is not None:
                 self.output_check.close()
 
-    def run_checked(self) -> BuildReport:
+    def run_steps(self) -> BuildReport:
         start = time.perf_counter()
         config = self.config
         pages_print = pages_fingerprint(
