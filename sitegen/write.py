@@ -564,7 +564,7 @@ lost = []
 for path, (_, size) in files.items():
     try:
         found = os.lstat(out + "/" + path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path of a tampered manifest
         lost.append(path)
         continue
     mode, written = found.st_mode, found.st_mtime_ns

@@ -196,11 +196,14 @@ def test_the_output_check_of_another_process_finds_what_the_build_would(make_sit
     run_cli(site, "build")
     public = site / "public"
     pages = sorted(write.read_manifest(public)[0])
+    manifest = json.loads((public / MANIFEST).read_text())
+    manifest["files"]["a\u0000b/index.html"] = ["0" * 32, 1]  # tampered: no file system path
+    (public / MANIFEST).write_text(json.dumps(manifest))
     (public / pages[0]).unlink()  # deleted
     edited = public / pages[1]
     edited.write_bytes(edited.read_bytes() + b" ")  # edited: another size
     touched = public / pages[2]
-    later = (public / MANIFEST).stat().st_mtime_ns + 10**9
+    later = (public / MANIFEST).stat().st_mtime_ns + 60 * 10**9
     os.utime(touched, ns=(later, later))  # rewritten with the same size, after the manifest
     (public / pages[3]).unlink()
     (public / pages[3]).symlink_to(public / pages[4])  # a link, even to a page
