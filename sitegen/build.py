@@ -435,7 +435,8 @@ class Build:
         from sitegen.tags import lexicon_tables_in_use
 
         lexicon = lexicon_tables_in_use()  # made or loaded here: workers need not make it again
-        self.pool.send_each("start_reading", [(root, tags, share, lexicon) for share in bodies])
+        starts = [(root, tags, share, lexicon, self.config) for share in bodies]
+        self.pool.send_each("start_reading", starts)
         self.pool.receive_each()
 
         # Then each loads its templates, while the others read on and this process chooses
@@ -443,7 +444,7 @@ class Build:
         # writes nothing, not even compiled templates into the cache folder.
         then = None
         if not self.strict and self.renders:
-            then = ("prepare", (self.config,))
+            then = ("prepare", ())  # small: it may wait in a pipe beside a read's answer
             self.preparing = True
         answers: list[list[tuple[ReadResult, bytes]]] = [[] for _ in chunks]
         read_by: list[int] = [0] * len(chunks)

@@ -344,16 +344,31 @@ def _related_memo(stored: object) -> RelatedMemo | None:
 def load_lexicon_tables(config: Config) -> tuple | None:
     """The tagger's tables as a build kept them (`save_lexicon_tables`), if they are of this
     sitegen and pycountry (`base_fingerprint` covers both); else None, and they are made again."""
+    from sitegen.tags import LEXICON_SECTIONS  # here: only a build that reads needs the tagger
+
     stored = _load(config.cache / LEXICON_FILE, base_fingerprint(), [])
     try:
         sections, rows = stored  # type: ignore[misc]
+        if not all(name in sections for name in LEXICON_SECTIONS):
+            raise TypeError("sections missing")
         if not all(isinstance(words, list) for words in sections.values()):
             raise TypeError("sections of another shape")
-        if not all(isinstance(row, tuple) and len(row) == 3 for row in rows.values()):
+        if not all(_is_lexicon_row(row) for row in rows.values()):
             raise TypeError("rows of another shape")
     except (TypeError, ValueError, AttributeError):
         return None
     return sections, rows
+
+
+def _is_lexicon_row(row: object) -> bool:
+    """A known form's entry as `tags.lexicon_tables` keeps it: (name, weight, capital)."""
+    return (
+        isinstance(row, tuple)
+        and len(row) == 3
+        and isinstance(row[0], str)
+        and isinstance(row[1], float | int)
+        and isinstance(row[2], bool)
+    )
 
 
 def save_lexicon_tables(config: Config, tables: tuple) -> None:

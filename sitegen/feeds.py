@@ -230,7 +230,8 @@ def _urlset(config: Config, pages: Sequence[SitemapPage]) -> bytes:
     if not pages:
         return XML_DECLARATION + f'<urlset xmlns="{SITEMAP_NS}" />\n'.encode()
     urls = [page.url for page in pages]
-    if SAFE_URLS.fullmatch("\n".join(urls)):
+    joined = "\n".join(urls)
+    if SAFE_URLS.fullmatch(joined) and joined.count("\n") == len(urls) - 1:  # no URL has one
         base = xml_text(config.base_url)
         locs = [base + url for url in urls]
     else:

@@ -1,7 +1,7 @@
 """The pool of worker processes (`sitegen.workers` holds what they run).
 
-Kept apart from the workers' code, which imports the renderer, the model and the tagger: the
-build starts the pool first and imports those while the workers read, not before.
+Kept apart from the workers' code, which imports the tagger (and the fork server, the renderer
+and the model): a build that needs no workers never imports any of it here.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ PRELOAD = ["sitegen.forkserver_start", "sitegen.workers", "sitegen.render", "sit
 
 
 def start_fork_server() -> None:
-    """Start the fork server now, so that it imports sitegen's workers (0.2-0.3 s) while
+    """Start the fork server now, so that it imports sitegen's workers (0.15-0.3 s) while
     this process lists the corpus, instead of when the first workers are asked for."""
     import multiprocessing.forkserver
 
@@ -140,14 +140,21 @@ def interrupts_held() -> Iterator[None]:
 
 class PoolStarting:
     """A `WorkerPool` being started by a thread: the build reads files meanwhile (the fork
-    server imports sitegen's workers, 0.1-0.2 s, while this process would only wait).
-    Starting processes mostly waits on the fork server, so the thread hardly holds the GIL."""
+    server imports sitegen's workers, 0.15-0.3 s, while this process would only wait).
+
+    The thread needs the GIL back after each step of starting a process, and a thread that
+    reads hands it over only every switch interval (5 ms): with the fork server running
+    already, two workers took 140-240 ms to start instead of 6-8 ms. So the interval is
+    shortened until the pool is taken (`result`, `abandon`)."""
 
     def __init__(self, count: int) -> None:
         import threading
 
         self.pool: WorkerPool | None = None
         self.error: BaseException | None = None
+        self.done = threading.Event()  # set when the thread ends, whichever way
+        self.switch = sys.getswitchinterval()
+        sys.setswitchinterval(STARTING_SWITCH)
         self.thread = threading.Thread(target=self.start, args=(count,), daemon=True)
         self.thread.start()
 
@@ -156,23 +163,35 @@ class PoolStarting:
             self.pool = WorkerPool(count)
         except BaseException as exc:  # raised where the build takes the pool
             self.error = exc
+        finally:
+            self.done.set()
 
     def ready(self) -> bool:
-        return not self.thread.is_alive()
+        return self.done.is_set()
 
     def result(self) -> WorkerPool:
         """The pool, once started; the error that stopped it, raised here."""
-        self.thread.join()
+        self.done.wait()
+        sys.setswitchinterval(self.switch)
         if self.error is not None:
             raise self.error
         assert self.pool is not None
         return self.pool
 
     def abandon(self) -> None:
-        """Stop the pool, whenever it is started (the build failed or was stopped)."""
-        self.thread.join()
+        """Stop the pool, whenever it is started (the build failed or was stopped). An event,
+        not `Thread.join`: on Python 3.11 a join that Ctrl-C interrupted leaves the thread
+        marked as ended, and a second join returns at once. A second Ctrl-C stops the wait:
+        the workers end anyway when this process does, their pipes closing."""
+        sys.setswitchinterval(self.switch)
+        with contextlib.suppress(KeyboardInterrupt):
+            self.done.wait(timeout=ABANDON_WAIT)
         if self.pool is not None:
             self.pool.terminate()
+
+
+STARTING_SWITCH = 0.0002  # seconds: the GIL switch interval while `PoolStarting` starts the pool
+ABANDON_WAIT = 10  # seconds: how long a stopped build waits for its pool, to stop it
 
 
 class WorkerPool:
@@ -221,7 +240,8 @@ class WorkerPool:
 
         `then`, a call (method, arguments), is sent to each worker once it has nothing more
         to do here, so that it starts on it while others finish; take its answers with
-        `receive_each` afterwards.
+        `receive_each` afterwards. It must be small, as requests are: it is sent while the
+        worker may still be sending an answer that this process is not reading yet.
 
         Each worker keeps `ahead` calls queued in its pipe, so it never idles waiting for this
         process. Dealing shares out in advance left one core idle whenever the other was

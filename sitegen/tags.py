@@ -191,8 +191,11 @@ def _organisation_forms() -> dict[str, Entry]:
     return forms
 
 
+LEXICON_SECTIONS = ("strip", "generic", "lead", "starters", "nouns", "parties", "phrases")
+
+
 def _stop_lists() -> dict[str, list[str]]:
-    names = ("strip", "generic", "lead", "starters", "nouns", "parties", "phrases")
+    names = LEXICON_SECTIONS
     sections: dict[str, list[str]] = {name: [] for name in names}
     current = "strip"
     for line in (DATA / "not_tags.txt").read_text(encoding="utf-8").splitlines():

@@ -80,16 +80,23 @@ class WorkerState:
         self.renderer: Renderer | None = None
         self.stager: Stager | None = None
         self.env: jinja2.Environment | None = None  # made by `prepare`
+        self.config: Config | None = None  # the site's, given by `start_reading`
 
     def start_reading(
-        self, root: Path, tags: TagConfig, bodies: dict[str, bytes], lexicon: LexiconTables
+        self,
+        root: Path,
+        tags: TagConfig,
+        bodies: dict[str, bytes],
+        lexicon: LexiconTables,
+        config: Config | None = None,
     ) -> None:
         """Sent once, before the files to read: each request then holds only paths, however
         long the site's tag settings (aliases, ignore lists), so the requests queued in a pipe
         stay small while the worker sends its answers back. `bodies` are those the build read
         itself while the workers started: this worker renders their pages. `lexicon`: the
-        tagger's tables, which the build has made or loaded (45 ms less in each worker)."""
-        self.root, self.tags = root, tags
+        tagger's tables, which the build has made or loaded (45 ms less in each worker).
+        `config`: the site's, for `prepare`, whose request is then small too."""
+        self.root, self.tags, self.config = root, tags, config
         self.bodies.update(bodies)
         use_lexicon_tables(lexicon)
 
@@ -100,13 +107,16 @@ class WorkerState:
         with collector_paused():
             return read_files(self.root, paths, self.bodies, self.tags)
 
-    def prepare(self, config: Config) -> None:
+    def prepare(self) -> None:
         """Load and compile the templates while the build chooses tags and builds the site,
         when workers have nothing else to do: loading them at their first pages took 0.06 to
-        0.15 s of each worker's rendering in cold builds of 10,000 articles."""
+        0.15 s of each worker's rendering in cold builds of 10,000 articles. The request comes
+        while the worker may still be answering a read (`WorkerPool.on_demand`'s `then`): it
+        must be small, or both sides could wait on full pipes, so the config came before."""
         from sitegen.render import preload_templates, site_environment
 
-        self.env = site_environment(config)
+        assert self.config is not None, "start_reading with the config first"
+        self.env = site_environment(self.config)
         preload_templates(self.env)
 
     def related(

@@ -578,8 +578,8 @@ sys.stdout.write(json.dumps([signature, lost]))
 class OutputCheck:
     """Whether each file of the last build is still as written: a stat call for every page
     (20,000 at 10,000 articles, 0.1-0.18 s), made by another process while the build lists,
-    reads and plans. Started only where a manifest is; any failure of its process leaves
-    `Writer.keep_all` to make the calls itself."""
+    reads and plans. Started where a manifest is (`output_check`: a big enough one); any
+    failure of its process leaves `Writer.keep_all` to make the calls itself."""
 
     def __init__(self, out_dir: Path) -> None:
         import subprocess
@@ -608,26 +608,30 @@ class OutputCheck:
         return self.answer if self.signature == signature and signature[0] else None
 
     def finish(self) -> None:
+        """Take the check's answer, waiting for it if need be; any failure leaves none."""
         import subprocess
 
         if self.process is None:
             return
-        process, self.process = self.process, None
         try:
-            out, _ = process.communicate(timeout=CHECK_TIMEOUT)
+            out, _ = self.process.communicate(timeout=CHECK_TIMEOUT)
             signature, lost = json.loads(out)
-            if process.returncode == 0 and all(isinstance(p, str) for p in lost):
+            if self.process.returncode == 0 and all(isinstance(p, str) for p in lost):
                 self.signature, self.answer = tuple(signature), set(lost)
         except (subprocess.TimeoutExpired, OSError, ValueError, TypeError):  # no answer as wanted
-            process.kill()
-            process.wait()
+            pass
+        self.close()
 
     def close(self) -> None:
-        """Stop the check if it still runs (the build stopped early)."""
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
+        """End the check's process, if it still runs (the build stopped early), and reap it."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 CHECK_TIMEOUT = 60  # seconds: a check this slow is not waited for again
