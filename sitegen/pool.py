@@ -190,6 +190,7 @@ class PoolStarting:
             self.pool.terminate()
 
 
+SMALL_REQUEST = 4096  # bytes: far below a pipe's buffer, however full the answers beside it
 STARTING_SWITCH = 0.0002  # seconds: the GIL switch interval while `PoolStarting` starts the pool
 ABANDON_WAIT = 10  # seconds: how long a stopped build waits for its pool, to stop it
 
@@ -240,8 +241,10 @@ class WorkerPool:
 
         `then`, a call (method, arguments), is sent to each worker once it has nothing more
         to do here, so that it starts on it while others finish; take its answers with
-        `receive_each` afterwards. It must be small, as requests are: it is sent while the
-        worker may still be sending an answer that this process is not reading yet.
+        `receive_each` afterwards. It must be small, as requests are (ValueError otherwise):
+        it is sent while the worker may still be sending an answer that this process is not
+        reading yet. A big one (a config with thousands of tag aliases) filled the pipe while
+        the worker filled its own, and both waited for ever.
 
         Each worker keeps `ahead` calls queued in its pipe, so it never idles waiting for this
         process. Dealing shares out in advance left one core idle whenever the other was
@@ -249,9 +252,13 @@ class WorkerPool:
         share of the reading took 5.0 s of CPU and the other's 3.9 s. Requests are small
         (paths or page numbers), so the queued ones always fit in a pipe's buffer."""
         from multiprocessing.connection import wait
+        from multiprocessing.reduction import ForkingPickler
 
         queued: list[deque[Any]] = [deque() for _ in self.connections]
         done = [then is None] * len(self.connections)  # sent `then`, or have none to send
+        then_bytes = bytes(ForkingPickler.dumps(then)) if then is not None else b""
+        if len(then_bytes) > SMALL_REQUEST:
+            raise ValueError(f"a `then` call of {len(then_bytes)} bytes could fill a pipe")
 
         def send_next(worker: int) -> None:
             call = next_call(worker)
@@ -262,7 +269,7 @@ class WorkerPool:
                 queued[worker].append(key)
             elif not done[worker]:
                 with worker_alive():
-                    self.connections[worker].send(then)
+                    self.connections[worker].send_bytes(then_bytes)
                 done[worker] = True
 
         for _ in range(ahead):

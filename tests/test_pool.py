@@ -102,3 +102,21 @@ def test_the_fork_server_ignores_ctrl_c_from_its_first_import() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_a_call_sent_after_the_others_must_be_small(tmp_path: Path) -> None:
+    """`then` goes to a worker that may still be sending a big answer: a big request could
+    fill the other direction's pipe, and both sides would wait for ever. It is refused."""
+    root = tmp_path / "articles"
+    paths = write_corpus(root, 4)
+    dealt = iter(range(len(paths)))
+
+    def next_file(worker: int) -> tuple[int, tuple] | None:
+        i = next(dealt, None)
+        return None if i is None else (i, ([paths[i]],))
+
+    with WorkerPool(2) as pool:
+        pool.send_all("start_reading", (root, TagConfig(), {}, lexicon_tables_in_use()))
+        pool.receive_each()
+        with pytest.raises(ValueError, match="could fill a pipe"):
+            list(pool.on_demand("read", next_file, then=("related", ("x" * 100_000,))))
