@@ -32,6 +32,7 @@ from sitegen.cache import (
     load_cache,
     load_lexicon_tables,
     load_state,
+    pages_file,
     pages_fingerprint,
     save_cache,
     save_lexicon_tables,
@@ -800,8 +801,11 @@ class Build:
 
     def run(self) -> BuildReport:
         # Whether the last build's files are still as written is checked by another process
-        # meanwhile, where there are any (`write.OutputCheck`).
-        self.output_check = output_check(self.config.output)
+        # meanwhile (`write.OutputCheck`), where there are any, and page keys that may keep them:
+        # without those (a cache deleted), every page is rendered and compared anyway.
+        config = self.config
+        if pages_file(config.cache, config.output).exists():
+            self.output_check = output_check(config.output)
         try:
             return self.run_steps()
         finally:
