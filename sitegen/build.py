@@ -187,6 +187,7 @@ class Build:
         self.read_count = 0
         self.read_here = 0  # of those, read by this process while the workers started
         self.lexicon_kept = False  # the build cache holds the tagger's tables
+        self.lexicon_looked_up = False  # `take_lexicon_tables` ran
         self.output_check: OutputCheck | None = None  # started by `run` where a manifest is
         self.keys_forgotten = False  # see `forget_page_keys`
         self.last_read: dict[str, SourceEntry] = {}
@@ -218,7 +219,6 @@ class Build:
 
     def read_corpus(self, cache: BuildCache, files: list[SourceFile]) -> Corpus:
         """Every article, from the cache where the file is unchanged, else read from disk."""
-        self.take_lexicon_tables()
         entries: dict[str, SourceEntry] = {}
         articles: list[Article] = []
         scans: dict[str, bytes] = {}  # source -> tag candidates, packed
@@ -233,6 +233,8 @@ class Build:
             else:
                 to_read.append(file)
         self.read_count = len(to_read)
+        if to_read:  # scanned for tags: the tagger's tables are wanted
+            self.take_lexicon_tables()
         results = self.read_files(to_read)
         for file, (result, scan) in zip(to_read, results, strict=True):
             self.problems.extend(result.problems)
@@ -268,9 +270,13 @@ class Build:
         return Corpus(published, by_id, len(articles) - len(published))
 
     def take_lexicon_tables(self) -> None:
-        """The tagger's tables from the build cache, if a build kept them (`keep_lexicon`)."""
+        """The tagger's tables from the build cache, if a build kept them (`keep_lexicon`):
+        looked up once, by the first step that needs the tagger (reading, choosing tags)."""
         from sitegen.tags import use_lexicon_tables
 
+        if self.lexicon_looked_up:
+            return
+        self.lexicon_looked_up = True
         tables = load_lexicon_tables(self.config)
         if tables is not None:
             use_lexicon_tables(tables)
@@ -350,6 +356,7 @@ class Build:
         if self.same_scans(corpus, cache):
             tags = cache.chosen | cache.kept
         else:
+            self.take_lexicon_tables()
             picked, tags, cache.spread = self.choose_or_reuse_tags(corpus, cache)
             cache.chosen = dict(picked)
             cache.kept = {i: names for i, names in tags.items() if picked[i] != names}
@@ -412,11 +419,10 @@ class Build:
 
     def read_files(self, files: Sequence[SourceFile]) -> list[tuple[ReadResult, bytes]]:
         root, tags = self.config.source, self.config.tags
-        paths = [file.full for file in files]
-        if self.jobs == 1 or len(paths) < PARALLEL_MIN_FILES:
+        if self.jobs == 1 or len(files) < PARALLEL_MIN_FILES:
             from sitegen.workers import read_files
 
-            chunks = chunked(paths, CHUNK)
+            chunks = chunked([file.full for file in files], CHUNK)
             results = []
             for chunk in self.progress(chunks, len(chunks), "Reading"):
                 results.extend(read_files(root, chunk, self.bodies, tags))
