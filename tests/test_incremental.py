@@ -584,19 +584,27 @@ def test_unchanged_rebuild_repeats_the_warnings_and_strict_still_fails(tmp_path:
         build(make_config(tmp_path, "public", ".sitegen-cache"), jobs=1, strict=True)
 
 
-def test_unchanged_rebuild_loads_no_renderer_or_tagger(tmp_path: Path) -> None:
-    """A rebuild that changes nothing is most rebuilds: it must not pay for jinja2 and the
-    country tables, whose imports would be most of its time."""
-    corpus(tmp_path, 3)
-    settle(tmp_path)
+def build_printing(expression: str) -> list[str]:
+    """A command that runs `sitegen build -q` in a fresh Python, then prints `expression`
+    (about the modules it imported, say)."""
     script = (
         "import sys\n"
         "from sitegen.cli import main\n"
         "sys.argv = ['sitegen', 'build', '-q']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('jinja2', 'pycountry', 'sitegen.model') if m in sys.modules))\n"
+        f"print({expression})\n"
     )
-    run = [sys.executable, "-c", script]
+    return [sys.executable, "-c", script]
+
+
+def test_unchanged_rebuild_loads_no_renderer_or_tagger(tmp_path: Path) -> None:
+    """A rebuild that changes nothing is most rebuilds: it must not pay for jinja2 and the
+    country tables, whose imports would be most of its time."""
+    corpus(tmp_path, 3)
+    settle(tmp_path)
+    run = build_printing(
+        "sorted(m for m in ('jinja2', 'pycountry', 'sitegen.model') if m in sys.modules)"
+    )
     first = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=True)
     assert first.stdout.strip() == "['jinja2', 'pycountry', 'sitegen.model']"
     again = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=True)
@@ -611,14 +619,7 @@ def test_a_rebuild_takes_the_taggers_tables_from_the_cache(tmp_path: Path) -> No
     write_article(tmp_path, "0100_new.txt", "2026-03-03", "Cuba talks", "Officials in Havana.")
     (tmp_path / "sitegen.yaml").write_text("per_page: 2\n")  # as `clean_build` has it
     settle(tmp_path)
-    script = (
-        "import sys\n"
-        "from sitegen.cli import main\n"
-        "sys.argv = ['sitegen', 'build', '-q']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('pycountry' in sys.modules)\n"
-    )
-    run = [sys.executable, "-c", script]
+    run = build_printing("'pycountry' in sys.modules")
     first = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=True)
     assert first.stdout.strip() == "True"
     tables = tmp_path / ".sitegen-cache/lexicon.marshal"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -76,15 +77,21 @@ def test_an_error_in_a_worker_is_raised_in_the_build() -> None:
         list(pool.on_demand("render", next_call))  # nothing loaded to render from
 
 
-def test_a_worker_killed_mid_build_gives_a_clear_error(tmp_path: Path) -> None:
-    root = tmp_path / "articles"
-    paths = write_corpus(root, 4)
+def one_file_a_call(paths: list[str]) -> Callable[[int], tuple[int, tuple] | None]:
+    """`on_demand`'s `next_call` for reading `paths`, one a call, to whichever worker asks."""
     dealt = iter(range(len(paths)))
 
     def next_file(worker: int) -> tuple[int, tuple] | None:
         i = next(dealt, None)
         return None if i is None else (i, ([paths[i]],))
 
+    return next_file
+
+
+def test_a_worker_killed_mid_build_gives_a_clear_error(tmp_path: Path) -> None:
+    root = tmp_path / "articles"
+    paths = write_corpus(root, 4)
+    next_file = one_file_a_call(paths)
     with WorkerPool(2) as pool:
         pool.processes[0].kill()  # as the kernel's out-of-memory killer would
         pool.processes[0].join()
@@ -109,12 +116,7 @@ def test_a_call_sent_after_the_others_must_be_small(tmp_path: Path) -> None:
     fill the other direction's pipe, and both sides would wait for ever. It is refused."""
     root = tmp_path / "articles"
     paths = write_corpus(root, 4)
-    dealt = iter(range(len(paths)))
-
-    def next_file(worker: int) -> tuple[int, tuple] | None:
-        i = next(dealt, None)
-        return None if i is None else (i, ([paths[i]],))
-
+    next_file = one_file_a_call(paths)
     with WorkerPool(2) as pool:
         pool.send_all("start_reading", (root, TagConfig(), {}, lexicon_tables_in_use()))
         pool.receive_each()
