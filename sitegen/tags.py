@@ -195,8 +195,7 @@ LEXICON_SECTIONS = ("strip", "generic", "lead", "starters", "nouns", "parties", 
 
 
 def _stop_lists() -> dict[str, list[str]]:
-    names = LEXICON_SECTIONS
-    sections: dict[str, list[str]] = {name: [] for name in names}
+    sections: dict[str, list[str]] = {name: [] for name in LEXICON_SECTIONS}
     current = "strip"
     for line in (DATA / "not_tags.txt").read_text(encoding="utf-8").splitlines():
         line = line.strip()
