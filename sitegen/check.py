@@ -34,7 +34,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from sitegen.errors import locate, printable
-from sitegen.read import display, is_regular_file
+from sitegen.read import display, is_regular_file, resolves_inside
 
 # <link rel> values that make a browser fetch the href (or connect to its host).
 FETCHING_RELS = frozenset({
@@ -148,8 +148,7 @@ def check_site(public: Path, base_url: str, *, jobs: int | None = None) -> Check
 
 
 def is_inside(path: Path, folder: Path) -> bool:
-    real = os.path.realpath(folder)
-    return os.path.commonpath([real, os.path.realpath(path)]) == real
+    return resolves_inside(path, os.path.realpath(folder))
 
 
 def walk(public: Path) -> Iterator[str]:

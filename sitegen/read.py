@@ -182,8 +182,8 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     found: list[SourceFile] = []
     problems: list[Problem] = []
     real_root = str(root.resolve())
-    for rel, entry in _walk(str(root), ""):
-        if entry.is_dir():  # a symlinked folder (see _walk): never followed
+    for rel, entry in _walk(str(root), "", problems):
+        if entry.is_symlink() and links_to_folder(entry):  # see _walk: never followed
             if holds_articles(entry.path):  # else a folder of images, say: nothing to say
                 message = "symlinked folder of articles; not followed (link the files instead)"
                 problems.append(Problem(display(Path(entry.path)), message))
@@ -195,7 +195,7 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
         try:
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)
-                if os.path.commonpath([target, real_root]) != real_root:
+                if not resolves_inside(entry.path, real_root):
                     message = "symlink points outside the source folder; not followed"
                     problems.append(Problem(display(Path(entry.path)), message))
                     continue
@@ -204,8 +204,12 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
                     problems.append(Problem(display(Path(entry.path)), message))
                     continue
             stat = entry.stat()
-        except OSError:
+        except FileNotFoundError:
             continue  # vanished while listing
+        except OSError as error:  # a folder listed but not searchable (no x permission)
+            message = f"cannot be read ({error.strerror or error}); skipped"
+            problems.append(Problem(display(Path(entry.path)), message))
+            continue
         if not S_ISREG(stat.st_mode):  # reading a named pipe would wait forever
             message = "not a regular file (a pipe or a device); skipped"
             problems.append(Problem(display(Path(entry.path)), message))
@@ -213,6 +217,11 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
         found.append(SourceFile(rel, entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
     found.sort(key=lambda f: f.rel)
     return found, problems
+
+
+def resolves_inside(path: str | Path, real_folder: str) -> bool:
+    """Whether `path`, its symlinks followed, lies in `real_folder` (itself resolved)."""
+    return os.path.commonpath([os.path.realpath(path), real_folder]) == real_folder
 
 
 def holds_articles(folder: str) -> bool:
@@ -247,15 +256,22 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def _walk(
+    folder: str, prefix: str, problems: list[Problem]
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Article files under `folder`, and symlinked folders (for a warning), depth first, with
-    a stack rather than recursion: a corpus can nest folders deeper than Python's limit."""
+    a stack rather than recursion: a corpus can nest folders deeper than Python's limit. A
+    folder that cannot be listed is named in `problems`: its articles would vanish silently."""
     stack = [(folder, prefix)]
     while stack:
         folder, prefix = stack.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except FileNotFoundError:
+            continue  # removed while listing
+        except OSError as error:
+            message = f"folder cannot be listed ({error.strerror or error}); its files skipped"
+            problems.append(Problem(display(Path(folder)), message))
             continue
         for entry in entries:
             name = entry.name
@@ -263,10 +279,20 @@ def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, f"{prefix}{name}/"))
-            elif entry.is_symlink() and entry.is_dir():
+            elif entry.is_symlink() and links_to_folder(entry):
                 yield f"{prefix}{name}", entry  # linked folders could loop or escape: a warning
             elif is_article_name(name):
                 yield f"{prefix}{name}", entry
+
+
+def links_to_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a symlink leads to a folder. False for a loop of links (ELOOP) or a link
+    that cannot be followed: `DirEntry.is_dir` raises for those, and one such link anywhere
+    in the source folder stopped the whole build."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def display(path: Path) -> str:

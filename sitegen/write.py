@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from sitegen import BUILTIN_STATIC
 from sitegen.errors import Problem, SitegenError
-from sitegen.read import display, is_editor_litter, is_regular_file
+from sitegen.read import display, is_editor_litter, is_regular_file, resolves_inside
 
 if TYPE_CHECKING:
     from sitegen.config import Config
@@ -267,7 +267,7 @@ def symlink_refused(full: str, real_out: str) -> str:
     """Why sitegen does not write through a symlinked folder in the output folder: one out of
     it would carry pages elsewhere; one within it would make two pages one file (with
     `tags -> .`, the tag index overwrote the home page)."""
-    if os.path.commonpath([real_out, os.path.realpath(full)]) != real_out:
+    if not resolves_inside(full, real_out):
         return f"refusing to write through a symlink out of the output folder: {full}"
     return (
         f"refusing to write through a symlink in the output folder: {full} leads to "
@@ -797,11 +797,17 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
     for folder in (BUILTIN_STATIC, config.layouts / "static"):
         if not folder.is_dir():
             continue
+        real_folder = os.path.realpath(folder)
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if not is_editor_litter(d))
             for name in filenames:
                 path = Path(dirpath, name)
                 if is_editor_litter(name) or not is_regular_file(path):
+                    continue
+                if path.is_symlink() and not resolves_inside(path, real_folder):
+                    # As for articles: a link to /etc/passwd must not be published.
+                    message = "symlink points outside the static folder; not followed"
+                    problems.append(Problem(display(path), message))
                     continue
                 rel = path.relative_to(folder).as_posix()
                 try:

@@ -347,6 +347,20 @@ def test_a_static_file_whose_name_cannot_be_published_is_left_out(make_site, run
     assert run_cli(site, "build", "--strict").exit_code == 1
 
 
+def test_a_static_symlink_out_of_the_static_folder_is_not_published(
+    make_site, run_cli, tmp_path
+) -> None:
+    site = make_site(small_corpus(2) | {"layouts/static/css/own.css": "p {}"})
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", site / "layouts/static/passwd.txt")
+    os.symlink(site / "layouts/static/css/own.css", site / "layouts/static/same.css")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0
+    assert "passwd.txt: symlink points outside the static folder; not followed" in result.output
+    assert not (site / "public/passwd.txt").exists()
+    assert (site / "public/same.css").read_text() == "p {}"  # a link inside is followed
+
+
 def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
     draft = "---\ndraft: true\n---\n" + article_text("2026-03-01", "Secret draft")
     site = make_site(small_corpus(1) | {"articles/draft.txt": draft})

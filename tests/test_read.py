@@ -323,6 +323,72 @@ def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_fo
     ]
 
 
+def test_a_loop_of_symlinks_is_skipped_and_the_rest_is_found(tmp_path: Path) -> None:
+    root = tmp_path / "articles"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("x")
+    os.symlink("self", root / "self")  # DirEntry.is_dir raises ELOOP for these
+    os.symlink("loop.txt", root / "loop.txt")
+    os.symlink("../sub/x", root / "sub/x")
+    found, problems = find_sources(root)
+    assert [f.rel for f in found] == ["a.txt"]
+    said = [str(p).removeprefix(f"{root}/") for p in problems]
+    assert said == ["loop.txt: symlink to nothing readable (broken, or a folder); skipped"]
+
+
+def found_without_privileges(root: Path) -> list[str]:
+    """`find_sources` in a child process that drops root's privileges first (permissions
+    do not bind root, which CI runs as): the files found, then the problems."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never back into pytest
+        status = 1
+        try:
+            os.close(read_end)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setresgid(65534, 65534, 65534)
+                os.setresuid(65534, 65534, 65534)
+            found, problems = find_sources(root)
+            said = [str([f.rel for f in found])]
+            said += [str(p).removeprefix(f"{root}/") for p in problems]
+            os.write(write_end, "\n".join(said).encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        text = answer.read().decode()
+    assert os.waitpid(pid, 0)[1] == 0
+    return text.splitlines()
+
+
+def test_folders_that_cannot_be_listed_or_searched_are_named(tmp_path: Path) -> None:
+    """Articles in a folder without read (or search) permission were left out silently."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="sitegen-perm-"))  # tmp_path is root's own (0700)
+    root = base / "articles"
+    try:
+        base.chmod(0o755)
+        for name in ("a.txt", "closed/b.txt", "unsearchable/c.txt"):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text("x")
+        (root / "closed").chmod(0)
+        (root / "unsearchable").chmod(0o644)  # names can be listed, files not reached
+        lines = found_without_privileges(root)
+        assert lines[0] == "['a.txt']"
+        assert sorted(lines[1:]) == [
+            "closed: folder cannot be listed (Permission denied); its files skipped",
+            "unsearchable/c.txt: cannot be read (Permission denied); skipped",
+        ]
+    finally:
+        for folder in ("closed", "unsearchable"):
+            (root / folder).chmod(0o755)
+        shutil.rmtree(base)
+
+
 def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) -> None:
     root = tmp_path / "articles"
     root.mkdir()
