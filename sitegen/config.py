@@ -116,8 +116,14 @@ def _base_url(value: Any) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an absolute http(s) URL such as https://example.org/news/")
-    if parts.query or parts.fragment:
+    if "?" in url or "#" in url:  # an empty one too: "https://example.org/#" + a page's path
         raise ValueError("must not have a query or a fragment")
+    try:
+        parts.port  # noqa: B018 (read for the error: out of range, or not a number)
+    except ValueError:
+        raise ValueError("has a port that is not a number from 0 to 65535") from None
+    if not parts.hostname:
+        raise ValueError("must name a host, as in https://example.org/news/")
     if re.search(r"[\s\x00-\x1f\x7f\"'<>\\^`{|}]", url):
         # It is written into robots.txt, feeds and every page's head: a newline there starts
         # a new line of robots.txt, a quote ends an attribute.
@@ -266,7 +272,39 @@ def parse_config(raw: Any, where: str) -> dict[str, Any]:
 # libyaml's loader when PyYAML was built with it (its wheels are): the same documents, eight
 # times faster than the pure-Python one (75 against 630 µs for a five-line front matter), which
 # a corpus whose articles carry front matter pays per file.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class StrictLoader(_BASE_LOADER):
+    """The safe loader, stricter where PyYAML is silent or vague: a key given twice is an
+    error (PyYAML kept the last value, so `draft: true` then `draft: false` published a
+    draft), and a value it cannot make (the date 2026-02-30, a number of 5,000 digits) is an
+    error at its line, in words for the user rather than Python's advice to programmers."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"{key_node.value!r} is given twice", key_node.start_mark
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except ValueError as exc:
+            reason = str(exc)
+            if "integer string conversion" in reason:
+                reason = "a number of over 4,300 digits"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"bad value: {reason}", node.start_mark
+            ) from None
+
+
+YAML_LOADER = StrictLoader
 
 
 class YamlProblem(Exception):

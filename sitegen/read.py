@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from stat import S_ISREG
@@ -456,10 +456,7 @@ def parse_article(
     byline = bidi_closed(shortened(byline, MAX_BYLINE_CHARS, "byline", warn), "byline", warn)
     summary = shortened(meta.get("summary", ""), MAX_SUMMARY_CHARS, "summary", warn)
     summary = bidi_closed(summary, "summary", warn)
-    tags = meta.get("tags", ())
-    if len(tags) > MAX_FRONT_TAGS:  # each tag page lists the article, each tag feed its tags
-        warn(f"{len(tags)} tags in the front matter; the first {MAX_FRONT_TAGS} are kept")
-        tags = tags[:MAX_FRONT_TAGS]
+    tags = given_tags(meta.get("tags", ()), warn)
     file_id = article_id(source)
     slug = slugify(meta.get("slug") or title, max_length=SLUG_CHARS, word_boundary=True) or file_id
     article = Article(
@@ -484,6 +481,24 @@ MAX_TITLE_CHARS = 500
 MAX_BYLINE_CHARS = 300
 MAX_SUMMARY_CHARS = 1000
 MAX_FRONT_TAGS = 50
+MAX_TAG_CHARS = 100  # "Ministry of Foreign Affairs of the People's Republic of China": 61
+
+
+def given_tags(tags: tuple[str, ...], warn: Any) -> tuple[str, ...]:
+    """Front matter tags as they can be shown: each becomes a page title, a link on every
+    list that shows the article and a feed. Without limits, ten files of long tag names made
+    a site of 1.2 GB."""
+    if len(tags) > MAX_FRONT_TAGS:  # each tag page lists the article, each tag feed its tags
+        warn(f"{len(tags)} tags in the front matter; the first {MAX_FRONT_TAGS} are kept")
+        tags = tags[:MAX_FRONT_TAGS]
+    kept: dict[str, None] = {}
+    for tag in tags:
+        if shows_nothing(tag):  # zero-width characters only: an invisible link
+            warn(f"a front matter tag shows nothing ({tag!a}); left out")
+            continue
+        tag = bidi_closed(shortened(tag, MAX_TAG_CHARS, "tag", warn), "tag", warn)
+        kept[tag] = None
+    return tuple(kept)
 
 
 def shortened(text: str, limit: int, what: str, warn: Any) -> str:
@@ -615,30 +630,44 @@ def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
     except YamlProblem as problem:
         line = problem.line + 1 if problem.line is not None else 1
         raise SkipFile(f"invalid front matter YAML: {problem.reason}", line) from None
-    meta = check_front_matter(raw if raw is not None else {}, warn)
+    meta = check_front_matter(raw if raw is not None else {}, warn, lines[1:end])
     return meta, "\n".join(lines[end + 1 :]), end + 2
 
 
-def check_front_matter(raw: Any, warn: Any) -> dict[str, Any]:
-    """Validate front matter values; a wrong type skips the file rather than guess."""
+MAX_UNKNOWN_KEYS_SHOWN = 5  # a file of 150,000 unknown keys printed 150,000 warnings
+
+
+def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[str, Any]:
+    """Validate front matter values; a wrong type skips the file rather than guess. `lines`
+    (the front matter's, from the file's line 2) let a message name the line of its key."""
     if not isinstance(raw, dict):
         raise SkipFile("front matter must be a mapping such as 'title: ...'", 2)
     meta: dict[str, Any] = {}
+    unknown = 0
     for key, value in raw.items():
         key = key_text(key)
         if key not in FRONT_MATTER_KEYS:
-            close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
-            warn(
-                f"unknown front matter key {key!r}"
-                + (f" (did you mean {close[0]!r}?)" if close else "")
-                + "; ignored"
-            )
+            unknown += 1
+            if unknown <= MAX_UNKNOWN_KEYS_SHOWN:
+                close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                warn(f"unknown front matter key {key!r}{hint}; ignored", key_line(lines, key))
             continue
         try:
             meta["byline" if key == "author" else key] = _front_value(key, value)
-        except ValueError as exc:  # a number of over 4,300 digits has no str() in Python
-            raise SkipFile(f"front matter {key!r} cannot be read: {exc}") from None
+        except SkipFile as skip:
+            raise SkipFile(skip.message, skip.line or key_line(lines, key)) from None
+    if unknown > MAX_UNKNOWN_KEYS_SHOWN:
+        warn(f"{unknown - MAX_UNKNOWN_KEYS_SHOWN} more unknown front matter keys; ignored")
     return meta
+
+
+def key_line(lines: Sequence[str], key: str) -> int | None:
+    """The file's line of a top-level front matter key (the front matter starts on line 2)."""
+    for number, line in enumerate(lines, start=2):
+        if line.startswith(key) and line[len(key) :].lstrip(" ").startswith(":"):
+            return number
+    return None
 
 
 def _front_value(key: str, value: Any) -> Any:
@@ -658,11 +687,19 @@ def _front_value(key: str, value: Any) -> Any:
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(t, str | int | float) for t in items):
             raise SkipFile("front matter 'tags' must be a list of names")
-        names = (front_text(str(t)) for t in items)
+        try:
+            names = [front_text(str(t)) for t in items]
+        except ValueError:
+            raise SkipFile("front matter 'tags' holds a number of over 4,300 digits") from None
         return tuple(dict.fromkeys(name for name in names if name))
-    if isinstance(value, list | dict) or value is None:
+    # Not a set, bytes or other YAML type: its str() is Python's, and a set's order changes
+    # from run to run (and the article's URL with it).
+    if not isinstance(value, str | int | float | dt.date) or isinstance(value, bool):
         raise SkipFile(f"front matter {key!r} must be text")
-    return front_text(str(value))
+    try:
+        return front_text(str(value))
+    except ValueError:  # Python writes no int of over 4,300 digits as text
+        raise SkipFile(f"front matter {key!r} is a number of over 4,300 digits") from None
 
 
 def front_text(value: str) -> str:

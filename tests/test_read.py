@@ -122,21 +122,34 @@ def problem_of(result) -> str:
         ("---\ndraft: maybe\n---\n date 2026-01-01 T", "front matter 'draft' must be true or false"),
         ("---\n- a list\n---\n date 2026-01-01 T", "front matter must be a mapping"),
         ("---\ntitle: T\n---\n\nno date here", "a.txt:5: no date line"),
-        ("---\ndate: 2026-02-30\n---\n date 2026-01-01 T", "a.txt:1: invalid front matter YAML: "
+        ("---\ndate: 2026-02-30\n---\n date 2026-01-01 T", "a.txt:2: invalid front matter YAML: "
          "bad value: day is out of range for month"),
+        ("---\nx: 1\ndate: 2026-02-06T25:00:00\n---\n date 2026-01-01 T",
+         "a.txt:3: invalid front matter YAML: bad value: hour must be in 0..23"),
+        ("---\ndate: " + "9" * 5000 + "\n---\n date 2026-01-01 T",
+         "a.txt:2: invalid front matter YAML: bad value: a number of over 4,300 digits; skipped"),
+        ("---\ndraft: true\ntitle: T\ndraft: false\n---\n date 2026-01-01 T",
+         "a.txt:4: invalid front matter YAML: 'draft' is given twice"),
+        ("---\ntitle: !!set {alpha, beta, gamma}\n---\n date 2026-01-01 T",
+         "a.txt:2: front matter 'title' must be text"),
+        ("---\ntitle: T\nslug: !!binary aGVsbG8=\n---\n date 2026-01-01 T",
+         "a.txt:3: front matter 'slug' must be text"),
+        ("---\ntitle: T\ntags : 5\n---\n date 2026-01-01 T",
+         "a.txt:3: front matter 'tags' must be a list of names"),
         # libyaml reads 600 levels (then: not a list of names), PyYAML's own loader recurses
-        ("---\ntags: " + "[" * 600 + "]" * 600 + "\n---\n date 2026-01-01 T", "a.txt: front matter"),
+        ("---\ntags: " + "[" * 600 + "]" * 600 + "\n---\n date 2026-01-01 T", "a.txt:2: front matter"),
         ("---\ntags: " + "[" * 5000 + "]" * 5000 + "\n---\n date 2026-01-01 T",
          "invalid front matter YAML"),
         ("---\nx: !!python/object/apply:os.system [echo]\n---\n date 2026-01-01 T",
          "a.txt:2: invalid front matter YAML: could not determine a constructor"),
         ("---\ntitle: 0x" + "f" * 4_000 + "\n---\n date 2026-01-01 T",
-         "a.txt: front matter 'title' cannot be read: Exceeds the limit"),
+         "a.txt:2: front matter 'title' is a number of over 4,300 digits; skipped"),
     ],
     ids=[
         "no-date", "impossible-date", "bad-format", "empty", "blank", "binary",
         "yaml-syntax", "unclosed-front-matter", "bad-draft", "not-a-mapping", "date-line-after-fm",
-        "yaml-impossible-date", "yaml-nested-600", "yaml-nested-5000", "yaml-python-tag",
+        "yaml-impossible-date", "yaml-impossible-time", "yaml-huge-date", "yaml-duplicate-key",
+        "yaml-set", "yaml-binary", "tags-not-a-list", "yaml-nested-600", "yaml-nested-5000", "yaml-python-tag",
         "yaml-huge-number",
     ],
 )  # fmt: skip
@@ -269,6 +282,30 @@ def test_unknown_front_matter_key_warns_with_suggestion(tmp_path: Path) -> None:
     result = read(tmp_path, "a.txt", "---\ntitel: X\n---\n" + article_text("2026-01-02", "T"))
     assert result.article is not None
     assert "unknown front matter key 'titel' (did you mean 'title'?)" in str(result.problems[0])
+
+
+def test_unknown_front_matter_keys_past_a_few_are_counted_in_one_warning(tmp_path: Path) -> None:
+    front = "---\n" + "".join(f"key{n}: {n}\n" for n in range(10_000)) + "---\n"
+    result = read(tmp_path, "a.txt", front + article_text("2026-01-02", "T"))
+    assert result.article is not None
+    said = [str(p).removeprefix(f"{tmp_path}/") for p in result.problems]
+    assert said[:2] == [
+        "a.txt:2: unknown front matter key 'key0'; ignored",
+        "a.txt:3: unknown front matter key 'key1'; ignored",
+    ]
+    assert said[5:] == ["a.txt: 9995 more unknown front matter keys; ignored"]
+
+
+def test_front_matter_tags_are_shortened_closed_and_never_invisible(tmp_path: Path) -> None:
+    """Each tag is a page title, a link on every list showing the article, and a feed."""
+    long = " ".join(["Word"] * 100)
+    tags = f'["\\u202eevil tag", "\\u200b", "{long}", "Cuba"]'
+    result = read(tmp_path, "a.txt", f"---\ntags: {tags}\n---\n" + article_text("2026-01-02", "T"))
+    assert result.article.tags == ("\u202eevil tag\u202c", " ".join(["Word"] * 19) + "…", "Cuba")
+    said = " | ".join(str(p) for p in result.problems)
+    assert "a front matter tag shows nothing ('\\u200b'); left out" in said
+    assert "tag leaves 1 bidirectional text control(s) open" in said
+    assert "tag of 499 characters" in said
 
 
 @pytest.mark.parametrize(
@@ -488,7 +525,7 @@ def test_markdown_block_shapes_that_take_seconds_or_megabytes_are_skipped(
     assert expected in problem_of(read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n"))
 
 
-SLOW_MARKDOWN = "\n\n".join(["a\n=\n" * 2_400] * 4)  # passes every guard; about 4 s to parse
+SLOW_MARKDOWN = "\n\n".join(["a\n=\n" * 2_400] * 16)  # passes every guard; 3-8 s to parse
 
 
 def test_markdown_the_guards_miss_is_stopped_after_its_cpu_budget(tmp_path: Path) -> None:
