@@ -39,6 +39,9 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED = "feed.xml"  # the site's feed; each tag's is `tags/<slug>/feed.xml`
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 GENERATOR = "sitegen"
+# An entry carries the text of an article up to this much HTML (a long story is 50 KB); a longer
+# one, its summary and link: fifty articles near the 2 MB limit made a site feed of 100 MB.
+MAX_FEED_CONTENT_CHARS = 200_000
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 EPOCH = "1970-01-01T00:00:00+00:00"  # `updated` of a feed with no entries, still deterministic
 ID_NAMESPACE = uuid.UUID("6f1c0f6e-2b7a-5a43-9a8e-5e0c6d1f4b21")  # sitegen's own, fixed forever
@@ -192,9 +195,10 @@ class FeedWriter:
         parts += [f'    <category term="{xml_attr(name)}" />\n' for name in self.tag_names(article)]
         if article.summary:
             parts.append(f"    {xml_element('summary', article.summary, 'text')}\n")
-        if full:
+        body = self.body_html(article) if full else ""
+        if full and len(body) <= MAX_FEED_CONTENT_CHARS:
             # The body is HTML (escaped text or sanitised Markdown); type="html" carries it escaped.
-            parts.append(f"    {xml_element('content', self.body_html(article), 'html')}\n")
+            parts.append(f"    {xml_element('content', body, 'html')}\n")
         parts.append("  </entry>\n")
         text = "".join(parts)
         self.entries[(article.id, full)] = text

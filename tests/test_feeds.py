@@ -273,6 +273,20 @@ def test_the_site_feed_carries_the_text_and_tag_feeds_the_summary(make_site, run
     assert b"More." not in tag_feed.read_bytes()
 
 
+def test_an_article_too_long_for_a_feed_entry_gives_its_summary(make_site, run_cli) -> None:
+    """Fifty articles near the 2 MB limit made a site feed of 100 MB."""
+    long = "\n\n".join(f"Paragraph {n} " + "word " * 150 for n in range(300))
+    articles = {
+        "articles/a.txt": tagged("2026-02-06", "Long", [], long),
+        "articles/b.txt": tagged("2026-02-07", "Short", [], "Short text.\n\nEnd."),
+    }
+    feed_file = build(make_site, run_cli, articles) / "feed.xml"
+    entries = {e.title: e for e in parse_feed(feed_file).entries}
+    assert entries["Short"].content[0].value == "<p>Short text.</p>\n<p>End.</p>"
+    assert "content" not in entries["Long"] and entries["Long"].summary.startswith("Paragraph 0")
+    assert feed_file.stat().st_size < 10_000
+
+
 def test_relative_links_in_a_body_resolve_against_the_article(make_site, run_cli) -> None:
     public = build(
         make_site,
