@@ -933,16 +933,20 @@ TAG_KEY = "\0tag "  # tags' addresses sit with the articles' (`BuildCache.urls`)
 
 
 def tag_addresses(tags: Sequence[Tag]) -> dict[str, str]:
-    return {TAG_KEY + tag.name.casefold(): tag.url for tag in tags}
+    from sitegen.model import tag_key
+
+    return {TAG_KEY + tag_key(tag.name): tag.url for tag in tags}
 
 
 def moved_tags(tags: Sequence[Tag], before: Mapping[str, str]) -> list[str]:
     """Notices for tags published at another address than in the last build: a tag whose
     slug another, older tag now claims (an old article given a new tag) moves to a suffix."""
+    from sitegen.model import tag_key
+
     moves = [
         (tag, before[key], tag.url)
         for tag in tags
-        if before.get(key := TAG_KEY + tag.name.casefold(), tag.url) != tag.url
+        if before.get(key := TAG_KEY + tag_key(tag.name), tag.url) != tag.url
     ]
     notices = [
         f"the tag {tag.name!r} moved from {old} to {new}: another tag, in the corpus longer, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -258,6 +259,29 @@ def archive_children(
     return {url: tuple(groups) for url, groups in children.items()}
 
 
+# Letters NFKD leaves whole, folded as a reader would type them without the accent.
+UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t"})
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names one tag: case and accents do not ("Łódź", "Lodz" and "ŁÓDŹ";
+    "Zoë" and "Zoe" slugified alike but were two tags, two pages, one with a suffix)."""
+    if name.isascii():
+        return name.casefold()
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)).translate(UNACCENTED)
+
+
+def shown_spelling(counts: Mapping[str, int]) -> str:
+    """The spelling a tag is shown in: its most common; among equals, one not all in capitals
+    ("Łódź" over "ŁÓDŹ", the form of a headline), then the one with accents ("Łódź" over
+    "Lodz"), then the first in code point order, so the choice never depends on file order."""
+    return min(
+        counts,
+        key=lambda name: (-counts[name], name.isupper(), -sum(not c.isascii() for c in name), name),
+    )
+
+
 TAG_SLUG_CHARS = 80  # as for articles: a tag of ten thousand letters still gets a file name
 
 
@@ -295,7 +319,8 @@ def build_tags(
 ) -> tuple[tuple[Tag, ...], dict[str, tuple[Tag, ...]], list[Problem]]:
     """Merge tag names case-insensitively and give each tag a unique slug.
 
-    "US" and "us" are one tag, shown in its most common spelling. Two different tags whose slugs
+    "US" and "us", "Zoë" and "Zoe" are one tag (`tag_key`), shown in its most common spelling
+    (`shown_spelling`). Two different tags whose slugs
     would clash ("C++" and "C") get distinct slugs, so no tag page ever overwrites another.
     """
     spellings: dict[str, dict[str, int]] = {}  # key -> spelling -> articles using it
@@ -304,7 +329,7 @@ def build_tags(
     for article in articles:
         seen: list[str] = []
         for name in tag_names.get(article.id, ()):
-            key = name.casefold()
+            key = tag_key(name)
             counts = spellings.get(key)
             if counts is None:
                 spellings[key] = {name: 1}
@@ -314,14 +339,11 @@ def build_tags(
                 seen.append(key)
                 members[key].append(article)
         keys_of[article.id] = seen
-    names = {
-        key: min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        for key, counts in spellings.items()
-    }
+    names = {key: shown_spelling(counts) for key, counts in spellings.items()}
     slugs = tag_slugs(names, {key: min(a.date for a in members[key]) for key in names})
     tags = {key: Tag(names[key], slugs[key], tuple(members[key])) for key in sorted(names)}
     tags_of = {article_id: tuple([tags[k] for k in keys]) for article_id, keys in keys_of.items()}
-    return tuple(sorted(tags.values(), key=lambda t: (t.name.casefold(), t.slug))), tags_of, []
+    return tuple(sorted(tags.values(), key=lambda t: (tag_key(t.name), t.slug))), tags_of, []
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,6 @@ import marshal
 import os
 import re
 import traceback
-import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from itertools import groupby
@@ -82,6 +81,7 @@ from sitegen.model import (
     listings,
     lists_of,
     output_path,
+    tag_key,
     years_summary,
 )
 from sitegen.read import Article, Body
@@ -609,7 +609,7 @@ class Planner:
     def tag_index(self) -> Page:
         tags = [t.ref for t in self.site.tags]
         by_count = sorted(tags, key=lambda t: (-t.count, t.name.casefold()))[:50]
-        filed = sorted(tags, key=lambda t: (initial(t.name), t.name.casefold()))
+        filed = sorted(tags, key=lambda t: (initial(t.name), tag_key(t.name)))
         by_letter = [
             (letter, list(group)) for letter, group in groupby(filed, key=lambda t: initial(t.name))
         ]
@@ -717,8 +717,9 @@ def summary_of(group: ArchiveGroup) -> Child:
 
 
 def initial(name: str) -> str:
-    """The letter a tag is filed under: "Élysée" under E, "10 Downing Street" under #."""
-    first = unicodedata.normalize("NFKD", name[:1])[:1].upper()
+    """The letter a tag is filed under: "Élysée" under E, "Łódź" under L, "10 Downing Street"
+    under #."""
+    first = tag_key(name[:1])[:1].upper()
     return first if first.isalpha() else "#"
 
 

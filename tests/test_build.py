@@ -624,18 +624,16 @@ def test_no_output_line_prints_a_terminal_escape(make_site, run_cli) -> None:
 def test_a_tag_that_loses_its_address_to_an_older_tag_is_a_notice(make_site, run_cli) -> None:
     """An old article given a new tag whose slug an existing tag has: the older of the two
     keeps the address, and the build says where the other went, as it does for articles."""
-    tagged = '---\ntags: ["São Paulo"]\n---\n'
+    tagged = '---\ntags: ["C++"]\n---\n'
     site = make_site(
         {f"articles/{i}.txt": tagged + article_text(f"2026-01-0{i}", f"Story {i}") for i in (1, 2)}
     )
     assert run_cli(site, "build").exit_code == 0
-    assert (site / "public/tags/sao-paulo/index.html").exists()
-    older = '---\ntags: ["Sao Paulo"]\n---\n' + article_text("2019-05-01", "Archive story")
+    assert (site / "public/tags/c/index.html").exists()
+    older = '---\ntags: ["C"]\n---\n' + article_text("2019-05-01", "Archive story")
     (site / "articles/0.txt").write_text(older)
     result = run_cli(site, "build")
-    assert (
-        "notice: the tag 'São Paulo' moved from tags/sao-paulo/ to tags/sao-paulo-" in result.output
-    )
+    assert "notice: the tag 'C++' moved from tags/c/ to tags/c-" in result.output
 
 
 def test_printable_escapes_only_what_a_terminal_acts_on() -> None:

@@ -162,6 +162,15 @@ def test_tags_merge_case_and_get_distinct_slugs() -> None:
     assert [t.name for t in site.tags_of[a.id]] == ["US", "C++"]
 
 
+def test_tags_differing_in_accents_are_one_shown_as_written_not_shouted() -> None:
+    a, b, c, d = (make_article(i, f"2026-01-0{i}") for i in (1, 2, 3, 4))
+    names = {a.id: ("ŁÓDŹ", "Zoe"), b.id: ("Łódź", "Zoë"), c.id: ("Lodz",), d.id: ("NATO",)}
+    site, _ = build_site(Config(), [a, b, c, d], names)
+    assert [(t.name, t.slug, len(t.articles)) for t in site.tags] == [
+        ("Łódź", "lodz", 3), ("NATO", "nato", 1), ("Zoë", "zoe", 2)
+    ]  # fmt: skip
+
+
 def test_relative_roots() -> None:
     assert root_of("") == "./"
     assert root_of("2026/") == "../"
@@ -175,11 +184,13 @@ def test_tag_index_files_accented_names_under_their_letter() -> None:
     from sitegen.render import Planner
 
     a, b, c, d = (make_article(i, f"2026-01-0{i}") for i in (1, 2, 3, 4))
-    names = {a.id: ("Élysée",), b.id: ("Egypt",), c.id: ("Zambia",), d.id: ("10 Downing Street",)}
+    names = {a.id: ("Élysée", "Łódź"), b.id: ("Egypt", "Lagos"), c.id: ("Zambia", "Lyon"),
+             d.id: ("10 Downing Street",)}  # fmt: skip
     site, _ = build_site(Config(), [a, b, c, d], names)
     groups = Planner(site).tag_index().context["by_letter"]
     assert [(letter, [t.name for t in tags]) for letter, tags in groups] == [
-        ("#", ["10 Downing Street"]), ("E", ["Egypt", "Élysée"]), ("Z", ["Zambia"])
+        ("#", ["10 Downing Street"]), ("E", ["Egypt", "Élysée"]),
+        ("L", ["Lagos", "Łódź", "Lyon"]), ("Z", ["Zambia"])
     ]  # fmt: skip
 
 
