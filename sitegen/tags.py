@@ -76,7 +76,7 @@ def _run_pattern(up: str) -> re.Pattern[str]:
     can skip ahead to the next capital letter at C speed; the look-behind after it refuses
     capitals inside a word."""
     rest = rf"(?:\.(?:[{up}]\.)+|\.(?= [{up}])|(?<=P)eople['’]s|\w*(?:-\w+)*(?:['’][{up}]\w*)?)"
-    particle = "(?:" + "|".join(sorted(PARTICLES)) + ")"
+    particle = "(?:" + "|".join([*sorted(PARTICLES), "&"]) + ")"  # "Larsen & Toubro"
     article = "(?:" + "|".join(ARABIC_ARTICLES) + ")-"  # "Abdel Fattah al-Sisi"
     return re.compile(rf"[{up}](?<![\w'’].){rest}(?: (?:{particle} )*(?:{article})?[{up}]{rest})*")
 
@@ -129,6 +129,7 @@ class Lexicon:
     nouns: frozenset[str]  # institutions: "Secretary of War Pete Hegseth" -> "Pete Hegseth"
     parties: frozenset[str]  # party adjectives: "Republican Marjorie Taylor Greene"
     generic: frozenset[str]  # in a name, never one alone: "Bank" of "Reserve Bank of Australia"
+    ends: frozenset[str]  # end a name with a place in it: "Kenya Power" (see `_named_after`)
     names_by_casefold: Mapping[str, Entry]  # names (not demonyms) for front matter, any case
 
 
@@ -191,7 +192,7 @@ def _organisation_forms() -> dict[str, Entry]:
     return forms
 
 
-LEXICON_SECTIONS = ("strip", "generic", "lead", "starters", "nouns", "parties", "phrases")
+LEXICON_SECTIONS = ("strip", "generic", "lead", "starters", "nouns", "parties", "ends", "phrases")
 
 
 def _stop_lists() -> dict[str, list[str]]:
@@ -266,9 +267,10 @@ def load_lexicon() -> Lexicon:
     by_casefold = {f.casefold(): e for f, e in forms.items() if e.name and e.weight == 1}
     starters, nouns = frozenset(sections["starters"]), frozenset(sections["nouns"])
     parties, generic = frozenset(sections["parties"]), frozenset(sections["generic"])
-    not_names = strip | lead | starters | nouns | parties | generic
+    ends = frozenset(sections["ends"])
+    not_names = strip | lead | starters | nouns | parties | generic | ends
     return Lexicon(
-        forms, lengths, strip, not_names, lead, starters, nouns, parties, generic, by_casefold
+        forms, lengths, strip, not_names, lead, starters, nouns, parties, generic, ends, by_casefold
     )
 
 
@@ -627,6 +629,11 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
                 entry = forms.get(word if size == 1 else " ".join(words[i : i + size]))
                 if entry is not None:
                     break
+        if entry is not None and entry.name and _named_after(lexicon, words, i + size):
+            # "Kenya Power", "Grand Ethiopian Renaissance Dam": the place, and the whole a name
+            pieces.append((KNOWN, entry.name, " ".join(words[i : i + size]), entry.weight, False))
+            pending += words[i:]
+            break
         if entry is not None and (
             (entry.capital and _in_a_name(lexicon, words, i, size))
             or _ends_an_institution(lexicon, pending)
@@ -660,6 +667,15 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
     if pending:
         pieces += guess(lexicon, pending, at_start)
     return tuple(pieces)
+
+
+def _named_after(lexicon: Lexicon, words: list[str], after: int) -> bool:
+    """Whether the words from `after` to the run's end finish the name of a thing named after
+    the place before them: they end in one of `lexicon.ends` ("Kenya Power", "Ethiopian
+    Airlines"), with no "and" or known form among them ("Kenya and Uganda Railways" is two)."""
+    if after >= len(words) or words[-1] not in lexicon.ends or "and" in words[after:]:
+        return False
+    return all(known_at(lexicon, words, j)[0] is None for j in range(after, len(words)))
 
 
 def _ends_an_institution(lexicon: Lexicon, pending: list[str]) -> bool:
@@ -738,6 +754,8 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     while words and (words[0] in PARTICLES or words[0] in lexicon.lead):
         if words.pop(0) in lexicon.lead:
             at_start = False  # "Analysts Aziz said": Aziz does not start the sentence
+    if of_something and len(words) == 1:
+        return None  # what a title is of: "Administration of Customs", "Minister of Tourism"
     nouns = lexicon.nouns | lexicon.parties if of_something else lexicon.parties
     words, at_start = _after_institution(lexicon, words + end, at_start, nouns)
     words = _before_of(lexicon, words)

@@ -352,6 +352,30 @@ def test_names_after_institutions_and_with_joined_articles_are_whole() -> None:
     assert verdicts["Karim al-Nadri"].mentions == 3  # "al-Nadri" and "Nadri" count for him
 
 
+def test_things_named_after_places_are_whole_names_and_the_place_counts() -> None:
+    articles = corpus(
+        "Kenya Power said outages would last. The Grand Ethiopian Renaissance Dam is full.",
+        "Kenya Power apologised. The Grand Ethiopian Renaissance Dam spilled over.",
+        "Visitors came to the Cairo International Book Fair; Ethiopian Airlines flew them.",
+        "The Cairo International Book Fair closed. Ethiopian Airlines added flights.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert set(tags[0]) == {"Kenya Power", "Kenya", "Grand Ethiopian Renaissance Dam", "Ethiopia"}
+    assert set(tags[2]) == {"Cairo International Book Fair", "Egypt", "Ethiopian Airlines",
+                            "Ethiopia"}  # fmt: skip
+    assert "Power" not in {t for ts in tags for t in ts}
+
+
+def test_ampersands_join_names_and_roles_and_domains_are_no_names() -> None:
+    articles = corpus(
+        "Larsen & Toubro won a contract. Actress Zoë Saldaña visited. The General "
+        "Administration of Customs published data. The Minister of Tourism spoke.",
+        "Larsen & Toubro shares rose. Actress Zoë Saldaña spoke. The General Administration "
+        "of Customs revised data. The Minister of Tourism left.",
+    )
+    assert [set(t) for t in tags_of(articles)] == [{"Larsen & Toubro", "Zoë Saldaña"}] * 2
+
+
 def test_recurring_single_names_are_tags_but_sentence_starts_are_not() -> None:
     tags = tags_of(
         corpus(
