@@ -38,6 +38,17 @@ DATA = Path(__file__).parent / "data"
 TITLE_WEIGHT = 3.0  # a mention in the title counts as much as three in the first paragraph
 POSITION_DECAY = 0.25  # paragraph i counts 1 / (1 + 0.25 i): the lead says what matters
 DEMONYM_WEIGHT = 0.5  # "Cuban officials" is weaker evidence than "Cuba"
+# A known name mentioned once with less than this score is mentioned in passing, never a tag:
+# "Lula, who returned from Beijing overnight" in a story on floods in Brazil is not about China.
+# A name in paragraph 7 on, a capital or demonym ("Chinese") in paragraph 3 on.
+PASSING_SCORE = 0.4
+LISTED, IN_PASSING = 1, 2  # a packed scan's flags (`pack_scan`); 0: a name guessed from capitals
+
+
+def in_passing(score: float, mentions: int) -> bool:
+    return mentions == 1 and score < PASSING_SCORE
+
+
 LONG_BODY = 100_000  # characters: past this, `_Reader.is_common_word` looks words up in a set
 MAX_NAME_WORDS = 6  # longer capitalised runs are headlines or titles of works, not names
 PARTICLES = frozenset(
@@ -1125,7 +1136,8 @@ def _without_article(word: str) -> str:
 
 class Pick:
     """One article's tags: `given` (front matter), then its best candidates (`scan_choices`)
-    up to `cap`: listed ones, and names from capitals that are common and not dropped.
+    up to `cap`: listed ones (not mentioned `in_passing`), and names from capitals that are
+    common and not dropped.
 
     `drop_rare_names` takes names from it one at a time (`without`), and it reads on from the
     last candidate it took: reading again from the first for each name lost, an article losing
@@ -1150,8 +1162,10 @@ class Pick:
         while len(derived) < self.room and at < len(candidates):
             candidate = candidates[at]
             at += 1
-            name, key, listed = candidate
-            if key not in taken and (listed or (key in common and key not in dropped)):
+            name, key, flag = candidate
+            if key not in taken and (
+                flag == LISTED or (not flag and key in common and key not in dropped)
+            ):
                 taken.add(key)
                 derived.append(sys.intern(name))  # one string per tag, not per use
         self.next = at
@@ -1169,7 +1183,7 @@ class Pick:
     @cached_property
     def trusted(self) -> set[str]:
         """The names it has from its front matter or from a list: never dropped."""
-        names = {key for _, key, listed in self.candidates if listed}
+        names = {key for _, key, flag in self.candidates if flag == LISTED}
         names.update(name.casefold() for name in self.given)
         return names
 
@@ -1286,7 +1300,8 @@ def scan_packed(article: Article, paragraphs: Sequence[str], settings: TagConfig
 
 def pack_scan(keys: tuple[str, ...], names: tuple[str, ...], tallied: tuple[list, ...]) -> bytes:
     """A scan as bytes, in three parts, each after its length (4 bytes) but the last: the
-    candidates' keys; their names and whether each is listed; the rest of each candidate, as
+    candidates' keys; their names and flags (listed, listed but `in_passing`, or neither); the
+    rest of each candidate, as
     `_Reader` tallies it: [score, mentions, first, listed, {form: count}].
 
     Counting which articles name which names (`count_articles`) reads the keys alone; choosing
@@ -1295,7 +1310,8 @@ def pack_scan(keys: tuple[str, ...], names: tuple[str, ...], tallied: tuple[list
     Marshal's format 2, which keeps no table of references, dumps these in two thirds of the
     time of the default format."""
     keys_part = marshal.dumps(keys, 2)
-    choice_part = marshal.dumps((names, bytes([t[3] for t in tallied])), 2)
+    flags = bytes([IN_PASSING if t[3] and in_passing(t[0], t[1]) else t[3] for t in tallied])
+    choice_part = marshal.dumps((names, flags), 2)
     return b"".join(
         (
             len(keys_part).to_bytes(4, "little"),
@@ -1437,6 +1453,8 @@ def _reason(tagging: Tagging, c: Candidate, given: set[str], derived: set[str]) 
     settings, articles = tagging.settings, tagging.spread.get(c.key, 0)
     if c.key in given:
         return "also in front matter"
+    if c.listed and in_passing(c.score, c.mentions):
+        return f"mentioned once, in passing (a score under {PASSING_SCORE})"
     if c.listed:
         return (
             "listed" if c.key in derived else f"over max_per_article ({settings.max_per_article})"

@@ -21,6 +21,7 @@ from sitegen.config import Config, TagConfig, load_config
 from sitegen.model import RELATED_LIMIT, RELATED_WINDOW, build_site, build_tags
 from sitegen.read import Article, parse_article, read_article
 from sitegen.tags import (
+    IN_PASSING,
     LONG_BODY,
     article_tags,
     choose,
@@ -29,6 +30,7 @@ from sitegen.tags import (
     explain,
     format_table,
     front_matter_tags,
+    in_passing,
     make_tagger,
     scan_article,
     scan_choices,
@@ -118,7 +120,12 @@ def test_a_packed_scan_gives_its_parts_whole_or_nothing() -> None:
     candidates = unpack_scan(packed)
     assert len(candidates) > 10
     assert scan_keys(packed) == tuple(c.key for c in candidates)
-    assert scan_choices(packed) == tuple((c.name, c.key, c.listed) for c in candidates)
+    flags = [(IN_PASSING if in_passing(c.score, c.mentions) else 1) if c.listed else 0
+             for c in candidates]  # fmt: skip
+    assert IN_PASSING in flags and 1 in flags  # Nicaragua, in the last paragraph; Cuba
+    assert scan_choices(packed) == tuple(
+        (c.name, c.key, flag) for c, flag in zip(candidates, flags, strict=True)
+    )
     for cut in range(len(packed)):
         damaged = packed[:cut]
         assert scan_keys(damaged) in ((), scan_keys(packed))
@@ -364,6 +371,19 @@ def test_things_named_after_places_are_whole_names_and_the_place_counts() -> Non
     assert set(tags[2]) == {"Cairo International Book Fair", "Egypt", "Ethiopian Airlines",
                             "Ethiopia"}  # fmt: skip
     assert "Power" not in {t for ts in tags for t in ts}
+
+
+def test_a_place_mentioned_once_in_passing_is_no_tag() -> None:
+    articles = corpus(
+        ("São Paulo Floods Leave Thousands Homeless",
+         "Heavy rain in São Paulo state left 14 dead.\n\nThe state declared an emergency.\n\n"
+         "Brazil's institute forecast more rain.\n\nLula, who returned from Beijing, sent aid."),
+    )  # fmt: skip
+    assert tags_of(articles) == [("Brazil",)]
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    verdicts = {v.name: v for v in explain(tagging, articles[0].id)}
+    assert not verdicts["China"].kept
+    assert verdicts["China"].reason == "mentioned once, in passing (a score under 0.4)"
 
 
 def test_ampersands_join_names_and_roles_and_domains_are_no_names() -> None:
