@@ -854,6 +854,9 @@ class Build:
                     site = self.build_site(corpus, cache)
                 else:
                     self.lap("model kept")
+                cache.site_problems = [
+                    p for p in cache.site_problems if not p.message.startswith(LINK_PROBLEM)
+                ] + self.broken_links(site)  # the links of this build's articles, not the last's
                 self.problems.extend(cache.site_problems)
                 self.check_strict()
                 if not self.site_reused:
@@ -894,6 +897,37 @@ class Build:
             phases=tuple(self.phases),
         )
 
+    def broken_links(self, site: Site) -> list[Problem]:
+        """The links and images of Markdown bodies that lead to no file of this site, as
+        `sitegen check` would find them in the built pages (a link of one '../' too many, a
+        page that does not exist, an image not in `layouts/static/`), named with the article's
+        file while it is open in the editor. Only articles with such links cost anything: a
+        corpus of plain text has none, and no page is planned for this."""
+        linking = [article for article in site.articles if article.links]
+        if not linking:
+            return []
+        from sitegen.check import Served, check_url
+        from sitegen.model import output_path
+        from sitegen.render import Planner
+
+        files = {plan.path for plan in Planner(site).plans(with_deps=False)}
+        files.update(self.statics[0], WEB_FILES)
+        served = Served(frozenset(files), self.config.base_url)
+        problems = []
+        for article in linking:
+            page = output_path(site.urls[article.id])
+            for what, url in article.links:
+                base = served.base_url + page
+                found = check_url(served, page, 0, url, base, what == "image", what)
+                if found is None:
+                    continue
+                message = found.message
+                if message.startswith(("broken link: ", "missing asset: ")):
+                    where = message[message.rindex(" (no file ") :]
+                    message = f"{what} {url} leads to no file of the site{where}"
+                problems.append(Problem(self.shown(article.source), LINK_PROBLEM + message))
+        return problems
+
     def unchanged_build(self, pages_print: str, signature: str) -> BuildReport | None:
         """The quickest build: the same files with the same stats and the same settings and
         templates as the last build, whose pages are all still in place. Only the static assets
@@ -929,6 +963,9 @@ FOREIGN_MESSAGE = (
 )
 
 
+# How a broken Markdown link's warning starts: kept with the model's problems in the cache, and
+# replaced by each build's own (`Build.broken_links`).
+LINK_PROBLEM = "in its Markdown: "
 TAG_KEY = "\0tag "  # tags' addresses sit with the articles' (`BuildCache.urls`); no id has \0
 
 

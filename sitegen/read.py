@@ -97,6 +97,9 @@ class Article:
     tags: tuple[str, ...]  # tags given in front matter; derived tags are added by sitegen.tags
     draft: bool
     digest: str  # hash of the file's path and bytes: an unchanged file has an unchanged digest
+    # A Markdown body's links and images within the site, as ("link" or "image", URL): the build
+    # checks them against the pages it makes (`Build.broken_links`). Plain text has none.
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def reading_minutes(self) -> int:
@@ -471,8 +474,23 @@ def parse_article(
         tags=tags,
         draft=meta.get("draft", False),
         digest=digest,
+        links=local_links(body_html) if markdown_body else (),
     )
     return article, Body(body_html, paragraphs)
+
+
+LINK_OR_IMAGE = re.compile(r'<(a|img)\b[^>]*?\b(?:href|src)="([^"]*)"')
+
+
+def local_links(safe: str) -> tuple[tuple[str, str], ...]:
+    """The links and images of sanitised HTML that lead within the site (no scheme, no host),
+    each once, in order; links to a place on the same page ("#notes") left out."""
+    found: dict[tuple[str, str], None] = {}
+    for element, attribute in LINK_OR_IMAGE.findall(safe):
+        url = html.unescape(attribute).strip()
+        if url and not url.startswith("#") and is_local_url(url):
+            found[("image" if element == "img" else "link", url)] = None
+    return tuple(found)
 
 
 # Far beyond any real headline, byline, summary or tag list: these are repeated on many pages

@@ -361,6 +361,40 @@ def test_a_static_symlink_out_of_the_static_folder_is_not_published(
     assert (site / "public/same.css").read_text() == "p {}"  # a link inside is followed
 
 
+def test_markdown_links_that_lead_nowhere_are_warnings_until_mended(make_site, run_cli) -> None:
+    """`sitegen check` found them in the built pages; the build names them in the article."""
+    links = (
+        "[up](../../../../../etc/passwd) [admin](/admin) ![map](map.png) [web](https://e.org/) "
+        "[home](../../../../) [other](../../07/other/) ![logo](../../../../logo.png)"
+    )
+    site = make_site(
+        {
+            "articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n",
+            "articles/b.txt": article_text("2026-02-07", "Other"),
+            "layouts/static/logo.png": "png",
+        }
+    )
+    expected = [
+        "articles/a.md: in its Markdown: link ../../../../../etc/passwd climbs above the site's "
+        "top folder",
+        "articles/a.md: in its Markdown: link /admin leads to no file of the site (no file admin)",
+        "articles/a.md: in its Markdown: image map.png leads to no file of the site (no file "
+        "2026/02/06/links/map.png)",
+    ]
+    for round_ in range(3):  # built; nothing changed; a file read again, the same site
+        if round_ == 2:
+            os.utime(site / "articles/b.txt", (1e9, 1e9))
+        result = run_cli(site, "build")
+        said = [line.removeprefix("warning: ") for line in result.output.splitlines()[:-1]]
+        assert said == expected, result.output
+    assert run_cli(site, "build", "--strict").exit_code == 1
+    mended = "[home](../../../../) [other](../../07/other/) ![logo](../../../../logo.png)"
+    (site / "articles/a.md").write_text(f"---\ntitle: Links\ndate: 2026-02-06\n---\n{mended}\n")
+    result = run_cli(site, "build")
+    assert "warning:" not in result.output and result.exit_code == 0, result.output
+    assert run_cli(site, "check", "public").exit_code == 0
+
+
 def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
     draft = "---\ndraft: true\n---\n" + article_text("2026-03-01", "Secret draft")
     site = make_site(small_corpus(1) | {"articles/draft.txt": draft})
