@@ -50,6 +50,7 @@ SLUG_CHARS = 80
 
 HEADER = re.compile(r"[ \t]*date[ \t]+(?P<date>\S+)(?:[ \t]+(?P<title>.*))?", re.IGNORECASE)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
 BYLINE = re.compile(r"By\s+(?P<name>\S.*)", re.IGNORECASE)
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
 # Control characters have no place in text and make feeds invalid XML; C1 controls come from
@@ -430,14 +431,15 @@ def parse_article(
     if not text.strip():
         raise SkipFile("empty file")
     meta, body, body_line = split_front_matter(text, warn)
-    if meta:  # a blank line between front matter and the date line is common and harmless
-        stripped = body.lstrip("\n")
-        body_line += len(body) - len(stripped)
-        body = stripped
+    # Blank lines before the date line (after front matter, or at the top) are harmless.
+    blank = LEADING_BLANK_LINES.match(body)
+    if blank:
+        body_line += blank.group().count("\n")
+        body = body[blank.end() :]
     first, _, rest = body.partition("\n")  # not split: the rest can be a long text
     header = HEADER.fullmatch(first.rstrip())
     if header:
-        header_date, header_title = header["date"], (header["title"] or "").strip()
+        header_date, header_title = header["date"], clean_text(header["title"] or "")
         body = rest
         body_line += 1
     elif "date" in meta:
@@ -445,7 +447,7 @@ def parse_article(
     else:
         raise SkipFile("no date line: the first line must read ' date YYYY-MM-DD Title'", body_line)
 
-    date = meta["date"] if "date" in meta else parse_date(header_date or "", body_line - 1)
+    date = meta["date"] if "date" in meta else parse_date(header_date or "", body_line - 1, warn)
     byline, body = split_byline(body)
     if "byline" in meta:
         byline = meta["byline"]
@@ -560,13 +562,30 @@ def bidi_closed(text: str, what: str, warn: Any, line: int | None = None) -> str
     return text + "".join(reversed(open_))
 
 
-def parse_date(value: str, line: int | None) -> dt.date:
+def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:
+    """A YYYY-MM-DD date. A year-first date written otherwise (2026-2-6, 2026/02/06, a time of
+    day after it) is read too, with a warning when `warn` is given: it is unambiguous, and
+    skipping the file would lose the article. Day-first or month-first forms are skipped."""
     if not ISO_DATE.fullmatch(value):
-        raise SkipFile(f"{value!r} is not a date in YYYY-MM-DD form", line)
+        loose = LOOSE_DATE.fullmatch(value)
+        if loose is None:
+            raise SkipFile(f"{value!r} is not a date in YYYY-MM-DD form", line)
+        year, _, month, day = loose.groups()
+        iso = f"{year}-{int(month):02d}-{int(day):02d}"
+        if warn is not None:
+            warn(f"date {value!r} read as {iso} (write dates as YYYY-MM-DD)", line)
+        value = iso
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise SkipFile(f"impossible date {value}", line) from None
+
+
+# Year first, with one or two digits for the month and day, any of three separators, perhaps a
+# time of day (which the site does not show): "2026-2-6", "2026/02/06", "2026-02-06T10:00:00Z".
+LOOSE_DATE = re.compile(
+    r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 def split_byline(body: str) -> tuple[str, str]:

@@ -219,6 +219,30 @@ def test_a_date_of_nested_aliases_is_refused_without_expanding_them(tmp_path: Pa
     assert "front matter 'date' must be a date in YYYY-MM-DD form" in str(result.problems[-1])
 
 
+@pytest.mark.parametrize(
+    ("first_lines", "date", "title", "warning"),
+    [
+        ("\n \n\t\n date 2026-02-06 Blank lines first", "2026-02-06", "Blank lines first", ""),
+        (" date 2026-2-6 Short date", "2026-02-06", "Short date",
+         "a.txt:1: date '2026-2-6' read as 2026-02-06 (write dates as YYYY-MM-DD)"),
+        (" date 2026/02/06 Slashes", "2026-02-06", "Slashes", "read as 2026-02-06"),
+        (" date 2026-02-06T10:00:00Z With a time", "2026-02-06", "With a time", "read as"),
+        (" date 2026-02-06 Tabs\tand  spaces ", "2026-02-06", "Tabs and spaces", ""),
+    ],
+)  # fmt: skip
+def test_unambiguous_variants_of_the_date_line_are_read(
+    tmp_path: Path, first_lines: str, date: str, title: str, warning: str
+) -> None:
+    result = read(tmp_path, "a.txt", first_lines + "\n\nBy Staff\n\nBody.")
+    assert (str(result.article.date), result.article.title) == (date, title)
+    assert result.article.byline == "Staff"
+    said = [str(p).removeprefix(f"{tmp_path}/") for p in result.problems]
+    if warning:
+        assert len(said) == 1 and warning in said[0], said
+    else:
+        assert said == []
+
+
 def test_a_front_matter_key_too_long_to_write_is_an_unknown_key(tmp_path: Path) -> None:
     """YAML keys may be numbers; Python will not write one of over 4,300 digits as text."""
     front = "---\n? 0x" + "f" * 4_000 + "\n: 1\n---\n"
