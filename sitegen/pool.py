@@ -121,7 +121,7 @@ def clean_up_before_quick_exit() -> None:
 
 
 @contextlib.contextmanager
-def interrupts_held() -> Iterator[None]:
+def interrupts_held(tracker: bool = True) -> Iterator[None]:
     """Ctrl-C held back (blocked, not lost) while this thread starts processes, which inherit
     the block: Ctrl-C reaches the whole process group, and a fork server still starting its
     interpreter died of it with a "Fatal Python error" traceback beside the build's "Aborted!".
@@ -130,7 +130,8 @@ def interrupts_held() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):  # Windows
         yield
         return
-    start_resource_tracker()
+    if tracker:  # the fork server's helper (forked workers have none)
+        start_resource_tracker()
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
@@ -199,17 +200,23 @@ class WorkerPool:
     """A fixed set of worker processes: the same call to each (`send_all`, `send_each`, then
     `receive_each`), or calls dealt to whichever is free (`on_demand`)."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, fork: bool = False) -> None:
+        """`fork`: fork the workers from this process, which must run no other thread and
+        hold little (see `build.can_fork_workers`): they start in milliseconds, with what it
+        imported. Otherwise they come from a fork server: a copy of a process holding 100,000
+        paths and their stats (or, started late, the whole model) counts all of it again in
+        each worker, and a fork server is safe in a process that runs threads (the preview
+        server)."""
         import multiprocessing  # only large builds need it: keep small rebuilds' start quick
 
-        # Not forked from the build: a copy of a process holding 100,000 paths and their stats
-        # (or, started late, the whole model) counts all of it again in each worker. A fork
-        # server is also safe in a process that runs threads (the preview server).
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+        if fork:
+            context = multiprocessing.get_context("fork")
+        else:
+            context = multiprocessing.get_context("forkserver")  # type: ignore[assignment]
+            context.set_forkserver_preload(PRELOAD)
         self.connections: list[Connection] = []
         self.processes = []
-        with interrupts_held():  # the fork server may start here
+        with interrupts_held(tracker=not fork):  # the fork server may start here
             for _ in range(count):
                 parent, child = context.Pipe()
                 name = f"{WORKER_NAME}-{len(self.processes)}"

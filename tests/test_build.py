@@ -1075,21 +1075,28 @@ def test_the_program_exits_with_its_code_and_all_its_output(make_site) -> None:
 
 
 def test_the_program_leaves_nothing_in_the_temporary_folder(make_site, tmp_path) -> None:
-    """A cold build with workers starts a fork server, whose socket multiprocessing puts in a
-    folder of its own in the temporary folder; the quick exit must still remove it."""
-    site = make_site(small_corpus(PARALLEL_MIN_FILES))
+    """A build that reads many files again with workers starts them from a fork server, whose
+    socket multiprocessing puts in a folder of its own in the temporary folder; the quick exit
+    must still remove it. (A cold build forks its workers: no fork server.)"""
+    corpus = small_corpus(PARALLEL_MIN_FILES)
+    site = make_site(corpus)
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     command = [sys.executable, "-m", "sitegen", "build", "--jobs", "2"]
     env = os.environ | {"TMPDIR": str(temporary)}
-    seen: set[str] = set()
-    with subprocess.Popen(command, cwd=site, env=env, stderr=subprocess.PIPE) as build:
-        while build.poll() is None:
-            seen.update(path.name for path in temporary.iterdir())
-            time.sleep(0.005)
-        assert build.returncode == 0, build.stderr.read()  # type: ignore[union-attr]
-    assert any(name.startswith("pymp-") for name in seen)  # there while the workers ran
-    assert list(temporary.iterdir()) == []
+    for round_ in ("cold", "every file changed"):
+        if round_ != "cold":
+            for name, text in corpus.items():
+                (site / name).write_text(text + "\n\nOne more paragraph.")
+        seen: set[str] = set()
+        with subprocess.Popen(command, cwd=site, env=env, stderr=subprocess.PIPE) as build:
+            while build.poll() is None:
+                seen.update(path.name for path in temporary.iterdir())
+                time.sleep(0.005)
+            assert build.returncode == 0, build.stderr.read()  # type: ignore[union-attr]
+        # There while the workers ran, where a fork server was started.
+        assert any(name.startswith("pymp-") for name in seen) == (round_ != "cold")
+        assert list(temporary.iterdir()) == []
 
 
 def test_profilers_still_get_their_results_at_exit(make_site, tmp_path) -> None:

@@ -666,24 +666,37 @@ def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 
 
-def test_files_read_while_the_workers_start_give_the_same_bytes(tmp_path: Path) -> None:
-    """A cold build reads the first files itself while its workers start, and hands their
-    bodies to the workers. In a new process, where the fork server is not running yet."""
+@pytest.mark.parametrize("threads", [False, True])
+def test_files_read_while_the_workers_start_give_the_same_bytes(
+    tmp_path: Path, threads: bool
+) -> None:
+    """A cold build in a process running threads reads the first files itself while its
+    workers start from a fork server, and hands their bodies to the workers. In a new
+    process, where the fork server is not running yet. Without threads, it forks them at once
+    and they read every file."""
     corpus(tmp_path, 700)
     build(make_config(tmp_path, "one", "cache-one"), jobs=1)
     (tmp_path / "sitegen.yaml").write_text("per_page: 2\noutput: two\ncache: cache-two\n")
     result = run_script(
         tmp_path,
+        "import threading\n"
         "from sitegen.build import Build, no_progress\n"
         "from sitegen.config import load_config\n"
         'if __name__ == "__main__":\n'
+        f"    if {threads}:\n"
+        "        stop = threading.Event()\n"
+        "        threading.Thread(target=stop.wait, daemon=True).start()\n"
         "    builder = Build(load_config(None), False, False, no_progress, 2)\n"
         "    report = builder.run()\n"
-        "    print(builder.read_here, report.read)\n",
+        "    print(builder.read_here, report.read, builder.fork_workers)\n",
     )
     assert result.returncode == 0, result.stderr
-    here, read = map(int, result.stdout.split())
-    assert 0 < here <= read == 700  # all of them, if the fork server was slow to start
+    here, read, forked = result.stdout.split()
+    assert forked == str(not threads)
+    if threads:
+        assert 0 < int(here) <= int(read) == 700  # all, if the fork server was slow to start
+    else:
+        assert (int(here), int(read)) == (0, 700)
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 
 
@@ -716,13 +729,24 @@ def run_script(site: Path, code: str) -> subprocess.CompletedProcess[str]:
 def test_a_script_building_at_its_top_level_fails_clearly_instead_of_hanging(
     tmp_path: Path,
 ) -> None:
-    """Workers run the main script's top level again as they start: a build called there,
-    without `if __name__ == "__main__":`, waited for the build that started it, forever."""
+    """Workers from a fork server (in a process running threads) run the main script's top
+    level again as they start: a build called there, without `if __name__ == "__main__":`,
+    waited for the build that started it, forever. Forked workers run nothing again."""
     corpus(tmp_path, 700)
     result = run_script(
         tmp_path,
         "from sitegen.build import build\n"
         "from sitegen.config import load_config\n"
+        "print(build(load_config(None), jobs=2).articles)\n",
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "700", result.stderr
+    shutil.rmtree(tmp_path / ".sitegen-cache")
+    result = run_script(
+        tmp_path,
+        "import threading\n"
+        "from sitegen.build import build\n"
+        "from sitegen.config import load_config\n"
+        "threading.Thread(target=threading.Event().wait, daemon=True).start()\n"
         "build(load_config(None), jobs=2)\n",
     )
     assert result.returncode != 0
@@ -831,20 +855,29 @@ def parent_of(pid: str) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
+def workers_of(build_pid: int, found: list[str]) -> list[str]:
+    """The build's workers among `found`: forked from the build (a cold build), or from a fork
+    server, which is no worker (it has children), nor is its helper, the resource tracker."""
+    others = [pid for pid in found if int(pid) != build_pid]
+    parents = {str(parent_of(pid)) for pid in others}
+    return [
+        pid
+        for pid in others
+        if pid not in parents
+        and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
 def test_ctrl_c_with_a_stopped_worker_still_ends_the_program(tmp_path: Path) -> None:
     """A worker that never answers (stopped, or stuck on a dead network disk) must not keep
     the program from ending after Ctrl-C: not its pool, nor multiprocessing's exit handler."""
     corpus(tmp_path, 2000)
     build_process = start_parallel_build(tmp_path)
-    workers: list[str] = []  # the fork server's children; the fork server is the build's
+    workers: list[str] = []
     deadline = time.monotonic() + 60
     while len(workers) < 2 and build_process.poll() is None and time.monotonic() < deadline:
         with contextlib.suppress(OSError):  # a process that ended while we looked
-            workers = [
-                pid
-                for pid in processes_in(tmp_path, wait=0)
-                if int(pid) != build_process.pid and parent_of(pid) != build_process.pid
-            ]
+            workers = workers_of(build_process.pid, processes_in(tmp_path, wait=0))
     assert build_process.poll() is None, "the build ended before its workers were found"
     os.kill(int(workers[0]), signal.SIGSTOP)  # as it reads its first files
     try:
