@@ -52,6 +52,7 @@ from sitegen.read import (
     is_article_name,
     kept_body,
     path_id,
+    tag_key,
 )
 from sitegen.write import (
     MANIFEST,
@@ -838,7 +839,7 @@ class Build:
 
                 start_fork_server()
         files = self.find_sources()
-        signature = sources_signature(files, pages_print, self.drafts)
+        signature = sources_signature(files, pages_print, self.drafts, self.statics[0])
         self.lap("find sources")
         quick = self.unchanged_build(pages_print, signature)
         if quick is not None:
@@ -848,7 +849,7 @@ class Build:
         self.lap("load cache")
         try:
             corpus = self.read_corpus(cache, files)
-            site_key = corpus_key(corpus.articles, pages_print)
+            site_key = corpus_key(corpus.articles, pages_print, self.statics[0])
             report = None
             rendered = 0
             if site_key == cache.site_key and cache.pages:
@@ -924,6 +925,7 @@ class Build:
         problems = []
         for article in linking:
             page = output_path(site.urls[article.id])
+            found_here = 0
             for what, url in article.links:
                 base = served.base_url + page
                 found = check_url(served, page, 0, url, base, what == "image", what)
@@ -933,7 +935,12 @@ class Build:
                 if message.startswith(("broken link: ", "missing asset: ")):
                     where = message[message.rindex(" (no file ") :]
                     message = f"{what} {url} leads to no file of the site{where}"
-                problems.append(Problem(self.shown(article.source), LINK_PROBLEM + message))
+                found_here += 1
+                if found_here <= LINKS_SHOWN:
+                    problems.append(Problem(self.shown(article.source), LINK_PROBLEM + message))
+            if found_here > LINKS_SHOWN:  # a file of 40,000 broken links gave 40,000 lines
+                more = f"{found_here - LINKS_SHOWN} more links or images that lead nowhere"
+                problems.append(Problem(self.shown(article.source), LINK_PROBLEM + more))
         return problems
 
     def unchanged_build(self, pages_print: str, signature: str) -> BuildReport | None:
@@ -974,20 +981,17 @@ FOREIGN_MESSAGE = (
 # How a broken Markdown link's warning starts: kept with the model's problems in the cache, and
 # replaced by each build's own (`Build.broken_links`).
 LINK_PROBLEM = "in its Markdown: "
+LINKS_SHOWN = 5  # broken links named for one article; a count of the rest
 TAG_KEY = "\0tag "  # tags' addresses sit with the articles' (`BuildCache.urls`); no id has \0
 
 
 def tag_addresses(tags: Sequence[Tag]) -> dict[str, str]:
-    from sitegen.model import tag_key
-
     return {TAG_KEY + tag_key(tag.name): tag.url for tag in tags}
 
 
 def moved_tags(tags: Sequence[Tag], before: Mapping[str, str]) -> list[str]:
     """Notices for tags published at another address than in the last build: a tag whose
     slug another, older tag now claims (an old article given a new tag) moves to a suffix."""
-    from sitegen.model import tag_key
-
     moves = [
         (tag, before[key], tag.url)
         for tag in tags
@@ -1056,16 +1060,21 @@ def late_pool_min(pages: int) -> int:
     return max(PARALLEL_MIN_FILES, pages // 2)
 
 
-def sources_signature(files: list[SourceFile], pages_print: str, drafts: bool) -> str:
-    """Digest of every source's path and stat, the settings and templates, and what decides
-    how warnings are shown (paths are shown relative to the current folder)."""
-    text = repr((pages_print, drafts, os.getcwd(), [(f.rel, f.stat) for f in files]))
+def sources_signature(
+    files: list[SourceFile], pages_print: str, drafts: bool, statics: Iterable[str]
+) -> str:
+    """Digest of every source's path and stat, the settings and templates, the static files'
+    names (a Markdown link to one is fine only while it is there: `Build.broken_links`), and
+    what decides how warnings are shown (paths are shown relative to the current folder)."""
+    listed = [(f.rel, f.stat) for f in files]
+    text = repr((pages_print, drafts, os.getcwd(), sorted(statics), listed))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def corpus_key(articles: list[Article], pages_print: str) -> str:
-    """Digest of the published articles and of everything else a page depends on."""
-    text = repr((pages_print, [(a.source, a.id, a.digest) for a in articles]))
+def corpus_key(articles: list[Article], pages_print: str, statics: Iterable[str]) -> str:
+    """Digest of the published articles, the static files' names and everything else a page
+    or a warning depends on."""
+    text = repr((pages_print, sorted(statics), [(a.source, a.id, a.digest) for a in articles]))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -282,26 +282,39 @@ class StrictLoader(_BASE_LOADER):
     error at its line, in words for the user rather than Python's advice to programmers."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
+        if not isinstance(node, yaml.MappingNode):  # "!!set [a]": PyYAML's own error is a crash
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, but found a {node.id}", node.start_mark
+            )
+        seen: set[tuple[str, str]] = set()
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                if key_node.value in seen:
+                key = (key_node.tag, key_node.value)  # 1 and '1' are two keys
+                if key in seen:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"{key_node.value!r} is given twice", key_node.start_mark
                     )
-                seen.add(key_node.value)
+                seen.add(key)
         return super().construct_mapping(node, deep)
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
-        except ValueError as exc:
+        except CONSTRUCTOR_FAILURES as exc:
             reason = str(exc)
             if "integer string conversion" in reason:
                 reason = "a number of over 4,300 digits"
+            elif not isinstance(exc, ValueError) or not reason:
+                # PyYAML's constructors fail so on a value of the wrong kind for its tag
+                # ("!!timestamp abc", "!!int ''", "!!set [a]"): they expect what the tag says.
+                reason = f"not a value of its type ({node.tag.rpartition(':')[2]})"
             raise yaml.constructor.ConstructorError(
                 None, None, f"bad value: {reason}", node.start_mark
             ) from None
+
+
+# How PyYAML's safe constructors fail on a value they cannot make (besides YAMLError).
+CONSTRUCTOR_FAILURES = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 
 YAML_LOADER = StrictLoader
@@ -343,7 +356,7 @@ def parse_yaml(text: str) -> Any:
         raise YamlProblem(reason, min(mark.line, last) + 1) from None
     except RecursionError:
         raise YamlProblem("nested too deeply", None) from None
-    except ValueError as exc:  # a value the loader cannot make: a date that does not exist
+    except CONSTRUCTOR_FAILURES as exc:  # a value the loader cannot make, not located
         raise YamlProblem(f"bad value: {exc}", None) from None
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -21,7 +20,7 @@ from slugify import slugify
 
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.read import Article, pickled_by_fields
+from sitegen.read import Article, pickled_by_fields, tag_key
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -257,19 +256,6 @@ def archive_children(
         for group in reversed(archives[kind]):
             children[archive_url(group.key[:-1])].append(group)
     return {url: tuple(groups) for url, groups in children.items()}
-
-
-# Letters NFKD leaves whole, folded as a reader would type them without the accent.
-UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t"})
-
-
-def tag_key(name: str) -> str:
-    """What makes two tag names one tag: case and accents do not ("Łódź", "Lodz" and "ŁÓDŹ";
-    "Zoë" and "Zoe" slugified alike but were two tags, two pages, one with a suffix)."""
-    if name.isascii():
-        return name.casefold()
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c)).translate(UNACCENTED)
 
 
 def shown_spelling(counts: Mapping[str, int]) -> str:

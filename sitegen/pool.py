@@ -315,7 +315,9 @@ class WorkerPool:
     def terminate(self) -> None:
         """Stop at once (an error or Ctrl-C): no worker may write anything more."""
         for process in self.processes:
-            process.terminate()
+            # SIGKILL: a worker stopped (SIGSTOP, a debugger) leaves SIGTERM pending, and the
+            # join below, then multiprocessing's exit handler, waited for it without end.
+            process.kill()
         for process in self.processes:
             process.join(timeout=5)
         for conn in self.connections:

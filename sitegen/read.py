@@ -49,7 +49,7 @@ SUMMARY_CHARS = 220
 SLUG_CHARS = 80
 
 HEADER = re.compile(r"[ \t]*date[ \t]+(?P<date>\S+)(?:[ \t]+(?P<title>.*))?", re.IGNORECASE)
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: other scripts' digits too
 LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
 BYLINE = re.compile(r"By\s+(?P<name>\S.*)", re.IGNORECASE)
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
@@ -584,7 +584,9 @@ def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:
 # Year first, with one or two digits for the month and day, any of three separators, perhaps a
 # time of day (which the site does not show): "2026-2-6", "2026/02/06", "2026-02-06T10:00:00Z".
 LOOSE_DATE = re.compile(
-    r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})"
+    r"(?:T(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::(?:[0-5][0-9]|60)(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?)?"
 )
 
 
@@ -606,6 +608,24 @@ def split_byline(body: str) -> tuple[str, str]:
     ):
         return match["name"].strip(), rest
     return "", body
+
+
+# Letters NFKD leaves whole, folded as a reader would type them without the accent.
+UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t"})
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names one tag: case and accents do not ("Łódź", "Lodz" and "ŁÓDŹ";
+    "Zoë" and "Zoe" slugified alike but were two tags, two pages, one with a suffix). Only
+    the accents of Latin, Greek and Cyrillic letters (U+0300 to U+036F once decomposed):
+    Japanese voicing marks, Thai tone marks and Indic signs make other words ("バス", "パス")."""
+    if name.isascii():
+        return name.casefold()
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return ACCENTS.sub("", folded).translate(UNACCENTED)
+
+
+ACCENTS = re.compile("[\u0300-\u036f]+")
 
 
 def shows_nothing(text: str) -> bool:
@@ -691,6 +711,9 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
                 warn(f"unknown front matter key {key!r}{hint}; ignored", key_line(lines, key))
             continue
         try:
+            if key == "date" and isinstance(value, str):  # loose forms are read with a warning
+                meta[key] = parse_date(value, key_line(lines, key), warn)
+                continue
             meta["byline" if key == "author" else key] = _front_value(key, value)
         except SkipFile as skip:
             raise SkipFile(skip.message, skip.line or key_line(lines, key)) from None

@@ -81,10 +81,9 @@ from sitegen.model import (
     listings,
     lists_of,
     output_path,
-    tag_key,
     years_summary,
 )
-from sitegen.read import Article, Body
+from sitegen.read import Article, Body, tag_key
 from sitegen.write import Output
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sitegen.config import TagConfig
-from sitegen.read import Article
+from sitegen.read import Article, tag_key
 
 DATA = Path(__file__).parent / "data"
 TITLE_WEIGHT = 3.0  # a mention in the title counts as much as three in the first paragraph
@@ -40,7 +40,7 @@ POSITION_DECAY = 0.25  # paragraph i counts 1 / (1 + 0.25 i): the lead says what
 DEMONYM_WEIGHT = 0.5  # "Cuban officials" is weaker evidence than "Cuba"
 # A known name mentioned once with less than this score is mentioned in passing, never a tag:
 # "Lula, who returned from Beijing overnight" in a story on floods in Brazil is not about China.
-# A name in paragraph 7 on, a capital or demonym ("Chinese") in paragraph 3 on.
+# A name in paragraph 8 on, a capital or demonym ("Chinese") in paragraph 3 on.
 PASSING_SCORE = 0.4
 LISTED, IN_PASSING = 1, 2  # a packed scan's flags (`pack_scan`); 0: a name guessed from capitals
 
@@ -52,9 +52,33 @@ def in_passing(score: float, mentions: int) -> bool:
 LONG_BODY = 100_000  # characters: past this, `_Reader.is_common_word` looks words up in a set
 MAX_NAME_WORDS = 6  # longer capitalised runs are headlines or titles of works, not names
 PARTICLES = frozenset(
-    ("of", "the", "and", "de", "da", "di", "do", "dos", "das", "del", "della", "der", "den",
-     "du", "van", "von", "bin", "ibn", "al", "el", "la", "le", "y")
-)  # fmt: skip
+    (
+        "of",
+        "the",
+        "and",
+        "de",
+        "da",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "della",
+        "der",
+        "den",
+        "du",
+        "van",
+        "von",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "la",
+        "le",
+        "y",
+        "&",
+    )
+)  # fmt: skip  "&" joins a name ("Larsen & Toubro") but never starts or ends one ("Q & A")
 
 
 ARABIC_ARTICLES = ("al", "el", "ad", "as", "ash")  # joined to a name's last word: "al-Sisi"
@@ -87,7 +111,7 @@ def _run_pattern(up: str) -> re.Pattern[str]:
     can skip ahead to the next capital letter at C speed; the look-behind after it refuses
     capitals inside a word."""
     rest = rf"(?:\.(?:[{up}]\.)+|\.(?= [{up}])|(?<=P)eople['’]s|\w*(?:-\w+)*(?:['’][{up}]\w*)?)"
-    particle = "(?:" + "|".join([*sorted(PARTICLES), "&"]) + ")"  # "Larsen & Toubro"
+    particle = "(?:" + "|".join(sorted(PARTICLES)) + ")"
     article = "(?:" + "|".join(ARABIC_ARTICLES) + ")-"  # "Abdel Fattah al-Sisi"
     return re.compile(rf"[{up}](?<![\w'’].){rest}(?: (?:{particle} )*(?:{article})?[{up}]{rest})*")
 
@@ -356,7 +380,7 @@ class Candidate(NamedTuple):
     """
 
     name: str
-    key: str  # the name casefolded: tags differing only in case are one tag
+    key: str  # `read.tag_key` of the name: names differing only in case or accents are one tag
     score: float
     mentions: int
     first: int  # where it is first mentioned: the title first, then paragraph by paragraph
@@ -567,7 +591,7 @@ class _Reader:
     def candidates(self) -> tuple[Candidate, ...]:
         new = tuple.__new__  # what Candidate(...) does, without its Python-level frame
         return tuple(
-            new(Candidate, (name, name.casefold(), score, n, first, listed, tuple(forms.items())))
+            new(Candidate, (name, tag_key(name), score, n, first, listed, tuple(forms.items())))
             for name, (score, n, first, listed, forms) in self.tallies.items()
         )
 
@@ -581,7 +605,7 @@ class _Reader:
         tallies = self.tallies
         names = list(tallies)
         tallied = list(tallies.values())
-        keys = [name.casefold() for name in names]
+        keys = [tag_key(name) for name in names]
         ranked = sorted(
             zip(
                 [-t[0] for t in tallied],
@@ -765,8 +789,6 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     while words and (words[0] in PARTICLES or words[0] in lexicon.lead):
         if words.pop(0) in lexicon.lead:
             at_start = False  # "Analysts Aziz said": Aziz does not start the sentence
-    if of_something and len(words) == 1:
-        return None  # what a title is of: "Administration of Customs", "Minister of Tourism"
     nouns = lexicon.nouns | lexicon.parties if of_something else lexicon.parties
     words, at_start = _after_institution(lexicon, words + end, at_start, nouns)
     words = _before_of(lexicon, words)
@@ -968,7 +990,7 @@ def named_keys(given: tuple[str, ...], scan: bytes) -> set[str]:
     """The (casefolded) names an article counts for: those of its scan and of its
     front-matter tags (`given`, canonical)."""
     keys = set(scan_keys(scan))
-    keys.update(name.casefold() for name in given)
+    keys.update(tag_key(name) for name in given)
     return keys
 
 
@@ -1023,7 +1045,7 @@ def drop_rare_names(
     holders: dict[str, set[str]] = {}
     for article_id, names in picked.items():
         for name in names:
-            holders.setdefault(name.casefold(), set()).add(article_id)
+            holders.setdefault(tag_key(name), set()).add(article_id)
     common = common_names(spread, settings)
     dropped: set[str] = set()
     kept: set[str] = set()
@@ -1057,7 +1079,7 @@ def drop_rare_names(
             for name in chosen[article_id]:
                 if name in before:
                     continue
-                other = name.casefold()
+                other = tag_key(name)
                 holders.setdefault(other, set()).add(article_id)
                 if other not in kept and len(holders[other]) < least:
                     heapq.heappush(queue, rank(other))
@@ -1085,14 +1107,14 @@ def surnames_merged(
     few articles again (`choose_again`) merges as choosing afresh."""
     tagger = tagger_for(settings)
     names = {name for tags in chosen.values() for name in tags}
-    fixed = {name.casefold() for tags in front for name in tags}
-    fixed.update(e.name.casefold() for e in tagger.lexicon.forms.values() if e.name)
-    fixed.update(name.casefold() for name in tagger.aliases.values())
-    fixed.update(tagger.extra_names)
-    bare = {n.casefold() for n in names if " " not in n and n.casefold() not in fixed}
+    fixed = {tag_key(name) for tags in front for name in tags}
+    fixed.update(tag_key(e.name) for e in tagger.lexicon.forms.values() if e.name)
+    fixed.update(tag_key(name) for name in tagger.aliases.values())
+    fixed.update(map(tag_key, tagger.extra_names))
+    bare = {tag_key(n) for n in names if " " not in n and tag_key(n) not in fixed}
     if not bare:
         return dict(chosen), {}
-    capitals = {n.casefold() for n in names if n.isupper() and n.casefold() in bare}
+    capitals = {tag_key(n) for n in names if n.isupper() and tag_key(n) in bare}
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
     least = settings.min_articles
     for key, count in spread.items():
@@ -1101,7 +1123,7 @@ def surnames_merged(
                 found.setdefault(last, set()).add(key)
             if (initials := _initials(key)) in capitals:  # "RJD": "Rashtriya Janata Dal"
                 found.setdefault(initials, set()).add(key)
-    spelled = {n.casefold(): n for n in sorted(names, reverse=True)}  # key -> least spelling
+    spelled = {tag_key(n): n for n in sorted(names, reverse=True)}  # key -> least spelling
     merged: dict[str, str] = {}
     for surname, fulls in found.items():
         if len(fulls) == 1 and (full := next(iter(fulls))) in spelled:
@@ -1109,7 +1131,7 @@ def surnames_merged(
     if not merged:
         return dict(chosen), merged
     return {
-        article_id: tuple(dict.fromkeys(merged.get(n.casefold(), n) for n in tags))
+        article_id: tuple(dict.fromkeys(merged.get(tag_key(n), n) for n in tags))
         for article_id, tags in chosen.items()
     }, merged
 
@@ -1151,7 +1173,7 @@ class Pick:
         self.candidates = candidates
         self.room = cap - len(given)
         self.derived: list[str] = []
-        self.taken = {name.casefold() for name in given}
+        self.taken = {tag_key(name) for name in given}
         self.next = 0  # the first candidate not read yet
 
     def fill(self, common: Collection[str], dropped: Collection[str]) -> tuple[str, ...]:
@@ -1176,7 +1198,7 @@ class Pick:
     ) -> tuple[str, ...]:
         """The tags once `key` is dropped (in `dropped` already)."""
         if self.next:  # filled before: take the name out, read on
-            self.derived = [name for name in self.derived if name.casefold() != key]
+            self.derived = [name for name in self.derived if tag_key(name) != key]
             self.taken.discard(key)
         return self.fill(common, dropped)
 
@@ -1184,7 +1206,7 @@ class Pick:
     def trusted(self) -> set[str]:
         """The names it has from its front matter or from a list: never dropped."""
         names = {key for _, key, flag in self.candidates if flag == LISTED}
-        names.update(name.casefold() for name in self.given)
+        names.update(tag_key(name) for name in self.given)
         return names
 
 
@@ -1265,7 +1287,7 @@ def front_matter_tags(tagger: Tagger, article: Article) -> tuple[str, ...]:
     names: dict[str, str] = {}
     for name in article.tags:
         canonical = canonical_name(tagger, name)
-        names.setdefault(canonical.casefold(), canonical)
+        names.setdefault(tag_key(canonical), canonical)
     return tuple(names.values())
 
 
@@ -1397,9 +1419,9 @@ def tag_table(tagging: Tagging) -> list[TagRow]:
     for article_id, chosen in tagging.chosen.items():
         evidence = {c.key: c for c in tagging.candidates(article_id)}
         for key in [k for k in evidence if k in tagging.merged]:  # a surname's forms are
-            evidence.setdefault(tagging.merged[key].casefold(), evidence[key])  # its name's
+            evidence.setdefault(tag_key(tagging.merged[key]), evidence[key])  # its name's
         for name in chosen:
-            key = name.casefold()
+            key = tag_key(name)
             members[key] += 1
             names.setdefault(key, Counter())[name] += 1
             found = evidence.get(key)
@@ -1413,7 +1435,7 @@ def tag_table(tagging: Tagging) -> list[TagRow]:
         )
         for key, count in members.items()
     ]
-    return sorted(rows, key=lambda r: (-r.articles, r.name.casefold()))
+    return sorted(rows, key=lambda r: (-r.articles, tag_key(r.name)))
 
 
 def _most_common(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
@@ -1435,15 +1457,15 @@ class Verdict:
 def explain(tagging: Tagging, article_id: str) -> list[Verdict]:
     """Why an article has the tags it has: front matter, then every candidate by rank."""
     given = tagging.front[article_id]
-    given_keys = {name.casefold() for name in given}
-    derived = {name.casefold() for name in tagging.chosen[article_id]} - given_keys
+    given_keys = {tag_key(name) for name in given}
+    derived = {tag_key(name) for name in tagging.chosen[article_id]} - given_keys
     verdicts = [Verdict(name, 0.0, 0, (), True, "front matter") for name in given]
     for c in tagging.candidates(article_id):
         forms = _most_common(Counter(dict(c.forms)))
         reason = _reason(tagging, c, given_keys, derived)
         kept = c.key in derived
         full = tagging.merged.get(c.key)
-        if full is not None and full.casefold() in derived:
+        if full is not None and tag_key(full) in derived:
             kept, reason = True, f"counts for {full}, the one full name ending with it"
         verdicts.append(Verdict(c.name, c.score, c.mentions, forms, kept, reason))
     return verdicts

@@ -160,6 +160,11 @@ class WorkerState:
 
 def worker_main(conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    # A worker forked from the program has its handlers, which turn SIGTERM into a clean stop
+    # (`cli.stop_on_termination`): a worker the build terminates must stop where it stands.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     state = WorkerState()
     while True:
         try:

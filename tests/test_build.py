@@ -388,11 +388,26 @@ def test_markdown_links_that_lead_nowhere_are_warnings_until_mended(make_site, r
         said = [line.removeprefix("warning: ") for line in result.output.splitlines()[:-1]]
         assert said == expected, result.output
     assert run_cli(site, "build", "--strict").exit_code == 1
+    (site / "layouts/static/logo.png").unlink()  # a static file goes: one more warning
+    result = run_cli(site, "build")
+    assert "image ../../../../logo.png leads to no file of the site (no file logo.png)" in (
+        result.output
+    )
+    (site / "layouts/static/logo.png").write_text("png")  # and comes back
+    result = run_cli(site, "build")
+    assert "logo.png" not in result.output and result.output.count("warning:") == 3
     mended = "[home](../../../../) [other](../../07/other/) ![logo](../../../../logo.png)"
     (site / "articles/a.md").write_text(f"---\ntitle: Links\ndate: 2026-02-06\n---\n{mended}\n")
     result = run_cli(site, "build")
     assert "warning:" not in result.output and result.exit_code == 0, result.output
     assert run_cli(site, "check", "public").exit_code == 0
+
+
+def test_a_file_of_many_broken_links_gives_a_few_warnings_and_a_count(make_site, run_cli) -> None:
+    links = " ".join(f"[{n}](../gone-{n}/)" for n in range(40))
+    site = make_site({"articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n"})
+    said = [line for line in run_cli(site, "build").output.splitlines() if "warning:" in line]
+    assert len(said) == 6 and said[-1].endswith("35 more links or images that lead nowhere")
 
 
 def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:

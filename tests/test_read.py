@@ -136,6 +136,15 @@ def problem_of(result) -> str:
          "a.txt:3: front matter 'slug' must be text"),
         ("---\ntitle: T\ntags : 5\n---\n date 2026-01-01 T",
          "a.txt:3: front matter 'tags' must be a list of names"),
+        ("---\ntitle: !!timestamp abc\n---\n date 2026-01-01 T",
+         "a.txt:2: invalid front matter YAML: bad value: not a value of its type (timestamp)"),
+        ("---\nx: 1\ndraft: !!bool abc\n---\n date 2026-01-01 T",
+         "a.txt:3: invalid front matter YAML: bad value: not a value of its type (bool)"),
+        ("---\ntitle: !!int ''\n---\n date 2026-01-01 T", "a.txt:2: invalid front matter YAML"),
+        ("---\ntitle: !!set [a]\n---\n date 2026-01-01 T",
+         "a.txt:2: invalid front matter YAML: expected a mapping, but found a sequence"),
+        (" date 2026-02-06T99:99 Bad time", "a.txt:1: '2026-02-06T99:99' is not a date"),
+        (" date ٢٠٢٦-٠٢-٠٦ Other digits", "a.txt:1: '٢٠٢٦-٠٢-٠٦' is not a date"),
         # libyaml reads 600 levels (then: not a list of names), PyYAML's own loader recurses
         ("---\ntags: " + "[" * 600 + "]" * 600 + "\n---\n date 2026-01-01 T", "a.txt:2: front matter"),
         ("---\ntags: " + "[" * 5000 + "]" * 5000 + "\n---\n date 2026-01-01 T",
@@ -149,7 +158,8 @@ def problem_of(result) -> str:
         "no-date", "impossible-date", "bad-format", "empty", "blank", "binary",
         "yaml-syntax", "unclosed-front-matter", "bad-draft", "not-a-mapping", "date-line-after-fm",
         "yaml-impossible-date", "yaml-impossible-time", "yaml-huge-date", "yaml-duplicate-key",
-        "yaml-set", "yaml-binary", "tags-not-a-list", "yaml-nested-600", "yaml-nested-5000", "yaml-python-tag",
+        "yaml-set", "yaml-binary", "tags-not-a-list", "yaml-bad-timestamp", "yaml-bad-bool",
+        "yaml-empty-int", "yaml-set-of-a-list", "impossible-time", "other-digits", "yaml-nested-600", "yaml-nested-5000", "yaml-python-tag",
         "yaml-huge-number",
     ],
 )  # fmt: skip
@@ -306,6 +316,17 @@ def test_unknown_front_matter_key_warns_with_suggestion(tmp_path: Path) -> None:
     result = read(tmp_path, "a.txt", "---\ntitel: X\n---\n" + article_text("2026-01-02", "T"))
     assert result.article is not None
     assert "unknown front matter key 'titel' (did you mean 'title'?)" in str(result.problems[0])
+
+
+def test_a_loose_front_matter_date_is_read_with_a_warning_and_keys_of_two_types_are_two(
+    tmp_path: Path,
+) -> None:
+    front = "---\nx: 1\ndate: 2026/2/6\n1: a\n'1': b\n---\n"
+    result = read(tmp_path, "a.txt", front + " date 2026-01-01 T\n\nBody.")
+    assert str(result.article.date) == "2026-02-06"
+    said = [str(p).removeprefix(f"{tmp_path}/") for p in result.problems]
+    assert "a.txt:3: date '2026/2/6' read as 2026-02-06 (write dates as YYYY-MM-DD)" in said
+    assert not any("given twice" in line for line in said)
 
 
 def test_unknown_front_matter_keys_past_a_few_are_counted_in_one_warning(tmp_path: Path) -> None:
