@@ -584,7 +584,7 @@ class Build:
 
             def make_web_files() -> None:
                 nonlocal web_key, made
-                web_key, made = pages_web_key(pages), web_files(self.config, pages)
+                web_key, made = pages_web_key(pages), list(web_files(self.config, pages))
 
             if not cache.pages:  # nothing to compare with: the sitemap is made anew
                 self.side_jobs.insert(0, make_web_files)

@@ -216,15 +216,24 @@ class WorkerPool:
             context.set_forkserver_preload(PRELOAD)
         self.connections: list[Connection] = []
         self.processes = []
-        with interrupts_held(tracker=not fork):  # the fork server may start here
-            for _ in range(count):
-                parent, child = context.Pipe()
-                name = f"{WORKER_NAME}-{len(self.processes)}"
-                process = context.Process(target=run_worker, args=(child,), daemon=True, name=name)
-                process.start()
-                child.close()
-                self.connections.append(parent)
-                self.processes.append(process)
+        try:
+            with interrupts_held(tracker=not fork):  # the fork server may start here
+                for _ in range(count):
+                    parent, child = context.Pipe()
+                    name = f"{WORKER_NAME}-{len(self.processes)}"
+                    process = context.Process(
+                        target=run_worker, args=(child,), daemon=True, name=name
+                    )
+                    process.start()
+                    child.close()
+                    self.connections.append(parent)
+                    self.processes.append(process)
+        except BaseException:
+            # A Ctrl-C held back while the workers started is raised as the block ends: no
+            # build holds this pool to stop it, and multiprocessing's exit handler would wait
+            # for ever for a worker that cannot take SIGTERM (one stopped by SIGSTOP).
+            self.terminate()
+            raise
 
     def __len__(self) -> int:
         return len(self.connections)

@@ -122,3 +122,33 @@ def test_a_call_sent_after_the_others_must_be_small(tmp_path: Path) -> None:
         pool.receive_each()
         with pytest.raises(ValueError, match="could fill a pipe"):
             list(pool.on_demand("read", next_file, then=("related", ("x" * 100_000,))))
+
+
+INTERRUPTED_AS_WORKERS_START = """
+import multiprocessing, os, signal
+import multiprocessing.context
+from sitegen.pool import WorkerPool
+
+started = multiprocessing.context.ForkProcess.start
+
+def start_then_interrupt(self):
+    started(self)
+    os.kill(os.getpid(), signal.SIGINT)  # held back until every worker is started
+
+multiprocessing.context.ForkProcess.start = start_then_interrupt
+try:
+    WorkerPool(2, fork=True)
+except KeyboardInterrupt:
+    print("interrupted", len(multiprocessing.active_children()))
+"""
+
+
+def test_ctrl_c_as_workers_are_forked_leaves_no_worker_for_the_exit_to_wait_for() -> None:
+    """The Ctrl-C is raised as the block that held it back ends, before any build holds the
+    pool: its workers were left to multiprocessing's exit handler, which waited for ever for
+    one that a SIGSTOP had stopped."""
+    result = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_AS_WORKERS_START],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.strip() == "interrupted 0", result.stderr
