@@ -440,18 +440,22 @@ class _Reader:
                     piece = (kind, name, form, piece_weight, False)
                 guesses.append((piece, weight, position))
                 if kind is FULL and text.startswith(" (", match.end()):
-                    self.abbreviation(text, match.end() + 2, name)
+                    self.abbreviation(text, match.end() + 2, name, run)
 
-    def abbreviation(self, text: str, start: int, name: str) -> None:
+    def abbreviation(self, text: str, start: int, name: str, run: str) -> None:
         """ "Rashtriya Janata Dal (RJD)": a later "RJD" counts for the name, as a surname does
-        for a full name. Only for letters that are the name's initials."""
+        for a full name. Only for letters that start the words of the name, or of the run it
+        was found in ("Tokyo Electric Power Co (TEPCO)": the name leaves out "Co")."""
         close = text.find(")", start, start + 12)
         short = text[start:close]
         if (
             close > start
             and short.isupper()
             and short.isalnum()
-            and _initials(name.casefold()) == short.casefold()
+            and (
+                _abbreviates(short.casefold(), name.casefold())
+                or _abbreviates(short.casefold(), run.casefold())
+            )
         ):
             self.owner.setdefault(short, name)
 
@@ -1143,6 +1147,24 @@ def _initials(key: str) -> str:
 
 
 SMALL_WORDS = PARTICLES | {"for", "in", "on", "at", "to", "&"}
+
+
+def _abbreviates(short: str, key: str) -> bool:
+    """Whether `short` is the starts of the words of `key` (both casefolded), one to three
+    letters of each but its small words, in order: "rjd" for "rashtriya janata dal", "tepco"
+    for "tokyo electric power co", "nasa" for "national aeronautics and space administration".
+    A name has at most MAX_NAME_WORDS words: at most 3 ** 6 ways to try."""
+    words = [word for word in key.split(" ") if word not in SMALL_WORDS]
+
+    def fits(at: int, word: int) -> bool:
+        if word == len(words):
+            return at == len(short)
+        return any(
+            short.startswith(words[word][:size], at) and fits(at + size, word + 1)
+            for size in range(1, min(3, len(words[word])) + 1)
+        )
+
+    return bool(words) and fits(0, 0)
 
 
 def _surname(key: str) -> str:

@@ -274,6 +274,11 @@ def test_an_abbreviation_counts_for_the_one_name_with_its_initials() -> None:
     tagging = tag_corpus(alone, TagConfig(min_articles=1), TEXTS)
     (verdict,) = explain(tagging, alone[0].id)
     assert (verdict.name, verdict.mentions) == ("Tessel Quay Union", 4)
+    # Letters that start the words, not only initials, and "Co" counts though the name drops it.
+    power = corpus("Varnia Electric Power Co (VEPCO) said. Later VEPCO and VEPCO agreed.")
+    tagging = tag_corpus(power, TagConfig(min_articles=1), TEXTS)
+    verdicts = {v.name: v for v in explain(tagging, power[0].id)}
+    assert verdicts["Varnia Electric Power"].mentions == 4 and "VEPCO" not in verdicts
 
 
 def test_titles_weekdays_and_sentence_starters_are_cut_off() -> None:
