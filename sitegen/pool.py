@@ -73,8 +73,14 @@ def answer_of(message: tuple[str, Any]) -> Any:
     return value
 
 
-def run_worker(conn: Connection) -> None:
-    """A worker's life. The fork server imported `sitegen.workers` before forking it."""
+def run_worker(conn: Connection, inherited: Sequence[Connection] = ()) -> None:
+    """A worker's life. The fork server imported `sitegen.workers` before forking it.
+
+    `inherited`: the build's ends of the pipes, its own and earlier workers', which a worker
+    forked from the build holds too. Closed first: a worker holding both ends of its pipe
+    never learns that the build is gone (killed by SIGKILL, say), and would wait for ever."""
+    for end in inherited:
+        end.close()
     from sitegen.workers import worker_main
 
     worker_main(conn)
@@ -221,8 +227,11 @@ class WorkerPool:
                 for _ in range(count):
                     parent, child = context.Pipe()
                     name = f"{WORKER_NAME}-{len(self.processes)}"
+                    # Pipe ends are given to a forked worker to close; never pickled to the
+                    # fork server, which would send it copies.
+                    inherited = [*self.connections, parent] if fork else []
                     process = context.Process(
-                        target=run_worker, args=(child,), daemon=True, name=name
+                        target=run_worker, args=(child, inherited), daemon=True, name=name
                     )
                     process.start()
                     child.close()

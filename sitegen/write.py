@@ -55,6 +55,23 @@ MANIFEST_VERSION = 1
 WEB_FILES = ("robots.txt", "sitemap.xml")
 
 
+LOCK_FDS: set[int] = set()  # the files of the output locks this process holds
+
+
+def close_locks_in_child() -> None:
+    """A forked child (a build's worker) closes its copies of the lock files: the lock lasts
+    while any copy is open, so workers left behind by a killed build kept the next build
+    waiting for ever. The parent's copy still holds the lock (flock's are per open file)."""
+    for fd in LOCK_FDS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    LOCK_FDS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=close_locks_in_child)
+
+
 @contextlib.contextmanager
 def output_lock(output: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """One build at a time into a folder: a second (a `sitegen build` while `serve` rebuilds)
@@ -75,6 +92,7 @@ def output_lock(output: Path, on_wait: Callable[[str], None] | None = None) -> I
     except OSError:
         yield
         return
+    LOCK_FDS.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -89,6 +107,7 @@ def output_lock(output: Path, on_wait: Callable[[str], None] | None = None) -> I
             pass  # no locks on this file system
         yield
     finally:
+        LOCK_FDS.discard(fd)
         os.close(fd)  # and with it the lock
 
 

@@ -1005,3 +1005,35 @@ def test_a_cache_kept_in_memory_follows_templates_settings_and_folders(tmp_path:
         settle(tmp_path)
         _, after = incremental_build(tmp_path, memory)
         assert after == clean_build(tmp_path)
+
+
+def test_a_killed_parallel_build_leaves_no_worker_and_no_lock(tmp_path: Path) -> None:
+    """SIGKILL (the out-of-memory killer, `kill -9`) gives the build no chance to stop its
+    workers: they must end by themselves, and the next build must not wait for the lock they
+    would hold. Forked workers held their siblings' pipes and the lock's file, so they waited
+    for a request for ever, and so did every later build into that folder."""
+    corpus(tmp_path, 2000)
+    build_process = start_parallel_build(tmp_path)
+    workers: list[str] = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and build_process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):  # a process that ended while we looked
+            workers = workers_of(build_process.pid, processes_in(tmp_path, wait=0))
+    assert build_process.poll() is None, "the build ended before its workers were found"
+    build_process.kill()
+    build_process.communicate(timeout=30)
+    try:
+        assert processes_in(tmp_path, wait=10) == []
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+    again = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "-q", "--jobs", "2"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0 and "waiting" not in again.stderr, again.stderr
+    assert (tmp_path / "public/index.html").is_file()
