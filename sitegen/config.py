@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from sitegen.errors import SitegenError, printable
+from sitegen.language import LANGUAGE_TAG
 
 CONFIG_NAME = "sitegen.yaml"
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug", "id"})
@@ -133,7 +134,7 @@ def _base_url(value: Any) -> str:
 
 def _language(value: Any) -> str:
     lang = _text(value)
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang):
+    if not LANGUAGE_TAG.fullmatch(lang):
         raise ValueError("must be a language tag such as en or pt-BR")
     return lang
 

@@ -181,8 +181,10 @@ class FeedWriter:
         link = xml_attr(absolute_url(config, self.urls[article.id]))
         when = timestamp(article.date, config.timezone)
         # Relative links in a Markdown body resolve against the article's page, not the feed.
+        # An article in another language than the feed's says so (a language tag: no escaping).
+        lang = f' xml:lang="{article.lang}"' if article.lang else ""
         parts = [
-            f'  <entry xml:base="{link}">\n',
+            f'  <entry xml:base="{link}"{lang}>\n',
             f"    <id>{xml_text(entry_id(config, article))}</id>\n",
             f"    {xml_element('title', article.title, 'text')}\n",
             f'    <link rel="alternate" type="text/html" href="{link}" />\n',

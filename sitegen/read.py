@@ -39,6 +39,13 @@ from slugify import slugify
 
 from sitegen.config import NOT_TEXT, YamlProblem, key_text, parse_yaml
 from sitegen.errors import Problem
+from sitegen.language import (
+    LANGUAGE_TAG,
+    detect_language,
+    direction,
+    may_hold_other_scripts,
+    paragraph_attributes,
+)
 
 if TYPE_CHECKING:
     import markdown
@@ -60,7 +67,17 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 C0_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # The lead bytes of U+0080 to U+00BF (C1 controls among them) and of U+FFF0 to U+FFFF.
 C1_OR_NONCHAR_LEADS = (b"\xc2", b"\xef\xbf")
-FRONT_MATTER_KEYS = ("title", "date", "byline", "author", "tags", "slug", "summary", "draft")
+FRONT_MATTER_KEYS = (
+    "title",
+    "date",
+    "byline",
+    "author",
+    "tags",
+    "slug",
+    "summary",
+    "draft",
+    "lang",
+)
 
 
 C = TypeVar("C", bound=type)
@@ -101,6 +118,9 @@ class Article:
     # A Markdown body's links and images within the site, as ("link" or "image", URL): the build
     # checks them against the pages it makes (`Build.broken_links`). Plain text has none.
     links: tuple[tuple[str, str], ...] = ()
+    # The article's language tag where it is not the site's: from front matter, or from the
+    # letters of a text in another script than Latin (`language.detect_language`); else "".
+    lang: str = ""
 
     @property
     def reading_minutes(self) -> int:
@@ -463,6 +483,14 @@ def parse_article(
     summary = bidi_closed(summary, "summary", warn)
     tags = given_tags(meta.get("tags", ()), warn)
     file_id = article_id(source)
+    other_scripts = may_hold_other_scripts(title) or may_hold_other_scripts(body)
+    lang = meta.get("lang") or (detect_language((title, *paragraphs)) if other_scripts else "")
+    if (
+        not markdown_body
+        and (other_scripts or direction(lang))
+        and (attributes := paragraph_attributes(paragraphs, lang))
+    ):
+        body_html = paragraphs_html(paragraphs, attributes)
     slug = slugify(meta.get("slug") or title, max_length=SLUG_CHARS, word_boundary=True) or file_id
     article = Article(
         source=source,
@@ -477,6 +505,7 @@ def parse_article(
         draft=meta.get("draft", False),
         digest=digest,
         links=local_links(body_html) if markdown_body else (),
+        lang=lang,
     )
     return article, Body(body_html, paragraphs)
 
@@ -711,6 +740,13 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
                 warn(f"unknown front matter key {key!r}{hint}; ignored", key_line(lines, key))
             continue
         try:
+            if key == "lang" and not LANGUAGE_TAG.fullmatch(lang := _front_value(key, value)):
+                warn(
+                    f"front matter 'lang' {lang[:40]!r} is no language tag such as ar or pt-BR; "
+                    "ignored",
+                    key_line(lines, key),
+                )
+                continue
             if key == "date" and isinstance(value, str):  # loose forms are read with a warning
                 meta[key] = parse_date(value, key_line(lines, key), warn)
                 continue
@@ -793,6 +829,14 @@ def clean_block(block: str) -> str:
 
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def paragraphs_html(paragraphs: Sequence[str], attributes: Sequence[str]) -> str:
+    """Plain-text paragraphs as HTML, each with its attributes (`lang`, `dir`)."""
+    return "\n".join(
+        f"<p{attrs}>{html.escape(text, quote=False)}</p>"
+        for text, attrs in zip(paragraphs, attributes, strict=True)
+    )
 
 
 def render_body(body: str, markdown_body: bool) -> tuple[str, tuple[str, ...]]:

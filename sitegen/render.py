@@ -68,6 +68,7 @@ from sitegen.feeds import (
     tag_feed_url,
     timestamp,
 )
+from sitegen.language import direction, primary_subtag
 from sitegen.model import (
     MONTHS,
     ArchiveGroup,
@@ -227,9 +228,22 @@ def make_environment(layouts: Path, code_cache: Path | None = None) -> jinja2.En
     )
     env.template_class = FastEscapeTemplate
     env.filters["longdate"] = lambda d: f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    env.filters["lang_attrs"] = language_attributes
+    env.tests["rtl"] = lambda language: bool(direction(language))
     # `tojson` escapes <, >, & and ' as \\u003c and so on: JSON-LD text cannot close its <script>.
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     return env
+
+
+def language_attributes(language: str, site_language: str) -> markupsafe.Markup:
+    """The `lang` and `dir` attributes of text in `language` (an article's, "" when it is not
+    known) on a page in the site's: nothing when they are the same, or the language unknown.
+    An element with `dir` is set apart from the text around it (HTML's `unicode-bidi:
+    isolate`): an Arabic title after "Next →" keeps the arrow where it was."""
+    if not language or primary_subtag(language) == primary_subtag(site_language):
+        return markupsafe.Markup("")
+    own = direction(language) or ("ltr" if direction(site_language) else "")
+    return markupsafe.Markup(f' lang="{language}"' + (f' dir="{own}"' if own else ""))
 
 
 class TemplateCodeCache(jinja2.BytecodeCache):
@@ -682,7 +696,7 @@ def news_article(
         "keywords": [tag.name for tag in tags],
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "url": canonical,
-        "inLanguage": config.language,
+        "inLanguage": article.lang or config.language,
         "wordCount": article.words,
     }
     if article.summary:

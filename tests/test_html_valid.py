@@ -61,6 +61,15 @@ def hostile_site(make_site, run_cli) -> Path:
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n"
         ),
     }
+    # Text in other scripts: `lang` and `dir` on titles, bodies, paragraphs and list items.
+    arabic = "قالت وزارة الخارجية إن الاجتماع سيعقد في القاهرة الأسبوع المقبل"
+    files["articles/008_cccccccccccccccc.txt"] = tagged(
+        "2026-02-04", "محادثات في القاهرة", ["Cuba"], arabic, "Reuters", arabic
+    )
+    files["articles/009_dddddddddddddddd.txt"] = tagged(
+        "2026-02-03", "Talks in Cairo", ["Cuba"], "The envoys met on Monday, officials said.",
+        arabic, "Они встретятся снова на следующей неделе, сообщили в министерстве.",
+    )  # fmt: skip
     for n in range(3, 8):
         files[f"articles/{n:03d}_{n:016x}.txt"] = tagged(
             f"2026-01-{n:02d}", f"Filler {n}", ["Cuba"], f"Text {n}."

@@ -1,0 +1,144 @@
+"""The language and direction of articles in other scripts: detected from their letters, said
+in `lang` and `dir` on the pages, feeds and JSON-LD that show them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.language import (
+    detect_language,
+    direction,
+    may_hold_other_scripts,
+    paragraph_attributes,
+)
+from tests.conftest import article_text
+
+SAMPLES = {
+    "ar": "قالت وزارة الخارجية المصرية إن الاجتماع سيعقد في القاهرة الأسبوع المقبل",
+    "fa": "وزارت امور خارجه ایران روز یکشنبه اعلام کرد که گفتگوها در تهران ادامه پیدا می‌کند",
+    "ur": "پاکستان کے وزیر اعظم نے کہا ہے کہ حکومت عوام کی فلاح کے لیے کام کر رہی ہے",
+    "he": "ראש הממשלה אמר היום כי הממשלה תפעל למען אזרחי המדינה",
+    "ru": "Министр иностранных дел России заявил, что переговоры продолжатся на следующей неделе",
+    "uk": "Міністр закордонних справ України заявив, що переговори триватимуть і наступного тижня",
+    "bg": "Министърът на външните работи заяви, че преговорите ще продължат през следващата седмица",
+    "el": "Ο υπουργός Εξωτερικών δήλωσε ότι οι συνομιλίες θα συνεχιστούν την επόμενη εβδομάδα",
+    "zh": "中国外交部发言人表示，双方将在下周继续举行会谈。",
+    "ja": "外務省の報道官は、双方が来週も協議を続けると述べた。",
+    "ko": "외교부 대변인은 양측이 다음 주에도 회담을 계속할 것이라고 말했다.",
+    "hi": "विदेश मंत्रालय के प्रवक्ता ने कहा कि बातचीत अगले सप्ताह जारी रहेगी",
+    "th": "โฆษกกระทรวงการต่างประเทศกล่าวว่าการเจรจาจะดำเนินต่อไปในสัปดาห์หน้า",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_the_letters_of_a_text_tell_its_language(language: str) -> None:
+    assert detect_language([SAMPLES[language]]) == language
+    assert may_hold_other_scripts(SAMPLES[language])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain ASCII text about Cairo.",
+        "Curly “quotes” — and dashes, in Zürich, São Paulo and Łódź.",
+        "Việt Nam’s minister met “Беларусь” and “مصر” envoys in Hà Nội.",  # a few words
+        "",
+    ],
+)
+def test_latin_text_or_a_few_foreign_words_name_no_language(text: str) -> None:
+    assert detect_language([text]) == ""
+
+
+def test_the_quick_test_lets_latin_punctuation_through() -> None:
+    assert not may_hold_other_scripts("“Quoted” — text… with ½ € ™ and é, ß, ł")
+    assert may_hold_other_scripts("A name: Ελλάδα")
+
+
+def test_right_to_left_languages() -> None:
+    assert [direction(x) for x in ("ar", "he", "fa-IR", "UR", "en", "zh", "")] == (
+        ["rtl", "rtl", "rtl", "rtl", "", "", ""]
+    )
+
+
+def test_a_paragraph_in_another_language_than_its_article_is_marked() -> None:
+    english = ["The minister spoke.", SAMPLES["ar"], "He left.", SAMPLES["zh"]]
+    assert paragraph_attributes(english, "") == ["", ' lang="ar" dir="rtl"', "", ' lang="zh"']
+    arabic = [SAMPLES["ar"], "Reuters, Cairo", SAMPLES["fa"]]  # Persian: the same script
+    assert paragraph_attributes(arabic, "ar") == ["", ' dir="ltr"', ""]
+    assert paragraph_attributes(["Only English."], "") is None
+
+
+def build_site(make_site, run_cli, files: dict[str, str]) -> Path:
+    site = make_site(files)
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    return site / "public"
+
+
+def page_of(public: Path, slug_part: str) -> str:
+    [page] = [p for p in public.glob("2026/*/*/*/index.html") if slug_part in str(p)]
+    return page.read_text(encoding="utf-8")
+
+
+def test_an_arabic_article_is_marked_on_its_page_lists_and_feed(make_site, run_cli) -> None:
+    public = build_site(
+        make_site,
+        run_cli,
+        {
+            "articles/001_aaaaaaaaaaaaaaaa.txt": article_text(
+                "2026-02-06", "مصر تستضيف محادثات", SAMPLES["ar"], SAMPLES["ar"]
+            ),
+            "articles/002_bbbbbbbbbbbbbbbb.txt": article_text(
+                "2026-02-07",
+                "Talks in Cairo",
+                "The talks opened in Cairo on Monday, with envoys from both sides.",
+                "A statement from the ministry, read out in Arabic, said:",
+                SAMPLES["ar"],
+                "The envoys are to meet again next week, officials said.",
+            ),
+        },
+    )
+    arabic = next(p for p in public.glob("2026/02/06/*/index.html")).read_text()
+    assert '<h1 lang="ar" dir="rtl">مصر تستضيف محادثات</h1>' in arabic
+    assert '<div class="article-body" lang="ar" dir="rtl">' in arabic
+    assert '"inLanguage": "ar"' in arabic.replace('":"', '": "')
+    assert '<bdi lang="ar" dir="rtl">' not in arabic  # its neighbour is in English
+    english = page_of(public, "talks-in-cairo")
+    assert '<p lang="ar" dir="rtl">' + SAMPLES["ar"] + "</p>" in english
+    assert "<p>The talks opened in Cairo on Monday" in english
+    assert "<h1>Talks in Cairo</h1>" in english
+    assert '<bdi lang="ar" dir="rtl">مصر تستضيف محادثات</bdi>' in english  # "← Previous"
+    home = (public / "index.html").read_text()
+    assert re.search(r'<h2 class="item-title" lang="ar" dir="rtl"><a [^>]*>مصر', home)
+    assert '<html lang="en">' in home
+    feed = (public / "feed.xml").read_text()
+    assert re.search(r'<entry xml:base="[^"]*" xml:lang="ar">', feed)
+    assert len(re.findall(r"<entry xml:base=\"[^\"]*\">", feed)) == 1  # the English one
+
+
+def test_front_matter_lang_and_a_right_to_left_site(make_site, run_cli) -> None:
+    site = make_site(
+        {
+            "sitegen.yaml": "language: he\n",
+            "articles/001_aaaaaaaaaaaaaaaa.txt": "---\nlang: fr-CA\n---\n"
+            + article_text("2026-02-06", "Les nouvelles", "Le ministre a parlé."),
+            "articles/002_bbbbbbbbbbbbbbbb.txt": "---\nlang: not a tag!\n---\n"
+            + article_text("2026-02-07", SAMPLES["he"][:20], SAMPLES["he"]),
+        }
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "002_bbbbbbbbbbbbbbbb.txt:2:" in result.output and "'lang'" in result.output
+    public = site / "public"
+    home = (public / "index.html").read_text()
+    assert '<html lang="he" dir="rtl">' in home
+    french = next(public.glob("2026/02/06/*/index.html")).read_text()
+    assert '<h1 lang="fr-CA" dir="ltr">Les nouvelles</h1>' in french
+    hebrew = next(public.glob("2026/02/07/*/index.html")).read_text()
+    assert "<h1>" + SAMPLES["he"][:20].strip() in hebrew  # the site's language: nothing to say
+    data = json.loads(re.search(r'ld\+json">(.*?)</script>', french, re.S)[1])  # type: ignore[index]
+    assert data["inLanguage"] == "fr-CA"
