@@ -126,6 +126,19 @@ def primary_subtag(language: str) -> str:
     return language.partition("-")[0].lower()
 
 
+UNSPACED_LANGUAGES = frozenset({"zh", "ja"})  # written without spaces between words
+
+
+def unspaced_words(texts: Iterable[str], language: str) -> int:
+    """How many words the Han and kana of texts in Chinese or Japanese count for: one a
+    character, as their word counts and reading speeds go (a story of 1,200 characters is
+    a few minutes' read, not one word for each sentence). 0 for other languages."""
+    if primary_subtag(language) not in UNSPACED_LANGUAGES:
+        return 0
+    counts = script_letters(" ".join(texts))
+    return counts["Han"] + counts["Kana"]
+
+
 def direction(language: str) -> str:
     """ "rtl" for a language written right to left, else ""."""
     return "rtl" if primary_subtag(language) in RTL_LANGUAGES else ""

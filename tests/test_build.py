@@ -58,7 +58,7 @@ def test_builds_the_real_article(make_site, run_cli) -> None:
     assert body.count("<p>") == 10
     assert "<h1>Beijing Backs Cuba in US Showdown</h1>" in page
     assert '<time datetime="2026-02-06">6 February 2026</time>' in page
-    assert "By Staff, Agencies" in page
+    assert "By <bdi>Staff, Agencies</bdi>" in page
     for listed in ("index.html", "2026/index.html", "2026/02/index.html", "2026/02/06/index.html"):
         assert 'href="' in (site / "public" / listed).read_text()
         assert "Beijing Backs Cuba in US Showdown" in (site / "public" / listed).read_text()

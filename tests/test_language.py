@@ -142,3 +142,15 @@ def test_front_matter_lang_and_a_right_to_left_site(make_site, run_cli) -> None:
     assert "<h1>" + SAMPLES["he"][:20].strip() in hebrew  # the site's language: nothing to say
     data = json.loads(re.search(r'ld\+json">(.*?)</script>', french, re.S)[1])  # type: ignore[index]
     assert data["inLanguage"] == "fr-CA"
+
+
+def test_chinese_text_counts_a_word_a_character(make_site, run_cli) -> None:
+    sentence = "中国外交部发言人表示，双方将在下周继续举行会谈。"  # 22 characters, no spaces
+    public = build_site(
+        make_site,
+        run_cli,
+        {"articles/001_aaaaaaaaaaaaaaaa.txt": article_text("2026-02-06", "会谈", sentence * 40)},
+    )
+    page = next(public.glob("2026/02/06/*/index.html")).read_text()
+    assert '"wordCount": 881' in page.replace('":', '": ').replace(":  ", ": ")  # 880 + 1
+    assert "4 min read" in page  # 881 words at 230 a minute

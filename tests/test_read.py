@@ -725,3 +725,17 @@ def test_a_body_is_its_paragraphs_escaped_one_by_one(text: str) -> None:
     blocks = (clean_text(block) for block in re.split(r"\n[ \t]*\n", text))
     assert paragraphs == tuple(p for p in blocks if p)
     assert html_text == "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+
+
+def test_markdown_table_alignment_is_kept_and_no_other_style(tmp_path: Path) -> None:
+    text = (
+        "---\ntitle: Table\ndate: 2026-03-04\n---\n"
+        "| Desk | Minutes |\n| :--- | ---: |\n| City | 12 |\n"
+    )
+    html = read(tmp_path, "t.md", text).body.html
+    assert '<th style="text-align: right;">Minutes</th>' in html
+    assert '<td style="text-align: left;">City</td>' in html
+    from sitegen.read import sanitise
+
+    styled = '<td style="background: url(https://tracker.example/x)">a</td>'
+    assert "style" not in sanitise(f"<table><tr>{styled}</tr></table>")

@@ -831,3 +831,10 @@ def test_choosing_again_declines_what_it_cannot_know() -> None:
     assert choose_again(edited, scans, settings_, last.picked, dict(last.spread), unknown) is None
     assert choose_again(edited, scans, settings_, last.picked, {}, old) is None
     assert choose_again(edited, scans, settings_, last.picked, dict(last.spread), old) is not None
+
+
+def test_a_language_named_in_a_sentence_is_no_tag() -> None:
+    body = "The statement, read in Hebrew and in Mandarin, was posted by the Israeli embassy."
+    tags = tags_of(corpus(body, body, body), min_articles=1)
+    assert all("Hebrew" not in t and "Mandarin" not in t for t in tags), tags
+    assert all("Israel" in t for t in tags), tags
