@@ -321,6 +321,20 @@ CONSTRUCTOR_FAILURES = (ValueError, TypeError, KeyError, IndexError, AttributeEr
 YAML_LOADER = StrictLoader
 
 
+class FrontMatterLoader(StrictLoader):
+    """For front matter, where every value but `date` and `draft` is text: a number is kept as
+    written. YAML 1.1 read `title: 12:30:00` as 45000 (base 60), `title: 0777` as 511 and
+    `tags: [1.10]` as 1.1, without a word."""
+
+
+def _as_written(loader: StrictLoader, node: Any) -> str:
+    return loader.construct_scalar(node)  # type: ignore[no-any-return]
+
+
+for _number in ("int", "float"):
+    FrontMatterLoader.add_constructor(f"tag:yaml.org,2002:{_number}", _as_written)
+
+
 class YamlProblem(Exception):
     """Why a YAML text cannot be read, and the line (1-based, of the text) where known."""
 
@@ -339,14 +353,14 @@ def key_text(key: Any) -> str:
         return "(a number too long to write)"
 
 
-def parse_yaml(text: str) -> Any:
+def parse_yaml(text: str, loader: type[StrictLoader] = YAML_LOADER) -> Any:
     """Safe YAML (plain data only), every failure a `YamlProblem`, never a traceback.
 
     Beyond syntax errors, the safe loader fails with a ValueError for values such as the date
     2026-02-30, and recurses per level of nesting: `[[[[...]]]]` a few hundred deep.
     """
     try:
-        return yaml.load(text, Loader=YAML_LOADER)  # a safe loader: plain data only
+        return yaml.load(text, Loader=loader)  # a safe loader: plain data only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or "cannot parse"

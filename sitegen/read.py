@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from slugify import slugify
 
-from sitegen.config import NOT_TEXT, YamlProblem, key_text, parse_yaml
+from sitegen.config import NOT_TEXT, FrontMatterLoader, YamlProblem, key_text, parse_yaml
 from sitegen.errors import Problem
 from sitegen.language import (
     LANGUAGE_TAG,
@@ -417,22 +417,67 @@ def decode(data: bytes, warn: Any) -> str:
         except UnicodeDecodeError as exc:  # cut short, or half a surrogate pair
             warn(f"damaged UTF-16 at byte {exc.start}; what cannot be read shows as U+FFFD")
             text = data.decode("utf-16", errors="replace")
-    elif b"\x00" in data:
-        raise SkipFile("binary file, not text")
+    elif b"\x00" in data and (utf16 := utf16_without_bom(data)) is not None:
+        text = data.decode(utf16, errors="replace")
     else:
+        if b"\x00" in data:
+            data = without_stray_nuls(data, warn)
         try:
             text = data.decode("utf-8-sig")
             controls = may_hold_controls(data)
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
-            warn(
-                "not valid UTF-8; read as Windows-1252 (save the file as UTF-8 to silence this)",
-                line,
-            )
-            text = data.decode("cp1252", errors="replace")
+            text = data.decode("utf-8-sig", errors="replace")
+            if is_mostly_utf8(text):
+                warn("bytes that are not UTF-8; shown as U+FFFD", line)
+            else:
+                warn(
+                    "not valid UTF-8; read as Windows-1252 (save the file as UTF-8 to silence "
+                    "this)",
+                    line,
+                )
+                text = data.decode("cp1252", errors="replace")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return CONTROL.sub("", text) if controls else text
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for text saved as UTF-16 without a byte order mark, told by
+    its zero bytes: the high bytes of Latin letters, all on one side of each pair. Else None."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd, half = data[0::2].count(0), data[1::2].count(0), len(data) // 2
+    if odd > 0.6 * half and even == 0:
+        return "utf-16-le"
+    if even > 0.6 * half and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+# More NUL bytes than this, and it is no text with a few NULs in it: a share of its bytes, or
+# a few in a short file.
+MAX_STRAY_NULS, FEW_STRAY_NULS = 0.01, 2
+
+
+def without_stray_nuls(data: bytes, warn: Any) -> bytes:
+    """Text with a few NUL bytes (the zeros a crash leaves at a file's end, a stray one) loses
+    them, with a warning; a file with many is binary (SkipFile)."""
+    trimmed = data.rstrip(b"\x00")
+    controls = len(trimmed) - len(trimmed.translate(None, C0_BYTES))  # NULs among them
+    if controls > max(FEW_STRAY_NULS, MAX_STRAY_NULS * len(trimmed)):
+        raise SkipFile("binary file, not text")
+    warn(f"{data.count(0)} NUL bytes, which text does not hold; removed")
+    return trimmed.replace(b"\x00", b"")
+
+
+def is_mostly_utf8(text: str) -> bool:
+    """Whether text decoded from UTF-8 with its bad bytes replaced is UTF-8 with some damage
+    (a stray byte in a file of curly quotes and accents) rather than another encoding: it holds
+    more characters UTF-8 decoded than bytes it could not. Read as Windows-1252, one bad byte
+    had turned every "é" of the file into "Ã©"."""
+    bad = text.count("\ufffd")
+    return sum(1 for char in text if char > "\x7f") - bad > bad
 
 
 def may_hold_controls(utf8: bytes) -> bool:
@@ -500,7 +545,7 @@ def parse_article(
         title=title,
         byline=byline,
         slug=slug,
-        summary=summary or summarize(paragraphs),
+        summary=summary or bidi_closed(summarize(paragraphs), "summary", warn),
         words=word_count(paragraphs) + unspaced_words(paragraphs, lang),
         tags=tags,
         draft=meta.get("draft", False),
@@ -713,7 +758,7 @@ def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
     if end is None:
         raise SkipFile("front matter opened with '---' on line 1 is never closed", 1)
     try:
-        raw = parse_yaml("\n".join(lines[1:end]))
+        raw = parse_yaml("\n".join(lines[1:end]), FrontMatterLoader)
     except YamlProblem as problem:
         line = problem.line + 1 if problem.line is not None else 1
         raise SkipFile(f"invalid front matter YAML: {problem.reason}", line) from None
@@ -722,6 +767,7 @@ def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
 
 
 MAX_UNKNOWN_KEYS_SHOWN = 5  # a file of 150,000 unknown keys printed 150,000 warnings
+MAX_KEY_SHOWN = 60  # characters of an unknown key in its warning
 
 
 def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[str, Any]:
@@ -738,7 +784,8 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
             if unknown <= MAX_UNKNOWN_KEYS_SHOWN:
                 close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                warn(f"unknown front matter key {key!r}{hint}; ignored", key_line(lines, key))
+                shown = key if len(key) <= MAX_KEY_SHOWN else key[: MAX_KEY_SHOWN - 1] + "…"
+                warn(f"unknown front matter key {shown!r}{hint}; ignored", key_line(lines, key))
             continue
         try:
             if key == "lang" and not LANGUAGE_TAG.fullmatch(lang := _front_value(key, value)):
@@ -958,6 +1005,27 @@ def remote_images_as_links(safe: str) -> str:
     return changed if changed == safe else sanitise(changed)
 
 
+LINK_WITHOUT_HREF = re.compile(r'<a\b(?![^>]*\bhref=)([^>]*?) rel="noopener noreferrer"')
+
+
+def without_dead_ends(safe: str) -> str:
+    """Sanitised HTML without what the sanitiser leaves broken: a link whose address it
+    refused (javascript:, tel:) keeps a `rel` that HTML allows only beside an `href`, an image
+    whose source it refused (data:, file:) has no `src`, and a control character written as an
+    entity (`&#x1b;`) comes out as the character, which HTML forbids."""
+    if "<a" in safe:
+        safe = LINK_WITHOUT_HREF.sub(r"<a\1", safe)
+    if "<img" in safe:
+        safe = IMG_TAG.sub(_image_with_source, safe)
+    return CONTROL.sub("", safe)
+
+
+def _image_with_source(match: re.Match[str]) -> str:
+    """An image without a source is shown as its description (escaped as the attribute was)."""
+    attributes = dict(ATTRIBUTE.findall(match.group()))
+    return match.group() if "src" in attributes else attributes.get("alt", "")
+
+
 def _image_or_link(match: re.Match[str]) -> str:
     attributes = dict(ATTRIBUTE.findall(match.group()))
     src = attributes.get("src", "")
@@ -1130,7 +1198,7 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
         raise SkipFile(f"its Markdown makes {size}")
-    safe = remote_images_as_links(sanitise(produced))
+    safe = without_dead_ends(remote_images_as_links(sanitise(produced)))
     tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)
             if name.lower() not in VOID_ELEMENTS]  # fmt: skip
     if deepest(tags, "<", "/") > MAX_NESTING:  # browsers and HTML checkers give up at 256-512
