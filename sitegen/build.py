@@ -90,7 +90,7 @@ READ_CHUNK = 100  # files per worker call: the last one read is all one core may
 FIRST_READS = 10  # files read here at a time while the workers start: how late it sees them ready
 RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
 MOVES_SHOWN = 10  # articles named in the notices of moved addresses; the rest are counted
-READ_AGAIN = (-1, -1, -1)  # the stat of a cache entry whose file must be read again
+READ_AGAIN = (-1, -1, -1, -1)  # the stat of a cache entry whose file must be read again
 
 
 def no_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:

@@ -190,7 +190,7 @@ class SourceFile(NamedTuple):
 
     rel: str  # relative to the source folder, with '/' separators
     full: str  # the path as found (a string: a Path per file would cost more than the listing)
-    stat: tuple[int, int, int]  # mtime_ns, size, inode
+    stat: tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns
 
     @property
     def path(self) -> Path:
@@ -239,7 +239,13 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
             message = "not a regular file (a pipe or a device); skipped"
             problems.append(Problem(display(Path(entry.path)), message))
             continue
-        found.append(SourceFile(rel, entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
+        # The change time too: an edit that keeps the size, followed by `touch -r`, `cp -p` or
+        # `rsync -t` (which set the modification time back), changes only that.
+        found.append(
+            SourceFile(
+                rel, entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+            )
+        )
     found.sort(key=lambda f: f.rel)
     return found, problems
 

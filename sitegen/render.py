@@ -55,7 +55,13 @@ import jinja2.bccache
 import markupsafe
 
 from sitegen import BUILTIN_TEMPLATES
-from sitegen.cache import base_fingerprint, sealed, template_cache, unsealed
+from sitegen.cache import (
+    base_fingerprint,
+    read_cache_file,
+    sealed,
+    template_cache,
+    unsealed,
+)
 from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.feeds import (
@@ -265,7 +271,7 @@ class TemplateCodeCache(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            salt, checksum, *code_sealed = marshal.loads(self.path(bucket).read_bytes())
+            salt, checksum, *code_sealed = marshal.loads(read_cache_file(self.path(bucket)))
             if salt != self.salt or checksum != bucket.checksum:
                 return
             code = unsealed(code_sealed)  # never run code whose bytes changed on disk

@@ -427,7 +427,7 @@ def test_a_cache_kept_in_memory_stands_for_the_files_it_was_saved_as(
     os.utime(cache_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     path = tmp_path / "articles/0002_0000000000000002.txt"
     path.write_text(path.read_text() + "\n\nOne more line.")
-    settle(tmp_path)
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # old enough to trust: the edited file
     report, after = incremental_build(tmp_path, memory)
     assert any("damaged" in notice for notice in report.notices) != kept
     assert report.read == (1 if kept else 5)
@@ -1037,3 +1037,42 @@ def test_a_killed_parallel_build_leaves_no_worker_and_no_lock(tmp_path: Path) ->
     )
     assert again.returncode == 0 and "waiting" not in again.stderr, again.stderr
     assert (tmp_path / "public/index.html").is_file()
+
+
+def test_an_edit_that_keeps_size_and_time_is_read(tmp_path: Path) -> None:
+    """An edit in place that keeps the size, with its time set back (`touch -r`, `cp -p`,
+    `rsync -t`): only the change time tells."""
+    corpus(tmp_path, 5)
+    settle(tmp_path)
+    incremental_build(tmp_path)
+    path = tmp_path / "articles/0002_0000000000000002.txt"
+    before = path.stat()
+    path.write_text(path.read_text().replace("Text of story 2", "Text of story X"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    report, after = incremental_build(tmp_path)
+    assert report.read == 1
+    assert after == clean_build(tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
+def test_a_cache_file_that_is_no_file_is_ignored(tmp_path: Path, kind: str) -> None:
+    """A named pipe in the cache folder kept the build waiting for ever; a link to /dev/zero
+    read until memory ran out."""
+    corpus(tmp_path, 3)
+    incremental_build(tmp_path)
+    cache_file = tmp_path / ".sitegen-cache" / SOURCES_FILE
+    cache_file.unlink()
+    if kind == "fifo":
+        os.mkfifo(cache_file)
+    else:
+        cache_file.symlink_to("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "cannot read the build cache" in done.stdout + done.stderr
