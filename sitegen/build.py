@@ -414,7 +414,12 @@ class Build:
         ]
         notices = [
             f"{self.shown(article.source)}: its address moved from {old} to {new}; links to the "
-            "old one now fail (a `slug:` in its front matter keeps an address through new titles)"
+            "old one now fail"
+            + (
+                " (another article's `slug:` holds it)"
+                if article.slug_given
+                else " (a `slug:` in its front matter keeps an address through new titles)"
+            )
             for article, old, new in moves
         ]
         return first_of(notices, "articles")

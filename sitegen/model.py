@@ -179,15 +179,17 @@ def assign_urls(
     """Give every article its own URL; on a collision the later file gets `-2`, `-3`, ...
     Returns the URLs by article id, a warning for each collision and the ids moved aside.
 
-    Articles are taken oldest first and in file order, so adding a new article never changes
-    the URL of one already published.
+    Articles with a `slug:` of their own are taken first, so that a slug keeps its address
+    whatever file comes; then oldest first and in file order, so that a new article of the
+    latest day never moves one already published (a new file dated earlier can: only the
+    slug is a promise).
     """
     moved: set[str] = set()
     urls: dict[str, str] = {}
     taken: dict[str, str] = {output_path(u): "a page of the site" for u in reserved}
     problems: list[Problem] = []
     last_suffix: dict[str, int] = {}  # first URL -> the highest n given: lower ones are taken
-    for article in sorted(articles, key=date_order):
+    for article in sorted(articles, key=lambda a: (not a.slug_given, date_order(a))):
         first = url = permalink(article, pattern)
         n = 1
         while output_path(url) in taken:

@@ -122,6 +122,7 @@ class Article:
     # The article's language tag where it is not the site's: from front matter, or from the
     # letters of a text in another script than Latin (`language.detect_language`); else "".
     lang: str = ""
+    slug_given: bool = False  # the slug is the front matter's, not made from the title
 
     @property
     def reading_minutes(self) -> int:
@@ -558,6 +559,7 @@ def parse_article(
         digest=digest,
         links=local_links(body_html) if markdown_body else (),
         lang=lang,
+        slug_given=bool(meta.get("slug")),
     )
     return article, Body(body_html, paragraphs)
 

@@ -62,6 +62,22 @@ def test_colliding_urls_both_published_with_warning() -> None:
     )
 
 
+def test_a_slug_of_its_own_keeps_its_address_whatever_file_comes() -> None:
+    """A new file, dated earlier or sorting first, took a published article's address even
+    when that one had set it with `slug:`."""
+    published = replace(make_article(100, "2026-05-01", slug="election-results"), slug_given=True)
+    newcomer = make_article(50, "2026-05-01", slug="election-results")
+    earlier = make_article(40, "2026-04-30", slug="election-results")
+    config = Config(permalink="{slug}/")
+    site, problems = build_site(config, [published, newcomer, earlier], {})
+    assert site.urls[published.id] == "election-results/"
+    assert {site.urls[newcomer.id], site.urls[earlier.id]} == {
+        "election-results-2/",
+        "election-results-3/",
+    }
+    assert len(problems) == 2
+
+
 def test_articles_never_take_the_url_of_a_list_page() -> None:
     config = Config(permalink="{slug}/")
     articles = [
