@@ -1050,8 +1050,17 @@ def is_local_url(url: str) -> bool:
 
 # Python-Markdown is slow, quadratic or worse, on shapes no guard above can list them all:
 # 20,000 setext headings ("a\\n=\\n") took 55 s, 10,000 rules 10 s. An article's Markdown
-# parses in milliseconds; past this much CPU time the file is skipped.
+# parses in milliseconds; past this much CPU time the file is skipped: two seconds, and one
+# more for each 100 KB. It reads about 150 KB a second of ordinary text rich in links and
+# emphasis: with a flat 2 s, a report of 300 KB was published by some builds and skipped by
+# others, and one of 400 KB never.
 MARKDOWN_CPU_SECONDS = 2.0
+MARKDOWN_BYTES_PER_SECOND = 100_000
+
+
+def markdown_budget(body: str) -> float:
+    """The CPU seconds a Markdown body may take to parse (see MARKDOWN_CPU_SECONDS)."""
+    return MARKDOWN_CPU_SECONDS + len(body) / MARKDOWN_BYTES_PER_SECOND
 
 
 class OutOfTime(Exception):
@@ -1193,14 +1202,14 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
             "reads in reasonable time (thousands)"
         )
     try:
-        with cpu_budget(MARKDOWN_CPU_SECONDS):
+        with cpu_budget(budget := markdown_budget(body)):
             produced = markdown_converter().reset().convert(body)
     except BaseException as exc:
         markdown_converter.cache_clear()  # left half-way, it would garble the next articles
         if isinstance(exc, RecursionError):  # it recurses per level of nesting: "> > > ..."
             raise SkipFile("its Markdown is nested too deeply to read") from None
         if isinstance(exc, OutOfTime):
-            took = f"took over {MARKDOWN_CPU_SECONDS:g} s to read (most take milliseconds)"
+            took = f"took over {budget:.1f} s to read (most take milliseconds)"
             raise SkipFile(f"its Markdown {took}: a shape the parser is slow on") from None
         raise
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
