@@ -8,6 +8,7 @@ resembles: a typo must never be silently ignored.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -418,6 +419,32 @@ def load_config(
     return config
 
 
+# Folders of the system that no site is built into: sitegen would add its pages and folders
+# among the system's files (it never overwrites a file it did not write, but a build into /etc
+# as root added 28 files there). Within the first ones, no folder at all.
+SYSTEM_TREES = (
+    *("/etc", "/boot", "/dev", "/proc", "/sys", "/run", "/bin", "/sbin", "/lib", "/lib32"),
+    *("/lib64", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/include"),
+)
+SYSTEM_FOLDERS = ("/usr/local", "/usr/share", "/var/lib", "/var/log", "/var/cache")
+
+
+def is_system_folder(folder: Path) -> bool:
+    """Whether `folder` is the root, a folder just below it, the home folder or one that
+    holds it, or a folder of the system (see SYSTEM_TREES): a build there mixes the site
+    with what the system or the user keeps there."""
+    if folder == Path(folder.anchor) or folder.parent == Path(folder.anchor):
+        return True
+    home = Path.home()
+    if folder == home or home.is_relative_to(folder):
+        return True
+    if os.name != "posix":
+        return False
+    return str(folder) in SYSTEM_FOLDERS or any(
+        folder.is_relative_to(tree) for tree in SYSTEM_TREES
+    )
+
+
 def _check_paths(config: Config) -> None:
     """Refuse output folders that would put the user's own files at risk."""
     out, src = config.output, config.source
@@ -425,7 +452,7 @@ def _check_paths(config: Config) -> None:
         raise SitegenError(
             f"the output folder {out} and the source folder {src} must not contain each other"
         )
-    if out == Path(out.anchor) or out == Path.home():
+    if is_system_folder(out):
         raise SitegenError(f"refusing to build into {out}; choose a folder of its own")
     # The cache in the output folder (or in layouts/static/, copied into it) would be deployed,
     # drafts' text included; in the source or layouts folder its .gitignore ('*') would hide

@@ -454,6 +454,10 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("cache: articles\n", ["the cache folder", "and the source folder"]),
         ("cache: layouts/static\n", ["the cache folder", "and the layouts folder"]),
         ("output: layouts/static/site\n", ["the output folder", "and the layouts folder"]),
+        ("output: /etc\n", ["refusing to build into /etc; choose a folder of its own"]),
+        ("output: /etc/nginx/site\n", ["refusing to build into /etc/nginx/site"]),
+        ("output: /usr/local\n", ["refusing to build into /usr/local"]),
+        ("output: /srv\n", ["refusing to build into /srv"]),
     ],
 )  # fmt: skip
 def test_config_errors_name_the_key(make_site, run_cli, config, messages) -> None:
