@@ -677,7 +677,8 @@ def split_byline(body: str) -> tuple[str, str]:
     """Take a `By ...` line off the top of the body, if there is one.
 
     A byline names someone and is not a sentence, so a first paragraph such as "By noon the
-    square was empty." stays in the text.
+    square was empty." stays in the text, and nor is it a heading: "By the numbers: 5 killed,
+    12 injured".
     """
     stripped = body.lstrip("\n")
     first, _, rest = stripped.partition("\n\n")
@@ -688,6 +689,7 @@ def split_byline(body: str) -> tuple[str, str]:
         and "\n" not in line
         and len(line) <= 200
         and not line.endswith((".", "!", "?", "”", '"'))
+        and ": " not in line
     ):
         return match["name"].strip(), rest
     return "", body
@@ -989,15 +991,25 @@ def deepest(marks: list[str], opening: str, closing: str) -> int:
 CELL_ALIGNMENTS = {"style": {f"text-align: {side};" for side in ("left", "right", "center")}}
 
 
+# Footnotes ("[^1]") link a mark (<sup id="fnref:1">) and its note (<li id="fn:1">) both ways:
+# those ids are kept, and no other, which could take the place of the page's own ("main").
+FOREIGN_ID = re.compile(r'(<(?:sup|li)\b[^>]*?) id="(?!fn(?:ref)?:[\w-]+")[^"]*"')
+
+
 def sanitise(produced: str) -> str:
     import nh3
 
-    return nh3.clean(
+    attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+    for tag in ("sup", "li"):
+        attributes.setdefault(tag, set()).add("id")
+    safe = nh3.clean(
         produced,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        attributes=attributes,
         tag_attribute_values={"th": CELL_ALIGNMENTS, "td": CELL_ALIGNMENTS},
     )
+    return FOREIGN_ID.sub(r"\1", safe) if ' id="' in safe else safe
 
 
 def remote_images_as_links(safe: str) -> str:

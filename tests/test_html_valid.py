@@ -58,7 +58,8 @@ def hostile_site(make_site, run_cli) -> Path:
         "articles/002_bbbbbbbbbbbbbbbb.md": (
             "---\ntitle: Markdown <em>title</em>\ndate: 2026-02-05\ntags: [Cuba]\n---\n"
             "Text with *emphasis*, a [link](https://example.com/) and <script>x</script>.\n\n"
-            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n"
+            "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- one\n- two\n\nA note[^n] and [no](tel:1).\n\n"
+            "[^n]: The footnote.\n"
         ),
     }
     # Text in other scripts: `lang` and `dir` on titles, bodies, paragraphs and list items.

@@ -797,3 +797,22 @@ def test_a_long_markdown_report_is_read_whatever_the_run(tmp_path: Path) -> None
     body = "\n\n".join(f"*a* [b](http://x.example/{i}) `c` d" for i in range(9_500))
     result = read(tmp_path, "a.md", f" date 2026-09-01 Long\n\n{body}")
     assert result.article is not None and result.problems == ()
+
+
+def test_a_heading_that_starts_with_by_is_no_byline(tmp_path: Path) -> None:
+    text = " date 2026-01-02 T\n\nBy the numbers: 5 killed, 12 injured\n\nThe storm hit."
+    result = read(tmp_path, "a.txt", text)
+    assert result.article.byline == ""
+    assert result.body.paragraphs[0] == "By the numbers: 5 killed, 12 injured"
+
+
+def test_markdown_footnotes_link_both_ways_and_no_other_id_gets_through() -> None:
+    from sitegen.read import render_markdown, sanitise
+
+    html = render_markdown('Text[^1] here.\n\n[^1]: The note.\n\n<li id="main">x</li>')[0]
+    assert '<sup id="fnref:1"><a href="#fn:1"' in html and '<li id="fn:1">' in html
+    assert 'href="#fnref:1"' in html
+    assert '&lt;li id="main"&gt;x' in html  # raw HTML is text, shown as written
+    assert sanitise('<ol><li id="main">a</li></ol><sup id="x">1</sup>') == (
+        "<ol><li>a</li></ol><sup>1</sup>"
+    )
