@@ -96,7 +96,9 @@ def locate(root: Path, target: str) -> tuple[Path | None, str | None]:
     if "\x00" in path or "\\" in path:
         return None, None
     parts = [p for p in path.split("/") if p not in ("", ".")]
-    if any(p.startswith(".") for p in parts):  # '..', the manifest, staging, dotfiles
+    # '..', the manifest, staging, dotfiles; not RFC 8615's folder, which sites publish
+    hidden = [p for p in parts if p.startswith(".")]
+    if hidden and (hidden != [".well-known"] or parts[0] != ".well-known"):
         return None, None
     try:
         real_root = root.resolve(strict=True)

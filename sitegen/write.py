@@ -807,6 +807,17 @@ def replace_file(path: Path, text: str) -> None:
         raise
 
 
+# Hidden names a site publishes on purpose: RFC 8615's folder (security.txt, ACME challenges,
+# app links), Apache's per-folder settings, GitHub Pages' switch for folders starting with "_".
+PUBLISHED_HIDDEN = frozenset({".well-known", ".htaccess", ".nojekyll"})
+
+
+def is_published_name(name: str) -> bool:
+    """Whether a file or folder of `layouts/static/` is published: not hidden files (a `.env`
+    with secrets, `.git`), backups or swap files, except those of PUBLISHED_HIDDEN."""
+    return name in PUBLISHED_HIDDEN or not is_editor_litter(name)
+
+
 def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
     """Built-in assets, overridden or extended by files in the site's `layouts/static/`, by
     their path in the site; and a warning for each file whose name cannot be published (a
@@ -818,10 +829,10 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
             continue
         real_folder = os.path.realpath(folder)
         for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if not is_editor_litter(d))
+            dirnames[:] = sorted(d for d in dirnames if is_published_name(d))
             for name in filenames:
                 path = Path(dirpath, name)
-                if is_editor_litter(name) or not is_regular_file(path):
+                if not is_published_name(name) or not is_regular_file(path):
                     continue
                 if path.is_symlink() and not resolves_inside(path, real_folder):
                     # As for articles: a link to /etc/passwd must not be published.

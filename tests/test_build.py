@@ -347,6 +347,26 @@ def test_a_static_file_whose_name_cannot_be_published_is_left_out(make_site, run
     assert run_cli(site, "build", "--strict").exit_code == 1
 
 
+def test_well_known_files_are_published_and_other_hidden_files_are_not(make_site, run_cli) -> None:
+    site = make_site(
+        small_corpus(2)
+        | {
+            "layouts/static/.well-known/security.txt": "Contact: mailto:a@example.org\n",
+            "layouts/static/.htaccess": "ErrorDocument 404 /404.html\n",
+            "layouts/static/.nojekyll": "",
+            "layouts/static/.env": "SECRET=1\n",
+            "layouts/static/.git/config": "[core]\n",
+            "layouts/static/logo.svg~": "<svg/>",
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    public = site / "public"
+    assert (public / ".well-known/security.txt").read_text().startswith("Contact:")
+    assert (public / ".htaccess").exists() and (public / ".nojekyll").exists()
+    assert not (public / ".env").exists() and not (public / ".git").exists()
+    assert not (public / "logo.svg~").exists()
+
+
 def test_a_static_symlink_out_of_the_static_folder_is_not_published(
     make_site, run_cli, tmp_path
 ) -> None:

@@ -35,6 +35,7 @@ def site(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Pat
             "layouts/static/data.xml": "<data/>",
             "layouts/static/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
             "layouts/static/app.js": "console.log(1)",
+            "layouts/static/.well-known/security.txt": "Contact: mailto:a@example.org\n",
         }
     )
     (root.parent / "secret.txt").write_text(SECRET)
@@ -166,12 +167,20 @@ def test_live_script_is_in_responses_not_in_files(preview: Preview, site: Path) 
         "secret.txt",
         "/.sitegen-manifest.json",
         "/%2esitegen-manifest.json",
+        "/.well-known/../.sitegen-manifest.json",
+        "/.well-known/.hidden",
+        "/2026/.well-known/security.txt",
     ],
 )
 def test_nothing_outside_the_output_folder(preview: Preview, site: Path, target: str) -> None:
     status, data = raw_request(preview, target)
     assert status in (400, 404)
     assert SECRET.encode() not in data and b"root:" not in data and b'"files"' not in data
+
+
+def test_the_well_known_folder_is_served(preview: Preview) -> None:
+    response = get(preview, "/.well-known/security.txt")
+    assert response.status == 200 and response.body.startswith(b"Contact:")
 
 
 def test_symlinks_out_of_the_output_folder_are_refused(preview: Preview, site: Path) -> None:
