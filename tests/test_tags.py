@@ -838,3 +838,16 @@ def test_a_language_named_in_a_sentence_is_no_tag() -> None:
     tags = tags_of(corpus(body, body, body), min_articles=1)
     assert all("Hebrew" not in t and "Mandarin" not in t for t in tags), tags
     assert all("Israel" in t for t in tags), tags
+
+
+def test_names_past_the_scanned_length_of_a_huge_text_are_not_read() -> None:
+    from sitegen.tags import MAX_SCAN_CHARS
+
+    filler = "the rain fell on the town all day and all night. " * 100
+    paragraphs = [filler] * (MAX_SCAN_CHARS // len(filler) + 1)
+    early = "Officials in Nairobi said Kenya would help."
+    late = "Officials in Lima said Peru would help."
+    [far] = corpus("x")
+    TEXTS[far.id] = (early, *paragraphs, late, late, late)
+    candidates = {c.name for c in scan_article(make_tagger(TagConfig()), far, TEXTS[far.id])}
+    assert "Kenya" in candidates and "Peru" not in candidates
