@@ -56,7 +56,13 @@ WORDS_PER_MINUTE = 230
 SUMMARY_CHARS = 220
 SLUG_CHARS = 80
 
-HEADER = re.compile(r"[ \t]*date[ \t]+(?P<date>\S+)(?:[ \t]+(?P<title>.*))?", re.IGNORECASE)
+# Any space but a newline between the parts ("date 2026-02-06\u00a0Title" from a word
+# processor); a byte order mark or a zero-width character before them is read as nothing.
+HEADER = re.compile(
+    r"(?:[\ufeff\u200b\u200c\u200d\u2060]|[^\S\n])*"
+    r"date[^\S\n]+(?P<date>\S+)(?:[^\S\n]+(?P<title>.*))?",
+    re.IGNORECASE,
+)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: other scripts' digits too
 LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
 BYLINE = re.compile(r"By\s+(?P<name>\S.*)", re.IGNORECASE)

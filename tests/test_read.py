@@ -73,8 +73,20 @@ def test_real_article() -> None:
         lambda b: b + b"\n",
         lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n") + b"\r\n",
         lambda b: b.lstrip(b" "),
+        lambda b: b"\xef\xbb\xbf" * 2 + b,
+        lambda b: "\u200b".encode() + b,
+        lambda b: b.replace(b"2026-02-06 ", "2026-02-06\u00a0".encode(), 1),
     ],
-    ids=["crlf", "bom", "final-newline", "all-three", "no-leading-space"],
+    ids=[
+        "crlf",
+        "bom",
+        "final-newline",
+        "all-three",
+        "no-leading-space",
+        "two-boms",
+        "zero-width-space-first",
+        "no-break-space-before-title",
+    ],
 )
 def test_line_endings_bom_and_final_newline_read_the_same(tmp_path: Path, transform) -> None:
     original = read_article(REAL_ARTICLE, REAL_ARTICLE.parent)
