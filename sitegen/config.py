@@ -194,6 +194,25 @@ def _str_map(value: Any) -> dict[str, str]:
     return {_plain(k): _plain(v) for k, v in value.items()}
 
 
+def _aliases(value: Any) -> dict[str, str]:
+    """Aliases map a form straight to its tag: one that leads to another alias ("Cuba: China"
+    beside "China: Cuba", or a chain of three) counted mentions under a name no one meant,
+    and a tag of the chain vanished without a word."""
+    aliases = _str_map(value)
+    by_form = {form.casefold(): name for form, name in aliases.items()}
+    chained = [
+        f"'{form}' leads to '{name}', itself an alias of '{by_form[name.casefold()]}'"
+        for form, name in aliases.items()
+        if name.casefold() in by_form and by_form[name.casefold()].casefold() != name.casefold()
+    ]
+    if chained:
+        shown = "; ".join(chained[:3]) + (
+            f" (and {len(chained) - 3} more)" if len(chained) > 3 else ""
+        )
+        raise ValueError(f"an alias must name a tag, not another alias: {shown}")
+    return aliases
+
+
 TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "title": _text,
     "description": _optional_text,
@@ -212,7 +231,7 @@ SECTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
         "derive": _bool,
         "max_per_article": _int_between(0, 100),
         "min_articles": _int_between(1, 1_000_000),
-        "aliases": _str_map,
+        "aliases": _aliases,
         "ignore": _str_list,
         "extra": _str_list,
     },

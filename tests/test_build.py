@@ -478,6 +478,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("output: /etc/nginx/site\n", ["refusing to build into /etc/nginx/site"]),
         ("output: /usr/local\n", ["refusing to build into /usr/local"]),
         ("output: /srv\n", ["refusing to build into /srv"]),
+        ("tags:\n  aliases: {Cuba: China, China: Cuba}\n",
+         ["tags.aliases: an alias must name a tag, not another alias: 'Cuba' leads to 'China'"]),
     ],
 )  # fmt: skip
 def test_config_errors_name_the_key(make_site, run_cli, config, messages) -> None:
