@@ -16,7 +16,7 @@ import click
 from sitegen import __version__
 from sitegen.build import BuildReport, build, default_jobs, read_site
 from sitegen.config import Config, load_config
-from sitegen.errors import Problem, SitegenError, printable
+from sitegen.errors import Problem, SitegenError, locate, printable
 from sitegen.read import Article
 
 if TYPE_CHECKING:  # watch and serve load watchdog and http.server: only their commands need them
@@ -249,11 +249,15 @@ def print_outcome(outcome: Outcome) -> None:
     say(f"[{stamp}] {outcome.line()}", fg=None if outcome.ok else "red")
     if outcome.report is None:
         for problem in outcome.problems:
-            say(
-                f"error: {problem if problem.path else printable(problem.message)}",
-                fg="red",
-                err=True,
+            # Line by line: a message of several lines (every problem of the config) is shown
+            # as lines, not with its newlines written as escapes.
+            text = (
+                f"{locate(problem.path, problem.line)}: {problem.message}"
+                if problem.path
+                else problem.message
             )
+            shown = "\n".join(printable(line) for line in text.split("\n"))
+            say(f"error: {shown}", fg="red", err=True)
     else:
         print_problems(outcome.report.problems if not outcome.changes else outcome.problems)
         for notice in outcome.report.notices:

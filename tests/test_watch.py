@@ -296,6 +296,9 @@ def test_watch_command_prints_one_line_per_rebuild_and_stops_on_ctrl_c(site: Pat
         command.wait_for_line("articles/a.txt:1: impossible date 2026-02-31")
         (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "Fixed"))
         command.wait_for_line("articles/a.txt (modified)")
+        (site / "sitegen.yaml").write_text("per_page: 0\nfoo: 1\n")  # two problems: two lines
+        command.wait_for_line("error: 2 problem(s) in the config:")
+        assert "foo: unknown key" in command.wait_for_line("foo: unknown key")
         assert command.interrupt() == 0
     finally:
         command.close()
