@@ -192,11 +192,23 @@ def load_state(config: Config, signature: str) -> tuple[tuple[int, int], list[Pr
         return None
 
 
+def ensure_cache_folder(cache_dir: Path) -> None:
+    """Make the cache folder, with a .gitignore that hides it from git, if it is not there.
+    An existing folder gets none: `cache:` may name a folder of the user's (a sibling git
+    repository, say), where a .gitignore of '*' would hide every new file from git."""
+    if cache_dir.is_dir():
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / ".gitignore").write_text(
+        "# sitegen's build cache: safe to delete at any time\n*\n"
+    )
+
+
 def save_state(
     config: Config, signature: str, counts: tuple[int, int], problems: list[Problem]
 ) -> None:
     """Record the build just done; an empty signature records that none may be trusted."""
-    config.cache.mkdir(parents=True, exist_ok=True)
+    ensure_cache_folder(config.cache)
     payload = (signature, counts, [(p.path, p.message, p.line) for p in problems])
     _save(pages_file(config.cache, config.output, STATE_PREFIX), base_fingerprint(), payload)
 
@@ -374,7 +386,7 @@ def _is_lexicon_row(row: object) -> bool:
 
 
 def save_lexicon_tables(config: Config, tables: tuple) -> None:
-    config.cache.mkdir(parents=True, exist_ok=True)
+    ensure_cache_folder(config.cache)
     _save(config.cache / LEXICON_FILE, base_fingerprint(), tables)
 
 
@@ -382,10 +394,7 @@ def save_cache(config: Config, pages_print: str, cache: BuildCache) -> dict[Path
     """Save the cache; return the signatures of the files written, as written (`CacheMemory`)."""
     cache_dir, out_dir = config.cache, config.output
     written: dict[Path, Signature] = {}
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    ignore = cache_dir / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# sitegen's build cache: safe to delete at any time\n*\n")
+    ensure_cache_folder(cache_dir)
     if cache.sources_changed:
         # Not made while workers render, as the sitemap is: 9 MB more at the peak at 10,000
         # articles, over the 300 MB this build aims to stay under, for 0.1 s.

@@ -57,6 +57,7 @@ import markupsafe
 from sitegen import BUILTIN_TEMPLATES
 from sitegen.cache import (
     base_fingerprint,
+    ensure_cache_folder,
     read_cache_file,
     sealed,
     template_cache,
@@ -284,7 +285,8 @@ class TemplateCodeCache(jinja2.BytecodeCache):
         path = self.path(bucket)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            ensure_cache_folder(self.folder.parent)
+            self.folder.mkdir(exist_ok=True)
             tmp.write_bytes(marshal.dumps((self.salt, bucket.checksum, *sealed(bucket.code))))
             os.replace(tmp, path)
         except OSError:  # a read-only cache folder, say: compile again next time

@@ -1076,3 +1076,15 @@ def test_a_cache_file_that_is_no_file_is_ignored(tmp_path: Path, kind: str) -> N
     )
     assert done.returncode == 0, done.stderr
     assert "cannot read the build cache" in done.stdout + done.stderr
+
+
+def test_the_cache_folder_is_hidden_from_git_only_when_sitegen_made_it(tmp_path: Path) -> None:
+    corpus(tmp_path, 700)  # workers: they compile templates into the cache folder first
+    incremental_build(tmp_path)
+    assert (tmp_path / ".sitegen-cache/.gitignore").read_text().endswith("*\n")
+    mine = tmp_path / "notes"  # a folder of the user's, named as the cache
+    mine.mkdir()
+    (mine / "todo.txt").write_text("remember")
+    config = make_config(tmp_path, "public", "notes")
+    build(config, jobs=2)
+    assert any(mine.glob("*.marshal")) and not (mine / ".gitignore").exists()
