@@ -440,9 +440,10 @@ def load_config(
 
 # Folders of the system that no site is built into: sitegen would add its pages and folders
 # among the system's files (it never overwrites a file it did not write, but a build into /etc
-# as root added 28 files there). Within the first ones, no folder at all.
+# as root added 28 files there). Within the first ones, no folder at all. Not /dev and /run,
+# whose RAM folders (/dev/shm, /run/user/1000) are good places for a quick build.
 SYSTEM_TREES = (
-    *("/etc", "/boot", "/dev", "/proc", "/sys", "/run", "/bin", "/sbin", "/lib", "/lib32"),
+    *("/etc", "/boot", "/proc", "/sys", "/bin", "/sbin", "/lib", "/lib32"),
     *("/lib64", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/include"),
 )
 SYSTEM_FOLDERS = ("/usr/local", "/usr/share", "/var/lib", "/var/log", "/var/cache")

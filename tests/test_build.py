@@ -1217,3 +1217,17 @@ def test_tapered_chunks_hold_every_item_and_end_in_fifths() -> None:
     assert [i for chunk in chunks for i in chunk] == items
     assert [len(c) for c in chunks[-11:]] == [234] + [50] * 10
     assert tapered([], 250) == [] and tapered([1, 2], 250) == [[1, 2]]
+
+
+def test_a_ram_folder_is_a_fine_output_folder(make_site, run_cli, tmp_path: Path) -> None:
+    """/dev/shm (and /run/user/N) are RAM folders; only /dev and /run themselves are refused."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        pytest.skip("no /dev/shm on this system")
+    site = make_site(small_corpus(2))
+    out = shm / f"sitegen-test-{os.getpid()}-{tmp_path.name}"
+    try:
+        assert run_cli(site, "build", "-o", str(out)).exit_code == 0
+        assert (out / "index.html").exists()
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
