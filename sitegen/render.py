@@ -242,13 +242,16 @@ def make_environment(layouts: Path, code_cache: Path | None = None) -> jinja2.En
     return env
 
 
+NO_ATTRIBUTES = markupsafe.Markup("")
+
+
 def language_attributes(language: str, site_language: str) -> markupsafe.Markup:
     """The `lang` and `dir` attributes of text in `language` (an article's, "" when it is not
     known) on a page in the site's: nothing when they are the same, or the language unknown.
     An element with `dir` is set apart from the text around it (HTML's `unicode-bidi:
     isolate`): an Arabic title after "Next →" keeps the arrow where it was."""
     if not language or primary_subtag(language) == primary_subtag(site_language):
-        return markupsafe.Markup("")
+        return NO_ATTRIBUTES
     own = direction(language) or ("ltr" if direction(site_language) else "")
     return markupsafe.Markup(f' lang="{language}"' + (f' dir="{own}"' if own else ""))
 
