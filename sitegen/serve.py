@@ -116,7 +116,9 @@ def locate(root: Path, target: str) -> tuple[Path | None, str | None]:
             if found.is_relative_to(real_root) and found.is_file():
                 return found, None
         return None, None
-    return (found, None) if found.is_file() else (None, None)
+    # "/style.css/" names a folder: a static host answers 404, and so must the preview, or a
+    # link written that way works here and fails once deployed.
+    return (found, None) if found.is_file() and not path.endswith("/") else (None, None)
 
 
 # --- live reload -------------------------------------------------------------------------------

@@ -178,6 +178,11 @@ def test_nothing_outside_the_output_folder(preview: Preview, site: Path, target:
     assert SECRET.encode() not in data and b"root:" not in data and b'"files"' not in data
 
 
+def test_a_file_asked_for_as_a_folder_is_a_miss(preview: Preview) -> None:
+    assert get(preview, "/style.css").status == 200
+    assert get(preview, "/style.css/").status == 404
+
+
 def test_the_well_known_folder_is_served(preview: Preview) -> None:
     response = get(preview, "/.well-known/security.txt")
     assert response.status == 200 and response.body.startswith(b"Contact:")
