@@ -468,8 +468,7 @@ class Writer:
         if added:
             append_journal(self.out_dir, added)
         real_out = os.path.realpath(self.out_dir)
-        for path in stale:
-            remove_file(self.out_dir, path, real_out)
+        removed = sum(remove_file(self.out_dir, path, real_out) for path in stale)
         folders: set[str] = set()
         for path, name in self.staged:
             folder, _, _ = path.rpartition("/")
@@ -488,7 +487,7 @@ class Writer:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.out_dir / JOURNAL)  # the manifest now lists them
         self.discard_staging()
-        return WriteReport(len(self.staged) + self.in_place, self.unchanged, len(stale))
+        return WriteReport(len(self.staged) + self.in_place, self.unchanged, removed)
 
     def check_targets(self, stale: set[str]) -> None:
         """Refuse before the first file moves: a folder where a staged file or the manifest
@@ -681,24 +680,26 @@ def remove_leftover_staging(out_dir: Path) -> None:
                 os.unlink(entry.path)
 
 
-def remove_file(out_dir: Path, path: str, real_out: str | None = None) -> None:
+def remove_file(out_dir: Path, path: str, real_out: str | None = None) -> bool:
     """Remove a stale output and any folders it leaves empty (never the output folder).
 
     The path comes from the manifest, which anyone could edit: it is checked first, so a
     tampered manifest cannot make sitegen delete a file outside the output folder, not even
     through a symlinked folder someone put in it (`real_out`: the output folder's real path),
     nor through one that stays inside it (with `tags -> .`, `tags/x/index.html` is `x/index.html`,
-    another page).
+    another page). Whether a file was removed (the report counts those).
     """
     if not is_safe_manifest_path(path):
-        return
+        return False
     target = out_dir / path
     real_out = real_out or os.path.realpath(out_dir)
     if os.path.realpath(target.parent) != os.path.join(real_out, os.path.dirname(path)).rstrip("/"):
-        return  # a symlinked folder on the way: what is there is not this path's file
+        return False  # a symlinked folder on the way: what is there is not this path's file
+    removed = False
     with contextlib.suppress(OSError):  # gone already, or not removable: it stays, harmless
         if target.is_file() or target.is_symlink():
             target.unlink()
+            removed = True
     parent = target.parent
     while parent != out_dir and parent.is_relative_to(out_dir):
         try:
@@ -706,6 +707,7 @@ def remove_file(out_dir: Path, path: str, real_out: str | None = None) -> None:
         except OSError:
             break
         parent = parent.parent
+    return removed
 
 
 def holds_only(folder: str, prefix: str, paths: set[str]) -> bool:
