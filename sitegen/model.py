@@ -100,6 +100,21 @@ class Listing:
     def front(self) -> bool:
         return self.number == 0
 
+    @property
+    def newest_page(self) -> str | None:
+        """The list's front page, for the pager, when "Newer" does not lead there already."""
+        if self.number == 0 or self.newer_page is None or self.newer_page == self.first_url:
+            return None
+        return self.first_url
+
+    @property
+    def oldest_page(self) -> str | None:
+        """Page 1, the oldest, for the pager, when "Older" does not lead there already: from the
+        front page of a long list, the oldest stories were dozens of clicks away. Page 1 is
+        always page 1 (pages count from the oldest), so the link never changes."""
+        oldest = page_url(self.first_url, 1)
+        return None if self.older_page in (None, oldest) else oldest
+
 
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)

@@ -491,6 +491,17 @@ def test_config_errors_name_the_key(make_site, run_cli, config, messages) -> Non
     assert "Traceback" not in result.output
 
 
+def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:
+    site = make_site(small_corpus(9) | {"sitegen.yaml": "per_page: 2\n"})
+    assert run_cli(site, "build").exit_code == 0
+    public = site / "public"
+    front = (public / "index.html").read_text()
+    assert '<a href="./page/3/" rel="next">Older →</a> <a href="./page/1/">Oldest »</a>' in front
+    middle = (public / "page/2/index.html").read_text()
+    assert '<a href="../../">« Newest</a> <a href="../../page/3/" rel="prev">← Newer</a>' in middle
+    assert "Oldest »" not in middle  # "Older" leads to page 1 already
+
+
 def test_config_sets_title_per_page_and_paths(make_site, run_cli) -> None:
     config = "title: The Daily Test\nper_page: 2\nsource: texts\noutput: site-out\n"
     site = make_site({"sitegen.yaml": config})

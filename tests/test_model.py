@@ -137,6 +137,19 @@ def test_pagination_of_home_and_archives() -> None:
     assert days[0].url == "2026/01/05/" and days[0].older.url == "2025/12/28/"
 
 
+def test_the_pager_links_the_newest_and_oldest_pages_of_a_long_list() -> None:
+    articles = [make_article(i, f"2025-12-{1 + i % 28:02d}") for i in range(9)]
+    site, _ = build_site(Config(per_page=2), articles, {})
+    home = [p for p in listings(site) if p.kind == "home"]
+    assert [p.url for p in home] == ["", "page/3/", "page/2/", "page/1/"]
+    assert [(p.newest_page, p.oldest_page) for p in home] == [
+        (None, "page/1/"),  # "Older" leads to page 3
+        (None, "page/1/"),  # "Newer" leads to the front page already
+        ("", None),  # "Older" leads to page 1 already
+        ("", None),
+    ]
+
+
 @pytest.mark.parametrize("per_page", [1, 3, 20])
 def test_numbered_pages_keep_their_articles_as_a_list_grows(per_page: int) -> None:
     """A new article joins the front page: every numbered page keeps its articles and links,
