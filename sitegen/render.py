@@ -716,12 +716,34 @@ def news_article(
 
 
 ORGANISATION_BYLINE = re.compile(r"\b(staff|agenc(y|ies)|desk|wires?|newsroom|editors?)\b", re.I)
+# News agencies, which a byline names after its writers: "Jane Doe and Mark Roe, Reuters".
+AGENCY = re.compile(
+    r"(Reuters|AP|AFP|Associated Press|Agence France-Presse|Bloomberg|Xinhua|dpa|EFE|ANSA|"
+    r"Kyodo|TASS|PTI|IANS|UPI|Anadolu|Yonhap|Agencies|Staff)"
+)
+BYLINE_SEPARATOR = re.compile(r"\s*(?:;|\s&\s|\band\b)\s*")
 
 
-def author(byline: str) -> dict[str, str]:
-    """ "By Staff, Agencies" is an organisation, not a person called that."""
-    kind = "Organization" if ORGANISATION_BYLINE.search(byline) else "Person"
-    return {"@type": kind, "name": byline}
+def author(byline: str) -> dict[str, str] | list[dict[str, str]]:
+    """The byline's writers for schema.org: "By Staff, Agencies" is an organisation, not a
+    person called that, and "Jane Doe and Mark Roe, Reuters" two people and an agency, not
+    one person. A comma splits a name only before an agency: "Jane Doe, Washington" is kept
+    whole, as it cannot be told from a name."""
+    if ORGANISATION_BYLINE.search(byline) and not BYLINE_SEPARATOR.search(byline):
+        return {"@type": "Organization", "name": byline}
+    names: list[str] = []
+    for part in filter(None, BYLINE_SEPARATOR.split(byline)):
+        name, comma, after = part.rpartition(", ")
+        if comma and name and AGENCY.fullmatch(after):
+            names += [name, after]
+        else:
+            names.append(part)
+    found = [
+        {"@type": "Organization" if AGENCY.fullmatch(n) or ORGANISATION_BYLINE.search(n)
+         else "Person", "name": n}
+        for n in dict.fromkeys(names)
+    ]  # fmt: skip
+    return found[0] if len(found) == 1 else found
 
 
 def tag_feed_title(config: Config, tag: TagRef) -> str:

@@ -443,6 +443,30 @@ def test_article_pages_carry_news_article_json_ld(make_site, run_cli) -> None:
     assert all(parse_page(p).scripts == [] for p in (public / "index.html", public / "404.html"))
 
 
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("Jane Doe", {"@type": "Person", "name": "Jane Doe"}),
+        ("Reuters", {"@type": "Organization", "name": "Reuters"}),
+        ("Staff, Agencies", {"@type": "Organization", "name": "Staff, Agencies"}),
+        ("Jane Doe, Washington", {"@type": "Person", "name": "Jane Doe, Washington"}),
+        ("Jane Doe and Mark Roe, Reuters", [
+            {"@type": "Person", "name": "Jane Doe"},
+            {"@type": "Person", "name": "Mark Roe"},
+            {"@type": "Organization", "name": "Reuters"},
+        ]),
+        ("Ana Costa; AP", [
+            {"@type": "Person", "name": "Ana Costa"},
+            {"@type": "Organization", "name": "AP"},
+        ]),
+    ],
+)  # fmt: skip
+def test_json_ld_names_each_writer_of_a_byline(byline: str, expected: object) -> None:
+    from sitegen.render import author
+
+    assert author(byline) == expected
+
+
 def test_absolute_urls_carry_the_sub_path(public: Path) -> None:
     texts = [
         p.read_text(encoding="utf-8")
