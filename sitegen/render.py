@@ -724,6 +724,7 @@ AGENCY = re.compile(
 BYLINE_SEPARATOR = re.compile(r"\s*(?:;|\s&\s|\band\b)\s*")
 
 
+@functools.lru_cache(maxsize=4096)  # a corpus has a few hundred bylines, on thousands of pages
 def author(byline: str) -> dict[str, str] | list[dict[str, str]]:
     """The byline's writers for schema.org: "By Staff, Agencies" is an organisation, not a
     person called that, and "Jane Doe and Mark Roe, Reuters" two people and an agency, not
