@@ -243,6 +243,7 @@ def make_environment(layouts: Path, code_cache: Path | None = None) -> jinja2.En
 
 
 NO_ATTRIBUTES = markupsafe.Markup("")
+MOST_USED_TAGS = 50  # on the tag index, above the A-Z list, on sites of over twice as many
 
 
 def language_attributes(language: str, site_language: str) -> markupsafe.Markup:
@@ -632,7 +633,11 @@ class Planner:
 
     def tag_index(self) -> Page:
         tags = [t.ref for t in self.site.tags]
-        by_count = sorted(tags, key=lambda t: (-t.count, t.name.casefold()))[:50]
+        # The most used, where they are a few of many: on a site of 55 tags, a list of 50 of them
+        # repeated the A-Z list.
+        by_count = []
+        if len(tags) > 2 * MOST_USED_TAGS:
+            by_count = sorted(tags, key=lambda t: (-t.count, t.name.casefold()))[:MOST_USED_TAGS]
         filed = sorted(tags, key=lambda t: (initial(t.name), tag_key(t.name)))
         by_letter = [
             (letter, list(group)) for letter, group in groupby(filed, key=lambda t: initial(t.name))

@@ -1244,3 +1244,22 @@ def test_a_ram_folder_is_a_fine_output_folder(make_site, run_cli, tmp_path: Path
         assert (out / "index.html").exists()
     finally:
         shutil.rmtree(out, ignore_errors=True)
+
+
+def test_the_tag_index_lists_the_most_used_only_on_a_site_of_many_tags(make_site, run_cli) -> None:
+    def site_with(count: int, name: str) -> str:
+        files = {
+            f"articles/{i:03d}_{i:016x}.txt": f"---\ntags: [Topic {i}]\n---\n"
+            + article_text("2026-01-02", f"Story {i}", "Text.")
+            for i in range(count)
+        }
+        files["sitegen.yaml"] = "tags:\n  min_articles: 1\n"
+        site = make_site(files, name=name)
+        assert run_cli(site, "build").exit_code == 0
+        return (site / "public/tags/index.html").read_text()
+
+    few = site_with(55, "few")
+    assert "55 tags" in few and "Most used" not in few  # it would repeat the A-Z list
+    assert few.count('class="tag-cloud"') == 1
+    many = site_with(101, "many")
+    assert "Most used" in many and many.count('class="tag-cloud"') == 2  # and A to Z
