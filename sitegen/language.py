@@ -124,9 +124,7 @@ def detect_language(texts: Iterable[str]) -> str:
     script, letters = counts.most_common(1)[0]
     if script == "Latin" or letters * 2 <= sum(counts.values()):
         return ""
-    if script == "Han" and counts["Kana"] >= KANA_SHARE * letters:
-        return "ja"
-    if script == "Kana":
+    if script == "Kana" or (script == "Han" and counts["Kana"] >= KANA_SHARE * letters):
         return "ja"
     for marks, language in MARKERS.get(script, ()):
         if sum(map(sample.count, marks)) > MARKER_SHARE * letters:
@@ -174,12 +172,11 @@ def paragraph_attributes(paragraphs: Sequence[str], language: str) -> list[str] 
     """The `lang` and `dir` attributes of each paragraph whose letters show another language
     than the article's (an Arabic quote in an English report), or None when none does."""
     rtl = direction(language)
+    script = LANGUAGE_SCRIPTS.get(primary_subtag(language), "")
     found = []
     for paragraph in paragraphs:
-        own = detect_language((paragraph,)) if not_latin().search(paragraph) else ""
-        script = LANGUAGE_SCRIPTS.get(primary_subtag(language), "")
-        same_script = LANGUAGE_SCRIPTS.get(own) == script
-        if own and own != language and not same_script:
+        own = detect_language((paragraph,))
+        if own and own != language and LANGUAGE_SCRIPTS.get(own) != script:
             found.append(f' lang="{own}"' + (' dir="rtl"' if direction(own) else ""))
         elif not own and rtl:
             found.append(' dir="ltr"')  # Latin letters in a right-to-left article

@@ -868,17 +868,23 @@ def workers_of(build_pid: int, found: list[str]) -> list[str]:
     ]
 
 
+def both_workers_of(build_process: subprocess.Popen[str], site: Path) -> list[str]:
+    """The two workers of a parallel build, once both are started (the build still going)."""
+    workers: list[str] = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and build_process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):  # a process that ended while we looked
+            workers = workers_of(build_process.pid, processes_in(site, wait=0))
+    assert build_process.poll() is None, "the build ended before its workers were found"
+    return workers
+
+
 def test_ctrl_c_with_a_stopped_worker_still_ends_the_program(tmp_path: Path) -> None:
     """A worker that never answers (stopped, or stuck on a dead network disk) must not keep
     the program from ending after Ctrl-C: not its pool, nor multiprocessing's exit handler."""
     corpus(tmp_path, 2000)
     build_process = start_parallel_build(tmp_path)
-    workers: list[str] = []
-    deadline = time.monotonic() + 60
-    while len(workers) < 2 and build_process.poll() is None and time.monotonic() < deadline:
-        with contextlib.suppress(OSError):  # a process that ended while we looked
-            workers = workers_of(build_process.pid, processes_in(tmp_path, wait=0))
-    assert build_process.poll() is None, "the build ended before its workers were found"
+    workers = both_workers_of(build_process, tmp_path)
     os.kill(int(workers[0]), signal.SIGSTOP)  # as it reads its first files
     try:
         build_process.send_signal(signal.SIGINT)
@@ -1014,12 +1020,7 @@ def test_a_killed_parallel_build_leaves_no_worker_and_no_lock(tmp_path: Path) ->
     for a request for ever, and so did every later build into that folder."""
     corpus(tmp_path, 2000)
     build_process = start_parallel_build(tmp_path)
-    workers: list[str] = []
-    deadline = time.monotonic() + 60
-    while len(workers) < 2 and build_process.poll() is None and time.monotonic() < deadline:
-        with contextlib.suppress(OSError):  # a process that ended while we looked
-            workers = workers_of(build_process.pid, processes_in(tmp_path, wait=0))
-    assert build_process.poll() is None, "the build ended before its workers were found"
+    workers = both_workers_of(build_process, tmp_path)
     build_process.kill()
     build_process.communicate(timeout=30)
     try:
