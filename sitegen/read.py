@@ -1004,17 +1004,25 @@ CELL_ALIGNMENTS = {"style": {f"text-align: {side};" for side in ("left", "right"
 FOREIGN_ID = re.compile(r'(<(?:sup|li)\b[^>]*?) id="(?!fn(?:ref)?:[\w-]+")[^"]*"')
 
 
-def sanitise(produced: str) -> str:
+@functools.cache
+def kept_attributes() -> dict[str, set[str]]:
+    """nh3's attributes, and the ids of footnotes (filtered by FOREIGN_ID): made once."""
     import nh3
 
     attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
     for tag in ("sup", "li"):
         attributes.setdefault(tag, set()).add("id")
+    return attributes
+
+
+def sanitise(produced: str) -> str:
+    import nh3
+
     safe = nh3.clean(
         produced,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
-        attributes=attributes,
+        attributes=kept_attributes(),
         tag_attribute_values={"th": CELL_ALIGNMENTS, "td": CELL_ALIGNMENTS},
     )
     return FOREIGN_ID.sub(r"\1", safe) if ' id="' in safe else safe
