@@ -98,9 +98,6 @@ def _upper_class() -> str:
     )
 
 
-UP = _upper_class()
-
-
 def _run_pattern(up: str) -> re.Pattern[str]:
     """A run of capitalised words, possibly joined by particles: "Bank of England", "Lula da
     Silva". `up` is the character class of capital letters.
@@ -116,15 +113,22 @@ def _run_pattern(up: str) -> re.Pattern[str]:
     return re.compile(rf"[{up}](?<![\w'’].){rest}(?: (?:{particle} )*(?:{article})?[{up}]{rest})*")
 
 
-RUN = _run_pattern(UP)
-# The same for ASCII text, which has no other capitals: testing each character against UP's
-# hundreds of ranges took 9 % of the scan's instructions (callgrind), against A-Z far less.
+@cache
+def unicode_run() -> re.Pattern[str]:
+    """`_run_pattern` for text in any script. Made on first use: listing the capitals and
+    compiling their hundreds of ranges took 36 ms at every start, for a corpus that may be
+    all ASCII, or a rebuild that reads one file or none."""
+    return _run_pattern(_upper_class())
+
+
+# For ASCII text, which has no other capitals: testing each character against the hundreds of
+# ranges of every capital took 9 % of the scan's instructions (callgrind), against A-Z far less.
 ASCII_RUN = _run_pattern("A-Z")
 
 
 def runs(text: str) -> Iterator[re.Match[str]]:
     """The runs of capitalised words in `text` (see `_run_pattern`)."""
-    return (ASCII_RUN if text.isascii() else RUN).finditer(text)
+    return (ASCII_RUN if text.isascii() else unicode_run()).finditer(text)
 
 
 HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
@@ -1333,13 +1337,20 @@ def article_tags(
 
 
 _TAGGERS: dict[str, Tagger] = {}
+_LAST_TAGGER: list[tuple[TagConfig, Tagger]] = []  # the settings asked for last, and theirs
 
 
 def tagger_for(settings: TagConfig) -> Tagger:
-    """One tagger per process and settings: its parse cache pays off across the corpus."""
+    """One tagger per process and settings: its parse cache pays off across the corpus.
+
+    Each article asks with the same settings object: that is answered without `repr`, which
+    took 0.5 % of a cold build's CPU (the settings hold the site's aliases)."""
+    if _LAST_TAGGER and _LAST_TAGGER[0][0] is settings:
+        return _LAST_TAGGER[0][1]
     key = repr(settings)
     if key not in _TAGGERS:
         _TAGGERS[key] = make_tagger(settings)
+    _LAST_TAGGER[:] = [(settings, _TAGGERS[key])]
     return _TAGGERS[key]
 
 
