@@ -784,6 +784,7 @@ def paginate(
     total = len(articles)
     last = numbered_pages(total, per_page)
     front = total - last * per_page
+    numbered_tag = None if tag is None else replace(tag, count=None)
 
     def listing(number: int, chosen: tuple[Article, ...], newer_page: str | None) -> Listing:
         older_number = number - 1 if number else last  # 0: none (the front page is newer)
@@ -799,7 +800,7 @@ def paginate(
             older_page=page_url(first_url, older_number) if older_number else None,
             newer=None if number else newer,
             older=None if number else older,
-            tag=tag if tag is None or not number else replace(tag, count=None),
+            tag=numbered_tag if number else tag,
         )
 
     yield listing(0, articles[:front], None)

@@ -390,6 +390,13 @@ class Planner:
         return {article_id: markupsafe.escape(url) for article_id, url in self.site.urls.items()}
 
     @functools.cached_property
+    def listings(self) -> tuple[Listing, ...]:
+        """Every list page (`model.listings`), made once: a cold build plans every page twice
+        in this process (without deps to render at once, then with them for the next build's
+        keys), and making 10,500 listings took 0.15 s at 10,000 articles."""
+        return tuple(listings(self.site))
+
+    @functools.cached_property
     def tag_links(self) -> dict[str, TagLink]:
         """Each tag as article pages show it, by slug: made once, not on each of its pages."""
         return {tag.slug: TagLink(tag.name, tag.url) for tag in self.site.tags}
@@ -436,7 +443,7 @@ class Planner:
         for article in site.articles:
             fresh = changes is None or article.id in changes.articles
             yield self.article_plan(article, with_deps and fresh)
-        for listing in listings(site):
+        for listing in self.listings:
             fresh = changes is None or listing.first_url in changes.lists
             yield self.listing_plan(listing, with_deps and fresh)
         for page in (self.tag_index(), self.archive_index(), self.not_found()):
