@@ -8,6 +8,7 @@ processes, one per core; the output is the same bytes whichever way it was made.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gc
 import hashlib
@@ -21,6 +22,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
+from zoneinfo import ZoneInfo
 
 from sitegen import BUILTIN_TEMPLATES
 from sitegen.cache import (
@@ -88,6 +90,7 @@ FEW_CHANGES = 50  # articles changed in place; more, and planning every page cos
 CHUNK = 250  # pages per worker call: the progress bar moves once per chunk
 READ_CHUNK = 100  # files per worker call: the last one read is all one core may wait for
 FIRST_READS = 10  # files read here at a time while the workers start: how late it sees them ready
+FUTURE_DAYS = 1  # an article dated tomorrow is tomorrow's edition, or another time zone's
 RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
 MOVES_SHOWN = 10  # articles named in the notices of moved addresses; the rest are counted
 READ_AGAIN = (-1, -1, -1, -1)  # the stat of a cache entry whose file must be read again
@@ -529,6 +532,23 @@ class Build:
     def shown(self, source: str) -> str:
         return display(self.config.source / source)
 
+    def future_dated(self, articles: Sequence[Article]) -> list[Problem]:
+        """A warning for each article dated after tomorrow in the site's time zone: a typo
+        (2062 for 2026, 9999) most of the time, and such an article heads the home page and
+        its lists until that day. Checked at every build, against the day of the build, not
+        kept with what was read: a file read in May is not in the future in June."""
+        today = dt.datetime.now(ZoneInfo(self.config.timezone)).date()
+        latest = today + dt.timedelta(days=FUTURE_DAYS)
+        return [
+            Problem(
+                self.shown(article.source),
+                f"dated {article.date}, after today ({today}): it is published now, and listed "
+                "first until then (a typo in the year?)",
+            )
+            for article in articles
+            if article.date > latest
+        ]
+
     # --- rendering and writing -----------------------------------------------------------------
 
     def body_of(self, article: Article) -> Body:
@@ -854,6 +874,7 @@ class Build:
         self.lap("load cache")
         try:
             corpus = self.read_corpus(cache, files)
+            self.problems.extend(self.future_dated(corpus.articles))
             site_key = corpus_key(corpus.articles, pages_print, self.statics[0])
             report = None
             rendered = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import json
 import os
@@ -121,6 +122,26 @@ def test_strict_fails_on_warnings_and_writes_nothing(make_site, run_cli) -> None
     assert "articles/bad.txt:1: no date line" in result.output
     assert "nothing was written" in result.output
     assert not (site / "public").exists()
+
+
+def test_a_date_after_tomorrow_is_a_warning_at_every_build(make_site, run_cli) -> None:
+    """9999-12-31 builds (it would head the home page for ever), with a warning naming the
+    file, again on a rebuild that reads nothing; tomorrow is another time zone's today."""
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    site = make_site(
+        small_corpus(2)
+        | {
+            "articles/typo.txt": article_text("9999-12-31", "From the far future"),
+            "articles/early.txt": article_text(tomorrow, "Tomorrow's paper"),
+        }
+    )
+    for _ in range(2):
+        result = run_cli(site, "build")
+        assert result.exit_code == 0, result.output
+        warnings = [line for line in result.output.splitlines() if "after today" in line]
+        assert len(warnings) == 1 and "articles/typo.txt: dated 9999-12-31" in warnings[0]
+        assert "From the far future" in (site / "public/index.html").read_text()
+    assert run_cli(site, "build", "--strict").exit_code == 1
 
 
 def test_strict_parallel_build_failing_late_writes_no_cache_either(make_site, run_cli) -> None:
