@@ -316,8 +316,10 @@ def load_lexicon() -> Lexicon:
 # --- the tagger: the lexicon plus the site's settings ------------------------------------------
 
 
-# A piece of a parsed run: (kind, name, form, weight, sentence-initial).
-KNOWN, FULL, SINGLE = "known", "full", "single"
+# A piece of a parsed run: (kind, name, form, weight, sentence-initial). A JOINED piece is one
+# unknown word after a demonym, which ends the run: its name is the two words ("Georgian
+# Dream"), its form the word alone; `_Reader.resolve` decides which of them it is.
+KNOWN, FULL, SINGLE, JOINED = "known", "full", "single", "joined"
 Piece = tuple[str, str, str, float, bool]
 PARSE_CACHE_SIZE = 200_000
 
@@ -507,14 +509,17 @@ class _Reader:
         uses it inside a sentence (or it belongs to a full name), so "Officials" is not one.
         """
         singles: list[tuple[str, float, int, bool]] = []
+        joined: list[tuple[str, str, float, int]] = []  # "Georgian Dream", "Dream", ...
         aliases, extra = self.tagger.aliases, self.tagger.extra_names
         byline, owner, add = self.byline, self.owner, self.add
         owned: set[str] = set()  # full names whose words are in `owner`
-        for (kind, name, _, piece_weight, initial), weight, position in self.guesses:
+        for (kind, name, form, piece_weight, initial), weight, position in self.guesses:
             if name in byline or (extra and name.casefold() in extra):  # counted apart
                 continue
             if kind is SINGLE:
                 singles.append((name, weight, position, initial))
+            elif kind is JOINED:
+                joined.append((name, form, weight, position))
             elif kind is KNOWN:
                 add(name, name, weight * piece_weight, position, True)
             elif initial and self.is_common_word(name.partition(" ")[0]):
@@ -533,6 +538,18 @@ class _Reader:
                 add(owner[word], word, weight, position, False)
             elif not initial or word in mid_sentence or word.casefold() in aliases:
                 add(word, word, weight, position, False)
+        # A word the article writes only after a demonym names a thing with it: "Georgian
+        # Dream", not "Dream". Written alone too ("the Taliban", after "Afghan Taliban"), it is
+        # a name by itself, or a word of a full name the article gives ("Zelensky").
+        alone = {word for word, _, _, _ in singles}
+        for name, word, weight, position in joined:
+            whose = owner.get(word)
+            if whose is None and (word in alone or word.casefold() in aliases or name in byline):
+                add(word, word, weight, position, False)
+                continue
+            if whose is None:
+                owner[word] = whose = name  # the title's "Dream" is the party too
+            add(whose, name if whose == name else word, weight, position, False)
 
     def name_words(self, name: str) -> tuple[str, ...]:
         """The words of a full name that stand for it alone: not particles, not titles."""
@@ -706,6 +723,9 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
         if entry.name:
             form = word if size == 1 else " ".join(words[i : i + size])
             pieces.append((KNOWN, entry.name, form, entry.weight, False))
+            if i + size == count - 1 and _joins_demonym(lexicon, entry, form, words[-1]):
+                pieces.append((JOINED, f"{form} {words[-1]}", words[-1], 1.0, False))
+                break
         i += size
     if pending:
         pieces += guess(lexicon, pending, at_start)
@@ -719,6 +739,27 @@ def _named_after(lexicon: Lexicon, words: list[str], after: int) -> bool:
     if after >= len(words) or words[-1] not in lexicon.ends or "and" in words[after:]:
         return False
     return all(known_at(lexicon, words, j)[0] is None for j in range(after, len(words)))
+
+
+def _joins_demonym(lexicon: Lexicon, entry: Entry, form: str, word: str) -> bool:
+    """Whether `word`, the last of a run, after the demonym `form`, may make a name with it:
+    "Georgian Dream" (a party), "Syrian Observatory", "Pakistani Taliban". It must be a word no
+    table knows, and no title, initial or compound; whether it does is the article's to say
+    (`_Reader.resolve`). "Georgian" is a demonym: it is a country's form, of a demonym's weight,
+    and not its capital; "Kenyan Airways" ends as a name of its own (`_named_after`)."""
+    return (
+        entry.weight == DEMONYM_WEIGHT
+        and not entry.capital
+        and form != entry.name
+        and len(word) > 2
+        and word not in lexicon.lengths
+        and word not in lexicon.not_names
+        and word not in lexicon.lead
+        and word not in lexicon.starters
+        and word not in PARTICLES
+        and "-" not in word
+        and "." not in word
+    )
 
 
 def _ends_an_institution(lexicon: Lexicon, pending: list[str]) -> bool:
@@ -1137,9 +1178,12 @@ def surnames_merged(
     capitals = {tag_key(n) for n in names if n.isupper() and tag_key(n) in bare}
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
     least = settings.min_articles
+    demonyms = _demonym_keys(tagger.lexicon)
     for key, count in spread.items():
         if count >= least and " " in key:
-            if (last := _surname(key)) in bare:
+            # "Syrian Kurds" (see JOINED) does not take the articles that write "Kurds"
+            joined = key.count(" ") == 1 and key.partition(" ")[0] in demonyms
+            if (last := _surname(key)) in bare and not joined:
                 found.setdefault(last, set()).add(key)
             if (initials := _initials(key)) in capitals:  # "RJD": "Rashtriya Janata Dal"
                 found.setdefault(initials, set()).add(key)
@@ -1154,6 +1198,15 @@ def surnames_merged(
         article_id: tuple(dict.fromkeys(merged.get(tag_key(n), n) for n in tags))
         for article_id, tags in chosen.items()
     }, merged
+
+
+def _demonym_keys(lexicon: Lexicon) -> set[str]:
+    """The demonyms of the lexicon ("Georgian", see `_joins_demonym`), casefolded."""
+    return {
+        tag_key(form)
+        for form, e in lexicon.forms.items()
+        if e.weight == DEMONYM_WEIGHT and not e.capital and form != e.name
+    }
 
 
 def _initials(key: str) -> str:

@@ -379,6 +379,42 @@ def test_things_named_after_places_are_whole_names_and_the_place_counts() -> Non
     assert "Power" not in {t for ts in tags for t in ts}
 
 
+def test_a_word_written_only_after_a_demonym_names_a_thing_with_it() -> None:
+    """ "Georgian Dream" is a party, not a "Dream"; "Syrian Kurds" in an article that also
+    writes "Kurds" alone are Kurds; a surname after a demonym is still the person's."""
+    articles = corpus(
+        "The ruling Georgian Dream party won. Critics say Georgian Dream moved closer to Moscow.",
+        "Georgian Dream leaders met voters in Batumi, where Georgian Dream holds the council.",
+        "Syrian Kurds held the town. Kurds have held it since the war began.",
+        "Kurds marched. The Syrian Kurds said the Kurds would stay.",
+        "Volodymyr Zelensky spoke. The Ukrainian Zelensky then left for Warsaw.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert {"Georgian Dream", "Georgia"} <= set(tags[0]) and "Dream" not in tags[0]
+    assert {"Georgian Dream", "Georgia"} <= set(tags[1])
+    assert "Kurds" in tags[2] and "Syrian Kurds" not in tags[2]
+    assert "Kurds" in tags[3] and "Syrian Kurds" not in tags[3]
+    tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
+    zelensky = {c.name: c for c in tagging.candidates(articles[4].id)}
+    assert zelensky["Volodymyr Zelensky"].mentions == 2 and "Zelensky" not in zelensky
+    assert "Ukrainian Zelensky" not in zelensky
+
+
+def test_a_demonym_and_a_word_do_not_take_the_articles_that_write_the_word_alone() -> None:
+    """Two articles that write only "Syrian Kurds" make it a name; the three that write
+    "Kurds" keep their own tag, not merged into it as a bare surname is into a full name."""
+    articles = corpus(
+        "The Syrian Kurds held the town for a year.",
+        "Officials met the Syrian Kurds in the east.",
+        "Kurds marched in the city, and Kurds sang.",
+        "The Kurds voted, and the Kurds won seats.",
+        "Kurds in the north said Kurds would stay.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert "Syrian Kurds" in tags[0] and "Syrian Kurds" in tags[1]
+    assert all("Kurds" in t for t in tags[2:]), tags
+
+
 def test_a_place_mentioned_once_in_passing_is_no_tag() -> None:
     articles = corpus(
         ("São Paulo Floods Leave Thousands Homeless",
