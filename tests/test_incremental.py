@@ -553,9 +553,12 @@ def test_config_and_template_changes_rerender(tmp_path: Path) -> None:
 
 
 def settle(site: Path) -> None:
-    """Date the sources in the past: old enough for the cache to trust their stats."""
-    for path in (site / "articles").iterdir():
-        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    """Date the sources in the past, in subfolders too: old enough for the cache to trust
+    their stats. (A file left fresh in a subfolder was read again by one build and not by
+    another, depending on how long the build between them took.)"""
+    for path in (site / "articles").rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(1_000_000_000, 1_000_000_000))
 
 
 @pytest.mark.parametrize("settled", [False, True], ids=["fresh-sources", "settled-sources"])
