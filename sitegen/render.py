@@ -12,7 +12,7 @@ Template context, the same names in every template:
     root         relative prefix from this page to the site's top ("./", "../../", ...)
     page_url     this page's site-relative URL ("" for the home page)
     page_title   the page's own title ("" on the home page)
-    description  a one-line description of the page (meta description, OpenGraph, Twitter)
+    description  a one-line description of the page (meta description, OpenGraph)
     section      "home", "archive", "tags" or "" (marks the current nav entry)
     urls         article id -> site-relative URL
     canonical    this page's absolute URL ("" on the 404 page, which has no address of its own)
