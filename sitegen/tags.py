@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sitegen.config import TagConfig
+from sitegen.language import detect_language
 from sitegen.read import Article, tag_key
 
 DATA = Path(__file__).parent / "data"
@@ -968,6 +969,10 @@ MAX_SCAN_CHARS = 200_000
 
 def _read(tagger: Tagger, article: Article, paragraphs: Sequence[str]) -> _Reader:
     reader = _Reader(tagger, article, paragraphs)
+    # Names are guessed from capitalised words with a lexicon in English: in Cyrillic or Greek
+    # they were titles and case forms ("Президент России Владимир Путин", "Путина" beside
+    # "Путин"), and other scripts have no capitals. Such text keeps the site's own terms.
+    guesses = not detect_language(paragraphs)
     left = MAX_SCAN_CHARS
     for index, text in enumerate(paragraphs):
         if left <= 0:
@@ -978,7 +983,8 @@ def _read(tagger: Tagger, article: Article, paragraphs: Sequence[str]) -> _Reade
         if index == 0 and (dateline := DATELINE.match(text)) is not None:
             text = text[dateline.end() :]
         weight = 1.0 / (1.0 + POSITION_DECAY * index)
-        reader.paragraph(text, weight, (index + 1) * 1_000_000)
+        if guesses:
+            reader.paragraph(text, weight, (index + 1) * 1_000_000)
         reader.extra_terms(text, weight, (index + 1) * 1_000_000)
     reader.resolve()
     reader.title(article.title)

@@ -559,6 +559,20 @@ def test_extra_terms_are_found_in_any_case_and_kept() -> None:
     assert set(tags) == {"climate change", "Blue Corridor"}
 
 
+def test_text_in_other_scripts_gives_no_guessed_names_but_keeps_the_sites_terms() -> None:
+    """Capitalised Cyrillic words made titles and case forms tags ("Президент России
+    Владимир Путин", "Путина"); such an article keeps only the site's own terms, while an
+    English article quoting a Russian sentence is read as before."""
+    russian = "Президент России Владимир Путин встретился в Москве с Си Цзиньпином. Путина ждали."
+    english = "Odile Varga met Piet Lorne in Riga. Varga quoted him: «Путин приедет в Москву»."
+    articles = corpus(russian, russian, english, english)
+    tags = tags_of(articles, max_per_article=20)
+    assert tags[0] == tags[1] == ()
+    assert {"Odile Varga", "Piet Lorne"} <= set(tags[2])
+    tags = tags_of(articles, max_per_article=20, extra=("Си Цзиньпином",))
+    assert tags[0] == tags[1] == ("Си Цзиньпином",)
+
+
 def test_an_extra_term_matched_in_a_case_casefold_does_not_give_is_still_its_term() -> None:
     """`re` matches "İzmir" (dotted capital I) to "Izmir", but casefolds it to "i̇zmir"."""
     articles = corpus("Ships left İzmir and IZMIR again.", "Trade with Izmir grew.")
