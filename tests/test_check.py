@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -171,6 +173,38 @@ def test_a_page_without_doctype_is_reported(run_cli, site: Path) -> None:
     page.write_text(page.read_text().replace("<!DOCTYPE html>", ""))
     [line] = problems(run_cli, site)
     assert line.startswith("public/tags/index.html:1: no <!DOCTYPE html>")
+
+
+def test_a_file_of_many_comments_and_no_doctype_is_reported_at_once(run_cli, site: Path) -> None:
+    """Before the doctype, comments: with 40 and no doctype, the regex tried every way of
+    grouping them (doubling with each), and `check` never ended. In a process of its own,
+    so that a regression fails the test instead of hanging the suite."""
+    page = site / "public/widget.html"
+    page.write_text("".join(f"<!-- line {i} -- of the licence -->\n" for i in range(60)) + "<p>x")
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "check"],
+        cwd=site, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "public/widget.html:1: no <!DOCTYPE html>" in done.stdout, done.stdout + done.stderr
+    page.write_text(page.read_text().replace("<p>x", "<!DOCTYPE html><title>w</title><p>x"))
+    assert not [line for line in problems_or_none(run_cli, site) if "widget.html" in line]
+
+
+def problems_or_none(run_cli, site: Path) -> list[str]:
+    code, lines = check(run_cli, site)
+    return lines[:-1] if code else []
+
+
+def test_css_urls_are_reported_on_their_own_lines(run_cli, site: Path) -> None:
+    css = site / "public/style.css"
+    css.write_text(css.read_text() + "\n" + "a{b:url(ok.png)}\nc{}\nd{e:url(gone.png)}\n" * 3)
+    (site / "public/ok.png").write_bytes(b"png")
+    start = css.read_text().count("\n") - 9 + 1  # the line of the first added rule
+    found = problems(run_cli, site)
+    assert [line.split(": ")[0] for line in found] == [
+        f"public/style.css:{start + 2 + 3 * i}" for i in range(3)
+    ], found
 
 
 def test_an_unclosed_css_url_ends_at_the_next_one() -> None:
