@@ -864,7 +864,9 @@ class Build:
 
                 start_fork_server()
         files = self.find_sources()
-        signature = sources_signature(files, pages_print, self.drafts, self.statics[0])
+        signature = sources_signature(
+            files, pages_print, self.drafts, self.statics[0], self.problems
+        )
         self.lap("find sources")
         quick = self.unchanged_build(pages_print, signature)
         if quick is not None:
@@ -1087,13 +1089,20 @@ def late_pool_min(pages: int) -> int:
 
 
 def sources_signature(
-    files: list[SourceFile], pages_print: str, drafts: bool, statics: Iterable[str]
+    files: list[SourceFile],
+    pages_print: str,
+    drafts: bool,
+    statics: Iterable[str],
+    skipped: Iterable[Problem] = (),
 ) -> str:
     """Digest of every source's path and stat, the settings and templates, the static files'
-    names (a Markdown link to one is fine only while it is there: `Build.broken_links`), and
-    what decides how warnings are shown (paths are shown relative to the current folder)."""
+    names (a Markdown link to one is fine only while it is there: `Build.broken_links`), what
+    decides how warnings are shown (paths are shown relative to the current folder), and the
+    warnings of the listing itself (`skipped`: a symlink out, a named pipe): a new one, or one
+    gone with its file, is a change, or the last build's warnings would be shown again."""
     listed = [(f.rel, f.stat) for f in files]
-    text = repr((pages_print, drafts, os.getcwd(), sorted(statics), listed))
+    warned = [(p.path, p.message, p.line) for p in skipped]
+    text = repr((pages_print, drafts, os.getcwd(), sorted(statics), listed, warned))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -255,6 +255,31 @@ def test_nothing_changed_renders_and_writes_nothing(tmp_path: Path) -> None:
     }
 
 
+def test_a_file_the_listing_skips_is_warned_of_as_in_a_clean_build(tmp_path: Path) -> None:
+    """The quickest rebuild (nothing read) showed the last build's warnings: a symlink out of
+    the folder, added to a settled corpus, was not warned of, and once removed it was still
+    named. Its warning is a change of the sources, as a changed file is."""
+    corpus(tmp_path, 6)
+    settle(tmp_path)
+    incremental_build(tmp_path)
+    quiet, _ = incremental_build(tmp_path)
+    assert (quiet.read, quiet.problems) == (0, ())
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(article_text("2026-01-01", "Not an article of this folder"))
+    link = tmp_path / "articles/evil.txt"
+    link.symlink_to(outside)
+    os.utime(link, ns=(1_000_000_000, 1_000_000_000), follow_symlinks=False)
+    for _ in range(2):
+        report, _ = incremental_build(tmp_path)
+        assert [p.message for p in report.problems] == [
+            "symlink points outside the source folder; not followed"
+        ]
+    link.unlink()
+    for _ in range(2):
+        report, _ = incremental_build(tmp_path)
+        assert report.problems == ()
+
+
 def test_editing_one_body_renders_few_pages_and_writes_only_what_changed(tmp_path: Path) -> None:
     corpus(tmp_path, 40)
     past = 1_000_000_000
