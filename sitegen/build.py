@@ -30,6 +30,7 @@ from sitegen.cache import (
     BuildCache,
     CacheMemory,
     SourceEntry,
+    check_cache_folder,
     forget_page_keys,
     load_cache,
     load_lexicon_tables,
@@ -853,6 +854,7 @@ class Build:
     def run_steps(self) -> BuildReport:
         start = time.perf_counter()
         config = self.config
+        check_cache_folder(config.cache)  # before anything is written
         pages_print = pages_fingerprint(
             config, template_digest([config.layouts, BUILTIN_TEMPLATES])
         )

@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from sitegen import __version__
 from sitegen.config import Config
-from sitegen.errors import Problem
-from sitegen.read import Article, is_editor_litter, is_regular_file
+from sitegen.errors import Problem, SitegenError
+from sitegen.read import Article, display, is_editor_litter, is_regular_file
 
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
@@ -134,11 +134,16 @@ def pages_fingerprint(config: Config, template_digest: str) -> str:
     return f"{base_fingerprint()} config {config!r} templates {template_digest}"
 
 
+TEMPLATE_BYTES = 1_000_000  # larger files under layouts/ (not static/) count by their stat
+
+
 def template_digest(folders: Iterable[Path]) -> str:
     """A digest of every template file: any edit to one may change any page.
 
     `layouts/static/` is left out: assets are copied, not rendered, so editing a stylesheet
-    must not re-render every page.
+    must not re-render every page. A file over `TEMPLATE_BYTES` (media kept beside the
+    templates, most likely) counts by its size and times, not its bytes: reading them all at
+    each build took seconds and hundreds of MB.
     """
     hasher = hashlib.blake2b(digest_size=16)
     for folder in folders:
@@ -154,7 +159,12 @@ def template_digest(folders: Iterable[Path]) -> str:
                 path = Path(dirpath, name)
                 if not is_editor_litter(name) and is_regular_file(path):
                     hasher.update(os.fsencode(path.relative_to(folder)) + b"\0")  # any bytes
-                    hasher.update(path.read_bytes() + b"\0")
+                    stat = path.stat()
+                    if stat.st_size > TEMPLATE_BYTES:
+                        seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+                        hasher.update(f"{seen}\0".encode())
+                    else:
+                        hasher.update(path.read_bytes() + b"\0")
     return hasher.hexdigest()
 
 
@@ -190,6 +200,20 @@ def load_state(config: Config, signature: str) -> tuple[tuple[int, int], list[Pr
         return (int(articles), int(drafts)), [Problem(*p) for p in problems]
     except (TypeError, ValueError):
         return None
+
+
+def check_cache_folder(cache_dir: Path) -> None:
+    """Refuse to build when the cache folder cannot be one: a file or a broken symlink where
+    it goes. Found only when the cache was saved, after the site was written, that failed
+    every build with "File exists"."""
+    if cache_dir.is_dir() or not os.path.lexists(cache_dir):
+        return
+    what = "a broken symlink" if cache_dir.is_symlink() and not cache_dir.exists() else "a file"
+    raise SitegenError(
+        f"the build cache folder is {what}: remove it, or set `cache:` in the config to a "
+        "folder sitegen may use",
+        display(cache_dir),
+    )
 
 
 def ensure_cache_folder(cache_dir: Path) -> None:

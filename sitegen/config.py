@@ -474,6 +474,12 @@ def _check_paths(config: Config) -> None:
         )
     if is_system_folder(out):
         raise SitegenError(f"refusing to build into {out}; choose a folder of its own")
+    # The cache folder is made and written in, through a symlink too (`.sitegen-cache ->
+    # /nonexistent` made /nonexistent); every file under layouts/ is read at each build
+    # (`layouts: /usr` read 610 MB).
+    for name, folder in (("cache", config.cache), ("layouts", config.layouts)):
+        if is_system_folder(folder):
+            raise SitegenError(f"refusing {folder} as the {name} folder; choose one of its own")
     # The cache in the output folder (or in layouts/static/, copied into it) would be deployed,
     # drafts' text included; in the source or layouts folder its .gitignore ('*') would hide
     # new files from git. The output folder in layouts/static/ would copy itself into itself.

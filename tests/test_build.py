@@ -499,6 +499,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("output: /etc/nginx/site\n", ["refusing to build into /etc/nginx/site"]),
         ("output: /usr/local\n", ["refusing to build into /usr/local"]),
         ("output: /srv\n", ["refusing to build into /srv"]),
+        ("cache: /nonexistent\n", ["refusing /nonexistent as the cache folder"]),
+        ("layouts: /usr\n", ["refusing /usr as the layouts folder"]),
         ("tags:\n  aliases: {Cuba: China, China: Cuba}\n",
          ["tags.aliases: an alias must name a tag, not another alias: 'Cuba' leads to 'China'"]),
     ],
@@ -510,6 +512,23 @@ def test_config_errors_name_the_key(make_site, run_cli, config, messages) -> Non
     for message in messages:
         assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_file_where_the_cache_folder_goes_stops_the_build_before_it_writes(
+    make_site, run_cli
+) -> None:
+    """Found only when the cache was saved, it failed every build after writing the site,
+    with "File exists". Now the build says what is wrong and writes nothing."""
+    site = make_site(small_corpus(2) | {".sitegen-cache": "not a folder"})
+    result = run_cli(site, "build")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Error: .sitegen-cache: the build cache folder is a file: remove it" in result.output
+    assert not (site / "public").exists()
+    (site / ".sitegen-cache").unlink()
+    (site / ".sitegen-cache").symlink_to(site / "gone" / "cache")  # leads nowhere
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output  # made where it leads, as mkdir -p would
+    assert (site / "gone/cache").is_dir() and (site / "public/index.html").is_file()
 
 
 def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:

@@ -30,6 +30,7 @@ from sitegen.cache import (
     code_digest,
     country_data_stamp,
     sealed,
+    template_digest,
     unsealed,
 )
 from sitegen.config import Config, load_config
@@ -457,6 +458,20 @@ def test_a_cache_kept_in_memory_stands_for_the_files_it_was_saved_as(
     assert any("damaged" in notice for notice in report.notices) != kept
     assert report.read == (1 if kept else 5)
     assert after == clean_build(tmp_path)
+
+
+def test_a_large_file_beside_the_templates_counts_by_its_stat(tmp_path: Path) -> None:
+    """Every file under layouts/ but static/ may be a template; one of media (over 1 MB) is
+    not read at each build, but a change to it still counts."""
+    layouts = tmp_path / "layouts"
+    (layouts / "media").mkdir(parents=True)
+    video = layouts / "media/clip.bin"
+    video.write_bytes(b"\0" * 3_000_000)
+    before = template_digest([layouts])
+    assert template_digest([layouts]) == before
+    video.write_bytes(b"\1" * 3_000_000)
+    os.utime(video, ns=(2_000_000_000, 2_000_000_000))
+    assert template_digest([layouts]) != before
 
 
 def test_damaged_cache_is_discarded_with_a_notice(tmp_path: Path) -> None:
