@@ -350,7 +350,9 @@ def make_tagger(settings: TagConfig) -> Tagger:
     }
     extra = None
     if extra_names:
-        terms = sorted(extra_names, key=lambda t: (-len(t), t))
+        # Casefolded and as written: "große straße" casefolds to "grosse strasse", which
+        # `re`'s IGNORECASE, letter by letter, never matches to "Große Straße".
+        terms = sorted({*extra_names, *extra_names.values()}, key=lambda t: (-len(t), t))
         extra = re.compile(
             r"(?<!\w)(?:" + "|".join(map(re.escape, terms)) + r")(?!\w)", re.IGNORECASE
         )

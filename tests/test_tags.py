@@ -573,6 +573,13 @@ def test_text_in_other_scripts_gives_no_guessed_names_but_keeps_the_sites_terms(
     assert tags[0] == tags[1] == ("Си Цзиньпином",)
 
 
+def test_extra_terms_with_letters_that_casefold_to_two_are_found() -> None:
+    """ "Große Straße" casefolds to "grosse strasse", which `re` does not match to the text."""
+    articles = corpus("Die Große Straße war voll.", "Auf der GROSSE STRASSE und am Finanzamt.")
+    tags = tags_of(articles, extra=("Große Straße", "finanzamt"))
+    assert tags == [("Große Straße",), ("Große Straße", "finanzamt")]
+
+
 def test_an_extra_term_matched_in_a_case_casefold_does_not_give_is_still_its_term() -> None:
     """`re` matches "İzmir" (dotted capital I) to "Izmir", but casefolds it to "i̇zmir"."""
     articles = corpus("Ships left İzmir and IZMIR again.", "Trade with Izmir grew.")
