@@ -91,7 +91,7 @@ from sitegen.model import (
     output_path,
     years_summary,
 )
-from sitegen.read import Article, Body, tag_key
+from sitegen.read import Article, Body, display, tag_key
 from sitegen.write import Output
 
 
@@ -910,12 +910,30 @@ def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
         raise SitegenError(f"template error: {exc}", where or template.filename, line) from None
     except SitegenError:
         raise
+    except UnicodeDecodeError as exc:  # a template extended or included, loaded only now
+        where = loading_file(exc)
+        raise SitegenError(
+            f"template is not UTF-8 text (byte {exc.start})", where or template.filename
+        ) from None
     except Exception as exc:  # a site's template is code: {{ 1/0 }}, including itself forever
         where, line = template_frame(exc)
         what = RECURSION if isinstance(exc, RecursionError) else exc
         raise SitegenError(
             f"template error: {type(exc).__name__}: {what}", where or template.filename, line
         ) from None
+
+
+def loading_file(exc: BaseException) -> str | None:
+    """The template file a loader was reading when `exc` was raised (jinja2's loaders keep
+    its path in `filename`), as the user would name it."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == "get_source":
+            filename = tb.tb_frame.f_locals.get("filename")
+            found = display(Path(filename)) if isinstance(filename, str) else found
+        tb = tb.tb_next
+    return found
 
 
 def template_frame(exc: BaseException) -> tuple[str | None, int | None]:

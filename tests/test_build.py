@@ -312,6 +312,15 @@ def test_a_template_that_fails_is_one_line_naming_it(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_extended_template_that_is_not_utf8_is_named(make_site, run_cli, jobs) -> None:
+    """base.html, loaded only when a page extends it, was "<frozen codecs>:322"."""
+    site = make_site(small_corpus(3) | {"layouts/base.html": b"\xff\xfe{% block main %}"})
+    result = run_cli(site, "build", "--jobs", jobs)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Error: layouts/base.html: template is not UTF-8 text (byte 0)" in result.output
+
+
 def test_two_builds_are_byte_identical(make_site, run_cli) -> None:
     site = make_site(small_corpus(30) | {"sitegen.yaml": "per_page: 7\n"})
     run_cli(site, "build", "--output", "one")
