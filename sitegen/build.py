@@ -21,6 +21,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -71,8 +72,6 @@ from sitegen.write import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from sitegen.model import Site, Tag
     from sitegen.pool import Call, WorkerPool
     from sitegen.render import Plan, Planner, Renderer
@@ -743,7 +742,11 @@ class Build:
         stager = writer.stager()
         statics, unpublished = self.statics
         for number, output in enumerate([*extras, *static_files(statics)]):
-            writer.add(stager.stage(output, number))
+            try:
+                writer.add(stager.stage(output, number))
+            except (NotADirectoryError, IsADirectoryError, FileExistsError):
+                where = display(Path(output.source))
+                raise SitegenError(nested_page(output.path, writer.sources), where) from None
         writer.prepare()  # what stands in the way is known before anything moves
         self.foreign = unpublished + self.foreign_problems(writer.foreign)
         if self.strict and self.foreign:
@@ -1013,6 +1016,17 @@ FOREIGN_MESSAGE = (
 LINK_PROBLEM = "in its Markdown: "
 LINKS_SHOWN = 5  # broken links named for one article; a count of the rest
 TAG_KEY = "\0tag "  # tags' addresses sit with the articles' (`BuildCache.urls`); no id has \0
+
+
+def nested_page(path: str, pages: Collection[str]) -> str:
+    """Why a static file cannot go to `path`: a page is a file where it needs a folder
+    (`feed.xml/a`), or pages need a folder where it is a file (`tags`)."""
+    parts = path.split("/")
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        if folder in pages:
+            return f"cannot publish {path}: {folder} is a page, not a folder"
+    return f"cannot publish {path}: pages go into a folder of that name"
 
 
 def tag_addresses(tags: Sequence[Tag]) -> dict[str, str]:

@@ -832,9 +832,17 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
         real_folder = os.path.realpath(folder)
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if is_published_name(d))
+            for name in dirnames:  # os.walk does not follow them: say so, as for articles
+                if os.path.islink(os.path.join(dirpath, name)):
+                    message = "symlinked folder; not followed (link the files instead)"
+                    problems.append(Problem(display(Path(dirpath, name)), message))
             for name in filenames:
                 path = Path(dirpath, name)
-                if not is_published_name(name) or not is_regular_file(path):
+                if not is_published_name(name):
+                    continue
+                if not is_regular_file(path):  # a pipe would be read for ever, /dev/zero too
+                    message = "not a regular file (a pipe, a device or a broken link); left out"
+                    problems.append(Problem(display(path), message))
                     continue
                 if path.is_symlink() and not resolves_inside(path, real_folder):
                     # As for articles: a link to /etc/passwd must not be published.

@@ -411,6 +411,39 @@ def test_a_static_symlink_out_of_the_static_folder_is_not_published(
     assert (site / "public/same.css").read_text() == "p {}"  # a link inside is followed
 
 
+def test_static_files_that_cannot_be_published_are_named(make_site, run_cli, tmp_path) -> None:
+    """A pipe, a link to a device, a symlinked folder and a file where pages need a folder
+    (or a folder where a page is a file) were left out in silence, or failed the build
+    naming the output file instead of the static one."""
+    site = make_site(small_corpus(2))
+    static = site / "layouts/static"
+    static.mkdir(parents=True)
+    os.mkfifo(static / "pipe.txt")
+    os.symlink("/dev/zero", static / "zero.bin")
+    (tmp_path / "shared").mkdir()
+    os.symlink(tmp_path / "shared", static / "shared")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    for name, message in [
+        ("pipe.txt", "not a regular file (a pipe, a device or a broken link); left out"),
+        ("zero.bin", "not a regular file"),
+        ("shared", "symlinked folder; not followed (link the files instead)"),
+    ]:
+        assert f"layouts/static/{name}: {message}" in result.output
+    shutil.rmtree(site / "public")
+    for name, top in [("feed.xml/a", "feed.xml"), ("tags", "tags")]:
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        (static / name).write_text("x")
+        result = run_cli(site, "build")
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"Error: layouts/static/{name}: cannot publish {name}: " in result.output
+        assert not (site / "public").exists()
+        if top == name:
+            (static / top).unlink()
+        else:
+            shutil.rmtree(static / top)
+
+
 def test_markdown_links_that_lead_nowhere_are_warnings_until_mended(make_site, run_cli) -> None:
     """`sitegen check` found them in the built pages; the build names them in the article."""
     links = (
