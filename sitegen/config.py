@@ -25,6 +25,10 @@ from sitegen.language import LANGUAGE_TAG
 
 CONFIG_NAME = "sitegen.yaml"
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug", "id"})
+# The longest each field can be (a slug: 80 characters, then "-2" and so on when URLs clash),
+# against the longest file name most file systems take.
+LONGEST_FIELDS = {"year": "9999", "month": "12", "day": "31", "slug": "x" * 88, "id": "f" * 16}
+MAX_NAME_BYTES = 255
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,12 @@ def _permalink(value: Any) -> str:
         raise ValueError("must not have parts starting with '.': hosts and servers hide those")
     if not (pattern.endswith("/") or pattern.endswith(".html")):
         raise ValueError("must end with '/' (a folder with index.html) or '.html'")
+    longest = pattern.format(**LONGEST_FIELDS)
+    if any(len(part) > MAX_NAME_BYTES for part in longest.split("/")):
+        raise ValueError(
+            f"makes file names of up to {max(map(len, longest.split('/')))} characters (a slug "
+            f"may have {len(LONGEST_FIELDS['slug'])}); file systems take {MAX_NAME_BYTES}"
+        )
     return pattern
 
 

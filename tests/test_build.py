@@ -542,6 +542,7 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("output: /usr/local\n", ["refusing to build into /usr/local"]),
         ("output: /srv\n", ["refusing to build into /srv"]),
         ("cache: /nonexistent\n", ["refusing /nonexistent as the cache folder"]),
+        ("permalink: '{slug}-{slug}-{slug}/'\n", ["permalink: makes file names of up to 266"]),
         ("layouts: /usr\n", ["refusing /usr as the layouts folder"]),
         ("tags:\n  aliases: {Cuba: China, China: Cuba}\n",
          ["tags.aliases: an alias must name a tag, not another alias: 'Cuba' leads to 'China'"]),
