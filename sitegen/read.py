@@ -550,7 +550,10 @@ def parse_article(
         and (attributes := paragraph_attributes(paragraphs, lang))
     ):
         body_html = paragraphs_html(paragraphs, attributes)
-    slug = slugify(meta.get("slug") or title, max_length=SLUG_CHARS, word_boundary=True) or file_id
+    given = slugify(meta.get("slug") or "", max_length=SLUG_CHARS, word_boundary=True)
+    if meta.get("slug") and not given:  # "\u200b", "../..": no letter or digit to keep
+        warn(f"slug: {meta['slug']!a} makes no address; the title's is used")
+    slug = given or slugify(title, max_length=SLUG_CHARS, word_boundary=True) or file_id
     article = Article(
         source=source,
         id=file_id,
@@ -565,7 +568,7 @@ def parse_article(
         digest=digest,
         links=local_links(body_html) if markdown_body else (),
         lang=lang,
-        slug_given=bool(meta.get("slug")),
+        slug_given=bool(given),
     )
     return article, Body(body_html, paragraphs)
 

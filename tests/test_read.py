@@ -377,6 +377,15 @@ def test_slugs_are_safe_and_never_empty(tmp_path: Path, title: str, slug: str) -
     assert article.slug == slug
 
 
+@pytest.mark.parametrize("given", ['"\\u200b"', '"../.."', '"!!!"'])
+def test_a_front_matter_slug_that_makes_no_address_is_the_titles(tmp_path: Path, given) -> None:
+    """It made the id the address, and as a slug of its own won every URL clash."""
+    text = f"---\nslug: {given}\n---\n" + article_text("2026-01-02", "Harbour news")
+    result = read(tmp_path, "1_0123456789abcdef.txt", text)
+    assert (result.article.slug, result.article.slug_given) == ("harbour-news", False)
+    assert any("makes no address; the title's is used" in str(p) for p in result.problems)
+
+
 def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_follow(
     tmp_path: Path,
 ) -> None:
