@@ -79,6 +79,7 @@ CSS_URL = re.compile(
     r"""url\(\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^()'"\s]*))\s*\)|@import\s+(?:"([^"\n]*)"|'([^'\n]*)')""",
     re.IGNORECASE,
 )
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # A relative path with nothing to decode: no scheme, query, fragment or %-escape.
 PLAIN_RELATIVE = re.compile(r"[^/:?#%\s\\][^:?#%\s\\]*")
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -226,7 +227,10 @@ def check_url(
         return check_plain_relative(site, rel, line, url, request, what)
     if climbs_above_top(site, url, base):
         return Finding(rel, line, f"{what} {url} climbs above the site's top folder")
-    parts = urlsplit(urljoin(base, url))
+    read = url  # as a browser reads it: "\\" is "/", so "/\\host/x" is on another host
+    if "\\" in url and web_or_relative(url):
+        read = url.replace("\\", "/")
+    parts = urlsplit(urljoin(base, read))
     if parts.scheme not in ("http", "https"):
         if request and parts.scheme not in ("data", "blob"):
             return Finding(rel, line, f"{what} {url!r} is loaded with a {parts.scheme}: URL")
@@ -239,6 +243,12 @@ def check_url(
         return Finding(rel, line, f"{what} {url} points outside the site (served at {site.path})")
     target = unquote(parts.path[len(site.path) :])
     return missing(site, rel, line, url, target, request, what)
+
+
+def web_or_relative(url: str) -> bool:
+    """An http(s) URL or one without a scheme: where the URL standard reads "\\" as "/"."""
+    scheme = URL_SCHEME.match(url)
+    return scheme is None or scheme.group().lower() in ("http:", "https:")
 
 
 def check_plain_relative(

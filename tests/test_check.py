@@ -127,16 +127,18 @@ def test_requests_to_other_hosts_are_reported_but_links_are_not(run_cli, site: P
         '<link rel="stylesheet" href="http://fonts.example/css">\n'
         '<p style="background: url(https://track.example/p.gif)">x</p>\n'
         '<iframe src="https://video.example/embed"></iframe>\n'
-        '<img alt="" src="ok.png" srcset="ok.png 1x, https://cdn.example/b.png 2x">\n',
+        '<img alt="" src="ok.png" srcset="ok.png 1x, https://cdn.example/b.png 2x">\n'
+        '<img alt="" src="/\\evil.example/z.png"><a href="/\\elsewhere.example/">ok</a>\n',
         before="</body>",
     )
     (page.parent / "ok.png").write_bytes(b"png")
     css = site / "public/style.css"
     css.write_text(css.read_text() + '\n@import "https://fonts.example/f.css";\n')
     found = problems(run_cli, site)
-    assert len(found) == 7, found
+    assert len(found) == 8, found
     text = "\n".join(found)
     for url in (
+        "/\\evil.example/z.png",  # browsers read "\\" as "/": another host
         "https://cdn.example/x.js",
         "//images.example/a.png",
         "http://fonts.example/css",
@@ -147,7 +149,7 @@ def test_requests_to_other_hosts_are_reported_but_links_are_not(run_cli, site: P
     ):
         assert url in text
     assert all("requests another host" in line for line in found)
-    assert "other.example" not in text
+    assert "other.example" not in text and "elsewhere.example" not in text
 
 
 def test_links_that_leave_the_sub_path_are_reported(run_cli, site: Path) -> None:
