@@ -214,6 +214,7 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     found: list[SourceFile] = []
     problems: list[Problem] = []
     real_root = str(root.resolve())
+    linked: dict[str, str] = {}  # a symlink's path -> where it leads, from the root
     for rel, entry in _walk(str(root), "", problems):
         if entry.is_symlink() and links_to_folder(entry):  # see _walk: never followed
             if holds_articles(entry.path):  # else a folder of images, say: nothing to say
@@ -235,6 +236,7 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
                     message = "symlink to nothing readable (broken, or a folder); skipped"
                     problems.append(Problem(display(Path(entry.path)), message))
                     continue
+                linked[rel] = os.path.relpath(target, real_root)
             stat = entry.stat()
         except FileNotFoundError:
             continue  # vanished while listing
@@ -253,6 +255,13 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
                 rel, entry.path, (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
             )
         )
+    if linked:  # a link to an article of the folder would publish it twice
+        files = {f.rel for f in found} - linked.keys()
+        for rel, target in linked.items():
+            if Path(target).as_posix() in files:
+                message = f"symlink to {Path(target).as_posix()}, an article here already; skipped"
+                problems.append(Problem(display(root / rel), message))
+        found = [f for f in found if Path(linked.get(f.rel, "")).as_posix() not in files]
     found.sort(key=lambda f: f.rel)
     return found, problems
 

@@ -404,7 +404,10 @@ def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_fo
         (root / name).write_text("x")
     (tmp_path / "secret.txt").write_text("secret")
     os.symlink(tmp_path / "secret.txt", root / "link.txt")
-    os.symlink(root / "a.txt", root / "inside.txt")
+    os.symlink(root / "a.txt", root / "inside.txt")  # a.txt twice: a second URL, "-2"
+    (root / ".store").mkdir()
+    (root / ".store/e.txt").write_text("x")
+    os.symlink(root / ".store/e.txt", root / "kept.txt")  # a file not listed itself
     os.symlink(tmp_path, root / "outside-folder")  # would reach secret.txt, and loop
     os.symlink(root / "sub", root / "inside-folder")
     (tmp_path / "images").mkdir()
@@ -412,12 +415,13 @@ def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_fo
     os.symlink(tmp_path / "images", root / "images")  # no articles in it: nothing to say
     os.symlink(root / "gone.txt", root / "broken.txt")
     found, problems = find_sources(root)
-    assert [f.rel for f in found] == ["a.txt", "b.md", "inside.txt", "sub/d.txt"]
+    assert [f.rel for f in found] == ["a.txt", "b.md", "kept.txt", "sub/d.txt"]
     assert all(f.path == root / f.rel and f.stat[1] == 1 for f in found)
     said = sorted(str(p).removeprefix(f"{root}/") for p in problems)
     assert said == [
         "broken.txt: symlink to nothing readable (broken, or a folder); skipped",
         "inside-folder: symlinked folder of articles; not followed (link the files instead)",
+        "inside.txt: symlink to a.txt, an article here already; skipped",
         "link.txt: symlink points outside the source folder; not followed",
         "outside-folder: symlinked folder of articles; not followed (link the files instead)",
     ]
