@@ -154,9 +154,15 @@ def test_requests_to_other_hosts_are_reported_but_links_are_not(run_cli, site: P
 
 def test_links_that_leave_the_sub_path_are_reported(run_cli, site: Path) -> None:
     page = site / "public/index.html"
-    inject(page, '<a href="/style.css">root</a><a href="../../../x/">up</a>\n')
+    inject(
+        page,
+        '<a href="/style.css">root</a><a href="../../../x/">up</a>\n'
+        '<a href="https://example.org/">the main site, on purpose</a>'
+        '<img alt="" src="https://example.org/logo.png">\n',
+    )
     found = problems(run_cli, site)
-    assert len(found) == 2, found
+    assert len(found) == 3, found
+    assert any("<img src> https://example.org/logo.png points outside the site" in f for f in found)
     assert any("/style.css points outside the site (served at /news/)" in f for f in found)
     assert any("../../../x/ climbs above the site's top folder" in f for f in found)
 
