@@ -766,14 +766,30 @@ def path_id(source: str) -> str:
 
 
 def summarize(paragraphs: tuple[str, ...]) -> str:
-    """The first paragraph, cut at a word boundary so a summary never ends mid-word."""
+    """The first paragraph; a long one ends after its last sentence that fits, if that leaves
+    over half of what fits, else at a word boundary with "…" (never ".…"): a summary never
+    ends mid-word."""
     if not paragraphs:
         return ""
     first = paragraphs[0]
     if len(first) <= SUMMARY_CHARS:
         return first
-    cut = first[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
-    return cut + "…"
+    head = first[: SUMMARY_CHARS + 1]  # with the character after the last that fits
+    for end in reversed(list(SENTENCE_END.finditer(head, SUMMARY_CHARS // 2))):
+        if not head.endswith(NOT_SENTENCE_ENDS, 0, end.start(1)):
+            return head[: end.end(1)]
+    return first[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:.!?-–—") + "…"
+
+
+# The end of a sentence, before the space that follows it: "said.", "said?”", "(2026)." An
+# abbreviation or initial before the stop ends none: "Mr.", "U.S.", "J."
+SENTENCE_END = re.compile(r"\w[\w)]*([.!?][\"”’)]*) ")
+NOT_SENTENCE_ENDS = (
+    *(f" {t}" for t in ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col")),
+    *(f" {t}" for t in ("Prof", "Rev", "Jr", "Sr", "No", "vs", "Gov", "Capt", "Sgt", "Adm")),
+    *(f".{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),  # U.S., U.K., a.m.
+    *(f" {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),  # an initial: "Donald J."
+)
 
 
 # --- front matter ------------------------------------------------------------------------------
@@ -947,6 +963,9 @@ URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 C0_OR_SPACE = "".join(map(chr, range(33)))
 _BLOCK_TEXT = re.compile(r"<(p|li|h[1-6]|td|th|dt|dd)\b[^>]*>(.*?)</\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+# A footnote's number in the text ("fnref2:1" for its second mention): not words of the text,
+# nor of the summary made from it ("…and a footnote.1").
+_FOOTNOTE_REF = re.compile(r'<sup id="fnref\d*:[^"]*">.*?</sup>', re.DOTALL)
 
 
 MAX_NESTING = 64  # levels of brackets or elements in a Markdown body; real ones use a few
@@ -1263,6 +1282,6 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     paragraphs = tuple(
         text
         for _, inner in _BLOCK_TEXT.findall(safe)
-        if (text := clean_text(html.unescape(_TAG.sub("", inner))))
+        if (text := clean_text(html.unescape(_TAG.sub("", _FOOTNOTE_REF.sub("", inner)))))
     )
     return safe, paragraphs

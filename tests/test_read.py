@@ -31,6 +31,7 @@ from sitegen.read import (
     front_text,
     read_article,
     render_body,
+    summarize,
 )
 from tests.conftest import REAL_ARTICLE, article_text
 
@@ -63,6 +64,40 @@ def test_real_article() -> None:
     assert article.reading_minutes == 2
     assert article.summary.endswith("…") and len(article.summary) <= 221
     assert not article.summary[:-1].endswith(" ")
+
+
+WORDS = "and the talks went on " * 6  # 132 characters
+
+
+def word_cut(text: str) -> str:
+    return text[:220].rsplit(" ", 1)[0] + "…"
+
+
+@pytest.mark.parametrize(
+    ("first", "summary"),
+    [
+        (f"Ships left. {WORDS}until dawn. More {WORDS}.", f"Ships left. {WORDS}until dawn."),
+        (f"Ships left “{WORDS}at dawn?” he asked. {WORDS}", f"Ships left “{WORDS}at dawn?” he asked."),
+        (f"Ships left. {WORDS}with Mr. Li and {WORDS}", word_cut(f"Ships left. {WORDS}with Mr. Li and {WORDS}")),
+        (f"Ships left. {WORDS}with the U.S. and {WORDS}", word_cut(f"Ships left. {WORDS}with the U.S. and {WORDS}")),
+        (f"Ships left. {WORDS}with Donald J. Trump {WORDS}", word_cut(f"Ships left. {WORDS}with Donald J. Trump {WORDS}")),
+        (f"Ships {WORDS}{WORDS}", word_cut(f"Ships {WORDS}{WORDS}")),
+        (f"{'x' * 214} Mr. Li went", f"{'x' * 214} Mr…"),  # a word cut after a stop: no ".…"
+    ],
+    ids=["sentence", "quotation", "mr", "us", "initial", "words", "no-stop-before-dots"],
+)  # fmt: skip
+def test_a_long_first_paragraph_is_cut_after_a_sentence_or_a_word(first, summary) -> None:
+    """Lists showed "…vote new on new as.…": a summary ends after the last sentence that
+    fits, when that is over half of it, or at a word with "…", never after a full stop."""
+    assert summarize((first,)) == summary
+    assert len(summary) <= 221
+
+
+def test_a_footnote_number_is_no_part_of_the_text(tmp_path: Path) -> None:
+    text = "---\ntitle: T\ndate: 2026-01-02\n---\nThe note.[^1] Another.\n\n[^1]: Said.\n"
+    result = read(tmp_path, "a.md", text)
+    assert result.body.paragraphs[0] == "The note. Another."
+    assert result.article.summary == "The note. Another."
 
 
 @pytest.mark.parametrize(
