@@ -1072,6 +1072,15 @@ def remote_images_as_links(safe: str) -> str:
     return changed if changed == safe else sanitise(changed)
 
 
+def scrolling_tables(safe: str) -> str:
+    """Each table in a box that scrolls sideways on a narrow screen. The table itself stays
+    a table: made a block to scroll, some screen readers stopped reading it as one."""
+    if "<table" not in safe:
+        return safe
+    safe = safe.replace("<table", '<div class="table-scroll"><table')
+    return safe.replace("</table>", "</table></div>")
+
+
 LINK_WITHOUT_HREF = re.compile(r'<a\b(?![^>]*\bhref=)([^>]*?) rel="noopener noreferrer"')
 
 
@@ -1274,7 +1283,7 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
         raise SkipFile(f"its Markdown makes {size}")
-    safe = without_dead_ends(remote_images_as_links(sanitise(produced)))
+    safe = scrolling_tables(without_dead_ends(remote_images_as_links(sanitise(produced))))
     tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)
             if name.lower() not in VOID_ELEMENTS]  # fmt: skip
     if deepest(tags, "<", "/") > MAX_NESTING:  # browsers and HTML checkers give up at 256-512

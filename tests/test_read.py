@@ -794,6 +794,8 @@ def test_markdown_table_alignment_is_kept_and_no_other_style(tmp_path: Path) -> 
     html = read(tmp_path, "t.md", text).body.html
     assert '<th style="text-align: right;">Minutes</th>' in html
     assert '<td style="text-align: left;">City</td>' in html
+    # In a box that scrolls on a phone, the table still a table for screen readers
+    assert html.count('<div class="table-scroll"><table>') == html.count("</table></div>") == 1
     from sitegen.read import sanitise
 
     styled = '<td style="background: url(https://tracker.example/x)">a</td>'
