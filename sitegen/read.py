@@ -1072,6 +1072,15 @@ def remote_images_as_links(safe: str) -> str:
     return changed if changed == safe else sanitise(changed)
 
 
+# A footnote's way back, "↩", named for screen readers by its title ("Jump back to footnote 1
+# in the text"), which they do not read when a link has text of its own.
+_BACKLINK = re.compile(r'(<a href="#fnref\d*:[^"]*" title="([^"]*)")')
+
+
+def named_backlinks(safe: str) -> str:
+    return _BACKLINK.sub(r'\1 aria-label="\2"', safe) if 'href="#fnref' in safe else safe
+
+
 def scrolling_tables(safe: str) -> str:
     """Each table in a box that scrolls sideways on a narrow screen. The table itself stays
     a table: made a block to scroll, some screen readers stopped reading it as one."""
@@ -1283,7 +1292,8 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
         raise SkipFile(f"its Markdown makes {size}")
-    safe = scrolling_tables(without_dead_ends(remote_images_as_links(sanitise(produced))))
+    safe = without_dead_ends(remote_images_as_links(sanitise(produced)))
+    safe = named_backlinks(scrolling_tables(safe))
     tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)
             if name.lower() not in VOID_ELEMENTS]  # fmt: skip
     if deepest(tags, "<", "/") > MAX_NESTING:  # browsers and HTML checkers give up at 256-512

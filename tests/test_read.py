@@ -98,6 +98,8 @@ def test_a_footnote_number_is_no_part_of_the_text(tmp_path: Path) -> None:
     result = read(tmp_path, "a.md", text)
     assert result.body.paragraphs[0] == "The note. Another."
     assert result.article.summary == "The note. Another."
+    backlink = 'title="Jump back to footnote 1 in the text" aria-label="Jump back to footnote 1'
+    assert backlink in result.body.html  # "↩" alone names nothing to a screen reader
 
 
 @pytest.mark.parametrize(
