@@ -823,7 +823,8 @@ def test_built_pages_link_tags_and_count_them(tagged_site: Path, run_cli) -> Non
     assert 'href="../../../../tags/odile-varga/">Odile Varga</a>' in page
     assert "Related articles" in page and "Peru Reply" in page
     index = (public / "tags" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="../tags/peru/">Peru</a> <span class="count">2</span>' in index
+    peru = '<a href="../tags/peru/">Peru</a> <span class="count">2<span class="visually-hidden">'
+    assert peru + " articles</span></span>" in index
     assert not (public / "tags" / "thursday").exists()
 
 
