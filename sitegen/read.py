@@ -69,11 +69,19 @@ BYLINE = re.compile(r"By\s+(?P<name>\S.*)", re.IGNORECASE)
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
 # Control characters have no place in text and make feeds invalid XML; C1 controls come from
 # text decoded with the wrong code page.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Noncharacters too (U+FDD0 to U+FDEF, and the last two of each plane), which HTML forbids.
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
+)
+CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{NONCHARACTERS}]")
 # The C0 controls among them and DEL, as UTF-8 bytes: in UTF-8 no other character holds one.
 C0_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-# The lead bytes of U+0080 to U+00BF (C1 controls among them) and of U+FFF0 to U+FFFF.
-C1_OR_NONCHAR_LEADS = (b"\xc2", b"\xef\xbf")
+# The lead bytes of U+0080 to U+00BF (C1 controls among them), of U+FFF0 to U+FFFF and of
+# U+FDC0 to U+FDFF; and the last two bytes of U+xFFFE and U+xFFFF in every plane.
+C1_OR_NONCHAR_LEADS = (b"\xc2", b"\xef\xbf", b"\xef\xb7", b"\xbf\xbe", b"\xbf\xbf")
+# Line breaks other than LF and CR: a file of them was one line, its whole text the title.
+OTHER_LINE_BREAKS = "\x0b\x0c\x85\u2028\u2029"
+AS_NEWLINES = str.maketrans(dict.fromkeys(OTHER_LINE_BREAKS, "\n"))
 FRONT_MATTER_KEYS = (
     "title",
     "date",
@@ -439,8 +447,16 @@ def decode(data: bytes, warn: Any) -> str:
         except UnicodeDecodeError as exc:  # cut short, or half a surrogate pair
             warn(f"damaged UTF-16 at byte {exc.start}; what cannot be read shows as U+FFFD")
             text = data.decode("utf-16", errors="replace")
-    elif b"\x00" in data and (utf16 := utf16_without_bom(data)) is not None:
-        text = data.decode(utf16, errors="replace")
+    elif b"\x00" in data and (found := utf16_without_bom(data)) is not None:
+        utf16, body = found
+        if len(body) < len(data):
+            cut = len(data) - len(body)
+            warn(f"{cut} byte(s) after the UTF-16 text (NULs a crash leaves, half a character)")
+        try:
+            text = body.decode(utf16)
+        except UnicodeDecodeError as exc:  # half a surrogate pair
+            warn(f"damaged UTF-16 at byte {exc.start}; what cannot be read shows as U+FFFD")
+            text = body.decode(utf16, errors="replace")
     else:
         if b"\x00" in data:
             data = without_stray_nuls(data, warn)
@@ -461,20 +477,32 @@ def decode(data: bytes, warn: Any) -> str:
                 text = data.decode("cp1252", errors="replace")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if (controls or not text.isascii()) and any(c in text for c in OTHER_LINE_BREAKS):
+        text = text.translate(AS_NEWLINES)
     return CONTROL.sub("", text) if controls else text
 
 
-def utf16_without_bom(data: bytes) -> str | None:
+def utf16_without_bom(data: bytes) -> tuple[str, bytes] | None:
     """ "utf-16-le" or "utf-16-be" for text saved as UTF-16 without a byte order mark, told by
-    its zero bytes: the high bytes of Latin letters, all on one side of each pair. Else None."""
-    if len(data) < 4 or len(data) % 2:
+    its zero bytes: the high bytes of Latin letters, nearly all on one side of each pair (a
+    few characters such as 一, U+4E00, have a zero low byte); and the text without what follows
+    it: zeros a crash left, an odd last byte. Else None."""
+    body = data
+    while body.endswith(b"\x00\x00"):
+        body = body[:-2]
+    body = body[: len(body) - len(body) % 2]
+    if len(body) < 4:
         return None
-    even, odd, half = data[0::2].count(0), data[1::2].count(0), len(data) // 2
-    if odd > 0.6 * half and even == 0:
-        return "utf-16-le"
-    if even > 0.6 * half and odd == 0:
-        return "utf-16-be"
+    even, odd, half = body[0::2].count(0), body[1::2].count(0), len(body) // 2
+    few = max(2, UTF16_OTHER_ZEROS * half)
+    if odd > 0.6 * half and even <= few:
+        return "utf-16-le", body
+    if even > 0.6 * half and odd <= few:
+        return "utf-16-be", body
     return None
+
+
+UTF16_OTHER_ZEROS = 0.05  # zero bytes on the other side of the pairs, at most, as a share
 
 
 # More NUL bytes than this, and it is no text with a few NULs in it: a share of its bytes, or

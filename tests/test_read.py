@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.read import (
+    AS_NEWLINES,
     ASCII_OTHER_SPACES,
     CONTROL,
     OTHER_SPACES,
@@ -775,7 +776,8 @@ def test_clean_block_is_clean_text(text: str) -> None:
 @given(st.lists(TEXT_CHARS, max_size=40).map("".join))
 def test_decoding_skips_the_control_regex_only_where_it_would_remove_nothing(text: str) -> None:
     data = text.replace("\x00", "").encode("utf-8")
-    plain = CONTROL.sub("", data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"))
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    plain = CONTROL.sub("", text.translate(AS_NEWLINES))  # VT, FF, NEL, U+2028/9: newlines
     assert decode(data, print) == plain
 
 
@@ -825,11 +827,26 @@ def test_front_matter_numbers_are_kept_as_written(tmp_path: Path) -> None:
         ("Text in UTF-16".encode("utf-16-le"), "Text in UTF-16", None),
         ("Text in UTF-16".encode("utf-16-be"), "Text in UTF-16", None),
         (b"Text padded after a crash" + b"\x00" * 300, "Text padded after a crash", "NUL"),
+        # UTF-16 with a character whose low byte is zero (一, U+4E00), or padded with zeros
+        # after a crash, or cut mid-character, was "binary" and skipped
+        ("Kenya and 一 one".encode("utf-16-le"), "Kenya and 一 one", None),
+        ("Text in UTF-16".encode("utf-16-le") + b"\x00" * 6, "Text in UTF-16", "after the UTF"),
+        ("Text in UTF-16".encode("utf-16-be") + b"A", "Text in UTF-16", "after the UTF-16"),
+        ("Half a pair \ud83d".encode("utf-16-le", "surrogatepass"), "Half a pair \ufffd", "damaged"),
+        # Line breaks other than LF and CR made the whole text the title
+        ("Title\u2028\u2028By X\x0c\x0cBody\x85more", "Title\n\nBy X\n\nBody\nmore", None),
+        ("Forbidden \ufdd0 and \U0010ffff here", "Forbidden  and  here", None),
     ],
-    ids=["utf8-one-bad-byte", "cp1252", "utf16le-no-bom", "utf16be-no-bom", "nul-padding"],
-)
-def test_damaged_or_unmarked_encodings_are_read(data: bytes, expected: str, warning) -> None:
+    ids=[
+        "utf8-one-bad-byte", "cp1252", "utf16le-no-bom", "utf16be-no-bom", "nul-padding",
+        "utf16-zero-low-byte", "utf16-nul-padding", "utf16-odd-byte", "utf16-half-pair",
+        "other-line-breaks", "noncharacters",
+    ],
+)  # fmt: skip
+def test_damaged_or_unmarked_encodings_are_read(data, expected: str, warning) -> None:
     from sitegen.read import decode
+
+    data = data.encode() if isinstance(data, str) else data
 
     warnings: list[str] = []
     assert decode(data, lambda message, *line: warnings.append(message)) == expected
