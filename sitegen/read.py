@@ -65,7 +65,7 @@ HEADER = re.compile(
 )
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: other scripts' digits too
 LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
-BYLINE = re.compile(r"By\s+(?P<name>\S.*)", re.IGNORECASE)
+BYLINE = re.compile(r"By:?\s+(?P<name>\S.*)", re.IGNORECASE)
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
 # Control characters have no place in text and make feeds invalid XML; C1 controls come from
 # text decoded with the wrong code page.
@@ -564,7 +564,7 @@ def parse_article(
         raise SkipFile("no date line: the first line must read ' date YYYY-MM-DD Title'", body_line)
 
     date = meta["date"] if "date" in meta else parse_date(header_date or "", body_line - 1, warn)
-    byline, body = split_byline(body)
+    byline, body = split_byline(body, warn)
     if "byline" in meta:
         byline = meta["byline"]
     body_html, paragraphs = render_body(body, markdown_body)
@@ -721,26 +721,37 @@ LOOSE_DATE = re.compile(
 )
 
 
-def split_byline(body: str) -> tuple[str, str]:
+def split_byline(body: str, warn: Any = None) -> tuple[str, str]:
     """Take a `By ...` line off the top of the body, if there is one.
 
     A byline names someone and is not a sentence, so a first paragraph such as "By noon the
     square was empty." stays in the text, and nor is it a heading: "By the numbers: 5 killed,
-    12 injured".
+    12 injured". A stop after an abbreviation or an initial ends no sentence: "By John Smith
+    Jr.", "By Acme Inc." A line of "By" alone names nobody: it goes, with a warning.
     """
     stripped = body.lstrip("\n")
     first, _, rest = stripped.partition("\n\n")
     line = first.strip()
+    if EMPTY_BYLINE.fullmatch(line):
+        if warn is not None:
+            warn(f"a byline line naming nobody ({line!r}); left out")
+        return "", rest
     match = BYLINE.fullmatch(line)
     if (
         match
         and "\n" not in line
-        and len(line) <= 200
-        and not line.endswith((".", "!", "?", "”", '"'))
-        and ": " not in line
+        and len(line) <= MAX_BYLINE_LINE
+        and not (line.endswith((".", "!", "?", "”", '"')) and not ABBREVIATED.search(line))
+        and ": " not in match["name"]
     ):
         return match["name"].strip(), rest
     return "", body
+
+
+MAX_BYLINE_LINE = 400  # a list of a dozen names; `MAX_BYLINE_CHARS` then shortens it
+EMPTY_BYLINE = re.compile(r"By:?", re.IGNORECASE)
+# The end of a byline that ends with a stop: "Jr.", "Inc.", "Ph.D.", an initial ("J.").
+ABBREVIATED = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,3}\.)+$")
 
 
 # Letters NFKD leaves whole, folded as a reader would type them without the accent.

@@ -711,14 +711,30 @@ def test_no_disguise_lets_an_image_from_another_host_through(tmp_path: Path, ima
         ("By the Associated Press", "the Associated Press"),
         ("By noon the square was empty.", ""),
         ("By Monday, the talks had failed.", ""),
+        # A stop after an abbreviation or initial ends no sentence; nor is "BY:" a heading
+        ("By John Smith Jr.", "John Smith Jr."),
+        ("By Acme Holdings Inc.", "Acme Holdings Inc."),
+        ("BY: Jane Roe", "Jane Roe"),
+        ("By " + ", ".join(["Jonathan Applebaum"] * 14), ", ".join(["Jonathan Applebaum"] * 14)),
     ],
-)
+    ids=["agencies", "two-in-paris", "the-ap", "sentence", "comma-sentence", "jr", "inc",
+         "colon", "fourteen-names"],
+)  # fmt: skip
 def test_a_byline_names_someone_and_is_not_a_sentence(
     tmp_path: Path, first: str, byline: str
 ) -> None:
     result = read(tmp_path, "a.txt", f" date 2026-01-02 T\n\n{first}\n\nMore text.")
     assert result.article.byline == byline
     assert (first in result.body.paragraphs) == (byline == "")
+
+
+@pytest.mark.parametrize("line", ["By", "By:", "BY"])
+def test_a_byline_line_naming_nobody_is_left_out_with_a_warning(tmp_path: Path, line) -> None:
+    """It was the first paragraph, and the summary and meta description said "By"."""
+    result = read(tmp_path, "a.txt", f" date 2026-01-02 T\n\n{line}\n\nThe story.")
+    assert (result.article.byline, result.body.paragraphs) == ("", ("The story.",))
+    assert result.article.summary == "The story."
+    assert any("a byline line naming nobody" in str(p) for p in result.problems)
 
 
 def spin(seconds: float) -> None:
