@@ -598,7 +598,7 @@ def parse_article(
         title=title,
         byline=byline,
         slug=slug,
-        summary=summary or bidi_closed(summarize(paragraphs), "summary", warn),
+        summary=summary or bidi_closed(summarize(paragraphs[:1]), "summary", warn),
         words=word_count(paragraphs) + unspaced_words(paragraphs, lang),
         tags=tags,
         draft=meta.get("draft", False),
@@ -650,8 +650,24 @@ def given_tags(tags: tuple[str, ...], warn: Any) -> tuple[str, ...]:
     return tuple(kept)
 
 
+# A stack of combining marks over one letter ("Zalgo" text): over a few, it draws through the
+# lines above and below, over the site's header from a title, and a stripe down a list of
+# related articles. Letters of real words carry one to three.
+MAX_MARKS = 8
+_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARK_STACK = re.compile(f"([{_MARKS}]{{{MAX_MARKS}}})[{_MARKS}]+")
+
+
+def without_mark_stacks(text: str) -> str:
+    return text if text.isascii() else _MARK_STACK.sub(r"\1", text)
+
+
 def shortened(text: str, limit: int, what: str, warn: Any) -> str:
-    """`text` cut at a word before `limit` characters, with a warning, when longer."""
+    """`text` cut at a word before `limit` characters, and its stacks of combining marks to
+    `MAX_MARKS`, with a warning, when longer."""
+    if not text.isascii() and (capped := without_mark_stacks(text)) != text:
+        warn(f"{what} stacks over {MAX_MARKS} combining marks on a letter; the rest removed")
+        text = capped
     if len(text) <= limit:
         return text
     warn(f"{what} of {len(text):,} characters; shortened to {limit}")
@@ -810,7 +826,7 @@ def summarize(paragraphs: tuple[str, ...]) -> str:
     ends mid-word."""
     if not paragraphs:
         return ""
-    first = paragraphs[0]
+    first = without_mark_stacks(paragraphs[0])
     if len(first) <= SUMMARY_CHARS:
         return first
     head = first[: SUMMARY_CHARS + 1]  # with the character after the last that fits

@@ -728,6 +728,20 @@ def test_a_byline_names_someone_and_is_not_a_sentence(
     assert (first in result.body.paragraphs) == (byline == "")
 
 
+def test_stacks_of_combining_marks_are_cut_where_they_repeat_on_every_list(tmp_path) -> None:
+    """400 marks over one letter of a title drew over the site's header and down every list of
+    related articles. Real words keep theirs (e + U+0301, decomposed Vietnamese)."""
+    zalgo = "a" + "\u0300" * 400
+    text = f"---\ntags: [T{zalgo}]\n---\n date 2026-01-02 Z{zalgo}lgo Vie\u0323\u0302t\n\nBy X\n\n"
+    result = read(tmp_path, "z.txt", text + f"Cafe\u0301 {zalgo} text.")
+    capped = "a" + "\u0300" * 8
+    assert result.article.title == f"Z{capped}lgo Vie\u0323\u0302t"
+    assert result.article.tags == (f"T{capped}",)
+    assert result.article.summary == f"Cafe\u0301 {capped} text."
+    said = [str(p) for p in result.problems]
+    assert sum("stacks over 8 combining marks" in p for p in said) == 2  # title and tag
+
+
 @pytest.mark.parametrize("line", ["By", "By:", "BY"])
 def test_a_byline_line_naming_nobody_is_left_out_with_a_warning(tmp_path: Path, line) -> None:
     """It was the first paragraph, and the summary and meta description said "By"."""
