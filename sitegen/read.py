@@ -1136,6 +1136,29 @@ def named_backlinks(safe: str) -> str:
     return _BACKLINK.sub(r'\1 aria-label="\2"', safe) if 'href="#fnref' in safe else safe
 
 
+# An address as the sanitiser wrote it, in an href or src attribute (HTML-escaped).
+_ADDRESS = re.compile(r'\b(href|src)="([^"]*)"')
+# What no URL holds as it is (the URL standard's "URL code points" leave these out): browsers
+# read "\\" as "/" and percent-encode the rest, and HTML checkers call the page invalid.
+_NOT_IN_URLS = re.compile(r'[\s"<>`{}|^\\]')
+_PERCENT = {c: f"%{ord(c):02X}" for c in ' "<>`{}|^'}
+
+
+def _address_as_read(match: re.Match[str]) -> str:
+    url = html.unescape(match[2])
+    if not _NOT_IN_URLS.search(url):
+        return match[0]
+    url = url.replace("\t", "").replace("\n", "").replace("\r", "").replace("\\", "/")
+    url = "".join(_PERCENT.get(c, c) for c in url)
+    return f'{match[1]}="{html.escape(url)}"'
+
+
+def addresses_as_read(safe: str) -> str:
+    """Each link's and image's address written as browsers read it: `/\\host` is `//host`,
+    a space is %20. Markdown keeps `[a](a b.html)` and `[m](mailto:x?s=<b>)` as written."""
+    return _ADDRESS.sub(_address_as_read, safe) if ("href=" in safe or "src=" in safe) else safe
+
+
 def scrolling_tables(safe: str) -> str:
     """Each table in a box that scrolls sideways on a narrow screen. The table itself stays
     a table: made a block to scroll, some screen readers stopped reading it as one."""
@@ -1347,7 +1370,7 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
         raise SkipFile(f"its Markdown makes {size}")
-    safe = without_dead_ends(remote_images_as_links(sanitise(produced)))
+    safe = without_dead_ends(remote_images_as_links(addresses_as_read(sanitise(produced))))
     safe = named_backlinks(scrolling_tables(safe))
     tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)
             if name.lower() not in VOID_ELEMENTS]  # fmt: skip

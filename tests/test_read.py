@@ -896,6 +896,24 @@ def test_refused_links_images_and_control_entities_leave_valid_html(tmp_path: Pa
     assert "escape" in html and "\x1b" not in html
 
 
+def test_addresses_are_written_as_browsers_read_them(tmp_path: Path) -> None:
+    """Markdown kept a space, "<", a tab or a backslash in an address, which HTML checkers
+    call invalid; browsers read "\\" as "/" (so "/\\host" is another host) and encode the rest."""
+    links = (
+        "[y](\\\\evil.example) [z](/\\\\evil.example) [m](mailto:a@b.c?subject=<script>) "
+        "[t](jav\tascript:alert(1)) [s](<a b.html>) [q](https://e.org/?q=a|b^c) "
+        "[ok](https://e.org/a?b=1&c=2) ![i](/\\\\img.example/x.png)"
+    )
+    html = read(tmp_path, "t.md", f"---\ntitle: T\ndate: 2026-03-04\n---\n{links}\n").body.html
+    for href in [
+        "/evil.example", "//evil.example", "mailto:a@b.c?subject=%3Cscript%3E",
+        "jav%20ascript:alert(1)", "a%20b.html", "https://e.org/?q=a%7Cb%5Ec",
+        "https://e.org/a?b=1&amp;c=2", "//img.example/x.png",
+    ]:  # fmt: skip
+        assert f'href="{href}"' in html, (href, html)
+    assert "<img" not in html  # from another host: a link, not a request
+
+
 def test_a_summary_taken_from_the_text_closes_its_bidi_overrides(tmp_path: Path) -> None:
     result = read(tmp_path, "a.txt", article_text("2026-01-02", "T", "Evil \u202etxet desrever"))
     assert result.article.summary.endswith("\u202c")
