@@ -469,17 +469,46 @@ def decode(data: bytes, warn: Any) -> str:
             if is_mostly_utf8(text):
                 warn("bytes that are not UTF-8; shown as U+FFFD", line)
             else:
-                warn(
-                    "not valid UTF-8; read as Windows-1252 (save the file as UTF-8 to silence "
-                    "this)",
-                    line,
-                )
-                text = data.decode("cp1252", errors="replace")
+                text, name = data.decode("cp1252", errors="replace"), "Windows-1252"
+                if looks_misread(text) and (found := other_encoding(data)) is not None:
+                    name, text = found
+                silence = "save the file as UTF-8 to silence this"
+                warn(f"not valid UTF-8; read as {name} ({silence})", line)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if (controls or not text.isascii()) and any(c in text for c in OTHER_LINE_BREAKS):
         text = text.translate(AS_NEWLINES)
     return CONTROL.sub("", text) if controls else text
+
+
+# Encodings of other scripts than Latin, tried when a file read as Windows-1252 is plainly no
+# Western text. Not all encodings: on short Western texts, detection picked Central European,
+# Big5 or EBCDIC code pages ("São Paulo" as cp1250), worse than Windows-1252.
+OTHER_SCRIPT_ENCODINGS = (
+    *("cp1251", "koi8_r", "cp1253", "cp1255", "cp1256"),
+    *("cp932", "euc_jp", "gb18030", "big5", "cp949"),
+)
+ACCENTED = re.compile("[\u00c0-\u00ff]")  # À to ÿ: what Cyrillic or Greek bytes become in it
+UNACCENTED_LETTERS = re.compile("[A-Za-z]")
+
+
+def looks_misread(text: str) -> bool:
+    """Whether text read as Windows-1252 is plainly not: bytes undefined there (U+FFFD), or
+    words of accented letters only ("Ïðåçèäåíò" was "Президент" in Windows-1251). Western
+    languages accent a few letters in ten at most."""
+    if "\ufffd" in text:
+        return True
+    accented = len(ACCENTED.findall(text))
+    return accented > 0.4 * (accented + len(UNACCENTED_LETTERS.findall(text)))
+
+
+def other_encoding(data: bytes) -> tuple[str, str] | None:
+    """The encoding of another script the bytes are most likely in, and the text, by
+    charset-normalizer's statistics; None when none fits."""
+    from charset_normalizer import from_bytes  # only for such files
+
+    best = from_bytes(data, cp_isolation=list(OTHER_SCRIPT_ENCODINGS)).best()
+    return None if best is None else (best.encoding, str(best))
 
 
 def utf16_without_bom(data: bytes) -> tuple[str, bytes] | None:

@@ -866,11 +866,15 @@ def test_front_matter_numbers_are_kept_as_written(tmp_path: Path) -> None:
         # Line breaks other than LF and CR made the whole text the title
         ("Title\u2028\u2028By X\x0c\x0cBody\x85more", "Title\n\nBy X\n\nBody\nmore", None),
         ("Forbidden \ufdd0 and \U0010ffff here", "Forbidden  and  here", None),
+        # Read as Windows-1252, Shift-JIS was "“ú–{Œê"; Windows-1251 "Ïðåçèäåíò"
+        ("日本語の記事です。東京で会議が開かれた。".encode("shift_jis"), "日本語の記事です。東京で会議が開かれた。", "cp932"),
+        ("Президент России провёл переговоры в Москве.".encode("cp1251"), "Президент России провёл переговоры в Москве.", "cp1251"),
+        ("São Paulo está ótimo, Øresund.".encode("cp1252"), "São Paulo está ótimo, Øresund.", "Windows-1252"),
     ],
     ids=[
         "utf8-one-bad-byte", "cp1252", "utf16le-no-bom", "utf16be-no-bom", "nul-padding",
         "utf16-zero-low-byte", "utf16-nul-padding", "utf16-odd-byte", "utf16-half-pair",
-        "other-line-breaks", "noncharacters",
+        "other-line-breaks", "noncharacters", "shift-jis", "cp1251", "cp1252-accents",
     ],
 )  # fmt: skip
 def test_damaged_or_unmarked_encodings_are_read(data, expected: str, warning) -> None:
