@@ -59,11 +59,13 @@ SLUG_CHARS = 80
 # Any space but a newline between the parts ("date 2026-02-06\u00a0Title" from a word
 # processor); a byte order mark or a zero-width character before them is read as nothing.
 HEADER = re.compile(
-    r"(?:[\ufeff\u200b\u200c\u200d\u2060]|[^\S\n])*"
+    r"(?:[\ufeff\u200b-\u200f\u2060]|[^\S\n])*"
     r"date[^\S\n]+(?P<date>\S+)(?:[^\S\n]+(?P<title>.*))?",
     re.IGNORECASE,
 )
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: other scripts' digits too
+# Format characters that show nothing: marks of direction, zero-width ones, a byte order mark.
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
 BYLINE = re.compile(r"By:?\s+(?P<name>\S.*)", re.IGNORECASE)
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
@@ -741,7 +743,12 @@ def bidi_closed(text: str, what: str, warn: Any, line: int | None = None) -> str
 def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:
     """A YYYY-MM-DD date. A year-first date written otherwise (2026-2-6, 2026/02/06, a time of
     day after it) is read too, with a warning when `warn` is given: it is unambiguous, and
-    skipping the file would lose the article. Day-first or month-first forms are skipped."""
+    skipping the file would lose the article. Day-first or month-first forms are skipped.
+    Invisible characters pasted with it (a right-to-left mark, a zero-width space) go."""
+    if not ISO_DATE.fullmatch(value) and (bare := INVISIBLE.sub("", value)) != value:
+        if warn is not None:
+            warn(f"date {value!a} holds invisible characters; read as {bare!r}", line)
+        value = bare
     if not ISO_DATE.fullmatch(value):
         loose = LOOSE_DATE.fullmatch(value)
         if loose is None:
@@ -925,6 +932,13 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
                     key_line(lines, key),
                 )
                 continue
+            if key == "date" and isinstance(value, dt.datetime):  # YAML reads times too
+                shown = value.isoformat(sep=" ")
+                day = f"{value.date()} (the site shows days)"
+                warn(
+                    f"front matter 'date' {shown} has a time of day; read as {day}",
+                    key_line(lines, key),
+                )
             if key == "date" and isinstance(value, str):  # loose forms are read with a warning
                 meta[key] = parse_date(value, key_line(lines, key), warn)
                 continue

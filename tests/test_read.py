@@ -742,6 +742,30 @@ def test_stacks_of_combining_marks_are_cut_where_they_repeat_on_every_list(tmp_p
     assert sum("stacks over 8 combining marks" in p for p in said) == 2  # title and tag
 
 
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        (" date \u200f2026-01-18 T\n\nBody.", "holds invisible characters; read as '2026-01-18'"),
+        ("\u200e date 2026-01-18 T\n\nBody.", None),
+        (" date 2026-01-18\u200b T\n\nBody.", "holds invisible characters"),
+        (
+            "---\ndate: 2026-01-18T23:30:00-11:00\n---\nBody.",
+            "has a time of day; read as 2026-01-18",
+        ),
+    ],
+    ids=["rlm-before", "lrm-line-start", "zwsp-after", "front-matter-time"],
+)
+def test_invisible_characters_and_times_around_a_date_are_read_past(
+    tmp_path: Path, text: str, warning
+) -> None:
+    """A direction mark pasted before a date skipped the article; a time in a front-matter
+    date went without a word, where one on the date line is warned of."""
+    result = read(tmp_path, "a.txt", text)
+    assert result.article is not None and result.article.date == dt.date(2026, 1, 18)
+    said = " | ".join(str(p) for p in result.problems)
+    assert (warning in said) if warning else said == ""
+
+
 @pytest.mark.parametrize("line", ["By", "By:", "BY"])
 def test_a_byline_line_naming_nobody_is_left_out_with_a_warning(tmp_path: Path, line) -> None:
     """It was the first paragraph, and the summary and meta description said "By"."""
