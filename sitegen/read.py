@@ -591,6 +591,8 @@ def parse_article(
         body_line += 1
     elif "date" in meta:
         header_date, header_title = None, ""
+    elif first.strip() == "---" and not text.startswith("---"):
+        raise SkipFile("front matter must start on the first line: blank lines come first", 1)
     else:
         raise SkipFile("no date line: the first line must read ' date YYYY-MM-DD Title'", body_line)
 

@@ -766,6 +766,16 @@ def test_invisible_characters_and_times_around_a_date_are_read_past(
     assert (warning in said) if warning else said == ""
 
 
+def test_front_matter_after_blank_lines_is_named(tmp_path: Path) -> None:
+    text = "\n\n---\ntitle: T\n---\n date 2026-01-02 T\n\nBody."
+    result = read(tmp_path, "a.txt", text)
+    assert result.article is None
+    assert [str(p) for p in result.problems] == [
+        f"{tmp_path / 'a.txt'}:1: front matter must start on the first line: blank lines come "
+        "first; skipped"
+    ]
+
+
 @pytest.mark.parametrize("line", ["By", "By:", "BY"])
 def test_a_byline_line_naming_nobody_is_left_out_with_a_warning(tmp_path: Path, line) -> None:
     """It was the first paragraph, and the summary and meta description said "By"."""
