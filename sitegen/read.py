@@ -804,8 +804,9 @@ def split_byline(body: str, warn: Any = None) -> tuple[str, str]:
 
 MAX_BYLINE_LINE = 400  # a list of a dozen names; `MAX_BYLINE_CHARS` then shortens it
 EMPTY_BYLINE = re.compile(r"By:?", re.IGNORECASE)
-# The end of a byline that ends with a stop: "Jr.", "Inc.", "Ph.D.", an initial ("J.").
-ABBREVIATED = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,3}\.)+$")
+# The end of a byline that ends with a stop: "Jr.", "Inc.", "Ph.D.", an initial ("J."). Not
+# any short word: "By Monday, troops had entered Gaza." is the story's first sentence.
+ABBREVIATED = re.compile(r"(?:^|\s)(?:Jr|Sr|Inc|Ltd|Co|Corp|Bros|Esq|Ph\.D|[A-Z](?:\.[A-Z])*)\.$")
 
 
 # Letters NFKD leaves whole, folded as a reader would type them without the accent.

@@ -711,14 +711,16 @@ def test_no_disguise_lets_an_image_from_another_host_through(tmp_path: Path, ima
         ("By the Associated Press", "the Associated Press"),
         ("By noon the square was empty.", ""),
         ("By Monday, the talks had failed.", ""),
+        ("By Monday, troops had entered Gaza.", ""),
+        ("By dawn the Fed.", ""),
         # A stop after an abbreviation or initial ends no sentence; nor is "BY:" a heading
         ("By John Smith Jr.", "John Smith Jr."),
         ("By Acme Holdings Inc.", "Acme Holdings Inc."),
         ("BY: Jane Roe", "Jane Roe"),
         ("By " + ", ".join(["Jonathan Applebaum"] * 14), ", ".join(["Jonathan Applebaum"] * 14)),
     ],
-    ids=["agencies", "two-in-paris", "the-ap", "sentence", "comma-sentence", "jr", "inc",
-         "colon", "fourteen-names"],
+    ids=["agencies", "two-in-paris", "the-ap", "sentence", "comma-sentence", "gaza", "fed",
+         "jr", "inc", "colon", "fourteen-names"],
 )  # fmt: skip
 def test_a_byline_names_someone_and_is_not_a_sentence(
     tmp_path: Path, first: str, byline: str
