@@ -439,10 +439,10 @@ def load_config(
         settings = parse_config(_read_yaml(config_file), _display(config_file))
         base = config_file.parent
     for key in ("source", "output", "layouts", "cache"):
-        settings[key] = (base / settings.get(key, getattr(Config, key))).resolve()
+        settings[key] = _resolved(base / settings.get(key, getattr(Config, key)), key)
     for key, value in (overrides or {}).items():
         if value is not None:
-            settings[key] = Path(value).resolve() if key in ("source", "output") else value
+            settings[key] = _resolved(Path(value), key) if key in ("source", "output") else value
     config = Config(**settings, config_file=config_file)
     _check_paths(config)
     return config
@@ -473,6 +473,15 @@ def is_system_folder(folder: Path) -> bool:
     return str(folder) in SYSTEM_FOLDERS or any(
         folder.is_relative_to(tree) for tree in SYSTEM_TREES
     )
+
+
+def _resolved(path: Path, key: str) -> Path:
+    """`path` made absolute, its symlinks followed; a loop of symlinks is the user's to undo
+    (pathlib raises RuntimeError for it)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:
+        raise SitegenError(f"the {key} folder cannot be reached: {exc}", _display(path)) from None
 
 
 def _check_paths(config: Config) -> None:

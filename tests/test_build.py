@@ -557,6 +557,16 @@ def test_config_errors_name_the_key(make_site, run_cli, config, messages) -> Non
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("key", ["cache", "output", "layouts"])
+def test_a_loop_of_symlinks_for_a_folder_is_an_error_naming_it(make_site, run_cli, key) -> None:
+    """pathlib raises RuntimeError for a loop: it was a traceback."""
+    site = make_site(small_corpus(1) | {"sitegen.yaml": f"{key}: loop\n"})
+    (site / "loop").symlink_to("loop")
+    result = run_cli(site, "build")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Error: loop: the {key} folder cannot be reached: Symlink loop" in result.output
+
+
 def test_a_file_where_the_cache_folder_goes_stops_the_build_before_it_writes(
     make_site, run_cli
 ) -> None:
