@@ -68,6 +68,13 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: other scripts' d
 INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
 BYLINE = re.compile(r"By:?\s+(?P<name>\S.*)", re.IGNORECASE)
+# A wire dateline at the start of a story: "BEIJING, Feb 6 (Reuters) - ", "VIENNA (AP) -Iran".
+# The story after it starts a sentence: "NATO - the alliance said" is no dateline; without a
+# space after the dash, only after an agency in brackets: "NATO-Russia talks" is none either.
+DATELINE = re.compile(
+    r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]+)*(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|[A-Z][\w.]+))?"
+    r"(?: \([^)]{1,40}\) ?[—–-]{1,2} ?| ?[—–-]{1,2} )(?=[A-Z“\"'‘])"
+)
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
 # Control characters have no place in text and make feeds invalid XML; C1 controls come from
 # text decoded with the wrong code page.
@@ -866,6 +873,8 @@ def summarize(paragraphs: tuple[str, ...]) -> str:
     if not paragraphs:
         return ""
     first = without_mark_stacks(paragraphs[0])
+    if (dateline := DATELINE.match(first)) is not None and dateline.end() < len(first):
+        first = first[dateline.end() :]  # on every list and in search results: the story
     if len(first) <= SUMMARY_CHARS:
         return first
     head = first[: SUMMARY_CHARS + 1]  # with the character after the last that fits

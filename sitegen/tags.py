@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from sitegen.config import TagConfig
 from sitegen.language import detect_language
-from sitegen.read import Article, tag_key
+from sitegen.read import DATELINE, Article, tag_key
 
 DATA = Path(__file__).parent / "data"
 TITLE_WEIGHT = 3.0  # a mention in the title counts as much as three in the first paragraph
@@ -138,12 +138,6 @@ OPENERS = frozenset(" \"'“‘([")
 CLOSERS = frozenset("\"'”’)]")  # between a sentence's end and the next: 'he said.” Next'
 # A wire story's dateline: "NEW YORK —", "GAZA CITY, Dec 3 (Reuters) -". Its capitals are no
 # name, and a place in it is where the story was filed, not what it is about.
-DATELINE = re.compile(
-    r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]+)*(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|[A-Z][\w.]+))?"
-    r"(?: \([^)]{1,40}\))? ?[—–-]{1,2} (?=[A-Z“\"'‘])"
-)  # the story after it starts a sentence: "NATO - the alliance said" is no dateline
-
-
 # --- the lexicon: what the tables say ----------------------------------------------------------
 
 

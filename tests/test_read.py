@@ -94,6 +94,21 @@ def test_a_long_first_paragraph_is_cut_after_a_sentence_or_a_word(first, summary
     assert len(summary) <= 221
 
 
+@pytest.mark.parametrize(
+    ("first", "summary"),
+    [
+        ("VIENNA (Reuters) -Iran and the agency agreed.", "Iran and the agency agreed."),
+        ("BEIJING, Feb 6 (Reuters) - China said so.", "China said so."),
+        ("VIENNA — The head of the agency spoke.", "The head of the agency spoke."),
+        ("NATO-Russia talks went on.", "NATO-Russia talks went on."),
+        ("NATO - the alliance said.", "NATO - the alliance said."),
+    ],
+)
+def test_a_summary_leaves_out_the_wire_dateline(first: str, summary: str) -> None:
+    """Lists and meta descriptions began "VIENNA (Reuters) -Iran and…"; the page keeps it."""
+    assert summarize((first,)) == summary
+
+
 def test_a_footnote_number_is_no_part_of_the_text(tmp_path: Path) -> None:
     text = "---\ntitle: T\ndate: 2026-01-02\n---\nThe note.[^1] Another.\n\n[^1]: Said.\n"
     result = read(tmp_path, "a.md", text)
