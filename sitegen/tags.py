@@ -218,11 +218,17 @@ def _place_forms() -> dict[str, Entry]:
 
 
 def _organisation_forms() -> dict[str, Entry]:
+    """Organisations' names and other forms; and their acronyms of four letters or more as
+    British papers and wires write them, "Opec", "Nato", "Unesco" (from three, "Who" and "Ira"
+    would be words and names)."""
     forms: dict[str, Entry] = {}
     for row in _table("organisations.tsv"):
         entry = Entry(row[0])
         for form in [row[0], *_names(row[1] if len(row) > 1 else "")]:
             forms[form] = entry
+    for form, entry in list(forms.items()):
+        if len(form) >= 4 and form.isupper() and form.isalpha():
+            forms.setdefault(form.capitalize(), entry)
     return forms
 
 

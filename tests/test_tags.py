@@ -490,6 +490,15 @@ def test_known_organisations_need_no_second_article() -> None:
     assert set(tags) == {"NATO", "European Union", "United Nations", "World Bank"}
 
 
+def test_acronyms_written_as_words_are_their_organisations() -> None:
+    """British papers and wires write "Opec", "Unesco": they were guessed names, a second tag
+    beside OPEC that took a place under the cap. Not from three letters: "Who" is a word."""
+    (tags,) = tags_of(
+        corpus("Opec cut output, Unesco listed the site and Ecowas met. Who said so? OPEC did.")
+    )
+    assert set(tags) == {"OPEC", "UNESCO", "ECOWAS"}
+
+
 def test_byline_names_are_not_tags() -> None:
     text = article_text(
         "2026-03-01", "Report", "Ada Brisk reported from the coast.", byline="Ada Brisk"
