@@ -698,7 +698,8 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
             pending += words[i:]
             break
         if entry is not None and (
-            (entry.capital and _in_a_name(lexicon, words, i, size))
+            ((entry.capital or entry.weight == 1.0) and _in_a_name(lexicon, words, i, size))
+            or (_is_demonym(entry, words[i]) and size == 1 and _after_a_name(lexicon, words, i))
             or _ends_an_institution(lexicon, pending)
         ):
             pending += words[i : i + size]  # "Denzel Washington", "Reserve Bank of Australia"
@@ -765,6 +766,21 @@ def _joins_demonym(lexicon: Lexicon, entry: Entry, form: str, word: str) -> bool
     )
 
 
+def _is_demonym(entry: Entry, form: str) -> bool:
+    return entry.weight == DEMONYM_WEIGHT and not entry.capital and form != entry.name
+
+
+def _after_a_name(lexicon: Lexicon, words: list[str], i: int) -> bool:
+    """Whether the word before words[i] is a plain word of a name: "Volker Turk" is the UN's
+    rights chief, not Turkey (but "Syrian Kurds" and "Chinese President" are left as they
+    are: the demonym comes first)."""
+    return i > 0 and _plain_name_word(lexicon, words[i - 1])
+
+
+def _plain_name_word(lexicon: Lexicon, word: str) -> bool:
+    return word not in PARTICLES and word not in lexicon.not_names and word not in lexicon.lengths
+
+
 def _ends_an_institution(lexicon: Lexicon, pending: list[str]) -> bool:
     """Whether a known form after `pending` ends the name of an institution: "Reserve Bank of"
     + Australia, "Commonwealth Bank of" + Australia. Not when only generic words come before
@@ -779,10 +795,7 @@ def _in_a_name(lexicon: Lexicon, words: list[str], i: int, size: int) -> bool:
     is neither a particle, a known form, nor a word that is never a name ("Irving Berlin",
     "Tokyo Electric Power"; not "Washington and Beijing", "Kremlin Spokesman")."""
     beside = [words[j] for j in (i - 1, i + size) if 0 <= j < len(words)]
-    return any(
-        w not in PARTICLES and w not in lexicon.not_names and w not in lexicon.lengths
-        for w in beside
-    )
+    return any(_plain_name_word(lexicon, w) for w in beside)
 
 
 def known_at(lexicon: Lexicon, words: list[str], i: int) -> tuple[Entry | None, int]:

@@ -490,6 +490,22 @@ def test_known_organisations_need_no_second_article() -> None:
     assert set(tags) == {"NATO", "European Union", "United Nations", "World Bank"}
 
 
+def test_a_country_or_demonym_in_a_persons_name_is_no_mention_of_the_country() -> None:
+    """ "Defence Minister Israel Katz", "Jordan Bardella", "Volker Turk" counted for Israel,
+    Jordan and Turkey; "Syrian Kurds" and "Kenya Power" are as they were."""
+    text = (
+        "Defence Minister Israel Katz met Jordan Bardella and the UN's Volker Turk in Rome. "
+        "Israel Katz spoke; Jordan Bardella agreed; Volker Turk left."
+    )
+    articles = corpus(text, text)
+    tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
+    names = {c.name: c for c in tagging.candidates(articles[0].id)}
+    assert {"Israel Katz", "Jordan Bardella", "Volker Turk"} <= names.keys()
+    assert not {"Israel", "Jordan", "Turkey"} & names.keys(), names.keys()
+    kenya = tags_of(corpus(*["Kenya Power cut supplies in Kenya."] * 2))
+    assert set(kenya[0]) == {"Kenya Power", "Kenya"}
+
+
 def test_acronyms_written_as_words_are_their_organisations() -> None:
     """British papers and wires write "Opec", "Unesco": they were guessed names, a second tag
     beside OPEC that took a place under the cap. Not from three letters: "Who" is a word."""
