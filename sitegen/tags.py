@@ -701,6 +701,7 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
             ((entry.capital or entry.weight == 1.0) and _in_a_name(lexicon, words, i, size))
             or (_is_demonym(entry, words[i]) and size == 1 and _after_a_name(lexicon, words, i))
             or _ends_an_institution(lexicon, pending)
+            or pending[-2:] in WATERS_OF
         ):
             pending += words[i : i + size]  # "Denzel Washington", "Reserve Bank of Australia"
             i += size
@@ -779,6 +780,10 @@ def _after_a_name(lexicon: Lexicon, words: list[str], i: int) -> bool:
 
 def _plain_name_word(lexicon: Lexicon, word: str) -> bool:
     return word not in PARTICLES and word not in lexicon.not_names and word not in lexicon.lengths
+
+
+# "Gulf of Guinea" is no Guinea, nor the "Sea of Japan" Japan: waters named after a country.
+WATERS_OF = [["Gulf", "of"], ["Bay", "of"], ["Sea", "of"], ["Strait", "of"], ["Straits", "of"]]
 
 
 def _ends_an_institution(lexicon: Lexicon, pending: list[str]) -> bool:

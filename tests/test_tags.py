@@ -506,6 +506,13 @@ def test_a_country_or_demonym_in_a_persons_name_is_no_mention_of_the_country() -
     assert set(kenya[0]) == {"Kenya Power", "Kenya"}
 
 
+def test_waters_named_after_a_country_are_not_the_country() -> None:
+    """ "the Gulf of Guinea states" made a story on the Sahel a story on Guinea."""
+    text = "Conflict spread to the Gulf of Guinea and the Sea of Japan, said Mali."
+    (tags,) = tags_of(corpus(text))
+    assert set(tags) == {"Mali"}
+
+
 def test_acronyms_written_as_words_are_their_organisations() -> None:
     """British papers and wires write "Opec", "Unesco": they were guessed names, a second tag
     beside OPEC that took a place under the cap. Not from three letters: "Who" is a word."""
