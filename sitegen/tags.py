@@ -851,16 +851,18 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
         words.pop()  # "Trump Administration"
     # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
     of_something = False  # a title "of" an institution: "Secretary of War Pete Hegseth"
+    titled = False  # a title was cut off: "State" of "State Department Ned Price"
     for i in range(len(words) - 1, -1, -1):
         if words[i] in strip or (i == 0 and words[i] in lexicon.starters):
             of_something = "of" in words[: i + 2]  # "Minister of Foreign Affairs Abbas Araghchi"
+            titled = words[i] not in ARTICLES  # not "The" of "The War Powers Resolution"
             words, at_start = words[i + 1 :], False
             break
     while words and (words[0] in PARTICLES or words[0] in lexicon.lead):
         if words.pop(0) in lexicon.lead:
             at_start = False  # "Analysts Aziz said": Aziz does not start the sentence
     nouns = lexicon.nouns | lexicon.parties if of_something else lexicon.parties
-    words, at_start = _after_institution(lexicon, words + end, at_start, nouns)
+    words, at_start = _after_institution(lexicon, words + end, at_start, nouns, titled)
     words = _before_of(lexicon, words)
     if not words or all(w in lexicon.not_names for w in words):
         return None
@@ -885,13 +887,19 @@ def _before_of(lexicon: Lexicon, words: list[str]) -> list[str]:
 
 
 def _after_institution(
-    lexicon: Lexicon, words: list[str], at_start: bool, nouns: Collection[str]
+    lexicon: Lexicon, words: list[str], at_start: bool, nouns: Collection[str], titled: bool
 ) -> tuple[list[str], bool]:
     """The name after the last of `nouns`, when two or more plain words follow it: "War Pete
     Hegseth" (left of "Secretary of War Pete Hegseth") -> "Pete Hegseth". Institutions count
-    only after a title and "of": "War Powers Resolution" is whole."""
+    only after a title and "of", "War Powers Resolution" is whole; or after generic words only
+    that follow a title, or after a title (`titled`): "Adviser to Prime Minister on Foreign
+    Affairs Sartaj Aziz" -> "Sartaj Aziz", "State Department Ned Price" -> "Ned Price"."""
     for i in range(len(words) - 3, -1, -1):
-        if words[i] in nouns:
+        if words[i] in nouns or (
+            (i or titled)
+            and words[i] in lexicon.nouns
+            and all(w in lexicon.not_names for w in words[:i])
+        ):
             rest = words[i + 1 :]
             if all(w not in lexicon.not_names and w not in PARTICLES for w in rest):
                 return rest, False
@@ -900,6 +908,7 @@ def _after_institution(
 
 
 SUFFIXES = ("Jr", "Sr")
+ARTICLES = ("The", "A", "An")  # in `strip`, but no title
 
 
 def _described(word: str) -> bool:

@@ -506,6 +506,18 @@ def test_a_country_or_demonym_in_a_persons_name_is_no_mention_of_the_country() -
     assert set(kenya[0]) == {"Kenya Power", "Kenya"}
 
 
+def test_a_name_after_the_end_of_a_title_is_the_persons() -> None:
+    """Lower-case words split a title from its end: "Advisor to Prime Minister on Foreign
+    Affairs Sartaj Aziz" gave "Affairs Sartaj Aziz"; "War Powers Resolution" stays whole."""
+    text = (
+        "Advisor to Prime Minister on Foreign Affairs Sartaj Aziz said State Department "
+        "Ned Price had read the War Powers Resolution."
+    )
+    tags = tags_of(corpus(text, text), max_per_article=20)
+    assert {"Sartaj Aziz", "Ned Price", "War Powers Resolution"} <= set(tags[0]), tags[0]
+    assert not [t for t in tags[0] if t.startswith(("Affairs", "Department"))]
+
+
 def test_waters_named_after_a_country_are_not_the_country() -> None:
     """ "the Gulf of Guinea states" made a story on the Sahel a story on Guinea."""
     text = "Conflict spread to the Gulf of Guinea and the Sea of Japan, said Mali."
