@@ -454,17 +454,17 @@ class _Reader:
     def abbreviation(self, text: str, start: int, name: str, run: str) -> None:
         """ "Rashtriya Janata Dal (RJD)": a later "RJD" counts for the name, as a surname does
         for a full name. Only for letters that start the words of the name, or of the run it
-        was found in ("Tokyo Electric Power Co (TEPCO)": the name leaves out "Co")."""
+        was found in ("Tokyo Electric Power Co (TEPCO)": the name leaves out "Co"). Its small
+        letters stand for small words: "Line of Control (LoC)"."""
         close = text.find(")", start, start + 12)
         short = text[start:close]
+        capitals = "".join(c for c in short if c.isupper()).casefold()
         if (
             close > start
-            and short.isupper()
+            and short[:1].isupper()
+            and len(capitals) >= 2
             and short.isalnum()
-            and (
-                _abbreviates(short.casefold(), name.casefold())
-                or _abbreviates(short.casefold(), run.casefold())
-            )
+            and (_abbreviates(capitals, name.casefold()) or _abbreviates(capitals, run.casefold()))
         ):
             self.owner.setdefault(short, name)
 

@@ -279,6 +279,11 @@ def test_an_abbreviation_counts_for_the_one_name_with_its_initials() -> None:
     tagging = tag_corpus(power, TagConfig(min_articles=1), TEXTS)
     verdicts = {v.name: v for v in explain(tagging, power[0].id)}
     assert verdicts["Varnia Electric Power"].mentions == 4 and "VEPCO" not in verdicts
+    # Small letters stand for small words: "LoC" was a tag beside "Line of Control"
+    line = corpus("The Line of Control (LoC) held. Later the LoC and LoC were calm.")
+    tagging = tag_corpus(line, TagConfig(min_articles=1), TEXTS)
+    verdicts = {v.name: v for v in explain(tagging, line[0].id)}
+    assert verdicts["Line of Control"].mentions == 4 and "LoC" not in verdicts
 
 
 def test_titles_weekdays_and_sentence_starters_are_cut_off() -> None:
