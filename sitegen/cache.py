@@ -203,14 +203,13 @@ def load_state(config: Config, signature: str) -> tuple[tuple[int, int], list[Pr
 
 
 def check_cache_folder(cache_dir: Path) -> None:
-    """Refuse to build when the cache folder cannot be one: a file or a broken symlink where
-    it goes. Found only when the cache was saved, after the site was written, that failed
-    every build with "File exists"."""
+    """Refuse to build when a file is where the cache folder goes (the config has followed
+    symlinks already). Found only when the cache was saved, after the site was written, that
+    failed every build with "File exists"."""
     if cache_dir.is_dir() or not os.path.lexists(cache_dir):
         return
-    what = "a broken symlink" if cache_dir.is_symlink() and not cache_dir.exists() else "a file"
     raise SitegenError(
-        f"the build cache folder is {what}: remove it, or set `cache:` in the config to a "
+        "the build cache folder is a file: remove it, or set `cache:` in the config to a "
         "folder sitegen may use",
         display(cache_dir),
     )

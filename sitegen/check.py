@@ -34,7 +34,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from sitegen.errors import locate, printable
-from sitegen.read import display, is_regular_file, resolves_inside
+from sitegen.read import URL_SCHEME, display, is_regular_file, resolves_inside
 
 # <link rel> values that make a browser fetch the href (or connect to its host).
 FETCHING_RELS = frozenset({
@@ -79,7 +79,6 @@ CSS_URL = re.compile(
     r"""url\(\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^()'"\s]*))\s*\)|@import\s+(?:"([^"\n]*)"|'([^'\n]*)')""",
     re.IGNORECASE,
 )
-URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # A relative path with nothing to decode: no scheme, query, fragment or %-escape.
 PLAIN_RELATIVE = re.compile(r"[^/:?#%\s\\][^:?#%\s\\]*")
 ATOM = "{http://www.w3.org/2005/Atom}"

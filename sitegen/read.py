@@ -253,7 +253,7 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
                     message = "symlink to nothing readable (broken, or a folder); skipped"
                     problems.append(Problem(display(Path(entry.path)), message))
                     continue
-                linked[rel] = os.path.relpath(target, real_root)
+                linked[rel] = Path(os.path.relpath(target, real_root)).as_posix()
             stat = entry.stat()
         except FileNotFoundError:
             continue  # vanished while listing
@@ -275,10 +275,10 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     if linked:  # a link to an article of the folder would publish it twice
         files = {f.rel for f in found} - linked.keys()
         for rel, target in linked.items():
-            if Path(target).as_posix() in files:
-                message = f"symlink to {Path(target).as_posix()}, an article here already; skipped"
+            if target in files:
+                message = f"symlink to {target}, an article here already; skipped"
                 problems.append(Problem(display(root / rel), message))
-        found = [f for f in found if Path(linked.get(f.rel, "")).as_posix() not in files]
+        found = [f for f in found if linked.get(f.rel) not in files]
     found.sort(key=lambda f: f.rel)
     return found, problems
 
@@ -705,7 +705,7 @@ def without_mark_stacks(text: str) -> str:
 def shortened(text: str, limit: int, what: str, warn: Any) -> str:
     """`text` cut at a word before `limit` characters, and its stacks of combining marks to
     `MAX_MARKS`, with a warning, when longer."""
-    if not text.isascii() and (capped := without_mark_stacks(text)) != text:
+    if (capped := without_mark_stacks(text)) != text:
         warn(f"{what} stacks over {MAX_MARKS} combining marks on a letter; the rest removed")
         text = capped
     if len(text) <= limit:

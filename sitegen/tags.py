@@ -750,12 +750,9 @@ def _joins_demonym(lexicon: Lexicon, entry: Entry, form: str, word: str) -> bool
     """Whether `word`, the last of a run, after the demonym `form`, may make a name with it:
     "Georgian Dream" (a party), "Syrian Observatory", "Pakistani Taliban". It must be a word no
     table knows, and no title, initial or compound; whether it does is the article's to say
-    (`_Reader.resolve`). "Georgian" is a demonym: it is a country's form, of a demonym's weight,
-    and not its capital; "Kenyan Airways" ends as a name of its own (`_named_after`)."""
+    (`_Reader.resolve`). "Kenyan Airways" ends as a name of its own (`_named_after`)."""
     return (
-        entry.weight == DEMONYM_WEIGHT
-        and not entry.capital
-        and form != entry.name
+        _is_demonym(entry, form)
         and len(word) > 2
         and word not in lexicon.lengths
         and word not in lexicon.not_names
@@ -768,6 +765,7 @@ def _joins_demonym(lexicon: Lexicon, entry: Entry, form: str, word: str) -> bool
 
 
 def _is_demonym(entry: Entry, form: str) -> bool:
+    """ "Georgian": a country's form, of a demonym's weight, and not its capital."""
     return entry.weight == DEMONYM_WEIGHT and not entry.capital and form != entry.name
 
 
@@ -1237,11 +1235,7 @@ def surnames_merged(
 
 def _demonym_keys(lexicon: Lexicon) -> set[str]:
     """The demonyms of the lexicon ("Georgian", see `_joins_demonym`), casefolded."""
-    return {
-        tag_key(form)
-        for form, e in lexicon.forms.items()
-        if e.weight == DEMONYM_WEIGHT and not e.capital and form != e.name
-    }
+    return {tag_key(form) for form, entry in lexicon.forms.items() if _is_demonym(entry, form)}
 
 
 def _initials(key: str) -> str:
