@@ -130,12 +130,12 @@ class Corpus:
     ) -> TagNames:
         """The tags the site shows: `picked` less the names too few articles were given, with
         bare surnames merged into full names (as `tags.choose` does)."""
-        from sitegen.tags import drop_rare_names, front_matter_tags, surnames_merged, tagger_for
+        from sitegen.tags import drop_rare_names, front_matter_tags, short_names_merged, tagger_for
 
         tagger = tagger_for(config.tags)
         front = {a.id: front_matter_tags(tagger, a) for a in self.articles}
         chosen = drop_rare_names(picked, front.get, self.scans, spread, config.tags)[0]
-        return surnames_merged(chosen, front.values(), spread, config.tags)[0]
+        return short_names_merged(chosen, front.values(), spread, config.tags)[0]
 
 
 @dataclass(frozen=True)

@@ -553,6 +553,28 @@ class _Reader:
             if whose is None:
                 owner[word] = whose = name  # the title's "Dream" is the party too
             add(whose, name if whose == name else word, weight, position, False)
+        self.shorter_names_merged()
+
+    def shorter_names_merged(self) -> None:
+        """A person's name written without a middle name, or without the first ones, counts
+        for the fuller name the article also writes: "Rafael Grossi" after "Rafael Mariano
+        Grossi" is one person, one tag, not two taking two of the article's places."""
+        tallies = self.tallies
+        guessed = [name for name, tally in tallies.items() if not tally[3] and " " in name]
+        fuller = [name for name in guessed if name.count(" ") > 1]
+        if not fuller:  # most articles: a name of three words or more is rare
+            return
+        for short, full in _fuller_names(guessed, fuller, self.lexicon).items():
+            gone, kept = tallies.pop(short), tallies[full]
+            kept[0] += gone[0]
+            kept[1] += gone[1]
+            kept[2] = min(kept[2], gone[2])
+            for form, count in gone[4].items():
+                kept[4][form] = kept[4].get(form, 0) + count
+            self.owner[short] = full  # the title's "Rafael Grossi" (see `_body_name_at`)
+            for word, name in self.owner.items():
+                if name == short:
+                    self.owner[word] = full
 
     def name_words(self, name: str) -> tuple[str, ...]:
         """The words of a full name that stand for it alone: not particles, not titles."""
@@ -920,11 +942,25 @@ PARTICIPLES = frozenset(("run", "born", "held", "made", "built", "bound", "era",
 
 
 def guessed(lexicon: Lexicon, words: list[str], at_start: bool) -> Piece | None:
-    name = " ".join(words)
+    name = " ".join(_articles_joined(words))
     entry = lexicon.forms.get(name)
     if entry is not None:  # trimming uncovered a known form: "the White House"
         return (KNOWN, entry.name, name, entry.weight, False) if entry.name else None
     return (SINGLE if len(words) == 1 else FULL, name, name, 1.0, at_start)
+
+
+def _articles_joined(words: list[str]) -> list[str]:
+    """A name with its Arabic article joined to the word after it, as most agencies write it:
+    "Abdel Fattah al Burhan" is "Abdel Fattah al-Burhan", one name, not two tags."""
+    if "al" not in words and "el" not in words:
+        return words
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] in ("al", "el") and len(joined) > 1 and word[:1].isupper():
+            joined[-1] += "-" + word
+        else:
+            joined.append(word)
+    return joined
 
 
 def _body_name_at(
@@ -1033,7 +1069,7 @@ class Tagging:
     chosen: Mapping[str, tuple[str, ...]]  # article id -> its tags, front matter first
     picked: Mapping[str, tuple[str, ...]]  # the same before `drop_rare_names`
     dropped: frozenset[str] = frozenset()  # casefolded names `drop_rare_names` took away
-    merged: Mapping[str, str] = field(default_factory=dict)  # `surnames_merged`: key -> name
+    merged: Mapping[str, str] = field(default_factory=dict)  # `short_names_merged`: key -> name
 
     def candidates(self, article_id: str) -> tuple[Candidate, ...]:
         """An article's candidates, best first."""
@@ -1066,7 +1102,7 @@ def choose(articles: Sequence[Article], scans: Mapping[str, bytes], settings: Ta
     spread = count_articles(front, scans)
     picked = choose_tags(front, scans, spread, settings)
     chosen, dropped = drop_rare_names(picked, front.get, scans, spread, settings)
-    chosen, merged = surnames_merged(chosen, front.values(), spread, settings)
+    chosen, merged = short_names_merged(chosen, front.values(), spread, settings)
     return Tagging(settings, front, scans, spread, chosen, picked, dropped, merged)
 
 
@@ -1181,14 +1217,15 @@ def drop_rare_names(
     return chosen, frozenset(dropped)
 
 
-def surnames_merged(
+def short_names_merged(
     chosen: Mapping[str, tuple[str, ...]],
     front: Iterable[tuple[str, ...]],
     spread: Mapping[str, int],
     settings: TagConfig,
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """The tags with each bare surname that is a tag of its own merged into the one full
-    name that ends with it, and those merges (casefolded surname -> full name).
+    name that ends with it, and each name without its middle names into the one fuller name
+    (`_fuller_names`); and those merges (casefolded short name -> full name).
 
     Within an article, a bare "Trump" after "Donald Trump" counts for him already
     (`_Reader.resolve`). An article that writes only "Trump" gave a tag of its own, so a
@@ -1205,15 +1242,17 @@ def surnames_merged(
     fixed.update(tag_key(e.name) for e in tagger.lexicon.forms.values() if e.name)
     fixed.update(tag_key(name) for name in tagger.aliases.values())
     fixed.update(map(tag_key, tagger.extra_names))
+    least = settings.min_articles
+    # "Rafael Grossi" -> "Rafael Mariano Grossi", as within an article (`_fuller_names`)
+    shorter = [n for n in names if " " in n and tag_key(n) not in fixed]
+    fuller = [n for n in names if spread.get(tag_key(n), 0) >= least]
+    merged = {tag_key(s): f for s, f in _fuller_names(shorter, fuller, tagger.lexicon).items()}
     bare = {tag_key(n) for n in names if " " not in n and tag_key(n) not in fixed}
-    if not bare:
-        return dict(chosen), {}
     capitals = {tag_key(n) for n in names if n.isupper() and tag_key(n) in bare}
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
-    least = settings.min_articles
-    demonyms = _demonym_keys(tagger.lexicon)
-    for key, count in spread.items():
-        if count >= least and " " in key:
+    demonyms = _demonym_keys(tagger.lexicon) if bare else set()
+    for key, count in spread.items() if bare else ():
+        if count >= least and " " in key and key not in merged:
             # "Syrian Kurds" (see JOINED) does not take the articles that write "Kurds"
             joined = key.count(" ") == 1 and key.partition(" ")[0] in demonyms
             if (last := _surname(key)) in bare and not joined:
@@ -1221,7 +1260,6 @@ def surnames_merged(
             if (initials := _initials(key)) in capitals:  # "RJD": "Rashtriya Janata Dal"
                 found.setdefault(initials, set()).add(key)
     spelled = {tag_key(n): n for n in sorted(names, reverse=True)}  # key -> least spelling
-    merged: dict[str, str] = {}
     for surname, fulls in found.items():
         if len(fulls) == 1 and (full := next(iter(fulls))) in spelled:
             merged[surname] = spelled[full]
@@ -1231,6 +1269,50 @@ def surnames_merged(
         article_id: tuple(dict.fromkeys(merged.get(tag_key(n), n) for n in tags))
         for article_id, tags in chosen.items()
     }, merged
+
+
+def _fuller_names(
+    shorter: Iterable[str], fuller: Collection[str], lexicon: Lexicon
+) -> dict[str, str]:
+    """Each name of `shorter` that is in one name of `fuller` only, with it: its words in
+    order, the same last word (an Arabic article aside) and the same first word, or the last
+    words: "Rafael Grossi" and "Mariano Grossi" are in "Rafael Mariano Grossi". Names of
+    people only: "Democratic Party" is not the "Democratic Unionist Party". A name in a name
+    that is in a third gets the third."""
+    not_names = lexicon.not_names
+    by_last: dict[str, list[list[str]]] = {}
+    for name in fuller:
+        if name.count(" ") > 1 and not_names.isdisjoint(words := name.split(" ")):
+            by_last.setdefault(_last_word(words), []).append(words)
+    if not by_last:
+        return {}
+    found: dict[str, str] = {}
+    for name in shorter:
+        words = name.split(" ")
+        group = by_last.get(_last_word(words))
+        if group is None or not not_names.isdisjoint(words):
+            continue
+        within = [full for full in group if _in_name(words, full)]
+        if len(within) == 1:
+            found[name] = " ".join(within[0])
+    for name, full in found.items():
+        while full in found:  # at most MAX_NAME_WORDS steps: each name is longer
+            full = found[full]
+        found[name] = full
+    return found
+
+
+def _last_word(words: list[str]) -> str:
+    """The last word of a name without an Arabic article: "Burhan" of "al-Burhan"."""
+    return _without_article(words[-1]) if "-" in words[-1] else words[-1]
+
+
+def _in_name(words: list[str], full: list[str]) -> bool:
+    """Whether `words` are a shorter form of the name `full` (see `_fuller_names`)."""
+    if len(words) >= len(full) or (words[0] != full[0] and full[-len(words) :] != words):
+        return False
+    rest = iter(full[:-1])
+    return all(word in rest for word in words[:-1])
 
 
 def _demonym_keys(lexicon: Lexicon) -> set[str]:

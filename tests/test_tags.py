@@ -247,6 +247,59 @@ def test_a_bare_surname_across_the_corpus_counts_for_the_one_full_name() -> None
     assert "Varga" in tags[2] and tags[5] == ("Varga",)
 
 
+def test_a_name_without_its_middle_names_counts_for_the_fuller_name() -> None:
+    articles = corpus(
+        "Harbour chief Odile Mara Varga opened the quay. Odile Varga said it took years.",
+        "Odile Varga visited the port with Piet Lorne.",
+        "Crews cheered Odile Varga and Piet Lorne on the pier.",
+        "The board heard Odile Mara Varga, and Varga left early.",
+        "Fishers met Anna Lise Lorne at dawn.",
+        "Dockers met Anna Lise Lorne and Anna Lorne at noon, then Piet Anton Lorne.",
+    )
+    tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
+    first = {c.name: c for c in tagging.candidates(articles[0].id)}
+    assert "Odile Varga" not in first and first["Odile Mara Varga"].mentions == 2
+    tags = tags_of(articles, max_per_article=20)
+    assert [set(t) for t in tags] == [
+        {"Odile Mara Varga"},
+        {"Odile Mara Varga", "Piet Lorne"},
+        {"Odile Mara Varga", "Piet Lorne"},
+        {"Odile Mara Varga"},
+        {"Anna Lise Lorne"},
+        {"Anna Lise Lorne"},  # "Anna Lorne" is hers; one article's Piet Anton Lorne is no tag
+    ]
+    verdicts = {v.name: v for v in explain(tagging, articles[1].id)}
+    assert "counts for Odile Mara Varga" in verdicts["Odile Varga"].reason
+
+
+def test_only_names_of_people_lose_their_middle_words() -> None:
+    """ "Harbour Party" is not the "Harbour Workers Party"; two fuller names leave the short
+    one itself."""
+    articles = corpus(
+        "The Harbour Workers Party met the Harbour Party at the quay.",
+        "Leaders of the Harbour Workers Party and the Harbour Party spoke.",
+        "Odile Mara Varga met Odile Anne Varga and Odile Varga.",
+        "Odile Mara Varga, Odile Anne Varga and Odile Varga sailed.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert {"Harbour Workers Party", "Harbour Party"} <= set(tags[0])
+    assert {"Odile Mara Varga", "Odile Anne Varga", "Odile Varga"} == set(tags[2])
+
+
+def test_an_arabic_article_joined_or_not_is_one_name() -> None:
+    articles = corpus(
+        "General Omar Hassan al-Tarabi met envoys. Tarabi said the army would hold.",
+        "Army chief Omar Hassan al Tarabi spoke in the port city.",
+        "Talks with Omar Hassan al Tarabi stalled, and Tarabi left.",
+    )
+    tags = tags_of(articles)
+    assert tags == [("Omar Hassan al-Tarabi",)] * 3
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    assert {c.name: c.mentions for c in tagging.candidates(articles[2].id)} == {
+        "Omar Hassan al-Tarabi": 2
+    }
+
+
 def test_a_suffix_keeps_the_name_of_the_son() -> None:
     articles = corpus(
         "Harbour Secretary Piet R. Lorne Jr. met Osric King Jr. on the quay. Lorne spoke.",
