@@ -39,11 +39,14 @@ DATA = Path(__file__).parent / "data"
 TITLE_WEIGHT = 3.0  # a mention in the title counts as much as three in the first paragraph
 POSITION_DECAY = 0.25  # paragraph i counts 1 / (1 + 0.25 i): the lead says what matters
 DEMONYM_WEIGHT = 0.5  # "Cuban officials" is weaker evidence than "Cuba"
-# A known name mentioned once with less than this score is mentioned in passing, never a tag:
+# A name mentioned once with less than this score is mentioned in passing, never a tag:
 # "Lula, who returned from Beijing overnight" in a story on floods in Brazil is not about China.
 # A name in paragraph 8 on, a capital or demonym ("Chinese") in paragraph 3 on.
 PASSING_SCORE = 0.4
-LISTED, IN_PASSING = 1, 2  # a packed scan's flags (`pack_scan`); 0: a name guessed from capitals
+# A packed scan's flags (`pack_scan`); 0: a name guessed from capitals. A guessed name mentioned
+# in passing is never a tag either: "talks in Vienna" in the last paragraph, "said John Smith".
+LISTED, IN_PASSING, GUESSED_IN_PASSING = 1, 2, 3
+LISTED_FLAGS = (LISTED, IN_PASSING)
 
 
 def in_passing(score: float, mentions: int) -> bool:
@@ -1531,7 +1534,7 @@ def scan_packed(article: Article, paragraphs: Sequence[str], settings: TagConfig
 
 def pack_scan(keys: tuple[str, ...], names: tuple[str, ...], tallied: tuple[list, ...]) -> bytes:
     """A scan as bytes, in three parts, each after its length (4 bytes) but the last: the
-    candidates' keys; their names and flags (listed, listed but `in_passing`, or neither); the
+    candidates' keys; their names and flags (listed or guessed, either maybe `in_passing`); the
     rest of each candidate, as
     `_Reader` tallies it: [score, mentions, first, listed, {form: count}].
 
@@ -1541,7 +1544,12 @@ def pack_scan(keys: tuple[str, ...], names: tuple[str, ...], tallied: tuple[list
     Marshal's format 2, which keeps no table of references, dumps these in two thirds of the
     time of the default format."""
     keys_part = marshal.dumps(keys, 2)
-    flags = bytes([IN_PASSING if t[3] and in_passing(t[0], t[1]) else t[3] for t in tallied])
+    flags = bytes(
+        [
+            (IN_PASSING if t[3] else GUESSED_IN_PASSING) if in_passing(t[0], t[1]) else t[3]
+            for t in tallied
+        ]
+    )
     choice_part = marshal.dumps((names, flags), 2)
     return b"".join(
         (
@@ -1562,7 +1570,7 @@ def unpack_scan(packed: bytes) -> tuple[Candidate, ...]:
         return ()
     try:
         return tuple(
-            Candidate(name, key, score, n, first, bool(listed), tuple(forms.items()))
+            Candidate(name, key, score, n, first, listed in LISTED_FLAGS, tuple(forms.items()))
             for (name, key, listed), (score, n, first, _, forms) in zip(
                 choices, tallied, strict=True
             )
@@ -1684,7 +1692,7 @@ def _reason(tagging: Tagging, c: Candidate, given: set[str], derived: set[str]) 
     settings, articles = tagging.settings, tagging.spread.get(c.key, 0)
     if c.key in given:
         return "also in front matter"
-    if c.listed and in_passing(c.score, c.mentions):
+    if in_passing(c.score, c.mentions):
         return f"mentioned once, in passing (a score under {PASSING_SCORE})"
     if c.listed:
         return (

@@ -22,6 +22,7 @@ from sitegen.model import RELATED_LIMIT, RELATED_WINDOW, build_site, build_tags
 from sitegen.read import Article, parse_article, read_article
 from sitegen.read import tag_key as read_tag_key
 from sitegen.tags import (
+    GUESSED_IN_PASSING,
     IN_PASSING,
     LONG_BODY,
     article_tags,
@@ -121,8 +122,9 @@ def test_a_packed_scan_gives_its_parts_whole_or_nothing() -> None:
     candidates = unpack_scan(packed)
     assert len(candidates) > 10
     assert scan_keys(packed) == tuple(c.key for c in candidates)
-    flags = [(IN_PASSING if in_passing(c.score, c.mentions) else 1) if c.listed else 0
-             for c in candidates]  # fmt: skip
+    passing = [in_passing(c.score, c.mentions) for c in candidates]
+    flags = [(IN_PASSING if c.listed else GUESSED_IN_PASSING) if by else int(c.listed)
+             for c, by in zip(candidates, passing, strict=True)]  # fmt: skip
     assert IN_PASSING in flags and 1 in flags  # Nicaragua, in the last paragraph; Cuba
     assert scan_choices(packed) == tuple(
         (c.name, c.key, flag) for c, flag in zip(candidates, flags, strict=True)
@@ -484,6 +486,22 @@ def test_a_place_mentioned_once_in_passing_is_no_tag() -> None:
     verdicts = {v.name: v for v in explain(tagging, articles[0].id)}
     assert not verdicts["China"].kept
     assert verdicts["China"].reason == "mentioned once, in passing (a score under 0.4)"
+
+
+def test_a_name_mentioned_once_in_passing_is_no_tag_of_that_article() -> None:
+    """Nine paragraphs on the harbour, and the mayor named once at the end: the story is not
+    about her, though she is a tag of the stories that are."""
+    story = "\n\n".join(["Dockers unloaded grain at the harbour all week."] * 8)
+    articles = corpus(
+        "Mayor Odile Varga opened the quay. Varga said it took years.",
+        "Odile Varga visited the port. Varga left early.",
+        story + "\n\nThe quay was opened by Odile Varga last year.",
+    )
+    assert tags_of(articles) == [("Odile Varga",), ("Odile Varga",), ()]
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    verdicts = {v.name: v for v in explain(tagging, articles[2].id)}
+    assert verdicts["Odile Varga"].reason == "mentioned once, in passing (a score under 0.4)"
+    assert not [c for c in tagging.candidates(articles[2].id) if c.listed]
 
 
 def test_ampersands_join_names_and_roles_and_domains_are_no_names() -> None:
