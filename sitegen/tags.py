@@ -632,7 +632,7 @@ class _Reader:
                 elif entry is None:  # an alias may add a name no title phrase may match
                     known = known or {name: name for name in self.tallies} | self.owner
                     entry, size = _body_name_at(words, i, known, {})
-                if entry is None:
+                if entry is None or (not listed and size == 1 and self.common(words[i], entry)):
                     i += 1
                     continue
                 if entry.name:
@@ -640,6 +640,12 @@ class _Reader:
                     weight = TITLE_WEIGHT * entry.weight
                     self.add(entry.name, form, weight, match.start() + i, listed)
                 i += size
+
+    def common(self, word: str, entry: Entry) -> bool:
+        """Whether a title's word of a name the body gives (`entry`) is a word the body also
+        writes in lower case: the "Strike" of "Drone Strike Hits Port" is no mention of the
+        "Carrier Strike Group" (titles capitalise every word); "Trump" is one of Donald Trump."""
+        return word != entry.name and self.is_common_word(word)
 
     def candidates(self) -> tuple[Candidate, ...]:
         new = tuple.__new__  # what Candidate(...) does, without its Python-level frame

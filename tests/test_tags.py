@@ -504,6 +504,19 @@ def test_a_name_mentioned_once_in_passing_is_no_tag_of_that_article() -> None:
     assert not [c for c in tagging.candidates(articles[2].id) if c.listed]
 
 
+def test_a_title_word_the_body_writes_in_lower_case_is_no_mention_of_a_name() -> None:
+    articles = corpus(
+        ("Drone Strike Hits Port, Varga Says",
+         "A drone strike hit the port. The Harbour Strike Group sailed, and Odile Varga said "
+         "the Harbour Strike Group lost no ship."),
+        ("Fleet Moves", "The Harbour Strike Group sailed north with Odile Varga on board."),
+    )  # fmt: skip
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    found = {c.name: dict(c.forms) for c in tagging.candidates(articles[0].id)}
+    assert found["Harbour Strike Group"] == {"Harbour Strike Group": 2}  # not "Strike"
+    assert found["Odile Varga"] == {"Odile Varga": 1, "Varga": 1}  # her name's word counts
+
+
 def test_ampersands_join_names_and_roles_and_domains_are_no_names() -> None:
     articles = corpus(
         "Larsen & Toubro won a contract. Actress Zoë Saldaña visited. The General "
