@@ -135,6 +135,11 @@ def runs(text: str) -> Iterator[re.Match[str]]:
     return (ASCII_RUN if text.isascii() else unicode_run()).finditer(text)
 
 
+# "Mohamed Hamdan Dagalo, better known as Hemedti": a later "Hemedti" is him.
+KNOWN_AS = re.compile(
+    r", (?:(?:better|also|widely|commonly|popularly|simply) )?known as "
+    r"([A-Z]\w+(?:-\w+)?)\b(?!-| [A-Z])"  # one word: a later name of two is a name itself
+)
 HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
 SENTENCE_END = frozenset(".!?:")
 OPENERS = frozenset(" \"'“‘([")
@@ -453,6 +458,12 @@ class _Reader:
                 guesses.append((piece, weight, position))
                 if kind is FULL and text.startswith(" (", match.end()):
                     self.abbreviation(text, match.end() + 2, name, run)
+                elif (
+                    kind is FULL
+                    and text.startswith(", ", match.end())
+                    and (alias := KNOWN_AS.match(text, match.end())) is not None
+                ):
+                    self.owner.setdefault(alias[1], name)  # counts as a surname does
 
     def abbreviation(self, text: str, start: int, name: str, run: str) -> None:
         """ "Rashtriya Janata Dal (RJD)": a later "RJD" counts for the name, as a surname does

@@ -302,6 +302,20 @@ def test_an_arabic_article_joined_or_not_is_one_name() -> None:
     }
 
 
+def test_a_name_known_as_another_counts_for_the_full_name() -> None:
+    articles = corpus(
+        ("Ovida Says Port Will Reopen",
+         "General Odile Mara Varga, better known as Ovida, spoke on Monday.\n\n"
+         "Ovida said the port would reopen. Critics of Ovida disagreed."),
+        "Crews met Piet Lorne, known as Piet Anton, at the quay. Anton waved.",
+    )  # fmt: skip
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    found = {c.name: dict(c.forms) for c in tagging.candidates(articles[0].id)}
+    assert found == {"Odile Mara Varga": {"Odile Mara Varga": 1, "Ovida": 4}}  # title too
+    # A name of two words after "known as" is a name of its own.
+    assert "Piet Anton" in {c.name for c in tagging.candidates(articles[1].id)}
+
+
 def test_a_suffix_keeps_the_name_of_the_son() -> None:
     articles = corpus(
         "Harbour Secretary Piet R. Lorne Jr. met Osric King Jr. on the quay. Lorne spoke.",
