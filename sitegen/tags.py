@@ -1263,10 +1263,7 @@ def short_names_merged(
     fixed.update(tag_key(name) for name in tagger.aliases.values())
     fixed.update(map(tag_key, tagger.extra_names))
     least = settings.min_articles
-    # "Rafael Grossi" -> "Rafael Mariano Grossi", as within an article (`_fuller_names`)
-    shorter = [n for n in names if " " in n and tag_key(n) not in fixed]
-    fuller = [n for n in names if spread.get(tag_key(n), 0) >= least]
-    merged = {tag_key(s): f for s, f in _fuller_names(shorter, fuller, tagger.lexicon).items()}
+    merged = _shortest_names_merged(names, fixed, spread, least, tagger.lexicon)
     bare = {tag_key(n) for n in names if " " not in n and tag_key(n) not in fixed}
     capitals = {tag_key(n) for n in names if n.isupper() and tag_key(n) in bare}
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
@@ -1289,6 +1286,29 @@ def short_names_merged(
         article_id: tuple(dict.fromkeys(merged.get(tag_key(n), n) for n in tags))
         for article_id, tags in chosen.items()
     }, merged
+
+
+def _shortest_names_merged(
+    names: Collection[str],
+    fixed: Collection[str],
+    spread: Mapping[str, int],
+    least: int,
+    lexicon: Lexicon,
+) -> dict[str, str]:
+    """ "Rafael Grossi" and "Rafael Mariano Grossi" as one tag (see `_fuller_names`), named as
+    most articles name the person: a corpus that writes "Donald John Trump" twice and "Donald
+    Trump" a thousand times keeps "Donald Trump". Casefolded name -> the name it is merged
+    into."""
+    shorter = [n for n in names if " " in n and tag_key(n) not in fixed]
+    fuller = [n for n in names if spread.get(tag_key(n), 0) >= least]
+    groups: dict[str, list[str]] = {}  # the fuller name -> it and its shorter forms
+    for short, full in _fuller_names(shorter, fuller, lexicon).items():
+        groups.setdefault(full, [full]).append(short)
+    merged: dict[str, str] = {}
+    for group in groups.values():
+        named = max(group, key=lambda n: (spread.get(tag_key(n), 0), n.count(" "), n))
+        merged.update((tag_key(n), named) for n in group if n != named)
+    return merged
 
 
 def _fuller_names(

@@ -250,7 +250,7 @@ def test_a_bare_surname_across_the_corpus_counts_for_the_one_full_name() -> None
 
 
 def test_a_name_without_its_middle_names_counts_for_the_fuller_name() -> None:
-    articles = corpus(
+    bodies = (
         "Harbour chief Odile Mara Varga opened the quay. Odile Varga said it took years.",
         "Odile Varga visited the port with Piet Lorne.",
         "Crews cheered Odile Varga and Piet Lorne on the pier.",
@@ -258,6 +258,7 @@ def test_a_name_without_its_middle_names_counts_for_the_fuller_name() -> None:
         "Fishers met Anna Lise Lorne at dawn.",
         "Dockers met Anna Lise Lorne and Anna Lorne at noon, then Piet Anton Lorne.",
     )
+    articles = corpus(*bodies)
     tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
     first = {c.name: c for c in tagging.candidates(articles[0].id)}
     assert "Odile Varga" not in first and first["Odile Mara Varga"].mentions == 2
@@ -272,6 +273,9 @@ def test_a_name_without_its_middle_names_counts_for_the_fuller_name() -> None:
     ]
     verdicts = {v.name: v for v in explain(tagging, articles[1].id)}
     assert "counts for Odile Mara Varga" in verdicts["Odile Varga"].reason
+    # Named as most articles name her: a third article with "Odile Varga" alone tips it.
+    tags = tags_of(corpus(*bodies, "Odile Varga sailed."), max_per_article=20)
+    assert tags[0] == tags[3] == tags[6] == ("Odile Varga",)
 
 
 def test_only_names_of_people_lose_their_middle_words() -> None:
