@@ -102,16 +102,23 @@ def _upper_class() -> str:
     )
 
 
+CONTRACTIONS = "(?:s|m|re|ve|ll|d|t)"  # after an apostrophe: "Cuba's", "We're", "Don't"
+BRACKETS = {" (": ")", " [": "]"}  # around an abbreviation after a name: "(RSF)", "[IOF]"
+
+
 def _run_pattern(up: str) -> re.Pattern[str]:
     """A run of capitalised words, possibly joined by particles: "Bank of England", "Lula da
     Silva". `up` is the character class of capital letters.
 
     After a capital letter: the rest of an abbreviation (U.S.), a middle initial (Donald J.
-    Trump), "People's", or the rest of a word (Cuba, Diaz-Canel, O'Brien, but not the "'s" of
-    "Cuba's"). The run starts with a character class, not a look-behind, so the regex engine
-    can skip ahead to the next capital letter at C speed; the look-behind after it refuses
-    capitals inside a word."""
-    rest = rf"(?:\.(?:[{up}]\.)+|\.(?= [{up}])|(?<=P)eople['’]s|\w*(?:-\w+)*(?:['’][{up}]\w*)?)"
+    Trump), "People's", or the rest of a word (Cuba, Diaz-Canel, O'Brien, Sana'a, Hay'at, but
+    not the "'s" of "Cuba's" nor the "'ll" of "We'll"). The run starts with a character
+    class, not a look-behind, so the regex engine can skip ahead to the next capital letter at
+    C speed; the look-behind after it refuses capitals inside a word."""
+    rest = (
+        rf"(?:\.(?:[{up}]\.)+|\.(?= [{up}])|(?<=P)eople['’]s"
+        rf"|\w*(?:-\w+)*(?:['’](?:[{up}]|(?!{CONTRACTIONS}\b)[a-z])\w*)?)"
+    )
     particle = "(?:" + "|".join(sorted(PARTICLES)) + ")"
     article = "(?:" + "|".join(ARABIC_ARTICLES) + ")-"  # "Abdel Fattah al-Sisi"
     return re.compile(rf"[{up}](?<![\w'’].){rest}(?: (?:{particle} )*(?:{article})?[{up}]{rest})*")
@@ -456,7 +463,7 @@ class _Reader:
                 if at_start and not _starts_sentence(text, match.start()):
                     piece = (kind, name, form, piece_weight, False)
                 guesses.append((piece, weight, position))
-                if kind is FULL and text.startswith(" (", match.end()):
+                if kind is FULL and text[match.end() : match.end() + 2] in BRACKETS:
                     self.abbreviation(text, match.end() + 2, name, run)
                 elif (
                     kind is FULL
@@ -470,7 +477,7 @@ class _Reader:
         for a full name. Only for letters that start the words of the name, or of the run it
         was found in ("Tokyo Electric Power Co (TEPCO)": the name leaves out "Co"). Its small
         letters stand for small words: "Line of Control (LoC)"."""
-        close = text.find(")", start, start + 12)
+        close = text.find(BRACKETS[text[start - 2 : start]], start, start + 12)
         short = text[start:close]
         capitals = "".join(c for c in short if c.isupper()).casefold()
         if (
@@ -882,11 +889,14 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     end: list[str] = []
     if len(piece) >= 2 and piece[-1].rstrip(".") in SUFFIXES:
         end, piece = [piece[-2], piece[-1].rstrip(".") + "."], piece[:-2]
-    # Initials ("J.") and compounds on a word that is no name ("Geneva-based") are no part
-    # of a name: "Geneva-based Gavi Alliance" is "Gavi Alliance".
-    words = [
-        w for w in piece if not (len(w) == 2 and w[1] == "." and not end) and not _described(w)
-    ]
+    # Initials ("J.") are no part of a name, and a compound on a word that is no name ends
+    # what comes before it: "Geneva-based Gavi Alliance" is "Gavi Alliance", "West Bank-based
+    # Palestinian Authority" the "Palestinian Authority".
+    for i in range(len(piece) - 1, -1, -1):
+        if _described(piece[i]):
+            piece = piece[i + 1 :]
+            break
+    words = [w for w in piece if not (len(w) == 2 and w[1] == "." and not end)]
     while words and (words[-1] in strip or words[-1] in PARTICLES) and not end:
         words.pop()  # "Trump Administration"
     # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
@@ -1006,6 +1016,8 @@ def _hyphen_parts(forms: Mapping[str, Entry], word: str) -> tuple[tuple[str, Ent
     Russia, 'US-China' both, 'Israel-Hamas' both ('Guinea-Bissau' is found whole before
     this). Nothing when a capitalised part is unknown: 'Abdul-Malik' is a name."""
     head, _, tail = word.partition("-")
+    if tail == "based":  # "London-based": where a company is, not what the article is about
+        return ()
     if tail[:1].islower():
         entry = forms.get(head)
         return () if entry is None else ((head, entry),)

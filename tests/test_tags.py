@@ -535,6 +535,42 @@ def test_a_title_word_the_body_writes_in_lower_case_is_no_mention_of_a_name() ->
     assert found["Odile Varga"] == {"Odile Varga": 1, "Varga": 1}  # her name's word counts
 
 
+def test_an_apostrophe_inside_a_name_keeps_it_whole() -> None:
+    """ "Sana’a" was the tag "Sana", "Hay’at Tahrir al-Sham" the tag "Hay"; a possessive or
+    a contraction is still no part of a name."""
+    articles = corpus(
+        "Strikes hit Sana’a as Hay’at Tahrir al-Sham met Odile Na’eem. We’re told Varga’s "
+        "ship left and Don’t Panic played.",
+    )
+    tagging = tag_corpus(articles, TagConfig(min_articles=1, max_per_article=20), TEXTS)
+    names = {c.name for c in tagging.candidates(articles[0].id)}
+    assert {"Yemen", "Hayat Tahrir al-Sham", "Odile Na'eem"} <= names
+    assert not {"Sana", "Hay", "Na", "We're", "Varga's", "Don't", "Don't Panic"} & names
+
+
+def test_compounds_on_a_place_and_abbreviations_in_square_brackets() -> None:
+    """ "London-based" says where a company is, not what the story is about; a name before
+    "West Bank-based" is no part of the name after it; "[RSF]" is an abbreviation as "(RSF)"."""
+    articles = corpus(
+        "The London-based Varga Shipping and the West Bank-based Palestinian Authority spoke. "
+        "The Rapid Harbour Forces [RHF] advanced; RHF units held the quay.",
+    )
+    tagging = tag_corpus(articles, TagConfig(min_articles=1, max_per_article=20), TEXTS)
+    found = {c.name: c.mentions for c in tagging.candidates(articles[0].id)}
+    assert "United Kingdom" not in found and "West Palestinian Authority" not in found
+    assert found["Palestinian Authority"] == 1 and found["Varga Shipping"] == 1
+    assert found["Rapid Harbour Forces"] == 3 and "RHF" not in found
+
+
+def test_honorifics_agencies_and_praise_are_no_tags() -> None:
+    articles = corpus(
+        "His Eminence Sayyed Odile Varga praised Hajj Piet Lorne, with Allah, the Almighty, "
+        "the Wise. Al-Manar and WAFA reported that MP Anna Lorne agreed.",
+    )
+    tags = tags_of(articles, min_articles=1, max_per_article=20)
+    assert set(tags[0]) == {"Odile Varga", "Piet Lorne", "Anna Lorne"}
+
+
 def test_ampersands_join_names_and_roles_and_domains_are_no_names() -> None:
     articles = corpus(
         "Larsen & Toubro won a contract. Actress Zoë Saldaña visited. The General "
