@@ -1307,20 +1307,52 @@ def _shortest_names_merged(
     least: int,
     lexicon: Lexicon,
 ) -> dict[str, str]:
-    """ "Rafael Grossi" and "Rafael Mariano Grossi" as one tag (see `_fuller_names`), named as
-    most articles name the person: a corpus that writes "Donald John Trump" twice and "Donald
-    Trump" a thousand times keeps "Donald Trump". Casefolded name -> the name it is merged
-    into."""
-    shorter = [n for n in names if " " in n and tag_key(n) not in fixed]
-    fuller = [n for n in names if spread.get(tag_key(n), 0) >= least]
-    groups: dict[str, list[str]] = {}  # the fuller name -> it and its shorter forms
-    for short, full in _fuller_names(shorter, fuller, lexicon).items():
-        groups.setdefault(full, [full]).append(short)
+    """One tag for the names of one person: spellings that differ in spaces, hyphens, an
+    Arabic article or doubled letters ("Hassan Nasrallah" and "Hasan Nasrallah", "Abdul-Malik
+    al-Houthi" and "Abdul Malik al-Houthi", "Bashar Assad" and "Bashar al-Assad", see
+    `_skeleton`), and a name in a fuller one ("Rafael Grossi" in "Rafael Mariano Grossi", see
+    `_fuller_names`). Each group is named as most articles name the person: a corpus that
+    writes "Donald John Trump" twice and "Donald Trump" a thousand times keeps "Donald Trump".
+    Casefolded name -> the name it is merged into."""
+    # One name a key: "Nicolás Maduro" and "Nicolas Maduro" are one tag already, spelled as
+    # the site model chooses (`model.build_tags`).
+    spelled = {tag_key(n): n for n in sorted(names, reverse=True)}
+    people = [n for k, n in spelled.items() if " " in n and k not in fixed]
+    fuller = [n for k, n in spelled.items() if spread.get(k, 0) >= least]
+    same: dict[str, str] = {}  # a name -> another of its group, up to the group's first
+    by_skeleton: dict[str, str] = {}
+    for name in sorted(people):
+        first = by_skeleton.setdefault(_skeleton(tag_key(name)), name)
+        if first != name:
+            same[name] = first
+
+    def group_of(name: str) -> str:
+        while name in same:
+            name = same[name]
+        return name
+
+    for short, full in _fuller_names(people, fuller, lexicon).items():
+        if (a := group_of(short)) != (b := group_of(full)):
+            same[a] = b
+    groups: dict[str, list[str]] = {}
+    for name in same:
+        groups.setdefault(group_of(name), []).append(name)
     merged: dict[str, str] = {}
-    for group in groups.values():
+    for first, group in groups.items():
+        group.append(first)
         named = max(group, key=lambda n: (spread.get(tag_key(n), 0), n.count(" "), n))
         merged.update((tag_key(n), named) for n in group if n != named)
     return merged
+
+
+def _skeleton(key: str) -> str:
+    """A casefolded name without what transliterations vary in: spaces, hyphens, an Arabic
+    article, doubled letters. "hassan nasrallah", "hasan nasrallah" -> "hasanasralah"."""
+    words = [word for word in key.replace("-", " ").split(" ") if word not in ("al", "el")]
+    return DOUBLED.sub(r"\1", "".join(words))
+
+
+DOUBLED = re.compile(r"(.)\1+")
 
 
 def _fuller_names(

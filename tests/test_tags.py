@@ -278,6 +278,26 @@ def test_a_name_without_its_middle_names_counts_for_the_fuller_name() -> None:
     assert tags[0] == tags[3] == tags[6] == ("Odile Varga",)
 
 
+def test_spellings_of_one_name_are_one_tag_named_as_most_articles_spell_it() -> None:
+    """Transliterations vary in doubled letters, hyphens, spaces and the Arabic article; a bare
+    surname then counts for the one person all of them are. (Each spelling still needs
+    `min_articles` articles of its own to be a tag.)"""
+    articles = corpus(
+        "Omar Hassan met Piet-Anton al-Lorne.",
+        "Omar Hassan met Piet Anton Lorne.",
+        "Omar Hasan met Piet Anton Lorne.",
+        "Omar Hasan met Piet-Anton al-Lorne.",
+        "Omar Hassan met Piet Anton Lorne.",
+        "Crowds cheered Hassan and Lorne.",
+        "Sailors cheered Lorne and Hassan.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert [set(t) for t in tags[:5]] == [{"Omar Hassan", "Piet Anton Lorne"}] * 5
+    assert [set(t) for t in tags[5:7]] == [{"Omar Hassan", "Piet Anton Lorne"}] * 2
+    one_letter_more = corpus("Odile Varga met Odile Vargas, and Odile Vargas met Odile Varga.")
+    assert set(tags_of(one_letter_more, min_articles=1)[0]) == {"Odile Varga", "Odile Vargas"}
+
+
 def test_only_names_of_people_lose_their_middle_words() -> None:
     """ "Harbour Party" is not the "Harbour Workers Party"; two fuller names leave the short
     one itself."""
