@@ -1307,8 +1307,8 @@ def _shortest_names_merged(
     least: int,
     lexicon: Lexicon,
 ) -> dict[str, str]:
-    """One tag for the names of one person: spellings that differ in spaces, hyphens, an
-    Arabic article or doubled letters ("Hassan Nasrallah" and "Hasan Nasrallah", "Abdul-Malik
+    """One tag for the names of one person or place: spellings that differ in spaces, hyphens,
+    an Arabic article or doubled letters ("Hassan Nasrallah" and "Hasan Nasrallah", "Abdul-Malik
     al-Houthi" and "Abdul Malik al-Houthi", "Bashar Assad" and "Bashar al-Assad", see
     `_skeleton`), and a name in a fuller one ("Rafael Grossi" in "Rafael Mariano Grossi", see
     `_fuller_names`). Each group is named as most articles name the person: a corpus that
@@ -1317,11 +1317,12 @@ def _shortest_names_merged(
     # One name a key: "Nicolás Maduro" and "Nicolas Maduro" are one tag already, spelled as
     # the site model chooses (`model.build_tags`).
     spelled = {tag_key(n): n for n in sorted(names, reverse=True)}
-    people = [n for k, n in spelled.items() if " " in n and k not in fixed]
+    guessed = [n for k, n in spelled.items() if k not in fixed]
+    people = [n for n in guessed if " " in n]
     fuller = [n for k, n in spelled.items() if spread.get(k, 0) >= least]
     same: dict[str, str] = {}  # a name -> another of its group, up to the group's first
     by_skeleton: dict[str, str] = {}
-    for name in sorted(people):
+    for name in sorted(guessed):  # "al-Quds" and "Quds" too
         first = by_skeleton.setdefault(_skeleton(tag_key(name)), name)
         if first != name:
             same[name] = first

@@ -294,6 +294,9 @@ def test_spellings_of_one_name_are_one_tag_named_as_most_articles_spell_it() -> 
     tags = tags_of(articles, max_per_article=20)
     assert [set(t) for t in tags[:5]] == [{"Omar Hassan", "Piet Anton Lorne"}] * 5
     assert [set(t) for t in tags[5:7]] == [{"Omar Hassan", "Piet Anton Lorne"}] * 2
+    places = corpus("Crews left Al-Marsa.", "Boats reached Al-Marsa.", "Troops held al-Marsa.",
+                    "Rain fell on al-Marsa.")  # fmt: skip
+    assert len({t for tags in tags_of(places) for t in tags}) == 1
     one_letter_more = corpus("Odile Varga met Odile Vargas, and Odile Vargas met Odile Varga.")
     assert set(tags_of(one_letter_more, min_articles=1)[0]) == {"Odile Varga", "Odile Vargas"}
 
