@@ -8,11 +8,12 @@ into one batch, and the output folder, hidden files and editor swap/backup files
 When a rebuild has failed (the rule the preview follows):
   * the build raised `SitegenError` (a template syntax error, a broken config, ...): nothing was
     written, or
-  * the build reported a warning about a file that changed since watching started. A broken date
-    or broken front matter is only a warning to `sitegen build` (the file is skipped and the rest
+  * the build reported a warning about a file of this rebuild's changes. A broken date or
+    broken front matter is only a warning to `sitegen build` (the file is skipped and the rest
     of the site builds), but a writer who just saved that file wants to see it fail. Warnings
-    about files nobody touched, such as known bad files in an old corpus, are reported once at
-    the start and do not fail later rebuilds.
+    about other files, such as known bad files in an old corpus, or one saved earlier and
+    left so (an article dated next year is published, with a warning), do not fail it: a page
+    would never reload again.
 A failed rebuild is shown (in the terminal, and by `serve` in the browser) and the watcher keeps
 running; the next good rebuild recovers.
 """
@@ -39,7 +40,7 @@ from sitegen.build import BuildReport, build
 from sitegen.cache import CacheMemory
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.read import display, is_editor_litter
+from sitegen.read import display, is_editor_litter, printable
 
 DEBOUNCE_SECONDS = 0.1
 # A steady stream of events (a long copy into articles/) still rebuilds now and then.
@@ -322,7 +323,6 @@ class Rebuilder:
         self.config = load()
         self.config_file = self.config.config_file or Path.cwd() / CONFIG_NAME
         self.config_failed = False
-        self.touched: set[Path] = set()
         self.lock = threading.Lock()
         self.memory = CacheMemory()  # the build cache, from one rebuild to the next
 
@@ -331,7 +331,6 @@ class Rebuilder:
         changes = tuple(changes)
         with self.lock:
             start = time.perf_counter()
-            self.touched.update(c.path for c in changes)
             try:
                 if self.config_failed or any(c.path == self.config_file for c in changes):
                     self.config_failed = True
@@ -349,11 +348,16 @@ class Rebuilder:
                 traceback.print_exc()
                 detail = f"internal error (please report it): {type(error).__name__}: {error}"
                 return Outcome(changes, None, (Problem("", detail),), time.perf_counter() - start)
-            failing = tuple(p for p in report.problems if self.is_touched(p.path))
+            failing = tuple(p for p in report.problems if about_changes(p.path, changes))
             return Outcome(changes, report, failing, time.perf_counter() - start)
 
-    def is_touched(self, shown: str) -> bool:
-        return Path(os.path.abspath(shown)) in self.touched
+
+def about_changes(shown: str, changes: tuple[Change, ...]) -> bool:
+    """Whether a problem's path (as `read.find_sources` shows it) is one of `changes`: a file
+    name that is not UTF-8 is shown escaped (`read.printable`)."""
+    if Path(os.path.abspath(shown)) in {c.path for c in changes}:
+        return True
+    return any(shown == printable(display(c.path)) for c in changes)
 
 
 def written_by_sitegen(config: Config) -> tuple[Path, ...]:

@@ -266,6 +266,30 @@ def test_warnings_about_untouched_files_do_not_fail(
     assert rebuilder.rebuild([Change(site / "articles" / "a.txt", "modified")]).ok
 
 
+def test_a_warning_fails_the_rebuild_of_its_save_only(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file saved with a warning fails that rebuild; saving another file later succeeds
+    (the page reloads) though the first keeps its warning: an article dated next year is
+    published with one, and the preview never reloaded again."""
+    site = make_site({"articles/a.txt": article_text("2026-02-06", "A")})
+    monkeypatch.chdir(site)
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    future = site / "articles" / "z.txt"
+    future.write_text(article_text("2999-06-01", "Next year's"))
+    failed = rebuilder.rebuild([Change(future, "created")])
+    assert not failed.ok and "after today" in failed.problems[0].message
+    (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "B"))
+    later = rebuilder.rebuild([Change(site / "articles" / "a.txt", "modified")])
+    assert later.ok and any("after today" in p.message for p in later.report.problems)
+    # A name that is not UTF-8 is shown escaped, and still counts as the file saved.
+    odd = Path(os.fsdecode(bytes(site / "articles") + b"/\xff bad.txt"))
+    odd.write_text(article_text("2026-02-07", "Odd"))
+    outcome = rebuilder.rebuild([Change(odd, "created")])
+    assert not outcome.ok and "not valid UTF-8" in outcome.problems[0].message
+
+
 def test_broken_config_fails_until_fixed(site: Path) -> None:
     rebuilder = Rebuilder(lambda: load_config(site_dir=site))
     assert rebuilder.rebuild().ok
