@@ -21,10 +21,12 @@ import ipaddress
 import json
 import mimetypes
 import os
+import select
 import shutil
 import socket
 import sys
 import threading
+import time
 import webbrowser
 from collections.abc import Callable
 from http import HTTPStatus
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.watch import Outcome, Rebuilder, Watcher, start_watching
 
@@ -40,7 +43,8 @@ LIVE_PATH = "/.sitegen/live"
 ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
 MAX_CONNECTIONS = 256  # open connections (a thread each); more are closed at once
 MAX_STREAMS = 64  # live-reload streams at once; one per browser, thanks to the shared stream
-HEARTBEAT_SECONDS = 15.0  # a comment line on idle streams finds clients that went away
+HEARTBEAT_SECONDS = 15.0  # a comment line on idle streams keeps proxies and browsers patient
+LEFT_CHECK_SECONDS = 1.0  # how soon an idle stream notices its client left (its slot is free)
 SOCKET_TIMEOUT_SECONDS = 30.0  # idle keep-alive connections and stuck clients are dropped
 SHUTDOWN_POLL_SECONDS = 0.1  # how soon Ctrl-C stops the server
 
@@ -221,11 +225,21 @@ LIVE_SCRIPT = """<script>/* sitegen serve: live reload; not in the built files *
     location.reload();
   }
   const channel = "BroadcastChannel" in window ? new BroadcastChannel("sitegen-live") : null;
+  let wait = 1000;
   function listen() {
-    new EventSource("%(path)s").onmessage = (event) => {
+    const source = new EventSource("%(path)s");
+    source.onopen = () => { wait = 1000; };
+    source.onmessage = (event) => {
       last = event.data;
       if (channel) channel.postMessage(last);
       handle(last);
+    };
+    source.onerror = () => {
+      // A browser retries a dropped stream by itself, but never one refused (a server busy,
+      // or restarted and answering otherwise): try again later, for this tab and the others.
+      if (source.readyState !== EventSource.CLOSED) return;
+      setTimeout(listen, wait);
+      wait = Math.min(2 * wait, 30000);
     };
   }
   if (channel && navigator.locks) {
@@ -337,6 +351,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_bytes(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", data, body)
             return
         if urlsplit(self.path).path == LIVE_PATH:
+            if not self.same_origin():
+                data = b"Live reload is for this preview's own pages.\n"
+                self.send_bytes(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", data, body)
+                return
             if body:
                 self.stream_events()
             else:  # HEAD: the headers a stream would start with, and no stream
@@ -378,6 +396,31 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except ValueError:  # "[::1", "[evil]": no name at all
             return False
         return name == "localhost" or name.endswith(".localhost") or is_loopback(name)
+
+    def same_origin(self) -> bool:
+        """Whether a live-reload request comes from a page of this preview. A page elsewhere
+        could open streams at `x1.localhost`, `x2.localhost`... (each a name of its own to the
+        browser, each allowed a few connections) and take every slot (`MAX_STREAMS`): live
+        reload stopped in every tab. Browsers say where a request comes from."""
+        site = self.headers.get("Sec-Fetch-Site")
+        if site is not None and site.strip() not in ("same-origin", "none"):
+            return False
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return True  # a same-origin request, or no browser
+        try:
+            return urlsplit(origin.strip()).netloc == (self.headers.get("Host") or "").strip()
+        except ValueError:
+            return False
+
+    def client_left(self) -> bool:
+        """Whether the client of a stream closed its end: nothing to read but the end. A
+        write would tell only a heartbeat or two later, and the slot stayed taken."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return True
 
     def locate(self, target: str) -> tuple[Path | None, str | None]:
         """`locate` in the output folder, served at "/" and, failing that, under the path of
@@ -450,14 +493,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(b"retry: 1000\n\n")
-            seen = -1
+            seen, written = -1, time.monotonic()
             while True:
-                seen, message = broadcaster.next(seen, HEARTBEAT_SECONDS)
-                if broadcaster.closed:
+                seen, message = broadcaster.next(seen, LEFT_CHECK_SECONDS)
+                if broadcaster.closed or (message is None and self.client_left()):
                     return
+                if message is None and time.monotonic() - written < HEARTBEAT_SECONDS:
+                    continue
                 self.wfile.write(
                     b": ping\n\n" if message is None else f"data: {message}\n\n".encode()
                 )
+                written = time.monotonic()
         except OSError:
             return  # the client went away mid-stream
         finally:
@@ -502,7 +548,18 @@ def is_loopback(address: str) -> bool:
 
 
 def binds_all_interfaces(host: str) -> bool:
-    return host.strip() in ALL_INTERFACES
+    """Whether `host` is every interface: "0.0.0.0", "::", or a spelling that binds one ("0",
+    "0x0", "::0"), which showed the site to the whole network without the warning."""
+    host = host.strip()
+    if host in ALL_INTERFACES:
+        return True
+    try:
+        info = socket.getaddrinfo(
+            host.strip("[]"), None, flags=socket.AI_PASSIVE | socket.AI_NUMERICHOST
+        )
+    except (socket.gaierror, UnicodeError, ValueError):
+        return False  # a name: looked up when binding, and never all interfaces
+    return any(ipaddress.ip_address(str(i[4][0]).split("%")[0]).is_unspecified for i in info)
 
 
 def url_of(server: PreviewServer, host: str) -> str:
@@ -549,8 +606,9 @@ class Preview:
     def start(self) -> None:
         """Bind first (a port in use fails fast), watch, build, then serve."""
         config = self.rebuilder.config
-        mount = unquote(urlsplit(config.base_url).path) or "/"
-        self.server = open_server(self.host, self.port, config.output, self.broadcaster, mount)
+        self.server = open_server(
+            self.host, self.port, config.output, self.broadcaster, mount_of(config)
+        )
         try:
             self.watcher = start_watching(self.rebuilder, self.record, poll=self.poll)
             self.record(self.rebuilder.rebuild())
@@ -567,7 +625,8 @@ class Preview:
 
     def record(self, outcome: Outcome) -> None:
         assert self.server is not None
-        self.server.root = self.rebuilder.config.output
+        self.server.root = self.rebuilder.config.output  # the config may have moved it
+        self.server.mount = mount_of(self.rebuilder.config)  # or changed base_url
         self.broadcaster.publish(outcome)
         self.on_outcome(outcome)
 
@@ -582,6 +641,12 @@ class Preview:
                 self.thread.join(timeout=5)
             self.server.server_close()
             self.server = None
+
+
+def mount_of(config: Config) -> str:
+    """The path the host serves the site under, decoded: "/néws/" for a base_url of
+    "https://example.org/n%C3%A9ws/", "/" for most."""
+    return unquote(urlsplit(config.base_url).path) or "/"
 
 
 def open_browser(url: str) -> None:

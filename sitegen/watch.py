@@ -27,9 +27,10 @@ import stat
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -108,8 +109,10 @@ class Watcher:
         *,
         poll: bool = False,
         debounce: float = DEBOUNCE_SECONDS,
+        on_stop: Callable[[], None] | None = None,
     ) -> None:
         self.roots = roots
+        self.on_stop = on_stop  # tells a batch under way to end soon (`Rebuilder.stop`)
         self.outputs = outputs
         self.on_batch = on_batch
         self.poll = poll
@@ -134,6 +137,8 @@ class Watcher:
         self.worker.start()
 
     def stop(self) -> None:
+        if self.on_stop is not None:
+            self.on_stop()
         if self.observer is not None:
             self.observer.stop()
             with contextlib.suppress(RuntimeError):
@@ -271,6 +276,13 @@ def merge(batch: list[Change]) -> list[Change]:
 
 # --- rebuilding --------------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+class Stopped(BaseException):
+    """A rebuild ended by `Rebuilder.stop`; a BaseException, as KeyboardInterrupt is, so that
+    no handler of errors takes it for one and the build cleans up on its way out."""
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -325,6 +337,19 @@ class Rebuilder:
         self.config_failed = False
         self.lock = threading.Lock()
         self.memory = CacheMemory()  # the build cache, from one rebuild to the next
+        self.stopping = threading.Event()  # set by `stop`: a rebuild under way ends at once
+
+    def stop(self) -> None:
+        """End a rebuild under way at its next chunk of files, the output folder as it was
+        (Ctrl-C during a rebuild waited for it up to 30 s, then left its staging folder)."""
+        self.stopping.set()
+
+    def stoppable(self, items: Iterable[T], total: int, label: str) -> Iterator[T]:
+        """The build's progress hook (`build.Progress`): raises `Stopped` once stopping."""
+        for item in items:
+            if self.stopping.is_set():
+                raise Stopped
+            yield item
 
     def rebuild(self, changes: Iterable[Change] = ()) -> Outcome:
         """One full build; never raises for a user mistake."""
@@ -336,7 +361,9 @@ class Rebuilder:
                     self.config_failed = True
                     self.config = self.load()
                     self.config_failed = False
-                report = build(self.config, drafts=self.drafts, memory=self.memory)
+                report = build(
+                    self.config, drafts=self.drafts, memory=self.memory, progress=self.stoppable
+                )
             except SitegenError as error:
                 where = display(Path(error.path)) if error.path else ""  # templates: absolute
                 problem = Problem(where, error.detail, error.line)
@@ -373,13 +400,23 @@ def start_watching(
 
     def on_batch(changes: list[Change]) -> None:
         nonlocal config
-        outcome = rebuilder.rebuild(changes)
+        try:
+            outcome = rebuilder.rebuild(changes)
+        except Stopped:
+            return  # Ctrl-C: the build removed what it had staged
         if rebuilder.config is not config:
             config = rebuilder.config
             watcher.watch(watched_roots(config), written_by_sitegen(config))
         on_outcome(outcome)
 
-    watcher = Watcher(watched_roots(config), written_by_sitegen(config), on_batch, poll=poll)
+    rebuilder.stopping.clear()
+    watcher = Watcher(
+        watched_roots(config),
+        written_by_sitegen(config),
+        on_batch,
+        poll=poll,
+        on_stop=rebuilder.stop,
+    )
     watcher.start()
     return watcher
 

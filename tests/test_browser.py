@@ -10,14 +10,18 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import socket
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
+from sitegen.serve import LIVE_PATH, MAX_STREAMS
 from tests.conftest import article_text
 from tests.live import TIMEOUT, Command, wait_until
 
@@ -244,3 +248,24 @@ def test_many_tabs_share_one_stream_and_all_reload(
     (site / "articles" / "a.txt").write_text(article("Eight tabs agree"))
     for tab in tabs:
         tab.wait_for(f"{HEADING} === 'Eight tabs agree'", "every tab to reload")
+
+
+def test_a_page_refused_a_stream_tries_again(browser: Browser, serve: tuple[Path, str]) -> None:
+    """Every stream slot taken (by other clients, or by a page elsewhere opening streams at
+    many names): the page's stream is refused. A browser never retries a refused stream by
+    itself; the page does, and reloads after the next edit once a slot is free."""
+    site, url = serve
+    host, port = urlsplit(url).hostname, urlsplit(url).port
+    taken = []
+    for _ in range(MAX_STREAMS):
+        stream = socket.create_connection((host, port), timeout=TIMEOUT)
+        stream.sendall(f"GET {LIVE_PATH} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+        assert stream.recv(64).startswith(b"HTTP/1.1 200")
+        taken.append(stream)
+    tab = browser.open(url + PAGE)
+    tab.wait_for(HEADING, "the article")
+    time.sleep(1.5)  # its stream refused, and not tried again yet
+    for stream in taken:
+        stream.close()
+    (site / "articles" / "a.txt").write_text(article("Talks resume after all"))
+    tab.wait_for(f"{HEADING} === 'Talks resume after all'", "the page to reload")

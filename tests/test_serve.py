@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
-from sitegen.serve import LIVE_PATH, MAX_STREAMS, Preview
+from sitegen.serve import LIVE_PATH, MAX_STREAMS, Preview, binds_all_interfaces
 from sitegen.watch import Outcome, Rebuilder
 from tests.conftest import article_text
 from tests.live import Command, wait_until
@@ -368,6 +368,56 @@ def test_survives_clients_that_disconnect_and_many_streams(preview: Preview, sit
     half_read.close()
     for stream in streams[1::2]:
         stream.drop()
+
+
+CLOSE = "Connection: close\r\n"
+
+
+def test_streams_are_for_this_previews_own_pages(preview: Preview) -> None:
+    """A page elsewhere (another port, or a name such as x1.localhost, which passes the Host
+    check) is refused a stream before it takes a slot; the preview's own pages are not."""
+    port = address(preview)[1]
+    for extra in (
+        "Sec-Fetch-Site: cross-site\r\n",
+        "Sec-Fetch-Site: same-site\r\n",
+        "Origin: http://127.0.0.1:1\r\n",
+        f"Origin: http://x1.localhost:{port}\r\n",
+        "Origin: null\r\n",
+    ):
+        status, _ = raw_request(preview, LIVE_PATH, f"localhost:{port}", extra + CLOSE)
+        assert status == 403, extra
+    assert preview.broadcaster.streams == 0
+    own = f"Sec-Fetch-Site: same-origin\r\nOrigin: http://localhost:{port}\r\n"
+    with socket.create_connection(address(preview), timeout=10) as conn:
+        conn.sendall(f"GET {LIVE_PATH} HTTP/1.1\r\nHost: localhost:{port}\r\n{own}\r\n".encode())
+        assert conn.recv(64).startswith(b"HTTP/1.1 200")
+
+
+def test_a_stream_whose_client_closed_frees_its_slot_at_once(preview: Preview) -> None:
+    streams = [Stream(preview) for _ in range(MAX_STREAMS)]
+    for stream in streams:
+        stream.next_state()
+        stream.sock.close()  # a tab closed: an orderly end, nothing written to notice it by
+    # Within a few seconds, not at the next heartbeat (HEARTBEAT_SECONDS, then a write or two).
+    wait_until(lambda: preview.broadcaster.streams == 0, "free slots", timeout=4 * 1.0 + 1)
+    Stream(preview).drop()
+
+
+def test_a_new_base_url_is_served_at_once(preview: Preview, site: Path) -> None:
+    assert get(preview, "/news/").status == 404
+    (site / "sitegen.yaml").write_text("base_url: https://example.org/news/\n")
+    wait_until(lambda: get(preview, "/news/style.css").status == 200, "the new mount")
+    assert b"<html" in get(preview, "/news/").body
+
+
+@pytest.mark.parametrize("host", ["0", "0x0", "000.000.000.000", "::0", "[::]", "0:0:0:0:0:0:0:0"])
+def test_every_spelling_of_all_interfaces_gets_the_warning(host: str) -> None:
+    assert binds_all_interfaces(host)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost", "192.0.2.1"])
+def test_one_interface_gets_no_warning(host: str) -> None:
+    assert not binds_all_interfaces(host)
 
 
 def test_close_ends_open_streams(site: Path) -> None:

@@ -15,6 +15,7 @@ from sitegen.watch import (
     Outcome,
     Rebuilder,
     Root,
+    Stopped,
     Watcher,
     is_ignored,
     merge,
@@ -288,6 +289,28 @@ def test_a_warning_fails_the_rebuild_of_its_save_only(
     odd.write_text(article_text("2026-02-07", "Odd"))
     outcome = rebuilder.rebuild([Change(odd, "created")])
     assert not outcome.ok and "not valid UTF-8" in outcome.problems[0].message
+
+
+def test_a_rebuild_stopped_midway_leaves_the_output_as_it_was(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during a rebuild: it ends at its next chunk of pages, its staging folder gone
+    (it waited up to 30 s for the rebuild, then left the folder behind)."""
+    site = make_site({"articles/a.txt": article_text("2026-02-06", "Before")})
+    monkeypatch.chdir(site)
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    before = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    source = site / "articles" / "a.txt"
+    source.write_text(article_text("2026-02-06", "After"))
+    rebuilder.stop()
+    with pytest.raises(Stopped):
+        rebuilder.rebuild([Change(source, "modified")])
+    after = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in (site / "public").iterdir() if p.name.startswith(".sitegen-staging")]
+    rebuilder.stopping.clear()
+    assert rebuilder.rebuild([Change(source, "modified")]).ok
 
 
 def test_broken_config_fails_until_fixed(site: Path) -> None:
