@@ -332,6 +332,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = SOCKET_TIMEOUT_SECONDS
     server_version = "sitegen"
+    sys_version = ""  # the Server header named the Python version: nothing a client needs
 
     def do_GET(self) -> None:
         self.respond(body=True)

@@ -403,6 +403,10 @@ def test_a_stream_whose_client_closed_frees_its_slot_at_once(preview: Preview) -
     Stream(preview).drop()
 
 
+def test_the_server_header_names_no_python_version(preview: Preview) -> None:
+    assert get(preview, "/").getheader("Server") == "sitegen"
+
+
 def test_a_new_base_url_is_served_at_once(preview: Preview, site: Path) -> None:
     assert get(preview, "/news/").status == 404
     (site / "sitegen.yaml").write_text("base_url: https://example.org/news/\n")
