@@ -332,7 +332,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = SOCKET_TIMEOUT_SECONDS
     server_version = "sitegen"
-    sys_version = ""  # the Server header named the Python version: nothing a client needs
+
+    def version_string(self) -> str:
+        """The Server header: it named the Python version too, which no client needs."""
+        return self.server_version
 
     def do_GET(self) -> None:
         self.respond(body=True)
