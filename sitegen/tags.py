@@ -1275,7 +1275,7 @@ def short_names_merged(
     fixed.update(tag_key(name) for name in tagger.aliases.values())
     fixed.update(map(tag_key, tagger.extra_names))
     least = settings.min_articles
-    merged = _shortest_names_merged(names, fixed, spread, least, tagger.lexicon)
+    merged = _same_names_merged(names, fixed, spread, least, tagger.lexicon)
     bare = {tag_key(n) for n in names if " " not in n and tag_key(n) not in fixed}
     capitals = {tag_key(n) for n in names if n.isupper() and tag_key(n) in bare}
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
@@ -1300,7 +1300,7 @@ def short_names_merged(
     }, merged
 
 
-def _shortest_names_merged(
+def _same_names_merged(
     names: Collection[str],
     fixed: Collection[str],
     spread: Mapping[str, int],
@@ -1323,7 +1323,10 @@ def _shortest_names_merged(
     same: dict[str, str] = {}  # a name -> another of its group, up to the group's first
     by_skeleton: dict[str, str] = {}
     for name in sorted(guessed):  # "al-Quds" and "Quds" too
-        first = by_skeleton.setdefault(_skeleton(tag_key(name)), name)
+        skeleton = _skeleton(tag_key(name))
+        if len(skeleton) < MIN_SKELETON:
+            continue  # "Al", "Ali": too short to tell a spelling from another name
+        first = by_skeleton.setdefault(skeleton, name)
         if first != name:
             same[name] = first
 
@@ -1354,6 +1357,7 @@ def _skeleton(key: str) -> str:
 
 
 DOUBLED = re.compile(r"(.)\1+")
+MIN_SKELETON = 4  # letters: "Quds" and "al-Quds" are one, "Ali" and "Alli" two
 
 
 def _fuller_names(
