@@ -421,9 +421,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Whether the client of a stream closed its end: nothing to read but the end. A
         write would tell only a heartbeat or two later, and the slot stayed taken."""
         try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
-        except OSError:
+            poller = select.poll()  # not select(): it fails on descriptors past 1023
+            poller.register(self.connection, select.POLLIN)
+            return bool(poller.poll(0)) and not self.connection.recv(1, socket.MSG_PEEK)
+        except (OSError, ValueError):
             return True
 
     def locate(self, target: str) -> tuple[Path | None, str | None]:
@@ -563,7 +564,14 @@ def binds_all_interfaces(host: str) -> bool:
         )
     except (socket.gaierror, UnicodeError, ValueError):
         return False  # a name: looked up when binding, and never all interfaces
-    return any(ipaddress.ip_address(str(i[4][0]).split("%")[0]).is_unspecified for i in info)
+    return any(is_unspecified(str(i[4][0]).split("%")[0]) for i in info)
+
+
+def is_unspecified(address: str) -> bool:
+    """ "0.0.0.0", "::", and "::ffff:0.0.0.0", which binds every IPv4 interface."""
+    ip = ipaddress.ip_address(address)
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return ip.is_unspecified or (mapped is not None and mapped.is_unspecified)
 
 
 def url_of(server: PreviewServer, host: str) -> str:

@@ -467,6 +467,7 @@ class _Reader:
                     self.abbreviation(text, match.end() + 2, name, run)
                 elif (
                     kind is FULL
+                    and piece is pieces[-1]  # "Odile Varga and Piet Lorne, known as Pilo"
                     and text.startswith(", ", match.end())
                     and (alias := KNOWN_AS.match(text, match.end())) is not None
                 ):
@@ -574,28 +575,6 @@ class _Reader:
             if whose is None:
                 owner[word] = whose = name  # the title's "Dream" is the party too
             add(whose, name if whose == name else word, weight, position, False)
-        self.shorter_names_merged()
-
-    def shorter_names_merged(self) -> None:
-        """A person's name written without a middle name, or without the first ones, counts
-        for the fuller name the article also writes: "Rafael Grossi" after "Rafael Mariano
-        Grossi" is one person, one tag, not two taking two of the article's places."""
-        tallies = self.tallies
-        guessed = [name for name, tally in tallies.items() if not tally[3] and " " in name]
-        fuller = [name for name in guessed if name.count(" ") > 1]
-        if not fuller:  # most articles: a name of three words or more is rare
-            return
-        for short, full in _fuller_names(guessed, fuller, self.lexicon).items():
-            gone, kept = tallies.pop(short), tallies[full]
-            kept[0] += gone[0]
-            kept[1] += gone[1]
-            kept[2] = min(kept[2], gone[2])
-            for form, count in gone[4].items():
-                kept[4][form] = kept[4].get(form, 0) + count
-            self.owner[short] = full  # the title's "Rafael Grossi" (see `_body_name_at`)
-            for word, name in self.owner.items():
-                if name == short:
-                    self.owner[word] = full
 
     def name_words(self, name: str) -> tuple[str, ...]:
         """The words of a full name that stand for it alone: not particles, not titles."""
@@ -662,8 +641,9 @@ class _Reader:
     def common(self, word: str, entry: Entry) -> bool:
         """Whether a title's word of a name the body gives (`entry`) is a word the body also
         writes in lower case: the "Strike" of "Drone Strike Hits Port" is no mention of the
-        "Carrier Strike Group" (titles capitalise every word); "Trump" is one of Donald Trump."""
-        return word != entry.name and self.is_common_word(word)
+        "Carrier Strike Group" (titles capitalise every word); "May" is one of Theresa May."""
+        last = entry.name.rpartition(" ")[2]  # a surname: "May" of Theresa May, "Brown"
+        return word != entry.name and word != last and self.is_common_word(word)
 
     def candidates(self) -> tuple[Candidate, ...]:
         new = tuple.__new__  # what Candidate(...) does, without its Python-level frame
@@ -1307,7 +1287,7 @@ def _same_names_merged(
     least: int,
     lexicon: Lexicon,
 ) -> dict[str, str]:
-    """One tag for the names of one person or place: spellings that differ in spaces, hyphens,
+    """One tag for the names of one person: spellings that differ in spaces, hyphens,
     an Arabic article or doubled letters ("Hassan Nasrallah" and "Hasan Nasrallah", "Abdul-Malik
     al-Houthi" and "Abdul Malik al-Houthi", "Bashar Assad" and "Bashar al-Assad", see
     `_skeleton`), and a name in a fuller one ("Rafael Grossi" in "Rafael Mariano Grossi", see
@@ -1317,16 +1297,14 @@ def _same_names_merged(
     # One name a key: "Nicolás Maduro" and "Nicolas Maduro" are one tag already, spelled as
     # the site model chooses (`model.build_tags`).
     spelled = {tag_key(n): n for n in sorted(names, reverse=True)}
-    guessed = [n for k, n in spelled.items() if k not in fixed]
-    people = [n for n in guessed if " " in n]
-    fuller = [n for k, n in spelled.items() if spread.get(k, 0) >= least]
+    # Guessed names of two words or more only: a name some front matter gives, or a list,
+    # stays as it is; single words are the surnames `short_names_merged` merges.
+    people = [n for k, n in spelled.items() if k not in fixed and " " in n]
+    fuller = [n for n in people if spread.get(tag_key(n), 0) >= least]
     same: dict[str, str] = {}  # a name -> another of its group, up to the group's first
     by_skeleton: dict[str, str] = {}
-    for name in sorted(guessed):  # "al-Quds" and "Quds" too
-        skeleton = _skeleton(tag_key(name))
-        if len(skeleton) < MIN_SKELETON:
-            continue  # "Al", "Ali": too short to tell a spelling from another name
-        first = by_skeleton.setdefault(skeleton, name)
+    for name in sorted(people):
+        first = by_skeleton.setdefault(_skeleton(tag_key(name)), name)
         if first != name:
             same[name] = first
 
@@ -1352,12 +1330,12 @@ def _same_names_merged(
 def _skeleton(key: str) -> str:
     """A casefolded name without what transliterations vary in: spaces, hyphens, an Arabic
     article, doubled letters. "hassan nasrallah", "hasan nasrallah" -> "hasanasralah"."""
-    words = [word for word in key.replace("-", " ").split(" ") if word not in ("al", "el")]
+    first, *rest = key.replace("-", " ").split(" ")  # "Al Franken": a first name
+    words = [first, *(word for word in rest if word not in ("al", "el"))]
     return DOUBLED.sub(r"\1", "".join(words))
 
 
 DOUBLED = re.compile(r"(.)\1+")
-MIN_SKELETON = 4  # letters: "Quds" and "al-Quds" are one, "Ali" and "Alli" two
 
 
 def _fuller_names(

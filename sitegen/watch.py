@@ -375,16 +375,18 @@ class Rebuilder:
                 traceback.print_exc()
                 detail = f"internal error (please report it): {type(error).__name__}: {error}"
                 return Outcome(changes, None, (Problem("", detail),), time.perf_counter() - start)
-            failing = tuple(p for p in report.problems if about_changes(p.path, changes))
+            failing = about_changes(report.problems, changes)
             return Outcome(changes, report, failing, time.perf_counter() - start)
 
 
-def about_changes(shown: str, changes: tuple[Change, ...]) -> bool:
-    """Whether a problem's path (as `read.find_sources` shows it) is one of `changes`: a file
-    name that is not UTF-8 is shown escaped (`read.printable`)."""
-    if Path(os.path.abspath(shown)) in {c.path for c in changes}:
-        return True
-    return any(shown == printable(display(c.path)) for c in changes)
+def about_changes(problems: Iterable[Problem], changes: tuple[Change, ...]) -> tuple[Problem, ...]:
+    """The problems about one of `changes`, by their paths as `read.find_sources` shows them:
+    a file name that is not UTF-8 is shown escaped (`read.printable`)."""
+    if not changes:
+        return ()
+    paths = {c.path for c in changes}
+    shown = {printable(display(c.path)) for c in changes}
+    return tuple(p for p in problems if p.path in shown or Path(os.path.abspath(p.path)) in paths)
 
 
 def written_by_sitegen(config: Config) -> tuple[Path, ...]:

@@ -260,22 +260,21 @@ def test_a_name_without_its_middle_names_counts_for_the_fuller_name() -> None:
     )
     articles = corpus(*bodies)
     tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
-    first = {c.name: c for c in tagging.candidates(articles[0].id)}
-    assert "Odile Varga" not in first and first["Odile Mara Varga"].mentions == 2
     tags = tags_of(articles, max_per_article=20)
-    assert [set(t) for t in tags] == [
-        {"Odile Mara Varga"},
-        {"Odile Mara Varga", "Piet Lorne"},
-        {"Odile Mara Varga", "Piet Lorne"},
-        {"Odile Mara Varga"},
+    assert [set(t) for t in tags] == [  # as three articles write it, against two
+        {"Odile Varga"},
+        {"Odile Varga", "Piet Lorne"},
+        {"Odile Varga", "Piet Lorne"},
+        {"Odile Varga"},
         {"Anna Lise Lorne"},
         {"Anna Lise Lorne"},  # "Anna Lorne" is hers; one article's Piet Anton Lorne is no tag
     ]
-    verdicts = {v.name: v for v in explain(tagging, articles[1].id)}
-    assert "counts for Odile Mara Varga" in verdicts["Odile Varga"].reason
-    # Named as most articles name her: a third article with "Odile Varga" alone tips it.
-    tags = tags_of(corpus(*bodies, "Odile Varga sailed."), max_per_article=20)
-    assert tags[0] == tags[3] == tags[6] == ("Odile Varga",)
+    verdicts = {v.name: v for v in explain(tagging, articles[3].id)}
+    assert "counts for Odile Varga" in verdicts["Odile Mara Varga"].reason
+    # Named as most articles name her: two more articles with the fuller name tip it.
+    more = corpus(*bodies, "Odile Mara Varga sailed.", "Odile Mara Varga left.")
+    tags = tags_of(more, max_per_article=20)
+    assert tags[0] == tags[3] == tags[6] == ("Odile Mara Varga",) and "Odile Varga" not in tags[1]
 
 
 def test_spellings_of_one_name_are_one_tag_named_as_most_articles_spell_it() -> None:
@@ -294,11 +293,31 @@ def test_spellings_of_one_name_are_one_tag_named_as_most_articles_spell_it() -> 
     tags = tags_of(articles, max_per_article=20)
     assert [set(t) for t in tags[:5]] == [{"Omar Hassan", "Piet Anton Lorne"}] * 5
     assert [set(t) for t in tags[5:7]] == [{"Omar Hassan", "Piet Anton Lorne"}] * 2
-    places = corpus("Crews left Al-Marsa.", "Boats reached Al-Marsa.", "Troops held al-Marsa.",
-                    "Rain fell on al-Marsa.")  # fmt: skip
-    assert len({t for tags in tags_of(places) for t in tags}) == 1
+    # "Al" is a first name, not an article: Al Franken is not the Jane Franken of the others.
+    frankens = corpus("Al Franken spoke.", "Al Franken left.", "Jane Franken spoke.",
+                      "Jane Franken left.", "Crowds met Franken.")  # fmt: skip
+    assert [t[0] for t in tags_of(frankens)[:4]] == ["Al Franken"] * 2 + ["Jane Franken"] * 2
     one_letter_more = corpus("Odile Varga met Odile Vargas, and Odile Vargas met Odile Varga.")
     assert set(tags_of(one_letter_more, min_articles=1)[0]) == {"Odile Varga", "Odile Vargas"}
+
+
+def test_a_fuller_name_too_rare_to_be_a_tag_takes_no_tag_away() -> None:
+    """One article writes "Odile Mara Varga" and "Odile Varga"; two more "Odile Varga". The
+    fuller name, in one article, is no tag: the first article keeps "Odile Varga"."""
+    articles = corpus(
+        "Harbour chief Odile Mara Varga spoke. Odile Varga said the quay would open.",
+        "Odile Varga visited the port.",
+        "Crews cheered Odile Varga.",
+    )
+    assert tags_of(articles) == [("Odile Varga",)] * 3
+
+
+def test_a_name_given_in_front_matter_keeps_its_name() -> None:
+    given = article("g.txt", "---\ntags: [Odile Mara Varga]\n---\n" + article_text(
+        "2026-03-09", "T", "Odile Mara Varga spoke."))  # fmt: skip
+    articles = [given, *corpus("Odile Varga spoke.", "Odile Varga left.", "Odile Varga sailed.")]
+    tags = tags_of(articles)
+    assert tags[0] == ("Odile Mara Varga",) and tags[1:] == [("Odile Varga",)] * 3
 
 
 def test_only_names_of_people_lose_their_middle_words() -> None:
@@ -339,6 +358,11 @@ def test_a_name_known_as_another_counts_for_the_full_name() -> None:
     tagging = tag_corpus(articles, TagConfig(), TEXTS)
     found = {c.name: dict(c.forms) for c in tagging.candidates(articles[0].id)}
     assert found == {"Odile Mara Varga": {"Odile Mara Varga": 1, "Ovida": 4}}  # title too
+    # "Known as" names the name just before it, not another of the same run.
+    pair = corpus("Crews met Odile Varga and Piet Lorne, known as Pilo, at the quay. Pilo waved.")
+    found = {c.name: dict(c.forms) for c in tag_corpus(pair, TagConfig(), TEXTS).candidates(
+        pair[0].id)}  # fmt: skip
+    assert "Pilo" not in found.get("Odile Varga", {})
     # A name of two words after "known as" is a name of its own.
     assert "Piet Anton" in {c.name for c in tagging.candidates(articles[1].id)}
 
@@ -556,6 +580,11 @@ def test_a_title_word_the_body_writes_in_lower_case_is_no_mention_of_a_name() ->
     found = {c.name: dict(c.forms) for c in tagging.candidates(articles[0].id)}
     assert found["Harbour Strike Group"] == {"Harbour Strike Group": 2}  # not "Strike"
     assert found["Odile Varga"] == {"Odile Varga": 1, "Varga": 1}  # her name's word counts
+    # A surname counts from the title though the body writes it in lower case too.
+    may = corpus(("May Faces Vote", "Odile May spoke. Lawmakers may reject the plan."))
+    found = {c.name: dict(c.forms) for c in tag_corpus(may, TagConfig(), TEXTS).candidates(
+        may[0].id)}  # fmt: skip
+    assert found["Odile May"] == {"Odile May": 1, "May": 1}
 
 
 def test_an_apostrophe_inside_a_name_keeps_it_whole() -> None:
@@ -587,7 +616,7 @@ def test_compounds_on_a_place_and_abbreviations_in_square_brackets() -> None:
 
 def test_honorifics_agencies_and_praise_are_no_tags() -> None:
     articles = corpus(
-        "His Eminence Sayyed Odile Varga praised Hajj Piet Lorne, with Allah, the Almighty, "
+        "His Eminence Sayyed Odile Varga praised Seyed Piet Lorne, with Allah, the Almighty, "
         "the Wise. Al-Manar and WAFA reported that MP Anna Lorne agreed.",
     )
     tags = tags_of(articles, min_articles=1, max_per_article=20)
