@@ -1255,7 +1255,8 @@ def short_names_merged(
     fixed.update(tag_key(name) for name in tagger.aliases.values())
     fixed.update(map(tag_key, tagger.extra_names))
     least = settings.min_articles
-    merged = _same_names_merged(names, fixed, spread, least, tagger.lexicon)
+    spelled = {tag_key(n): n for n in sorted(names, reverse=True)}  # key -> least spelling
+    merged = _same_names_merged(spelled, fixed, spread, least, tagger.lexicon)
     bare = {tag_key(n) for n in names if " " not in n and tag_key(n) not in fixed}
     capitals = {tag_key(n) for n in names if n.isupper() and tag_key(n) in bare}
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
@@ -1268,7 +1269,6 @@ def short_names_merged(
                 found.setdefault(last, set()).add(key)
             if (initials := _initials(key)) in capitals:  # "RJD": "Rashtriya Janata Dal"
                 found.setdefault(initials, set()).add(key)
-    spelled = {tag_key(n): n for n in sorted(names, reverse=True)}  # key -> least spelling
     for surname, fulls in found.items():
         if len(fulls) == 1 and (full := next(iter(fulls))) in spelled:
             merged[surname] = spelled[full]
@@ -1281,7 +1281,7 @@ def short_names_merged(
 
 
 def _same_names_merged(
-    names: Collection[str],
+    spelled: Mapping[str, str],
     fixed: Collection[str],
     spread: Mapping[str, int],
     least: int,
@@ -1293,10 +1293,9 @@ def _same_names_merged(
     `_skeleton`), and a name in a fuller one ("Rafael Grossi" in "Rafael Mariano Grossi", see
     `_fuller_names`). Each group is named as most articles name the person: a corpus that
     writes "Donald John Trump" twice and "Donald Trump" a thousand times keeps "Donald Trump".
-    Casefolded name -> the name it is merged into."""
-    # One name a key: "Nicolás Maduro" and "Nicolas Maduro" are one tag already, spelled as
-    # the site model chooses (`model.build_tags`).
-    spelled = {tag_key(n): n for n in sorted(names, reverse=True)}
+    `spelled` has one name a key: "Nicolás Maduro" and "Nicolas Maduro" are one tag already,
+    spelled as the site model chooses (`model.build_tags`). Casefolded name -> the name it is
+    merged into."""
     # Guessed names of two words or more only: a name some front matter gives, or a list,
     # stays as it is; single words are the surnames `short_names_merged` merges.
     people = [n for k, n in spelled.items() if k not in fixed and " " in n]
