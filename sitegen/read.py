@@ -627,7 +627,7 @@ def parse_article(
         and (attributes := paragraph_attributes(paragraphs, lang))
     ):
         body_html = paragraphs_html(paragraphs, attributes)
-    given = slugify(meta.get("slug") or "", max_length=SLUG_CHARS, word_boundary=True)
+    given = meta.get("slug") and slugify(meta["slug"], max_length=SLUG_CHARS, word_boundary=True)
     if meta.get("slug") and not given:  # "\u200b", "../..": no letter or digit to keep
         warn(f"slug: {meta['slug']!a} makes no address; the title's is used")
     slug = given or slugify(title, max_length=SLUG_CHARS, word_boundary=True) or file_id

@@ -436,16 +436,14 @@ class _Reader:
 
     def paragraph(self, text: str, weight: float, base: int) -> None:
         """Count the known forms of one paragraph; keep the guessed names for `resolve`."""
-        parsed, lexicon = self.tagger.parsed, self.lexicon
+        parsed = self.tagger.parsed
         tallies, guesses = self.tallies, self.guesses
         plain = self.plain
         for order, match in enumerate(runs(text)):
             run = match.group()
             pieces = parsed.get(run)
             if pieces is None:
-                pieces = parse_run(lexicon, run)
-                if len(parsed) < PARSE_CACHE_SIZE:
-                    parsed[run] = pieces
+                pieces = self.parsed(run)
             for piece in pieces:
                 kind, name, form, piece_weight, at_start = piece
                 if kind is KNOWN:
@@ -472,6 +470,15 @@ class _Reader:
                     and (alias := KNOWN_AS.match(text, match.end())) is not None
                 ):
                     self.owner.setdefault(alias[1], name)  # counts as a surname does
+
+    def parsed(self, run: str) -> tuple[Piece, ...]:
+        """`parse_run`, remembered for the corpus (`Tagger.parsed`): most runs come again."""
+        pieces = self.tagger.parsed.get(run)
+        if pieces is None:
+            pieces = parse_run(self.lexicon, run)
+            if len(self.tagger.parsed) < PARSE_CACHE_SIZE:
+                self.tagger.parsed[run] = pieces
+        return pieces
 
     def abbreviation(self, text: str, start: int, name: str, run: str) -> None:
         """ "Rashtriya Janata Dal (RJD)": a later "RJD" counts for the name, as a surname does
@@ -549,7 +556,7 @@ class _Reader:
                 add(name, name, weight * piece_weight, position, True)
             elif initial and self.is_common_word(name.partition(" ")[0]):
                 rest = name.partition(" ")[2]  # "Analysts Wang Yi": the first word is no name
-                for piece in parse_run(self.lexicon, rest):  # read by this same loop
+                for piece in self.parsed(rest):  # read by this same loop
                     self.guesses.append(((*piece[:4], False), weight, position))
             else:
                 add(name, name, weight, position, False)
