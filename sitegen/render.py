@@ -194,6 +194,14 @@ class FastEscapeTemplate(jinja2.Template):
         on first use: sitegen never changes them once an environment is made."""
         return dict(self.globals)
 
+    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None) -> Any:
+        """jinja2's, for `{% from "macros.html" import ... %}` on every page: it compares the
+        context's globals with this template's by the keys of a ChainMap, rebuilt at every
+        call, 6 of its 6.5 us. With no globals of the page's own, the module made once serves."""
+        if ctx is not None and not ctx.globals_keys - self.flat_globals.keys():
+            ctx = None
+        return super()._get_default_module(ctx)
+
     def new_context(
         self,
         vars: dict[str, Any] | None = None,
