@@ -191,6 +191,7 @@ class Build:
         self.read_count = 0
         self.read_here = 0  # of those, read by this process while the workers started
         self.fork_workers = False  # a cold build forks its workers (`can_fork_workers`)
+        self.making_lexicon = False  # forked workers were asked to (`fork_pool`)
         self.lexicon_kept = False  # the build cache holds the tagger's tables
         self.lexicon_looked_up = False  # `take_lexicon_tables` ran
         self.output_check: OutputCheck | None = None  # started by `run` where a manifest is
@@ -432,6 +433,10 @@ class Build:
         if self.jobs == 1 or len(files) < PARALLEL_MIN_FILES:
             from sitegen.workers import read_files
 
+            if self.pool is not None:  # forked for files that were fewer than they looked
+                self.pool.close()
+                self.pool = None
+
             chunks = chunked([file.full for file in files], CHUNK)
             results = []
             for chunk in self.progress(chunks, len(chunks), "Reading"):
@@ -449,9 +454,10 @@ class Build:
             i = next(dealt, None)
             return None if i is None else (i, ([file.full for file in chunks[i]],))
 
-        from sitegen.tags import lexicon_tables_in_use
+        from sitegen.tags import derives, lexicon_tables_in_use
 
-        lexicon = lexicon_tables_in_use()  # made or loaded here: workers need not make it again
+        # Made or loaded here, workers need not make it again; forked ones made their own.
+        lexicon = None if self.fork_workers else lexicon_tables_in_use()
         starts = [(root, tags, share, lexicon, self.config) for share in bodies]
         self.pool.send_each("start_reading", starts)
         self.pool.receive_each()
@@ -473,10 +479,28 @@ class Build:
             answers[i], read_by[i] = answer, worker
             if n == 0:  # the next chunks are queued: the workers read on meanwhile
                 import_rest_of_build()
+                if self.fork_workers and derives(tags):
+                    lexicon_tables_in_use()  # for choosing tags, not after the reading
         for chunk, worker in zip(chunks, read_by, strict=True):
             for file in chunk:
                 self.owner[file.rel] = worker
         return here + [result for answer in answers for result in answer]
+
+    def fork_pool(self) -> None:
+        """Fork the workers first thing, while this process holds little: they make the
+        tagger's lexicon (0.04 s) while it lists the files (0.08 s at 10,000), and it imports
+        what the model and the pages need while they read. Made before the listing, and
+        imports before the fork, they kept both workers waiting 0.1-0.2 s, a tenth of a cold
+        build of 1,000 articles. A lexicon in the build cache comes with the fork."""
+        from sitegen.pool import WorkerPool
+        from sitegen.tags import derives
+
+        if derives(self.config.tags):
+            self.take_lexicon_tables()
+        self.pool = WorkerPool(self.jobs, fork=True)
+        if derives(self.config.tags):
+            self.pool.send_all("make_lexicon", ())
+            self.making_lexicon = True
 
     def read_while_pool_starts(
         self, files: Sequence[SourceFile]
@@ -484,14 +508,15 @@ class Build:
         """Start the workers, and read the first files here until they are ready (0.1-0.2 s
         in which this process would only wait). Returns what was read, and the bodies read, in
         one share for each worker: it renders those articles' pages."""
-        from sitegen.pool import PoolStarting, WorkerPool
+        from sitegen.pool import PoolStarting
         from sitegen.workers import read_files
 
-        if self.fork_workers:  # what the workers need, imported once for all, then forked
-            import_rest_of_build()
-            self.pool = WorkerPool(self.jobs, fork=True)
+        if self.pool is not None:  # forked as the build started (`fork_pool`)
+            if self.making_lexicon:
+                self.pool.receive_each()
+                self.making_lexicon = False
             self.read_here = 0
-            return [], [{} for _ in range(self.jobs)]
+            return [], [{} for _ in range(len(self.pool))]
         starting = PoolStarting(self.jobs)
         results: list[tuple[ReadResult, bytes]] = []
         bodies: dict[str, bytes] = {}
@@ -864,20 +889,31 @@ class Build:
         started_ns = time.time_ns()
         if self.jobs > 1 and looks_cold(config):
             self.fork_workers = can_fork_workers()
-            if not self.fork_workers:
+            if self.fork_workers:
+                self.fork_pool()
+            else:
                 from sitegen.pool import start_fork_server
 
                 start_fork_server()
-        files = self.find_sources()
-        signature = sources_signature(
-            files, pages_print, self.drafts, self.statics[0], self.problems
-        )
-        self.lap("find sources")
-        quick = self.unchanged_build(pages_print, signature)
-        if quick is not None:
-            return replace(quick, seconds=time.perf_counter() - start, phases=tuple(self.phases))
-        kept = self.memory.take(config, pages_print) if self.memory else None
-        cache = kept or load_cache(config, pages_print)
+        try:
+            files = self.find_sources()
+            signature = sources_signature(
+                files, pages_print, self.drafts, self.statics[0], self.problems
+            )
+            self.lap("find sources")
+            quick = self.unchanged_build(pages_print, signature)
+            if quick is not None:
+                if self.pool is not None:
+                    self.pool.close()
+                return replace(
+                    quick, seconds=time.perf_counter() - start, phases=tuple(self.phases)
+                )
+            kept = self.memory.take(config, pages_print) if self.memory else None
+            cache = kept or load_cache(config, pages_print)
+        except BaseException:
+            if self.pool is not None:
+                self.pool.terminate()
+            raise
         self.lap("load cache")
         try:
             corpus = self.read_corpus(cache, files)
