@@ -79,3 +79,39 @@ def test_contexts_hold_the_globals_as_jinja2_makes_them() -> None:
     # `include` and `import` pass jinja2's own arguments (shared, locals): jinja2's path.
     child = env.from_string("{% include 'base.html' %}{% set x = 5 %}{% include 'base.html' %}")
     assert child.render(x=1) == "[1][5]"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES, st.sampled_from([None, 2]))
+def test_tojson_writes_what_jinja2s_filter_writes(value: object, indent: int | None) -> None:
+    """The JSON-LD filter (`html_safe_json`, one encoder for every page) writes the bytes of
+    jinja2's own `tojson` under the same policies, <, >, & and ' escaped included."""
+    ours = make_environment(Path("no-layouts"))
+    stock = jinja2.Environment(autoescape=True)
+    stock.policies["json.dumps_kwargs"] = ours.policies["json.dumps_kwargs"]
+    source = "<script>{{ v|tojson }}</script>" if indent is None else "{{ v|tojson(2) }}"
+    assert ours.from_string(source).render(v=value) == stock.from_string(source).render(v=value)
+
+
+def test_imported_macros_see_the_page_globals_jinja2_gives_them() -> None:
+    """`{% from %}` takes the macros module made once when the page brings no globals of its
+    own, and a fresh one, as jinja2 does, when a template was given some."""
+    env = make_environment(Path("no-layouts"))
+    env.loader = jinja2.DictLoader(
+        {
+            "m.html": "{% macro hi() %}{{ who | default('nobody') }}{% endmacro %}",
+            "page.html": "{% from 'm.html' import hi %}{{ hi() }}",
+        }
+    )
+    assert env.get_template("page.html").render() == "nobody"
+    assert env.get_template("page.html").render(who="x") == "nobody"  # not a global: unseen
+    env.loader.mapping["g.html"] = "{% from 'm.html' import hi %}{{ hi() }}"  # type: ignore[attr-defined]
+    assert env.get_template("g.html", globals={"who": "me"}).render() == "me"
+    assert env.get_template("page.html").render() == "nobody"
