@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 from sitegen.read import (
     AS_NEWLINES,
     ASCII_OTHER_SPACES,
+    BLANK_LINE,
     CONTROL,
     OTHER_SPACES,
     OutOfTime,
-    clean_block,
+    clean_blocks,
     clean_text,
     cpu_budget,
     decode,
@@ -849,8 +850,11 @@ def test_other_spaces_are_every_space_but_the_space_and_the_newline() -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(TEXT_CHARS, max_size=40).map("".join))
-def test_clean_block_is_clean_text(text: str) -> None:
-    assert clean_block(text) == clean_text(text)
+def test_clean_blocks_are_clean_text(text: str) -> None:
+    """The quick way (other spaces looked for once in the whole text) cleans each paragraph
+    as `clean_text` does, empty ones left out."""
+    blocks = BLANK_LINE.split(text)
+    assert clean_blocks(blocks, text) == tuple(filter(None, map(clean_text, blocks)))
 
 
 @settings(max_examples=500, deadline=None)
