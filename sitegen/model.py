@@ -399,6 +399,21 @@ def build_site(
 ) -> tuple[Site, list[Problem]]:
     """The site: its articles in date order, their URLs, tags, archives and related
     articles. `memo` and `scorer`: see `related_index`."""
+    site, problems, finish = site_before_related(config, articles, tag_names, memo, scorer)
+    finish()
+    return site, problems
+
+
+def site_before_related(
+    config: Config,
+    articles: Iterable[Article],
+    tag_names: Mapping[str, tuple[str, ...]],
+    memo: RelatedMemo | None = None,
+    scorer: Scorer = score_here,
+) -> tuple[Site, list[Problem], Callable[[], None]]:
+    """`build_site`, with the related articles still being scored by `scorer`: `finish()`
+    takes the scores and fills `site.related`. The build's workers score while it sends them
+    the rest of the site."""
     ordered = newest_first(articles)
     tags, tags_of, problems = build_tags(ordered, tag_names)
     related = related_index(ordered, tags, tags_of, memo, scorer)  # under way, with a scorer
@@ -414,11 +429,15 @@ def build_site(
         tags_of,
         archives,
         archive_children(archives),
-        related(),
+        {},  # filled by `finish`
         position,
         tuple([a.id for a in ordered if a.id in moved]),
     )
-    return site, problems + url_problems
+
+    def finish() -> None:
+        site.related.update(related())  # type: ignore[attr-defined]
+
+    return site, problems + url_problems, finish
 
 
 def site_record(site: Site) -> tuple:
@@ -661,6 +680,21 @@ def related_index(
         return {a.id: related[a.id] for a in articles}  # in the articles' order, as before
 
     return finish
+
+
+def related_ranks_of(site: Site) -> list[tuple[int, ...]]:
+    """The site's related articles as ranks (indexes in `site.articles`), in its order: what
+    workers given the site without them take (`related_from_ranks`)."""
+    position = site.position
+    return [tuple([position[o.id] for o in site.related.get(a.id, ())]) for a in site.articles]
+
+
+def related_from_ranks(site: Site, ranks: Sequence[tuple[int, ...]]) -> None:
+    """Fill the related articles of a site sent without them (`related_ranks_of`)."""
+    articles = site.articles
+    site.related.update(  # type: ignore[attr-defined]
+        {a.id: tuple([articles[r] for r in rs]) for a, rs in zip(articles, ranks, strict=True)}
+    )
 
 
 def related_ranks(

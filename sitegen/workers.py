@@ -151,6 +151,13 @@ class WorkerState:
         gc.freeze()  # the site and the bodies live to the end: the collector need not scan them
         self.renderer = site_renderer(site, self.body_of, self.env)
 
+    def use_related(self, ranks: list[tuple[int, ...]]) -> None:
+        """The site's related articles, sent after it (`Build.site_in_workers`)."""
+        from sitegen.model import related_from_ranks
+
+        assert self.planner is not None, "load_site first"
+        related_from_ranks(self.planner.site, ranks)
+
     def plan(self, index: int) -> Plan:
         """The plan of page `index`, planned as the pages asked for need: the first chunks are
         articles, whose plans come first, and the lists' plans (0.08 s at 10,000 articles) are
