@@ -614,7 +614,6 @@ class Build:
             self.take_prepared()
             if self.site_call is not None:  # pickled while the workers scored (`site_in_workers`)
                 self.pool.send_all_pickled(self.site_call)
-                self.pool.send_all("use_related", (related_ranks_of(site),))
             else:
                 self.pool.send_all("load_site", (site,))
         planner = Planner(site)
@@ -654,6 +653,10 @@ class Build:
                 self.pool.send_all("load_site", (site,))
             self.lap("check output")
             if self.pool is not None:
+                if self.site_call is not None:
+                    # Sent once this process has planned, not before: it would wait for the
+                    # workers to unpickle the site (a second at 100,000 articles) to send it.
+                    self.pool.send_all("use_related", (related_ranks_of(site),))
                 self.pool.receive_each()  # load_site
                 if self.site_call is not None:
                     self.pool.receive_each()  # use_related
