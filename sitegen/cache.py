@@ -26,7 +26,7 @@ import os
 import sys
 import threading
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
@@ -189,13 +189,18 @@ def forget_page_keys(config: Config) -> None:
             pages_file(config.cache, config.output, prefix).unlink()
 
 
-def load_state(config: Config, signature: str) -> tuple[tuple[int, int], list[Problem]] | None:
+def load_state(
+    config: Config, signature: Callable[[], str]
+) -> tuple[tuple[int, int], list[Problem]] | None:
     """What the last build into this output folder reported (article counts, warnings), if
-    its sources signature (see `build.sources_signature`) is `signature`."""
+    its sources signature (see `build.sources_signature`) is `signature()`, called only when
+    there is one to compare with."""
     stored = _load(pages_file(config.cache, config.output, STATE_PREFIX), base_fingerprint(), [])
+    if stored is None:
+        return None
     try:
         stored_signature, (articles, drafts), problems = stored  # type: ignore[misc]
-        if not signature or stored_signature != signature:
+        if not stored_signature or stored_signature != signature():
             return None
         return (int(articles), int(drafts)), [Problem(*p) for p in problems]
     except (TypeError, ValueError):

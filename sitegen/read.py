@@ -279,7 +279,7 @@ def find_sources(root: Path) -> tuple[list[SourceFile], list[Problem]]:
                 message = f"symlink to {target}, an article here already; skipped"
                 problems.append(Problem(display(root / rel), message))
         found = [f for f in found if linked.get(f.rel) not in files]
-    found.sort(key=lambda f: f.rel)
+    found.sort(key=operator.itemgetter(0))  # by `rel`
     return found, problems
 
 
@@ -345,7 +345,7 @@ def _walk(
                 stack.append((entry.path, f"{prefix}{name}/"))
             elif entry.is_symlink() and links_to_folder(entry):
                 yield f"{prefix}{name}", entry  # linked folders could loop or escape: a warning
-            elif is_article_name(name):
+            elif name.lower().endswith(ARTICLE_SUFFIXES):  # `is_article_name`: no litter
                 yield f"{prefix}{name}", entry
 
 
