@@ -86,6 +86,10 @@ TagNames = dict[str, tuple[str, ...]]  # article id -> tag names, best first
 Tags = tuple[Mapping[str, tuple[str, ...]], TagNames, dict[str, int]]  # picked, kept, spread
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
 PARALLEL_MIN_FILES = 600  # below this, starting workers costs more than it saves
+# Pages to render for workers started after the model to pay: the same 0.95 s either way for
+# 2,300 pages (a template changed on a cached corpus of 1,000 articles), and 1.3-1.5 s against
+# 0.7-0.8 s for the 1,234 pages of a cold build of 500 articles, which started them.
+LATE_POOL_MIN_PAGES = 3000
 FEW_CHANGES = 50  # articles changed in place; more, and planning every page costs no more
 CHUNK = 250  # pages per worker call: the progress bar moves once per chunk
 READ_CHUNK = 100  # files per worker call: the last one read is all one core may wait for
@@ -201,6 +205,7 @@ class Build:
         self.places_unchanged = True  # ... and has the date and slug its cache entry had
         self.site_reused = False  # the site is the last build's (`reused_site`)
         self.site_call: bytes | None = None  # the site pickled for workers (`site_in_workers`)
+        self.related_due = False  # its related articles are still to be sent, once it was
         self.preparing = False  # the workers were sent `prepare`: its answers are due
         self.renders = True  # false when only reading (`read_site`): no templates to prepare
         # Work for after rendering that this process does while workers render, if any do.
@@ -454,7 +459,7 @@ class Build:
             from sitegen.workers import read_files
 
             if self.pool is not None:  # forked for files that were fewer than they looked
-                self.pool.close()
+                self.pool.terminate()  # they hold nothing yet: no need to wait for the lexicon
                 self.pool = None
 
             chunks = chunked([file.full for file in files], CHUNK)
@@ -614,6 +619,7 @@ class Build:
             self.take_prepared()
             if self.site_call is not None:  # pickled while the workers scored (`site_in_workers`)
                 self.pool.send_all_pickled(self.site_call)
+                self.site_call, self.related_due = None, True  # 5.7 MB at 10,000 articles
             else:
                 self.pool.send_all("load_site", (site,))
         planner = Planner(site)
@@ -653,13 +659,14 @@ class Build:
                 self.pool.send_all("load_site", (site,))
             self.lap("check output")
             if self.pool is not None:
-                if self.site_call is not None:
+                if self.related_due:
                     # Sent once this process has planned, not before: it would wait for the
                     # workers to unpickle the site (a second at 100,000 articles) to send it.
                     self.pool.send_all("use_related", (related_ranks_of(site),))
                 self.pool.receive_each()  # load_site
-                if self.site_call is not None:
+                if self.related_due:
                     self.pool.receive_each()  # use_related
+                    self.related_due = False
             web_key, made = "", []  # the sitemap's key and files, made while workers render
 
             def make_web_files() -> None:
@@ -917,15 +924,15 @@ class Build:
             config, template_digest([config.layouts, BUILTIN_TEMPLATES])
         )
         started_ns = time.time_ns()
-        if self.jobs > 1 and looks_cold(config):
-            self.fork_workers = can_fork_workers()
-            if self.fork_workers:
-                self.fork_pool()
-            else:
-                from sitegen.pool import start_fork_server
-
-                start_fork_server()
         try:
+            if self.jobs > 1 and looks_cold(config):
+                self.fork_workers = can_fork_workers()
+                if self.fork_workers:
+                    self.fork_pool()
+                else:
+                    from sitegen.pool import start_fork_server
+
+                    start_fork_server()
             files = self.find_sources()
             skipped = list(self.problems)  # the listing's own warnings
             # Made only when a last build's state is there to compare with, or at the end (or
@@ -937,8 +944,8 @@ class Build:
             self.lap("find sources")
             quick = self.unchanged_build(pages_print, signature)
             if quick is not None:
-                if self.pool is not None:
-                    self.pool.close()
+                if self.pool is not None:  # forked workers that hold nothing yet
+                    self.pool.terminate()
                 return replace(
                     quick, seconds=time.perf_counter() - start, phases=tuple(self.phases)
                 )
@@ -1170,8 +1177,9 @@ def late_pool_min(pages: int) -> int:
     """Pages to render that make starting workers after the model worth it. Each must be sent
     the whole model (seconds at 100,000 articles, and a copy of it in each): worth it for a
     new template or setting, which renders every page, not for the few hundred or thousand
-    pages a handful of changed articles renders on a big site."""
-    return max(PARALLEL_MIN_FILES, pages // 2)
+    pages a handful of changed articles renders on a big site, nor for a small site: starting
+    them, from a fork server, and loading the templates in each took 0.3 s."""
+    return max(LATE_POOL_MIN_PAGES, pages // 2)
 
 
 def sources_signature(

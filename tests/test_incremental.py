@@ -826,7 +826,20 @@ def test_a_script_of_ones_own_processes_may_still_build_at_its_top_level(tmp_pat
     assert result.stdout.strip() == "[0, 2, 4, 6]"
 
 
-def test_template_change_on_a_cached_corpus_renders_in_workers(tmp_path: Path) -> None:
+def test_template_change_on_a_cached_corpus_renders_in_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sitegen.pool
+
+    monkeypatch.setattr(build_module, "LATE_POOL_MIN_PAGES", 600)  # a big site's, made small
+    started: list[int] = []
+    real_pool = sitegen.pool.WorkerPool
+
+    def counted_pool(count: int, fork: bool = False) -> sitegen.pool.WorkerPool:
+        started.append(count)
+        return real_pool(count, fork)
+
+    monkeypatch.setattr(sitegen.pool, "WorkerPool", counted_pool)
     corpus(tmp_path, 700)
     past = 1_000_000_000
     for path in (tmp_path / "articles").iterdir():
@@ -837,7 +850,9 @@ def test_template_change_on_a_cached_corpus_renders_in_workers(tmp_path: Path) -
     (tmp_path / "layouts/article.html").write_text(
         '{% extends "default/article.html" %}{% block title %}Z{% endblock %}'
     )
+    started.clear()
     report = build(config, jobs=2)  # every article page again, bodies read by the workers
+    assert started == [2]  # after the model: the workers of the first build read the corpus
     assert report.read == 0 and report.written >= 700
     assert read_tree(tmp_path / "public") == clean_build(tmp_path)
 
