@@ -854,6 +854,19 @@ def listings(site: Site) -> Iterator[Listing]:
         yield from tag_list(site, tag)
 
 
+def listing_count(site: Site) -> int:
+    """How many list pages `listings` makes, without making them (`paginate` makes a front page
+    and `numbered_pages` more of each list): a cold build hands pages out to its workers by
+    number before it has planned the lists."""
+    per_page = site.config.per_page
+    lists = [
+        site.articles,
+        *[group.articles for kind in ARCHIVE_KINDS for group in site.archives[kind]],
+        *[tag.articles for tag in site.tags],
+    ]
+    return sum(1 + numbered_pages(len(articles), per_page) for articles in lists)
+
+
 def lists_of(site: Site, article: Article) -> Iterator[Iterator[Listing]]:
     """The lists an article is on, each as all its pages: home, its day, month and year,
     and its tags."""

@@ -87,6 +87,7 @@ from sitegen.model import (
     Tag,
     TagLink,
     TagRef,
+    listing_count,
     listings,
     lists_of,
     output_path,
@@ -481,6 +482,13 @@ class Planner:
             context = {k: v for k, v in page.context.items() if k not in SHARED_CONTEXT}
             yield Plan("page", page.url, page, (repr(context),) if with_deps else (), page.lastmod)
         yield from self.feed_plans(with_deps, changes=changes)
+
+    def page_count(self) -> int:
+        """How many plans `plans` makes, counted without making them."""
+        site = self.site
+        special = 3  # the tag index, the archive index and the 404 page
+        feeds = 1 + len(site.tags)
+        return len(site.articles) + listing_count(site) + special + feeds
 
     def article_plan(self, article: Article, with_deps: bool = True) -> Plan:
         """Deps: the article, its tags, related articles and neighbours. Their URLs follow from

@@ -500,3 +500,23 @@ def test_tag_slugs_stay_when_other_tags_come_and_go() -> None:
         "": "tag",
         "!!": "tag-9bfd44",
     }
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.sets(st.sampled_from("ABCDE"))), max_size=80),
+    st.integers(1, 7),
+)
+def test_pages_are_counted_as_they_are_planned(
+    days_and_tags: list[tuple[int, set[str]]], per_page: int
+) -> None:
+    """A cold build hands pages out by number before it plans the lists (`page_count`)."""
+    start = dt.date(2025, 12, 1)
+    articles = [
+        make_article(n, (start + dt.timedelta(days=day)).isoformat())
+        for n, (day, _) in enumerate(days_and_tags)
+    ]
+    tags = {a.id: tuple(sorted(t)) for a, (_, t) in zip(articles, days_and_tags, strict=True)}
+    site, _ = build_site(Config(per_page=per_page), articles, tags)
+    planner = Planner(site)
+    assert planner.page_count() == len(list(planner.plans(with_deps=False)))
