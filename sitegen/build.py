@@ -41,6 +41,7 @@ from sitegen.cache import (
     save_cache,
     save_lexicon_tables,
     save_state,
+    sources_file,
     template_digest,
 )
 from sitegen.config import Config
@@ -630,6 +631,10 @@ class Build:
         keys_later = not cache.pages and self.pool is not None
         if keys_later:
             self.side_jobs.append(lambda: setattr(cache, "shape", planner.shape(salt)))
+            if cache.sources_changed:
+                self.side_jobs.append(
+                    lambda: setattr(cache, "sources_data", sources_file(self.config, cache))
+                )
         # The last build's site has the last build's shape.
         shape = cache.shape if self.site_reused or keys_later else planner.shape(salt)
         digests = {a.id: a.digest for a in site.articles}
