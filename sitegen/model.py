@@ -260,6 +260,8 @@ def archive_keys(d: dt.date) -> tuple[tuple[int, ...], ...]:
 
 def archive_url(key: tuple[int, ...]) -> str:
     """'2026/02/06/' for (2026, 2, 6): the year in four digits, as in permalinks ('0001/')."""
+    if len(key) == 3:  # most archives are days: one format, not a join (6,000 at 10,000 articles)
+        return f"{key[0]:04d}/{key[1]:02d}/{key[2]:02d}/"
     year, *rest = key
     return f"{year:04d}/" + "".join(f"{part:02d}/" for part in rest)
 
