@@ -201,11 +201,12 @@ def load_state(
         return None
     try:
         stored_signature, (articles, drafts), problems = stored  # type: ignore[misc]
-        if not stored_signature or stored_signature != signature():
-            return None
-        return (int(articles), int(drafts)), [Problem(*p) for p in problems]
+        counts, warnings = (int(articles), int(drafts)), [Problem(*p) for p in problems]
     except (TypeError, ValueError):
         return None
+    if not stored_signature or stored_signature != signature():
+        return None
+    return counts, warnings
 
 
 def check_cache_folder(cache_dir: Path) -> None:
