@@ -523,10 +523,11 @@ class Build:
         from sitegen.pool import WorkerPool
         from sitegen.tags import derives
 
-        if derives(self.config.tags):
+        tagging = derives(self.config.tags)
+        if tagging:
             self.take_lexicon_tables()
         self.pool = WorkerPool(self.jobs, fork=True)
-        if derives(self.config.tags):
+        if tagging:
             self.pool.send_all("make_lexicon", ())
             self.making_lexicon = True
 

@@ -397,11 +397,10 @@ def build_site(
     articles: Iterable[Article],
     tag_names: Mapping[str, tuple[str, ...]],
     memo: RelatedMemo | None = None,
-    scorer: Scorer = score_here,
 ) -> tuple[Site, list[Problem]]:
     """The site: its articles in date order, their URLs, tags, archives and related
-    articles. `memo` and `scorer`: see `related_index`."""
-    site, problems, finish = site_before_related(config, articles, tag_names, memo, scorer)
+    articles, scored in this process. `memo`: see `related_index`."""
+    site, problems, finish = site_before_related(config, articles, tag_names, memo)
     finish()
     return site, problems
 
