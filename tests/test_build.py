@@ -218,7 +218,7 @@ def test_the_output_check_of_another_process_finds_what_the_build_would(make_sit
     public = site / "public"
     pages = sorted(write.read_manifest(public)[0])
     manifest = json.loads((public / MANIFEST).read_text())
-    manifest["files"]["a\u0000b/index.html"] = ["0" * 32, 1]  # tampered: no file system path
+    manifest["files"]["a\u0000b/index.html"] = 1  # tampered: no file system path
     (public / MANIFEST).write_text(json.dumps(manifest))
     (public / pages[0]).unlink()  # deleted
     edited = public / pages[1]
@@ -1034,6 +1034,32 @@ def test_a_build_waits_for_another_build_into_the_same_folder(make_site) -> None
     assert (site / "public" / "index.html").exists()
 
 
+def test_a_manifest_of_an_older_sitegen_still_vouches_for_its_files(make_site, run_cli) -> None:
+    """Version 1 held a digest beside each size. A site built by it rebuilds as its own: no
+    warning, nothing written when nothing changed, a deleted page written again and the page
+    of a removed article removed."""
+    site = make_site(small_corpus(3))
+    assert run_cli(site, "build").exit_code == 0
+    public = site / "public"
+    manifest = json.loads((public / MANIFEST).read_text())
+    assert manifest["version"] == write.MANIFEST_VERSION == 2
+    old = {"version": 1, "files": {p: ["0" * 32, size] for p, size in manifest["files"].items()}}
+    (public / MANIFEST).write_text(json.dumps(old))
+    before = read_tree(public)
+    result = run_cli(site, "build")
+    assert " 0 written," in result.output and " 0 warnings" in result.output, result.output
+    assert read_tree(public) == before
+
+    page = public / "2026/01/02/story-number-1/index.html"
+    removed = public / "2026/01/03/story-number-2/index.html"
+    page.unlink()
+    (site / f"articles/002_{2:016x}.txt").unlink()
+    result = run_cli(site, "build")
+    assert " 0 warnings" in result.output, result.output
+    assert page.exists() and not removed.exists()
+    assert json.loads((public / MANIFEST).read_text())["version"] == 2
+
+
 def test_a_lost_manifest_is_one_warning_and_nothing_is_overwritten(make_site, run_cli) -> None:
     """Without its manifest, sitegen cannot tell its files from someone's: it overwrites
     none and says so once, with the way out."""
@@ -1168,10 +1194,10 @@ def test_a_tampered_manifest_cannot_remove_files_through_a_symlink(
     os.symlink(victim, site / "public" / "link")
     manifest = site / "public" / MANIFEST
     raw = json.loads(manifest.read_text())
-    raw["files"]["link/file.txt"] = ["0" * 32, 4]
-    raw["files"]["link/deep/index.html"] = ["0" * 32, 8]
+    raw["files"]["link/file.txt"] = 4
+    raw["files"]["link/deep/index.html"] = 8
     os.symlink(".", site / "public" / "inside")  # public/inside/style.css is public/style.css
-    raw["files"]["inside/style.css"] = ["0" * 32, 3]
+    raw["files"]["inside/style.css"] = 3
     manifest.write_text(json.dumps(raw))
     result = run_cli(site, "build")
     assert result.exit_code == 0
