@@ -48,6 +48,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, file_error, is_file_error
 from sitegen.pool import collector_paused
 from sitegen.read import (
+    COMPRESS_BODIES_FROM,
     Article,
     Body,
     ReadResult,
@@ -467,8 +468,9 @@ class Build:
 
             chunks = chunked([file.full for file in files], CHUNK)
             results = []
+            compress = len(files) >= COMPRESS_BODIES_FROM
             for chunk in self.progress(chunks, len(chunks), "Reading"):
-                results.extend(read_files(root, chunk, self.bodies, tags))
+                results.extend(read_files(root, chunk, self.bodies, tags, compress))
             return results
         here, bodies = self.read_while_pool_starts(files)
         assert self.pool is not None
@@ -486,7 +488,8 @@ class Build:
 
         # Made or loaded here, workers need not make it again; forked ones made their own.
         lexicon = None if self.fork_workers else lexicon_tables_in_use()
-        starts = [(root, tags, share, lexicon, self.config) for share in bodies]
+        compress = len(files) + self.read_here >= COMPRESS_BODIES_FROM
+        starts = [(root, tags, share, lexicon, self.config, compress) for share in bodies]
         self.pool.send_each("start_reading", starts)
         self.pool.receive_each()
 
@@ -552,7 +555,15 @@ class Build:
         try:
             while not starting.ready() and len(results) < len(files):
                 chunk = [f.full for f in files[len(results) : len(results) + FIRST_READS]]
-                results.extend(read_files(self.config.source, chunk, bodies, self.config.tags))
+                results.extend(
+                    read_files(
+                        self.config.source,
+                        chunk,
+                        bodies,
+                        self.config.tags,
+                        len(files) >= COMPRESS_BODIES_FROM,
+                    )
+                )
             self.pool = starting.result()
         except BaseException:
             starting.abandon()

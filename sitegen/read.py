@@ -413,19 +413,34 @@ def file_digest(source: str, data: bytes) -> str:
     return hashlib.sha256(source.encode() + b"\0" + data).hexdigest()[:32]
 
 
-def pack_body(body: Body) -> bytes:
+# How a build keeps a body until its page is rendered (`pack_body`): the first byte says.
+UTF8_BODY, LZ4_BODY = b"U", b"L"
+# A build that reads this many articles or more keeps their bodies compressed with LZ4: half
+# the memory, for 13 us an article there and back of the 18 us it took with the encoding. At
+# 10,000 articles, keeping them as UTF-8 took 0.3 s less CPU and 17 MB more at the peak (263
+# against 246 MB); at 100,000, LZ4 keeps about 170 MB off a peak of 1.7 GB.
+COMPRESS_BODIES_FROM = 30_000
+
+
+def pack_body(body: Body, compress: bool = False) -> bytes:
     """A body's HTML as a build keeps it until its page is rendered: UTF-8 (a text with one
-    curly quote is two bytes a character as a string), then LZ4, about twenty microseconds
-    there and back for a half or less of the memory. Workers hold a share of the corpus each."""
+    curly quote is two bytes a character as a string), compressed with LZ4 if `compress`.
+    Workers hold a share of the corpus each."""
+    data = body.html.encode("utf-8")
+    if not compress:
+        return UTF8_BODY + data
     import lz4.block  # imported here: a rebuild with nothing to do keeps no bodies
 
-    return lz4.block.compress(body.html.encode("utf-8"), store_size=True)
+    return LZ4_BODY + lz4.block.compress(data, store_size=True)
 
 
 def unpack_body(packed: bytes) -> Body:
+    data = memoryview(packed)[1:]  # not copied
+    if packed[:1] == UTF8_BODY:
+        return Body(str(data, "utf-8"), ())
     import lz4.block
 
-    return Body(lz4.block.decompress(packed).decode("utf-8"), ())
+    return Body(lz4.block.decompress(data).decode("utf-8"), ())
 
 
 def kept_body(bodies: Mapping[str, bytes], root: Path, article: Article) -> Body:

@@ -43,10 +43,15 @@ if TYPE_CHECKING:
 
 
 def read_files(
-    root: Path, paths: Sequence[str], bodies: dict[str, bytes], tags: TagConfig
+    root: Path,
+    paths: Sequence[str],
+    bodies: dict[str, bytes],
+    tags: TagConfig,
+    compress: bool = False,
 ) -> list[tuple[ReadResult, bytes]]:
-    """Read files and scan them for tags; keep their bodies in `bodies` and return the
-    results without them (only small metadata crosses between processes)."""
+    """Read files and scan them for tags; keep their bodies in `bodies` (compressed if
+    `compress`: see `read.COMPRESS_BODIES_FROM`) and return the results without them (only
+    small metadata crosses between processes)."""
     results = []
     for path in paths:
         result = read_article(path, root)
@@ -54,7 +59,7 @@ def read_files(
         if result.article is not None and result.body is not None:
             scan = scan_packed(result.article, result.body.paragraphs, tags)
             # Pages need only the HTML: the plain text, as big again, served the tag scan.
-            bodies[result.article.source] = pack_body(result.body)
+            bodies[result.article.source] = pack_body(result.body, compress)
         results.append((ReadResult(result.article, None, result.problems), scan))
     return results
 
@@ -82,6 +87,7 @@ class WorkerState:
         self.stager: Stager | None = None
         self.env: jinja2.Environment | None = None  # made by `prepare`
         self.config: Config | None = None  # the site's, given by `start_reading`
+        self.compress = False  # bodies kept compressed (`read.COMPRESS_BODIES_FROM`)
 
     def start_reading(
         self,
@@ -90,6 +96,7 @@ class WorkerState:
         bodies: dict[str, bytes],
         lexicon: LexiconTables | None,
         config: Config | None = None,
+        compress: bool = False,
     ) -> None:
         """Sent once, before the files to read: each request then holds only paths, however
         long the site's tag settings (aliases, ignore lists), so the requests queued in a pipe
@@ -97,8 +104,9 @@ class WorkerState:
         itself while the workers started: this worker renders their pages. `lexicon`: the
         tagger's tables, which the build has made or loaded (45 ms less in each worker), or
         None where this worker made them (`make_lexicon`).
-        `config`: the site's, for `prepare`, whose request is then small too."""
-        self.root, self.tags, self.config = root, tags, config
+        `config`: the site's, for `prepare`, whose request is then small too. `compress`:
+        whether to keep bodies compressed (`read.COMPRESS_BODIES_FROM`)."""
+        self.root, self.tags, self.config, self.compress = root, tags, config, compress
         self.bodies.update(bodies)
         if lexicon is not None:
             use_lexicon_tables(lexicon)
@@ -115,7 +123,7 @@ class WorkerState:
         runs grows by tens of thousands of tuples, and the collector's passes over them took
         0.5 s of the read phase of a cold build of 10,000 name-heavy articles."""
         with collector_paused():
-            return read_files(self.root, paths, self.bodies, self.tags)
+            return read_files(self.root, paths, self.bodies, self.tags, self.compress)
 
     def prepare(self) -> None:
         """Load and compile the templates while the build chooses tags and builds the site,

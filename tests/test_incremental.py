@@ -679,7 +679,13 @@ def test_a_rebuild_takes_the_taggers_tables_from_the_cache(tmp_path: Path) -> No
     assert not tables.read_bytes().endswith(b"damaged!!")  # made again, and kept
 
 
-def test_parallel_build_gives_the_same_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("compressed", [False, True])
+def test_parallel_build_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compressed: bool
+) -> None:
+    """Bodies wait for their pages as UTF-8, or compressed in big builds (`read.pack_body`)."""
+    if compressed:
+        monkeypatch.setattr(build_module, "COMPRESS_BODIES_FROM", 1)
     corpus(tmp_path, 700)  # above the size where workers start
     articles = tmp_path / "articles"
     first = (articles / "0001_0000000000000001.txt").read_text()

@@ -24,6 +24,7 @@ from sitegen.read import (
     BLANK_LINE,
     CONTROL,
     OTHER_SPACES,
+    Body,
     OutOfTime,
     clean_blocks,
     clean_text,
@@ -31,9 +32,11 @@ from sitegen.read import (
     decode,
     find_sources,
     front_text,
+    pack_body,
     read_article,
     render_body,
     summarize,
+    unpack_body,
 )
 from tests.conftest import REAL_ARTICLE, article_text
 
@@ -873,6 +876,20 @@ def test_a_body_is_its_paragraphs_escaped_one_by_one(text: str) -> None:
     blocks = (clean_text(block) for block in re.split(r"\n[ \t]*\n", text))
     assert paragraphs == tuple(p for p in blocks if p)
     assert html_text == "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.booleans())
+def test_a_body_kept_for_its_page_comes_back_whole(html_text: str, compress: bool) -> None:
+    """As UTF-8, or compressed in big builds: the first byte says which."""
+    packed = pack_body(Body(html_text, ("a paragraph",)), compress)
+    assert unpack_body(packed) == Body(html_text, ())
+    assert packed[:1] == (b"L" if compress else b"U")
+
+
+def test_a_compressed_body_takes_less_memory() -> None:
+    body = Body("<p>Officials said the talks would resume on Monday.</p>\n" * 40, ())
+    assert len(pack_body(body, compress=True)) < len(pack_body(body)) / 3
 
 
 def test_markdown_table_alignment_is_kept_and_no_other_style(tmp_path: Path) -> None:
