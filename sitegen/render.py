@@ -133,9 +133,39 @@ def escape_text(value: Any, /) -> str:
         return _escape_str(value)
     if kind is markupsafe.Markup:  # escaped already: `root`, `urls` (see `Planner.page`)
         return value
-    if kind is dt.date or kind is int:  # digits and dashes: nothing to escape
+    if kind is dt.date:  # digits and dashes: nothing to escape
+        return iso_date(value)
+    if kind is int:
         return str(value)
     return markupsafe.escape(value)
+
+
+# A date's texts, made once for each day: every item of a list and every related article
+# shows its date twice (`datetime="2026-02-06"`, "6 February 2026"), 330,000 times in a build
+# of 10,000 articles, which has a few thousand days. Made by `date.isoformat` and an f-string,
+# each took 0.3 us; looked up, 0.03 us.
+_ISO_DATES: dict[dt.date, str] = {}
+_LONG_DATES: dict[Any, str] = {}
+
+
+def iso_date(day: dt.date) -> str:
+    """`str(day)`, remembered."""
+    try:
+        return _ISO_DATES[day]
+    except KeyError:
+        text = _ISO_DATES[day] = day.isoformat()
+        return text
+
+
+def long_date(day: Any) -> str:
+    """The `longdate` filter: "6 February 2026", remembered for each date (`_ISO_DATES`)."""
+    try:
+        return _LONG_DATES[day]
+    except KeyError:
+        text = _LONG_DATES[day] = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+        return text
+    except TypeError:  # a template's own object, which cannot be a key
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 # The C escape that markupsafe.escape (3.0 and later) calls for a str. Not in its public API:
@@ -246,7 +276,7 @@ def make_environment(layouts: Path, code_cache: Path | None = None) -> jinja2.En
         **TEMPLATE_OPTIONS,
     )
     env.template_class = FastEscapeTemplate
-    env.filters["longdate"] = lambda d: f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    env.filters["longdate"] = long_date
     env.filters["lang_attrs"] = language_attributes
     env.tests["rtl"] = lambda language: bool(direction(language))
     # `tojson` escapes <, >, & and ' as \\u003c and so on: JSON-LD text cannot close its <script>.
