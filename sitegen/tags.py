@@ -137,9 +137,59 @@ def unicode_run() -> re.Pattern[str]:
 ASCII_RUN = _run_pattern("A-Z")
 
 
-def runs(text: str) -> Iterator[re.Match[str]]:
-    """The runs of capitalised words in `text` (see `_run_pattern`)."""
-    return (ASCII_RUN if text.isascii() else unicode_run()).finditer(text)
+def _alternatives(words: Collection[str]) -> str:
+    """A regex matching any of `words` (letters and "&"), as a tree of their first letters:
+    the engine tries one branch for each first letter rather than one for each word. It
+    matches as a plain alternation of the words does where a space must follow each (as a
+    particle) or a hyphen (as an article): no two of the words can both be followed there."""
+    heads: dict[str, list[str]] = {}
+    for word in sorted(words):
+        heads.setdefault(word[:1], []).append(word[1:])
+    optional = heads.pop("", None) is not None  # a word that starts another: "da" of "das"
+    branches = [re.escape(head) + _alternatives(tails) for head, tails in heads.items()]
+    if not branches:
+        return ""
+    if len(branches) == 1 and not optional:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
+
+
+# CAPITAL stands for every capital letter: `runs` reads ASCII text as bytes with its capitals
+# turned into it (`CAPITALS`), so that the engine finds the next capital as it finds a fixed
+# byte, rather than testing each character against [A-Z]: finding the capitals alone took 30
+# of the 75 us an article the regex took. A word character is then [\w\x01]: a letter, digit,
+# underscore or capital. `_run_pattern`, with that in place of [A-Z] and \w, and the word
+# lists as `_alternatives`: the same runs at the same places, in 60 us an article instead of
+# 75 (the whole scan 162 instead of 175).
+CAPITAL = b"\x01"
+CAPITALS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", CAPITAL * 26)
+
+
+def _marked_run_pattern() -> re.Pattern[bytes]:
+    """`ASCII_RUN` for ASCII text whose capitals are `CAPITAL`. Where it reads a capital as
+    "P" ("People's") it reads any capital: `runs` takes the plain pattern for the text where
+    that could make a difference."""
+    up, word = r"\x01", r"[\w\x01]"
+    rest = (
+        rf"(?:\.(?:{up}\.)+|\.(?= {up})|e(?<={up}e)ople's"
+        rf"|{word}*(?:-{word}+)*(?:'(?:{up}|(?!{CONTRACTIONS}(?!{word}))[a-z]){word}*)?)"
+    )
+    particle, article = _alternatives(PARTICLES), _alternatives(ARABIC_ARTICLES) + "-"
+    run = rf"{up}(?<![\w\x01'].){rest}(?: (?:{particle} )*(?:{article})?{up}{rest})*"
+    return re.compile(run.encode("ascii"))
+
+
+ASCII_MARKED_RUN = _marked_run_pattern()
+
+
+def runs(text: str) -> Iterator[re.Match[str]] | Iterator[re.Match[bytes]]:
+    """The runs of capitalised words in `text` (see `_run_pattern`): their spans are those in
+    `text` (`match.group()` of ASCII text is the bytes `ASCII_MARKED_RUN` reads)."""
+    if not text.isascii():
+        return unicode_run().finditer(text)
+    if "eople'" in text and text.count("eople'") != text.count("People'"):
+        return ASCII_RUN.finditer(text)  # "Xeople's": not "People's", which the marks mistake
+    return ASCII_MARKED_RUN.finditer(text.encode("ascii").translate(CAPITALS))
 
 
 # "Mohamed Hamdan Dagalo, better known as Hemedti": a later "Hemedti" is him.
@@ -440,7 +490,7 @@ class _Reader:
         tallies, guesses = self.tallies, self.guesses
         plain = self.plain
         for order, match in enumerate(runs(text)):
-            run = match.group()
+            run = text[match.start() : match.end()]  # not `group()`: see `runs`
             pieces = parsed.get(run)
             if pieces is None:
                 pieces = self.parsed(run)
@@ -621,8 +671,9 @@ class _Reader:
     def title(self, title: str) -> None:
         """Title words count only for what the body names: titles capitalise every word."""
         known: dict[str, str] = {}
-        for match in runs(title.replace("’", "'")):
-            words = match.group().split(" ")
+        title = title.replace("’", "'")
+        for match in runs(title):
+            words = title[match.start() : match.end()].split(" ")
             i = 0
             while i < len(words):
                 entry, size = known_at(self.lexicon, words, i)

@@ -22,9 +22,12 @@ from sitegen.model import RELATED_LIMIT, RELATED_WINDOW, build_site, build_tags
 from sitegen.read import Article, parse_article, read_article
 from sitegen.read import tag_key as read_tag_key
 from sitegen.tags import (
+    ARABIC_ARTICLES,
+    ASCII_RUN,
     GUESSED_IN_PASSING,
     IN_PASSING,
     LONG_BODY,
+    PARTICLES,
     article_tags,
     choose,
     choose_again,
@@ -34,6 +37,7 @@ from sitegen.tags import (
     front_matter_tags,
     in_passing,
     make_tagger,
+    runs,
     scan_article,
     scan_choices,
     scan_keys,
@@ -1148,3 +1152,64 @@ def test_names_past_the_scanned_length_of_a_huge_text_are_not_read() -> None:
     TEXTS[far.id] = (early, *paragraphs, late, late, late)
     candidates = {c.name for c in scan_article(make_tagger(TagConfig()), far, TEXTS[far.id])}
     assert "Kenya" in candidates and "Peru" not in candidates
+
+
+# Pieces of ASCII text where the run pattern has choices to make: particles, Arabic articles,
+# abbreviations, initials, contractions, "People's" and what only looks like it.
+RUN_PIECES = [
+    *sorted(PARTICLES),
+    *(f"{a}-" for a in ARABIC_ARTICLES),
+    "Al-",
+    "People's",
+    "eople's",
+    "Xeople's",
+    "People",
+    "P",
+    "U.S.",
+    "U.",
+    "J.",
+    "A.B.",
+    ".",
+    "-",
+    "'s",
+    "'ll",
+    "'d",
+    "'t",
+    "'re",
+    "'x",
+    "'S",
+    "O'Brien",
+    "Sana'a",
+    "Diaz-Canel",
+    "Cuba's",
+    "We'll",
+    "Bank",
+    "England",
+    "Lula",
+    "ALL",
+    "I",
+    "X",
+    "x",
+    "_",
+    "9",
+    "(",
+    ")",
+    ",",
+    '"',
+    "'",
+    "\n",
+    " ",
+    "  ",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(RUN_PIECES), max_size=14).map("".join)
+    | st.lists(st.sampled_from(RUN_PIECES), max_size=14).map(" ".join)
+    | st.text(alphabet="ABPXYZabelopsdtnv'.- &_9,()\"\n", max_size=30)
+)
+def test_runs_of_ascii_text_are_those_of_the_plain_pattern(text: str) -> None:
+    """`runs` reads ASCII text with its capitals marked (`tags.CAPITALS`): the same runs at
+    the same places as `ASCII_RUN` finds."""
+    assert [m.span() for m in runs(text)] == [m.span() for m in ASCII_RUN.finditer(text)]
