@@ -47,12 +47,16 @@ JOURNAL_BATCH = 500  # files written in place between two appends to the journal
 MAX_RECORD_BYTES = 1 << 30  # a manifest or journal past this is damage, not a site's list
 UNKNOWN = -1  # the manifest entry (a size) of a journaled file: its bytes are not known
 STAGING_PREFIX = ".sitegen-staging-"
-# Version 2 holds each file's size; version 1 held a SHA-256 digest of its bytes too, which
+# Each file's entry is ["", size]. The first field held a SHA-256 digest of the bytes, which
 # spared a build reading a file to compare a page it rendered again with the same size. A cold
 # build hashed every page for that (20,000 pages at 10,000 articles, about 3 % of its workers'
 # time), when a rebuild renders again only what an edit touches, and compares a page of 7 KB
-# with its file in 11 us against 7 us to hash it. Version 1 is still read, for its sizes.
-MANIFEST_VERSION = 2
+# with its file in 11 us against 7 us to hash it. The field stays, empty, and the version with
+# it: an older sitegen reads this manifest as its own and, finding no digest that matches,
+# compares bytes; a newer version number would have made it take the manifest for lost and
+# leave every page it would write as it stood. A digest an older sitegen wrote is ignored.
+MANIFEST_VERSION = 1
+NO_DIGEST = ""
 
 
 # What every build writes (`render.web_files`), unless the site's layouts/static/ has its own.
@@ -569,8 +573,7 @@ if not stat.S_ISREG(manifest.st_mode) or manifest.st_size > limit:
 with open(out + "/" + name, encoding="utf-8") as file:
     files = json.loads(file.read())["files"]
 lost = []
-for path, size in files.items():
-    size = size[1] if isinstance(size, list) else size  # version 1: [digest, size]
+for path, (_, size) in files.items():
     try:
         found = os.lstat(out + "/" + path)
     except (OSError, ValueError):  # ValueError: a NUL in a path of a tampered manifest
@@ -644,7 +647,7 @@ class OutputCheck:
 
 
 CHECK_TIMEOUT = 60  # seconds: a check this slow is not waited for again
-CHECK_MIN_BYTES = 100_000  # a smaller manifest (about 1,200 files) is checked faster in place
+CHECK_MIN_BYTES = 100_000  # a smaller manifest (about 1,900 files) is checked faster in place
 
 
 def output_check(out_dir: Path) -> OutputCheck | None:
@@ -761,13 +764,9 @@ def read_manifest_signed(out_dir: Path) -> tuple[dict[str, int], tuple[int, ...]
         if text is None:
             return {}, (0, 0, 0)
         raw = json.loads(text)
-        version = raw.get("version")
-        if version == MANIFEST_VERSION:
-            files = {str(p): int(size) for p, size in raw["files"].items()}
-        elif version == 1:  # [digest, size]: the last build was made by an older sitegen
-            files = {str(p): int(size) for p, (_, size) in raw["files"].items()}
-        else:
+        if raw.get("version") != MANIFEST_VERSION:
             return {}, (0, 0, 0)
+        files = {str(p): manifest_size(entry) for p, entry in raw["files"].items()}
         return files, (found.st_ino, found.st_size, found.st_mtime_ns)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return {}, (0, 0, 0)  # RecursionError: "[[[[..." nested past what json reads
@@ -784,9 +783,17 @@ def is_safe_manifest_path(path: str) -> bool:
     return len(path) < 4000 and all(len(part) <= 255 for part in parts)
 
 
+def manifest_size(entry: object) -> int:
+    """The size of a manifest entry ([digest, size]); ValueError for anything else (damage:
+    `1e999` reads as a float infinity, which no int is)."""
+    if not isinstance(entry, list) or len(entry) != 2 or type(entry[1]) is not int:
+        raise ValueError(f"not a manifest entry: {entry!r}")
+    return entry[1]
+
+
 def write_manifest(out_dir: Path, entries: dict[str, int]) -> None:
     # No indent: with one, json falls back to its pure-Python encoder, 20 times slower.
-    files = {p: entries[p] for p in sorted(entries)}
+    files = {p: [NO_DIGEST, entries[p]] for p in sorted(entries)}
     data = json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":"))
     replace_file(out_dir / MANIFEST, data + "\n")
 

@@ -218,7 +218,7 @@ def test_the_output_check_of_another_process_finds_what_the_build_would(make_sit
     public = site / "public"
     pages = sorted(write.read_manifest(public)[0])
     manifest = json.loads((public / MANIFEST).read_text())
-    manifest["files"]["a\u0000b/index.html"] = 1  # tampered: no file system path
+    manifest["files"]["a\u0000b/index.html"] = ["0" * 32, 1]  # tampered: no file system path
     (public / MANIFEST).write_text(json.dumps(manifest))
     (public / pages[0]).unlink()  # deleted
     edited = public / pages[1]
@@ -1035,16 +1035,17 @@ def test_a_build_waits_for_another_build_into_the_same_folder(make_site) -> None
 
 
 def test_a_manifest_of_an_older_sitegen_still_vouches_for_its_files(make_site, run_cli) -> None:
-    """Version 1 held a digest beside each size. A site built by it rebuilds as its own: no
-    warning, nothing written when nothing changed, a deleted page written again and the page
-    of a removed article removed."""
+    """An older sitegen wrote a digest beside each size, and this one writes none: each reads
+    the other's manifest as its own. No warning, nothing written when nothing changed, a
+    deleted page written again and the page of a removed article removed."""
     site = make_site(small_corpus(3))
     assert run_cli(site, "build").exit_code == 0
     public = site / "public"
     manifest = json.loads((public / MANIFEST).read_text())
-    assert manifest["version"] == write.MANIFEST_VERSION == 2
-    old = {"version": 1, "files": {p: ["0" * 32, size] for p, size in manifest["files"].items()}}
-    (public / MANIFEST).write_text(json.dumps(old))
+    assert manifest["version"] == 1  # what older versions read
+    assert all(entry[0] == "" and entry[1] > 0 for entry in manifest["files"].values())
+    files = {p: ["0" * 32, size] for p, (_, size) in manifest["files"].items()}
+    (public / MANIFEST).write_text(json.dumps({"version": 1, "files": files}))
     before = read_tree(public)
     result = run_cli(site, "build")
     assert " 0 written," in result.output and " 0 warnings" in result.output, result.output
@@ -1057,7 +1058,22 @@ def test_a_manifest_of_an_older_sitegen_still_vouches_for_its_files(make_site, r
     result = run_cli(site, "build")
     assert " 0 warnings" in result.output, result.output
     assert page.exists() and not removed.exists()
-    assert json.loads((public / MANIFEST).read_text())["version"] == 2
+
+
+@pytest.mark.parametrize("size", ["1e999", "true", '"12"', "1.5", "[1]", "null"])
+def test_a_manifest_entry_that_is_no_size_is_damage(make_site, run_cli, size) -> None:
+    """`1e999` reads as a float infinity, which stopped the build with a traceback: any entry
+    that is not [digest, int] makes the manifest unreadable, as a lost one is (nothing is
+    overwritten, one warning)."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build").exit_code == 0
+    path = site / "public" / MANIFEST
+    text = re.sub(r'"robots.txt":\["",\d+\]', f'"robots.txt":["",{size}]', path.read_text())
+    assert text != path.read_text()
+    path.write_text(text)
+    result = run_cli(site, "build")
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert "not in its manifest" in result.output
 
 
 def test_a_lost_manifest_is_one_warning_and_nothing_is_overwritten(make_site, run_cli) -> None:
@@ -1194,10 +1210,10 @@ def test_a_tampered_manifest_cannot_remove_files_through_a_symlink(
     os.symlink(victim, site / "public" / "link")
     manifest = site / "public" / MANIFEST
     raw = json.loads(manifest.read_text())
-    raw["files"]["link/file.txt"] = 4
-    raw["files"]["link/deep/index.html"] = 8
+    raw["files"]["link/file.txt"] = ["0" * 32, 4]
+    raw["files"]["link/deep/index.html"] = ["0" * 32, 8]
     os.symlink(".", site / "public" / "inside")  # public/inside/style.css is public/style.css
-    raw["files"]["inside/style.css"] = 3
+    raw["files"]["inside/style.css"] = ["0" * 32, 3]
     manifest.write_text(json.dumps(raw))
     result = run_cli(site, "build")
     assert result.exit_code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import jinja2
@@ -9,7 +10,7 @@ import markupsafe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.render import escape_text, make_environment
+from sitegen.render import escape_text, long_date, make_environment
 
 
 class _Html:
@@ -115,3 +116,13 @@ def test_imported_macros_see_the_page_globals_jinja2_gives_them() -> None:
     env.loader.mapping["g.html"] = "{% from 'm.html' import hi %}{{ hi() }}"  # type: ignore[attr-defined]
     assert env.get_template("g.html", globals={"who": "me"}).render() == "me"
     assert env.get_template("page.html").render() == "nobody"
+
+
+def test_longdate_names_the_day_of_each_datetime_it_is_given() -> None:
+    """Dates are remembered by value (`render.long_date`): not datetimes, of which two in
+    different zones are equal on different days. A site's template may pass one."""
+    utc = dt.datetime(2026, 2, 6, 23, 30, tzinfo=dt.UTC)
+    paris = dt.datetime(2026, 2, 7, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert utc == paris
+    assert [long_date(utc), long_date(paris)] == ["6 February 2026", "7 February 2026"]
+    assert long_date(dt.date(2026, 2, 6)) == long_date(dt.date(2026, 2, 6)) == "6 February 2026"

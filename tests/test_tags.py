@@ -1163,6 +1163,7 @@ RUN_PIECES = [
     "People's",
     "eople's",
     "Xeople's",
+    "\x01",
     "People",
     "P",
     "U.S.",
@@ -1207,7 +1208,7 @@ RUN_PIECES = [
 @given(
     st.lists(st.sampled_from(RUN_PIECES), max_size=14).map("".join)
     | st.lists(st.sampled_from(RUN_PIECES), max_size=14).map(" ".join)
-    | st.text(alphabet="ABPXYZabelopsdtnv'.- &_9,()\"\n", max_size=30)
+    | st.text(alphabet="ABPXYZabelopsdtnv'.- &_9,()\"\n\t\x01", max_size=30)
 )
 def test_runs_of_ascii_text_are_those_of_the_plain_pattern(text: str) -> None:
     """`runs` reads ASCII text with its capitals marked (`tags.CAPITALS`): the same runs at
