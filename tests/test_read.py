@@ -23,7 +23,10 @@ from sitegen.read import (
     ASCII_OTHER_SPACES,
     BLANK_LINE,
     CONTROL,
+    DATELINE,
+    NOT_SENTENCE_ENDS,
     OTHER_SPACES,
+    SUMMARY_CHARS,
     Body,
     OutOfTime,
     clean_blocks,
@@ -111,6 +114,35 @@ def test_a_long_first_paragraph_is_cut_after_a_sentence_or_a_word(first, summary
 def test_a_summary_leaves_out_the_wire_dateline(first: str, summary: str) -> None:
     """Lists and meta descriptions began "VIENNA (Reuters) -Iran and…"; the page keeps it."""
     assert summarize((first,)) == summary
+
+
+# How summaries were cut before `SENTENCE_STOP`: a match tried at every letter of every word.
+SENTENCE_END = re.compile(r"\w[\w)]*([.!?][\"”’)]*) ")
+
+
+def summarize_by_words(first: str) -> str:
+    head = first[: SUMMARY_CHARS + 1]
+    for end in reversed(list(SENTENCE_END.finditer(head, SUMMARY_CHARS // 2))):
+        if not head.endswith(NOT_SENTENCE_ENDS, 0, end.start(1)):
+            return head[: end.end(1)]
+    return first[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:.!?-–—") + "…"
+
+
+SUMMARY_PARTS = st.sampled_from(
+    [
+        *("said", "U.S.", "Mr", "Dr", "J", "No", "vs", "a.m.", "(2026)", "x)", "))", "_", "2,5"),
+        *("é", "Ж", "٣", "²", "ǅ", "東京", "…", "...", ".", "!", "?", "?!", "”", "’", '"', ")"),
+        *(" ", " ", " ", "\u00a0", "-", "—", ",", "(", "“"),
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(SUMMARY_PARTS, min_size=30, max_size=150).map("".join))
+def test_summaries_end_where_the_pattern_of_words_ended_them(first: str) -> None:
+    """`SENTENCE_STOP` and `ends_word` find the ends `SENTENCE_END` found, and no other."""
+    if len(first) > SUMMARY_CHARS and not DATELINE.match(first):
+        assert summarize((first,)) == summarize_by_words(first)
 
 
 def test_a_footnote_number_is_no_part_of_the_text(tmp_path: Path) -> None:
