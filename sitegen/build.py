@@ -197,6 +197,7 @@ class Build:
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
         self.read_count = 0
         self.read_here = 0  # of those, read by this process while the workers started
+        self.compress_bodies = False  # bodies kept compressed (`read.COMPRESS_BODIES_FROM`)
         self.fork_workers = False  # a cold build forks its workers (`can_fork_workers`)
         self.making_lexicon = False  # forked workers were asked to (`fork_pool`)
         self.lexicon_kept = False  # the build cache holds the tagger's tables
@@ -459,6 +460,7 @@ class Build:
 
     def read_files(self, files: Sequence[SourceFile]) -> list[tuple[ReadResult, bytes]]:
         root, tags = self.config.source, self.config.tags
+        self.compress_bodies = len(files) >= COMPRESS_BODIES_FROM  # wherever they are read
         if self.jobs == 1 or len(files) < PARALLEL_MIN_FILES:
             from sitegen.workers import read_files
 
@@ -468,9 +470,8 @@ class Build:
 
             chunks = chunked([file.full for file in files], CHUNK)
             results = []
-            compress = len(files) >= COMPRESS_BODIES_FROM
             for chunk in self.progress(chunks, len(chunks), "Reading"):
-                results.extend(read_files(root, chunk, self.bodies, tags, compress))
+                results.extend(read_files(root, chunk, self.bodies, tags, self.compress_bodies))
             return results
         here, bodies = self.read_while_pool_starts(files)
         assert self.pool is not None
@@ -488,8 +489,9 @@ class Build:
 
         # Made or loaded here, workers need not make it again; forked ones made their own.
         lexicon = None if self.fork_workers else lexicon_tables_in_use()
-        compress = len(files) + self.read_here >= COMPRESS_BODIES_FROM
-        starts = [(root, tags, share, lexicon, self.config, compress) for share in bodies]
+        starts = [
+            (root, tags, share, lexicon, self.config, self.compress_bodies) for share in bodies
+        ]
         self.pool.send_each("start_reading", starts)
         self.pool.receive_each()
 
@@ -555,14 +557,9 @@ class Build:
         try:
             while not starting.ready() and len(results) < len(files):
                 chunk = [f.full for f in files[len(results) : len(results) + FIRST_READS]]
+                config = self.config
                 results.extend(
-                    read_files(
-                        self.config.source,
-                        chunk,
-                        bodies,
-                        self.config.tags,
-                        len(files) >= COMPRESS_BODIES_FROM,
-                    )
+                    read_files(config.source, chunk, bodies, config.tags, self.compress_bodies)
                 )
             self.pool = starting.result()
         except BaseException:
