@@ -708,23 +708,25 @@ def related_ranks(
     order), best first: `related_index` as plain data, which worker processes take quickly.
     `orders[t]` holds the ranks of tag t's members, newest first; `weights[t]` its weight;
     `tag_lists[r]` the tags of the article ranked r."""
-    # Scores are kept by rank and chosen as single integers, rank - score * scale: the
-    # smallest are the best, ties to the newer, compared in C.
+    # Scores are kept as single integers, rank - score * scale, from the start: the smallest
+    # are the best, ties to the newer, sorted in C. Made from (rank, score) pairs at the end,
+    # they took a fifth of the time.
     scale = len(tag_lists) + 1
     positions: dict[int, dict[int, int]] = {}  # tag -> rank -> index in its order, as needed
     found = []
     for here_rank in todo:
-        scores: dict[int, int] = {}
+        keys: dict[int, int] = {}  # rank -> rank - its score * scale
+        key_of = keys.get
         for tag in tag_lists[here_rank]:
-            order, w = orders[tag], weights[tag]
+            order, step = orders[tag], weights[tag] * scale
             where = positions.get(tag)
             if where is None:
                 where = positions[tag] = {r: i for i, r in enumerate(order)}
             here = where[here_rank]
             for other in order[max(0, here - RELATED_WINDOW) : here + RELATED_WINDOW + 1]:
-                scores[other] = scores.get(other, 0) + w
-        scores.pop(here_rank, None)
-        best = sorted([r - s * scale for r, s in scores.items()])[:RELATED_LIMIT]
+                keys[other] = key_of(other, other) - step
+        keys.pop(here_rank, None)
+        best = sorted(keys.values())[:RELATED_LIMIT]
         found.append(tuple([key % scale for key in best]))
     return found
 

@@ -203,10 +203,39 @@ ABANDON_WAIT = 10  # seconds: how long a stopped build waits for its pool, to st
 
 
 def pickled_call(method: str, args: tuple[Any, ...]) -> bytes:
-    """A call to a worker as `send_all_pickled` sends it."""
+    """A call to a worker as `send_all` and `send_all_soon` send it."""
     from multiprocessing.reduction import ForkingPickler
 
     return bytes(ForkingPickler.dumps((method, args)))
+
+
+class Sending:
+    """A message on its way to every worker (`WorkerPool.send_all_soon`): `wait` before
+    sending them anything else, which would otherwise come in the middle of it."""
+
+    def __init__(self, connections: Sequence[Connection], message: bytes) -> None:
+        import threading
+
+        self.errors: list[BaseException] = []
+        self.threads = [
+            threading.Thread(target=self.send, args=(conn, message), daemon=True)
+            for conn in connections
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def send(self, conn: Connection, message: bytes) -> None:
+        try:
+            conn.send_bytes(message)
+        except BaseException as exc:  # raised by `wait`, in the build's own thread
+            self.errors.append(exc)
+
+    def wait(self) -> None:
+        for thread in self.threads:
+            thread.join()
+        if self.errors:
+            with worker_alive():
+                raise self.errors[0]
 
 
 class WorkerPool:
@@ -319,15 +348,16 @@ class WorkerPool:
 
     def send_all(self, method: str, args: tuple[Any, ...]) -> None:
         """Start `method` with the same arguments on every worker, pickled once."""
-        self.send_all_pickled(pickled_call(method, args))
-
-    def send_all_pickled(self, message: bytes) -> None:
-        """Send every worker the same call, pickled beforehand (`pickled_call`): the whole
-        site takes 0.1-0.15 s to pickle at 10,000 articles, which the build does while the
-        workers score related articles, not while they wait for it."""
+        message = pickled_call(method, args)
         with worker_alive():
             for conn in self.connections:
                 conn.send_bytes(message)
+
+    def send_all_soon(self, message: bytes) -> Sending:
+        """`send_all`, pickled beforehand (`pickled_call`), from a thread for each worker, while
+        this process goes on: a worker busy with an earlier call reads a big message (the site)
+        only once done, and this process, writing it, waited on a full pipe meanwhile."""
+        return Sending(self.connections, message)
 
     def send_each(self, method: str, args: Sequence[tuple[Any, ...]]) -> None:
         """Start `method` on every worker; the caller works meanwhile, then `receive_each`."""

@@ -6,13 +6,15 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
-from sitegen.pool import PRELOAD, WorkerError, WorkerPool
+from sitegen.pool import PRELOAD, WorkerError, WorkerPool, pickled_call
+from sitegen.read import UTF8_BODY
 from sitegen.tags import lexicon_tables_in_use
 from sitegen.workers import read_files
 from tests.conftest import article_text
@@ -97,6 +99,38 @@ def test_a_worker_killed_mid_build_gives_a_clear_error(tmp_path: Path) -> None:
         pool.processes[0].join()
         with pytest.raises(SitegenError, match="a worker process stopped before it answered"):
             list(pool.on_demand("read", next_file))
+
+
+def test_a_big_message_sent_soon_reaches_busy_workers_whole(tmp_path: Path) -> None:
+    """The site goes to the workers while they score related articles (`send_all_soon`): this
+    process goes on meanwhile, not held by a full pipe, and each worker takes all of it once
+    its call is answered."""
+    root = tmp_path / "articles"
+    paths = write_corpus(root, 40)
+    big = UTF8_BODY + ("é" * 4_000_000).encode()  # 8 MB: far more than a pipe holds
+    with WorkerPool(2) as pool:
+        pool.send_all("start_reading", (root, TagConfig(), {}, lexicon_tables_in_use()))
+        pool.receive_each()
+        pool.send_each("read", [(paths[:20],), (paths[20:],)])
+        message = pickled_call("start_reading", (root, TagConfig(), {"big.txt": big}, None))
+        sending = pool.send_all_soon(message)
+        read = pool.receive_each()  # answered while the message is on its way
+        sending.wait()
+        pool.receive_each()  # start_reading
+        article = replace(read[0][0][0].article, source="big.txt")
+        pool.send_all("body_of", (article,))
+        bodies = pool.receive_each()
+    assert [len(result) for result in read] == [20, 20]
+    assert [body.html for body in bodies] == ["é" * 4_000_000] * 2
+
+
+def test_a_message_sent_soon_to_a_killed_worker_gives_a_clear_error() -> None:
+    with WorkerPool(2) as pool:
+        pool.processes[1].kill()
+        pool.processes[1].join()
+        sending = pool.send_all_soon(pickled_call("make_lexicon", ()))
+        with pytest.raises(SitegenError, match="a worker process stopped before it answered"):
+            sending.wait()
 
 
 def test_the_fork_server_ignores_ctrl_c_from_its_first_import() -> None:
