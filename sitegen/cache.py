@@ -23,13 +23,14 @@ import hashlib
 import importlib.util
 import marshal
 import os
+import shutil
 import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, NamedTuple
 
 from sitegen import __version__
@@ -186,8 +187,22 @@ def forget_page_keys(config: Config) -> None:
     the old keys would vouch for pages it had rewritten. Without keys, the next build renders
     every page and compares bytes, writing only what differs."""
     for prefix in (PAGES_PREFIX, STATE_PREFIX):
-        with contextlib.suppress(FileNotFoundError):
-            pages_file(config.cache, config.output, prefix).unlink()
+        remove_cache_file(pages_file(config.cache, config.output, prefix))
+
+
+def remove_cache_file(path: Path) -> None:
+    """Remove a cache file, or a folder found in its place: the cache folder is sitegen's, and
+    names such as `pages-<hash>.marshal` only sitegen's files. A folder there made every build
+    stop with "Is a directory" where any other damage to the cache is read past with a notice
+    (`_load` gives it)."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        if not S_ISDIR(os.lstat(path).st_mode):
+            raise
+        shutil.rmtree(path)
 
 
 def load_state(
@@ -526,9 +541,20 @@ def _file_bytes(fingerprint: str, payload: object) -> bytes:
 def _write(path: Path, data: bytes) -> Signature:
     """`_save`'s writing: through a file of its own name, then moved into place."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    written = signature(os.stat(tmp))  # before the move: no other build can touch it yet
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        written = signature(os.stat(tmp))  # before the move: no other build can touch it yet
+        try:
+            os.replace(tmp, path)
+        except OSError:  # a folder in its place (see `remove_cache_file`)
+            if not (os.path.isdir(path) and not os.path.islink(path)):
+                raise
+            remove_cache_file(path)
+            os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # not left behind, one more for each build that fails here
+        raise
     return written
 
 

@@ -1143,6 +1143,36 @@ def test_a_cache_file_that_is_no_file_is_ignored(tmp_path: Path, kind: str) -> N
     assert "cannot read the build cache" in done.stdout + done.stderr
 
 
+def test_a_folder_in_place_of_a_cache_file_is_replaced(tmp_path: Path) -> None:
+    """A folder where a cache file goes stopped every build ("Is a directory"), leaving a
+    temporary file behind each time: it is read as damage, and the cache file takes its place."""
+    corpus(tmp_path, 3)
+    settle(tmp_path)  # else files written a moment ago are read again: see `build.RACY_NS`
+    incremental_build(tmp_path)
+    cache = tmp_path / ".sitegen-cache"
+    (pages,) = cache.glob("pages-*")
+    for path in (cache / SOURCES_FILE, pages):
+        path.unlink()
+        (path / "inside").mkdir(parents=True)
+        (path / "inside/file").write_text("x")
+    outputs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-m", "sitegen", "build", "-v"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout + done.stderr)
+    assert "cannot read the build cache" in outputs[0]
+    assert "cannot read the build cache" not in outputs[1]
+    assert (cache / SOURCES_FILE).is_file() and pages.is_file()
+    assert not list(cache.glob("*.tmp"))
+    assert outputs[1].startswith("0 file(s) read")  # the cache saved in the folders' place serves
+
+
 def test_the_cache_folder_is_hidden_from_git_only_when_sitegen_made_it(tmp_path: Path) -> None:
     corpus(tmp_path, 700)  # workers: they compile templates into the cache folder first
     incremental_build(tmp_path)
