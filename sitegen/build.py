@@ -963,8 +963,9 @@ class Build:
         start = time.perf_counter()
         config = self.config
         check_cache_folder(config.cache)  # before anything is written
+        unusable: list[Path] = []
         pages_print = pages_fingerprint(
-            config, template_digest([config.layouts, BUILTIN_TEMPLATES])
+            config, template_digest([config.layouts, BUILTIN_TEMPLATES], unusable)
         )
         started_ns = time.time_ns()
         try:
@@ -977,7 +978,8 @@ class Build:
 
                     start_fork_server()
             files = self.find_sources()
-            skipped = list(self.problems)  # the listing's own warnings
+            self.problems.extend(unusable_template(path, config.layouts) for path in unusable)
+            skipped = list(self.problems)  # the listing's own warnings, and the templates'
             # Made only when a last build's state is there to compare with, or at the end (or
             # while workers render): 0.17 s at 100,000 files that a cold build need not wait for.
             signature = functools.cache(
@@ -1195,6 +1197,15 @@ def looks_cold(config: Config) -> bool:
             )
     except OSError:
         return False
+
+
+def unusable_template(path: Path, layouts: Path) -> Problem:
+    """What a build says of a file in `layouts/` that jinja2 cannot read as a template, which
+    it would pass over for the built-in one of the same name, in silence."""
+    kind = "a folder" if path.is_dir() else "not a regular file (a pipe, a device or a broken link)"
+    builtin = BUILTIN_TEMPLATES / path.relative_to(layouts)
+    use = "the built-in template of that name is used" if builtin.is_file() else "not used"
+    return Problem(display(path), f"{kind}: {use}")
 
 
 def can_fork_workers() -> bool:

@@ -137,15 +137,18 @@ def pages_fingerprint(config: Config, template_digest: str) -> str:
 
 
 TEMPLATE_BYTES = 1_000_000  # larger files under layouts/ (not static/) count by their stat
+PAGE_SUFFIXES = (".html", ".xml")  # of templates: a folder of such a name is no template
 
 
-def template_digest(folders: Iterable[Path]) -> str:
+def template_digest(folders: Iterable[Path], unusable: list[Path] | None = None) -> str:
     """A digest of every template file: any edit to one may change any page.
 
     `layouts/static/` is left out: assets are copied, not rendered, so editing a stylesheet
     must not re-render every page. A file over `TEMPLATE_BYTES` (media kept beside the
     templates, most likely) counts by its size and times, not its bytes: reading them all at
-    each build took seconds and hundreds of MB.
+    each build took seconds and hundreds of MB. What jinja2 would pass over in silence for the
+    built-in template of the same name (a pipe, a device, a broken link, a folder named like a
+    page template) goes into `unusable`, for the build to say so.
     """
     hasher = hashlib.blake2b(digest_size=16)
     for folder in folders:
@@ -157,16 +160,23 @@ def template_digest(folders: Iterable[Path]) -> str:
                 for d in dirnames
                 if not is_editor_litter(d) and Path(dirpath, d) != folder / "static"
             )
+            if unusable is not None:
+                unusable.extend(Path(dirpath, d) for d in dirnames if d.endswith(PAGE_SUFFIXES))
             for name in sorted(filenames):
                 path = Path(dirpath, name)
-                if not is_editor_litter(name) and is_regular_file(path):
-                    hasher.update(os.fsencode(path.relative_to(folder)) + b"\0")  # any bytes
-                    stat = path.stat()
-                    if stat.st_size > TEMPLATE_BYTES:
-                        seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-                        hasher.update(f"{seen}\0".encode())
-                    else:
-                        hasher.update(path.read_bytes() + b"\0")
+                if is_editor_litter(name):
+                    continue
+                if not is_regular_file(path):
+                    if unusable is not None:
+                        unusable.append(path)
+                    continue
+                hasher.update(os.fsencode(path.relative_to(folder)) + b"\0")  # any bytes
+                stat = path.stat()
+                if stat.st_size > TEMPLATE_BYTES:
+                    seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+                    hasher.update(f"{seen}\0".encode())
+                else:
+                    hasher.update(path.read_bytes() + b"\0")
     return hasher.hexdigest()
 
 

@@ -14,6 +14,7 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -428,14 +429,19 @@ def load_config(
     relative to the current directory, as a shell user expects.
     """
     site_dir = (site_dir or Path.cwd()).resolve()
-    if config_file is None and (site_dir / CONFIG_NAME).is_file():
-        config_file = site_dir / CONFIG_NAME
+    if config_file is None and os.path.lexists(site_dir / CONFIG_NAME):
+        config_file = site_dir / CONFIG_NAME  # whatever it is: a folder of that name was
+        # passed over for the defaults, in silence
     settings: dict[str, Any] = {}
     base = site_dir
     if config_file is not None:
-        config_file = Path(config_file).resolve()
-        if not config_file.is_file():
+        given, config_file = config_file, Path(config_file).resolve()
+        if not config_file.exists():
             raise SitegenError("config file not found", str(config_file))
+        if not S_ISREG(config_file.stat().st_mode):  # a pipe would be read for ever
+            raise SitegenError(
+                "the config is not a regular file (a folder, a pipe or a device)", str(given)
+            )
         settings = parse_config(_read_yaml(config_file), _display(config_file))
         base = config_file.parent
     for key in ("source", "output", "layouts", "cache"):

@@ -1398,3 +1398,52 @@ def test_the_tag_index_lists_the_most_used_only_on_a_site_of_many_tags(make_site
     assert few.count('class="tag-cloud"') == 1
     many = site_with(101, "many")
     assert "Most used" in many and many.count('class="tag-cloud"') == 2  # and A to Z
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "link to /dev/zero"])
+def test_a_config_that_is_no_file_stops_the_build_with_its_name(
+    make_site, run_cli, kind: str
+) -> None:
+    """A folder named sitegen.yaml, a pipe or a device was passed over for the defaults, in
+    silence: the site was built into another folder, with another address, than configured."""
+    site = make_site(small_corpus(2))
+    config = site / "sitegen.yaml"
+    if kind == "folder":
+        config.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(config)
+    else:
+        config.symlink_to("/dev/zero")
+    result = run_cli(site, "build")
+    assert result.exit_code == 1
+    assert "sitegen.yaml: the config is not a regular file" in result.output
+    assert not (site / "public").exists()
+
+
+def test_a_template_jinja2_cannot_read_is_named_in_a_warning(make_site, run_cli) -> None:
+    """jinja2 passes over a layout that is no regular file for the built-in template of the
+    same name, in silence: a pipe, a link to a device or to nothing, a folder of a page's
+    name."""
+    site = make_site(small_corpus(2))
+    layouts = site / "layouts"
+    layouts.mkdir()
+    os.mkfifo(layouts / "article.html")
+    (layouts / "list.html").symlink_to("/dev/zero")
+    (layouts / "mine.html").symlink_to(site / "nowhere")
+    (layouts / "base.html").mkdir()
+    (layouts / "partials").mkdir()  # a folder of templates: fine
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    warned = {line for line in result.output.splitlines() if line.startswith("warning: layouts")}
+    assert warned == {
+        "warning: layouts/article.html: not a regular file (a pipe, a device or a broken link): "
+        "the built-in template of that name is used",
+        "warning: layouts/list.html: not a regular file (a pipe, a device or a broken link): "
+        "the built-in template of that name is used",
+        "warning: layouts/mine.html: not a regular file (a pipe, a device or a broken link): "
+        "not used",
+        "warning: layouts/base.html: a folder: the built-in template of that name is used",
+    }
+    again = run_cli(site, "build")  # told again by a build with nothing to do
+    assert {line for line in again.output.splitlines() if line.startswith("warning:")} == warned
+    assert "<article" in (site / "public/index.html").read_text()
