@@ -197,7 +197,7 @@ class Stager:
             return Staged(path, size, IN_PLACE, output.source)
         if self.is_unchanged(path, output.data):
             return Staged(path, size, None, output.source)
-        if self.is_foreign(path):
+        if self.is_foreign(path) and not self.is_cut_short(path, output.data):
             return Staged(path, size, FOREIGN, output.source)  # someone's own file: keep it
         name = f"{self.prefix}{number}"  # flat: no folder tree to create twice and remove again
         try:
@@ -210,6 +210,21 @@ class Stager:
     def is_foreign(self, path: str) -> bool:
         """A file sitegen did not write is where this output goes."""
         return path not in self.previous and is_file_there(f"{self.out_dir}/{path}")
+
+    def is_cut_short(self, path: str, data: bytes) -> bool:
+        """The file there holds the start of `data`, and less: a page that a build killed as
+        it wrote it left cut short (often empty), before it could list it (see JOURNAL). Kept
+        as foreign, it was published so by every build after. Written over, nothing of it is
+        lost; someone's own file at a page's place holds something else."""
+        target = f"{self.out_dir}/{path}"
+        try:
+            found = os.lstat(target)
+            if not S_ISREG(found.st_mode) or found.st_size >= len(data):
+                return False
+            with open(target, "rb") as existing:
+                return data.startswith(existing.read(len(data)))
+        except OSError:
+            return False
 
     def write_in_place(self, path: str, data: bytes) -> None:
         make_folders(self.out_dir, path.rpartition("/")[0], self.made)

@@ -935,6 +935,36 @@ def test_a_killed_first_build_leaves_only_files_sitegen_may_replace(
     assert read_tree(site / "public", skip=(".sitegen",)) == clean_build(make_site, run_cli, files)
 
 
+def test_pages_a_killed_first_build_left_cut_short_are_written_whole(
+    make_site, run_cli, monkeypatch
+) -> None:
+    """A kill as a page was being written, before it was listed, leaves it empty or cut short:
+    the start of the page, which the next build writes whole, not as someone else's file kept
+    (and published) for ever."""
+    site = make_site(small_corpus(3))
+
+    def killed(self: object, *args: object) -> None:
+        raise SystemExit(137)
+
+    monkeypatch.setattr(write.Writer, "commit", killed)
+    monkeypatch.setattr(write.Writer, "abort", lambda self: None)
+    run_cli(site, "build")
+    monkeypatch.undo()
+    public = site / "public"
+    assert not (public / MANIFEST).exists()
+    index, style = public / "index.html", public / "style.css"
+    index.write_bytes(b"")
+    style.write_bytes(style.read_bytes()[:100])
+    (public / "mine.html").write_text("my own")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "not written by sitegen" not in result.output
+    assert read_tree(public, skip=(".sitegen", "mine.html")) == clean_build(
+        make_site, run_cli, small_corpus(3)
+    )
+    assert (public / "mine.html").read_text() == "my own"
+
+
 def test_files_put_in_public_after_a_killed_first_build_are_kept(
     make_site, run_cli, monkeypatch
 ) -> None:
