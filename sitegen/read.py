@@ -929,9 +929,15 @@ def ends_word(text: str, stop: int, start: int) -> bool:
 # --- front matter ------------------------------------------------------------------------------
 
 
+# The line that opens front matter: editors leave spaces or tabs after it (Jekyll and Hugo
+# accept them), and such a file was skipped as having no date line. Not "----", nor "--- x".
+FRONT_MATTER_OPENER = re.compile(r"---[ \t]*\n")
+
+
 def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
-    """Split `---` YAML `---` off the top; return (metadata, body, line number of the body)."""
-    if not text.startswith("---\n"):
+    """Split `---` YAML `---` off the top; return (metadata, body, line number of the body).
+    Either `---` line may end in spaces or tabs."""
+    if not text.startswith("---") or not FRONT_MATTER_OPENER.match(text):
         return {}, text, 1
     lines = text.split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)

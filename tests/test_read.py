@@ -829,6 +829,27 @@ def test_front_matter_after_blank_lines_is_named(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("opener", "closer"),
+    [("--- ", "---"), ("---\t", "---"), ("---  \t ", "--- \t"), ("---", "---  ")],
+    ids=["space", "tab", "both-lines", "closing-line"],
+)
+def test_front_matter_lines_may_end_in_spaces_or_tabs(tmp_path: Path, opener, closer) -> None:
+    """Editors leave them (Jekyll and Hugo accept them): "--- " on line 1 skipped the file
+    as having no date line."""
+    text = f"{opener}\ntitle: Hello\n{closer}\n date 2026-02-07 T\n\nBy X\n\nBody."
+    result = read(tmp_path, "a.txt", text)
+    assert result.problems == ()
+    assert (result.article.title, result.article.byline) == ("Hello", "X")
+    assert result.body.paragraphs == ("Body.",)
+
+
+@pytest.mark.parametrize("opener", ["----", "--- x", "-- -"])
+def test_only_three_dashes_open_front_matter(tmp_path: Path, opener) -> None:
+    text = f"{opener}\ntitle: Hello\n---\n date 2026-02-07 T\n\nBody."
+    assert "a.txt:1: no date line" in problem_of(read(tmp_path, "a.txt", text))
+
+
 @pytest.mark.parametrize("line", ["By", "By:", "BY"])
 def test_a_byline_line_naming_nobody_is_left_out_with_a_warning(tmp_path: Path, line) -> None:
     """It was the first paragraph, and the summary and meta description said "By"."""
