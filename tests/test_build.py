@@ -115,6 +115,23 @@ def test_bad_inputs_warn_and_the_rest_builds(make_site, run_cli) -> None:
     assert re.search(r"(\d+) articles:", out).group(1) == "9"
 
 
+def test_a_symlinked_folder_of_folders_of_articles_is_named(make_site, run_cli, tmp_path) -> None:
+    """It built with 0 warnings, its articles left out silently."""
+    site = make_site(small_corpus(1))
+    target = tmp_path / "target"
+    (target / "sub").mkdir(parents=True)
+    (target / "sub" / "a.txt").write_text(article_text("2026-01-05", "Linked story"))
+    (site / "articles" / "linked").symlink_to(target)
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "articles/linked: symlinked folder of articles; not followed (link the files instead)"
+        in result.output
+    )
+    assert "1 article: " in result.output and " 1 warning" in result.output, result.output
+    assert not (site / "public/2026/01/05").exists()
+
+
 def test_strict_fails_on_warnings_and_writes_nothing(make_site, run_cli) -> None:
     site = make_site(small_corpus(2) | {"articles/bad.txt": "no date"})
     result = run_cli(site, "build", "--strict")

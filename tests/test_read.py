@@ -516,6 +516,51 @@ def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_fo
     ]
 
 
+def test_a_symlinked_folder_warns_when_articles_sit_anywhere_below_it(tmp_path: Path) -> None:
+    """Its articles are not published: they were left out silently when it held only
+    folders. One without articles, or whose links loop, says nothing, as a real one would."""
+    root, elsewhere = tmp_path / "articles", tmp_path / "elsewhere"
+    for name in ["deep/sub/a.txt", "images/x/map.png", "hidden/.store/b.txt", "looping/x.png"]:
+        (elsewhere / name).parent.mkdir(parents=True, exist_ok=True)
+        (elsewhere / name).write_text("x")
+    (elsewhere / "nested").mkdir()
+    os.symlink(elsewhere / "deep", elsewhere / "nested" / "to-deep")  # articles via a link
+    os.symlink(".", elsewhere / "looping" / "self")
+    os.symlink("..", elsewhere / "looping" / "up")  # reaches deep/: articles
+    os.symlink(".", elsewhere / "images" / "x" / "self")  # a loop, no articles
+    root.mkdir()
+    for name in ["deep", "images", "hidden", "nested"]:
+        os.symlink(elsewhere / name, root / name)
+    os.symlink(elsewhere / "looping", root / "looping")
+    found, problems = find_sources(root)
+    assert found == []
+    said = sorted(str(p).removeprefix(f"{root}/") for p in problems)
+    linked = "symlinked folder of articles; not followed (link the files instead)"
+    assert said == [f"deep: {linked}", f"looping: {linked}", f"nested: {linked}"]
+
+
+def test_a_symlinked_folder_too_big_to_search_warns_at_once(tmp_path: Path, monkeypatch) -> None:
+    """A link to "/" or to a tree of millions of files must not hold up the build: after
+    MAX_LINKED_ENTRIES entries without an article, it may hold some, and says so."""
+    import sitegen.read
+
+    monkeypatch.setattr(sitegen.read, "MAX_LINKED_ENTRIES", 50)
+    root, big = tmp_path / "articles", tmp_path / "big"
+    for n in range(60):
+        (big / f"d{n:02d}").mkdir(parents=True)
+        (big / f"d{n:02d}" / "x.png").write_text("x")
+    (big / "d59" / "a.txt").write_text("x")  # past the first 50 entries
+    root.mkdir()
+    os.symlink(big, root / "big")
+    os.symlink(big / "d00", root / "small")  # within the limit, no article: nothing to say
+    found, problems = find_sources(root)
+    assert found == []
+    assert [str(p).removeprefix(f"{root}/") for p in problems] == [
+        "big: symlinked folder too big to search for articles; not followed "
+        "(link the files instead)"
+    ]
+
+
 def test_a_loop_of_symlinks_is_skipped_and_the_rest_is_found(tmp_path: Path) -> None:
     root = tmp_path / "articles"
     (root / "sub").mkdir(parents=True)
