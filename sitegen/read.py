@@ -19,6 +19,7 @@ import difflib
 import functools
 import hashlib
 import html
+import ipaddress
 import itertools
 import math
 import operator
@@ -1278,26 +1279,122 @@ def named_backlinks(safe: str) -> str:
     return _BACKLINK.sub(r'\1 aria-label="\2"', safe) if 'href="#fnref' in safe else safe
 
 
-# An address as the sanitiser wrote it, in an href or src attribute (HTML-escaped).
-_ADDRESS = re.compile(r'\b(href|src)="([^"]*)"')
-# What no URL holds as it is (the URL standard's "URL code points" leave these out): browsers
-# read "\\" as "/" and percent-encode the rest, and HTML checkers call the page invalid.
-_NOT_IN_URLS = re.compile(r'[\s"<>`{}|^\\]')
-_PERCENT = {c: f"%{ord(c):02X}" for c in ' "<>`{}|^'}
+# An address as the sanitiser wrote it, in a link's href or an image's src (HTML-escaped).
+# Within a tag: text holds "<" only as "&lt;", and values hold ">" only as "&gt;" and '"' only
+# as "&quot;". Text that reads 'href="a b"' is the article's, and stays as written.
+_ADDRESS = re.compile(r'(<(?:a|img)\b[^>]*?) (href|src)="([^"]*)"')
+# What a valid URL holds (the URL standard's URL code points, and "%" with two hex digits),
+# leaving out the few things the reading below does for a plain address.
+_URL_CHARS = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?\xa0-\uffef\U00010000-\U0010fffd]|%[0-9A-Fa-f]{2})*"
+_AS_WRITTEN = re.compile(
+    r"(?:https?://(?![^/?#]*[xX][nN]--)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?(?::[0-9]{1,4})?"
+    r"(?![^/?#])|mailto:|(?![A-Za-z][A-Za-z0-9+.-]*:|/[/\\]))"
+    rf"{_URL_CHARS}(?:#{_URL_CHARS})?"
+)
+# Browsers percent-encode these (a space is %20), but for "\" (read as "/" in the addresses of
+# the web); a "%" without two hex digits after it is "%" itself. HTML checkers refuse them all;
+# "[" and "]" are let through only around an IPv6 address. In a fragment, a second "#" too. And
+# the Specials (U+FFF0 to U+FFFD: "\ufffd" from "&#0;"), which the Nu checker refuses.
+_NOT_IN_URLS = re.compile(r'[\x00-\x20"<>\\^`{|}\[\]\x7f\ufff0-\ufffd]|%(?![0-9A-Fa-f]{2})')
+_NOT_IN_FRAGMENTS = re.compile(r'[\x00-\x20"<>\\^`{|}\[\]\x7f\ufff0-\ufffd#]|%(?![0-9A-Fa-f]{2})')
+_AUTHORITY = re.compile(r"[^/?#]*")
+# A host name's characters: the URL standard's forbidden domain code points left out.
+_DOMAIN = re.compile(r"[^\x00-\x20#%/:<>?@\[\\\]^|\x7f]+")
+_USERINFO = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*")
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match[0].encode())
+
+
+def _percent_encoded(part: str) -> str:
+    """The path, query and fragment of a URL with what no URL holds percent-encoded."""
+    head, hash_, fragment = part.partition("#")
+    head = _NOT_IN_URLS.sub(_percent, head)
+    return head + hash_ + _NOT_IN_FRAGMENTS.sub(_percent, fragment) if hash_ else head
+
+
+def _valid_authority(authority: str) -> bool:
+    """Whether a URL's "user@host:port" is one HTML checkers (and browsers) accept: a host
+    name of non-empty labels ("xn--" ones in Punycode; one in other letters as IDNA makes it
+    ASCII, so "a\u00a0b" is "a b", no name), or an IPv6 address in brackets; a port up to
+    65535."""
+    userinfo, at, hostport = authority.rpartition("@")
+    if at and not _USERINFO.fullmatch(userinfo):
+        return False
+    if hostport.startswith("["):
+        host, close, port = hostport[1:].partition("]")
+        if not close or (port and port[0] != ":") or "%" in host:
+            return False
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+    else:
+        host, _, port = hostport.partition(":")
+        if not host.isascii():
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                return False
+        labels = host.removesuffix(".").split(".")  # "example.org." names the same host
+        if not _DOMAIN.fullmatch(host) or "" in labels:
+            return False
+        for label in labels:
+            if label[:4].lower() == "xn--":
+                try:
+                    if not label[4:].encode("ascii").decode("punycode"):
+                        return False
+                except UnicodeError:
+                    return False
+    port = port.removeprefix(":")
+    return not port or (port.isascii() and port.isdigit() and int(port) <= 65535)
+
+
+def url_as_read(url: str) -> str | None:
+    """`url` written as browsers read it, as a valid URL; None for one they cannot read.
+
+    Leading and trailing spaces and controls, and tabs and newlines anywhere, go; in an
+    address of the web (http, https, or relative to the page), "\\" is "/". Then an address
+    that starts with "//" (so "/\\host" and "\\\\\\\\host") is another host's, whatever number
+    of slashes follows, and so is "http:host", "http:/host" or "http:///host": each is
+    written with two, "//host" and "http://host": what a page served over https reads, and
+    what the writer meant (on a page served over http, "http:host" would be a path of this
+    site). An address whose host cannot be one (empty, a space in it, a port over 65535) is
+    None: dropped, its text kept. What no URL holds is percent-encoded."""
+    url = url.strip(C0_OR_SPACE)
+    if "\t" in url or "\n" in url or "\r" in url:
+        url = url.replace("\t", "").replace("\n", "").replace("\r", "")
+    scheme = URL_SCHEME.match(url)
+    name = scheme[0].lower() if scheme else ""
+    if name in ("", "http:", "https:"):
+        url = url.replace("\\", "/")
+    if name not in ("", "http:", "https:") or (not name and not url.startswith("//")):
+        if name not in ("", "mailto:"):  # the sanitiser let through no other scheme
+            return None
+        return _percent_encoded(url)
+    rest = url[len(name) :].lstrip("/")
+    authority = _AUTHORITY.match(rest)[0]  # type: ignore[index]  # matches any text
+    if not _valid_authority(authority):
+        return None
+    return f"{url[: len(name)]}//{authority}{_percent_encoded(rest[len(authority) :])}"
 
 
 def _address_as_read(match: re.Match[str]) -> str:
-    url = html.unescape(match[2])
-    if not _NOT_IN_URLS.search(url):
+    url = html.unescape(match[3]) if "&" in match[3] else match[3]
+    if url and _AS_WRITTEN.fullmatch(url):
         return match[0]
-    url = url.replace("\t", "").replace("\n", "").replace("\r", "").replace("\\", "/")
-    url = "".join(_PERCENT.get(c, c) for c in url)
-    return f'{match[1]}="{html.escape(url)}"'
+    read = url_as_read(url)
+    if read is None or (not read and match[2] == "src"):  # an image of "": the page itself
+        return match[1]  # no address: `without_dead_ends` makes it its text
+    return f'{match[1]} {match[2]}="{html.escape(read)}"'
 
 
 def addresses_as_read(safe: str) -> str:
-    """Each link's and image's address written as browsers read it: `/\\host` is `//host`,
-    a space is %20. Markdown keeps `[a](a b.html)` and `[m](mailto:x?s=<b>)` as written."""
+    """Each link's and image's address written as a valid URL, as browsers read it (see
+    `url_as_read`): `/\\host` is `//host`, a space is %20, `[` is %5B. The sanitiser keeps
+    `[a](a b.html)`, `[m](mailto:x?s=<b>)` and `[x](http:host)` as written, which HTML
+    checkers refuse."""
     return _ADDRESS.sub(_address_as_read, safe) if ("href=" in safe or "src=" in safe) else safe
 
 

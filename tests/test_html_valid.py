@@ -59,7 +59,13 @@ def hostile_site(make_site, run_cli) -> Path:
             "---\ntitle: Markdown <em>title</em>\ndate: 2026-02-05\ntags: [Cuba]\n---\n"
             "Text with *emphasis*, a [link](https://example.com/) and <script>x</script>.\n\n"
             "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- one\n- two\n\nA note[^n] and [no](tel:1).\n\n"
-            "[^n]: The footnote.\n"
+            "[^n]: The footnote.\n\n"
+            # Addresses the checker refused as Markdown kept them: now written as browsers
+            # read them, percent-encoded, or dropped.
+            "[a](http:evil.example/z.png) [b](\\\\\\\\evil.example/i.png) "
+            '[c](https://ok.example/"onmouseover="alert(11)) [d](<https://ok.example/a b>) '
+            "[e](https://e.org/?q=[1]#a#b) [f](https:///three.example/) [g](//h..example/) "
+            "[h](mailto:a\\\\b@c.d) [i](#100%) ![j]() [k](#a&#0;b)\n"
         ),
     }
     # Text in other scripts: `lang` and `dir` on titles, bodies, paragraphs and list items.
