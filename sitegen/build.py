@@ -334,7 +334,7 @@ class Build:
 
         try:
             record = marshal.loads(cache.site_record)
-            return site_from_record(record, corpus.articles, self.config)
+            return site_from_record(record, corpus.articles, self.config, self.statics[0])
         except (KeyError, TypeError, ValueError, IndexError, EOFError):  # of another shape
             return None
 
@@ -379,7 +379,9 @@ class Build:
             cache.kept = {i: names for i, names in tags.items() if picked[i] != names}
             self.lap("choose tags")
         if self.pool is None:
-            site, model_problems = build_site(self.config, corpus.articles, tags, cache.related)
+            site, model_problems = build_site(
+                self.config, corpus.articles, tags, cache.related, self.static_owners
+            )
         else:
             site, model_problems = self.site_in_workers(corpus, tags, cache)
         self.lap("model")
@@ -401,7 +403,12 @@ class Build:
         from sitegen.pool import pickled_call
 
         site, problems, finish = site_before_related(
-            self.config, corpus.articles, tags, cache.related, self.score_in_workers
+            self.config,
+            corpus.articles,
+            tags,
+            cache.related,
+            self.score_in_workers,
+            self.static_owners,
         )
         # Its related articles still empty; 5.7 MB at 10,000 articles, which each worker takes
         # as soon as it has scored its share, while this process waits for the other.
@@ -754,7 +761,7 @@ class Build:
         """Keep the site for the next build (`model.site_record`), as `plan_pages` made it."""
         from sitegen.model import site_record
 
-        cache.site_record = marshal.dumps(self.record or site_record(site))
+        cache.site_record = marshal.dumps(self.record or site_record(site, self.statics[0]))
 
     def plan_pages(
         self, planner: Planner, cache: BuildCache, salt: str, changed: set[str], keys_later: bool
@@ -773,7 +780,7 @@ class Build:
         if self.pool is None and cache.pages and cache.site_record and len(changed) <= FEW_CHANGES:
             from sitegen.model import changes_since, site_record
 
-            self.record = site_record(planner.site)  # kept for the next build, too
+            self.record = site_record(planner.site, self.statics[0])  # for the next build too
             try:
                 last = marshal.loads(cache.site_record)
             except (EOFError, ValueError, TypeError):  # a damaged record: plan every page
@@ -874,6 +881,12 @@ class Build:
     def statics(self) -> tuple[dict[str, Path], list[Problem]]:
         """The static assets to publish, by path (`write.static_sources`), and warnings."""
         return static_sources(self.config)
+
+    @functools.cached_property
+    def static_owners(self) -> dict[str, str]:
+        """The static assets' paths with their files, as a warning names them: an article
+        at one of those paths moves aside (`model.reserved_paths`)."""
+        return {path: display(source) for path, source in self.statics[0].items()}
 
     def foreign_problems(self, paths: Sequence[str]) -> list[Problem]:
         """A warning for each file sitegen did not write where an output goes; past a few,

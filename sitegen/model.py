@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, replace
 from itertools import chain, groupby
 from operator import attrgetter
+from types import MappingProxyType
 
 from slugify import slugify
 
@@ -27,6 +28,7 @@ MONTHS = (
     "August", "September", "October", "November", "December",
 )  # fmt: skip
 ARCHIVE_KINDS = ("year", "month", "day")
+NO_FILES: Mapping[str, str] = MappingProxyType({})
 
 
 @pickled_by_fields
@@ -189,10 +191,11 @@ def permalink(article: Article, pattern: str, slug: str | None = None) -> str:
 
 
 def assign_urls(
-    articles: Sequence[Article], pattern: str, reserved: set[str]
+    articles: Sequence[Article], pattern: str, reserved: Mapping[str, str]
 ) -> tuple[dict[str, str], list[Problem], set[str]]:
     """Give every article its own URL; on a collision the later file gets `-2`, `-3`, ...
     Returns the URLs by article id, a warning for each collision and the ids moved aside.
+    `reserved`: what else the site writes (`reserved_paths`), by path, with its owner.
 
     Articles with a `slug:` of their own are taken first, so that a slug keeps its address
     whatever file comes; then oldest first and in file order, so that a new article of the
@@ -201,24 +204,36 @@ def assign_urls(
     """
     moved: set[str] = set()
     urls: dict[str, str] = {}
-    taken: dict[str, str] = {output_path(u): "a page of the site" for u in reserved}
+    taken: dict[str, str] = dict(reserved)
     problems: list[Problem] = []
     last_suffix: dict[str, int] = {}  # first URL -> the highest n given: lower ones are taken
+    movable = "{slug}" in pattern  # `{id}/` alone: no other address to go to
     for article in sorted(articles, key=lambda a: (not a.slug_given, date_order(a))):
         first = url = permalink(article, pattern)
         n = 1
-        while output_path(url) in taken:
+        while movable and _owner(taken, url) is not None:
             n = max(n, last_suffix.get(first, 1)) + 1  # not from 2 again: quadratic in copies
             url = permalink(article, pattern, f"{article.slug}-{n}")
         if n > 1:
             last_suffix[first] = n
-            owner = taken[output_path(first)]
+            owner = _owner(taken, first)
             message = f"URL {first} is already used by {owner}; published at {url}"
             problems.append(Problem(article.source, message))
             moved.add(article.id)
         taken[output_path(url)] = article.source
         urls[article.id] = url
     return urls, problems, moved
+
+
+def _owner(taken: Mapping[str, str], url: str) -> str | None:
+    """What stands where the page of `url` goes: its file, or, for a folder URL, a file
+    where its folder goes (`feed.xml/` where feed.xml is); or a folder where its file goes
+    (`docs.html` where layouts/static/docs.html/ is, kept as "docs.html/")."""
+    path = output_path(url)
+    owner = taken.get(path)
+    if owner is None and url.endswith("/"):
+        owner = taken.get(url[:-1])
+    return owner if owner is not None else taken.get(path + "/")
 
 
 # --- archives and tags -------------------------------------------------------------------------
@@ -397,10 +412,12 @@ def build_site(
     articles: Iterable[Article],
     tag_names: Mapping[str, tuple[str, ...]],
     memo: RelatedMemo | None = None,
+    files: Mapping[str, str] = NO_FILES,
 ) -> tuple[Site, list[Problem]]:
     """The site: its articles in date order, their URLs, tags, archives and related
-    articles, scored in this process. `memo`: see `related_index`."""
-    site, problems, finish = site_before_related(config, articles, tag_names, memo)
+    articles, scored in this process. `memo`: see `related_index`; `files`: see
+    `reserved_paths`."""
+    site, problems, finish = site_before_related(config, articles, tag_names, memo, files=files)
     finish()
     return site, problems
 
@@ -411,6 +428,7 @@ def site_before_related(
     tag_names: Mapping[str, tuple[str, ...]],
     memo: RelatedMemo | None = None,
     scorer: Scorer = score_here,
+    files: Mapping[str, str] = NO_FILES,
 ) -> tuple[Site, list[Problem], Callable[[], None]]:
     """`build_site`, with the related articles still being scored by `scorer`: `finish()`
     takes the scores and fills `site.related`. The build's workers score while it sends them
@@ -419,7 +437,7 @@ def site_before_related(
     tags, tags_of, problems = build_tags(ordered, tag_names)
     related = related_index(ordered, tags, tags_of, memo, scorer)  # under way, with a scorer
     archives = archive_groups(ordered)
-    reserved = set(list_urls(config, ordered, archives, tags))
+    reserved = reserved_paths(config, ordered, archives, tags, files)
     urls, url_problems, moved = assign_urls(ordered, config.permalink, reserved)
     position = {a.id: i for i, a in enumerate(ordered)}
     site = Site(
@@ -441,11 +459,13 @@ def site_before_related(
     return site, problems + url_problems, finish
 
 
-def site_record(site: Site) -> tuple:
+def site_record(site: Site, files: Collection[str] = ()) -> tuple:
     """The site as plain data (`marshal` takes it) for the build cache: articles by id, tags
-    and archive groups by index. `site_from_record` makes the site again from it and the
-    articles in a third of the time `build_site` takes with the related memo: an edit that
-    changes no article's date, slug, file or tags (a fixed typo) leaves the site as it was."""
+    and archive groups by index, and the paths of the `files` it was built beside (which
+    may have moved articles aside: see `reserved_paths`). `site_from_record` makes the site
+    again from it and the articles in a third of the time `build_site` takes with the
+    related memo: an edit that changes no article's date, slug, file or tags (a fixed typo)
+    leaves the site as it was."""
     tag_index = {id(tag): i for i, tag in enumerate(site.tags)}
     groups = [group for kind in ARCHIVE_KINDS for group in site.archives[kind]]
     group_index = {id(group): i for i, group in enumerate(groups)}
@@ -458,17 +478,22 @@ def site_record(site: Site) -> tuple:
         {url: [group_index[id(g)] for g in kids] for url, kids in site.children.items()},
         {i: [a.id for a in related] for i, related in site.related.items()},
         list(site.moved),
+        sorted(files),
     )
 
 
-def site_from_record(record: tuple, articles: Iterable[Article], config: Config) -> Site:
+def site_from_record(
+    record: tuple, articles: Iterable[Article], config: Config, files: Collection[str] = ()
+) -> Site:
     """The site `site_record` describes, made of `articles` (the same ids, dates and slugs
-    as those it was recorded from: see `build.Build.reused_site`). Raises KeyError, TypeError
-    or ValueError for a record of another shape."""
-    ids, urls, tag_rows, tags_of, group_rows, children, related, moved = record
+    as those it was recorded from: see `build.Build.reused_site`) beside the same `files`.
+    Raises KeyError, TypeError or ValueError for a record of another shape."""
+    ids, urls, tag_rows, tags_of, group_rows, children, related, moved, recorded_files = record
     ordered = newest_first(articles)
     if [a.id for a in ordered] != ids:
         raise ValueError("the record holds other articles, or in another order")
+    if recorded_files != sorted(files):
+        raise ValueError("the record was made beside other files, which may move articles")
     by_id = {a.id: a for a in ordered}
     tags = tuple(
         [Tag(name, slug, tuple([by_id[i] for i in members])) for name, slug, members in tag_rows]
@@ -516,11 +541,19 @@ def changes_since(old: tuple, new: tuple, site: Site, changed: Collection[str]) 
     list and tuple equality): 10 to 20 ms at 10,000 articles. None when the articles moved
     off their permalinks differ (then every page key does) or `old` is of another shape."""
     try:
-        ids, urls, tag_rows, tags_of, group_rows, _, related, moved = old
+        ids, urls, tag_rows, tags_of, group_rows, _, related, moved, _ = old
         old_salt = [(i, urls[i]) for i in moved]
-        now_ids, now_urls, now_tag_rows, now_tags_of, now_group_rows, _, now_related, now_moved = (
-            new
-        )
+        (
+            now_ids,
+            now_urls,
+            now_tag_rows,
+            now_tags_of,
+            now_group_rows,
+            _,
+            now_related,
+            now_moved,
+            _,
+        ) = new
         if old_salt != [(i, now_urls[i]) for i in now_moved]:
             return None
         changed = set(changed)
@@ -922,6 +955,36 @@ def list_urls(
         for number in range(numbered_pages(total, per_page) + 1):
             yield page_url(first, number)
     yield from FIXED_PAGES
+
+
+def reserved_paths(
+    config: Config,
+    articles: tuple[Article, ...],
+    archives: Mapping[str, tuple[ArchiveGroup, ...]],
+    tags: tuple[Tag, ...],
+    files: Mapping[str, str],
+) -> dict[str, str]:
+    """Every path the build writes besides the articles' pages, with what writes it, so that
+    articles steer clear of them (`assign_urls`): list pages, feeds, the sitemap's files and
+    `files`, the static assets it publishes (path -> where it comes from). The folders those
+    assets need are kept as "docs/", for an article that would be the file `docs.html`."""
+    from sitegen.feeds import FEED, SITEMAP_LIMIT  # not above: feeds imports this module
+
+    page = "a page of the site"
+    reserved = dict.fromkeys(map(output_path, list_urls(config, articles, archives, tags)), page)
+    reserved.update(dict.fromkeys([f"{tag.url}{FEED}" for tag in tags], page))
+    # At most one sitemap entry a page: past the limit, it is split into sitemap-N.xml files.
+    most = len(articles) + len(reserved)
+    if most > SITEMAP_LIMIT:
+        sitemaps = [f"sitemap-{n}.xml" for n in range(1, -(-most // SITEMAP_LIMIT) + 1)]
+        reserved.update(dict.fromkeys(sitemaps, page))
+    for path, owner in files.items():
+        reserved.setdefault(path, owner)  # style.css, a robots.txt of the site's: as above
+        folder = path.rpartition("/")[0]
+        while folder and folder + "/" not in reserved:
+            reserved[folder + "/"] = owner
+            folder = folder.rpartition("/")[0]
+    return reserved
 
 
 FIXED_PAGES = (

@@ -461,6 +461,68 @@ def test_static_files_that_cannot_be_published_are_named(make_site, run_cli, tmp
             shutil.rmtree(static / top)
 
 
+CLASHING = "articles/003_cccccccccccccccc.txt"
+
+
+@pytest.mark.parametrize(
+    ("permalink", "title", "static", "taken", "moved", "owner"),
+    [
+        ("{slug}/", "Cname", "cname", "cname", "cname-2/", "layouts/static/cname"),
+        (
+            "{slug}/",
+            "Docs",
+            "docs/index.html",
+            "docs/index.html",
+            "docs-2/",
+            "layouts/static/docs/index.html",
+        ),
+        (
+            "{slug}.html",
+            "Docs",
+            "docs.html/notes.txt",
+            "docs.html/notes.txt",
+            "docs-2.html",
+            "layouts/static/docs.html/notes.txt",
+        ),
+        ("{slug}.xml/", "Feed", None, "feed.xml", "feed-2.xml/", "a page of the site"),
+        ("{slug}.txt/", "Robots", None, "robots.txt", "robots-2.txt/", "a page of the site"),
+    ],
+    ids=["static-file", "static-folder", "folder-for-a-file", "feed", "robots"],
+)
+def test_an_article_at_the_address_of_a_file_the_build_writes_moves_aside(
+    make_site, run_cli, permalink, title, static, taken, moved, owner
+) -> None:
+    """A static file, or the feed or robots.txt, where an article's page (or the folder it
+    needs) would go stopped the build; the article moves aside with a warning, as it does
+    from a list page's address."""
+    files = small_corpus(2) | {
+        "sitegen.yaml": f'permalink: "{permalink}"\n',
+        CLASHING: article_text("2026-02-07", title, "The clashing article."),
+    }
+    own = f"<!DOCTYPE html>\n<title>The site's own {static}</title>\n"
+    if static:
+        files[f"layouts/static/{static}"] = own
+    site = make_site(files)
+    public = site / "public"
+    for _ in range(2):  # built, then from the cache
+        result = run_cli(site, "build")
+        assert result.exit_code == 0, result.output
+        first = moved.replace("-2", "")
+        warning = (
+            f"warning: {CLASHING}: URL {first} is already used by {owner}; published at {moved}"
+        )
+        assert warning in result.output.splitlines()
+        page = public / moved / "index.html" if moved.endswith("/") else public / moved
+        assert "The clashing article." in page.read_text()
+        if static:
+            assert (public / taken).read_text() == own
+        elif taken == "feed.xml":
+            assert "<feed" in (public / taken).read_text()
+        else:
+            assert (public / taken).read_text().startswith("User-agent: *")
+    assert run_cli(site, "check", "public").exit_code == 0
+
+
 def test_markdown_links_that_lead_nowhere_are_warnings_until_mended(make_site, run_cli) -> None:
     """`sitegen check` found them in the built pages; the build names them in the article."""
     links = (

@@ -105,6 +105,7 @@ operation = st.one_of(
     ),  # spellings of one tag: the name shown is the one most articles use
     st.tuples(st.just("twin"), st.integers(0, 9), st.booleans()),
     st.tuples(st.just("break"), st.integers(0, 9)),
+    st.tuples(st.just("static"), st.integers(0, 4), st.booleans()),
 )
 
 
@@ -114,6 +115,9 @@ def apply(site: Path, op: tuple) -> None:
     found = sorted(articles.rglob(f"{stem}.*"))  # moved into a folder, or made Markdown
     path = found[0] if found else articles / f"{stem}.txt"
     kind = op[0]
+    if kind == "static":  # toggled: a file where an article's page or folder may be
+        toggle_static(site, op)
+        return
     if kind == "add":
         write_article(
             site,
@@ -176,6 +180,24 @@ def apply(site: Path, op: tuple) -> None:
         path.rename(articles / f"{op[2]:03d}_{op[2]:016x}.txt")
     elif kind == "break":
         path.write_text(path.read_text().replace(" date 20", " date 19x", 1))
+
+
+def toggle_static(site: Path, op: tuple) -> None:
+    """A file of layouts/static/ at the permalink of the day and title an article starts
+    with, or at its index.html; removed if there, else made (in the place of the other)."""
+    _, n, folder = op
+    place = site / "layouts/static" / DAYS[n].replace("-", "/") / TITLES[n].lower()
+    place = place.with_name(place.name.replace(" ", "-"))
+    path = place / "index.html" if folder else place
+    if path.is_file():
+        path.unlink()
+        return
+    if place.is_dir():
+        shutil.rmtree(place)
+    elif place.is_file():
+        place.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"Static {op}\n")
 
 
 # One place for a name besides the front-matter tag: names mentioned compete for it, and a name
@@ -590,6 +612,40 @@ def test_config_and_template_changes_rerender(tmp_path: Path) -> None:
     _, after = incremental_build(tmp_path)
     assert "<title>XStory 0</title>" in after["2026/01/01/story-0/index.html"].decode()
     assert after == clean_build(tmp_path)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["from disk", "kept in memory"])
+@pytest.mark.parametrize("static", ["cname", "cname/index.html"])
+def test_a_static_file_that_comes_and_goes_moves_an_article_as_a_clean_build_does(
+    tmp_path: Path, static: str, kept: bool
+) -> None:
+    """An article at the address of a static file moves aside; the last build's site, kept
+    for the same articles, must not keep it where it was when the file comes, nor aside
+    when it goes."""
+    memory = CacheMemory() if kept else None
+    (tmp_path / "sitegen.yaml").write_text('per_page: 2\npermalink: "{slug}/"\n')
+    corpus(tmp_path, 5)
+    write_article(tmp_path, "0009_0000000000000009.txt", "2026-02-07", "Cname", "Text.")
+    settle(tmp_path)
+    incremental_build(tmp_path, memory)
+    path = tmp_path / "layouts/static" / static
+    for round_ in range(2):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("example.org\n")
+        report, after = incremental_build(tmp_path, memory)
+        assert after == clean_build(tmp_path)
+        assert b"Text." in after["cname-2/index.html"] and after[static] == b"example.org\n"
+        assert "published at cname-2/" in report.problems[0].message
+        edited = tmp_path / "articles/0001_0000000000000001.txt"  # the same site: kept
+        edited.write_text(edited.read_text() + f"\n\nround {round_}.")
+        settle(tmp_path)
+        report, after = incremental_build(tmp_path, memory)
+        assert "model kept" in dict(report.phases) and after == clean_build(tmp_path)
+        path.unlink()
+        report, after = incremental_build(tmp_path, memory)
+        assert after == clean_build(tmp_path)
+        assert b"Text." in after["cname/index.html"] and "cname-2/index.html" not in after
+        assert report.problems == ()
 
 
 def settle(site: Path) -> None:

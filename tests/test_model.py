@@ -90,6 +90,28 @@ def test_articles_never_take_the_url_of_a_list_page() -> None:
     assert len(problems) == 2
 
 
+def test_articles_never_take_the_path_of_a_file_the_build_publishes() -> None:
+    """Nor a folder where such a file is (`feed.xml/`), nor a file where one's folder is."""
+    articles = [make_article(1, "2026-01-01", slug="cname"), make_article(2, "2026-01-01")]
+    files = {
+        "cname": "layouts/static/cname",
+        "title-2.html/a.txt": "layouts/static/title-2.html/a.txt",
+    }
+    site, problems = build_site(Config(permalink="{slug}/"), articles[:1], {}, files=files)
+    assert site.urls["0000000000000001"] == "cname-2/" and site.moved == ("0000000000000001",)
+    assert "already used by layouts/static/cname; published at cname-2/" in problems[0].message
+    site, _ = build_site(Config(permalink="{slug}.html"), articles, {}, files=files)
+    assert site.urls["0000000000000002"] == "title-2-2.html"
+    feeds = make_article(3, "2026-01-01", slug="feed")
+    site, _ = build_site(Config(permalink="{slug}.xml/"), [feeds], {})
+    assert site.urls["0000000000000003"] == "feed-2.xml/"
+    # Nowhere to move to without {slug}: left where it is (the write stage names both).
+    site, problems = build_site(
+        Config(permalink="{id}/"), articles[:1], {}, files={f"{1:016x}": "x"}
+    )
+    assert site.urls["0000000000000001"] == f"{1:016x}/" and problems == []
+
+
 def test_newest_first_and_neighbours() -> None:
     articles = [make_article(i, f"2026-01-{i:02d}") for i in range(1, 6)]
     site, _ = build_site(Config(), list(reversed(articles)), {})
@@ -104,7 +126,8 @@ def test_many_articles_at_one_url_get_the_next_free_suffixes() -> None:
     # File order: "news-3" is taken by its own article before the copies reach it.
     own = make_article(1, "2026-03-01", slug="news-3")
     copies = [make_article(n, "2026-03-01", slug="news") for n in range(2, 402)]
-    urls, problems, moved = assign_urls([own, *copies], Config().permalink, {"2026/03/01/news-5/"})
+    taken = {"2026/03/01/news-5/index.html": "a page of the site"}
+    urls, problems, moved = assign_urls([own, *copies], Config().permalink, taken)
     suffixes = [urls[a.id].rsplit("/", 2)[1] for a in copies]
     assert suffixes[:5] == ["news", "news-2", "news-4", "news-6", "news-7"]
     assert len(set(urls.values())) == 401 and len(problems) == len(moved) == 399
@@ -256,6 +279,8 @@ def test_a_site_record_is_refused_for_other_articles() -> None:
     moved = [*articles[:2], replace(articles[2], date=dt.date(2025, 1, 1))]
     with pytest.raises(ValueError, match="another order"):
         site_from_record(record, moved, Config())
+    with pytest.raises(ValueError, match="other files"):  # which may move articles aside
+        site_from_record(record, articles, Config(), ["cname"])
 
 
 # Changes to a corpus: (article index, what): a new text, new tags alone, a new day, removal.
