@@ -386,7 +386,9 @@ class Build:
             site, model_problems = self.site_in_workers(corpus, tags, cache)
         self.lap("model")
         cache.related = site.related_memo()
-        cache.notices.extend(self.moved_addresses(site.articles, site.urls, cache.urls))
+        cache.notices.extend(
+            self.moved_addresses(site.articles, site.urls, cache.urls, set(site.moved))
+        )
         cache.notices.extend(moved_tags(site.tags, cache.urls))
         cache.urls = dict(site.urls) | tag_addresses(site.tags)
         cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
@@ -447,10 +449,15 @@ class Build:
         self.preparing = False
 
     def moved_addresses(
-        self, articles: Sequence[Article], urls: Mapping[str, str], before: Mapping[str, str]
+        self,
+        articles: Sequence[Article],
+        urls: Mapping[str, str],
+        before: Mapping[str, str],
+        aside: Collection[str] = (),
     ) -> list[str]:
         """Notices for the articles published at another address than in the last build into
-        this folder (a new title makes a new slug): every link to the old one now fails."""
+        this folder (a new title makes a new slug): every link to the old one now fails.
+        `aside`: the ids of articles moved off their own address (`model.assign_urls`)."""
         moves = [
             (article, before[article.id], urls[article.id])
             for article in articles
@@ -458,12 +465,7 @@ class Build:
         ]
         notices = [
             f"{self.shown(article.source)}: its address moved from {old} to {new}; links to the "
-            "old one now fail"
-            + (
-                " (another article's `slug:` holds it)"
-                if article.slug_given
-                else " (a `slug:` in its front matter keeps an address through new titles)"
-            )
+            f"old one now fail ({moved_why(article, article.id in aside)})"
             for article, old, new in moves
         ]
         return first_of(notices, "articles")
@@ -1210,6 +1212,15 @@ def looks_cold(config: Config) -> bool:
             )
     except OSError:
         return False
+
+
+def moved_why(article: Article, aside: bool) -> str:
+    """What a notice of a moved address adds: why, or how to keep an address."""
+    if aside:  # its own is taken: by another article, a list page, a file of layouts/static/
+        return "its own is taken: see the warning"
+    if article.slug_given:
+        return "another article's `slug:` holds it"
+    return "a `slug:` in its front matter keeps an address through new titles"
 
 
 def unusable_template(path: Path, layouts: Path) -> Problem:

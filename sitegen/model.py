@@ -972,12 +972,13 @@ def reserved_paths(
 
     page = "a page of the site"
     reserved = dict.fromkeys(map(output_path, list_urls(config, articles, archives, tags)), page)
-    reserved.update(dict.fromkeys([f"{tag.url}{FEED}" for tag in tags], page))
+    reserved.update((path, f"the site's {path}") for path in FIXED_PAGES if "/" not in path)
+    reserved.update(dict.fromkeys([f"{tag.url}{FEED}" for tag in tags], "a tag's feed"))
     # At most one sitemap entry a page: past the limit, it is split into sitemap-N.xml files.
     most = len(articles) + len(reserved)
     if most > SITEMAP_LIMIT:
         sitemaps = [f"sitemap-{n}.xml" for n in range(1, -(-most // SITEMAP_LIMIT) + 1)]
-        reserved.update(dict.fromkeys(sitemaps, page))
+        reserved.update((path, f"the site's {path}") for path in sitemaps)
     for path, owner in files.items():
         reserved.setdefault(path, owner)  # style.css, a robots.txt of the site's: as above
         folder = path.rpartition("/")[0]

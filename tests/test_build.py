@@ -484,8 +484,8 @@ CLASHING = "articles/003_cccccccccccccccc.txt"
             "docs-2.html",
             "layouts/static/docs.html/notes.txt",
         ),
-        ("{slug}.xml/", "Feed", None, "feed.xml", "feed-2.xml/", "a page of the site"),
-        ("{slug}.txt/", "Robots", None, "robots.txt", "robots-2.txt/", "a page of the site"),
+        ("{slug}.xml/", "Feed", None, "feed.xml", "feed-2.xml/", "the site's feed.xml"),
+        ("{slug}.txt/", "Robots", None, "robots.txt", "robots-2.txt/", "the site's robots.txt"),
     ],
     ids=["static-file", "static-folder", "folder-for-a-file", "feed", "robots"],
 )
@@ -521,6 +521,25 @@ def test_an_article_at_the_address_of_a_file_the_build_writes_moves_aside(
         else:
             assert (public / taken).read_text().startswith("User-agent: *")
     assert run_cli(site, "check", "public").exit_code == 0
+
+
+def test_an_article_moved_aside_by_a_new_static_file_is_told_why(make_site, run_cli) -> None:
+    """The notice of a moved address said a `slug:` would keep it, which no slug does when a
+    file of the site's takes the address."""
+    files = small_corpus(2) | {
+        "sitegen.yaml": 'permalink: "{slug}/"\n',
+        CLASHING: article_text("2026-02-07", "Cname", "The clashing article."),
+    }
+    site = make_site(files)
+    assert run_cli(site, "build").exit_code == 0
+    (site / "layouts/static").mkdir(parents=True)
+    (site / "layouts/static/cname").write_text("example.org\n")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{CLASHING}: its address moved from cname/ to cname-2/; links to the old one now fail "
+        "(its own is taken: see the warning)"
+    ) in result.output
 
 
 def test_markdown_links_that_lead_nowhere_are_warnings_until_mended(make_site, run_cli) -> None:
