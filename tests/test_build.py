@@ -1033,13 +1033,8 @@ def test_a_killed_first_build_leaves_only_files_sitegen_may_replace(
     assert read_tree(site / "public", skip=(".sitegen",)) == clean_build(make_site, run_cli, files)
 
 
-def test_pages_a_killed_first_build_left_cut_short_are_written_whole(
-    make_site, run_cli, monkeypatch
-) -> None:
-    """A kill as a page was being written, before it was listed, leaves it empty or cut short:
-    the start of the page, which the next build writes whole, not as someone else's file kept
-    (and published) for ever."""
-    site = make_site(small_corpus(3))
+def killed_first_build(site: Path, run_cli, monkeypatch) -> None:
+    """A first build stopped as a kill -9 stops it: before its manifest, with no clean-up."""
 
     def killed(self: object, *args: object) -> None:
         raise SystemExit(137)
@@ -1048,6 +1043,16 @@ def test_pages_a_killed_first_build_left_cut_short_are_written_whole(
     monkeypatch.setattr(write.Writer, "abort", lambda self: None)
     run_cli(site, "build")
     monkeypatch.undo()
+
+
+def test_pages_a_killed_first_build_left_cut_short_are_written_whole(
+    make_site, run_cli, monkeypatch
+) -> None:
+    """A kill as a page was being written, before it was listed, leaves it empty or cut short:
+    the start of the page, which the next build writes whole, not as someone else's file kept
+    (and published) for ever."""
+    site = make_site(small_corpus(3))
+    killed_first_build(site, run_cli, monkeypatch)
     public = site / "public"
     assert not (public / MANIFEST).exists()
     index, style = public / "index.html", public / "style.css"
@@ -1070,14 +1075,7 @@ def test_files_put_in_public_after_a_killed_first_build_are_kept(
     like someone else's to the next build, so the files the user puts there meanwhile (their
     CNAME, a download, their own home page) can never be removed or overwritten."""
     site = make_site(small_corpus(2))
-
-    def killed(self: object, *args: object) -> None:
-        raise SystemExit(137)
-
-    monkeypatch.setattr(write.Writer, "commit", killed)
-    monkeypatch.setattr(write.Writer, "abort", lambda self: None)
-    run_cli(site, "build")
-    monkeypatch.undo()
+    killed_first_build(site, run_cli, monkeypatch)
     assert (site / "public/index.html").exists() and not (site / "public" / MANIFEST).exists()
     (site / "public/CNAME").write_text("example.org")
     (site / "public/downloads").mkdir()
