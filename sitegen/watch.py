@@ -122,6 +122,8 @@ class Watcher:
         # folder -> its watch, and the folder's identity (device, inode) when it was scheduled
         self.scheduled: dict[Path, tuple[ObservedWatch, tuple[int, int]]] = {}
         self.worker = threading.Thread(target=self._run, name="sitegen-watch", daemon=True)
+        self.stopping = False
+        self.output_there = bool(outputs) and outputs[0].is_dir()  # see `output_removed`
 
     def __enter__(self) -> Watcher:
         self.start()
@@ -137,6 +139,7 @@ class Watcher:
         self.worker.start()
 
     def stop(self) -> None:
+        self.stopping = True  # a batch or check under way may fail as the observer stops
         if self.on_stop is not None:
             self.on_stop()
         if self.observer is not None:
@@ -150,6 +153,7 @@ class Watcher:
     def watch(self, roots: list[Root], outputs: tuple[Path, ...]) -> None:
         """Follow new roots (the config moved the folders); folders created later are added."""
         self.roots, self.outputs = roots, outputs
+        self.output_there = bool(outputs) and outputs[0].is_dir()
         assert self.observer is not None
         self.observer.unschedule_all()
         self.scheduled.clear()
@@ -179,8 +183,13 @@ class Watcher:
         or follows the old folder to its new name. Returns the folders watched anew, whose
         files changed unseen."""
         assert self.observer is not None
+        running = {emitter.watch for emitter in self.observer.emitters if emitter.is_alive()}
         for folder, (watch, identity) in list(self.scheduled.items()):
-            if folder_identity(folder) != identity:
+            # A folder deleted and made again may have its old inode: ext4 gives a new folder
+            # the number of one just deleted. Then only the watch, stopped as the folder went
+            # (watchdog stops an emitter whose folder is deleted), tells; every later edit went
+            # unseen.
+            if folder_identity(folder) != identity or watch not in running:
                 del self.scheduled[folder]
                 with contextlib.suppress(KeyError, OSError):  # an emitter that stopped itself
                     self.observer.unschedule(watch)
@@ -196,10 +205,13 @@ class Watcher:
             try:
                 first = self.events.get(timeout=ROOTS_CHECKED_EVERY)
             except queue.Empty:  # quiet: a root folder may have come back with no event seen
-                added = self.reschedule()
-                if not added:
+                added = self.rescheduled()
+                if added:
+                    first = Change(added[0], "created")
+                elif self.output_removed():
+                    first = Change(self.outputs[0], "deleted")
+                else:
                     continue
-                first = Change(added[0], "created")
             if first is None:
                 return
             batch = [first]
@@ -212,11 +224,30 @@ class Watcher:
                 if item is None:
                     return
                 batch.append(item)
-            batch.extend(Change(folder, "created") for folder in self.reschedule())
+            batch.extend(Change(folder, "created") for folder in self.rescheduled())
             try:
                 self.on_batch(merge(batch))
             except Exception:  # a bug must not stop the watching; show it and go on
-                traceback.print_exc()
+                if not self.stopping:
+                    traceback.print_exc()
+
+    def output_removed(self) -> bool:
+        """Whether the output folder, there at the last check, is gone: `rm -r public` while
+        serving left every page a 404 until the next edit. Told once: a build that cannot
+        make it again is not run again every second."""
+        there = self.outputs[0].is_dir() if self.outputs else True
+        removed, self.output_there = self.output_there and not there, there
+        return removed
+
+    def rescheduled(self) -> list[Path]:
+        """`reschedule`, which must not end the watching: a folder that cannot be watched
+        (out of inotify watches, say) is tried again at the next check."""
+        try:
+            return self.reschedule()
+        except OSError as exc:
+            if not self.stopping:
+                print(f"cannot watch the folders: {exc.strerror or exc}; trying again", flush=True)
+            return []
 
 
 def folder_identity(folder: Path) -> tuple[int, int] | None:

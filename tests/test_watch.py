@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -159,6 +160,53 @@ def test_a_source_folder_made_anew_is_watched_again(
     while Change(articles / "d.txt", "created") not in outcome.changes:
         outcome = next_outcome(watching)
     assert all("articles.old" not in str(c.path) for c in outcome.changes)
+
+
+def test_a_source_folder_deleted_and_made_again_twice_is_still_watched(
+    site: Path, watching: queue.Queue[Outcome]
+) -> None:
+    """`rm -r articles; mkdir articles`, twice: ext4 gave the second new folder the inode of
+    the one just deleted, and edits after it went unseen for ever."""
+    articles = site / "articles"
+    for n in range(3):
+        shutil.rmtree(articles)
+        articles.mkdir()
+        (articles / "c.txt").write_text(article_text("2026-02-08", f"Made anew {n}"))
+        tree = settles_as_clean_build(site)
+        assert any(f"made-anew-{n}" in p for p in tree)
+    (articles / "c.txt").write_text(article_text("2026-02-08", "Edited at last"))
+    tree = settles_as_clean_build(site)
+    assert any("edited-at-last" in p for p in tree)
+
+
+def test_a_watch_that_stopped_is_made_again(site: Path) -> None:
+    """What happens under `rm -r articles; mkdir articles` when the new folder has the old
+    one's inode (ext4 reuses them): watchdog stops the watch of a deleted folder, and the folder
+    looks the same as before. The stopped watch alone must make it watched again."""
+    outcomes: queue.Queue[Outcome] = queue.Queue()
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    watcher = start_watching(rebuilder, outcomes.put)
+    try:
+        assert watcher.observer is not None
+        real = os.path.realpath(site / "articles")
+        (emitter,) = [e for e in watcher.observer.emitters if e.watch.path == real]
+        emitter.stop()
+        emitter.join()
+        (site / "articles" / "a.txt").write_text(article_text("2026-02-06", "Seen again"))
+        tree = settles_as_clean_build(site)
+        assert any("seen-again" in p for p in tree)
+    finally:
+        watcher.stop()
+
+
+def test_the_output_folder_removed_is_built_again(
+    site: Path, watching: queue.Queue[Outcome]
+) -> None:
+    """`rm -r public` while serving: every page was a 404 until the next edit."""
+    shutil.rmtree(site / "public")
+    tree = settles_as_clean_build(site)
+    assert any("cuba-talks-in-beijing" in p for p in tree)
 
 
 def test_a_source_folder_replaced_by_a_symlink_is_followed(
