@@ -38,6 +38,7 @@ from urllib.parse import quote, unquote, urlsplit
 from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.watch import Outcome, Rebuilder, Watcher, start_watching
+from sitegen.write import MANIFEST
 
 LIVE_PATH = "/.sitegen/live"
 ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
@@ -139,20 +140,34 @@ class Broadcaster:
         self.streams = 0
         self.closed = False
 
-    def state(self, *, ok: bool, styles: bool, problems: list[dict[str, Any]]) -> str:
+    def state(
+        self, *, ok: bool, styles: bool, problems: list[dict[str, Any]], built: bool = True
+    ) -> str:
+        """`built`: the rebuild wrote the site (warnings about the changed files are its
+        problems), rather than failing with nothing written."""
         return json.dumps(
-            {"generation": self.generation, "ok": ok, "styles": styles, "problems": problems}
+            {
+                "generation": self.generation,
+                "ok": ok,
+                "styles": styles,
+                "problems": problems,
+                "built": built,
+            }
         )
 
-    def publish(self, outcome: Outcome) -> None:
+    def publish(self, outcome: Outcome, written_elsewhere: bool = False) -> None:
+        """Tell the pages the build's outcome; they reload when the output changed, in this
+        build or, `written_elsewhere`, by another process (see `Preview.record`)."""
         problems = [
             {"file": p.path, "line": p.line, "message": p.message} for p in outcome.problems
         ]
+        changed = outcome.output_changed or written_elsewhere
         with self.condition:
-            if outcome.output_changed:
+            if changed:
                 self.generation += 1
-            styles = outcome.output_changed and outcome.styles_only
-            self.message = self.state(ok=outcome.ok, styles=styles, problems=problems)
+            styles = changed and outcome.styles_only
+            built = outcome.report is not None
+            self.message = self.state(ok=outcome.ok, styles=styles, problems=problems, built=built)
             self.sequence += 1
             self.condition.notify_all()
 
@@ -185,7 +200,7 @@ LIVE_SCRIPT = """<script>/* sitegen serve: live reload; not in the built files *
 (() => {
   "use strict";
   let shown = %(generation)d, box = null, last = null;
-  function overlay(problems) {
+  function overlay(problems, built) {
     if (!box) {
       box = document.createElement("div");
       box.id = "sitegen-overlay";
@@ -197,7 +212,10 @@ LIVE_SCRIPT = """<script>/* sitegen serve: live reload; not in the built files *
     }
     box.textContent = "";
     const title = document.createElement("strong");
-    title.textContent = "The rebuild failed; this page shows the last good build.";
+    title.textContent = built
+      ? "Rebuilt, with problems in what you changed: until they are fixed, the site may " +
+        "differ from this page (a file that cannot be read is left out of it)."
+      : "The rebuild failed; this page shows the last good build.";
     box.append(title);
     for (const p of problems) {
       const row = document.createElement("div");
@@ -218,7 +236,7 @@ LIVE_SCRIPT = """<script>/* sitegen serve: live reload; not in the built files *
   function handle(text) {
     let state;
     try { state = JSON.parse(text); } catch (e) { return; }
-    if (!state.ok) { overlay(state.problems); return; }
+    if (!state.ok) { overlay(state.problems, state.built); return; }
     if (box) box.remove();
     if (state.generation === shown) return;
     if (state.styles && state.generation === shown + 1) { shown += 1; swapStyles(); return; }
@@ -602,6 +620,8 @@ class Preview:
         self.server: PreviewServer | None = None
         self.watcher: Watcher | None = None
         self.thread: threading.Thread | None = None
+        self.manifest: tuple[int, int, int] | None = None  # the output's, at the last outcome
+        self.manifest_seen = False  # an outcome recorded it: the first has nothing to compare
 
     def __enter__(self) -> Preview:
         self.start()
@@ -639,7 +659,14 @@ class Preview:
         assert self.server is not None
         self.server.root = self.rebuilder.config.output  # the config may have moved it
         self.server.mount = mount_of(self.rebuilder.config)  # or changed base_url
-        self.broadcaster.publish(outcome)
+        # Another process building the same sources into the same folder (a second `serve`, a
+        # `watch`, a `sitegen build`) may have written this edit's pages first: this build
+        # then writes nothing, and the pages reloaded for 1 edit in 4. Its manifest tells.
+        manifest = manifest_signature(self.server.root)
+        elsewhere = manifest != self.manifest and not outcome.output_changed
+        self.manifest = manifest
+        self.broadcaster.publish(outcome, written_elsewhere=elsewhere and self.manifest_seen)
+        self.manifest_seen = True
         self.on_outcome(outcome)
 
     def close(self) -> None:
@@ -653,6 +680,16 @@ class Preview:
                 self.thread.join(timeout=5)
             self.server.server_close()
             self.server = None
+
+
+def manifest_signature(output: Path) -> tuple[int, int, int] | None:
+    """The output's manifest as it stands (inode, size, mtime): a build that writes or removes
+    a file writes it anew."""
+    try:
+        found = os.stat(output / MANIFEST)
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def mount_of(config: Config) -> str:

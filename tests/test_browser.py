@@ -192,6 +192,8 @@ def test_page_follows_edits_and_shows_failed_rebuilds(
     source.write_text(article("China and Cuba sign deals", date="2026-02-30"))
     shown = tab.wait_for(f"{OVERLAY}?.textContent", "the error overlay")
     assert "articles/a.txt:4: impossible date 2026-02-30" in shown  # after front matter
+    # The site was rebuilt without the article: the overlay must not say this page is it.
+    assert shown.startswith("Rebuilt, with problems in what you changed")
     assert tab.evaluate("window.notReloaded") is True
     assert tab.evaluate("document.querySelector('h1').textContent") == "China and Cuba sign deals"
     assert tab.evaluate(f"getComputedStyle({OVERLAY}).position") == "fixed"
@@ -212,6 +214,7 @@ def test_template_error_shows_overlay_until_fixed(
     template.write_text('{% extends "default/article.html" %}\n{% block main %}{% if %}\n')
     shown = tab.wait_for(f"{OVERLAY}?.textContent", "the error overlay")
     assert "layouts/article.html:2: template syntax error" in shown
+    assert shown.startswith("The rebuild failed; this page shows the last good build.")
     template.unlink()  # back to the last good output: nothing to reload
     tab.wait_for(f"!{OVERLAY}", "the overlay to go")
     assert tab.evaluate("window.notReloaded") is True

@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
@@ -338,6 +339,24 @@ def test_stream_reports_good_and_failed_rebuilds(preview: Preview, site: Path) -
 
     article.write_text(article_text("2026-02-06", "Cuba talks in Beijing"))
     assert stream.next_state()["ok"]
+    stream.drop()
+
+
+def test_pages_reload_when_another_process_wrote_the_edit_first(
+    preview: Preview, site: Path
+) -> None:
+    """A `sitegen build` (or a second `serve`, a `watch`) of the same sources into the same
+    folder may write an edit's pages before this preview rebuilds: its own build then writes
+    nothing, and the pages reloaded for 1 edit in 4 only."""
+    stream = Stream(preview)
+    first = stream.next_state()
+    article = site / "articles" / "a.txt"
+    article.write_text(article_text("2026-02-06", "Cuba talks in Beijing", "Written elsewhere."))
+    report = build(load_config(site_dir=site))  # before the preview's debounce is over
+    assert report.written > 0
+    state = stream.next_state()
+    assert state["ok"] and state["generation"] == first["generation"] + 1
+    assert b"Written elsewhere." in get(preview, "/2026/02/06/cuba-talks-in-beijing/").body
     stream.drop()
 
 
