@@ -658,7 +658,12 @@ def parse_article(
     elif "date" in meta:
         header_date, header_title = None, ""
     elif first.strip() == "---" and not text.startswith("---"):
-        raise SkipFile("front matter must start on the first line: blank lines come first", 1)
+        if blank:
+            raise SkipFile("front matter must start on the first line: blank lines come first", 1)
+        raise SkipFile(
+            "the `---` that opens front matter must begin its line, with no space before it",
+            body_line,
+        )
     else:
         raise SkipFile("no date line: the first line must read ' date YYYY-MM-DD Title'", body_line)
 

@@ -874,6 +874,16 @@ def test_front_matter_after_blank_lines_is_named(tmp_path: Path) -> None:
     ]
 
 
+def test_front_matter_opened_by_an_indented_line_is_named(tmp_path: Path) -> None:
+    """It said that blank lines came first, which none did."""
+    result = read(tmp_path, "a.txt", " ---\ntitle: T\n---\n date 2026-01-02 T\n\nBody.")
+    assert result.article is None
+    assert [str(p) for p in result.problems] == [
+        f"{tmp_path / 'a.txt'}:1: the `---` that opens front matter must begin its line, with "
+        "no space before it; skipped"
+    ]
+
+
 @pytest.mark.parametrize(
     ("opener", "closer"),
     [("--- ", "---"), ("---\t", "---"), ("---  \t ", "--- \t"), ("---", "---  ")],
