@@ -1308,8 +1308,9 @@ def address_as_written() -> re.Pattern[str]:
 # the web); a "%" without two hex digits after it is "%" itself. HTML checkers refuse them all;
 # "[" and "]" are let through only around an IPv6 address. In a fragment, a second "#" too. And
 # the Specials (U+FFF0 to U+FFFD: "\ufffd" from "&#0;"), which the Nu checker refuses.
-_NOT_IN_URLS = re.compile(r'[\x00-\x20"<>\\^`{|}\[\]\x7f\ufff0-\ufffd]|%(?![0-9A-Fa-f]{2})')
-_NOT_IN_FRAGMENTS = re.compile(r'[\x00-\x20"<>\\^`{|}\[\]\x7f\ufff0-\ufffd#]|%(?![0-9A-Fa-f]{2})')
+_NOT_URL_CHARS = r'\x00-\x20"<>\\^`{|}\[\]\x7f\ufff0-\ufffd'
+_NOT_IN_URLS = re.compile(rf"[{_NOT_URL_CHARS}]|%(?![0-9A-Fa-f]{{2}})")
+_NOT_IN_FRAGMENTS = re.compile(rf"[{_NOT_URL_CHARS}#]|%(?![0-9A-Fa-f]{{2}})")
 _AUTHORITY = re.compile(r"[^/?#]*")
 # A host name's characters: the URL standard's forbidden domain code points left out.
 _DOMAIN = re.compile(r"[^\x00-\x20#%/:<>?@\[\\\]^|\x7f]+")
