@@ -355,6 +355,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """The Server header: it named the Python version too, which no client needs."""
         return self.server_version
 
+    def parse_request(self) -> bool:
+        """Refuse a request in HTTP/0.9's form ("GET /page", no version) at once: the standard
+        library reads headers after it, which that form never sends, so the answer waited for
+        the client to close its side."""
+        if len(self.raw_requestline.split()) == 2:
+            self.requestline = self.raw_requestline.decode("iso-8859-1").rstrip("\r\n")
+            self.command, self.request_version = "", "HTTP/0.9"  # the answer: a body alone
+            self.close_connection = True
+            self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/0.9 is not served")
+            return False
+        return super().parse_request()
+
     def do_GET(self) -> None:
         self.respond(body=True)
 
@@ -368,6 +380,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
             # A body this server never reads would be taken for the next request on the
             # connection (request smuggling, behind a proxy): answer, then close.
             self.close_connection = True
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:  # which one a proxy and this server each read could differ
+            data = b"A request names one host: this one named several.\n"
+            self.close_connection = True
+            self.send_bytes(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", data, body)
+            return
         if not self.host_allowed():
             data = b"This preview answers only to localhost.\n"
             self.send_bytes(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", data, body)
@@ -410,7 +428,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         meant to be reached by any name."""
         if not is_loopback(str(self.server.server_address[0])):
             return True
-        host = self.headers.get("Host")
+        host = self.requested_host()
         if host is None:
             return True  # HTTP/1.0: no browser sends a request without one
         try:
@@ -418,6 +436,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except ValueError:  # "[::1", "[evil]": no name at all
             return False
         return name == "localhost" or name.endswith(".localhost") or is_loopback(name)
+
+    def requested_host(self) -> str | None:
+        """The host a request is for: the one a target in absolute form names ("GET
+        http://evil.example/ HTTP/1.1", as a client sends to a proxy) before the Host header,
+        as HTTP/1.1 says (RFC 9112, 3.2.2); None when the request names none."""
+        if not self.path.startswith("/"):
+            try:
+                parts = urlsplit(self.path)
+            except ValueError:
+                return ""
+            if parts.scheme.lower() in ("http", "https"):
+                return parts.netloc
+        return self.headers.get("Host")
 
     def same_origin(self) -> bool:
         """Whether a live-reload request comes from a page of this preview. A page elsewhere

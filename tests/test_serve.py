@@ -175,7 +175,7 @@ def test_live_script_is_in_responses_not_in_files(preview: Preview, site: Path) 
 )
 def test_nothing_outside_the_output_folder(preview: Preview, site: Path, target: str) -> None:
     status, data = raw_request(preview, target)
-    assert status in (400, 404)
+    assert status in (400, 404, 421)  # 421: for another host than this one
     assert SECRET.encode() not in data and b"root:" not in data and b'"files"' not in data
 
 
@@ -221,6 +221,28 @@ def test_only_loopback_names_are_answered(preview: Preview, host: str, status: i
     got, data = raw_request(preview, "/", host=host)
     assert got == status
     assert (b"<!DOCTYPE html>" in data) == (status == 200)
+
+
+def test_a_target_in_absolute_form_names_the_host(preview: Preview) -> None:
+    """HTTP/1.1 reads the host from a target in absolute form before the Host header: a
+    request for http://evil.example/ is for that name, whatever Host says."""
+    assert raw_request(preview, "http://evil.example/", host="localhost")[0] == 421
+    status, data = raw_request(preview, f"http://localhost:{address(preview)[1]}/")
+    assert status == 200 and b"<!DOCTYPE html>" in data
+
+
+def test_two_host_headers_are_a_bad_request(preview: Preview) -> None:
+    """A proxy in front could read the first Host and this server the last: neither is read."""
+    status, data = raw_request(preview, "/", extra="Host: evil.example\r\nConnection: close\r\n")
+    assert status == 400 and b"<!DOCTYPE html>" not in data
+
+
+def test_a_request_without_a_version_is_answered_at_once(preview: Preview) -> None:
+    """HTTP/0.9's form ("GET /", no headers after it) is refused without waiting for more."""
+    with socket.create_connection(address(preview), timeout=10) as conn:
+        conn.sendall(b"GET /\r\n")  # and the connection stays open on the client's side
+        data = conn.recv(65536)
+    assert b"HTTP/0.9" in data and b"<!DOCTYPE html>\n<html" not in data
 
 
 def test_head_of_the_live_stream_is_headers_only(preview: Preview) -> None:
