@@ -9,7 +9,9 @@ crawler will meet them, with `base_url` telling where the folder will be served:
   nothing or the wrong element (the parser is libxml2's HTML5 tokenizer, through lxml);
 * every .xml file is well-formed; Atom and RSS feeds and sitemaps list only pages that exist;
 * no page and no stylesheet makes the browser *request* another host: scripts, stylesheets,
-  images, media, frames, objects, fonts and CSS url()/@import, preload and preconnect hints.
+  images, media, frames (and what an <iframe srcdoc> holds), objects, fonts and CSS url(),
+  image-set() and @import (read by CSS's tokenizer, escapes and all), preload and preconnect
+  hints.
   A plain <a href> (or <form action>) to another site is a link the reader chooses to follow,
   not a request, and is allowed; so are canonical/alternate/prev/next <link>s, which browsers
   do not fetch. Fragments (#id) are not checked.
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import tinycss2
 from lxml import etree
 
 from sitegen.errors import locate, printable
@@ -73,16 +76,13 @@ DOCTYPE = re.compile(
 )
 URL_TAGS = (*REQUEST_ATTRS, *LINK_ATTRS, "link", "style", "base")
 STYLED = etree.XPath("//*[@style]")
-CSS_URL = re.compile(
-    # No branch runs past a line's end or the next "(": an unclosed url( is not read to the end
-    # of the file for each of thousands of them (a CSS string cannot hold a raw newline).
-    r"""url\(\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^()'"\s]*))\s*\)|@import\s+(?:"([^"\n]*)"|'([^'\n]*)')""",
-    re.IGNORECASE,
-)
+# CSS functions whose strings the browser loads: url("x") and, in image sets, "x" 2x.
+CSS_LOADING = frozenset({"url", "src", "image-set", "-webkit-image-set"})
 # A relative path with nothing to decode: no scheme, query, fragment or %-escape.
 PLAIN_RELATIVE = re.compile(r"[^/:?#%\s\\][^:?#%\s\\]*")
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+MAX_SRCDOC_DEPTH = 8  # frames in frames: each level's quotes escaped again, a page of them
 PARALLEL_FROM = 400  # pages; below this, starting processes costs more than it saves
 CHUNK = 200
 
@@ -318,21 +318,54 @@ def check_html(site: Served, rel: str, data: bytes) -> list[Finding]:
         return [*findings, Finding(rel, 0, "empty page")]
     if not DOCTYPE.match(data):
         findings.append(Finding(rel, 1, "no <!DOCTYPE html>: browsers render it in quirks mode"))
-    base = page_url(site, rel)
-    for element in root.iter(*URL_TAGS):  # lxml filters the elements in C: much faster
-        findings.extend(element_urls(site, rel, element, base))
-        if element.tag == "base" and element.get("href"):
-            base = urljoin(base, element.get("href"))
-    if b"style" in data:
-        for element in STYLED(root):
-            line = element.sourceline or 0
-            findings.extend(check_css(site, rel, element.get("style"), line, base))
+    findings.extend(document_urls(site, rel, root, page_url(site, rel), b"style" in data))
     return findings
 
 
-def element_urls(site: Served, rel: str, element: etree._Element, base: str) -> Iterator[Finding]:
-    """The problems with the URLs one element links to or makes the browser load."""
-    tag, values, line = element.tag, element.attrib, element.sourceline or 0
+def document_urls(
+    site: Served,
+    rel: str,
+    root: etree._Element,
+    base: str,
+    styled: bool,
+    line: int = 0,
+    depth: int = 0,
+) -> Iterator[Finding]:
+    """The problems with the URLs of a page, or of a document an <iframe srcdoc> holds
+    (`line`: the iframe's, for all of them; `base`: the page's, which srcdoc inherits)."""
+    for element in root.iter(*URL_TAGS):  # lxml filters the elements in C: much faster
+        yield from element_urls(site, rel, element, base, line, depth)
+        if element.tag == "base" and element.get("href"):
+            base = urljoin(base, element.get("href"))
+    if styled:
+        for element in STYLED(root):
+            where = line or element.sourceline or 0
+            yield from check_css(site, rel, element.get("style"), where, base)
+
+
+def srcdoc_urls(
+    site: Served, rel: str, html: str, base: str, line: int, depth: int
+) -> Iterator[Finding]:
+    """An <iframe srcdoc>'s document loads what a page would: its images, scripts, frames."""
+    if depth >= MAX_SRCDOC_DEPTH:
+        yield Finding(
+            rel, line, f"<iframe srcdoc> nested over {MAX_SRCDOC_DEPTH} deep: not checked"
+        )
+        return
+    if "<" not in html:
+        return
+    parser = etree.HTMLParser(encoding="utf-8", no_network=True)
+    root = etree.fromstring(html.encode(), parser)
+    if root is not None:
+        yield from document_urls(site, rel, root, base, "style" in html, line, depth + 1)
+
+
+def element_urls(
+    site: Served, rel: str, element: etree._Element, base: str, line: int = 0, depth: int = 0
+) -> Iterator[Finding]:
+    """The problems with the URLs one element links to or makes the browser load (`line`:
+    where they are, if not the element's own line)."""
+    tag, values, line = element.tag, element.attrib, line or element.sourceline or 0
 
     def check(url: str, request: bool, what: str) -> Iterator[Finding]:
         finding = check_url(site, rel, line, url, base, request, what)
@@ -354,6 +387,8 @@ def element_urls(site: Served, rel: str, element: etree._Element, base: str) -> 
         if name in values:
             for url in srcset(values[name]) if name == "srcset" else (values[name],):
                 yield from check(url, True, f"<{tag} {name}>")
+    if tag == "iframe" and values.get("srcdoc"):
+        yield from srcdoc_urls(site, rel, values["srcdoc"], base, line, depth)
     for name in LINK_ATTRS.get(tag, ()):
         if name in values:
             yield from check(values[name], False, f"<{tag} {name}>")
@@ -367,19 +402,42 @@ def srcset(value: str) -> list[str]:
 def check_css(
     site: Served, rel: str, text: str, first_line: int, base: str | None = None
 ) -> list[Finding]:
-    """url() and @import in a stylesheet, a <style> element or a style attribute."""
-    if "url(" not in text.lower() and "@import" not in text.lower():
+    """What a stylesheet, a <style> element or a style attribute makes the browser load."""
+    if "(" not in text and "@" not in text:  # url(), image-set() and @import all need one
         return []
     findings = []
-    line, counted = first_line, 0  # lines counted up to `counted`: from the start each time,
-    for match in CSS_URL.finditer(text):  # a 1 MB stylesheet of url()s took 20 s
-        url = next(g for g in match.groups() if g is not None)
-        line += text.count("\n", counted, match.start())
-        counted = match.start()
-        found = check_url(site, rel, line, url, base or page_url(site, rel), True, "CSS url()")
+    for line, url in css_urls(text):
+        where = first_line + line - 1
+        found = check_url(site, rel, where, url, base or page_url(site, rel), True, "CSS url()")
         if found is not None:
             findings.append(found)
     return findings
+
+
+def css_urls(text: str) -> Iterator[tuple[int, str]]:
+    """(line, URL) of each url(), image-set() string and @import in `text`, read by CSS's own
+    tokenizer (tinycss2), as the browser reads them: escapes included, so `url(\\2f\\2f
+    host/x)` and `\\75rl(//host/x)` are the URL //host/x, which no pattern of ours caught."""
+    pending = [iter(tinycss2.parse_component_value_list(text, skip_comments=True))]
+    importing = False  # after @import: its string or url() comes next
+    while pending:
+        node = next(pending[-1], None)
+        if node is None:
+            pending.pop()
+            continue
+        kind = node.type
+        if kind == "url" or (kind == "string" and importing):
+            yield node.source_line, node.value
+        elif kind == "function":
+            if node.lower_name in CSS_LOADING:
+                for argument in node.arguments:
+                    if argument.type == "string":
+                        yield argument.source_line, argument.value
+            pending.append(iter(node.arguments))
+        elif kind in ("() block", "[] block", "{} block"):
+            pending.append(iter(node.content))
+        if kind not in ("whitespace", "comment"):
+            importing = kind == "at-keyword" and node.lower_value == "import"
 
 
 # --- feeds and sitemaps ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.check import CSS_URL, check_site
+from sitegen.check import MAX_SRCDOC_DEPTH, check_site, css_urls
 from tests.conftest import REAL_ARTICLE, article_text
 from tests.webtools import build, corpus, tagged
 
@@ -215,11 +215,57 @@ def test_css_urls_are_reported_on_their_own_lines(run_cli, site: Path) -> None:
     ], found
 
 
-def test_an_unclosed_css_url_ends_at_the_next_one() -> None:
-    """Each of thousands of unclosed `url(` once read to the end of the file (minutes)."""
-    css = 'a{b:url(url(x.png)} c{d:url("e.png\n)}'
-    found = [m.groups() for m in CSS_URL.finditer(css)]
-    assert found == [(None, None, "x.png", None, None)]
+def test_css_urls_are_read_as_browsers_read_them() -> None:
+    """CSS escapes spell any character (`\\2f` is "/"), in a URL and in the word url itself;
+    image-set() loads its strings. What browsers do not load (an unclosed url(, a string cut
+    by a line break) is no URL; thousands of unclosed url( take no longer than one."""
+    css = (
+        r"a{background:url(\2f\2f evil.example/x.png)} b{c:\75rl(//e2.example/y.png)}"
+        r' d{e:image-set("//e3.example/z.png" 1x, url(q.png) 2x)} @\69mport "//e4.example/s.css";'
+        '\n@import url("//e5.example/t.css") screen; f{g:url(url(x.png)} h{i:url("e.png\n)}'
+    )
+    assert list(css_urls(css)) == [
+        (1, "//evil.example/x.png"),
+        (1, "//e2.example/y.png"),
+        (1, "//e3.example/z.png"),
+        (1, "q.png"),
+        (1, "//e4.example/s.css"),
+        (2, "//e5.example/t.css"),
+    ]
+    assert list(css_urls("a{b:url(" * 20_000)) == []
+
+
+def test_escaped_css_urls_and_framed_documents_are_checked(run_cli, site: Path) -> None:
+    """An <iframe srcdoc> holds a whole document, which loads its images and scripts as a page
+    does, relative to the page; a stylesheet may write a URL with escapes."""
+    page = article_page(site)
+    framed = "<img src=&quot;https://pixel.example/p.gif&quot;><img src=&quot;gone.png&quot;>"
+    inner = "<iframe srcdoc=&quot;<script src=&amp;quot;//deep.example/x.js&amp;quot;></script>&quot;></iframe>"
+    inject(
+        page,
+        f'<iframe title="a" srcdoc="{framed}"></iframe>\n<iframe title="b" srcdoc="{inner}"></iframe>\n'
+        '<iframe title="c" srcdoc="just text"></iframe>\n',
+        before="</body>",
+    )
+    css = site / "public/style.css"
+    css.write_text(css.read_text() + "\na{background:url(\\2f\\2f evil.example/e.png)}\n")
+    found = "\n".join(problems(run_cli, site))
+    assert "requests another host: <img src> https://pixel.example/p.gif" in found
+    assert "missing asset: <img src> gone.png" in found
+    assert "requests another host: <script src> //deep.example/x.js" in found
+    assert "style.css" in found and "requests another host: CSS url() //evil.example/e.png" in found
+
+
+def test_frames_nested_too_deep_are_named_not_followed(run_cli, site: Path) -> None:
+    page = article_page(site)
+    html = "<p>end</p>"
+    for _ in range(MAX_SRCDOC_DEPTH + 2):
+        html = (
+            '<iframe srcdoc="' + html.replace("&", "&amp;").replace('"', "&quot;") + '"></iframe>'
+        )
+    inject(page, html + "\n", before="</body>")
+    found = problems(run_cli, site)
+    assert len(found) == 1 and f"nested over {MAX_SRCDOC_DEPTH} deep" in found[0], found
 
 
 def test_a_folder_argument_and_base_url_option(run_cli, site: Path, tmp_path: Path) -> None:
