@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import tinycss2
 from lxml import etree
 
 from sitegen.errors import locate, printable
@@ -418,6 +417,8 @@ def css_urls(text: str) -> Iterator[tuple[int, str]]:
     """(line, URL) of each url(), image-set() string and @import in `text`, read by CSS's own
     tokenizer (tinycss2), as the browser reads them: escapes included, so `url(\\2f\\2f
     host/x)` and `\\75rl(//host/x)` are the URL //host/x, which no pattern of ours caught."""
+    import tinycss2  # 5 ms; the build imports this module for Markdown links, without CSS
+
     pending = [iter(tinycss2.parse_component_value_list(text, skip_comments=True))]
     importing = False  # after @import: its string or url() comes next
     while pending:
