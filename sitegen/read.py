@@ -1298,7 +1298,9 @@ def address_as_written() -> re.Pattern[str]:
     Markdown body with links: with its ranges of every character, importing the reader took
     12.6 ms instead of 8.2 at every start, a build with nothing to do included."""
     return re.compile(
-        r"(?:https?://(?![^/?#]*[xX][nN]--)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?(?::[0-9]{1,4})?"
+        r"(?:https?://(?![^/?#]*[xX][nN]--)"
+        r"(?!(?:[A-Za-z0-9-]+\.)*(?:[0-9]+|0[xX][0-9A-Fa-f]*)\.?(?:[:/?#]|$))"  # an IPv4 address
+        r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?(?::[0-9]{1,4})?"
         r"(?![^/?#])|mailto:|(?![A-Za-z][A-Za-z0-9+.-]*:|/[/\\]))"
         rf"{_URL_CHARS}(?:#{_URL_CHARS})?"
     )
@@ -1328,43 +1330,80 @@ def _percent_encoded(part: str) -> str:
     return head + hash_ + _NOT_IN_FRAGMENTS.sub(_percent, fragment) if hash_ else head
 
 
-def _valid_authority(authority: str) -> bool:
-    """Whether a URL's "user@host:port" is one HTML checkers (and browsers) accept: a host
-    name of non-empty labels ("xn--" ones in Punycode; one in other letters as IDNA makes it
-    ASCII, so "a\u00a0b" is "a b", no name), or an IPv6 address in brackets; a port up to
-    65535."""
+def _authority_as_read(authority: str) -> str | None:
+    """A URL's "user@host:port" as HTML checkers (and browsers) accept it, or None for one
+    they refuse: a host name of non-empty labels ("xn--" ones in Punycode; one in other
+    letters as IDNA makes it ASCII, so "a\u00a0b" is "a b", no name), an IPv4 address (as
+    browsers read one: "0x7f.1" is 127.0.0.1; "999.1.1.1" is none) or an IPv6 address in
+    brackets; a port up to 65535."""
     userinfo, at, hostport = authority.rpartition("@")
     if at and not _USERINFO.fullmatch(userinfo):
-        return False
+        return None
     if hostport.startswith("["):
         host, close, port = hostport[1:].partition("]")
         if not close or (port and port[0] != ":") or "%" in host:
-            return False
+            return None
         try:
             import ipaddress  # here: 1 ms at every start, for an address few links hold
 
             ipaddress.IPv6Address(host)
         except ValueError:
-            return False
+            return None
     else:
         host, _, port = hostport.partition(":")
         if not host.isascii():
             try:
                 host = host.encode("idna").decode("ascii")
             except UnicodeError:
-                return False
+                return None
         labels = host.removesuffix(".").split(".")  # "example.org." names the same host
         if not _DOMAIN.fullmatch(host) or "" in labels:
-            return False
+            return None
+        if _ENDS_IN_A_NUMBER.fullmatch(labels[-1]):  # the URL standard's IPv4 address
+            address = _ipv4_address(labels)
+            if address is None:
+                return None
+            hostport = address + hostport[len(hostport.partition(":")[0]) :]
         for label in labels:
             if label[:4].lower() == "xn--":
                 try:
                     if not label[4:].encode("ascii").decode("punycode"):
-                        return False
+                        return None
                 except UnicodeError:
-                    return False
+                    return None
     port = port.removeprefix(":")
-    return not port or (port.isascii() and port.isdigit() and int(port) <= 65535)
+    if port and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+        return None
+    return f"{userinfo}{at}{hostport}"
+
+
+# A host ending in such a part is an IPv4 address to the URL standard, or no host at all.
+_ENDS_IN_A_NUMBER = re.compile(r"[0-9]+|0[xX][0-9A-Fa-f]*")
+# A part of an IPv4 address as it reads one: hex, octal (a leading 0), or decimal.
+_IPV4_PART = re.compile(r"0[xX][0-9A-Fa-f]*|0[0-7]*|[1-9][0-9]*")
+
+
+def _ipv4_address(parts: list[str]) -> str | None:
+    """The dotted decimal address of a host whose last part is a number ("127.1", "0x7f.0.0.1",
+    "2130706433"), or None where the URL standard fails it (a part over 255, or that is no
+    number, over four parts): such a host is no URL at all to a browser or a checker."""
+    if len(parts) > 4 or not all(_IPV4_PART.fullmatch(part) for part in parts):
+        return None
+    numbers = []
+    for part in parts:
+        if part[:2] in ("0x", "0X"):
+            numbers.append(int(part[2:] or "0", 16))
+        elif part.startswith("0"):
+            numbers.append(int(part, 8))
+        elif len(part) > 10:  # over 2**32, and int() refuses decimals of over 4,300 digits
+            return None
+        else:
+            numbers.append(int(part))
+    last_limit = 256 ** (5 - len(numbers))
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= last_limit:
+        return None
+    value = numbers[-1] + sum(n << 8 * (3 - i) for i, n in enumerate(numbers[:-1]))
+    return ".".join(str(value >> shift & 255) for shift in (24, 16, 8, 0))
 
 
 def url_as_read(url: str) -> str | None:
@@ -1391,9 +1430,10 @@ def url_as_read(url: str) -> str | None:
         return _percent_encoded(url)
     rest = url[len(name) :].lstrip("/")
     authority = _AUTHORITY.match(rest)[0]  # type: ignore[index]  # matches any text
-    if not _valid_authority(authority):
+    read = _authority_as_read(authority)
+    if read is None:
         return None
-    return f"{url[: len(name)]}//{authority}{_percent_encoded(rest[len(authority) :])}"
+    return f"{url[: len(name)]}//{read}{_percent_encoded(rest[len(authority) :])}"
 
 
 def _address_as_read(match: re.Match[str]) -> str:

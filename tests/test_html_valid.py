@@ -65,7 +65,8 @@ def hostile_site(make_site, run_cli) -> Path:
             "[a](http:evil.example/z.png) [b](\\\\\\\\evil.example/i.png) "
             '[c](https://ok.example/"onmouseover="alert(11)) [d](<https://ok.example/a b>) '
             "[e](https://e.org/?q=[1]#a#b) [f](https:///three.example/) [g](//h..example/) "
-            "[h](mailto:a\\\\b@c.d) [i](#100%) ![j]() [k](#a&#0;b)\n"
+            "[h](mailto:a\\\\b@c.d) [i](#100%) ![j]() [k](#a&#0;b) [l](//999.1.1.1/) "
+            "[m](http://0x7f.1:8080/)\n"
         ),
     }
     # Text in other scripts: `lang` and `dir` on titles, bodies, paragraphs and list items.

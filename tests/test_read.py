@@ -1121,6 +1121,9 @@ def test_addresses_are_written_as_browsers_read_them(tmp_path: Path) -> None:
         ("[d](//h..example/)", "<a>d</a>"),
         ("[n](//xn--zz.example/)", "<a>n</a>"),
         ("[o](//h.example:65536/)", "<a>o</a>"),
+        ("[q](//999.1.1.1/)", "<a>q</a>"),
+        ("[q](//1.2.3.08/)", "<a>q</a>"),
+        ("[w](http://0x7f.1:8080/a)", '<a href="http://127.0.0.1:8080/a" rel='),
         ("[s](<//a\u00a0b.example/>)", "<a>s</a>"),
         ("![blank]()", "<p>blank</p>"),
         ('Text href="a b" and src="c d"', '<p>Text href="a b" and src="c d"</p>'),
@@ -1129,7 +1132,7 @@ def test_addresses_are_written_as_browsers_read_them(tmp_path: Path) -> None:
         "http-no-slash", "https-one-slash", "https-three-slashes", "backslashes",
         "backslashes-image", "quote-and-bracket", "brackets-and-hash", "ipv6", "percent",
         "replacement-char", "mailto-backslash", "empty-host", "space-in-host", "empty-label",
-        "bad-punycode", "big-port", "nbsp-in-host", "empty-image", "text",
+        "bad-punycode", "big-port", "ipv4-over-255", "ipv4-bad-octal", "ipv4-hex", "nbsp-in-host", "empty-image", "text",
     ],
 )  # fmt: skip
 def test_every_address_kept_is_a_valid_url(markdown: str, expected: str) -> None:
