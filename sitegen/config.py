@@ -131,6 +131,10 @@ def _base_url(value: Any) -> str:
         raise ValueError("has a port that is not a number from 0 to 65535") from None
     if not parts.hostname:
         raise ValueError("must name a host, as in https://example.org/news/")
+    if "@" in parts.netloc:
+        # base_url is written into every page's head, the feeds and the sitemap: a password
+        # there would be published with the site.
+        raise ValueError("must not hold a user name or password (user:password@)")
     if re.search(r"[\s\x00-\x1f\x7f\"'<>\\^`{|}]", url):
         # It is written into robots.txt, feeds and every page's head: a newline there starts
         # a new line of robots.txt, a quote ends an attribute.

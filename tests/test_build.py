@@ -623,6 +623,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("base_url: 'https://example.org/?'\n", ["base_url: must not have a query or a fragment"]),
         ("base_url: 'https://example.org:99999/'\n", ["base_url: has a port that is not a number"]),
         ("base_url: 'https://:80/'\n", ["base_url: must name a host"]),
+        ("base_url: 'https://jo:s3cret@example.org/'\n", ["base_url: must not hold a user name or password"]),
+        ("base_url: 'https://jo@example.org/'\n", ["base_url: must not hold a user name or password"]),
         ("per_page: 5\ntitle: X\nper_page: 6\n", ["sitegen.yaml:3: invalid YAML: 'per_page' is given twice"]),
         ("timezone: Mars/Olympus\n", ["timezone: unknown time zone 'Mars/Olympus'"]),
         ('title: "News\\x1b[2J"\n', ["title: holds the control character '\\x1b'; remove it"]),
