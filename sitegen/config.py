@@ -169,6 +169,10 @@ def _permalink(value: Any) -> str:
         raise ValueError("must contain {slug} or {id}, so every article gets its own URL")
     if re.search(r"[^A-Za-z0-9{}_./-]", pattern):
         raise ValueError("may hold only letters, digits, '-', '_', '.', '/' and {fields}")
+    if "{{" in pattern or "}}" in pattern:
+        # Format's escapes for a brace: "{{slug}}/{id}/" wrote every link as "{slug}/...",
+        # which no URL holds unescaped (the HTML checker refused every page linking there).
+        raise ValueError("has '{{' or '}}', which writes a brace; URLs hold none")
     if pattern.startswith("/") or "\\" in pattern or ".." in pattern.split("/"):
         raise ValueError("must be a relative path inside the site, without '..' or '\\'")
     if any(part in ("", ".") for part in pattern.removesuffix("/").split("/")):
