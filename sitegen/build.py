@@ -67,6 +67,8 @@ from sitegen.write import (
     OutputCheck,
     Writer,
     WriteReport,
+    one_file_elsewhere,
+    one_file_message,
     output_check,
     output_lock,
     static_files,
@@ -862,7 +864,11 @@ class Build:
                 where = display(Path(output.source))
                 raise SitegenError(nested_page(output.path, writer.sources), where) from None
         writer.prepare()  # what stands in the way is known before anything moves
-        self.foreign = unpublished + self.foreign_problems(writer.foreign)
+        self.foreign = [
+            *unpublished,
+            *self.one_file_problems(writer.sources, statics),
+            *self.foreign_problems(writer.foreign),
+        ]
         if self.strict and self.foreign:
             self.problems.extend(self.foreign)
             self.check_strict()
@@ -889,6 +895,25 @@ class Build:
         """The static assets' paths with their files, as a warning names them: an article
         at one of those paths moves aside (`model.reserved_paths`)."""
         return {path: display(source) for path, source in self.statics[0].items()}
+
+    def one_file_problems(
+        self, outputs: Collection[str], statics: Mapping[str, Path]
+    ) -> list[Problem]:
+        """A warning for each two outputs a host ignoring case or Unicode normalization takes
+        for one file (`one_file_elsewhere`), named by the site's static file where one is:
+        a deploy there keeps one of them, in silence (`Feed.xml` for the site's feed)."""
+        problems = []
+        for name, other in one_file_elsewhere(outputs):
+            if not self.is_own_static(name, statics) and self.is_own_static(other, statics):
+                name, other = other, name
+            where = statics.get(name)
+            shown = display(where) if where is not None else display(self.config.output)
+            problems.append(Problem(shown, one_file_message(name, other)))
+        return problems
+
+    def is_own_static(self, path: str, statics: Mapping[str, Path]) -> bool:
+        """Whether `path` is a file of the site's `layouts/static/`, not a built-in asset."""
+        return path in statics and statics[path].is_relative_to(self.config.layouts / "static")
 
     def foreign_problems(self, paths: Sequence[str]) -> list[Problem]:
         """A warning for each file sitegen did not write where an output goes; past a few,

@@ -22,6 +22,7 @@ import os
 import posixpath
 import shutil
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -873,6 +874,55 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
                     message = "a file name sitegen will not publish (a backslash?); left out"
                     problems.append(Problem(display(path), message))
     return files, problems
+
+
+def folded(name: str) -> str:
+    """A file name as a host that ignores case and Unicode normalization compares it."""
+    if name.isascii():
+        return name.lower()
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
+
+
+def one_file_elsewhere(paths: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs of outputs that differ only in case or in how their accents are encoded (NFC,
+    NFD), or a file and a folder ("TAGS", "tags/") that do: one file on a host whose file
+    names ignore that (a Windows or macOS disk, or a deploy through one), which keeps either.
+    Sitegen's own names are lower-case ASCII: only a static file or a permalink in capitals
+    can clash, and a site without either is told apart in one pass."""
+    files = sorted(paths)
+    joined = "\0".join(files)
+    if joined.isascii() and joined == joined.lower():
+        return []
+    folders: set[str] = set()
+    for path in files:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    first_of: dict[str, str] = {}
+    pairs = []
+    for name in [*files, *(f"{folder}/" for folder in sorted(folders))]:
+        first = first_of.setdefault(folded(name.removesuffix("/")), name)
+        if first != name and not (first.endswith("/") and name.endswith("/")):
+            pairs.append((first, name))  # two folders merge into one: no file is lost
+    return pairs
+
+
+def one_file_message(name: str, other: str) -> str:
+    """Why `name` and `other` (see `one_file_elsewhere`) are a problem, both named."""
+    plain = (name + other).isascii()  # else "café" and "café" print alike: show code points
+    shown = [shown_name(n, plain) for n in (name, other)]
+    return (
+        f"{shown[0]} and {shown[1]} are one file on a host whose file names ignore case or "
+        "how accents are encoded (Windows, macOS), which keeps only one; rename one of them"
+    )
+
+
+def shown_name(name: str, plain: bool) -> str:
+    """An output's path in a message, a folder said to be one (`one_file_elsewhere` marks it
+    with '/'), as written or (`plain` false) in code points."""
+    shown = name if plain else ascii(name)
+    return f"the folder {shown}" if name.endswith("/") else shown
 
 
 def static_files(files: dict[str, Path]) -> Iterator[Output]:

@@ -461,6 +461,45 @@ def test_static_files_that_cannot_be_published_are_named(make_site, run_cli, tmp
             shutil.rmtree(static / top)
 
 
+def test_static_files_that_differ_from_another_output_only_in_case_are_named(
+    make_site, run_cli
+) -> None:
+    """On a host whose files ignore case or Unicode normalization (a Windows or macOS disk, a
+    deploy through one), `Feed.xml` is `feed.xml` and the two spellings of "café" are one
+    file: a deploy kept either, in silence, and the site's feed could be the user's XML."""
+    nfd = "cafe\u0301.png"
+    site = make_site(
+        small_corpus(2)
+        | {
+            "layouts/static/Feed.xml": "<x/>",
+            "layouts/static/Logo.png": "1",
+            "layouts/static/logo.png": "2",
+            "layouts/static/caf\u00e9.png": "3",
+            f"layouts/static/{nfd}": "4",
+            "layouts/static/TAGS": "5",
+            "layouts/static/Docs/a.png": "6",
+            "layouts/static/docs/b.png": "7",
+        }
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    host = (
+        " are one file on a host whose file names ignore case or how accents are encoded "
+        "(Windows, macOS), which keeps only one; rename one of them"
+    )
+    for static, pair in [
+        ("Feed.xml", "Feed.xml and feed.xml"),
+        ("Logo.png", "Logo.png and logo.png"),
+        (nfd, "'cafe\\u0301.png' and 'caf\\xe9.png'"),
+        ("TAGS", "TAGS and the folder tags/"),
+    ]:
+        assert f"layouts/static/{static}: {pair}{host}" in result.output
+    assert result.output.count(host) == 4  # not Docs/ and docs/: one folder holds both files
+    assert (site / "public/feed.xml").read_text().startswith("<?xml")
+    assert run_cli(site, "build").output.count(host) == 4  # at every build, as it stays
+    assert run_cli(site, "build", "--strict").exit_code == 1
+
+
 CLASHING = "articles/003_cccccccccccccccc.txt"
 
 
