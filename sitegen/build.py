@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sitegen import BUILTIN_TEMPLATES
@@ -56,6 +57,7 @@ from sitegen.read import (
     display,
     find_sources,
     is_article_name,
+    is_local_url,
     kept_body,
     path_id,
     tag_key,
@@ -1111,6 +1113,11 @@ class Build:
         if not linking:
             return []
         from sitegen.check import Served, check_url
+
+        host = Served(frozenset(), self.config.base_url).host
+        linking = [a for a in linking if any(leads_here(url, host) for _, url in a.links)]
+        if not linking:  # links to other sites only: no page need be planned
+            return []
         from sitegen.model import output_path
         from sitegen.render import Planner
 
@@ -1175,6 +1182,20 @@ FOREIGN_MESSAGE = (
 
 # How a broken Markdown link's warning starts: kept with the model's problems in the cache, and
 # replaced by each build's own (`Build.broken_links`).
+def leads_here(url: str, host: str) -> bool:
+    """Whether an article's link (`read.local_links`) may lead to a page of the site: a
+    relative one, or one naming the site's `host` (as `check.Served` has it)."""
+    from sitegen.check import origin
+
+    if is_local_url(url):
+        return True
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL the reader kept; a browser would not follow it either
+        return False
+    return origin(parts.scheme, parts.netloc) == host
+
+
 LINK_PROBLEM = "in its Markdown: "
 LINKS_SHOWN = 5  # broken links named for one article; a count of the rest
 TAG_KEY = "\0tag "  # tags' addresses sit with the articles' (`BuildCache.urls`); no id has \0

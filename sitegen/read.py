@@ -140,8 +140,9 @@ class Article:
     tags: tuple[str, ...]  # tags given in front matter; derived tags are added by sitegen.tags
     draft: bool
     digest: str  # hash of the file's path and bytes: an unchanged file has an unchanged digest
-    # A Markdown body's links and images within the site, as ("link" or "image", URL): the build
-    # checks them against the pages it makes (`Build.broken_links`). Plain text has none.
+    # A Markdown body's links and images that may lead within the site, as ("link" or "image",
+    # URL): the build checks them against the pages it makes (`Build.broken_links`). Plain text
+    # has none.
     links: tuple[tuple[str, str], ...] = ()
     # The article's language tag where it is not the site's: from front matter, or from the
     # letters of a text in another script than Latin (`language.detect_language`); else "".
@@ -718,12 +719,14 @@ LINK_OR_IMAGE = re.compile(r'<(a|img)\b[^>]*?\b(?:href|src)="([^"]*)"')
 
 
 def local_links(safe: str) -> tuple[tuple[str, str], ...]:
-    """The links and images of sanitised HTML that lead within the site (no scheme, no host),
-    each once, in order; links to a place on the same page ("#notes") left out."""
+    """The links and images of sanitised HTML that may lead within the site, each once, in
+    order: relative ones (no scheme, no host), and web addresses, which the build keeps when
+    they name base_url's host (the reader does not know it); links to a place on the same page
+    ("#notes") left out."""
     found: dict[tuple[str, str], None] = {}
     for element, attribute in LINK_OR_IMAGE.findall(safe):
         url = html.unescape(attribute).strip()
-        if url and not url.startswith("#") and is_local_url(url):
+        if url and not url.startswith("#") and (is_local_url(url) or is_web_url(url)):
             found[("image" if element == "img" else "link", url)] = None
     return tuple(found)
 
@@ -1496,6 +1499,11 @@ def is_local_url(url: str) -> bool:
     """A URL a browser resolves against this site: no scheme, no host ("//host", "\\\\host")."""
     url = url.strip(C0_OR_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
     return not (URL_SCHEME.match(url) or url.startswith("//") or "\\" in url)
+
+
+def is_web_url(url: str) -> bool:
+    """An http(s) address, or one with a host and no scheme ("//example.org/x")."""
+    return url.lower().startswith(("http://", "https://", "//"))
 
 
 # Python-Markdown is slow, quadratic or worse, on shapes no guard above can list them all:

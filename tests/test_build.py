@@ -623,6 +623,36 @@ def test_markdown_links_that_lead_nowhere_are_warnings_until_mended(make_site, r
     assert run_cli(site, "check", "public").exit_code == 0
 
 
+def test_markdown_links_that_name_the_site_s_host_are_checked_too(make_site, run_cli) -> None:
+    """A link written with base_url's host (`https://example.org/news/gone/`) leads within
+    the site as much as a relative one: the build said nothing, and `sitegen check` then
+    failed on the site the build had written."""
+    links = (
+        "[gone](https://example.org/news/gone/) [caps](HTTPS://EXAMPLE.org:443/news/caps/) "
+        "[bare](//example.org/news/bare/) [found](https://example.org/news/2026/02/07/other/) "
+        "[web](https://e.org/news/x/) [host](https://example.org/elsewhere/)"
+    )
+    site = make_site(
+        {
+            "sitegen.yaml": "base_url: https://example.org/news/\n",
+            "articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n",
+            "articles/b.txt": article_text("2026-02-07", "Other"),
+        }
+    )
+    result = run_cli(site, "build")
+    said = [line.removeprefix("warning: ") for line in result.output.splitlines()[:-1]]
+    assert said == [
+        f"articles/a.md: in its Markdown: link {url} leads to no file of the site (no file "
+        f"{name}/index.html)"
+        for url, name in [
+            ("https://example.org/news/gone/", "gone"),
+            ("HTTPS://EXAMPLE.org:443/news/caps/", "caps"),
+            ("//example.org/news/bare/", "bare"),
+        ]
+    ], result.output
+    assert len(run_cli(site, "check", "public").output.splitlines()) == 4  # the same 3, a count
+
+
 def test_a_file_of_many_broken_links_gives_a_few_warnings_and_a_count(make_site, run_cli) -> None:
     links = " ".join(f"[{n}](../gone-{n}/)" for n in range(40))
     site = make_site({"articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n"})
