@@ -23,6 +23,7 @@ Pages are parsed by lxml (C, about ten times faster than the standard library's 
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -36,7 +37,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from sitegen.errors import locate, printable
-from sitegen.read import URL_SCHEME, display, is_regular_file, resolves_inside
+from sitegen.read import URL_SCHEME, display, folded, is_regular_file, resolves_inside
 
 # <link rel> values that make a browser fetch the href (or connect to its host).
 FETCHING_RELS = frozenset({
@@ -118,6 +119,12 @@ class Served:
         parts = urlsplit(self.base_url)
         object.__setattr__(self, "host", origin(parts.scheme, parts.netloc))
         object.__setattr__(self, "path", parts.path or "/")
+
+    @functools.cached_property
+    def by_folded_name(self) -> dict[str, str]:
+        """The files by their names as a host ignoring case and accents' encoding compares
+        them (`read.folded`): made once, for the first link that leads nowhere."""
+        return {folded(name): name for name in sorted(self.files, reverse=True)}
 
 
 def origin(scheme: str, netloc: str) -> str:
@@ -274,7 +281,21 @@ def missing(
         return None
     shown = target + "index.html" if target == "" or target.endswith("/") else target
     kind = "missing asset" if request else "broken link"
-    return Finding(rel, line, f"{kind}: {what} {url} (no file {shown})")
+    hint = spelled_otherwise(site, shown)
+    return Finding(rel, line, f"{kind}: {what} {url} (no file {shown}{hint})")
+
+
+def spelled_otherwise(site: Served, name: str) -> str:
+    """'; there is X' for a file of the site whose name differs from `name` only in case or
+    in how its accents are encoded (é as one letter or as e and an accent, which print
+    alike): typed on one system and saved on another, "no file café.png" beside a café.png
+    said nothing that helped."""
+    there = site.by_folded_name.get(folded(name))
+    if there is None:
+        return ""
+    if there.lower() == name.lower():
+        return f"; there is {there}"
+    return f"; there is {there}, its accents encoded otherwise: {there!a}, not {name!a}"
 
 
 def climbs_above_top(site: Served, url: str, base: str) -> bool:

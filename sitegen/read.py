@@ -403,6 +403,13 @@ def links_to_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+def folded(name: str) -> str:
+    """A file name as a host that ignores case and Unicode normalization compares it."""
+    if name.isascii():
+        return name.lower()
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
+
+
 def display(path: Path) -> str:
     """The path as the user would type it: relative to the current folder when inside it."""
     try:

@@ -22,7 +22,6 @@ import os
 import posixpath
 import shutil
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from sitegen import BUILTIN_STATIC
 from sitegen.errors import Problem, SitegenError
-from sitegen.read import display, is_editor_litter, is_regular_file, resolves_inside
+from sitegen.read import display, folded, is_editor_litter, is_regular_file, resolves_inside
 
 if TYPE_CHECKING:
     from sitegen.config import Config
@@ -874,13 +873,6 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
                     message = "a file name sitegen will not publish (a backslash?); left out"
                     problems.append(Problem(display(path), message))
     return files, problems
-
-
-def folded(name: str) -> str:
-    """A file name as a host that ignores case and Unicode normalization compares it."""
-    if name.isascii():
-        return name.lower()
-    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
 
 
 def one_file_elsewhere(paths: Iterable[str]) -> list[tuple[str, str]]:

@@ -653,6 +653,32 @@ def test_markdown_links_that_name_the_site_s_host_are_checked_too(make_site, run
     assert len(run_cli(site, "check", "public").output.splitlines()) == 4  # the same 3, a count
 
 
+def test_a_link_to_a_file_spelled_otherwise_names_the_file_that_is_there(
+    make_site, run_cli
+) -> None:
+    """A name typed on one system and saved on another ("café" as one letter é, or as e and an
+    accent) prints the same: "no file café.png" beside a café.png said nothing that helped."""
+    nfd, nfc = "cafe\u0301.png", "caf\u00e9.png"
+    links = f"![a](../../../../{nfc}) ![b](../../../../Logo.png)"
+    site = make_site(
+        {
+            "articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n",
+            f"layouts/static/{nfd}": "png",
+            "layouts/static/logo.png": "png",
+        }
+    )
+    result = run_cli(site, "build")
+    assert (
+        f"image ../../../../{nfc} leads to no file of the site (no file {nfc}; there is {nfd}, "
+        "its accents encoded otherwise: 'cafe\\u0301.png', not 'caf\\xe9.png')"
+    ) in result.output
+    assert (
+        "image ../../../../Logo.png leads to no file of the site (no file Logo.png; there is "
+        "logo.png)"
+    ) in result.output
+    assert "there is logo.png)" in run_cli(site, "check", "public").output
+
+
 def test_a_file_of_many_broken_links_gives_a_few_warnings_and_a_count(make_site, run_cli) -> None:
     links = " ".join(f"[{n}](../gone-{n}/)" for n in range(40))
     site = make_site({"articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n"})
