@@ -139,7 +139,23 @@ def _base_url(value: Any) -> str:
         # It is written into robots.txt, feeds and every page's head: a newline there starts
         # a new line of robots.txt, a quote ends an attribute.
         raise ValueError("must not hold spaces, quotes, '<', '>' or other characters URLs escape")
+    _check_base_path(parts.path)
     return url if url.endswith("/") else url + "/"
+
+
+def _check_base_path(path: str) -> None:
+    """The 404 page links to the site's pages by base_url's path ("/news/style.css"): a path
+    that browsers read otherwise sent them elsewhere. "//x/" made "//x/style.css", a request
+    to the host "x"; "/a/../b/" is "/b/" to a browser ("%2e" is "." too), and "%zz" is no
+    valid URL."""
+    if re.search(r"%(?![0-9A-Fa-f]{2})", path):
+        raise ValueError("has a '%' without two hex digits after it (write '%25' for '%')")
+    parts = path.removesuffix("/").split("/")[1:]
+    if any(part == "" or re.fullmatch(r"(?:\.|%2[eE]){1,2}", part) for part in parts):
+        raise ValueError(
+            "must not have empty, '.' or '..' parts ('//', '/./', '/../'): browsers read "
+            "them away, and the pages would link elsewhere"
+        )
 
 
 def _language(value: Any) -> str:
