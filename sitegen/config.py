@@ -135,12 +135,23 @@ def _base_url(value: Any) -> str:
         # base_url is written into every page's head, the feeds and the sitemap: a password
         # there would be published with the site.
         raise ValueError("must not hold a user name or password (user:password@)")
+    if not _valid_host(parts.netloc):
+        raise ValueError("has a host name no browser reads (an empty label, bad Punycode, 999.1.1.1)")
     if re.search(r"[\s\x00-\x1f\x7f\"'<>\\^`{|}]", url):
         # It is written into robots.txt, feeds and every page's head: a newline there starts
         # a new line of robots.txt, a quote ends an attribute.
         raise ValueError("must not hold spaces, quotes, '<', '>' or other characters URLs escape")
     _check_base_path(parts.path)
     return url if url.endswith("/") else url + "/"
+
+
+def _valid_host(netloc: str) -> bool:
+    """Whether base_url's host is one HTML checkers accept: "a..b" or "xn--zz" made every
+    page's canonical link invalid. The reader's test for a link's host, imported here
+    (the reader imports this module)."""
+    from sitegen.read import authority_as_read
+
+    return authority_as_read(netloc) is not None
 
 
 def _check_base_path(path: str) -> None:

@@ -1340,7 +1340,7 @@ def _percent_encoded(part: str) -> str:
     return head + hash_ + _NOT_IN_FRAGMENTS.sub(_percent, fragment) if hash_ else head
 
 
-def _authority_as_read(authority: str) -> str | None:
+def authority_as_read(authority: str) -> str | None:
     """A URL's "user@host:port" as HTML checkers (and browsers) accept it, or None for one
     they refuse: a host name of non-empty labels ("xn--" ones in Punycode; one in other
     letters as IDNA makes it ASCII, so "a\u00a0b" is "a b", no name), an IPv4 address (as
@@ -1440,7 +1440,7 @@ def url_as_read(url: str) -> str | None:
         return _percent_encoded(url)
     rest = url[len(name) :].lstrip("/")
     authority = _AUTHORITY.match(rest)[0]  # type: ignore[index]  # matches any text
-    read = _authority_as_read(authority)
+    read = authority_as_read(authority)
     if read is None:
         return None
     return f"{url[: len(name)]}//{read}{_percent_encoded(rest[len(authority) :])}"

@@ -727,6 +727,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("base_url: 'https://example.org/%2E%2e/'\n", ["base_url: must not have empty, '.' or '..'"]),
         ("base_url: 'https://example.org/a/./b'\n", ["base_url: must not have empty, '.' or '..'"]),
         ("base_url: 'https://example.org/%zz/'\n", ["base_url: has a '%' without two hex digits"]),
+        ("base_url: 'https://a..b/'\n", ["base_url: has a host name no browser reads"]),
+        ("base_url: 'https://xn--zz.org/'\n", ["base_url: has a host name no browser reads"]),
         ("per_page: 5\ntitle: X\nper_page: 6\n", ["sitegen.yaml:3: invalid YAML: 'per_page' is given twice"]),
         ("timezone: Mars/Olympus\n", ["timezone: unknown time zone 'Mars/Olympus'"]),
         ('title: "News\\x1b[2J"\n', ["title: holds the control character '\\x1b'; remove it"]),
