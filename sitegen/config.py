@@ -136,7 +136,9 @@ def _base_url(value: Any) -> str:
         # there would be published with the site.
         raise ValueError("must not hold a user name or password (user:password@)")
     if not _valid_host(parts.netloc):
-        raise ValueError("has a host name no browser reads (an empty label, bad Punycode, 999.1.1.1)")
+        raise ValueError(
+            "has a host name no browser reads (an empty label, bad Punycode, 999.1.1.1)"
+        )
     if re.search(r"[\s\x00-\x1f\x7f\"'<>\\^`{|}]", url):
         # It is written into robots.txt, feeds and every page's head: a newline there starts
         # a new line of robots.txt, a quote ends an attribute.

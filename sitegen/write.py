@@ -881,10 +881,11 @@ def one_file_elsewhere(paths: Iterable[str]) -> list[tuple[str, str]]:
     names ignore that (a Windows or macOS disk, or a deploy through one), which keeps either.
     Sitegen's own names are lower-case ASCII: only a static file or a permalink in capitals
     can clash, and a site without either is told apart in one pass."""
-    files = sorted(paths)
+    files = list(paths)
     joined = "\0".join(files)
     if joined.isascii() and joined == joined.lower():
         return []
+    files.sort()
     folders: set[str] = set()
     for path in files:
         folder = path.rpartition("/")[0]
