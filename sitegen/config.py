@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -144,7 +144,25 @@ def _base_url(value: Any) -> str:
         # a new line of robots.txt, a quote ends an attribute.
         raise ValueError("must not hold spaces, quotes, '<', '>' or other characters URLs escape")
     _check_base_path(parts.path)
-    return url if url.endswith("/") else url + "/"
+    return _as_uri(url if url.endswith("/") else url + "/")
+
+
+def _as_uri(url: str) -> str:
+    """base_url as it goes into sitemaps, robots.txt, feeds and every page's head: the host
+    in ASCII (IDNA 2008, as browsers read names: "straße.de" is xn--strae-oqa.de, where
+    Python's own codec gives strasse.de, another domain), the path percent-encoded as UTF-8,
+    scheme and host in lower case. Sitemaps take only such URLs."""
+    import idna  # the sitemap's URLs came out as written: "https://例え.jp/é/"
+
+    parts = urlsplit(url)
+    host, colon, port = parts.netloc.rpartition(":") if parts.port else (parts.netloc, "", "")
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            raise ValueError(f"has a host name IDNA cannot write in ASCII: {host}") from None
+    path = quote(parts.path, safe="/%!$&'()*+,;=:@-._~")
+    return f"{parts.scheme.lower()}://{host.lower()}{colon}{port}{path}"
 
 
 def _valid_host(netloc: str) -> bool:

@@ -359,6 +359,23 @@ def test_robots_txt_points_at_the_sitemap(public: Path) -> None:
     assert f"Sitemap: {BASE}sitemap.xml" in text
 
 
+def test_a_base_url_in_other_letters_is_written_as_ascii(make_site, run_cli) -> None:
+    """Sitemaps take escaped URLs only: the host in IDNA 2008's ASCII as browsers write it
+    ("straße" is not "strasse"), the path percent-encoded; pages and feeds say the same."""
+    files = corpus(2)
+    files["sitegen.yaml"] = "base_url: https://straße.example/nöws/\n"
+    public = build(make_site, run_cli, files)
+    base = "https://xn--strae-oqa.example/n%C3%B6ws/"
+    assert f"Sitemap: {base}sitemap.xml" in (public / "robots.txt").read_text()
+    locs = [
+        e.text for e in ET.fromstring((public / "sitemap.xml").read_bytes()).iter(f"{SITEMAP}loc")
+    ]
+    assert locs and all(loc.startswith(base) and loc.isascii() for loc in locs)
+    assert parse_feed(public / "feed.xml").feed.link == base
+    assert f'<link rel="canonical" href="{base}">' in (public / "index.html").read_text()
+    assert run_cli(public.parent, "check").exit_code == 0
+
+
 # --- metadata in the head ----------------------------------------------------------------------
 
 
