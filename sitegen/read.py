@@ -1466,11 +1466,17 @@ def addresses_as_read(safe: str) -> str:
 
 def scrolling_tables(safe: str) -> str:
     """Each table in a box that scrolls sideways on a narrow screen. The table itself stays
-    a table: made a block to scroll, some screen readers stopped reading it as one."""
+    a table: made a block to scroll, some screen readers stopped reading it as one. The box
+    takes the keyboard's focus, so a reader without a mouse or touch screen scrolls it with
+    the arrow keys (axe's `scrollable-region-focusable`), and is named, as a focusable
+    region must be."""
     if "<table" not in safe:
         return safe
-    safe = safe.replace("<table", '<div class="table-scroll"><table')
+    safe = safe.replace("<table", f"{TABLE_BOX}<table")
     return safe.replace("</table>", "</table></div>")
+
+
+TABLE_BOX = '<div class="table-scroll" role="region" aria-label="Table" tabindex="0">'
 
 
 LINK_WITHOUT_HREF = re.compile(r'<a\b(?![^>]*\bhref=)([^>]*?) rel="noopener noreferrer"')

@@ -1009,7 +1009,8 @@ def test_markdown_table_alignment_is_kept_and_no_other_style(tmp_path: Path) -> 
     assert '<th style="text-align: right;">Minutes</th>' in html
     assert '<td style="text-align: left;">City</td>' in html
     # In a box that scrolls on a phone, the table still a table for screen readers
-    assert html.count('<div class="table-scroll"><table>') == html.count("</table></div>") == 1
+    box = '<div class="table-scroll" role="region" aria-label="Table" tabindex="0"><table>'
+    assert html.count(box) == html.count("</table></div>") == 1
     from sitegen.read import sanitise
 
     styled = '<td style="background: url(https://tracker.example/x)">a</td>'
