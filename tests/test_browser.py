@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -272,3 +272,32 @@ def test_a_page_refused_a_stream_tries_again(browser: Browser, serve: tuple[Path
         stream.close()
     (site / "articles" / "a.txt").write_text(article("Talks resume after all"))
     tab.wait_for(f"{HEADING} === 'Talks resume after all'", "the page to reload")
+
+
+def test_pages_opened_from_the_disk_link_to_pages_not_folder_listings(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """Opened as a file (the README says: open public/index.html), a link to `2026/02/06/x/`
+    would show the folder's listing. Each link to a folder leads to its index.html there,
+    a link in a Markdown body too."""
+    site = make_site(
+        {
+            "articles/a.txt": article("Cuba talks in Beijing"),
+            "articles/b.md": "---\ntitle: Energy\ndate: 2026-02-07\n---\n"
+            "See [the talks](../../06/cuba-talks/#main).\n",
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    public = site / "public"
+    tab = browser.open(public.joinpath("index.html").as_uri())
+    tab.wait_for("document.readyState === 'complete'", "the home page")
+    links = tab.evaluate("[...document.links].map(a => a.href)")
+    assert links and all(link.startswith("file:") for link in links)
+    for link in links:
+        path = urlsplit(link).path
+        assert not path.endswith("/"), link
+        assert Path(unquote(path)).is_file(), link
+    tab = browser.open(next(public.glob("2026/02/07/*/index.html")).as_uri())
+    tab.wait_for("document.readyState === 'complete'", "the Markdown article")
+    talks = tab.evaluate("document.querySelector('.article-body a').href")
+    assert talks == (public / "2026/02/06/cuba-talks/index.html").as_uri() + "#main"
