@@ -68,7 +68,9 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: other scripts' d
 # Format characters that show nothing: marks of direction, zero-width ones, a byte order mark.
 INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
-BYLINE = re.compile(r"By:?\s+(?P<name>\S.*)", re.IGNORECASE)
+# "By", or the word an Arabic or a Russian byline starts with ("بقلم: الجزيرة نت", "Автор:
+# Интерфакс"), which no story's first sentence does: read as text, the byline was the summary.
+BYLINE = re.compile(r"(?:By|بقلم|Автор(?=:)):?\s+(?P<name>\S.*)", re.IGNORECASE)
 # A wire dateline at the start of a story: "BEIJING, Feb 6 (Reuters) - ", "VIENNA (AP) -Iran".
 # The story after it starts a sentence: "NATO - the alliance said" is no dateline; without a
 # space after the dash, only after an agency in brackets: "NATO-Russia talks" is none either.
@@ -884,7 +886,7 @@ def split_byline(body: str, warn: Any = None) -> tuple[str, str]:
 
 
 MAX_BYLINE_LINE = 400  # a list of a dozen names; `MAX_BYLINE_CHARS` then shortens it
-EMPTY_BYLINE = re.compile(r"By:?", re.IGNORECASE)
+EMPTY_BYLINE = re.compile(r"(?:By|بقلم|Автор):?", re.IGNORECASE)
 # The end of a byline that ends with a stop: "Jr.", "Inc.", "Ph.D.", an initial ("J."). Not
 # any short word: "By Monday, troops had entered Gaza." is the story's first sentence.
 ABBREVIATED = re.compile(r"(?:^|\s)(?:Jr|Sr|Inc|Ltd|Co|Corp|Bros|Esq|Ph\.D|[A-Z](?:\.[A-Z])*)\.$")

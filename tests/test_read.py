@@ -814,9 +814,15 @@ def test_no_disguise_lets_an_image_from_another_host_through(tmp_path: Path, ima
         ("By Acme Holdings Inc.", "Acme Holdings Inc."),
         ("BY: Jane Roe", "Jane Roe"),
         ("By " + ", ".join(["Jonathan Applebaum"] * 14), ", ".join(["Jonathan Applebaum"] * 14)),
+        # Arabic and Russian bylines, not the story's first paragraph (and its summary)
+        ("بقلم: الجزيرة نت", "الجزيرة نت"),
+        ("بقلم محمد علي", "محمد علي"),
+        ("Автор: Интерфакс", "Интерфакс"),
+        ("Автор доклада Иван Петров", ""),
     ],
     ids=["agencies", "two-in-paris", "the-ap", "sentence", "comma-sentence", "gaza", "fed",
-         "jr", "inc", "colon", "fourteen-names"],
+         "jr", "inc", "colon", "fourteen-names", "arabic", "arabic-no-colon", "russian",
+         "russian-sentence"],
 )  # fmt: skip
 def test_a_byline_names_someone_and_is_not_a_sentence(
     tmp_path: Path, first: str, byline: str
@@ -905,7 +911,7 @@ def test_only_three_dashes_open_front_matter(tmp_path: Path, opener) -> None:
     assert "a.txt:1: no date line" in problem_of(read(tmp_path, "a.txt", text))
 
 
-@pytest.mark.parametrize("line", ["By", "By:", "BY"])
+@pytest.mark.parametrize("line", ["By", "By:", "BY", "بقلم:"])
 def test_a_byline_line_naming_nobody_is_left_out_with_a_warning(tmp_path: Path, line) -> None:
     """It was the first paragraph, and the summary and meta description said "By"."""
     result = read(tmp_path, "a.txt", f" date 2026-01-02 T\n\n{line}\n\nThe story.")
