@@ -74,8 +74,11 @@ BYLINE = re.compile(r"(?:By|بقلم|Автор(?=:)):?\s+(?P<name>\S.*)", re.IG
 # A wire dateline at the start of a story: "BEIJING, Feb 6 (Reuters) - ", "VIENNA (AP) -Iran".
 # The story after it starts a sentence: "NATO - the alliance said" is no dateline; without a
 # space after the dash, only after an agency in brackets: "NATO-Russia talks" is none either.
+# A city's name keeps its accents ("SÃO PAULO", "BOGOTÁ"), and a story filed from two cities
+# names both ("ISLAMABAD/KABUL (Reuters) -").
 DATELINE = re.compile(
-    r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]+)*(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|[A-Z][\w.]+))?"
+    r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]{2,}(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]+)*"
+    r"(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|[A-Z][\w.]+))?"
     r"(?: \([^)]{1,40}\) ?[—–-]{1,2} ?| ?[—–-]{1,2} )(?=[A-Z“\"'‘])"
 )
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")

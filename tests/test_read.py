@@ -109,6 +109,9 @@ def test_a_long_first_paragraph_is_cut_after_a_sentence_or_a_word(first, summary
         ("VIENNA — The head of the agency spoke.", "The head of the agency spoke."),
         ("NATO-Russia talks went on.", "NATO-Russia talks went on."),
         ("NATO - the alliance said.", "NATO - the alliance said."),
+        ("SÃO PAULO (Reuters) - Brazil's real fell.", "Brazil's real fell."),
+        ("BOGOTÁ, Colombia (AP) — Voters went out.", "Voters went out."),
+        ("ISLAMABAD/KABUL (Reuters) - Pakistan agreed.", "Pakistan agreed."),
     ],
 )
 def test_a_summary_leaves_out_the_wire_dateline(first: str, summary: str) -> None:
