@@ -274,6 +274,14 @@ def test_a_page_refused_a_stream_tries_again(browser: Browser, serve: tuple[Path
     tab.wait_for(f"{HEADING} === 'Talks resume after all'", "the page to reload")
 
 
+def opened(browser: Browser, page: Path) -> Tab:
+    """A tab showing a page of the disk, loaded (not the blank page it opens on)."""
+    tab = browser.open(page.as_uri())
+    loaded = f"location.href === {json.dumps(page.as_uri())} && document.readyState === 'complete'"
+    tab.wait_for(loaded, f"{page} to load")
+    return tab
+
+
 def test_pages_opened_from_the_disk_link_to_pages_not_folder_listings(
     browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:
@@ -289,15 +297,42 @@ def test_pages_opened_from_the_disk_link_to_pages_not_folder_listings(
     )
     assert run_cli(site, "build").exit_code == 0
     public = site / "public"
-    tab = browser.open(public.joinpath("index.html").as_uri())
-    tab.wait_for("document.readyState === 'complete'", "the home page")
+    tab = opened(browser, public / "index.html")
     links = tab.evaluate("[...document.links].map(a => a.href)")
     assert links and all(link.startswith("file:") for link in links)
     for link in links:
         path = urlsplit(link).path
         assert not path.endswith("/"), link
         assert Path(unquote(path)).is_file(), link
-    tab = browser.open(next(public.glob("2026/02/07/*/index.html")).as_uri())
-    tab.wait_for("document.readyState === 'complete'", "the Markdown article")
+    tab = opened(browser, next(public.glob("2026/02/07/*/index.html")))
     talks = tab.evaluate("document.querySelector('.article-body a').href")
     assert talks == (public / "2026/02/06/cuba-talks/index.html").as_uri() + "#main"
+
+
+def test_dates_read_in_order_on_a_right_to_left_site(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """Dates are written "8 February 2026" on every site; on one in Arabic (`dir="rtl"`) the
+    day went to the far end of the words around it: "February 2026 · By … 8"."""
+    site = make_site(
+        {
+            "sitegen.yaml": "language: ar\n",
+            "articles/a.txt": article_text(
+                "2026-02-08", "محادثات في القاهرة", "قالت الوزارة إن الاجتماع سيعقد في القاهرة.",
+                byline="الجزيرة نت",
+            ),
+        }
+    )  # fmt: skip
+    assert run_cli(site, "build").exit_code == 0
+    public = site / "public"
+    for page in (public / "index.html", next(public.glob("2026/02/08/*/index.html"))):
+        tab = opened(browser, page)
+        # Where the day and the month are drawn, left to right
+        lefts = tab.evaluate(
+            "(() => { const text = document.querySelector('main time').firstChild;"
+            " const at = (i, j) => { const r = document.createRange(); r.setStart(text, i);"
+            " r.setEnd(text, j); return r.getBoundingClientRect().left; };"
+            " return [at(0, 1), at(2, 5)]; })()"
+        )
+        assert tab.evaluate("document.querySelector('main time').textContent") == "8 February 2026"
+        assert lefts[0] < lefts[1], page
