@@ -447,8 +447,10 @@ class Writer:
 
     def claim(self, path: str, source: str) -> None:
         if path in self.sources:
+            first = self.sources[path]
             raise SitegenError(
-                f"two pages would be written to {path}: {self.sources[path]} and {source}"
+                f"two pages would be written to {path}: {first} and {source}"
+                + template_hint(first, source)
             )
         self.sources[path] = source
 
@@ -873,6 +875,18 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
                     message = "a file name sitegen will not publish (a backslash?); left out"
                     problems.append(Problem(display(path), message))
     return files, problems
+
+
+def template_hint(first: str, second: str) -> str:
+    """What to do when a static file meets a page sitegen makes (`layouts/static/404.html`
+    and the 404 page): the page is changed through its template, not replaced by a file."""
+    static = f"{os.sep}static{os.sep}"
+    if (static in first) == (static in second):
+        return ""
+    return (
+        "; a page sitegen makes is changed through its template in layouts/ (404.html, "
+        "list.html, article.html...), not replaced by a static file"
+    )
 
 
 def one_file_elsewhere(paths: Iterable[str]) -> list[tuple[str, str]]:

@@ -367,6 +367,21 @@ def test_template_override_and_extend(make_site, run_cli) -> None:
     assert (public / "img/logo.svg").exists()
 
 
+def test_a_static_file_for_a_page_sitegen_makes_says_to_use_a_template(make_site, run_cli) -> None:
+    """A 404.html of the site's own belongs in layouts/ as a template: in layouts/static/ it
+    would be a second file at the 404 page's address, and the message says where it goes."""
+    site = make_site(
+        {"articles/a.txt": " date 2026-02-06 T\n\nText.", "layouts/static/404.html": "x"}
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 1
+    assert "two pages would be written to 404.html: the 404 page and " in result.output
+    assert "changed through its template in layouts/" in result.output
+    (site / "layouts/static/404.html").rename(site / "layouts/404.html")
+    assert run_cli(site, "build").exit_code == 0
+    assert (site / "public/404.html").read_text() == "x"
+
+
 def test_a_sites_own_robots_txt_is_published_instead_of_sitegens(make_site, run_cli) -> None:
     site = make_site(small_corpus(2))
     assert run_cli(site, "build").exit_code == 0
