@@ -168,6 +168,18 @@ LANGUAGE_SCRIPTS = {
 }
 
 
+LATIN_GUESS = "en"  # the language most written in Latin letters, as for every script above
+
+
+def latin_language(site_language: str) -> str:
+    """The language taken for an article in Latin letters on a site whose language is written
+    in another script: on a site in Arabic, an English report took the site's `lang="ar"
+    dir="rtl"`, so screen readers read it with an Arabic voice and its full stops stood at
+    the wrong end. "" on a site in Latin letters, whose language such an article is taken to
+    be (a front-matter `lang:` says otherwise)."""
+    return LATIN_GUESS if primary_subtag(site_language) in LANGUAGE_SCRIPTS else ""
+
+
 def paragraph_attributes(paragraphs: Sequence[str], language: str) -> list[str] | None:
     """The `lang` and `dir` attributes of each paragraph whose letters show another language
     than the article's (an Arabic quote in an English report), or None when none does."""

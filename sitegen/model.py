@@ -21,6 +21,7 @@ from slugify import slugify
 
 from sitegen.config import Config
 from sitegen.errors import Problem
+from sitegen.language import latin_language
 from sitegen.read import Article, pickled_by_fields, tag_key
 
 MONTHS = (
@@ -433,7 +434,7 @@ def site_before_related(
     """`build_site`, with the related articles still being scored by `scorer`: `finish()`
     takes the scores and fills `site.related`. The build's workers score while it sends them
     the rest of the site."""
-    ordered = newest_first(articles)
+    ordered = newest_first(in_site_language(articles, config.language))
     tags, tags_of, problems = build_tags(ordered, tag_names)
     related = related_index(ordered, tags, tags_of, memo, scorer)  # under way, with a scorer
     archives = archive_groups(ordered)
@@ -457,6 +458,15 @@ def site_before_related(
         site.related.update(related())  # type: ignore[attr-defined]
 
     return site, problems + url_problems, finish
+
+
+def in_site_language(articles: Iterable[Article], site_language: str) -> Iterable[Article]:
+    """`articles`, those in Latin letters marked with the language taken for them on a site
+    written in another script (`language.latin_language`); as they are on any other site."""
+    guess = latin_language(site_language)
+    if not guess:
+        return articles
+    return [article if article.lang else replace(article, lang=guess) for article in articles]
 
 
 def site_record(site: Site, files: Collection[str] = ()) -> tuple:
@@ -489,7 +499,7 @@ def site_from_record(
     as those it was recorded from: see `build.Build.reused_site`) beside the same `files`.
     Raises KeyError, TypeError or ValueError for a record of another shape."""
     ids, urls, tag_rows, tags_of, group_rows, children, related, moved, recorded_files = record
-    ordered = newest_first(articles)
+    ordered = newest_first(in_site_language(articles, config.language))
     if [a.id for a in ordered] != ids:
         raise ValueError("the record holds other articles, or in another order")
     if recorded_files != sorted(files):

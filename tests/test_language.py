@@ -144,6 +144,42 @@ def test_front_matter_lang_and_a_right_to_left_site(make_site, run_cli) -> None:
     assert data["inLanguage"] == "fr-CA"
 
 
+def test_an_english_article_on_a_site_in_arabic_is_marked_english(make_site, run_cli) -> None:
+    """Latin letters on a site whose language has other letters are no text in the site's
+    language: taken for English (as Arabic letters are taken for Arabic), set left to right."""
+    public = build_site(
+        make_site,
+        run_cli,
+        {
+            "sitegen.yaml": "language: ar\n",
+            "articles/001_aaaaaaaaaaaaaaaa.txt": article_text(
+                "2026-02-06", "مصر تستضيف محادثات", SAMPLES["ar"], SAMPLES["ar"]
+            ),
+            "articles/002_bbbbbbbbbbbbbbbb.txt": article_text(
+                "2026-02-07",
+                "Talks in Cairo",
+                "The talks opened in Cairo on Monday, with envoys from both sides.",
+                "A statement from the ministry, read out in Arabic, said:",
+                SAMPLES["ar"],
+                "The envoys are to meet again next week, officials said.",
+            ),
+        },
+    )
+    english = page_of(public, "talks-in-cairo")
+    assert '<h1 lang="en" dir="ltr">Talks in Cairo</h1>' in english
+    assert '<div class="article-body" lang="en" dir="ltr">' in english
+    assert '<p lang="ar" dir="rtl">' + SAMPLES["ar"] + "</p>" in english  # its quote
+    assert '"inLanguage": "en"' in english.replace('":"', '": "')
+    arabic = next(public.glob("2026/02/06/*/index.html")).read_text()
+    assert "<h1>مصر تستضيف محادثات</h1>" in arabic  # the site's own language
+    assert '<bdi lang="en" dir="ltr">Talks in Cairo</bdi>' in arabic  # "Next"
+    home = (public / "index.html").read_text()
+    assert '<html lang="ar" dir="rtl">' in home
+    assert re.search(r'<h2 class="item-title" lang="en" dir="ltr"><a [^>]*>Talks', home)
+    feed = (public / "feed.xml").read_text()
+    assert re.search(r'<entry xml:base="[^"]*" xml:lang="en">', feed)
+
+
 def test_chinese_text_counts_a_word_a_character(make_site, run_cli) -> None:
     sentence = "中国外交部发言人表示，双方将在下周继续举行会谈。"  # 22 characters, no spaces
     public = build_site(
