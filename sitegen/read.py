@@ -1656,6 +1656,70 @@ def inline_work(units: Iterable[str]) -> int:
     return work
 
 
+# A list item's line: its indent, its marker and the spaces after it.
+_LIST_ITEM = re.compile(r"( *)([-*+]|[0-9]{1,9}[.)])( +|$)")
+# A line indented by one to three spaces: maybe in a list item, as CommonMark reads it.
+_SHALLOW_LINE = re.compile(r"^ {1,3}\S", re.MULTILINE)
+_FENCE = re.compile(r" *(`{3,}|~{3,})")
+
+
+@dataclass
+class _OpenItem:
+    """A list item whose lines may follow: where its text starts, as written and as given."""
+
+    indent: int  # of its marker, as given to Python-Markdown
+    text_at: int  # the column its text starts at, as written
+
+
+def nested_lists_indented(body: str) -> str:
+    """`body` with its lists indented as Python-Markdown reads them, as written for CommonMark.
+
+    CommonMark (GitHub, most editors) nests a list under an item's text ("  - b" under "- a",
+    "   1." under "1."); Python-Markdown only four spaces deeper, and it made the two-space
+    lists that most Markdown holds one flat list. So each line within an item moves to where
+    Python-Markdown looks for that item's text, four spaces past its marker, keeping any
+    further indentation (a code block stays one); a nested item's marker goes there. Lines
+    in fenced code move with their fence."""
+    if not _SHALLOW_LINE.search(body):
+        return body  # nothing indented less than four spaces: nothing reads otherwise
+    lines = body.split("\n")
+    items: list[_OpenItem] = []  # the items the next line may be inside, innermost last
+    fence, shift, after_blank = "", 0, False
+    for n, line in enumerate(lines):
+        if fence:  # in fenced code: moved as its opening line was
+            if line.lstrip(" ").startswith(fence):
+                fence = ""
+            lines[n] = " " * shift + line if shift > 0 else line
+            continue
+        stripped = line.lstrip(" ")
+        if not stripped.strip():
+            after_blank = True
+            continue
+        if stripped.startswith("\t"):  # indented by tabs: left as written
+            after_blank = False
+            continue
+        indent = len(line) - len(stripped)
+        item = _LIST_ITEM.match(line)
+        while items and indent < items[-1].text_at and (after_blank or item):
+            items.pop()  # the line is outside that item
+        if item:
+            spaces = len(item[3])
+            text_at = indent + len(item[2]) + (spaces if 0 < spaces <= 4 else 1)
+            given = items[-1].indent + 4 if items else indent
+            items.append(_OpenItem(given, text_at))
+        elif items and indent >= items[-1].text_at:
+            given = items[-1].indent + 4 + indent - items[-1].text_at
+        else:
+            given = indent  # a lazy line of a paragraph, or no list at all
+        shift = given - indent
+        if shift:
+            lines[n] = " " * given + stripped
+        if (opening := _FENCE.match(line)) is not None:
+            fence = opening[1][:3]
+        after_blank = False
+    return "\n".join(lines)
+
+
 def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     units = list(markup_units(body))
     if any(unit.count("\n") >= MAX_BLOCK_LINES for unit in units):
@@ -1679,7 +1743,7 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
         )
     try:
         with cpu_budget(budget := markdown_budget(body)):
-            produced = markdown_converter().reset().convert(body)
+            produced = markdown_converter().reset().convert(nested_lists_indented(body))
     except BaseException as exc:
         markdown_converter.cache_clear()  # left half-way, it would garble the next articles
         if isinstance(exc, RecursionError):  # it recurses per level of nesting: "> > > ..."

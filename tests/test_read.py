@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -1189,3 +1190,58 @@ def test_markdown_footnotes_link_both_ways_and_no_other_id_gets_through() -> Non
     assert sanitise('<ol><li id="main">a</li></ol><sup id="x">1</sup>') == (
         "<ol><li>a</li></ol><sup>1</sup>"
     )
+
+
+# --- Markdown lists as CommonMark nests them ----------------------------------------------------
+
+# A list as a tree: each item (its marker: "-" or "1."), its paragraphs, its nested list.
+_ITEMS = st.recursive(
+    st.lists(
+        st.tuples(st.sampled_from(["-", "*", "1."]), st.integers(1, 2)), min_size=1, max_size=3
+    ).map(lambda items: [(marker, paragraphs, []) for marker, paragraphs in items]),
+    lambda children: st.lists(
+        st.tuples(st.sampled_from(["-", "1."]), st.integers(1, 2), children), min_size=1, max_size=3
+    ),
+    max_leaves=8,
+)
+
+
+def _written(items: list, nested: Callable[[str, int], int], depth: int = 0, at: int = 0) -> str:
+    """The list in Markdown, each nested list `nested(marker, at)` spaces deeper than its
+    item's marker; paragraphs after the first at the item's text."""
+    lines = []
+    for n, (marker, paragraphs, children) in enumerate(items):
+        mark = marker if marker != "1." else f"{n + 1}."
+        lines.append(" " * at + f"{mark} item {depth}.{n}")
+        for p in range(1, paragraphs):
+            lines += ["", " " * nested(mark, at) + f"more of {depth}.{n}, {p}"]
+        if children:
+            lines.append(_written(children, nested, depth + 1, nested(mark, at)))
+    return "\n".join(lines)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ITEMS)
+def test_lists_nested_as_commonmark_nests_them_read_as_nested(items: list) -> None:
+    """The same list written with nested lists under their item's text (two spaces after "-",
+    three after "1.", as CommonMark and GitHub read them) and four spaces deeper (as
+    Python-Markdown reads them) gives the same HTML, and the four-space one the HTML it gave
+    before lists were read either way."""
+    from sitegen.read import markdown_converter, nested_lists_indented
+
+    commonmark = _written(items, lambda mark, at: at + len(mark) + 1)
+    four = _written(items, lambda mark, at: at + 4)
+    plain = markdown_converter().reset().convert(four)
+    assert markdown_converter().reset().convert(nested_lists_indented(four)) == plain
+    assert markdown_converter().reset().convert(nested_lists_indented(commonmark)) == plain
+    assert plain.count("<ul>") + plain.count("<ol>") >= 1
+
+
+def test_a_list_after_a_paragraph_and_code_in_an_item_keep_their_reading() -> None:
+    from sitegen.read import nested_lists_indented
+
+    text = "Text\n  - not a list: Python-Markdown's paragraph goes on\n\n- a\n  - b\n\n        code\n"
+    assert nested_lists_indented(text) == (
+        "Text\n  - not a list: Python-Markdown's paragraph goes on\n\n- a\n    - b\n\n            code\n"
+    )
+    assert nested_lists_indented("No list\n\n    code\n") == "No list\n\n    code\n"
