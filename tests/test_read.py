@@ -1240,7 +1240,9 @@ def test_lists_nested_as_commonmark_nests_them_read_as_nested(items: list) -> No
 def test_a_list_after_a_paragraph_and_code_in_an_item_keep_their_reading() -> None:
     from sitegen.read import nested_lists_indented
 
-    text = "Text\n  - not a list: Python-Markdown's paragraph goes on\n\n- a\n  - b\n\n        code\n"
+    text = (
+        "Text\n  - not a list: Python-Markdown's paragraph goes on\n\n- a\n  - b\n\n        code\n"
+    )
     assert nested_lists_indented(text) == (
         "Text\n  - not a list: Python-Markdown's paragraph goes on\n\n- a\n    - b\n\n            code\n"
     )
