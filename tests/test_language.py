@@ -84,23 +84,28 @@ def page_of(public: Path, slug_part: str) -> str:
     return page.read_text(encoding="utf-8")
 
 
+def cairo_talks() -> dict[str, str]:
+    """An article in Arabic and one in English quoting it."""
+    return {
+        "articles/001_aaaaaaaaaaaaaaaa.txt": article_text(
+            "2026-02-06", "مصر تستضيف محادثات", SAMPLES["ar"], SAMPLES["ar"]
+        ),
+        "articles/002_bbbbbbbbbbbbbbbb.txt": article_text(
+            "2026-02-07",
+            "Talks in Cairo",
+            "The talks opened in Cairo on Monday, with envoys from both sides.",
+            "A statement from the ministry, read out in Arabic, said:",
+            SAMPLES["ar"],
+            "The envoys are to meet again next week, officials said.",
+        ),
+    }
+
+
 def test_an_arabic_article_is_marked_on_its_page_lists_and_feed(make_site, run_cli) -> None:
     public = build_site(
         make_site,
         run_cli,
-        {
-            "articles/001_aaaaaaaaaaaaaaaa.txt": article_text(
-                "2026-02-06", "مصر تستضيف محادثات", SAMPLES["ar"], SAMPLES["ar"]
-            ),
-            "articles/002_bbbbbbbbbbbbbbbb.txt": article_text(
-                "2026-02-07",
-                "Talks in Cairo",
-                "The talks opened in Cairo on Monday, with envoys from both sides.",
-                "A statement from the ministry, read out in Arabic, said:",
-                SAMPLES["ar"],
-                "The envoys are to meet again next week, officials said.",
-            ),
-        },
+        cairo_talks(),
     )
     arabic = next(p for p in public.glob("2026/02/06/*/index.html")).read_text()
     assert '<h1 lang="ar" dir="rtl">مصر تستضيف محادثات</h1>' in arabic
@@ -150,20 +155,7 @@ def test_an_english_article_on_a_site_in_arabic_is_marked_english(make_site, run
     public = build_site(
         make_site,
         run_cli,
-        {
-            "sitegen.yaml": "language: ar\n",
-            "articles/001_aaaaaaaaaaaaaaaa.txt": article_text(
-                "2026-02-06", "مصر تستضيف محادثات", SAMPLES["ar"], SAMPLES["ar"]
-            ),
-            "articles/002_bbbbbbbbbbbbbbbb.txt": article_text(
-                "2026-02-07",
-                "Talks in Cairo",
-                "The talks opened in Cairo on Monday, with envoys from both sides.",
-                "A statement from the ministry, read out in Arabic, said:",
-                SAMPLES["ar"],
-                "The envoys are to meet again next week, officials said.",
-            ),
-        },
+        {**cairo_talks(), "sitegen.yaml": "language: ar\n"},
     )
     english = page_of(public, "talks-in-cairo")
     assert '<h1 lang="en" dir="ltr">Talks in Cairo</h1>' in english
