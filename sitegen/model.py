@@ -17,12 +17,10 @@ from itertools import chain, groupby
 from operator import attrgetter
 from types import MappingProxyType
 
-from slugify import slugify
-
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.language import latin_language
-from sitegen.read import Article, pickled_by_fields, tag_key
+from sitegen.read import Article, pickled_by_fields, short_slug, tag_key
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -319,7 +317,7 @@ def tag_slugs(names: Mapping[str, str], since: Mapping[str, dt.date]) -> dict[st
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for key in sorted(names, key=lambda k: (since[k], k)):
-        base = slugify(names[key], max_length=TAG_SLUG_CHARS, word_boundary=True) or "tag"
+        base = short_slug(names[key], TAG_SLUG_CHARS) or "tag"
         groups[base].append(key)
     slugs = {keys[0]: base for base, keys in groups.items()}
     used = set(slugs.values())

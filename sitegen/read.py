@@ -650,6 +650,18 @@ def may_hold_controls(utf8: bytes) -> bool:
     return not utf8.isascii() and any(lead in utf8 for lead in C1_OR_NONCHAR_LEADS)
 
 
+def short_slug(text: str, limit: int = SLUG_CHARS) -> str:
+    """`text` as a slug of at most `limit` characters, cut after the last whole word that fits.
+    python-slugify's own cut (`word_boundary`) skips a word too long to fit and goes on with
+    the shorter ones after it: "bundestag-verabschiedet-rules-on-in-landmark" left out the
+    law the title named, and a title whose first word is longer than `limit` kept none."""
+    slug = slugify(text)
+    if len(slug) <= limit:
+        return slug
+    words = slug[: limit + 1].rpartition("-")[0]
+    return words or slug[:limit]
+
+
 def parse_article(
     text: str, *, source: str, digest: str, markdown_body: bool, warn: Any
 ) -> tuple[Article, Body]:
@@ -704,10 +716,10 @@ def parse_article(
         and (attributes := paragraph_attributes(paragraphs, lang))
     ):
         body_html = paragraphs_html(paragraphs, attributes)
-    given = meta.get("slug") and slugify(meta["slug"], max_length=SLUG_CHARS, word_boundary=True)
+    given = meta.get("slug") and short_slug(meta["slug"])
     if meta.get("slug") and not given:  # "\u200b", "../..": no letter or digit to keep
         warn(f"slug: {meta['slug']!a} makes no address; the title's is used")
-    slug = given or slugify(title, max_length=SLUG_CHARS, word_boundary=True) or file_id
+    slug = given or short_slug(title) or file_id
     article = Article(
         source=source,
         id=file_id,

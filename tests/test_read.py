@@ -463,6 +463,21 @@ def test_front_matter_tags_are_shortened_closed_and_never_invisible(tmp_path: Pa
         ("!!!", "0123456789abcdef"),
         ("北京 Čeština", "bei-jing-cestina"),
         ("Ünïcödé — “quotes”", "unicode-quotes"),
+        # Cut after the last whole word that fits in 80 characters, none skipped for a later
+        # one that fits; a first word of over 80, cut.
+        (
+            "Bundestag verabschiedet Rindfleischetikettierungsüberwachungsaufgabenübertragungs"
+            "gesetz nach langer Debatte",
+            "bundestag-verabschiedet",
+        ),
+        (
+            "Kfz-Haftpflichtversicherungsbeitrag " * 3,
+            "kfz-haftpflichtversicherungsbeitrag-kfz-haftpflichtversicherungsbeitrag-kfz",
+        ),
+        (
+            "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnungsänderung" * 2,
+            "grundstucksverkehrsgenehmigungszustandigkeitsubertragungsverordnungsanderunggrun",
+        ),
     ],
 )
 def test_slugs_are_safe_and_never_empty(tmp_path: Path, title: str, slug: str) -> None:
