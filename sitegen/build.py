@@ -8,6 +8,7 @@ processes, one per core; the output is the same bytes whichever way it was made.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -1078,16 +1079,21 @@ class Build:
         finally:
             if self.pool is not None:
                 self.pool.close()
-        self.keep_lexicon()
-        if self.keys_forgotten or report.written or report.removed or self.read_count or rendered:
-            written = save_cache(config, pages_print, cache)
-            if self.memory is not None:
-                self.memory.keep(config, pages_print, cache, written)
+        counts = (len(corpus.articles), corpus.drafts_skipped)
+        changed = self.keys_forgotten or report.written or report.removed or self.read_count
         # Next time, the same files with the same stats and settings mean nothing to do. Not
         # if a file changed in the last moments: it could change again and keep its stat.
         settled = all(file.stat[0] < started_ns - RACY_NS for file in files)
-        counts = (len(corpus.articles), corpus.drafts_skipped)
-        save_state(config, signature() if settled else "", counts, self.problems)
+        try:
+            self.save_for_next_build(
+                pages_print,
+                cache,
+                bool(changed or rendered),
+                signature() if settled else "",
+                counts,
+            )
+        except OSError as exc:  # the site is written: a build that cannot save its cache is done
+            cache.notices.append(cache_not_saved(config, exc))
         self.lap("save cache")
         return BuildReport(
             articles=len(corpus.articles),
@@ -1102,6 +1108,24 @@ class Build:
             seconds=time.perf_counter() - start,
             phases=tuple(self.phases),
         )
+
+    def save_for_next_build(
+        self,
+        pages_print: str,
+        cache: BuildCache,
+        changed: bool,
+        signature: str,
+        counts: tuple[int, int],
+    ) -> None:
+        """Save what the next build reuses: the tagger's tables, the cache (when this build
+        read, rendered or wrote anything) and this build's state."""
+        config = self.config
+        self.keep_lexicon()
+        if changed:
+            written = save_cache(config, pages_print, cache)
+            if self.memory is not None:
+                self.memory.keep(config, pages_print, cache, written)
+        save_state(config, signature, counts, self.problems)
 
     def broken_links(self, site: Site) -> list[Problem]:
         """The links and images of Markdown bodies that lead to no file of this site, as
@@ -1182,6 +1206,20 @@ FOREIGN_MESSAGE = (
 
 # How a broken Markdown link's warning starts: kept with the model's problems in the cache, and
 # replaced by each build's own (`Build.broken_links`).
+def cache_not_saved(config: Config, exc: OSError) -> str:
+    """The notice of a build whose cache could not be saved (a full disk, a read-only cache
+    folder), once the site is written: failing the build then said the output was left as it
+    was when it had been rewritten. The page keys and state of this output folder are removed
+    where they can be, so none vouches for pages this build changed: the next build renders
+    every page and compares it with its file."""
+    with contextlib.suppress(OSError):
+        forget_page_keys(config)
+    return (
+        f"cannot save the build cache in {display(config.cache)} ({exc.strerror or exc}); the "
+        f"site is built, and the next build reads and renders everything again"
+    )
+
+
 def leads_here(url: str, host: str) -> bool:
     """Whether an article's link (`read.local_links`) may lead to a page of the site: a
     relative one, or one naming the site's `host` (as `check.Served` has it)."""

@@ -803,6 +803,74 @@ def test_a_file_where_the_cache_folder_goes_stops_the_build_before_it_writes(
     assert (site / "gone/cache").is_dir() and (site / "public/index.html").is_file()
 
 
+def unprivileged(*args: str) -> list[str]:
+    """A `sitegen` command that permissions bind: as root (CI), with root's power to pass them
+    taken away (`setpriv`), so a read-only folder refuses it as it refuses a user."""
+    command = [sys.executable, "-m", "sitegen", *args]
+    if os.geteuid() != 0:
+        return command
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's privileges")
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", *command]
+
+
+def test_a_cache_that_cannot_be_saved_leaves_a_built_site_and_a_notice(make_site) -> None:
+    """A read-only cache folder (or a full disk under it) failed the build after the site was
+    written, with an error saying the build failed or a traceback (a full disk's write names
+    no file). The site is built: a notice says the cache was not saved, and the next build
+    gives the bytes of a clean build."""
+    site = make_site(small_corpus(4))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    cache = site / ".sitegen-cache"
+    cache.mkdir(mode=0o555)
+    try:
+        done = subprocess.run(
+            unprivileged("build"), cwd=site, env=env, capture_output=True, text=True
+        )
+    finally:
+        cache.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    notice = "notice: cannot save the build cache in .sitegen-cache (Permission denied)"
+    assert notice in done.stderr
+    assert (site / "public/index.html").is_file() and not any(cache.iterdir())
+    (site / "sitegen.yaml").write_text("title: Renamed\n")
+    assert subprocess.run(unprivileged("build"), cwd=site, env=env).returncode == 0
+    clean = make_site(small_corpus(4) | {"sitegen.yaml": "title: Renamed\n"}, name="clean")
+    assert subprocess.run(unprivileged("build"), cwd=clean, env=env).returncode == 0
+    assert read_tree(site / "public") == read_tree(clean / "public")
+
+
+def test_a_full_disk_under_the_cache_is_a_notice_not_a_traceback(make_site, tmp_path) -> None:
+    """The cache on a full disk: the write that fails names no file, and was a traceback
+    after the site had been written. Needs a small tmpfs (root, and a system that allows it)."""
+    full = tmp_path / "full"
+    full.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(full)], capture_output=True
+        ).returncode
+        != 0
+    ):
+        pytest.skip("mounting a small tmpfs needs root, where the system allows it")
+    try:
+        site = make_site(small_corpus(40) | {"sitegen.yaml": f"cache: {full}\n"})
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        command = [sys.executable, "-m", "sitegen", "build"]
+        done = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "notice: cannot save the build cache in" in done.stderr
+        assert "(No space left on device)" in done.stderr
+        assert not [p for p in full.rglob("*.tmp")]
+    finally:
+        subprocess.run(["umount", str(full)], check=True)
+    assert subprocess.run(command, cwd=site, env=env).returncode == 0
+    clean = make_site(small_corpus(40), name="clean")
+    assert subprocess.run(command, cwd=clean, env=env).returncode == 0
+    assert read_tree(site / "public") == read_tree(clean / "public")
+
+
 def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:
     site = make_site(small_corpus(9) | {"sitegen.yaml": "per_page: 2\n"})
     assert run_cli(site, "build").exit_code == 0
