@@ -760,10 +760,23 @@ def read_journal(out_dir: Path) -> list[str]:
 def append_journal(out_dir: Path, paths: Iterable[str]) -> None:
     """Add paths to the journal in one write, starting it if need be."""
     journal = out_dir / JOURNAL
-    with open(journal, "a", encoding="utf-8", errors="surrogateescape") as file:
+    with naming(journal), open(journal, "a", encoding="utf-8", errors="surrogateescape") as file:
         if file.tell() == 0:
             file.write(JOURNAL_HEADER)
         file.write("".join(f"{path}\n" for path in paths))
+
+
+@contextlib.contextmanager
+def naming(path: Path, *aliases: Path) -> Iterator[None]:
+    """Name `path` in an OSError that names no file, or names one of `aliases` (its temporary
+    file): a write to a full disk names none, and such an error was a traceback, not the
+    "cannot build" message that says where (`errors.file_error`)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None or exc.filename in {str(alias) for alias in aliases}:
+            exc.filename = str(path)
+        raise
 
 
 def read_manifest(out_dir: Path) -> tuple[dict[str, int], int]:
@@ -820,8 +833,9 @@ def replace_file(path: Path, text: str) -> None:
     file behind when that fails: it would be deployed with the site."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        with naming(path, tmp):
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

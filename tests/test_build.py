@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -869,6 +870,51 @@ def test_a_full_disk_under_the_cache_is_a_notice_not_a_traceback(make_site, tmp_
     clean = make_site(small_corpus(40), name="clean")
     assert subprocess.run(command, cwd=clean, env=env).returncode == 0
     assert read_tree(site / "public") == read_tree(clean / "public")
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path) -> Iterator[Callable[[int], None]]:
+    """A tmpfs at `folder` and a function that sets its size in KB; skips where the test
+    cannot mount one (not root, or a system that does not allow it)."""
+    folder.mkdir()
+
+    def size(kb: int) -> None:
+        options = f"remount,size={kb}k" if os.path.ismount(folder) else f"size={kb}k"
+        command = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)]
+        if subprocess.run(command, capture_output=True).returncode != 0:
+            pytest.skip("mounting a small tmpfs needs root, where the system allows it")
+
+    try:
+        yield size
+    finally:
+        if os.path.ismount(folder):
+            subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_disk_that_fills_at_any_point_of_a_build_is_an_error_naming_a_file(
+    make_site, run_cli, tmp_path
+) -> None:
+    """A write to a full disk names no file: where the journal or the manifest was written,
+    that was a traceback. Every point where the disk can fill is tried: each is a message
+    naming a file, leaves no half-built site, and the next build, with room, is a clean one."""
+    site = make_site(small_corpus(2))
+    assert run_cli(site, "build", "-o", str(tmp_path / "clean")).exit_code == 0
+    clean = read_tree(tmp_path / "clean")
+    needed = sum(-(-len(data) // 4096) * 4 for data in clean.values())  # KB, in whole pages
+    with small_disk(tmp_path / "disk") as size:
+        output = tmp_path / "disk" / "public"
+        for kb in range(4, needed + 8, 4):
+            size(kb)
+            shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+            result = run_cli(site, "build", "-o", str(output))
+            if result.exit_code == 0:
+                break
+            assert "cannot build: No space left on device" in result.output, result.output
+            assert re.search(r"Error: /\S+: cannot build", result.output), result.output
+            assert not output.exists() or not any(output.iterdir())
+        size(needed + 1024)
+        assert run_cli(site, "build", "-o", str(output)).exit_code == 0
+        assert read_tree(output) == clean
 
 
 def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:
