@@ -187,7 +187,7 @@ def template_cache(config: Config) -> Path:
 
 def pages_file(cache_dir: Path, out_dir: Path, prefix: str = PAGES_PREFIX) -> Path:
     """Page keys belong to one output folder: building elsewhere must not trust them."""
-    name = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
+    name = hashlib.blake2b(os.fsencode(out_dir), digest_size=8).hexdigest()
     return cache_dir / f"{prefix}{name}.marshal"
 
 

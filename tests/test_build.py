@@ -917,6 +917,20 @@ def test_a_disk_that_fills_at_any_point_of_a_build_is_an_error_naming_a_file(
         assert read_tree(output) == clean
 
 
+def test_a_site_in_a_folder_whose_name_is_not_utf8_builds(tmp_path, run_cli) -> None:
+    """A folder named in Latin-1 (an old archive, a USB stick): the cache's file name for the
+    output folder was a digest of its path as UTF-8, a traceback for every build there."""
+    site = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9"))
+    (site / "articles").mkdir(parents=True)
+    for name, text in small_corpus(2).items():
+        (site / name).write_text(text)
+    first = run_cli(site, "build")
+    assert first.exit_code == 0, first.output
+    assert "Built 2 articles" in first.output and "caf\\xe9" in first.output
+    again = run_cli(site, "build")
+    assert again.exit_code == 0 and " 0 written" in again.output, again.output
+
+
 def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:
     site = make_site(small_corpus(9) | {"sitegen.yaml": "per_page: 2\n"})
     assert run_cli(site, "build").exit_code == 0
