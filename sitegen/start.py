@@ -3,12 +3,14 @@ that imports (0.1-0.2 s of click, jinja2 and the build on a slow machine) ends t
 a Ctrl-C later does, with "Aborted!", instead of a KeyboardInterrupt traceback."""
 
 import contextlib
+import os
 import signal
 import sys
 from typing import Any
 
 
 def main() -> None:
+    in_utf8_mode()
     keep_interrupts()
     try:
         from sitegen.cli import run
@@ -16,6 +18,18 @@ def main() -> None:
         print("Aborted!", file=sys.stderr)
         sys.exit(1)
     run()
+
+
+def in_utf8_mode() -> None:
+    """Run again in Python's UTF-8 mode where file names are not read as UTF-8: under
+    `LC_ALL=C` with `PYTHONUTF8=0` (or another locale's encoding), an article named
+    `café.txt` was skipped as "not valid UTF-8", though its name is, and printing a title
+    could fail. Articles, pages and file names are UTF-8 whatever the locale says; a name that
+    is not still reads, escaped. Once only: the setting is in the environment."""
+    if sys.getfilesystemencoding() == "utf-8" or os.environ.get("PYTHONUTF8") == "1":
+        return
+    os.environ["PYTHONUTF8"] = "1"
+    os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
 
 
 def keep_interrupts() -> None:

@@ -931,6 +931,20 @@ def test_a_site_in_a_folder_whose_name_is_not_utf8_builds(tmp_path, run_cli) -> 
     assert again.exit_code == 0 and " 0 written" in again.output, again.output
 
 
+def test_articles_named_with_accents_build_in_a_locale_that_is_not_utf8(make_site) -> None:
+    """Under `LC_ALL=C` with `PYTHONUTF8=0`, Python reads file names as ASCII: `café.txt`
+    was skipped as "not valid UTF-8", and a site folder named so was a traceback."""
+    site = make_site(small_corpus(1), name="café")
+    (site / "articles/café.txt").write_text(article_text("2026-01-05", "Café au lait"))
+    env = {**os.environ, "PYTHONPATH": str(REPO), "LC_ALL": "C", "PYTHONUTF8": "0"}
+    env.pop("LANG", None)
+    command = [sys.executable, "-m", "sitegen", "build"]
+    done = subprocess.run(command, cwd=site, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert b"Built 2 articles" in done.stdout and b"warning" not in done.stderr
+    assert (site / "public/2026/01/05/cafe-au-lait/index.html").is_file()
+
+
 def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:
     site = make_site(small_corpus(9) | {"sitegen.yaml": "per_page: 2\n"})
     assert run_cli(site, "build").exit_code == 0
