@@ -526,14 +526,24 @@ def is_system_folder(folder: Path) -> bool:
     with what the system or the user keeps there."""
     if folder == Path(folder.anchor) or folder.parent == Path(folder.anchor):
         return True
-    home = Path.home()
-    if folder == home or home.is_relative_to(folder):
+    home = home_folder()
+    if home is not None and (folder == home or home.is_relative_to(folder)):
         return True
     if os.name != "posix":
         return False
     return str(folder) in SYSTEM_FOLDERS or any(
         folder.is_relative_to(tree) for tree in SYSTEM_TREES
     )
+
+
+def home_folder() -> Path | None:
+    """The user's home folder; None when there is none to tell (no HOME, and a user id the
+    system does not know: `docker run --user 1234`, a job run with `env -i`), which was a
+    traceback for every command."""
+    try:
+        return Path.home()
+    except (RuntimeError, KeyError, OSError):
+        return None
 
 
 def _resolved(path: Path, key: str) -> Path:

@@ -945,6 +945,43 @@ def test_articles_named_with_accents_build_in_a_locale_that_is_not_utf8(make_sit
     assert (site / "public/2026/01/05/cafe-au-lait/index.html").is_file()
 
 
+def test_a_user_without_a_home_folder_can_build(make_site, run_cli) -> None:
+    """No HOME and a user id the system does not know (`docker run --user 1234`, `env -i`):
+    the check that the output folder is not the home folder was a traceback. The build runs
+    in a child process that drops root's privileges to such a user, after the parent has
+    built once (so everything is imported: the interpreter may be in root's home)."""
+    if os.geteuid() != 0:
+        pytest.skip("becoming a user the system does not know needs root")
+    site = Path(tempfile.mkdtemp(prefix="sitegen-nohome-"))  # tmp_path is root's own (0700)
+    try:
+        for name, text in small_corpus(2).items():
+            (site / name).parent.mkdir(exist_ok=True)
+            (site / name).write_text(text)
+        assert run_cli(site, "build", "-o", "first").exit_code == 0
+        for path in [site, *site.rglob("*")]:
+            path.chmod(0o777)
+        pid = os.fork()
+        if pid == 0:  # the child: never back into pytest
+            code = 3
+            try:
+                os.chdir(site)
+                os.environ.pop("HOME", None)
+                os.setgroups([])
+                os.setresgid(54321, 54321, 54321)
+                os.setresuid(54321, 54321, 54321)
+                result = CliRunner().invoke(main, ["build", "-j", "1"])
+                code = result.exit_code if "Traceback" not in result.output else 2
+                code = (
+                    4 if result.exception and not isinstance(result.exception, SystemExit) else code
+                )
+            finally:
+                os._exit(code)
+        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+        assert (site / "public/index.html").is_file()
+    finally:
+        shutil.rmtree(site)
+
+
 def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:
     site = make_site(small_corpus(9) | {"sitegen.yaml": "per_page: 2\n"})
     assert run_cli(site, "build").exit_code == 0
