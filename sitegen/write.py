@@ -743,8 +743,24 @@ def read_record(path: Path, errors: str = "strict") -> str | None:
         if not S_ISREG(stat.st_mode) or stat.st_size > MAX_RECORD_BYTES:
             return None
         return path.read_text(encoding="utf-8", errors=errors)
-    except (OSError, UnicodeError):
+    except UnicodeError:
         return None
+    except OSError as exc:
+        if os.path.lexists(path) and not isinstance(exc, FileNotFoundError):
+            raise unreadable_record(path, exc) from None
+        return None
+
+
+def unreadable_record(path: Path, exc: OSError) -> SitegenError:
+    """A manifest or journal that is there but cannot be read (a build run with `sudo` and
+    umask 077 left it root's own, 0600). Taken as missing, every page became someone else's
+    file, kept and never written again, and a new manifest that listed none of them replaced
+    it: the site stayed as it was for good. The build stops before it writes anything."""
+    return SitegenError(
+        f"cannot be read ({exc.strerror or exc}): it lists the files sitegen wrote, which it "
+        f"cannot tell from yours without it; make it readable (or delete the folder)",
+        display(path),
+    )
 
 
 def read_journal(out_dir: Path) -> list[str]:

@@ -982,6 +982,38 @@ def test_a_user_without_a_home_folder_can_build(make_site, run_cli) -> None:
         shutil.rmtree(site)
 
 
+@pytest.mark.parametrize("record", [MANIFEST, write.JOURNAL])
+def test_a_manifest_that_cannot_be_read_stops_the_build_before_it_writes(
+    make_site, run_cli, record
+) -> None:
+    """A manifest left unreadable (a `sudo` build with umask 077) was taken as missing: every
+    page was kept as someone else's file, and a new manifest listing none replaced it, so the
+    site never changed again. A journal so left made the pages it lists someone else's."""
+    site = make_site(small_corpus(3))
+    assert run_cli(site, "build").exit_code == 0
+    public = site / "public"
+    (public / record).touch()
+    if record == write.JOURNAL:
+        (public / record).write_text(f"{write.JOURNAL_HEADER}index.html\n")
+    (site / "sitegen.yaml").write_text("title: Renamed\n")
+    before = read_tree(public)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    (public / record).chmod(0)
+    try:
+        done = subprocess.run(
+            unprivileged("build"), cwd=site, env=env, capture_output=True, text=True
+        )
+    finally:
+        (public / record).chmod(0o644)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"Error: public/{record}: cannot be read (Permission denied)" in done.stderr
+    assert read_tree(public) == before
+    assert run_cli(site, "build").exit_code == 0
+    clean = make_site(small_corpus(3) | {"sitegen.yaml": "title: Renamed\n"}, name="clean")
+    assert run_cli(clean, "build").exit_code == 0
+    assert read_tree(public) == read_tree(clean / "public")
+
+
 def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:
     site = make_site(small_corpus(9) | {"sitegen.yaml": "per_page: 2\n"})
     assert run_cli(site, "build").exit_code == 0
