@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from slugify import slugify
 
 from sitegen.config import NOT_TEXT, FrontMatterLoader, YamlProblem, key_text, parse_yaml
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SitegenError
 from sitegen.language import (
     LANGUAGE_TAG,
     detect_language,
@@ -383,6 +383,11 @@ def _walk(
         except FileNotFoundError:
             continue  # removed while listing
         except OSError as error:
+            if not prefix:  # the source folder itself: an empty site would remove every page
+                reason = error.strerror or str(error)
+                raise SitegenError(
+                    f"the source folder cannot be listed ({reason})", display(Path(folder))
+                ) from None
             message = f"folder cannot be listed ({error.strerror or error}); its files skipped"
             problems.append(Problem(display(Path(folder)), message))
             continue

@@ -1014,6 +1014,27 @@ def test_a_manifest_that_cannot_be_read_stops_the_build_before_it_writes(
     assert read_tree(public) == read_tree(clean / "public")
 
 
+def test_a_source_folder_that_cannot_be_listed_stops_the_build(make_site, run_cli) -> None:
+    """Its files were skipped with a warning, as those of a folder inside it are: the site
+    was built with no article, and every page removed (a mount not yet up, a `chmod`)."""
+    site = make_site(small_corpus(3))
+    assert run_cli(site, "build").exit_code == 0
+    before = read_tree(site / "public")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    (site / "articles").chmod(0)
+    try:
+        done = subprocess.run(
+            unprivileged("build"), cwd=site, env=env, capture_output=True, text=True
+        )
+    finally:
+        (site / "articles").chmod(0o755)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Error: articles: the source folder cannot be listed (Permission denied)" in (
+        done.stderr
+    )
+    assert read_tree(site / "public") == before
+
+
 def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:
     site = make_site(small_corpus(9) | {"sitegen.yaml": "per_page: 2\n"})
     assert run_cli(site, "build").exit_code == 0
