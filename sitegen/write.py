@@ -879,7 +879,7 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
         if not folder.is_dir():
             continue
         real_folder = os.path.realpath(folder)
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, dirnames, filenames in os.walk(folder, onerror=unlisted(problems)):
             dirnames[:] = sorted(d for d in dirnames if is_published_name(d))
             for name in dirnames:  # os.walk does not follow them: say so, as for articles
                 if os.path.islink(os.path.join(dirpath, name)):
@@ -905,6 +905,20 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
                     message = "a file name sitegen will not publish (a backslash?); left out"
                     problems.append(Problem(display(path), message))
     return files, problems
+
+
+def unlisted(problems: list[Problem]) -> Callable[[OSError], None]:
+    """`os.walk`'s handler for a folder it cannot list: it passed over one in silence, and the
+    files of a `layouts/static/` without read permission left the site with no word."""
+
+    def warn(error: OSError) -> None:
+        if isinstance(error, FileNotFoundError):
+            return  # removed while listing
+        where = Path(os.fsdecode(error.filename)) if error.filename else Path()
+        message = f"folder cannot be listed ({error.strerror or error}); its files left out"
+        problems.append(Problem(display(where), message))
+
+    return warn
 
 
 def template_hint(first: str, second: str) -> str:

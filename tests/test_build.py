@@ -1035,6 +1035,24 @@ def test_a_source_folder_that_cannot_be_listed_stops_the_build(make_site, run_cl
     assert read_tree(site / "public") == before
 
 
+def test_a_static_folder_that_cannot_be_listed_is_named(make_site, run_cli) -> None:
+    """os.walk passes over a folder it cannot list in silence: the files of a
+    `layouts/static/` without read permission left the site with no word said."""
+    site = make_site(small_corpus(1) | {"layouts/static/img/logo.png": "png"})
+    assert run_cli(site, "build").exit_code == 0
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    (site / "layouts/static/img").chmod(0)
+    try:
+        done = subprocess.run(
+            unprivileged("build"), cwd=site, env=env, capture_output=True, text=True
+        )
+    finally:
+        (site / "layouts/static/img").chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    warning = "warning: layouts/static/img: folder cannot be listed (Permission denied); its"
+    assert warning in done.stderr
+
+
 def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, run_cli) -> None:
     site = make_site(small_corpus(9) | {"sitegen.yaml": "per_page: 2\n"})
     assert run_cli(site, "build").exit_code == 0
