@@ -421,10 +421,11 @@ def folded(name: str) -> str:
 
 
 def display(path: Path) -> str:
-    """The path as the user would type it: relative to the current folder when inside it."""
+    """The path as the user would type it: relative to the current folder when inside it,
+    and as it is when there is no current folder (removed under `watch`)."""
     try:
         return path.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
+    except (ValueError, FileNotFoundError):
         return str(path)
 
 

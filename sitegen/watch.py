@@ -364,7 +364,8 @@ class Rebuilder:
         self.load = load
         self.drafts = drafts
         self.config = load()
-        self.config_file = self.config.config_file or Path.cwd() / CONFIG_NAME
+        self.folder = Path.cwd()  # the site's folder, by the path it was started in
+        self.config_file = self.config.config_file or self.folder / CONFIG_NAME
         self.config_failed = False
         self.lock = threading.Lock()
         self.memory = CacheMemory()  # the build cache, from one rebuild to the next
@@ -382,12 +383,28 @@ class Rebuilder:
                 raise Stopped
             yield item
 
+    def back_in_folder(self) -> None:
+        """Go back into the site's folder when it was removed and made again (`rm -r site`,
+        then a clone or a copy): the process stayed in the removed one, where every rebuild
+        failed with a traceback. Until it is back, a rebuild fails, saying so."""
+        try:
+            os.getcwd()
+            return
+        except FileNotFoundError:
+            pass
+        try:
+            os.chdir(self.folder)
+        except OSError:
+            message = "the folder sitegen was started in was removed; waiting for it to be back"
+            raise SitegenError(message, str(self.folder)) from None
+
     def rebuild(self, changes: Iterable[Change] = ()) -> Outcome:
         """One full build; never raises for a user mistake."""
         changes = tuple(changes)
         with self.lock:
             start = time.perf_counter()
             try:
+                self.back_in_folder()
                 if self.config_failed or any(c.path == self.config_file for c in changes):
                     self.config_failed = True
                     self.config = self.load()

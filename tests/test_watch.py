@@ -399,3 +399,26 @@ def test_watch_command_prints_one_line_per_rebuild_and_stops_on_ctrl_c(site: Pat
         command.close()
     assert "Stopped." in "".join(command.stdout)
     assert "Traceback" not in "".join(command.stderr)
+
+
+def test_a_site_folder_removed_and_made_again_is_built_in_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rm -r site`, then a clone or a copy at the same path: watch stayed in the removed
+    folder, and every save after that printed a traceback and built nothing."""
+    monkeypatch.chdir(site.parent)  # this test's own builds (the clean one) run from there
+    files = {p.relative_to(site): p.read_bytes() for p in (site / "articles").iterdir()}
+    command = Command(site, "watch")
+    try:
+        command.wait_for_line("Built:")
+        shutil.rmtree(site)
+        command.wait_for_line("the folder sitegen was started in was removed")
+        (site / "articles").mkdir(parents=True)
+        for path, data in files.items():
+            (site / path).write_bytes(data)
+        (site / "articles" / "c.txt").write_text(article_text("2026-02-08", "Back again"))
+        settles_as_clean_build(site)
+        assert command.interrupt() == 0
+    finally:
+        command.close()
+    assert "Traceback" not in "".join(command.stderr)
