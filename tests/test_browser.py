@@ -336,3 +336,17 @@ def test_dates_read_in_order_on_a_right_to_left_site(
         )
         assert tab.evaluate("document.querySelector('main time').textContent") == "8 February 2026"
         assert lefts[0] < lefts[1], page
+    # The interface's English around numbers and stops: "1 article", not "article 1"; the
+    # footer's description ends with its stop, not starts with it.
+    tab = opened(browser, public / "index.html")
+    order = tab.evaluate(
+        "(() => { const left = (el, word) => { const text = el.firstChild;"
+        " const i = text.textContent.indexOf(word); const r = document.createRange();"
+        " r.setStart(text, i); r.setEnd(text, i + word.length);"
+        " return r.getBoundingClientRect().left; };"
+        " const count = document.querySelector('.list-count');"
+        " const footer = document.querySelector('.site-footer p');"
+        " return [left(count, '1'), left(count, 'article'), left(footer, 'News'),"
+        " left(footer, '.')]; })()"
+    )
+    assert order[0] < order[1] and order[2] < order[3], order
