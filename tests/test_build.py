@@ -811,8 +811,20 @@ def unprivileged(*args: str) -> list[str]:
     if os.geteuid() != 0:
         return command
     if shutil.which("setpriv") is None:
-        pytest.skip("setpriv (util-linux) is needed to drop root's privileges")
+        pytest.fail("setpriv (util-linux) is needed to drop root's privileges")
     return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", *command]
+
+
+def build_without(site: Path, folder: Path) -> subprocess.CompletedProcess[str]:
+    """`sitegen build` in `site`, with `folder` closed to it as it would be to a user."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    folder.chmod(0)
+    try:
+        return subprocess.run(
+            unprivileged("build"), cwd=site, env=env, capture_output=True, text=True
+        )
+    finally:
+        folder.chmod(0o755)
 
 
 def test_a_cache_that_cannot_be_saved_leaves_a_built_site_and_a_notice(make_site) -> None:
@@ -1020,14 +1032,7 @@ def test_a_source_folder_that_cannot_be_listed_stops_the_build(make_site, run_cl
     site = make_site(small_corpus(3))
     assert run_cli(site, "build").exit_code == 0
     before = read_tree(site / "public")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    (site / "articles").chmod(0)
-    try:
-        done = subprocess.run(
-            unprivileged("build"), cwd=site, env=env, capture_output=True, text=True
-        )
-    finally:
-        (site / "articles").chmod(0o755)
+    done = build_without(site, site / "articles")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "Error: articles: the source folder cannot be listed (Permission denied)" in (
         done.stderr
@@ -1040,14 +1045,7 @@ def test_a_static_folder_that_cannot_be_listed_is_named(make_site, run_cli) -> N
     `layouts/static/` without read permission left the site with no word said."""
     site = make_site(small_corpus(1) | {"layouts/static/img/logo.png": "png"})
     assert run_cli(site, "build").exit_code == 0
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    (site / "layouts/static/img").chmod(0)
-    try:
-        done = subprocess.run(
-            unprivileged("build"), cwd=site, env=env, capture_output=True, text=True
-        )
-    finally:
-        (site / "layouts/static/img").chmod(0o755)
+    done = build_without(site, site / "layouts/static/img")
     assert done.returncode == 0, done.stderr
     warning = "warning: layouts/static/img: folder cannot be listed (Permission denied); its"
     assert warning in done.stderr
