@@ -1204,8 +1204,6 @@ FOREIGN_MESSAGE = (
 )
 
 
-# How a broken Markdown link's warning starts: kept with the model's problems in the cache, and
-# replaced by each build's own (`Build.broken_links`).
 def cache_not_saved(config: Config, exc: OSError) -> str:
     """The notice of a build whose cache could not be saved (a full disk, a read-only cache
     folder), once the site is written: failing the build then said the output was left as it
@@ -1234,6 +1232,8 @@ def leads_here(url: str, host: str) -> bool:
     return origin(parts.scheme, parts.netloc) == host
 
 
+# How a broken Markdown link's warning starts: kept with the model's problems in the cache, and
+# replaced by each build's own (`Build.broken_links`).
 LINK_PROBLEM = "in its Markdown: "
 LINKS_SHOWN = 5  # broken links named for one article; a count of the rest
 TAG_KEY = "\0tag "  # tags' addresses sit with the articles' (`BuildCache.urls`); no id has \0
