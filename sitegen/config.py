@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from sitegen.errors import SitegenError, printable
+from sitegen.labels import ENGLISH, Label, check_label, words_for
 from sitegen.language import LANGUAGE_TAG
 
 CONFIG_NAME = "sitegen.yaml"
@@ -68,6 +69,7 @@ class Config:
     cache: Path = Path(".sitegen-cache")
     tags: TagConfig = field(default_factory=TagConfig)
     feeds: FeedConfig = field(default_factory=FeedConfig)
+    labels: Mapping[str, Label] = field(default_factory=dict)  # see `sitegen.labels`
     config_file: Path | None = None
 
 
@@ -279,6 +281,18 @@ def _aliases(value: Any) -> dict[str, str]:
     return aliases
 
 
+def _label(key: str) -> Callable[[Any], Label]:
+    """The check of one entry of `labels:` (see `labels.check_label`)."""
+
+    def check(value: Any) -> Label:
+        label = check_label(key, value)
+        if isinstance(label, str):
+            return _plain(label)
+        return {form: _plain(text) for form, text in label.items()}
+
+    return check
+
+
 TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "title": _text,
     "description": _optional_text,
@@ -302,8 +316,13 @@ SECTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
         "extra": _str_list,
     },
     "feeds": {"limit": _int_between(1, 100_000)},
+    "labels": {key: _label(key) for key in ENGLISH},
 }
-SECTION_TYPES = {"tags": TagConfig, "feeds": FeedConfig}
+SECTION_TYPES: dict[str, Callable[..., Any]] = {
+    "tags": TagConfig,
+    "feeds": FeedConfig,
+    "labels": dict,
+}
 
 
 def _unknown_key(key: str, known: list[str], prefix: str = "") -> str:
@@ -504,6 +523,10 @@ def load_config(
     for key, value in (overrides or {}).items():
         if value is not None:
             settings[key] = _resolved(Path(value), key) if key in ("source", "output") else value
+    # The default title and description are words of the site's language ("News").
+    words = words_for(settings.get("language", Config.language), settings.get("labels"))
+    settings.setdefault("title", words("site_title"))
+    settings.setdefault("description", words("site_description"))
     config = Config(**settings, config_file=config_file)
     _check_paths(config)
     return config
