@@ -19,13 +19,10 @@ from types import MappingProxyType
 
 from sitegen.config import Config
 from sitegen.errors import Problem
+from sitegen.labels import Words, words_for
 from sitegen.language import latin_language
 from sitegen.read import Article, pickled_by_fields, short_slug, tag_key
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
 ARCHIVE_KINDS = ("year", "month", "day")
 NO_FILES: Mapping[str, str] = MappingProxyType({})
 
@@ -159,14 +156,6 @@ def output_path(url: str) -> str:
     return url + "index.html" if url == "" or url.endswith("/") else url
 
 
-def archive_title(key: tuple[int, ...]) -> str:
-    if len(key) == 1:
-        return str(key[0])
-    if len(key) == 2:
-        return f"{MONTHS[key[1] - 1]} {key[0]}"
-    return f"{key[2]} {MONTHS[key[1] - 1]} {key[0]}"
-
-
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     """Date order; within a day, the file order of the corpus (its sequence numbers)."""
     return tuple(sorted(articles, key=date_order, reverse=True))
@@ -238,7 +227,9 @@ def _owner(taken: Mapping[str, str], url: str) -> str | None:
 # --- archives and tags -------------------------------------------------------------------------
 
 
-def archive_groups(articles: tuple[Article, ...]) -> dict[str, tuple[ArchiveGroup, ...]]:
+def archive_groups(
+    articles: tuple[Article, ...], words: Words
+) -> dict[str, tuple[ArchiveGroup, ...]]:
     """Group newest-first articles by year, month and day, keeping the order within groups.
 
     In date order each day, month and year is a run of the list: days are grouped from the
@@ -260,7 +251,7 @@ def archive_groups(articles: tuple[Article, ...]) -> dict[str, tuple[ArchiveGrou
     }
     return {
         kind: tuple(
-            ArchiveGroup(kind, key, items, archive_url(key), archive_title(key))
+            ArchiveGroup(kind, key, items, archive_url(key), words.archive_title(key))
             for key, items in by_kind[kind]
         )
         for kind in ARCHIVE_KINDS
@@ -435,7 +426,7 @@ def site_before_related(
     ordered = newest_first(in_site_language(articles, config.language))
     tags, tags_of, problems = build_tags(ordered, tag_names)
     related = related_index(ordered, tags, tags_of, memo, scorer)  # under way, with a scorer
-    archives = archive_groups(ordered)
+    archives = archive_groups(ordered, words_for(config.language, config.labels))
     reserved = reserved_paths(config, ordered, archives, tags, files)
     urls, url_problems, moved = assign_urls(ordered, config.permalink, reserved)
     position = {a.id: i for i, a in enumerate(ordered)}
@@ -506,9 +497,18 @@ def site_from_record(
     tags = tuple(
         [Tag(name, slug, tuple([by_id[i] for i in members])) for name, slug, members in tag_rows]
     )
+    # Titles in the site's language, which may have changed since (the record keeps the
+    # last build's for `changes_since`).
+    words = words_for(config.language, config.labels)
     groups = [
-        ArchiveGroup(kind, tuple(key), tuple([by_id[i] for i in members]), url, title)
-        for kind, key, members, url, title in group_rows
+        ArchiveGroup(
+            kind,
+            tuple(key),
+            tuple([by_id[i] for i in members]),
+            url,
+            words.archive_title(tuple(key)),
+        )
+        for kind, key, members, url, _ in group_rows
     ]
     return Site(
         config,
@@ -923,7 +923,8 @@ def lists_of(site: Site, article: Article) -> Iterator[Iterator[Listing]]:
 
 
 def home_list(site: Site) -> Iterator[Listing]:
-    return paginate("home", "Latest news", "", site.articles, site.config.per_page)
+    title = words_for(site.config.language, site.config.labels)("latest_news")
+    return paginate("home", title, "", site.articles, site.config.per_page)
 
 
 def archive_list(site: Site, kind: str, index: int) -> Iterator[Listing]:

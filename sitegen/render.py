@@ -76,9 +76,9 @@ from sitegen.feeds import (
     tag_feed_url,
     timestamp,
 )
+from sitegen.labels import Words, words_for
 from sitegen.language import direction, primary_subtag
 from sitegen.model import (
-    MONTHS,
     ArchiveGroup,
     Changes,
     Link,
@@ -143,9 +143,9 @@ def escape_text(value: Any, /) -> str:
 # A date's texts, made once for each day: every item of a list and every related article
 # shows its date twice (`datetime="2026-02-06"`, "6 February 2026"), 330,000 times in a build
 # of 10,000 articles, which has a few thousand days. Made by `date.isoformat` and an f-string,
-# each took 0.3 us; looked up, 0.03 us.
+# each took 0.3 us; looked up, 0.03 us. (The long form is remembered by `labels.Words`, one
+# per language.)
 _ISO_DATES: dict[dt.date, str] = {}
-_LONG_DATES: dict[dt.date, str] = {}
 
 
 def iso_date(day: dt.date) -> str:
@@ -158,14 +158,8 @@ def iso_date(day: dt.date) -> str:
 
 
 def long_date(day: Any) -> str:
-    """The `longdate` filter: "6 February 2026", remembered for each date (`_ISO_DATES`).
-    Only a plain date: a datetime equals another in another time zone, on another day."""
-    text = _LONG_DATES.get(day) if type(day) is dt.date else None
-    if text is None:
-        text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-        if type(day) is dt.date:
-            _LONG_DATES[day] = text
-    return text
+    """The `longdate` filter of an English site: "6 February 2026" (`Words.long_date`)."""
+    return words_for("en").long_date(day)
 
 
 # The C escape that markupsafe.escape (3.0 and later) calls for a str. Not in its public API:
@@ -253,13 +247,18 @@ class FastEscapeTemplate(jinja2.Template):
         )
 
 
-def make_environment(layouts: Path, code_cache: Path | None = None) -> jinja2.Environment:
+def make_environment(
+    layouts: Path, code_cache: Path | None = None, words: Words | None = None
+) -> jinja2.Environment:
     """The site's `layouts/` first, then the built-in templates.
 
     A site overrides one template by dropping a file of the same name into `layouts/`, and can
     extend the built-in version of it as `default/<name>`. With `code_cache`, compiled templates
-    are kept there (`TemplateCodeCache`).
+    are kept there (`TemplateCodeCache`). The `t` and `longdate` filters speak the language of
+    `words` (English without). Filters, not a function in the context: a template calls a filter
+    directly, where `{{ t("latest") }}` would go through jinja2's `Context.call` at every use.
     """
+    words = words or words_for("en")
     builtin = jinja2.FileSystemLoader(BUILTIN_TEMPLATES)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
@@ -276,7 +275,8 @@ def make_environment(layouts: Path, code_cache: Path | None = None) -> jinja2.En
         **TEMPLATE_OPTIONS,
     )
     env.template_class = FastEscapeTemplate
-    env.filters["longdate"] = long_date
+    env.filters["longdate"] = words.long_date
+    env.filters["t"] = words
     env.filters["lang_attrs"] = language_attributes
     env.tests["rtl"] = lambda language: bool(direction(language))
     # `tojson` escapes <, >, & and ' as \\u003c and so on: JSON-LD text cannot close its <script>.
@@ -439,6 +439,7 @@ class Planner:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.config = site.config
+        self.words = words_for(self.config.language, self.config.labels)
         self.site_feed = Link(self.config.title, FEED)
         self.newest = site.articles[0].date if site.articles else None
 
@@ -673,14 +674,15 @@ class Planner:
 
     def listing(self, listing: Listing) -> Page:
         children, label = self.children_of(listing)
-        heading = f"Tagged “{listing.title}”" if listing.kind == "tag" else listing.title
+        t = self.words
+        heading = t("tagged", tag=listing.title) if listing.kind == "tag" else listing.title
         feeds: tuple[Link, ...] = (self.site_feed,)
         if listing.tag is not None:
             feeds += (Link(tag_feed_title(self.config, listing.tag), tag_feed_url(listing.tag)),)
         if listing.front:
             title = "" if listing.kind == "home" else heading
         else:
-            title = f"{heading}, page {listing.number}"
+            title = t("page_title", listing.number, title=heading)
         return self.page(
             "list.html",
             listing.url,
@@ -691,7 +693,7 @@ class Planner:
             children=children,
             children_label=label,
             section="home" if listing.kind == "home" else "",
-            description=listing_description(listing, self.config.description),
+            description=listing_description(listing, self.config.description, t),
             feeds=feeds,
             prev_page=listing.newer_page,
             next_page=listing.older_page,
@@ -703,9 +705,11 @@ class Planner:
         if listing.kind not in ("year", "month") or not listing.front:
             return [], ""
         groups = self.site.children.get(listing.first_url, ())
+        t = self.words
         if listing.kind == "year":
-            return [Child(MONTHS[g.key[1] - 1], g.url, len(g.articles)) for g in groups], "Months"
-        return [Child(str(g.key[2]), g.url, len(g.articles)) for g in groups], "Days"
+            months = [Child(t.month_name(g.key[1]), g.url, len(g.articles)) for g in groups]
+            return months, t("months")
+        return [Child(str(g.key[2]), g.url, len(g.articles)) for g in groups], t("days")
 
     def tag_index(self) -> Page:
         tags = [t.ref for t in self.site.tags]
@@ -720,8 +724,8 @@ class Planner:
         ]
         return self.page(
             "tags.html", "tags/", "the tag index",
-            page_title="Tags", tags=tags, by_count=by_count, by_letter=by_letter, section="tags",
-            description=f"Every tag of {self.config.title}, by use and from A to Z.",
+            page_title=self.words("tags"), tags=tags, by_count=by_count, by_letter=by_letter,
+            section="tags", description=self.words("description_tags", site=self.config.title),
         )  # fmt: skip
 
     def archive_index(self) -> Page:
@@ -731,8 +735,9 @@ class Planner:
         ]
         return self.page(
             "archive.html", "archive/", "the archive index",
-            page_title="Archive", years=years, total=len(self.site.articles), section="archive",
-            description=f"Every year and month of {self.config.title}, with article counts.",
+            page_title=self.words("archive"), years=years, total=len(self.site.articles),
+            section="archive",
+            description=self.words("description_archive_index", site=self.config.title),
         )  # fmt: skip
 
     def not_found(self) -> Page:
@@ -740,7 +745,7 @@ class Planner:
         root = urlsplit(self.config.base_url).path or "/"
         return self.page(
             "404.html", "404.html", "the 404 page",
-            page_title="Page not found", root=root, canonical="", lastmod=None,
+            page_title=self.words("not_found"), root=root, canonical="", lastmod=None,
         )  # fmt: skip
 
     def feed(
@@ -757,17 +762,17 @@ class Planner:
         return Page(ATOM, url, feed_source(url), context)
 
 
-def listing_description(listing: Listing, site_description: str) -> str:
+def listing_description(listing: Listing, site_description: str, t: Words) -> str:
     """A front page counts the whole list; a numbered page does not, so it keeps its bytes."""
-    if listing.total is None:
-        count = f"page {listing.number}"
-    else:
-        count = f"{listing.total} article{'s' * (listing.total != 1)}"
+    total = listing.total
+    count = t("nth_page", listing.number) if total is None else t("articles", total)
     if listing.kind == "home":
-        return site_description if listing.front else f"{listing.title}, {count}."
+        if listing.front:
+            return site_description
+        return t("description_list", title=listing.title, count=count)
     if listing.kind == "tag":
-        return f"Articles tagged “{listing.title}”: {count}."
-    return f"News from {listing.title}: {count}."
+        return t("description_tag", tag=listing.title, count=count)
+    return t("description_archive", title=listing.title, count=count)
 
 
 def news_article(
@@ -926,7 +931,9 @@ def site_renderer(
 
 
 def site_environment(config: Config) -> jinja2.Environment:
-    return make_environment(config.layouts, template_cache(config))
+    return make_environment(
+        config.layouts, template_cache(config), words_for(config.language, config.labels)
+    )
 
 
 def preload_templates(env: jinja2.Environment) -> None:
