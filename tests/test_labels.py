@@ -1,0 +1,252 @@
+"""The interface in the site's language: dates and words from `sitegen.labels`, overridden by
+the `labels:` setting, through real builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.labels import ENGLISH, FIELDS, PLURAL_FORMS, TABLES, Words, check_label
+from tests.conftest import article_text
+
+
+def corpus(days: dict[str, int], byline: str | None = "Jeanne Dupont") -> dict[str, str]:
+    """`count` articles on each day, one file each."""
+    files = {}
+    for day, count in days.items():
+        for i in range(count):
+            name = f"articles/{day}-{i:03d}.txt"
+            files[name] = article_text(day, f"Story {i} of {day}", "Some text.", byline=byline)
+    return files
+
+
+def page(site: Path, path: str) -> str:
+    return (site / "public" / path).read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    """The page's words, without tags: what a reader sees (and a screen reader reads)."""
+    return re.sub(r"[ \n]+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_french_site_writes_french_dates_and_words(make_site, run_cli) -> None:
+    site = make_site(
+        corpus({"2026-02-05": 1, "2026-02-06": 2, "2026-02-07": 1})
+        | {"sitegen.yaml": "language: fr\nper_page: 2\n"}
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    article = page(site, "2026/02/06/story-0-of-2026-02-06/index.html")
+    assert '<time datetime="2026-02-06">6 février 2026</time>' in article
+    assert "Par <bdi>Jeanne Dupont</bdi>" in article
+    assert "1 min de lecture" in article
+    assert ">Aller au contenu<" in article and ">À la une<" in article and ">Mots-clés<" in article
+    assert "← Précédent" in article and "Suivant →" in article
+    home = page(site, "index.html")
+    assert '<p class="list-count">4 articles</p>' in home
+    assert "<h1>Dernières actualités</h1>" in home
+    assert "<title>Actualités</title>" in home  # the default title, in French
+    numbered = text_of(page(site, "page/1/index.html"))
+    assert "Page 1\u00a0: du 5 février 2026 au 6 février 2026" in numbered
+    assert "← Plus récents" in numbered
+    month = page(site, "2026/02/index.html")
+    assert "<h1>Février 2026</h1>" in month
+    assert 'content="Archives\u00a0: Février 2026, 4 articles."' in month
+    year = page(site, "2026/index.html")
+    assert 'aria-label="Mois"' in year and ">Février</a>" in year
+    assert "<h1>Archives</h1>" in page(site, "archive/index.html")
+    assert "<h1>Page introuvable</h1>" in page(site, "404.html")
+    english = ["Latest", "Archive", "Skip to content", "min read", "February", "Page not found"]
+    for path in ("index.html", "page/1/index.html", "archive/index.html", "404.html"):
+        assert not [w for w in english if re.search(rf"\b{w}\b", page(site, path))], path
+
+
+def test_labels_override_any_word_of_the_interface(make_site, run_cli) -> None:
+    config = (
+        "language: fr\n"
+        "labels:\n"
+        "  latest: Accueil\n"
+        "  by: Signé\n"
+        "  articles:\n"
+        "    one: un seul papier\n"
+        "    other: '{n} papiers'\n"
+    )
+    site = make_site(corpus({"2026-02-06": 2, "2026-02-07": 1}) | {"sitegen.yaml": config})
+    assert run_cli(site, "build").exit_code == 0
+    home = page(site, "index.html")
+    assert ">Accueil</a>" in home and ">À la une<" not in home
+    assert "Signé <bdi>Jeanne Dupont</bdi>" in home
+    assert '<p class="list-count">3 papiers</p>' in home
+    assert '<p class="list-count">un seul papier</p>' in page(site, "2026/02/07/index.html")
+    assert ">Archives<" in home  # the others stay French
+
+
+def test_labels_translate_an_english_site_too(make_site, run_cli) -> None:
+    config = "labels:\n  latest: Front page\n  reading_time: '{n}-minute read'\n"
+    site = make_site(corpus({"2026-02-06": 1}) | {"sitegen.yaml": config})
+    assert run_cli(site, "build").exit_code == 0
+    article = page(site, "2026/02/06/story-0-of-2026-02-06/index.html")
+    assert ">Front page</a>" in article and "1-minute read" in article
+    assert "6 February 2026" in article
+
+
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [(1, "1 статья"), (2, "2 статьи"), (5, "5 статей"), (21, "21 статья")],
+)
+def test_counts_take_russian_plural_forms(count, words) -> None:
+    assert Words("ru")("articles", count) == words
+
+
+def test_a_russian_site_counts_in_plural_forms(make_site, run_cli) -> None:
+    """A day's page counts its articles: one, a few, many and 21 (one again)."""
+    days = {"2026-02-01": 1, "2026-02-02": 2, "2026-02-03": 5, "2026-02-04": 21}
+    config = "language: ru\nper_page: 50\n"
+    site = make_site(corpus(days, byline=None) | {"sitegen.yaml": config})
+    assert run_cli(site, "build").exit_code == 0
+    counts = {
+        day: re.search(r'<p class="list-count">(.*?)</p>', page(site, f"2026/02/{day}/index.html"))[
+            1
+        ]
+        for day in ("01", "02", "03", "04")
+    }
+    assert counts == {"01": "1 статья", "02": "2 статьи", "03": "5 статей", "04": "21 статья"}
+    assert "<h1>Февраль 2026\u202fг.</h1>" in page(site, "2026/02/index.html")
+    assert "4 февраля 2026\u202fг." in page(site, "2026/02/04/index.html")
+
+
+def test_arabic_counts_have_six_forms() -> None:
+    words = Words("ar")
+    assert [words("articles", n) for n in (0, 1, 2, 3, 11, 100)] == [
+        "0 مقال", "مقال واحد", "مقالان", "3 مقالات", "11 مقالًا", "100 مقال",
+    ]  # fmt: skip
+
+
+def test_an_english_site_keeps_its_own_words_and_dates(make_site, run_cli) -> None:
+    """English keeps sitegen's date ("6 February 2026", where CLDR's English writes "February
+    6, 2026") and words; the golden build holds every byte of such a site."""
+    for language in ("en", "en-US"):
+        site = make_site(
+            corpus({"2026-02-06": 1}) | {"sitegen.yaml": f"language: {language}\n"}, language
+        )
+        assert run_cli(site, "build").exit_code == 0
+        home = page(site, "index.html")
+        assert '<time datetime="2026-02-06">6 February 2026</time>' in home
+        assert '<p class="list-count">1 article</p>' in home and ">Latest</a>" in home
+        assert "<title>News</title>" in home
+
+
+@pytest.mark.parametrize("language", ["tlh", "zz-ZZ"])
+def test_a_language_babel_does_not_know_falls_back_to_english(make_site, run_cli, language) -> None:
+    site = make_site(corpus({"2026-02-06": 2}) | {"sitegen.yaml": f"language: {language}\n"})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    home = page(site, "index.html")
+    assert f'<html lang="{language}">' in home
+    assert "6 February 2026" in home and "2 articles" in home and ">Latest</a>" in home
+
+
+def test_a_language_without_a_table_gets_its_dates_from_cldr(make_site, run_cli) -> None:
+    """Polish: no built-in words (English, or the site's labels), but CLDR's dates and plural
+    rules, so labels can give its forms."""
+    config = "language: pl\nlabels:\n  articles: {one: '{n} artykuł', few: '{n} artykuły', many: '{n} artykułów', other: '{n} artykułu'}\n"
+    site = make_site(corpus({"2026-02-06": 2}) | {"sitegen.yaml": config})
+    assert run_cli(site, "build").exit_code == 0
+    home = page(site, "index.html")
+    assert "6 lutego 2026" in home and "2 artykuły" in home and ">Latest</a>" in home
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("labels:\n  lates: Accueil\n", "sitegen.yaml: labels.lates: unknown key (did you mean 'labels.latest'?)"),
+        ("labels:\n  latest: [Accueil]\n", "sitegen.yaml: labels.latest: must be a text"),
+        ("labels:\n  latest: 12\n", "sitegen.yaml: labels.latest: must be a text"),
+        ("labels:\n  latest: {one: x}\n", "sitegen.yaml: labels.latest: must be a text"),
+        ("labels:\n  articles: {one: x, sometimes: y, other: z}\n", "labels.articles: unknown plural form 'sometimes'"),
+        ("labels:\n  articles: {one: x}\n", "labels.articles: needs an 'other' form"),
+        ("labels:\n  articles: {one: 1, other: x}\n", "labels.articles: each plural form must be a text"),
+        ("labels:\n  tagged: 'Tag {name}'\n", "labels.tagged: unknown field {name} (known: {tag})"),
+        ("labels:\n  latest: \"A\\x1b[2J\"\n", "labels.latest: holds the control character '\\x1b'"),
+        ("labels: [latest]\n", "sitegen.yaml: labels: must be a mapping of keys to values"),
+    ],
+)  # fmt: skip
+def test_bad_labels_are_config_errors_naming_the_key(make_site, run_cli, config, message) -> None:
+    site = make_site(corpus({"2026-02-06": 1}) | {"sitegen.yaml": config})
+    result = run_cli(site, "build")
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (site / "public").exists()
+
+
+def test_every_problem_with_labels_is_listed_at_once(make_site, run_cli) -> None:
+    config = "labels:\n  lates: x\n  by: [y]\n"
+    site = make_site(corpus({"2026-02-06": 1}) | {"sitegen.yaml": config})
+    result = run_cli(site, "build")
+    assert "2 problem(s) in the config" in result.output
+    assert (
+        "labels.lates: unknown key" in result.output
+        and "labels.by: must be a text" in result.output
+    )
+
+
+def test_a_site_template_without_labels_still_works(make_site, run_cli) -> None:
+    """A site's own template from before labels (English words, no `t`) builds as it did,
+    beside the built-in ones in French; one that asks for a label gets it."""
+    layouts = {
+        "layouts/404.html": "<!DOCTYPE html><p>Nothing here. {{ site.title }}</p>\n",
+        "layouts/tags.html": '{% extends "default/tags.html" %}{% block main %}<h1>{{ "tags"|t }} ({{ "tag_count"|t(tags|length) }})</h1>{% endblock %}',
+    }
+    site = make_site(corpus({"2026-02-06": 1}) | layouts | {"sitegen.yaml": "language: de\n"})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert page(site, "404.html") == "<!DOCTYPE html><p>Nothing here. Nachrichten</p>\n"
+    assert "<h1>Schlagwörter (0 Schlagwörter)</h1>" in page(site, "tags/index.html")
+    assert ">Aktuell</a>" in page(site, "index.html")
+
+
+def test_a_site_template_asking_for_an_unknown_label_names_it(make_site, run_cli) -> None:
+    layouts = {"layouts/404.html": '<!DOCTYPE html>\n<p>{{ "lates"|t }}</p>\n'}
+    site = make_site(corpus({"2026-02-06": 1}) | layouts)
+    result = run_cli(site, "build")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "404.html:2: template error" in result.output
+    assert "unknown label 'lates' (did you mean 'latest'?)" in result.output
+
+
+@pytest.mark.parametrize("language", sorted(TABLES))
+def test_each_built_in_table_gives_every_label_with_its_fields(language) -> None:
+    table = TABLES[language]
+    assert set(table) == set(ENGLISH)
+    for key, label in table.items():
+        assert check_label(key, label) == label  # a known key, fields it can fill
+        if not isinstance(label, str):
+            assert "other" in label and set(label) <= set(PLURAL_FORMS)
+        if FIELDS[key] and isinstance(label, str):
+            assert all("{" + field + "}" in label for field in FIELDS[key]), (key, label)
+
+
+def test_dates_are_formatted_once_per_day() -> None:
+    """Babel takes microseconds a date; a build shows each day's date hundreds of times."""
+    words = Words("fr")
+    day = dt.date(2026, 2, 6)
+    first = words.long_date(day)
+    assert first == "6 février 2026"
+    assert words.long_date(dt.date(2026, 2, 6)) is first
+
+
+def test_fields_are_escaped_and_filled_once() -> None:
+    import markupsafe
+
+    words = Words("en")
+    link = markupsafe.Markup('<a href="x">archive</a>')
+    filled = words("not_found_links", home=link, archive="<b>")
+    assert filled == '<a href="x">archive</a> or browse the &lt;b&gt;.'
+    assert words("description_tag", tag="{count}", count="2 articles") == (
+        "Articles tagged “{count}”: 2 articles."
+    )
