@@ -312,11 +312,17 @@ def test_pages_opened_from_the_disk_link_to_pages_not_folder_listings(
 def test_dates_read_in_order_on_a_right_to_left_site(
     browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:
-    """Dates are written "8 February 2026" on every site; on one in Arabic (`dir="rtl"`) the
-    day went to the far end of the words around it: "February 2026 · By … 8"."""
+    """Dates are written in the site's language, "8 فبراير 2026" in Arabic, read from the right
+    (the day at the right end); when they were English on such a site (`dir="rtl"`), the day went
+    to the far end of the words around it: "February 2026 · By … 8". Labels left in English
+    (here by the site's `labels:`) read in order too."""
+    config = (
+        "language: ar\ntitle: News\ndescription: The latest news, and every article before it.\n"
+        "labels:\n  articles: {one: '{n} article', other: '{n} articles'}\n"
+    )
     site = make_site(
         {
-            "sitegen.yaml": "language: ar\n",
+            "sitegen.yaml": config,
             "articles/a.txt": article_text(
                 "2026-02-08", "محادثات في القاهرة", "قالت الوزارة إن الاجتماع سيعقد في القاهرة.",
                 byline="الجزيرة نت",
@@ -334,8 +340,8 @@ def test_dates_read_in_order_on_a_right_to_left_site(
             " r.setEnd(text, j); return r.getBoundingClientRect().left; };"
             " return [at(0, 1), at(2, 5)]; })()"
         )
-        assert tab.evaluate("document.querySelector('main time').textContent") == "8 February 2026"
-        assert lefts[0] < lefts[1], page
+        assert tab.evaluate("document.querySelector('main time').textContent") == "8 فبراير 2026"
+        assert lefts[0] > lefts[1], page
     # The interface's English around numbers and stops: "1 article", not "article 1"; the
     # footer's description ends with its stop, not starts with it.
     tab = opened(browser, public / "index.html")
