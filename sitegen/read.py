@@ -1272,12 +1272,16 @@ FOREIGN_ID = re.compile(r'(<(?:sup|li)\b[^>]*?) id="(?!fn(?:ref)?:[\w-]+")[^"]*"
 
 @functools.cache
 def kept_attributes() -> dict[str, set[str]]:
-    """nh3's attributes, and the ids of footnotes (filtered by FOREIGN_ID): made once."""
+    """nh3's attributes, and the ids of footnotes (filtered by FOREIGN_ID): made once. Not an
+    image's width and height, which Markdown's attribute lists let an article write
+    (`![a](b.png){: width="9999999" height="x"}`): the build writes the file's own
+    (`images.sized_images`)."""
     import nh3
 
     attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
     for tag in ("sup", "li"):
         attributes.setdefault(tag, set()).add("id")
+    attributes["img"] = attributes.get("img", set()) - {"width", "height"}
     return attributes
 
 

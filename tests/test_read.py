@@ -1207,6 +1207,19 @@ def test_markdown_footnotes_link_both_ways_and_no_other_id_gets_through() -> Non
     )
 
 
+def test_an_images_width_height_and_loading_written_in_the_markdown_are_left_out() -> None:
+    """Markdown's attribute lists (`{: width=...}`) wrote any value, which the sanitiser let
+    through: `height="x"`, which HTML checkers refuse, or a width that stretches the image out
+    of shape. The build writes the file's own size (`images.sized_images`)."""
+    from sitegen.read import render_markdown
+
+    html = render_markdown(
+        '![a](b.png){: width="9999999" height="x" loading="eager" decoding="sync" '
+        'onerror="alert(1)" style="width:1px" title="Kept" }'
+    )[0]
+    assert html == '<p><img alt="a" src="b.png" title="Kept"></p>'
+
+
 # --- Markdown lists as CommonMark nests them ----------------------------------------------------
 
 # A list as a tree: each item (its marker: "-" or "1."), its paragraphs, its nested list.
