@@ -70,6 +70,7 @@ from sitegen.write import (
     OutputCheck,
     Writer,
     WriteReport,
+    image_stamps,
     one_file_elsewhere,
     one_file_message,
     output_check,
@@ -79,6 +80,7 @@ from sitegen.write import (
 )
 
 if TYPE_CHECKING:
+    from sitegen.images import ImageSizes
     from sitegen.model import Site, Tag
     from sitegen.pool import Call, Sending, WorkerPool
     from sitegen.render import Plan, Planner, Renderer
@@ -651,7 +653,8 @@ class Build:
                 self.site_sending, self.related_due = None, True
             else:
                 self.pool.send_all("load_site", (site,))
-        planner = Planner(site)
+        images = self.image_sizes(site)
+        planner = Planner(site, images)
         salt = url_salt(site)
         # With nothing to compare with (a cold build in workers), rendering starts at once and
         # the page keys and shape, for the next build, are made while the workers render.
@@ -665,6 +668,11 @@ class Build:
         # The last build's site has the last build's shape.
         shape = cache.shape if self.site_reused or keys_later else planner.shape(salt)
         digests = {a.id: a.digest for a in site.articles}
+        if images:  # an image's new size changes the article that shows it, as an edit does
+            from sitegen.images import sizes_key
+
+            for article_id, sizes in images.items():
+                digests[article_id] += sizes_key(sizes)
         same_shape, previous = cache.pages and shape == cache.shape, cache.digests
         cache.shape, cache.digests = shape, digests
         # What changed matters only against a last build's pages (`write_changed_pages`,
@@ -715,6 +723,9 @@ class Build:
                 if self.related_due:
                     self.pool.receive_each()  # use_related
                     self.related_due = False
+                if images:
+                    self.pool.send_all("use_images", (images,))
+                    self.pool.receive_each()
             web_key, made = "", []  # the sitemap's key and files, made while workers render
 
             def make_web_files() -> None:
@@ -733,7 +744,7 @@ class Build:
                     raise
             else:
                 finish_planning()
-                renderer = site_renderer(site, self.body_of)
+                renderer = site_renderer(site, self.body_of, images=images)
                 self.render_here(planner, renderer, [pages[i] for i in todo], writer)
             finish_planning()
             if len(pages) != total:  # Planner.page_count and Planner.plans disagree: a bug
@@ -830,7 +841,8 @@ class Build:
                 )
             ]
             self.lap("check output")
-            self.render_here(planner, site_renderer(planner.site, self.body_of), todo, writer)
+            renderer = site_renderer(planner.site, self.body_of, images=planner.images)
+            self.render_here(planner, renderer, todo, writer)
             self.lap("render")
             report = self.finish(writer)
             self.lap("commit")
@@ -892,6 +904,21 @@ class Build:
     def statics(self) -> tuple[dict[str, Path], list[Problem]]:
         """The static assets to publish, by path (`write.static_sources`), and warnings."""
         return static_sources(self.config)
+
+    @functools.cached_property
+    def image_stamps(self) -> list[tuple[object, ...]]:
+        """The stats of the images among the static assets (`write.image_stamps`): none, and
+        no stat taken, where there is no image."""
+        return image_stamps(self.statics[0])
+
+    def image_sizes(self, site: Site) -> ImageSizes:
+        """The sizes of the images the articles show (`images.image_sizes`): on a site without
+        images, nothing is looked up, nor the reader imported."""
+        if not self.image_stamps:
+            return {}
+        from sitegen.images import image_sizes
+
+        return image_sizes(site, self.statics[0])
 
     @functools.cached_property
     def static_owners(self) -> dict[str, str]:
@@ -1026,7 +1053,9 @@ class Build:
             # Made only when a last build's state is there to compare with, or at the end (or
             # while workers render): 0.17 s at 100,000 files that a cold build need not wait for.
             signature = functools.cache(
-                lambda: sources_signature(files, pages_print, self.drafts, self.statics[0], skipped)
+                lambda: sources_signature(
+                    files, pages_print, self.drafts, self.statics[0], skipped, self.image_stamps
+                )
             )
             self.side_jobs.append(signature)
             self.lap("find sources")
@@ -1047,7 +1076,7 @@ class Build:
         try:
             corpus = self.read_corpus(cache, files)
             self.problems.extend(self.future_dated(corpus.articles))
-            site_key = corpus_key(corpus.articles, pages_print, self.statics[0])
+            site_key = corpus_key(corpus.articles, pages_print, self.statics[0], self.image_stamps)
             report = None
             rendered = 0
             if site_key == cache.site_key and cache.pages:
@@ -1350,22 +1379,30 @@ def sources_signature(
     drafts: bool,
     statics: Iterable[str],
     skipped: Iterable[Problem] = (),
+    images: Sequence[tuple[object, ...]] = (),
 ) -> str:
     """Digest of every source's path and stat, the settings and templates, the static files'
-    names (a Markdown link to one is fine only while it is there: `Build.broken_links`), what
+    names (a Markdown link to one is fine only while it is there: `Build.broken_links`) and
+    the stats of their images (`write.image_stamps`: an article shows an image's size), what
     decides how warnings are shown (paths are shown relative to the current folder), and the
     warnings of the listing itself (`skipped`: a symlink out, a named pipe): a new one, or one
     gone with its file, is a change, or the last build's warnings would be shown again."""
     listed = [(f.rel, f.stat) for f in files]
     warned = [(p.path, p.message, p.line) for p in skipped]
-    text = repr((pages_print, drafts, os.getcwd(), sorted(statics), listed, warned))
+    text = repr((pages_print, drafts, os.getcwd(), sorted(statics), images, listed, warned))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def corpus_key(articles: list[Article], pages_print: str, statics: Iterable[str]) -> str:
-    """Digest of the published articles, the static files' names and everything else a page
-    or a warning depends on."""
-    text = repr((pages_print, sorted(statics), [(a.source, a.id, a.digest) for a in articles]))
+def corpus_key(
+    articles: list[Article],
+    pages_print: str,
+    statics: Iterable[str],
+    images: Sequence[tuple[object, ...]] = (),
+) -> str:
+    """Digest of the published articles, the static files' names and their images' stats
+    (`write.image_stamps`), and everything else a page or a warning depends on."""
+    articles_key = [(a.source, a.id, a.digest) for a in articles]
+    text = repr((pages_print, sorted(statics), images, articles_key))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

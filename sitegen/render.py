@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -95,6 +95,9 @@ from sitegen.model import (
 )
 from sitegen.read import Article, Body, display, tag_key
 from sitegen.write import Output
+
+if TYPE_CHECKING:
+    from sitegen.images import ImageSizes
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,10 +437,13 @@ def link_deps(link: Link | None) -> str:
 
 
 class Planner:
-    """Decides every page of a site (`plans`) and the context each template receives (`page`)."""
+    """Decides every page of a site (`plans`) and the context each template receives (`page`).
+    `images`: the sizes of the images each article shows (`images.image_sizes`), which its
+    pages' deps hold: only a planner that makes deps needs them."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, images: ImageSizes | None = None) -> None:
         self.site = site
+        self.images = images or {}
         self.config = site.config
         self.words = words_for(self.config.language, self.config.labels)
         self.site_feed = Link(self.config.title, FEED)
@@ -466,7 +472,15 @@ class Planner:
 
     @functools.cached_property
     def refs(self) -> dict[str, str]:
-        return {a.id: article_deps(a) for a in self.site.articles}
+        """Each article as the pages that show it see it: its fields, and the sizes of its
+        images (an image replaced by one of another size changes its page and the feed)."""
+        refs = {a.id: article_deps(a) for a in self.site.articles}
+        if self.images:
+            from sitegen.images import sizes_key
+
+            for article_id, sizes in self.images.items():
+                refs[article_id] += sizes_key(sizes)
+        return refs
 
     @functools.cached_property
     def tag_refs(self) -> dict[str, str]:
@@ -885,20 +899,35 @@ def url_salt(site: Site) -> str:
 
 class Renderer:
     """Renders pages through the compiled templates (feeds through FeedWriter); article bodies
-    come from `body_of`."""
+    come from `body_of`, their images' sizes from `images`."""
 
     def __init__(
-        self, site: Site, env: jinja2.Environment, body_of: Callable[[Article], Body]
+        self,
+        site: Site,
+        env: jinja2.Environment,
+        body_of: Callable[[Article], Body],
+        images: ImageSizes | None = None,
     ) -> None:
         self.env = env
         self.body_of = body_of
+        self.images = images or {}
         self.templates: dict[str, jinja2.Template] = {}
         self.feed_writer = FeedWriter(
             site.config,
             site.urls,
             tag_names=lambda a: [t.name for t in site.tags_of.get(a.id, ())],
-            body_html=lambda a: self.body_of(a).html,
+            body_html=lambda a: self.shown_body(a).html,
         )
+
+    def shown_body(self, article: Article) -> Body:
+        """The article's body as its page and the feed show it: its images with their sizes
+        (`images.sized_images`)."""
+        body = self.body_of(article)
+        if "<img" not in body.html:
+            return body
+        from sitegen.images import sized_images
+
+        return Body(sized_images(body.html, self.images.get(article.id)), body.paragraphs)
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self.templates:
@@ -917,17 +946,20 @@ class Renderer:
             )
             return Output(page.path, data, page.source)
         if page.article is not None:
-            context = {**context, "body": self.body_of(page.article)}
+            context = {**context, "body": self.shown_body(page.article)}
         html = render_template(self.template(page.template), context)
         return Output(page.path, html.encode("utf-8"), page.source)
 
 
 def site_renderer(
-    site: Site, body_of: Callable[[Article], Body], env: jinja2.Environment | None = None
+    site: Site,
+    body_of: Callable[[Article], Body],
+    env: jinja2.Environment | None = None,
+    images: ImageSizes | None = None,
 ) -> Renderer:
     """A renderer for the site's templates, their compiled code kept in its build cache; in
     `env` if given (`site_environment`, made for the same config)."""
-    return Renderer(site, env or site_environment(site.config), body_of)
+    return Renderer(site, env or site_environment(site.config), body_of, images)
 
 
 def site_environment(config: Config) -> jinja2.Environment:

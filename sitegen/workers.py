@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     import jinja2
 
+    from sitegen.images import ImageSizes
     from sitegen.model import Site
     from sitegen.render import Plan, Planner, Renderer
 
@@ -158,6 +159,14 @@ class WorkerState:
         self.planning = self.planner.plans(with_deps=False)  # told what to render: no keys
         gc.freeze()  # the site and the bodies live to the end: the collector need not scan them
         self.renderer = site_renderer(site, self.body_of, self.env)
+
+    def use_images(self, images: ImageSizes) -> None:
+        """The sizes of the images the articles show (`images.image_sizes`), sent after the
+        site where there are any."""
+        from sitegen.render import site_renderer
+
+        assert self.planner is not None, "load_site first"
+        self.renderer = site_renderer(self.planner.site, self.body_of, self.env, images)
 
     def use_related(self, ranks: list[tuple[int, ...]]) -> None:
         """The site's related articles, sent after it (`Build.site_in_workers`)."""

@@ -22,7 +22,7 @@ import os
 import posixpath
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
@@ -974,6 +974,33 @@ def shown_name(name: str, plain: bool) -> str:
     with '/'), as written or (`plain` false) in code points."""
     shown = name if plain else ascii(name)
     return f"the folder {shown}" if name.endswith("/") else shown
+
+
+# The files given a size, by name: the formats browsers show. Another name (no suffix, .bmp)
+# gets none, and its stat is not taken (`image_stamps`).
+IMAGE_SUFFIXES = frozenset(
+    [".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".gif", ".webp", ".avif", ".svg"]
+)
+
+
+def is_image_name(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
+
+
+def image_stamps(statics: Mapping[str, Path]) -> list[tuple[object, ...]]:
+    """The stat of each image among the static files, for the keys that decide whether
+    anything changed (`build.sources_signature`, `build.corpus_key`): an image replaced by
+    one of another size changes the pages that show it, though no article changed."""
+    stamps: list[tuple[object, ...]] = []
+    for name, path in statics.items():
+        if is_image_name(name):
+            try:
+                stat = os.stat(path)
+            except OSError:
+                stamps.append((name,))
+                continue
+            stamps.append((name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
+    return sorted(stamps, key=lambda stamp: str(stamp[0]))
 
 
 def static_files(files: dict[str, Path]) -> Iterator[Output]:
