@@ -60,6 +60,7 @@ from sitegen.read import (
     is_article_name,
     is_local_url,
     kept_body,
+    origin,
     path_id,
     tag_key,
 )
@@ -1250,8 +1251,6 @@ def cache_not_saved(config: Config, exc: OSError) -> str:
 def leads_here(url: str, host: str) -> bool:
     """Whether an article's link (`read.local_links`) may lead to a page of the site: a
     relative one, or one naming the site's `host` (as `check.Served` has it)."""
-    from sitegen.check import origin
-
     if is_local_url(url):
         return True
     try:

@@ -37,7 +37,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from sitegen.errors import locate, printable
-from sitegen.read import URL_SCHEME, display, folded, is_regular_file, resolves_inside
+from sitegen.read import (
+    URL_SCHEME,
+    display,
+    folded,
+    is_regular_file,
+    origin,
+    resolves_inside,
+)
 
 # <link rel> values that make a browser fetch the href (or connect to its host).
 FETCHING_RELS = frozenset({
@@ -125,13 +132,6 @@ class Served:
         """The files by their names as a host ignoring case and accents' encoding compares
         them (`read.folded`): made once, for the first link that leads nowhere."""
         return {folded(name): name for name in sorted(self.files, reverse=True)}
-
-
-def origin(scheme: str, netloc: str) -> str:
-    """The host and port, ignoring the scheme's default port and http/https (one site)."""
-    host = netloc.lower().rsplit("@", 1)[-1]
-    default = {"http": ":80", "https": ":443"}.get(scheme.lower())
-    return host.removesuffix(default) if default else host
 
 
 # --- the whole folder --------------------------------------------------------------------------

@@ -1506,19 +1506,30 @@ def scrolling_tables(safe: str) -> str:
 TABLE_BOX = '<div class="table-scroll" role="region" aria-label="Table" tabindex="0">'
 
 
-LINK_WITHOUT_HREF = re.compile(r'<a\b(?![^>]*\bhref=)([^>]*?) rel="noopener noreferrer"')
+LINK_REL = ' rel="noopener noreferrer"'  # the sanitiser's, on every link (`sanitise`)
+LINK_WITH_REL = re.compile(r'<a\b([^>]*?) rel="noopener noreferrer"')
 
 
 def without_dead_ends(safe: str) -> str:
     """Sanitised HTML without what the sanitiser leaves broken: a link whose address it
     refused (javascript:, tel:) keeps a `rel` that HTML allows only beside an `href`, an image
     whose source it refused (data:, file:) has no `src`, and a control character written as an
-    entity (`&#x1b;`) comes out as the character, which HTML forbids."""
+    entity (`&#x1b;`) comes out as the character, which HTML forbids. A link within the site
+    (relative: `../other/`, `#fn:1`) loses its `rel` too, which is for other sites: on the
+    site's own links it only hid the referring page from its logs (the build does the same
+    for links that name the site's host: `render.own_links_without_rel`)."""
     if "<a" in safe:
-        safe = LINK_WITHOUT_HREF.sub(r"<a\1", safe)
+        safe = LINK_WITH_REL.sub(_rel_for_other_sites, safe)
     if "<img" in safe:
         safe = IMG_TAG.sub(_image_with_source, safe)
     return CONTROL.sub("", safe)
+
+
+def _rel_for_other_sites(match: re.Match[str]) -> str:
+    href = dict(ATTRIBUTE.findall(match[1])).get("href")
+    return (
+        match[0] if href is not None and not is_local_url(html.unescape(href)) else "<a" + match[1]
+    )
 
 
 def _image_with_source(match: re.Match[str]) -> str:
@@ -1539,6 +1550,13 @@ def is_local_url(url: str) -> bool:
     """A URL a browser resolves against this site: no scheme, no host ("//host", "\\\\host")."""
     url = url.strip(C0_OR_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
     return not (URL_SCHEME.match(url) or url.startswith("//") or "\\" in url)
+
+
+def origin(scheme: str, netloc: str) -> str:
+    """The host and port, ignoring the scheme's default port and http/https (one site)."""
+    host = netloc.lower().rsplit("@", 1)[-1]
+    default = {"http": ":80", "https": ":443"}.get(scheme.lower())
+    return host.removesuffix(default) if default else host
 
 
 def is_web_url(url: str) -> bool:

@@ -45,6 +45,7 @@ import re
 import traceback
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
+from html import unescape
 from itertools import groupby
 from pathlib import Path
 from types import CodeType
@@ -93,7 +94,16 @@ from sitegen.model import (
     output_path,
     years_summary,
 )
-from sitegen.read import Article, Body, display, tag_key
+from sitegen.read import (
+    ATTRIBUTE,
+    LINK_REL,
+    LINK_WITH_REL,
+    Article,
+    Body,
+    display,
+    origin,
+    tag_key,
+)
 from sitegen.write import Output
 
 if TYPE_CHECKING:
@@ -909,7 +919,8 @@ class Renderer:
         images: ImageSizes | None = None,
     ) -> None:
         self.env = env
-        self.body_of = body_of
+        host = site_host(site.config.base_url)
+        self.body_of = lambda article: own_links_without_rel(body_of(article), host)
         self.images = images or {}
         self.templates: dict[str, jinja2.Template] = {}
         self.feed_writer = FeedWriter(
@@ -949,6 +960,35 @@ class Renderer:
             context = {**context, "body": self.shown_body(page.article)}
         html = render_template(self.template(page.template), context)
         return Output(page.path, html.encode("utf-8"), page.source)
+
+
+def site_host(base_url: str) -> str:
+    """The host (and port) of `base_url`, as `read.origin` writes it."""
+    parts = urlsplit(base_url)
+    return origin(parts.scheme, parts.netloc)
+
+
+def own_links_without_rel(body: Body, host: str) -> Body:
+    """The body without `rel="noopener noreferrer"` on links that name the site's own host
+    (`https://example.org/2026/`, `//example.org/`): the reader, which does not know the host,
+    leaves it on them, as on every link to another site (`read.without_dead_ends`). Read
+    bodies are cached apart from the config, so this is done as each page is rendered."""
+    if LINK_REL not in body.html or host not in body.html.lower():
+        return body
+    return Body(LINK_WITH_REL.sub(lambda m: _rel_unless_at(m, host), body.html), body.paragraphs)
+
+
+def _rel_unless_at(match: re.Match[str], host: str) -> str:
+    href = dict(ATTRIBUTE.findall(match[1])).get("href")
+    if href is None:
+        return match[0]
+    try:
+        parts = urlsplit(unescape(href))
+    except ValueError:
+        return match[0]
+    if parts.scheme.lower() in ("", "http", "https") and origin(parts.scheme, parts.netloc) == host:
+        return "<a" + match[1]
+    return match[0]
 
 
 def site_renderer(

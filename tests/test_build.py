@@ -669,6 +669,37 @@ def test_markdown_links_that_name_the_site_s_host_are_checked_too(make_site, run
     assert len(run_cli(site, "check", "public").output.splitlines()) == 4  # the same 3, a count
 
 
+def test_links_within_the_site_carry_no_rel_and_links_elsewhere_keep_theirs(
+    make_site, run_cli
+) -> None:
+    """`rel="noopener noreferrer"` is for other sites: on the site's own links (relative, or
+    naming its host) it only hid the referring page from the site's own logs."""
+    internal = [
+        "../../07/other/", "#notes", "/news/", "https://example.org/news/2026/02/07/other/",
+        "HTTPS://EXAMPLE.org:443/news/", "//example.org/news/", "http://example.org/elsewhere/",
+    ]  # fmt: skip
+    external = ["https://e.org/news/", "https://example.org.e.org/", "mailto:a@e.org"]
+    links = " ".join(f"[{n}]({url})" for n, url in enumerate(internal + external))
+    site = make_site(
+        {
+            "sitegen.yaml": "base_url: https://example.org/news/\n",
+            "articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links} note[^1]\n\n"
+            "[^1]: A footnote.\n",
+            "articles/b.txt": article_text("2026-02-07", "Other"),
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    page = (site / "public/2026/02/06/links/index.html").read_text()
+    body = page.split('<div class="article-body">')[1].split("</div>")[0]
+    anchors = dict(re.findall(r'<a href="([^"]*)"([^>]*)>', body))
+    assert [anchors[url] for url in internal] == [""] * len(internal), anchors
+    assert [anchors[url] for url in external] == [' rel="noopener noreferrer"'] * 3, anchors
+    assert anchors["#fn:1"] == "" and anchors["#fnref:1"].startswith(" title=")
+    assert "rel=" not in anchors["#fnref:1"]
+    feed = (site / "public/feed.xml").read_text()
+    assert feed.count('rel="noopener noreferrer"') == 3, feed
+
+
 def test_a_link_to_a_file_spelled_otherwise_names_the_file_that_is_there(
     make_site, run_cli
 ) -> None:
