@@ -40,8 +40,26 @@ def _with_bar(items: Iterable[T], total: int, label: str) -> Iterable[T]:
 
 def say(text: str = "", **options: Any) -> None:
     """Print a line (or lines) for the user: click.secho, with what a terminal would act on
-    (escapes, bidi controls) in file names, titles and tags written as escapes."""
-    click.secho("\n".join(printable(line) for line in str(text).split("\n")), **options)
+    (escapes, bidi controls) in file names, titles and tags written as escapes.
+
+    A reader that went away (`sitegen build | head -1`, `| true`) fails nothing: the build is
+    done or goes on, as `git log | true` does, and what is left to say goes nowhere. click
+    made it exit code 1, as if the build had failed."""
+    try:
+        click.secho("\n".join(printable(line) for line in str(text).split("\n")), **options)
+    except BrokenPipeError:
+        to_nowhere(sys.stderr if options.get("err") else sys.stdout)
+
+
+def to_nowhere(stream: Any) -> None:
+    """Point the stream's file at os.devnull: its next writes, and the flush at exit of what it
+    still holds, succeed (Python's advice for a BrokenPipeError, in the signal module's docs)."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # None, or no file at all
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(nowhere, stream.fileno())
+        finally:
+            os.close(nowhere)
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
@@ -118,10 +136,14 @@ def run() -> None:
         code: object = 0
     except SystemExit as exc:
         code = exc.code
+    except BrokenPipeError:  # click's own report of an error, to a reader that went away
+        to_nowhere(sys.stderr)
+        code = 1
     if not kept_until_exit() or sys.gettrace() is not None or sys.getprofile() is not None:
         sys.exit(code)
     if code is not None and not isinstance(code, int):
-        print(code, file=sys.stderr)  # what sys.exit does with a message
+        with contextlib.suppress(OSError):
+            print(code, file=sys.stderr)  # what sys.exit does with a message
         code = 1
     clean_up_before_quick_exit()
     for stream in (sys.stdout, sys.stderr):

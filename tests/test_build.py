@@ -1789,6 +1789,38 @@ def test_the_program_exits_with_its_code_and_all_its_output(make_site) -> None:
         assert quiet.returncode == 0, (closed, quiet.stderr)
 
 
+@pytest.mark.parametrize("stream", ["stdout", "stderr"])
+def test_a_reader_that_stops_reading_fails_nothing(make_site, stream: str) -> None:
+    """`sitegen build | true` (or `2>&1 | head -1`): the reader goes away before the summary
+    is printed. The build is done, so the exit code is 0, as `git log | true` gives, with no
+    traceback; a build that failed still exits 1, and the other stream still says why."""
+    site = make_site(small_corpus(3) | {"articles/bad.txt": "no date here\n"})
+    other = "stderr" if stream == "stdout" else "stdout"
+
+    def sitegen(*args: str) -> subprocess.CompletedProcess[str]:
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader is gone before sitegen writes a line
+        try:
+            return subprocess.run(
+                [sys.executable, "-m", "sitegen", *args], cwd=site, text=True, timeout=60,
+                **{stream: write_end, other: subprocess.PIPE},
+            )  # fmt: skip
+        finally:
+            os.close(write_end)
+
+    for args in [("build",), ("build", "-v"), ("tags",)]:
+        done = sitegen(*args)
+        said = done.stderr if stream == "stdout" else done.stdout
+        assert done.returncode == 0, (args, said)
+        assert "Traceback" not in (said or "") and "Exception ignored" not in (said or "")
+    assert (site / "public/index.html").is_file()
+    strict = sitegen("build", "--strict")
+    assert strict.returncode == 1
+    if stream == "stdout":
+        assert "with --strict; nothing was written" in strict.stderr
+        assert "Traceback" not in strict.stderr
+
+
 def test_the_program_leaves_nothing_in_the_temporary_folder(make_site, tmp_path) -> None:
     """A build that reads many files again with workers starts them from a fork server, whose
     socket multiprocessing puts in a folder of its own in the temporary folder; the quick exit
