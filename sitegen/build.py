@@ -239,7 +239,8 @@ class Build:
         root = self.config.source
         if not root.is_dir():
             raise SitegenError("the source folder does not exist", display(root))
-        files, self.problems = find_sources(root)
+        files, problems = find_sources(root)
+        self.problems = [*self.config.warnings, *problems]  # the config's first, as it is read
         return files
 
     def read_corpus(self, cache: BuildCache, files: list[SourceFile]) -> Corpus:

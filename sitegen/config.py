@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from sitegen.errors import SitegenError, printable
+from sitegen.errors import Problem, SitegenError, printable
 from sitegen.labels import ENGLISH, Label, check_label, words_for
 from sitegen.language import LANGUAGE_TAG
 
@@ -71,12 +71,51 @@ class Config:
     feeds: FeedConfig = field(default_factory=FeedConfig)
     labels: Mapping[str, Label] = field(default_factory=dict)  # see `sitegen.labels`
     config_file: Path | None = None
+    # What the file gave with a fallback (a title that leaves a bidi override open): the build
+    # reports them with its own warnings. Not in the repr, which keys the cached pages: the
+    # values are, and two files that give the same values give the same pages.
+    warnings: tuple[Problem, ...] = field(default=(), repr=False)
 
 
 # YAML's escapes ("\0", "\x1b", "\uD800") put into a value what the file's text cannot hold:
 # control characters (invalid in feeds, and a terminal runs escape sequences when `sitegen tags`
 # prints them) and lone surrogates (no encoding can write them: the page would fail).
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+# Explicit bidirectional embeddings and overrides (closed by PDF, U+202C) and isolates (closed by
+# PDI, U+2069), as Unicode's bidi algorithm (UAX #9) pairs them.
+BIDI_CLOSER = dict.fromkeys("\u202a\u202b\u202d\u202e", "\u202c") | dict.fromkeys(
+    "\u2066\u2067\u2068", "\u2069"
+)
+
+
+def bidi_closed(text: str, what: str, warn: Any, line: int | None = None) -> str:
+    """`text` with the bidirectional embeddings, overrides and isolates it leaves open closed
+    at its end, with a warning. A title, byline or summary is shown inline: beside a date in
+    a list, before the site's name in the browser's tab. An override left open (U+202E, the
+    "Trojan Source" trick) would reverse what follows it there as well."""
+    # A search of the text for each of the few controls, at C speed: not a Python test of
+    # each character of a summary, which every summary cut with "…" is not ASCII for.
+    if text.isascii() or not any(control in text for control in BIDI_CLOSER):
+        return text
+    open_: list[str] = []
+    for char in text:
+        if char in BIDI_CLOSER:
+            open_.append(BIDI_CLOSER[char])
+        elif char == "\u202c" and open_ and open_[-1] == "\u202c":
+            open_.pop()
+        elif char == "\u2069" and "\u2069" in open_:  # closes the embeddings inside it, too
+            while open_.pop() != "\u2069":
+                pass
+    if not open_:
+        return text
+    warn(
+        f"{what} leaves {len(open_)} bidirectional text control(s) open (such as U+202E, which "
+        f"reverses text); closed at its end, so that they do not reorder what follows it",
+        line,
+    )
+    return text + "".join(reversed(open_))
 
 
 # --- validators: each returns the cleaned value or raises ValueError with a reason ------------
@@ -480,15 +519,36 @@ def parse_yaml(text: str, loader: type[StrictLoader] = YAML_LOADER) -> Any:
         raise YamlProblem(f"bad value: {exc}", None) from None
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path) -> tuple[Any, str]:
+    """The parsed config and its text."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise SitegenError(f"cannot read the config: {exc}", str(path)) from None
     try:
-        return parse_yaml(text)
+        return parse_yaml(text), text
     except YamlProblem as problem:
         raise SitegenError(f"invalid YAML: {problem.reason}", str(path), problem.line) from None
+
+
+INLINE_TEXTS = ("title", "description")  # shown beside other text: the page's title, say
+
+
+def closed_texts(settings: dict[str, Any], text: str, shown: str) -> list[Problem]:
+    """Close the bidi controls that the site's title and description leave open, as an
+    article's are closed (`bidi_closed`), and say so: the title follows each page's own in the
+    browser's tab, and U+202E left open there reversed it and whatever came after it."""
+    warnings: list[Problem] = []
+
+    def warn(message: str, line: int | None = None) -> None:
+        warnings.append(Problem(shown, message, line))
+
+    for key in INLINE_TEXTS:
+        if key in settings:
+            rows = enumerate(text.splitlines(), start=1)
+            line = next((n for n, row in rows if re.match(rf"{key}\s*:", row)), None)
+            settings[key] = bidi_closed(settings[key], key, warn, line)
+    return warnings
 
 
 def load_config(
@@ -507,6 +567,7 @@ def load_config(
         config_file = site_dir / CONFIG_NAME  # whatever it is: a folder of that name was
         # passed over for the defaults, in silence
     settings: dict[str, Any] = {}
+    warnings: list[Problem] = []
     base = site_dir
     if config_file is not None:
         given, config_file = config_file, Path(config_file).resolve()
@@ -516,7 +577,10 @@ def load_config(
             raise SitegenError(
                 "the config is not a regular file (a folder, a pipe or a device)", str(given)
             )
-        settings = parse_config(_read_yaml(config_file), _display(config_file))
+        raw, text = _read_yaml(config_file)
+        shown = _display(config_file)
+        settings = parse_config(raw, shown)
+        warnings = closed_texts(settings, text, shown)
         base = config_file.parent
     for key in ("source", "output", "layouts", "cache"):
         settings[key] = _resolved(base / settings.get(key, getattr(Config, key)), key)
@@ -527,7 +591,7 @@ def load_config(
     words = words_for(settings.get("language", Config.language), settings.get("labels"))
     settings.setdefault("title", words("site_title"))
     settings.setdefault("description", words("site_description"))
-    config = Config(**settings, config_file=config_file)
+    config = Config(**settings, config_file=config_file, warnings=tuple(warnings))
     _check_paths(config)
     return config
 

@@ -38,7 +38,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from slugify import slugify
 
-from sitegen.config import NOT_TEXT, FrontMatterLoader, YamlProblem, key_text, parse_yaml
+from sitegen.config import (
+    NOT_TEXT,
+    FrontMatterLoader,
+    YamlProblem,
+    bidi_closed,
+    key_text,
+    parse_yaml,
+)
 from sitegen.errors import Problem, SitegenError
 from sitegen.language import (
     LANGUAGE_TAG,
@@ -809,41 +816,6 @@ def shortened(text: str, limit: int, what: str, warn: Any) -> str:
         return text
     warn(f"{what} of {len(text):,} characters; shortened to {limit}")
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip() + "…"
-
-
-# Explicit bidirectional embeddings and overrides (closed by PDF, U+202C) and isolates (closed by
-# PDI, U+2069), as Unicode's bidi algorithm (UAX #9) pairs them.
-BIDI_CLOSER = dict.fromkeys("\u202a\u202b\u202d\u202e", "\u202c") | dict.fromkeys(
-    "\u2066\u2067\u2068", "\u2069"
-)
-
-
-def bidi_closed(text: str, what: str, warn: Any, line: int | None = None) -> str:
-    """`text` with the bidirectional embeddings, overrides and isolates it leaves open closed
-    at its end, with a warning. A title, byline or summary is shown inline: beside a date in
-    a list, before the site's name in the browser's tab. An override left open (U+202E, the
-    "Trojan Source" trick) would reverse what follows it there as well."""
-    # A search of the text for each of the few controls, at C speed: not a Python test of
-    # each character of a summary, which every summary cut with "…" is not ASCII for.
-    if text.isascii() or not any(control in text for control in BIDI_CLOSER):
-        return text
-    open_: list[str] = []
-    for char in text:
-        if char in BIDI_CLOSER:
-            open_.append(BIDI_CLOSER[char])
-        elif char == "\u202c" and open_ and open_[-1] == "\u202c":
-            open_.pop()
-        elif char == "\u2069" and "\u2069" in open_:  # closes the embeddings inside it, too
-            while open_.pop() != "\u2069":
-                pass
-    if not open_:
-        return text
-    warn(
-        f"{what} leaves {len(open_)} bidirectional text control(s) open (such as U+202E, which "
-        f"reverses text); closed at its end, so that they do not reorder what follows it",
-        line,
-    )
-    return text + "".join(reversed(open_))
 
 
 def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:

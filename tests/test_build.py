@@ -1106,6 +1106,33 @@ def test_config_sets_title_per_page_and_paths(make_site, run_cli) -> None:
     assert (out / "page/1/index.html").exists() and not (out / "page/2").exists()
 
 
+def test_bidi_controls_left_open_in_the_config_are_closed_with_a_warning(
+    make_site, run_cli
+) -> None:
+    """As in an article's title: the site's title is in every page's tab after the page's
+    own, and an override left open (U+202E) reversed what followed it, without a word."""
+    config = 'base_url: https://example.org/\ntitle: "Safe \\u202eevil"\ndescription: "\\u2067a"\n'
+    site = make_site({"sitegen.yaml": config, **small_corpus(2)})
+    expected = [
+        "warning: sitegen.yaml:2: title leaves 1 bidirectional text control(s) open (such as "
+        "U+202E, which reverses text); closed at its end, so that they do not reorder what "
+        "follows it",
+        "warning: sitegen.yaml:3: description leaves 1 bidirectional text control(s) open "
+        "(such as U+202E, which reverses text); closed at its end, so that they do not "
+        "reorder what follows it",
+    ]
+    for _ in range(2):  # built, then nothing changed: warned each time
+        result = run_cli(site, "build")
+        assert result.exit_code == 0 and result.output.splitlines()[:-1] == expected, result.output
+    page = (site / "public/index.html").read_text()
+    assert "<title>Safe \u202eevil\u202c</title>" in page
+    assert 'content="\u2067a\u2069"' in page
+    assert run_cli(site, "build", "--strict").exit_code == 1
+    (site / "sitegen.yaml").write_text('title: "Safe \\u202eevil\\u202c"\n')
+    result = run_cli(site, "build")
+    assert "warning:" not in result.output and result.exit_code == 0, result.output
+
+
 def test_missing_source_folder_is_a_clear_error(make_site, run_cli) -> None:
     site = make_site({})
     result = run_cli(site, "build", "--source", "nowhere")
