@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import posixpath
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -880,14 +881,16 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
             continue
         real_folder = os.path.realpath(folder)
         for dirpath, dirnames, filenames in os.walk(folder, onerror=unlisted(problems)):
-            dirnames[:] = sorted(d for d in dirnames if is_published_name(d))
+            dirnames[:] = sorted(
+                d for d in dirnames if is_published_name(d) and linkable(Path(dirpath, d), problems)
+            )
             for name in dirnames:  # os.walk does not follow them: say so, as for articles
                 if os.path.islink(os.path.join(dirpath, name)):
                     message = "symlinked folder; not followed (link the files instead)"
                     problems.append(Problem(display(Path(dirpath, name)), message))
             for name in filenames:
                 path = Path(dirpath, name)
-                if not is_published_name(name):
+                if not is_published_name(name) or not linkable(path, problems):
                     continue
                 if not is_regular_file(path):  # a pipe would be read for ever, /dev/zero too
                     message = "not a regular file (a pipe, a device or a broken link); left out"
@@ -905,6 +908,25 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
                     message = "a file name sitegen will not publish (a backslash?); left out"
                     problems.append(Problem(display(path), message))
     return files, problems
+
+
+# What a link cannot hold as it is: "#" starts a fragment, "?" a query, and a control character
+# (a newline, an escape) has no place in an address. Published, such a file could be reached
+# only as "%23", "%3F" or "%0A", which no one writes. A space and "%" are left alone: links
+# write them "%20" and "%25", as they do for any address, and the build checks links to them.
+UNLINKABLE = re.compile("[\x00-\x1f\x7f-\x9f#?]")
+
+
+def linkable(path: Path, problems: list[Problem]) -> bool:
+    """Whether a static file's (or folder's) name can be published; a warning if not."""
+    if UNLINKABLE.search(path.name) is None:
+        return True
+    message = (
+        "a name that a link cannot hold as it is (a control character, '#' or '?'); left "
+        "out: rename it"
+    )
+    problems.append(Problem(display(path), message))
+    return False
 
 
 def unlisted(problems: list[Problem]) -> Callable[[OSError], None]:

@@ -410,6 +410,39 @@ def test_a_static_file_whose_name_cannot_be_published_is_left_out(make_site, run
     assert run_cli(site, "build", "--strict").exit_code == 1
 
 
+def test_static_files_named_what_a_url_cannot_carry_are_left_out(make_site, run_cli) -> None:
+    """A link to `h#.png` leads to `h`, to `q?.png` to `q`, and a newline or an escape in a
+    name has no place in a link: they were published as they were, where no page could link
+    to them as written. A space and "%" are published: links write them %20 and %25, and the
+    build checks links to them as to any other file."""
+    bad = ["h#.png", "q?.png", "nl\n.png", "esc\x1b.png", "del\x7f.png", "c1\x85.png"]
+    files = {f"layouts/static/{name}": "x" for name in [*bad, "sp ace.png", "100%.png"]}
+    links = "![a](<../../../../sp ace.png>) ![b](../../../../100%.png)"
+    site = make_site(
+        small_corpus(2)
+        | files
+        | {
+            "layouts/static/in#side/logo.png": "x",
+            "articles/a.md": f"---\ntitle: T\ndate: 2026-01-01\n---\n{links}\n",
+        }
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    message = (
+        "a name that a link cannot hold as it is (a control character, '#' or '?'); left "
+        "out: rename it"
+    )
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert sorted(warnings) == sorted(
+        f"warning: layouts/static/{printable(name)}: {message}" for name in [*bad, "in#side"]
+    ), result.output
+    public = site / "public"
+    assert {p.name for p in public.iterdir() if p.suffix == ".png"} == {"sp ace.png", "100%.png"}
+    assert not (public / "in#side").exists()
+    assert run_cli(site, "check", "public").exit_code == 0
+    assert run_cli(site, "build", "--strict").exit_code == 1
+
+
 def test_well_known_files_are_published_and_other_hidden_files_are_not(make_site, run_cli) -> None:
     site = make_site(
         small_corpus(2)
