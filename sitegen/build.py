@@ -166,6 +166,9 @@ class BuildReport:
     notices: tuple[str, ...]
     seconds: float
     phases: tuple[tuple[str, float], ...] = ()  # where the time went, for `build -v`
+    # The source files listed, relative to the source folder: `watch` tells by them a file
+    # saved by renaming another over it (an editor's atomic save) from a new one.
+    sources: tuple[str, ...] = ()
 
     def summary(self) -> str:
         warnings = len(self.problems)
@@ -1066,7 +1069,10 @@ class Build:
                 if self.pool is not None:  # forked workers that hold nothing yet
                     self.pool.terminate()
                 return replace(
-                    quick, seconds=time.perf_counter() - start, phases=tuple(self.phases)
+                    quick,
+                    seconds=time.perf_counter() - start,
+                    phases=tuple(self.phases),
+                    sources=tuple(file.rel for file in files),
                 )
             kept = self.memory.take(config, pages_print) if self.memory else None
             cache = kept or load_cache(config, pages_print)
@@ -1138,6 +1144,7 @@ class Build:
             notices=tuple(cache.notices),
             seconds=time.perf_counter() - start,
             phases=tuple(self.phases),
+            sources=tuple(file.rel for file in files),
         )
 
     def save_for_next_build(

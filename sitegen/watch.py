@@ -21,6 +21,7 @@ running; the next good rebuild recovers.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import queue
 import stat
@@ -369,6 +370,8 @@ class Rebuilder:
         self.config_failed = False
         self.lock = threading.Lock()
         self.memory = CacheMemory()  # the build cache, from one rebuild to the next
+        self.known: Callable[[], frozenset[str]] = frozenset  # the last build's source files
+        self.config_read = self.config.config_file  # the config file the last load read
         self.stopping = threading.Event()  # set by `stop`: a rebuild under way ends at once
 
     def stop(self) -> None:
@@ -400,18 +403,21 @@ class Rebuilder:
 
     def rebuild(self, changes: Iterable[Change] = ()) -> Outcome:
         """One full build; never raises for a user mistake."""
-        changes = tuple(changes)
         with self.lock:
+            changes = self.replaced(tuple(changes))
             start = time.perf_counter()
             try:
                 self.back_in_folder()
                 if self.config_failed or any(c.path == self.config_file for c in changes):
                     self.config_failed = True
+                    self.config_read = None
                     self.config = self.load()
+                    self.config_read = self.config.config_file
                     self.config_failed = False
                 report = build(
                     self.config, drafts=self.drafts, memory=self.memory, progress=self.stoppable
                 )
+                self.known = functools.cache(lambda: frozenset(report.sources))
             except SitegenError as error:
                 where = display(Path(error.path)) if error.path else ""  # templates: absolute
                 problem = Problem(where, error.detail, error.line)
@@ -425,6 +431,25 @@ class Rebuilder:
                 return Outcome(changes, None, (Problem("", detail),), time.perf_counter() - start)
             failing = about_changes(report.problems, changes)
             return Outcome(changes, report, failing, time.perf_counter() - start)
+
+    def replaced(self, changes: tuple[Change, ...]) -> tuple[Change, ...]:
+        """The changes, with a file "created" that the last build read (an article, the config)
+        said to be "modified": an editor's atomic save renames a file of its own over it,
+        which file events give as a new file of that name (polling sees it replaced)."""
+        if not any(change.kind == "created" for change in changes):
+            return changes
+        return tuple(
+            Change(change.path, "modified")
+            if change.kind == "created" and self.was_read(change.path)
+            else change
+            for change in changes
+        )
+
+    def was_read(self, path: Path) -> bool:
+        if path == self.config_read:
+            return True
+        source = self.config.source
+        return path.is_relative_to(source) and path.relative_to(source).as_posix() in self.known()
 
 
 def about_changes(problems: Iterable[Problem], changes: tuple[Change, ...]) -> tuple[Problem, ...]:

@@ -135,9 +135,35 @@ def test_save_by_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
     temp.write_text(article_text("2026-02-06", "Saved the safe way"))
     os.replace(temp, site / "articles" / "a.txt")
     outcome = next_outcome(watching)
-    assert [c.path.name for c in outcome.changes] == ["a.txt"]
+    # A change of the article, not a new one: with file events, the rename over it read
+    # "articles/a.txt (created)".
+    assert outcome.changes == (Change(site / "articles" / "a.txt", "modified"),)
+    assert outcome.line().startswith("articles/a.txt (modified): ")
     tree = settles_as_clean_build(site)
     assert any("saved-the-safe-way" in p for p in tree)
+    new = site / "articles" / ".c.txt.swp"  # a new file saved the same way is new
+    new.write_text(article_text("2026-02-08", "A new one"))
+    os.replace(new, site / "articles" / "c.txt")
+    outcome = next_outcome(watching)
+    assert outcome.changes == (Change(site / "articles" / "c.txt", "created"),)
+    settles_as_clean_build(site)
+
+
+def test_the_config_saved_by_rename_is_modified(site: Path) -> None:
+    config = site / "sitegen.yaml"
+    config.write_text("title: One\n")
+    outcomes: queue.Queue[Outcome] = queue.Queue()
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    watcher = start_watching(rebuilder, outcomes.put)
+    try:
+        temp = site / ".sitegen.yaml.tmp"
+        temp.write_text("title: Two\n")
+        os.replace(temp, config)
+        outcome = next_outcome(outcomes)
+        assert outcome.changes == (Change(config, "modified"),)
+    finally:
+        watcher.stop()
 
 
 def test_a_source_folder_made_anew_is_watched_again(
