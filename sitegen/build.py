@@ -618,12 +618,19 @@ class Build:
     def shown(self, source: str) -> str:
         return display(self.config.source / source)
 
+    @functools.cached_property
+    def today(self) -> dt.date:
+        """The day of this build in the site's time zone, once for the whole build."""
+        return dt.datetime.now(ZoneInfo(self.config.timezone)).date()
+
     def future_dated(self, articles: Sequence[Article]) -> list[Problem]:
         """A warning for each article dated after tomorrow in the site's time zone: a typo
         (2062 for 2026, 9999) most of the time, and such an article heads the home page and
         its lists until that day. Checked at every build, against the day of the build, not
-        kept with what was read: a file read in May is not in the future in June."""
-        today = dt.datetime.now(ZoneInfo(self.config.timezone)).date()
+        kept with what was read: a file read in May is not in the future in June. Nor in the
+        state a build with nothing to do repeats the warnings from: the day is in its
+        signature (`sources_signature`)."""
+        today = self.today
         latest = today + dt.timedelta(days=FUTURE_DAYS)
         return [
             Problem(
@@ -1059,7 +1066,13 @@ class Build:
             # while workers render): 0.17 s at 100,000 files that a cold build need not wait for.
             signature = functools.cache(
                 lambda: sources_signature(
-                    files, pages_print, self.drafts, self.statics[0], skipped, self.image_stamps
+                    files,
+                    pages_print,
+                    self.drafts,
+                    self.statics[0],
+                    skipped,
+                    self.image_stamps,
+                    self.today,
                 )
             )
             self.side_jobs.append(signature)
@@ -1387,16 +1400,19 @@ def sources_signature(
     statics: Iterable[str],
     skipped: Iterable[Problem] = (),
     images: Sequence[tuple[object, ...]] = (),
+    today: dt.date | None = None,
 ) -> str:
     """Digest of every source's path and stat, the settings and templates, the static files'
     names (a Markdown link to one is fine only while it is there: `Build.broken_links`) and
     the stats of their images (`write.image_stamps`: an article shows an image's size), what
     decides how warnings are shown (paths are shown relative to the current folder), and the
     warnings of the listing itself (`skipped`: a symlink out, a named pipe): a new one, or one
-    gone with its file, is a change, or the last build's warnings would be shown again."""
+    gone with its file, is a change, or the last build's warnings would be shown again. And
+    the day (`today`): an article dated after tomorrow is warned about until its day comes
+    (`Build.future_dated`); the first build of a day does the work, and warns anew."""
     listed = [(f.rel, f.stat) for f in files]
     warned = [(p.path, p.message, p.line) for p in skipped]
-    text = repr((pages_print, drafts, os.getcwd(), sorted(statics), images, listed, warned))
+    text = repr((pages_print, drafts, os.getcwd(), sorted(statics), images, listed, warned, today))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

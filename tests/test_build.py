@@ -16,12 +16,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import sitegen.build as build_module
 from sitegen import start, write
 from sitegen.build import (
     PARALLEL_MIN_FILES,
@@ -160,6 +162,33 @@ def test_a_date_after_tomorrow_is_a_warning_at_every_build(make_site, run_cli) -
         assert len(warnings) == 1 and "articles/typo.txt: dated 9999-12-31" in warnings[0]
         assert "From the far future" in (site / "public/index.html").read_text()
     assert run_cli(site, "build", "--strict").exit_code == 1
+
+
+def test_a_date_after_tomorrow_is_warned_about_until_its_day_only(
+    make_site, run_cli, monkeypatch
+) -> None:
+    """The warning was kept with the build's state: a later build with nothing changed showed
+    it again, days after the article's date had come. The day of a build cannot pass in a
+    test: the first build is run with a clock three days slow."""
+    today = dt.datetime.now(dt.UTC).date()  # the site's time zone: UTC
+    soon = article_text(today.isoformat(), "Today's paper")
+    site = make_site(small_corpus(2) | {"articles/soon.txt": soon})
+    for path in (site / "articles").iterdir():  # not saved a moment ago: the state is kept
+        os.utime(path, (1e9, 1e9))
+
+    class ThreeDaysAgo(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            return dt.datetime.now(tz) - dt.timedelta(days=3)
+
+    clock = types.SimpleNamespace(datetime=ThreeDaysAgo, date=dt.date, timedelta=dt.timedelta)
+    monkeypatch.setattr(build_module, "dt", clock)
+    result = run_cli(site, "build")
+    assert f"articles/soon.txt: dated {today}, after today" in result.output, result.output
+    monkeypatch.setattr(build_module, "dt", dt)  # the day has come
+    for _ in range(2):  # the first build of the day, then one with nothing to do
+        result = run_cli(site, "build")
+        assert result.exit_code == 0 and "warning:" not in result.output, result.output
 
 
 def test_strict_parallel_build_failing_late_writes_no_cache_either(make_site, run_cli) -> None:
