@@ -1092,9 +1092,16 @@ def _front_value(key: str, value: Any) -> Any:
         raise SkipFile(f"front matter {key!r} is a number of over 4,300 digits") from None
 
 
+# Line breaks among the control characters: YAML's escapes "\N" (NEL), "\v" and "\f" make
+# them. A value is one line, so they are spaces, as "\n" and "\L" (U+2028) are: removed with
+# the other controls, "Cuba\Ntalks" read "Cubatalks". (In the file's text, not escaped, they
+# end the line, as in the body: `decode`.)
+CONTROL_BREAKS = str.maketrans(dict.fromkeys("\x0b\x0c\x85", " "))
+
+
 def front_text(value: str) -> str:
     """A front matter value as text: one line, without what no text should hold."""
-    return clean_text(NOT_TEXT.sub("", value))
+    return clean_text(NOT_TEXT.sub("", value.translate(CONTROL_BREAKS)))
 
 
 def clean_text(value: str) -> str:

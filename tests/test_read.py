@@ -320,6 +320,20 @@ def test_front_matter_escapes_cannot_put_control_characters_into_values(tmp_path
     assert front_text("\ud800 x\x9b\ufffe") == "x"  # PyYAML's pure-Python loader lets "\uD800" in
 
 
+def test_line_breaks_in_front_matter_values_are_spaces(tmp_path: Path) -> None:
+    """YAML's "\\N" (NEL, U+0085), "\\v" and "\\f" are line breaks, as "\\n" and "\\L" are:
+    each joins two words with a space, as the others did, where it was removed ("Cubatalks")."""
+    front = (
+        '---\ntitle: "Cuba\\Ntalks \\x85end\\u0085"\nbyline: "Jane\\vDoe"\n'
+        'summary: "One\\fTwo \\L Three"\ntags: ["Latin\\NAmerica"]\n---\n'
+    )
+    result = read(tmp_path, "a.txt", front + article_text("2026-01-02", "T"))
+    article = result.article
+    assert article.title == "Cuba talks end" and article.byline == "Jane Doe"
+    assert article.summary == "One Two Three" and article.tags == ("Latin America",)
+    assert not result.problems
+
+
 def test_a_date_of_nested_aliases_is_refused_without_expanding_them(tmp_path: Path) -> None:
     """Nine levels of nine aliases: 478 bytes that would be 387 million strings as text."""
     levels = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
