@@ -25,6 +25,7 @@ cycles (`--work` on a RAM folder, such as /dev/shm, measures the builds without 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import json
 import os
@@ -107,12 +108,20 @@ def sitegen(site: Path, *extra: str) -> list[str]:
 
 
 def make_site(size: int, work: Path = WORK) -> Path:
+    """The site of `size` generated articles, made again when the generator has changed since."""
     site = work / f"site-{size}"
-    articles = site / "articles"
-    if not articles.is_dir() or len(os.listdir(articles)) != size:
+    articles, made_by = site / "articles", site / "generator"
+    version = hashlib.sha256(Path(generate.__code__.co_filename).read_bytes()).hexdigest()
+    if (
+        not articles.is_dir()
+        or len(os.listdir(articles)) != size
+        or not made_by.exists()
+        or made_by.read_text() != version
+    ):
         shutil.rmtree(site, ignore_errors=True)
         print(f"generating {size:,} articles ...", file=sys.stderr)
         generate(size, articles)
+        made_by.write_text(version)
     past = time.time() - 3600  # so the cache trusts every file (fresh files are read again)
     for path in articles.iterdir():
         os.utime(path, (past, past))
