@@ -84,10 +84,11 @@ SAMPLE_CHARS = 4000  # enough letters to tell, however long the text
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # BCP 47, as sites write them
 
 
-# The first bytes, in UTF-8, of the characters from U+0380 to U+1FFF and from U+3000 to U+DFFF:
-# the letters of every script above but Latin, with some signs. Not U+2000 to U+2FFF, the
-# punctuation (curly quotes, dashes) of texts in any script.
-OTHER_SCRIPT_LEADS = bytes([*range(0xCE, 0xE2), *range(0xE3, 0xEE)])
+# The first bytes, in UTF-8, of the characters from U+0340 to U+1FFF, from U+3000 to U+DFFF and
+# from U+F000 to U+FFFF: the letters of every script above but Latin (Greek from U+0370, the
+# presentation forms of Hebrew and Arabic, Han's compatibility ideographs), with some signs. Not
+# U+2000 to U+2FFF, the punctuation (curly quotes, dashes) of texts in any script.
+OTHER_SCRIPT_LEADS = bytes([*range(0xCD, 0xE2), *range(0xE3, 0xEE), 0xEF])
 
 
 def may_hold_other_scripts(text: str) -> bool:
@@ -118,8 +119,8 @@ def detect_language(texts: Iterable[str]) -> str:
         sample += text[: SAMPLE_CHARS - len(sample)] + " "
         if len(sample) >= SAMPLE_CHARS:
             break
-    if sample.isascii() or not_latin().search(sample) is None:
-        return ""  # the common case, told at C speed
+    if not may_hold_other_scripts(sample) or not_latin().search(sample) is None:
+        return ""  # the common case, told at C speed: English with curly quotes, too
     counts = script_letters(sample)
     script, letters = counts.most_common(1)[0]
     if script == "Latin" or letters * 2 <= sum(counts.values()):

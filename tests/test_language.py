@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.language import (
+    SCRIPTS,
     detect_language,
     direction,
     may_hold_other_scripts,
@@ -56,6 +57,21 @@ def test_latin_text_or_a_few_foreign_words_name_no_language(text: str) -> None:
 def test_the_quick_test_lets_latin_punctuation_through() -> None:
     assert not may_hold_other_scripts("“Quoted” — text… with ½ € ™ and é, ß, ł")
     assert may_hold_other_scripts("A name: Ελλάδα")
+
+
+def test_the_quick_test_lets_no_letter_of_another_script_through() -> None:
+    """`detect_language` and the reader skip the regex of every script's letters where the quick
+    test finds none: it must find each of them (a text in Arabic presentation forms, as copied
+    out of a PDF, was taken for Latin)."""
+    missed = [
+        f"{script} U+{code:04X}"
+        for script, (letters, _) in list(SCRIPTS.items())[1:]
+        for first, last in re.findall("(.)-(.)", letters)
+        for code in range(ord(first), ord(last) + 1)
+        if not may_hold_other_scripts(f"Cairo {chr(code)}")
+    ]
+    assert missed == []
+    assert detect_language(["ﻣﺼﺮ ﺗﻘﻮﻝ ﺇﻥ ﺍﻟﻤﺤﺎﺩﺛﺎﺕ ﺳﺘﺴﺘﻤﺮ"]) == "ar"
 
 
 def test_right_to_left_languages() -> None:

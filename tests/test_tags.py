@@ -45,6 +45,7 @@ from sitegen.tags import (
     tag_corpus,
     tag_table,
     tagger_for,
+    unicode_run,
     unpack_scan,
 )
 from tests.conftest import REAL_ARTICLE, article_text
@@ -1214,3 +1215,20 @@ def test_runs_of_ascii_text_are_those_of_the_plain_pattern(text: str) -> None:
     """`runs` reads ASCII text with its capitals marked (`tags.CAPITALS`): the same runs at
     the same places as `ASCII_RUN` finds."""
     assert [m.span() for m in runs(text)] == [m.span() for m in ASCII_RUN.finditer(text)]
+
+
+TYPOGRAPHY_PIECES = ["’", "‘", "“", "”", "—", "–", "…", "\xa0", "O’Brien", "Cuba’s", "People’s"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(RUN_PIECES + TYPOGRAPHY_PIECES), max_size=14).map("".join)
+    | st.lists(st.sampled_from(RUN_PIECES + TYPOGRAPHY_PIECES), max_size=14).map(" ".join)
+    | st.text(alphabet="ABPXYZabelopsdtnv'.- &_9,()\"\n\x01’‘“”—–…\xa0é", max_size=30)
+)
+def test_runs_of_text_with_curly_quotes_are_those_of_the_pattern_for_any_script(text: str) -> None:
+    """`runs` reads text whose only other characters than ASCII are curly quotes, dashes and
+    the like as ASCII (`tags.as_ascii`): the same runs at the same places as the pattern for
+    text in any script finds in it."""
+    expected = [m.span() for m in unicode_run().finditer(text)]
+    assert [m.span() for m in runs(text)] == expected
