@@ -1234,6 +1234,17 @@ def test_an_images_width_height_and_loading_written_in_the_markdown_are_left_out
     assert html == '<p><img alt="a" src="b.png" title="Kept"></p>'
 
 
+def test_attributes_html_made_obsolete_written_in_the_markdown_are_left_out() -> None:
+    """`{: align=left}` on an image: nh3 lets it through, and the Nu HTML checker refuses it
+    ("The align attribute on the img element is obsolete"). A column's alignment (`| ---: |`)
+    still comes through as the style Markdown writes."""
+    from sitegen.read import render_markdown
+
+    html = render_markdown("![a](b.png){: align=left }\n\n| x | y |\n| :-- | --: |\n| 1 | 2 |\n")[0]
+    assert '<p><img alt="a" src="b.png"></p>' in html
+    assert '<th style="text-align: right;">y</th>' in html
+
+
 # --- Markdown lists as CommonMark nests them ----------------------------------------------------
 
 # A list as a tree: each item (its marker: "-" or "1."), its paragraphs, its nested list.
