@@ -177,8 +177,11 @@ def latin_language(site_language: str) -> str:
     in another script: on a site in Arabic, an English report took the site's `lang="ar"
     dir="rtl"`, so screen readers read it with an Arabic voice and its full stops stood at
     the wrong end. "" on a site in Latin letters, whose language such an article is taken to
-    be (a front-matter `lang:` says otherwise)."""
-    return LATIN_GUESS if primary_subtag(site_language) in LANGUAGE_SCRIPTS else ""
+    be (a front-matter `lang:` says otherwise), as on a site whose tag names Latin letters
+    (`sr-Latn`, `az-Latn`) for a language written in another script too."""
+    if primary_subtag(site_language) not in LANGUAGE_SCRIPTS:
+        return ""
+    return "" if "latn" in site_language.lower().split("-")[1:] else LATIN_GUESS
 
 
 def paragraph_attributes(paragraphs: Sequence[str], language: str) -> list[str] | None:

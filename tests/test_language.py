@@ -188,6 +188,18 @@ def test_an_english_article_on_a_site_in_arabic_is_marked_english(make_site, run
     assert re.search(r'<entry xml:base="[^"]*" xml:lang="en">', feed)
 
 
+def test_latin_letters_on_a_site_whose_language_tag_names_them_are_its_language(
+    make_site, run_cli
+) -> None:
+    """`sr-Latn` is Serbian in Latin letters: an article in them is in the site's language,
+    not English (as on a site in `sr`, written in Cyrillic)."""
+    public = build_site(
+        make_site, run_cli, {**cairo_talks(), "sitegen.yaml": "language: sr-Latn\n"}
+    )
+    english = page_of(public, "talks-in-cairo")
+    assert "<h1>Talks in Cairo</h1>" in english
+
+
 def test_chinese_text_counts_a_word_a_character(make_site, run_cli) -> None:
     sentence = "中国外交部发言人表示，双方将在下周继续举行会谈。"  # 22 characters, no spaces
     public = build_site(
