@@ -543,11 +543,26 @@ def closed_texts(settings: dict[str, Any], text: str, shown: str) -> list[Proble
     def warn(message: str, line: int | None = None) -> None:
         warnings.append(Problem(shown, message, line))
 
+    def line_of(key: str, after: int | None = 0) -> int | None:
+        rows = enumerate(text.splitlines(), start=1)
+        start = after or 0
+        return next((n for n, row in rows if n > start and re.match(rf"\s*{key}\s*:", row)), None)
+
     for key in INLINE_TEXTS:
         if key in settings:
-            rows = enumerate(text.splitlines(), start=1)
-            line = next((n for n, row in rows if re.match(rf"{key}\s*:", row)), None)
-            settings[key] = bidi_closed(settings[key], key, warn, line)
+            settings[key] = bidi_closed(settings[key], key, warn, line_of(key))
+    # The interface's words too: "By" left open reversed the reading time after it.
+    labels = settings.get("labels")
+    if isinstance(labels, dict):
+        settings["labels"] = {
+            key: {
+                form: bidi_closed(words, f"labels.{key}.{form}", warn, line_of(form, line_of(key)))
+                for form, words in value.items()
+            }
+            if isinstance(value, dict)
+            else bidi_closed(value, f"labels.{key}", warn, line_of(key))
+            for key, value in labels.items()
+        }
     return warnings
 
 

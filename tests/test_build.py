@@ -1195,6 +1195,22 @@ def test_bidi_controls_left_open_in_the_config_are_closed_with_a_warning(
     assert "warning:" not in result.output and result.exit_code == 0, result.output
 
 
+def test_bidi_controls_left_open_in_labels_are_closed_with_a_warning(make_site, run_cli) -> None:
+    """The interface's words are shown inline too: "By" left open reversed the reading time
+    after it on every article page."""
+    config = (
+        'language: fr\nlabels:\n  by: "\\u202eParé"\n'
+        '  articles:\n    one: "{n} \\u202epapier"\n    other: "{n} papiers"\n'
+    )
+    site = make_site({"sitegen.yaml": config, **small_corpus(2)})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "sitegen.yaml:3: labels.by leaves 1 bidirectional text control(s) open" in result.output
+    assert "sitegen.yaml:5: labels.articles.one leaves 1 bidirectional" in result.output
+    page = next((site / "public").glob("2026/01/*/*/index.html")).read_text()
+    assert "\u202eParé\u202c <bdi>" in page
+
+
 def test_missing_source_folder_is_a_clear_error(make_site, run_cli) -> None:
     site = make_site({})
     result = run_cli(site, "build", "--source", "nowhere")
