@@ -20,7 +20,7 @@ from typing import Any
 
 import markupsafe
 
-from sitegen.language import primary_subtag
+from sitegen.language import direction, primary_subtag
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -592,6 +592,9 @@ def babel_locale(language: str) -> Any:
     return None
 
 
+ARROWS_SWAPPED = str.maketrans("←→", "→←")
+
+
 class Words:
     """The site's words: labels, dates and month names in its language, each made once.
 
@@ -603,6 +606,13 @@ class Words:
         self.language = language
         self.locale = babel_locale(language)
         table = dict(ENGLISH)
+        if direction(language):  # right to left, in English words (Hebrew, Persian): arrows
+            # are not mirrored as « » are, so "← Previous" pointed into the page
+            table.update(
+                (key, words.translate(ARROWS_SWAPPED))
+                for key, words in ENGLISH.items()
+                if isinstance(words, str) and ("←" in words or "→" in words)
+            )
         table.update(TABLES.get(primary_subtag(language), {}))
         table.update(labels or {})
         self.table = table

@@ -160,6 +160,20 @@ def test_a_language_without_a_table_gets_its_dates_from_cldr(make_site, run_cli)
     assert "6 lutego 2026" in home and "2 artykuły" in home and ">Latest</a>" in home
 
 
+def test_a_right_to_left_site_in_english_words_points_its_arrows_outward(
+    make_site, run_cli
+) -> None:
+    """Hebrew has no built-in words: English ones, on a page set right to left, where an arrow
+    is not mirrored as « » are. "← Previous" stood at the right edge pointing into the page."""
+    site = make_site(
+        corpus({"2026-02-05": 1, "2026-02-06": 1, "2026-02-07": 1})
+        | {"sitegen.yaml": "language: he\n"}
+    )
+    assert run_cli(site, "build").exit_code == 0
+    middle = page(site, "2026/02/06/story-0-of-2026-02-06/index.html")
+    assert "<span>→ Previous</span>" in middle and "<span>Next ←</span>" in middle
+
+
 @pytest.mark.parametrize(
     ("config", "message"),
     [
