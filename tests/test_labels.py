@@ -174,6 +174,19 @@ def test_a_right_to_left_site_in_english_words_points_its_arrows_outward(
     assert "<span>→ Previous</span>" in middle and "<span>Next ←</span>" in middle
 
 
+def test_a_site_title_in_latin_letters_leaves_an_arabic_footer_right_to_left(
+    make_site, run_cli
+) -> None:
+    """The footer's line takes its direction from its first letter (`unicode-bidi: plaintext`,
+    so an English line reads in order on a right-to-left site): a title such as "BBC عربي"
+    made the Arabic description after it read left to right. The title is isolated."""
+    site = make_site(
+        corpus({"2026-02-06": 1}) | {"sitegen.yaml": "language: ar\ntitle: BBC عربي\n"}
+    )
+    assert run_cli(site, "build").exit_code == 0
+    assert "<p><bdi>BBC عربي</bdi> — آخر الأخبار" in page(site, "index.html")
+
+
 @pytest.mark.parametrize(
     ("config", "message"),
     [
