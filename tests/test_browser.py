@@ -346,13 +346,26 @@ def test_dates_read_in_order_on_a_right_to_left_site(
     # footer's description ends with its stop, not starts with it.
     tab = opened(browser, public / "index.html")
     order = tab.evaluate(
-        "(() => { const left = (el, word) => { const text = el.firstChild;"
+        "(() => { const left = (text, word) => {"
         " const i = text.textContent.indexOf(word); const r = document.createRange();"
         " r.setStart(text, i); r.setEnd(text, i + word.length);"
         " return r.getBoundingClientRect().left; };"
-        " const count = document.querySelector('.list-count');"
+        " const count = document.querySelector('.list-count').firstChild;"
         " const footer = document.querySelector('.site-footer p');"
-        " return [left(count, '1'), left(count, 'article'), left(footer, 'News'),"
-        " left(footer, '.')]; })()"
+        " const title = footer.querySelector('bdi').firstChild;"
+        " return [left(count, '1'), left(count, 'article'), left(title, 'News'),"
+        " left(footer.lastChild, '.')]; })()"
     )
     assert order[0] < order[1] and order[2] < order[3], order
+    # A title in Latin letters leaves an Arabic footer right to left: its stop at the left end.
+    (site / "sitegen.yaml").write_text("language: ar\ntitle: BBC عربي\n")
+    assert run_cli(site, "build").exit_code == 0
+    tab = opened(browser, public / "index.html")
+    stop, title = tab.evaluate(
+        "(() => { const footer = document.querySelector('.site-footer p');"
+        " const r = document.createRange(); const text = footer.lastChild;"
+        " r.setStart(text, text.length - 1); r.setEnd(text, text.length);"
+        " return [r.getBoundingClientRect().left,"
+        " footer.querySelector('bdi').getBoundingClientRect().left]; })()"
+    )
+    assert stop < title, (stop, title)
