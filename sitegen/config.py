@@ -543,26 +543,27 @@ def closed_texts(settings: dict[str, Any], text: str, shown: str) -> list[Proble
     def warn(message: str, line: int | None = None) -> None:
         warnings.append(Problem(shown, message, line))
 
-    def line_of(key: str, after: int | None = 0) -> int | None:
+    def line_of(key: str, after: int | None = 0, indent: str = "") -> int | None:
+        """The line of `key:` after line `after`: at the top level, or indented by `indent`."""
         rows = enumerate(text.splitlines(), start=1)
-        start = after or 0
-        return next((n for n, row in rows if n > start and re.match(rf"\s*{key}\s*:", row)), None)
+        pattern = re.compile(rf"{indent}{re.escape(key)}\s*:")
+        return next((n for n, row in rows if n > (after or 0) and pattern.match(row)), None)
+
+    def closed(value: str, what: str, line: int | None) -> str:
+        return bidi_closed(value, what, warn, line)
 
     for key in INLINE_TEXTS:
         if key in settings:
-            settings[key] = bidi_closed(settings[key], key, warn, line_of(key))
+            settings[key] = closed(settings[key], key, line_of(key))
     # The interface's words too: "By" left open reversed the reading time after it.
     labels = settings.get("labels")
-    if isinstance(labels, dict):
-        settings["labels"] = {
-            key: {
-                form: bidi_closed(words, f"labels.{key}.{form}", warn, line_of(form, line_of(key)))
-                for form, words in value.items()
-            }
-            if isinstance(value, dict)
-            else bidi_closed(value, f"labels.{key}", warn, line_of(key))
-            for key, value in labels.items()
-        }
+    for key, value in labels.items() if isinstance(labels, dict) else ():
+        line = line_of(key, line_of("labels"), r"\s+")
+        if isinstance(value, dict):  # plural forms
+            for form, words in value.items():
+                value[form] = closed(words, f"labels.{key}.{form}", line_of(form, line, r"\s+"))
+        else:
+            labels[key] = closed(value, f"labels.{key}", line)
     return warnings
 
 
