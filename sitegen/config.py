@@ -8,6 +8,7 @@ resembles: a typo must never be silently ignored.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import string
@@ -533,38 +534,104 @@ def _read_yaml(path: Path) -> tuple[Any, str]:
 
 INLINE_TEXTS = ("title", "description")  # shown beside other text: the page's title, say
 
+# Where a warning about a value warns: a function of the message, as `bidi_closed` and
+# `read.shortened` call it (the line it may be given is the value's own, found in the file).
+Warn = Callable[..., None]
+ValuePath = tuple[str | int, ...]  # ("labels", "articles", "one"), ("tags", "extra", 0)
 
-def closed_texts(settings: dict[str, Any], text: str, shown: str) -> list[Problem]:
-    """Close the bidi controls that the site's title and description leave open, as an
-    article's are closed (`bidi_closed`), and say so: the title follows each page's own in the
-    browser's tab, and U+202E left open there reversed it and whatever came after it."""
+
+def value_lines(text: str) -> dict[ValuePath, int]:
+    """The line of each key and list item of the config, by its path: a warning about a value
+    names where it is written. YAML's own parser knows that where a pattern over the text's
+    lines would guess (an item of a list, a flow mapping, a quoted key)."""
+    try:
+        root = yaml.compose(text, Loader=YAML_LOADER)
+    except (yaml.YAMLError, RecursionError):
+        return {}
+    lines: dict[ValuePath, int] = {}
+    seen: set[int] = set()  # an alias (*name) is its anchor's node: walked once, so no loop
+
+    def walk(node: Any, path: ValuePath) -> None:
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    lines[(*path, key.value)] = key.start_mark.line + 1
+                    walk(value, (*path, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines[(*path, index)] = item.start_mark.line + 1
+                walk(item, (*path, index))
+
+    walk(root, ())
+    return lines
+
+
+def fitted_texts(settings: dict[str, Any], text: str, shown: str) -> list[Problem]:
+    """Make the config's texts fit to show on every page, saying what was changed and where,
+    as an article's title is made fit (`read.parse_article`): the title and description with
+    their bidi controls closed (the title follows each page's own in the browser's tab, and
+    U+202E left open there reversed it and whatever came after it), the labels too, and a
+    label that shows nothing left out for the built-in word. The site still builds."""
     warnings: list[Problem] = []
+    lines = functools.cache(lambda: value_lines(text))  # parsed again only to name a line
 
-    def warn(message: str, line: int | None = None) -> None:
-        warnings.append(Problem(shown, message, line))
+    def warner(*path: str | int) -> Warn:
+        def warn(message: str, line: int | None = None) -> None:
+            warnings.append(Problem(shown, message, lines().get(path, line)))
 
-    def line_of(key: str, after: int | None = 0, indent: str = "") -> int | None:
-        """The line of `key:` after line `after`: at the top level, or indented by `indent`."""
-        rows = enumerate(text.splitlines(), start=1)
-        pattern = re.compile(rf"{indent}{re.escape(key)}\s*:")
-        return next((n for n, row in rows if n > (after or 0) and pattern.match(row)), None)
-
-    def closed(value: str, what: str, line: int | None) -> str:
-        return bidi_closed(value, what, warn, line)
+        return warn
 
     for key in INLINE_TEXTS:
         if key in settings:
-            settings[key] = closed(settings[key], key, line_of(key))
-    # The interface's words too: "By" left open reversed the reading time after it.
-    labels = settings.get("labels")
-    for key, value in labels.items() if isinstance(labels, dict) else ():
-        line = line_of(key, line_of("labels"), r"\s+")
-        if isinstance(value, dict):  # plural forms
-            for form, words in value.items():
-                value[form] = closed(words, f"labels.{key}.{form}", line_of(form, line, r"\s+"))
-        else:
-            labels[key] = closed(value, f"labels.{key}", line)
+            settings[key] = bidi_closed(settings[key], key, warner(key))
+    if isinstance(settings.get("labels"), dict):
+        settings["labels"] = fitted_labels(settings["labels"], warner)
     return warnings
+
+
+def fitted_labels(labels: Mapping[str, Label], warner: Callable[..., Warn]) -> dict[str, Label]:
+    """The labels as pages can show them. One that is empty, or only spaces, made an empty
+    heading (`latest_news: ""`, which the Nu HTML checker warns of) or a link without text: it
+    is left out, and the built-in word stays. An empty plural form is left out as if not
+    given, so `other` stands for it, as for any form a label does not give; an empty `other`
+    leaves the whole label out."""
+    from sitegen.read import shows_nothing  # the reader imports this module
+
+    fitted: dict[str, Label] = {}
+    for key, label in labels.items():
+        what = f"labels.{key}"
+        if isinstance(label, str):
+            if shows_nothing(label):
+                warner("labels", key)(f"{what} {SHOWS_NOTHING}; the built-in word is kept")
+            else:
+                fitted[key] = bidi_closed(label, what, warner("labels", key))
+        elif shows_nothing(label["other"]):
+            warn = warner("labels", key, "other")
+            warn(f"{what}.other {SHOWS_NOTHING}; the built-in words of {what} are kept")
+        else:
+            fitted[key] = fitted_forms(key, label, warner)
+    return fitted
+
+
+SHOWS_NOTHING = "is empty (or only spaces and invisible characters)"
+
+
+def fitted_forms(key: str, label: Mapping[str, str], warner: Callable[..., Warn]) -> dict[str, str]:
+    """The plural forms of a count's label that show something, their bidi controls closed
+    (see `fitted_labels`)."""
+    from sitegen.read import shows_nothing
+
+    forms = {}
+    for form, text in label.items():
+        what, warn = f"labels.{key}.{form}", warner("labels", key, form)
+        if shows_nothing(text):
+            warn(f"{what} {SHOWS_NOTHING}; left out, so the label's 'other' form stands for it")
+        else:
+            forms[form] = bidi_closed(text, what, warn)  # "By" left open reversed what follows
+    return forms
 
 
 def load_config(
@@ -596,7 +663,7 @@ def load_config(
         raw, text = _read_yaml(config_file)
         shown = _display(config_file)
         settings = parse_config(raw, shown)
-        warnings = closed_texts(settings, text, shown)
+        warnings = fitted_texts(settings, text, shown)
         base = config_file.parent
     for key in ("source", "output", "layouts", "cache"):
         settings[key] = _resolved(base / settings.get(key, getattr(Config, key)), key)

@@ -187,6 +187,39 @@ def test_a_site_title_in_latin_letters_leaves_an_arabic_footer_right_to_left(
     assert "<p><bdi>BBC عربي</bdi> — آخر الأخبار" in page(site, "index.html")
 
 
+def test_an_empty_label_keeps_the_built_in_word_with_a_warning(make_site, run_cli) -> None:
+    """An empty label made an empty heading (`<h1></h1>`, which the Nu HTML checker warns of)
+    or a link without text: it is left out, naming its line, and the site builds. An empty
+    plural form is as if not given (`other` stands for it); an empty `other`, no label."""
+    config = (
+        "language: fr\n"
+        "labels:\n"
+        '  latest_news: ""\n'
+        '  by: "  "\n'
+        '  articles: {one: "", other: "{n} papiers"}\n'
+        "  tag_count:\n"
+        '    one: "{n} x"\n'
+        '    other: "\\u200b"\n'
+    )
+    site = make_site(corpus({"2026-02-06": 1, "2026-02-07": 2}) | {"sitegen.yaml": config})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    empty = "is empty (or only spaces and invisible characters)"
+    assert result.output.splitlines()[:-1] == [
+        f"warning: sitegen.yaml:3: labels.latest_news {empty}; the built-in word is kept",
+        f"warning: sitegen.yaml:4: labels.by {empty}; the built-in word is kept",
+        f"warning: sitegen.yaml:5: labels.articles.one {empty}; left out, so the label's "
+        "'other' form stands for it",
+        f"warning: sitegen.yaml:8: labels.tag_count.other {empty}; the built-in words of "
+        "labels.tag_count are kept",
+    ]
+    home = page(site, "index.html")
+    assert "<h1>Dernières actualités</h1>" in home and "<h1></h1>" not in home
+    assert "Par <bdi>Jeanne Dupont</bdi>" in home
+    assert '<p class="list-count">1 papiers</p>' in page(site, "2026/02/06/index.html")
+    assert "\u200b" not in page(site, "tags/index.html")
+
+
 @pytest.mark.parametrize(
     ("config", "message"),
     [
