@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from sitegen.errors import Problem, SitegenError, printable
-from sitegen.labels import ENGLISH, Label, check_label, words_for
-from sitegen.language import LANGUAGE_TAG
+from sitegen.labels import ENGLISH, Label, babel_locale, check_label, words_for
+from sitegen.language import LANGUAGE_TAG, primary_subtag
 
 CONFIG_NAME = "sitegen.yaml"
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug", "id"})
@@ -569,12 +569,13 @@ def value_lines(text: str) -> dict[ValuePath, int]:
     return lines
 
 
-def fitted_texts(settings: dict[str, Any], text: str, shown: str) -> list[Problem]:
-    """Make the config's texts fit to show on every page, saying what was changed and where,
+def fitted_settings(settings: dict[str, Any], text: str, shown: str) -> list[Problem]:
+    """Make the config's texts fit to show on every page, and say what was changed and where,
     as an article's title is made fit (`read.parse_article`): the title and description with
     their bidi controls closed (the title follows each page's own in the browser's tab, and
     U+202E left open there reversed it and whatever came after it), the labels too, and a
-    label that shows nothing left out for the built-in word. The site still builds."""
+    label that shows nothing left out for the built-in word. A language tag that names no
+    language sitegen knows is said too. The site still builds."""
     warnings: list[Problem] = []
     lines = functools.cache(lambda: value_lines(text))  # parsed again only to name a line
 
@@ -589,7 +590,27 @@ def fitted_texts(settings: dict[str, Any], text: str, shown: str) -> list[Proble
             settings[key] = bidi_closed(settings[key], key, warner(key))
     if isinstance(settings.get("labels"), dict):
         settings["labels"] = fitted_labels(settings["labels"], warner)
+    if "language" in settings and not is_known_language(settings["language"]):
+        warner("language")(unknown_language(settings["language"]))
     return warnings
+
+
+def is_known_language(language: str) -> bool:
+    """Whether sitegen has words and dates for the tag's language: English (its own), or
+    one CLDR knows through Babel ("pt-BR", "sr-Latn", "zh-Hant-TW"; "pt-XX" as "pt")."""
+    return primary_subtag(language) == "en" or babel_locale(language) is not None
+
+
+def unknown_language(language: str) -> str:
+    """The warning for a well-formed language tag that names no language sitegen knows: a
+    typo ("fe" for "fr") gave English words and dates without a word. The pages keep the tag,
+    which says what the articles are written in (a screen reader's voice, say): a language
+    that CLDR lacks ("tlh", "arc") is still theirs, and "en" would be wrong for them."""
+    return (
+        f"language {language!r} is not a language sitegen or Babel (CLDR) knows, so the "
+        f'site\'s words and dates are in English; pages still say lang="{language}" for the '
+        "articles (a tag such as en, fr or pt-BR names a known one)"
+    )
 
 
 def fitted_labels(labels: Mapping[str, Label], warner: Callable[..., Warn]) -> dict[str, Label]:
@@ -663,7 +684,7 @@ def load_config(
         raw, text = _read_yaml(config_file)
         shown = _display(config_file)
         settings = parse_config(raw, shown)
-        warnings = fitted_texts(settings, text, shown)
+        warnings = fitted_settings(settings, text, shown)
         base = config_file.parent
     for key in ("source", "output", "layouts", "cache"):
         settings[key] = _resolved(base / settings.get(key, getattr(Config, key)), key)

@@ -139,15 +139,33 @@ def test_an_english_site_keeps_its_own_words_and_dates(make_site, run_cli) -> No
         assert "<title>News</title>" in home
 
 
-@pytest.mark.parametrize("language", ["tlh", "zz-ZZ"])
+@pytest.mark.parametrize("language", ["tlh", "zz-ZZ", "xx", "qq-ZZ"])
 def test_a_language_babel_does_not_know_falls_back_to_english(make_site, run_cli, language) -> None:
-    site = make_site(corpus({"2026-02-06": 2}) | {"sitegen.yaml": f"language: {language}\n"})
+    """With a warning naming the line: a typo of a tag ("fe" for "fr") gave English words
+    and dates in silence. The pages keep the tag, which says what the articles are in."""
+    config = f"title: Mine\nlanguage: {language}\n"
+    site = make_site(corpus({"2026-02-06": 2}) | {"sitegen.yaml": config})
     result = run_cli(site, "build")
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
+    assert result.output.splitlines()[:-1] == [
+        f"warning: sitegen.yaml:2: language '{language}' is not a language sitegen or Babel "
+        "(CLDR) knows, so the site's words and dates are in English; pages still say "
+        f'lang="{language}" for the articles (a tag such as en, fr or pt-BR names a known one)'
+    ]
     home = page(site, "index.html")
     assert f'<html lang="{language}">' in home
     assert "6 February 2026" in home and "2 articles" in home and ">Latest</a>" in home
+
+
+@pytest.mark.parametrize(
+    "language", ["pt-BR", "sr-Latn", "zh-Hant-TW", "he", "fa", "en-US", "es-419", "pl"]
+)
+def test_a_language_sitegen_knows_builds_without_a_warning(make_site, run_cli, language) -> None:
+    site = make_site(corpus({"2026-02-06": 1}) | {"sitegen.yaml": f"language: {language}\n"})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    assert f'<html lang="{language}"' in page(site, "index.html")
 
 
 def test_a_language_without_a_table_gets_its_dates_from_cldr(make_site, run_cli) -> None:
