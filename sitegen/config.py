@@ -532,7 +532,14 @@ def _read_yaml(path: Path) -> tuple[Any, str]:
         raise SitegenError(f"invalid YAML: {problem.reason}", str(path), problem.line) from None
 
 
-INLINE_TEXTS = ("title", "description")  # shown beside other text: the page's title, say
+# The longest each text may be, shown beside other text (the page's title, say) and repeated
+# on every page, in every feed: a title of 2 MB made a site of 214 MB. The site's title: real
+# ones ("Frankfurter Allgemeine Zeitung") are well under 100 characters, and search results
+# show about 60; 200 leaves room for a name with its motto. The description as an article's
+# summary (`read.MAX_SUMMARY_CHARS`), which it stands in for on pages without one. A label:
+# the longest built-in one is 111 characters (Italian `not_found_text`), a sentence.
+LONGEST_TEXTS = {"title": 200, "description": 1000}
+LONGEST_LABEL = 200
 
 # Where a warning about a value warns: a function of the message, as `bidi_closed` and
 # `read.shortened` call it (the line it may be given is the value's own, found in the file).
@@ -571,11 +578,12 @@ def value_lines(text: str) -> dict[ValuePath, int]:
 
 def fitted_settings(settings: dict[str, Any], text: str, shown: str) -> list[Problem]:
     """Make the config's texts fit to show on every page, and say what was changed and where,
-    as an article's title is made fit (`read.parse_article`): the title and description with
-    their bidi controls closed (the title follows each page's own in the browser's tab, and
-    U+202E left open there reversed it and whatever came after it), the labels too, and a
-    label that shows nothing left out for the built-in word. A language tag that names no
-    language sitegen knows is said too. The site still builds."""
+    as an article's title is made fit (`read.parse_article`): the title, description and
+    labels cut to `LONGEST_TEXTS` and `LONGEST_LABEL`, with their bidi controls closed (the
+    title follows each page's own in the browser's tab, and U+202E left open there reversed
+    it and whatever came after it), and a label that shows nothing left out for the built-in
+    word. A language tag that names no language sitegen knows is said too. The site still
+    builds."""
     warnings: list[Problem] = []
     lines = functools.cache(lambda: value_lines(text))  # parsed again only to name a line
 
@@ -585,14 +593,31 @@ def fitted_settings(settings: dict[str, Any], text: str, shown: str) -> list[Pro
 
         return warn
 
-    for key in INLINE_TEXTS:
+    for key, limit in LONGEST_TEXTS.items():
         if key in settings:
-            settings[key] = bidi_closed(settings[key], key, warner(key))
+            settings[key] = fitted_text(settings[key], key, limit, warner(key))
     if isinstance(settings.get("labels"), dict):
         settings["labels"] = fitted_labels(settings["labels"], warner)
     if "language" in settings and not is_known_language(settings["language"]):
         warner("language")(unknown_language(settings["language"]))
     return warnings
+
+
+def fitted_text(text: str, what: str, limit: int, warn: Warn) -> str:
+    """A text of the config as pages show it, with a warning for each change: cut at a word
+    before `limit` characters with "…" (and its stacks of combining marks capped), as an
+    article's title is (`read.shortened`), but never inside a label's field ("{tit…" would be
+    shown as it is); then its bidi controls closed, the closing ones cut off too ("By" left
+    open reversed the reading time after it)."""
+    from sitegen.read import shortened  # the reader imports this module
+
+    cut = shortened(text, limit, what, warn)
+    if cut != text:
+        cut = HALF_FIELD.sub("…", cut)
+    return bidi_closed(cut, what, warn)
+
+
+HALF_FIELD = re.compile(r"\s*\{[^{}]*…$")  # a label's field ("{title}") that a cut left open
 
 
 def is_known_language(language: str) -> bool:
@@ -628,7 +653,7 @@ def fitted_labels(labels: Mapping[str, Label], warner: Callable[..., Warn]) -> d
             if shows_nothing(label):
                 warner("labels", key)(f"{what} {SHOWS_NOTHING}; the built-in word is kept")
             else:
-                fitted[key] = bidi_closed(label, what, warner("labels", key))
+                fitted[key] = fitted_text(label, what, LONGEST_LABEL, warner("labels", key))
         elif shows_nothing(label["other"]):
             warn = warner("labels", key, "other")
             warn(f"{what}.other {SHOWS_NOTHING}; the built-in words of {what} are kept")
@@ -651,7 +676,7 @@ def fitted_forms(key: str, label: Mapping[str, str], warner: Callable[..., Warn]
         if shows_nothing(text):
             warn(f"{what} {SHOWS_NOTHING}; left out, so the label's 'other' form stands for it")
         else:
-            forms[form] = bidi_closed(text, what, warn)  # "By" left open reversed what follows
+            forms[form] = fitted_text(text, what, LONGEST_LABEL, warn)
     return forms
 
 

@@ -1211,6 +1211,42 @@ def test_bidi_controls_left_open_in_labels_are_closed_with_a_warning(make_site, 
     assert "\u202eParé\u202c <bdi>" in page
 
 
+def test_a_long_title_description_or_label_is_cut_at_a_word_with_a_warning(
+    make_site, run_cli
+) -> None:
+    """The config's texts are repeated on every page and in every feed: a title of 2 MB made
+    a site of 214 MB. Cut, as an article's title is, at a word before the limit with "…",
+    and never inside a label's field ("{tit…" would be shown as it is)."""
+    words = " ".join(f"w{i}" for i in range(100_000))  # 689 KB
+    field = "x" * 195 + "{title}"  # no space to cut at: cut inside the field, 202 characters
+    config = (
+        f"title: {words}\ndescription: {words}\nper_page: 1\n"
+        f"labels:\n  latest_news: {words}\n  page_title: '{field}'\n"
+        f"  articles:\n    one: '{{n}} {words}'\n    other: '{{n}} articles'\n"
+    )
+    site = make_site({"sitegen.yaml": config, **small_corpus(3)})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:-1] == [
+        "warning: sitegen.yaml:1: title of 688,889 characters; shortened to 200",
+        "warning: sitegen.yaml:2: description of 688,889 characters; shortened to 1000",
+        "warning: sitegen.yaml:5: labels.latest_news of 688,889 characters; shortened to 200",
+        "warning: sitegen.yaml:6: labels.page_title of 202 characters; shortened to 200",
+        "warning: sitegen.yaml:8: labels.articles.one of 688,893 characters; shortened to 200",
+    ]
+    home = (site / "public/index.html").read_text()
+    title = re.search("<title>(.*)</title>", home)[1]
+    description = re.search('<meta name="description" content="(.*?)"', home)[1]
+    heading = re.search("<h1>(.*)</h1>", home)[1]
+    for text, limit in ((title, 200), (description, 1000), (heading, 200)):
+        assert text.endswith("…") and len(text) <= limit
+        assert words.startswith(text.removesuffix("…") + " ")  # at a word
+    page = (site / "public/page/1/index.html").read_text()
+    assert f"<title>{'x' * 195}… · w0 w1 " in page  # then the site's title
+    size = sum(path.stat().st_size for path in (site / "public").rglob("*") if path.is_file())
+    assert size < 200_000
+
+
 def test_missing_source_folder_is_a_clear_error(make_site, run_cli) -> None:
     site = make_site({})
     result = run_cli(site, "build", "--source", "nowhere")
