@@ -13,7 +13,7 @@ import os
 import re
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -589,18 +589,27 @@ def fitted_settings(settings: dict[str, Any], text: str, shown: str) -> list[Pro
 
     def warner(*path: str | int) -> Warn:
         def warn(message: str, line: int | None = None) -> None:
-            warnings.append(Problem(shown, message, lines().get(path, line)))
+            warnings.append(Problem(shown, message, line_of(path) or line))
 
         return warn
+
+    def line_of(path: ValuePath) -> int | None:
+        """The line of the value at `path`, or of the nearest key above it that is found (a
+        key the checks changed, such as a quoted tag name with spaces around it)."""
+        while path and path not in lines():
+            path = path[:-1]
+        return lines().get(path)
 
     for key, limit in LONGEST_TEXTS.items():
         if key in settings:
             settings[key] = fitted_text(settings[key], key, limit, warner(key))
     if isinstance(settings.get("labels"), dict):
         settings["labels"] = fitted_labels(settings["labels"], warner)
+    if isinstance(settings.get("tags"), TagConfig):
+        settings["tags"] = closed_tag_names(settings["tags"], warner)
     if "language" in settings and not is_known_language(settings["language"]):
         warner("language")(unknown_language(settings["language"]))
-    return warnings
+    return sorted(warnings, key=lambda problem: problem.line or 0)  # as the file is read
 
 
 def fitted_text(text: str, what: str, limit: int, warn: Warn) -> str:
@@ -618,6 +627,25 @@ def fitted_text(text: str, what: str, limit: int, warn: Warn) -> str:
 
 
 HALF_FIELD = re.compile(r"\s*\{[^{}]*…$")  # a label's field ("{title}") that a cut left open
+
+
+def closed_tag_names(tags: TagConfig, warner: Callable[..., Warn]) -> TagConfig:
+    """The tag names of `tags:` with the bidi controls they leave open closed, with a
+    warning, as a front-matter tag's are (`read.given_tags`): an alias's tag or an `extra`
+    term is a tag page's title and a link on every list of its articles, where U+202E left
+    open reversed what followed it. The alias forms and `ignore` names are closed alike, so
+    that they still name the front-matter tags they meet (closed by the reader)."""
+
+    def closed(name: str, what: str, *path: str | int) -> str:
+        return bidi_closed(name, f"tags.{what} {name!r}", warner("tags", *path))
+
+    aliases = {}
+    for form, name in tags.aliases.items():
+        tag = closed(name, "aliases: the tag", "aliases", form)
+        aliases[closed(form, "aliases: the form", "aliases", form)] = tag
+    ignore = tuple(closed(name, "ignore:", "ignore", n) for n, name in enumerate(tags.ignore))
+    extra = tuple(closed(name, "extra:", "extra", n) for n, name in enumerate(tags.extra))
+    return replace(tags, aliases=aliases, ignore=ignore, extra=extra)
 
 
 def is_known_language(language: str) -> bool:

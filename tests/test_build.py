@@ -1211,6 +1211,44 @@ def test_bidi_controls_left_open_in_labels_are_closed_with_a_warning(make_site, 
     assert "\u202eParé\u202c <bdi>" in page
 
 
+def test_bidi_controls_left_open_in_the_configs_tag_names_are_closed_with_a_warning(
+    make_site, run_cli
+) -> None:
+    """As in a front-matter tag: an alias's tag or an `extra` term is a tag page's title and
+    a link on every list of its articles, where an isolate left open (U+2067) took in the
+    closing quote after it. The forms and ignored names are closed alike."""
+    config = (
+        "tags:\n"
+        "  aliases:\n"
+        '    Holland: "\\u202eNetherlands"\n'
+        '    "\\u202eNL": Netherlands\n'
+        "  extra:\n"
+        "    - drought\n"
+        '    - "climate \\u2067change"\n'
+        '  ignore: [Energy, "\\u202aX"]\n'
+    )
+    text = "Holland talks on climate \u2067change\u2069 and drought."
+    article = article_text("2026-02-06", "Holland talks", text)
+    site = make_site({"sitegen.yaml": config, "articles/a.txt": article})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    left_open = (
+        "leaves 1 bidirectional text control(s) open (such as U+202E, which reverses text); "
+        "closed at its end, so that they do not reorder what follows it"
+    )
+    assert result.output.splitlines()[:-1] == [
+        f"warning: sitegen.yaml:3: tags.aliases: the tag '\\u202eNetherlands' {left_open}",
+        f"warning: sitegen.yaml:4: tags.aliases: the form '\\u202eNL' {left_open}",
+        f"warning: sitegen.yaml:7: tags.extra: 'climate \\u2067change' {left_open}",
+        f"warning: sitegen.yaml:8: tags.ignore: '\\u202aX' {left_open}",
+    ]
+    netherlands = (site / "public/tags/netherlands/index.html").read_text()
+    assert "<h1>Tagged “\u202eNetherlands\u202c”</h1>" in netherlands
+    climate = (site / "public/tags/climate-change/index.html").read_text()
+    assert "<h1>Tagged “climate \u2067change\u2069”</h1>" in climate
+    assert (site / "public/tags/drought/index.html").exists()
+
+
 def test_a_long_title_description_or_label_is_cut_at_a_word_with_a_warning(
     make_site, run_cli
 ) -> None:
