@@ -169,6 +169,9 @@ class BuildReport:
     # The source files listed, relative to the source folder: `watch` tells by them a file
     # saved by renaming another over it (an editor's atomic save) from a new one.
     sources: tuple[str, ...] = ()
+    # The same for the layouts folder: the templates and static assets read, as found (the
+    # built-in ones among them, which no event names).
+    layout_files: tuple[Path, ...] = ()
 
     def summary(self) -> str:
         warnings = len(self.problems)
@@ -1046,8 +1049,9 @@ class Build:
         config = self.config
         check_cache_folder(config.cache)  # before anything is written
         unusable: list[Path] = []
+        templates: list[Path] = []
         pages_print = pages_fingerprint(
-            config, template_digest([config.layouts, BUILTIN_TEMPLATES], unusable)
+            config, template_digest([config.layouts, BUILTIN_TEMPLATES], unusable, templates)
         )
         started_ns = time.time_ns()
         try:
@@ -1086,6 +1090,7 @@ class Build:
                     seconds=time.perf_counter() - start,
                     phases=tuple(self.phases),
                     sources=tuple(file.rel for file in files),
+                    layout_files=(*templates, *self.statics[0].values()),
                 )
             kept = self.memory.take(config, pages_print) if self.memory else None
             cache = kept or load_cache(config, pages_print)
@@ -1158,6 +1163,7 @@ class Build:
             seconds=time.perf_counter() - start,
             phases=tuple(self.phases),
             sources=tuple(file.rel for file in files),
+            layout_files=(*templates, *self.statics[0].values()),
         )
 
     def save_for_next_build(

@@ -140,7 +140,9 @@ TEMPLATE_BYTES = 1_000_000  # larger files under layouts/ (not static/) count by
 PAGE_SUFFIXES = (".html", ".xml")  # of templates: a folder of such a name is no template
 
 
-def template_digest(folders: Iterable[Path], unusable: list[Path] | None = None) -> str:
+def template_digest(
+    folders: Iterable[Path], unusable: list[Path] | None = None, read: list[Path] | None = None
+) -> str:
     """A digest of every template file: any edit to one may change any page.
 
     `layouts/static/` is left out: assets are copied, not rendered, so editing a stylesheet
@@ -148,7 +150,8 @@ def template_digest(folders: Iterable[Path], unusable: list[Path] | None = None)
     templates, most likely) counts by its size and times, not its bytes: reading them all at
     each build took seconds and hundreds of MB. What jinja2 would pass over in silence for the
     built-in template of the same name (a pipe, a device, a broken link, a folder named like a
-    page template) goes into `unusable`, for the build to say so.
+    page template) goes into `unusable`, for the build to say so, and each template it counts
+    into `read`, for `watch` (see `BuildReport.layout_files`).
     """
     hasher = hashlib.blake2b(digest_size=16)
     for folder in folders:
@@ -171,6 +174,8 @@ def template_digest(folders: Iterable[Path], unusable: list[Path] | None = None)
                         unusable.append(path)
                     continue
                 hasher.update(os.fsencode(path.relative_to(folder)) + b"\0")  # any bytes
+                if read is not None:
+                    read.append(path)
                 stat = path.stat()
                 if stat.st_size > TEMPLATE_BYTES:
                     seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)

@@ -371,6 +371,7 @@ class Rebuilder:
         self.lock = threading.Lock()
         self.memory = CacheMemory()  # the build cache, from one rebuild to the next
         self.known: Callable[[], frozenset[str]] = frozenset  # the last build's source files
+        self.layout_files: Callable[[], frozenset[Path]] = frozenset  # and templates, assets
         self.config_read = self.config.config_file  # the config file the last load read
         self.stopping = threading.Event()  # set by `stop`: a rebuild under way ends at once
 
@@ -418,6 +419,7 @@ class Rebuilder:
                     self.config, drafts=self.drafts, memory=self.memory, progress=self.stoppable
                 )
                 self.known = functools.cache(lambda: frozenset(report.sources))
+                self.layout_files = functools.cache(lambda: frozenset(report.layout_files))
             except SitegenError as error:
                 where = display(Path(error.path)) if error.path else ""  # templates: absolute
                 problem = Problem(where, error.detail, error.line)
@@ -433,9 +435,10 @@ class Rebuilder:
             return Outcome(changes, report, failing, time.perf_counter() - start)
 
     def replaced(self, changes: tuple[Change, ...]) -> tuple[Change, ...]:
-        """The changes, with a file "created" that the last build read (an article, the config)
-        said to be "modified": an editor's atomic save renames a file of its own over it,
-        which file events give as a new file of that name (polling sees it replaced)."""
+        """The changes, with a file "created" that the last build read (an article, the config,
+        a template or static asset of the layouts folder) said to be "modified": an editor's
+        atomic save renames a file of its own over it, which file events give as a new file of
+        that name (polling sees it replaced)."""
         if not any(change.kind == "created" for change in changes):
             return changes
         return tuple(
@@ -448,6 +451,8 @@ class Rebuilder:
     def was_read(self, path: Path) -> bool:
         if path == self.config_read:
             return True
+        if path.is_relative_to(self.config.layouts):
+            return path in self.layout_files()
         source = self.config.source
         return path.is_relative_to(source) and path.relative_to(source).as_posix() in self.known()
 

@@ -166,6 +166,41 @@ def test_the_config_saved_by_rename_is_modified(site: Path) -> None:
         watcher.stop()
 
 
+@pytest.mark.parametrize("poll", [False, True], ids=["events", "poll"])
+def test_a_layout_saved_by_rename_is_modified(site: Path, poll: bool) -> None:
+    """A template or static asset of layouts/ saved the safe way is a change of it, as an
+    article is: with file events, it read "layouts/404.html (created)"."""
+    layouts = site / "layouts"
+    (layouts / "static").mkdir(parents=True)
+    (layouts / "404.html").write_text("<!DOCTYPE html><p>Nothing here.</p>\n")
+    (layouts / "static" / "extra.css").write_text("p { color: red }\n")
+    outcomes: queue.Queue[Outcome] = queue.Queue()
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    watcher = start_watching(rebuilder, outcomes.put, poll=poll)
+    try:
+        for name, text in [
+            ("404.html", "<!DOCTYPE html><p>Saved the safe way.</p>\n"),
+            ("static/extra.css", "p { color: blue }\n"),
+        ]:
+            temp = (layouts / name).with_name(f".{Path(name).name}.swp")
+            temp.write_text(text)
+            os.replace(temp, layouts / name)
+            outcome = next_outcome(outcomes)
+            assert outcome.changes == (Change(layouts / name, "modified"),)
+            assert outcome.line().startswith(f"layouts/{name} (modified): ")
+        assert "Saved the safe way." in (site / "public/404.html").read_text()
+        assert (site / "public/extra.css").read_text() == "p { color: blue }\n"
+        new = layouts / "static" / ".more.css.swp"  # a new file saved the same way is new
+        new.write_text("a { color: green }\n")
+        os.replace(new, layouts / "static" / "more.css")
+        outcome = next_outcome(outcomes)
+        assert outcome.changes == (Change(layouts / "static" / "more.css", "created"),)
+        settles_as_clean_build(site)
+    finally:
+        watcher.stop()
+
+
 def test_a_source_folder_made_anew_is_watched_again(
     site: Path, watching: queue.Queue[Outcome]
 ) -> None:
