@@ -52,6 +52,7 @@ from sitegen.language import (
     detect_language,
     direction,
     may_hold_other_scripts,
+    may_hold_other_scripts_utf8,
     paragraph_attributes,
     unspaced_words,
 )
@@ -179,6 +180,9 @@ class Body:
 
     html: str  # safe HTML: escaped text, or sanitised Markdown
     paragraphs: tuple[str, ...]  # plain text, for summaries and tag derivation; () once read
+    # False where the paragraphs are known to hold no letters of another script than Latin
+    # (`language.may_hold_other_scripts`), so that the tagger need not look again.
+    other_scripts: bool = True
 
 
 @pickled_by_fields
@@ -460,12 +464,15 @@ def read_article(path: Path | str, root: Path | str) -> ReadResult:
             if size > MAX_ARTICLE_BYTES:
                 raise SkipFile(f"{size / 1e6:.1f} MB, more than an article's limit of 2 MB")
             data = file.read()
+        text, utf8 = decode_text(data, warn)
         article, body = parse_article(
-            decode(data, warn),
+            text,
             source=source,
             digest=file_digest(source, data),
             markdown_body=full.lower().endswith(".md"),
             warn=warn,
+            # The file's bytes tell it at `memchr`'s speed, where the text was encoded again.
+            other_scripts=not utf8 or may_hold_other_scripts_utf8(data),
         )
     except SkipFile as skip:
         warn(f"{skip.message}; skipped", skip.line)
@@ -534,7 +541,14 @@ def decode(data: bytes, warn: Any) -> str:
     Old corpora hold files saved by Windows editors: those decode as Windows-1252 (a superset of
     Latin-1 for printable text), which is right far more often than dropping the article.
     """
+    return decode_text(data, warn)[0]
+
+
+def decode_text(data: bytes, warn: Any) -> tuple[str, bool]:
+    """`decode`, and whether the text is `data`'s UTF-8 (its characters are among those of
+    `data`, which can then be looked through as bytes), as for most files."""
     controls = True  # whether the text may hold some: most files are quickly shown to hold none
+    utf8 = False
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -556,7 +570,7 @@ def decode(data: bytes, warn: Any) -> str:
             data = without_stray_nuls(data, warn)
         try:
             text = data.decode("utf-8-sig")
-            controls = may_hold_controls(data)
+            controls, utf8 = may_hold_controls(data), True
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             text = data.decode("utf-8-sig", errors="replace")
@@ -572,7 +586,7 @@ def decode(data: bytes, warn: Any) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if (controls or not text.isascii()) and any(c in text for c in OTHER_LINE_BREAKS):
         text = text.translate(AS_NEWLINES)
-    return CONTROL.sub("", text) if controls else text
+    return (CONTROL.sub("", text) if controls else text), utf8
 
 
 # Encodings of other scripts than Latin, tried when a file read as Windows-1252 is plainly no
@@ -676,9 +690,17 @@ def short_slug(text: str, limit: int = SLUG_CHARS) -> str:
 
 
 def parse_article(
-    text: str, *, source: str, digest: str, markdown_body: bool, warn: Any
+    text: str,
+    *,
+    source: str,
+    digest: str,
+    markdown_body: bool,
+    warn: Any,
+    other_scripts: bool = True,
 ) -> tuple[Article, Body]:
-    """Turn a file's text into an Article and its Body, or raise SkipFile."""
+    """Turn a file's text into an Article and its Body, or raise SkipFile. `other_scripts`:
+    False where the text is known to hold no letters of another script than Latin (its
+    front matter may make some: "\\u0627" in a title)."""
     if not text.strip():
         raise SkipFile("empty file")
     meta, body, body_line = split_front_matter(text, warn)
@@ -721,7 +743,9 @@ def parse_article(
     summary = bidi_closed(summary, "summary", warn)
     tags = given_tags(meta.get("tags", ()), warn)
     file_id = article_id(source)
-    other_scripts = may_hold_other_scripts(title) or may_hold_other_scripts(body)
+    other_scripts = may_hold_other_scripts(title) or (
+        other_scripts and may_hold_other_scripts(body)
+    )
     lang = meta.get("lang") or (detect_language((title, *paragraphs)) if other_scripts else "")
     if (
         not markdown_body
@@ -749,7 +773,8 @@ def parse_article(
         lang=lang,
         slug_given=bool(given),
     )
-    return article, Body(body_html, paragraphs)
+    # Markdown's paragraphs are its text as shown, which "&#1575;" can make Arabic.
+    return article, Body(body_html, paragraphs, markdown_body or other_scripts)
 
 
 LINK_OR_IMAGE = re.compile(r'<(a|img)\b[^>]*?\b(?:href|src)="([^"]*)"')

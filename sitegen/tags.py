@@ -1139,13 +1139,18 @@ def scan_article(
 MAX_SCAN_CHARS = 200_000
 
 
-def _read(tagger: Tagger, article: Article, paragraphs: Sequence[str]) -> _Reader:
+def _read(
+    tagger: Tagger, article: Article, paragraphs: Sequence[str], other_scripts: bool = True
+) -> _Reader:
     reader = _Reader(tagger, article, paragraphs)
     # Names are guessed from capitalised words with a lexicon in English: in Cyrillic or Greek
     # they were titles and case forms ("Президент России Владимир Путин", "Путина" beside
     # "Путин"), and other scripts have no capitals. Such text keeps the site's own terms.
-    # ASCII text is in none: told in 1 us, where `detect_language` took 3 to 9 us to sample it.
-    guesses = all(map(str.isascii, paragraphs)) or not detect_language(paragraphs)
+    # ASCII text is in none: told in 1 us, where `detect_language` took 3 to 9 us to sample it;
+    # nor is text the reader found none in, in a file's bytes (20 us an article of curly quotes).
+    guesses = (
+        not other_scripts or all(map(str.isascii, paragraphs)) or not detect_language(paragraphs)
+    )
     left = MAX_SCAN_CHARS
     for index, text in enumerate(paragraphs):
         if left <= 0:
@@ -1686,11 +1691,15 @@ def tagger_for(settings: TagConfig) -> Tagger:
 # article instead of dozens of tuples and strings. That is 7 MB instead of 40 MB for 10,000
 # articles, and the build cache loads them as they are. The corpus-wide pass unpacks each
 # article's scan as it comes to it, as plain tuples, best first.
-def scan_packed(article: Article, paragraphs: Sequence[str], settings: TagConfig) -> bytes:
-    """`scan_article`, packed (b"" when tags are not derived)."""
+def scan_packed(
+    article: Article, paragraphs: Sequence[str], settings: TagConfig, other_scripts: bool = True
+) -> bytes:
+    """`scan_article`, packed (b"" when tags are not derived). `other_scripts`: False where
+    the reader knows the paragraphs hold no letters of another script than Latin
+    (`read.Body.other_scripts`)."""
     if not derives(settings):
         return b""
-    return _read(tagger_for(settings), article, paragraphs).packed()
+    return _read(tagger_for(settings), article, paragraphs, other_scripts).packed()
 
 
 def pack_scan(keys: tuple[str, ...], names: tuple[str, ...], tallied: tuple[list, ...]) -> bytes:

@@ -58,7 +58,8 @@ def read_files(
         result = read_article(path, root)
         scan = b""
         if result.article is not None and result.body is not None:
-            scan = scan_packed(result.article, result.body.paragraphs, tags)
+            body = result.body
+            scan = scan_packed(result.article, body.paragraphs, tags, body.other_scripts)
             # Pages need only the HTML: the plain text, as big again, served the tag scan.
             bodies[result.article.source] = pack_body(result.body, compress)
         results.append((ReadResult(result.article, None, result.problems), scan))

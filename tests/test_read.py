@@ -1300,3 +1300,90 @@ def test_a_list_after_a_paragraph_and_code_in_an_item_keep_their_reading() -> No
         "Text\n  - not a list: Python-Markdown's paragraph goes on\n\n- a\n    - b\n\n            code\n"
     )
     assert nested_lists_indented("No list\n\n    code\n") == "No list\n\n    code\n"
+
+
+OTHER_SCRIPT_PIECES = [
+    "Cuba",
+    "talks",
+    "“a”",
+    "O’Neil",
+    "—",
+    "é",
+    "سلام",
+    "Привет",
+    "&#1575;",
+    "\\u0627",
+    "*x*",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.lists(st.sampled_from(OTHER_SCRIPT_PIECES), min_size=1, max_size=4).map(" ".join),
+    paragraphs=st.lists(
+        st.lists(st.sampled_from(OTHER_SCRIPT_PIECES), min_size=1, max_size=8).map(" ".join),
+        min_size=1,
+        max_size=4,
+    ),
+    front=st.booleans(),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),
+    suffix=st.sampled_from([".txt", ".md"]),
+)
+def test_what_the_bytes_tell_of_other_scripts_changes_no_article(
+    tmp_path_factory: pytest.TempPathFactory,
+    title: str,
+    paragraphs: list[str],
+    front: bool,
+    encoding: str,
+    suffix: str,
+) -> None:
+    """The reader tells from a UTF-8 file's bytes that its text holds no letters of another
+    script than Latin (`Body.other_scripts`), without encoding the text again: the article is
+    the one read from the text alone, and a body said to hold none holds none (a title in
+    YAML escapes, Markdown's entities and UTF-16 files are where the bytes would mislead)."""
+    from sitegen.language import may_hold_other_scripts
+    from sitegen.read import parse_article
+
+    root = tmp_path_factory.mktemp("other")
+    text = article_text("2026-02-06", "Header title", *paragraphs)
+    if front:
+        text = f'---\ntitle: "{title}"\n---\n' + text
+    path = root / f"a{suffix}"
+    path.write_bytes(text.encode(encoding))
+    result = read_article(path, root)
+    assert result.article is not None and result.body is not None
+    article, body = parse_article(
+        decode(path.read_bytes(), print),
+        source=result.article.source,
+        digest=result.article.digest,
+        markdown_body=suffix == ".md",
+        warn=lambda *_: None,
+    )
+    assert result.article == article
+    assert (result.body.html, result.body.paragraphs) == (body.html, body.paragraphs)
+    if not result.body.other_scripts:
+        assert not any(map(may_hold_other_scripts, result.body.paragraphs))
+
+
+def test_a_file_in_latin_letters_and_curly_quotes_is_known_to_hold_no_other_script(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(article_text("2026-02-06", "Talks", "“We agree,” said Ana O’Neil — in Havana."))
+    result = read_article(path, tmp_path)
+    assert result.body is not None and not result.body.other_scripts
+    path.write_text(article_text("2026-02-06", "Talks", "He said: «سلام» in Havana."))
+    result = read_article(path, tmp_path)
+    assert result.body is not None and result.body.other_scripts
+
+
+def test_a_title_in_other_letters_written_as_yaml_escapes_in_an_ascii_file_is_told(
+    tmp_path: Path,
+) -> None:
+    """The file's bytes are ASCII, but its title, in YAML escapes, is Arabic."""
+    path = tmp_path / "a.txt"
+    front = '---\ntitle: "\\u0645\\u0631\\u062d\\u0628\\u0627 \\u0628\\u0643\\u0645"\n---\n'
+    path.write_text(front + article_text("2026-02-06", "Header", "2026 - 11 - 29"))
+    result = read_article(path, tmp_path)
+    assert result.article is not None and result.article.title == "مرحبا بكم"
+    assert result.article.lang == "ar"
