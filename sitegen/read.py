@@ -79,6 +79,30 @@ LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
 # "By", or the word an Arabic or a Russian byline starts with ("بقلم: الجزيرة نت", "Автор:
 # Интерфакс"), which no story's first sentence does: read as text, the byline was the summary.
 BYLINE = re.compile(r"(?:By|بقلم|Автор(?=:)):?\s+(?P<name>\S.*)", re.IGNORECASE)
+# The word a French ("Par"), German ("Von"), Spanish or Portuguese ("Por"), Italian ("Di") or
+# Dutch ("Door") byline starts with. Each starts English text too ("Di Maio said", "Von der
+# Leyen arrived", "Door-to-door sales fell"): a byline only with a colon after it (French
+# writes a space before: "Par : Jeanne Dupont"), or names alone after it (`names_only`). In
+# capitals or capitalised: "PAR JEANNE DUPONT", never "par" within a sentence.
+OTHER_BYLINE_WORDS = ("Par", "Von", "Por", "Di", "Door", "PAR", "VON", "POR", "DI", "DOOR")
+OTHER_BYLINE = re.compile(rf"(?:{'|'.join(OTHER_BYLINE_WORDS)})(?P<colon>\s?:)?\s+(?P<name>\S.*)")
+# The small words of names and of lists of names in those languages, in lower case: particles
+# ("Jan de Vries", "Ursula von der Leyen", "Luiz Inácio Lula da Silva") and "and" ("Jeanne
+# Dupont et Paul Martin", "Hans Müller und Anna Schmidt", "Juan Pérez y Ana López"), "with"
+# ("Le Monde avec AFP") and "in" ("Von Hans Müller, in Berlin"). Not English "and": "Di Maio
+# and Salvini" is a subject.
+NAME_LINKS = frozenset({
+    "de", "du", "des", "la", "le", "les", "van", "von", "der", "den", "ter", "ten", "zu", "zur",
+    "di", "da", "del", "della", "dello", "dei", "degli", "do", "dos", "das",
+    "e", "y", "et", "und", "en", "avec", "mit", "con", "com", "met", "à", "in", "a", "aus", "em",
+})  # fmt: skip
+# A byline of one word in capitals-and-lower-case, which names no one person: a wire or a
+# newsroom ("Par Reuters", "Von Redaktion", "Por Agencias"). Any one word in capitals is one.
+NEWSROOMS = frozenset({
+    "Reuters", "Bloomberg", "Xinhua", "dpa", "Belga", "Lusa",
+    "Agencias", "Agências", "Agenturen", "Agenzie", "Agences",
+    "Rédaction", "Redaktion", "Redacción", "Redação", "Redazione", "Redactie",
+})  # fmt: skip
 # A wire dateline at the start of a story: "BEIJING, Feb 6 (Reuters) - ", "VIENNA (AP) -Iran".
 # The story after it starts a sentence: "NATO - the alliance said" is no dateline; without a
 # space after the dash, only after an agency in brackets: "NATO-Russia talks" is none either.
@@ -882,7 +906,9 @@ LOOSE_DATE = re.compile(
 
 
 def split_byline(body: str, warn: Any = None) -> tuple[str, str]:
-    """Take a `By ...` line off the top of the body, if there is one.
+    """Take a `By ...` line off the top of the body, if there is one: in English, Arabic,
+    Russian, French, German, Spanish, Portuguese, Italian or Dutch, told by its shape, not by
+    the article's language, which a corpus file does not state.
 
     A byline names someone and is not a sentence, so a first paragraph such as "By noon the
     square was empty." stays in the text, and nor is it a heading: "By the numbers: 5 killed,
@@ -897,6 +923,10 @@ def split_byline(body: str, warn: Any = None) -> tuple[str, str]:
             warn(f"a byline line naming nobody ({line!r}); left out")
         return "", rest
     match = BYLINE.fullmatch(line)
+    if match is None and line.startswith(OTHER_BYLINE_WORDS):  # one str test on most articles
+        match = OTHER_BYLINE.fullmatch(line)
+        if match is not None and not (match["colon"] or names_only(match["name"])):
+            match = None
     if (
         match
         and "\n" not in line
@@ -908,8 +938,48 @@ def split_byline(body: str, warn: Any = None) -> tuple[str, str]:
     return "", body
 
 
+def names_only(names: str) -> bool:
+    """Whether the text after a French, German, Spanish, Portuguese, Italian or Dutch byline
+    word names people, as a byline does, rather than going on as a sentence: each of these
+    words also starts English text ("Di Maio said on Tuesday", "Von der Leyen arrived"), and,
+    unlike "By", none is English for "by".
+
+    Names are capitalised words, with the small words names and lists of them hold between
+    them ("Jan de Vries en Piet Jansen"). The first name starts with a capital and is a first
+    and last name ("Hans Müller"), or one word for an agency or newsroom ("AFP", "Reuters",
+    "dpa"): one capitalised word alone is more likely a surname, the story's subject ("Di
+    Maio", "Von Braun"). After a comma, any capitalised words: "Von Hans Müller, Berlin"."""
+    first, *others = names.split(",")
+    words = [word.strip("()") for word in first.split()]
+    if len(words) == 1:
+        named = words[0] in NEWSROOMS or (len(words[0]) > 1 and words[0].isupper())
+    else:
+        named = (
+            len(words) > 1
+            and is_capitalised(words[0])
+            and sum(map(is_capitalised, words)) >= 2
+            and _names_words(first)
+        )
+    return named and all(map(_names_words, others))
+
+
+def _names_words(text: str) -> bool:
+    """Capitalised words and the small words between them, at least one capitalised."""
+    words = [word.strip("()") for word in text.split()]
+    return any(map(is_capitalised, words)) and all(
+        is_capitalised(word) or word in NAME_LINKS for word in words
+    )
+
+
+def is_capitalised(word: str) -> bool:
+    """A name's word: "Müller", "AFP", "O'Brien", "J.", and "d'Alema" with its elision."""
+    if word[:2] in ("d'", "d’", "l'", "l’"):
+        word = word[2:]
+    return word[:1].isupper()
+
+
 MAX_BYLINE_LINE = 400  # a list of a dozen names; `MAX_BYLINE_CHARS` then shortens it
-EMPTY_BYLINE = re.compile(r"(?:By|بقلم|Автор):?", re.IGNORECASE)
+EMPTY_BYLINE = re.compile(r"(?:By|بقلم|Автор):?|(?:Par|Von|Por|Di|Door)\s?:", re.IGNORECASE)
 # The end of a byline that ends with a stop: "Jr.", "Inc.", "Ph.D.", an initial ("J."). Not
 # any short word: "By Monday, troops had entered Gaza." is the story's first sentence.
 ABBREVIATED = re.compile(r"(?:^|\s)(?:Jr|Sr|Inc|Ltd|Co|Corp|Bros|Esq|Ph\.D|[A-Z](?:\.[A-Z])*)\.$")

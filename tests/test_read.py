@@ -865,6 +865,79 @@ def test_a_byline_names_someone_and_is_not_a_sentence(
     assert (first in result.body.paragraphs) == (byline == "")
 
 
+@pytest.mark.parametrize(
+    ("first", "byline"),
+    [
+        ("Par Jeanne Dupont", "Jeanne Dupont"),
+        ("Von Hans Müller", "Hans Müller"),
+        ("Por Juan Pérez y María López", "Juan Pérez y María López"),
+        ("Por Ana Luísa Gonçalves da Silva", "Ana Luísa Gonçalves da Silva"),
+        ("Di Mario Rossi e Anna Bianchi", "Mario Rossi e Anna Bianchi"),
+        ("Door Jan de Vries en Piet Jansen", "Jan de Vries en Piet Jansen"),
+        ("PAR JEANNE DUPONT", "JEANNE DUPONT"),
+        ("Par\u00a0: la rédaction", "la rédaction"),  # a colon says it, as "BY:" does
+        ("Von Hans Müller, Berlin", "Hans Müller, Berlin"),
+        ("Par Le Monde avec AFP", "Le Monde avec AFP"),
+        ("Di Massimo D’Alema", "Massimo D’Alema"),
+        ("Par AFP", "AFP"),
+        ("Von dpa", "dpa"),
+        ("Por Reuters", "Reuters"),
+    ],
+    ids=["fr", "de", "es", "pt", "it", "nl", "capitals", "colon", "place", "paper-and-agency",
+         "apostrophe", "agency", "dpa", "reuters"],
+)  # fmt: skip
+def test_bylines_in_french_german_spanish_portuguese_italian_and_dutch(
+    tmp_path: Path, first: str, byline: str
+) -> None:
+    """They were the first paragraph: the summary, the meta description, and a derived tag."""
+    result = read(tmp_path, "a.txt", f" date 2026-01-02 T\n\n{first}\n\nLe texte.")
+    assert (result.article.byline, result.body.paragraphs) == (byline, ("Le texte.",))
+    assert result.article.summary == "Le texte." and result.problems == ()
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Door-to-door sales fell by a fifth in March",
+        "Di Maio said on Tuesday that the coalition would hold.",
+        "Di Maio said on Tuesday",
+        "Von der Leyen arrived in Kyiv on Tuesday.",
+        "Von der Leyen arrived",
+        "Von der Leyen",  # a name, but the story's subject: not a writer's first and last name
+        "Di Maio",
+        "Von Braun",
+        "Di Maio and Salvini",
+        "Di Maio, the former foreign minister",
+        "Par for the course, the talks stalled",
+        "Door to door, volunteers asked for votes",
+        "Por favor",
+        "Portugal won",
+        "Par Jeanne Dupont.",  # a sentence's stop, as for "By"
+    ],
+)
+def test_english_first_paragraphs_that_start_with_those_words_stay_text(
+    tmp_path: Path, first: str
+) -> None:
+    result = read(tmp_path, "a.txt", f" date 2026-01-02 T\n\n{first}\n\nMore text.")
+    assert result.article.byline == ""
+    assert result.body.paragraphs == (first, "More text.")
+
+
+def test_a_french_byline_is_no_derived_tag(make_site, run_cli) -> None:
+    """Read as the first paragraph, the writer's name became a tag of her articles."""
+    files = {
+        f"articles/{day}.txt": f" date 2026-01-0{day} Grève {day}\n\nPar Jeanne Dupont\n\n"
+        "La grève a commencé lundi à Paris."
+        for day in (1, 2)
+    }
+    site = make_site({**files, "sitegen.yaml": "language: fr\n"})
+    assert run_cli(site, "build").exit_code == 0
+    page = (site / "public/2026/01/02/greve-2/index.html").read_text()
+    assert "Jeanne Dupont" in page and "<p>La grève a commencé lundi à Paris.</p>" in page
+    assert not list((site / "public/tags").glob("*jeanne*"))  # was "par-jeanne-dupont"
+    assert "<p>Par Jeanne Dupont</p>" not in page
+
+
 def test_stacks_of_combining_marks_are_cut_where_they_repeat_on_every_list(tmp_path) -> None:
     """400 marks over one letter of a title drew over the site's header and down every list of
     related articles. Real words keep theirs (e + U+0301, decomposed Vietnamese)."""
@@ -944,7 +1017,7 @@ def test_only_three_dashes_open_front_matter(tmp_path: Path, opener) -> None:
     assert "a.txt:1: no date line" in problem_of(read(tmp_path, "a.txt", text))
 
 
-@pytest.mark.parametrize("line", ["By", "By:", "BY", "بقلم:"])
+@pytest.mark.parametrize("line", ["By", "By:", "BY", "بقلم:", "Par :", "Von:"])
 def test_a_byline_line_naming_nobody_is_left_out_with_a_warning(tmp_path: Path, line) -> None:
     """It was the first paragraph, and the summary and meta description said "By"."""
     result = read(tmp_path, "a.txt", f" date 2026-01-02 T\n\n{line}\n\nThe story.")
