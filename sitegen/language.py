@@ -189,15 +189,25 @@ def latin_language(site_language: str) -> str:
 def paragraph_attributes(paragraphs: Sequence[str], language: str) -> list[str] | None:
     """The `lang` and `dir` attributes of each paragraph whose letters show another language
     than the article's (an Arabic quote in an English report), or None when none does."""
-    rtl = direction(language)
-    script = LANGUAGE_SCRIPTS.get(primary_subtag(language), "")
-    found = []
-    for paragraph in paragraphs:
-        own = detect_language((paragraph,))
-        if own and own != language and LANGUAGE_SCRIPTS.get(own) != script:
-            found.append(f' lang="{own}"' + (' dir="rtl"' if direction(own) else ""))
-        elif not own and rtl:
-            found.append(' dir="ltr"')  # Latin letters in a right-to-left article
-        else:
-            found.append("")
+    found = [text_attributes(paragraph, language) for paragraph in paragraphs]
     return found if any(found) else None
+
+
+def text_attributes(text: str, language: str) -> str:
+    """The `lang` and `dir` attributes of a paragraph (or a list item, a table cell) of an
+    article in `language`, where its letters show another language; else "". One without
+    letters ("2026", "—") stays in the article's direction: set left to right, a number in
+    an Arabic table stood apart from the cells around it."""
+    own = detect_language((text,))
+    if own and own != language:
+        script = LANGUAGE_SCRIPTS.get(primary_subtag(language), "")
+        if LANGUAGE_SCRIPTS.get(own) != script:
+            return f' lang="{own}"' + (' dir="rtl"' if direction(own) else "")
+    elif not own and direction(language) and latin_letter().search(text):
+        return ' dir="ltr"'  # Latin letters in a right-to-left article
+    return ""
+
+
+@functools.cache
+def latin_letter() -> re.Pattern[str]:
+    return re.compile(f"[{SCRIPTS['Latin'][0]}]")

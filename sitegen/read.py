@@ -54,6 +54,7 @@ from sitegen.language import (
     may_hold_other_scripts,
     may_hold_other_scripts_utf8,
     paragraph_attributes,
+    text_attributes,
     unspaced_words,
 )
 
@@ -776,12 +777,11 @@ def parse_article(
         other_scripts and may_hold_other_scripts(body)
     )
     lang = meta.get("lang") or (detect_language((title, *paragraphs)) if other_scripts else "")
-    if (
-        not markdown_body
-        and (other_scripts or direction(lang))
-        and (attributes := paragraph_attributes(paragraphs, lang))
-    ):
-        body_html = paragraphs_html(paragraphs, attributes)
+    if other_scripts or direction(lang):  # else no paragraph can be in another script
+        if markdown_body:
+            body_html = blocks_marked(body_html, lang)
+        elif attributes := paragraph_attributes(paragraphs, lang):
+            body_html = paragraphs_html(paragraphs, attributes)
     given = meta.get("slug") and short_slug(meta["slug"])
     if meta.get("slug") and not given:  # "\u200b", "../..": no letter or digit to keep
         warn(f"slug: {meta['slug']!a} makes no address; the title's is used")
@@ -1257,6 +1257,39 @@ def render_body(body: str, markdown_body: bool) -> tuple[str, tuple[str, ...]]:
     # One escape for the whole text: no paragraph holds a newline to confuse with the joins.
     text = html.escape("\n".join(paragraphs), quote=False)
     return "<p>" + text.replace("\n", "</p>\n<p>") + "</p>", paragraphs
+
+
+def blocks_marked(safe: str, language: str) -> str:
+    """Sanitised HTML whose blocks of text in another language than the article's (`language`)
+    carry its `lang` and `dir`, as a plain-text article's paragraphs do: a paragraph in Latin
+    letters in an Arabic Markdown article was set right to left, its full stop at its start.
+
+    Only blocks that hold no other block: marked, a list item would pass its direction on to
+    the items of a list within it, in the article's language ("An item<ul><li>عربي"), which
+    its own text does not tell. Only opening tags change, and only with attributes the
+    sanitiser lets no article write (`kept_attributes`), so no element gets one twice."""
+    edges = list(_BLOCK_EDGE.finditer(safe))
+    parts, done = [], 0
+    for edge, following in itertools.pairwise(edges):
+        name = edge["name"]
+        if edge["closing"] or name not in MARKED_BLOCKS or following[0] != f"</{name}>":
+            continue
+        own = clean_text(html.unescape(_TAG.sub("", safe[edge.end() : following.start()])))
+        if own and (attributes := text_attributes(own, language)):
+            at = edge.start() + 1 + len(name)  # after "<p", "<td"
+            parts += [safe[done:at], attributes]
+            done = at
+    return "".join(parts) + safe[done:] if parts else safe
+
+
+# The blocks Markdown writes text in (those `render_markdown` takes paragraphs from), marked
+# with their language; and the tags, opening or closing, that end one's own text.
+MARKED_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd"})
+_BLOCK_EDGE = re.compile(
+    r"<(?P<closing>/?)(?P<name>p|li|h[1-6]|td|th|dt|dd|ul|ol|dl|blockquote|table|thead|tbody|tr"
+    r"|div|pre|hr)"
+    r"\b[^>]*>"
+)
 
 
 @functools.cache

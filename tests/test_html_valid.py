@@ -86,6 +86,14 @@ def hostile_site(make_site, run_cli) -> Path:
         "2026-02-03", "Talks in Cairo", ["Cuba"], "The envoys met on Monday, officials said.",
         arabic, "Они встретятся снова на следующей неделе, сообщили в министерстве.",
     )  # fmt: skip
+    # Markdown in Arabic: its blocks in Latin letters marked on their own, in the sanitised HTML.
+    files["articles/010_eeeeeeeeeeeeeeee.md"] = (
+        f"---\ntags: [Cuba]\n---\n date 2026-02-02 {arabic}\n\n{arabic}\n\n"
+        "The envoys met on *Monday*, officials said.[^n]\n\n> A quote in English.\n\n"
+        f"## Talks in Cairo\n\n- {arabic}\n- An item\n  - {arabic}\n\n"
+        "| البلد | Name | 2026 |\n|---|---|--:|\n| مصر | Egypt | 12 |\n\n"
+        "Term\n:   A definition\n\n[^n]: A footnote in English.\n"
+    )
     for n in range(3, 8):
         files[f"articles/{n:03d}_{n:016x}.txt"] = tagged(
             f"2026-01-{n:02d}", f"Filler {n}", ["Cuba"], f"Text {n}."
@@ -104,6 +112,9 @@ def test_every_page_passes_the_nu_html_checker(
         assert required in names
     assert "tags/cuba/index.html" in names and "tags/cuba/page/2/index.html" in names
     assert any(n.startswith("2026/02/07/") for n in names)  # the hostile article
+    [markdown] = hostile_site.glob("2026/02/02/*/index.html")  # Arabic, with Latin blocks
+    marked = markdown.read_text()
+    assert '<p dir="ltr">The envoys' in marked and '<dd dir="ltr">' in marked
     canary = tmp_path / "canary.html"
     canary.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></p></span>")
     stylesheet = hostile_site / "style.css"  # its CSS too, as --also-check-css reads it

@@ -15,6 +15,7 @@ from sitegen.language import (
     direction,
     may_hold_other_scripts,
     paragraph_attributes,
+    text_attributes,
 )
 from tests.conftest import article_text
 
@@ -88,6 +89,13 @@ def test_a_paragraph_in_another_language_than_its_article_is_marked() -> None:
     assert paragraph_attributes(["Only English."], "") is None
 
 
+def test_a_paragraph_without_letters_keeps_its_articles_direction() -> None:
+    """Set left to right, "2026" or "***" in an Arabic article stood at the other side."""
+    assert paragraph_attributes(["2026", "— 12 —", "***"], "ar") is None
+    assert paragraph_attributes(["Reuters, 2026"], "ar") == [' dir="ltr"']
+    assert text_attributes("2026", "ar") == text_attributes("2026", "") == ""
+
+
 def build_site(make_site, run_cli, files: dict[str, str]) -> Path:
     site = make_site(files)
     result = run_cli(site, "build")
@@ -139,6 +147,55 @@ def test_an_arabic_article_is_marked_on_its_page_lists_and_feed(make_site, run_c
     feed = (public / "feed.xml").read_text()
     assert re.search(r'<entry xml:base="[^"]*" xml:lang="ar">', feed)
     assert len(re.findall(r"<entry xml:base=\"[^\"]*\">", feed)) == 1  # the English one
+
+
+LEAD = "The talks opened in Cairo on Monday, with envoys from both sides."
+
+
+def body_of(page: str) -> str:
+    return page.split('<div class="article-body"', 1)[1].split("\n</div>", 1)[0]
+
+
+def test_markdown_blocks_in_another_script_are_marked_as_plain_text_paragraphs(
+    make_site, run_cli
+) -> None:
+    """A paragraph in Latin letters in an Arabic Markdown article was set right to left, its
+    full stop at its start; an Arabic quote in an English one, left to right, read aloud
+    with an English voice. Each block of text is marked on its own, as a `.txt` paragraph."""
+    arabic = SAMPLES["ar"]
+    paragraphs = ["The envoys met on Monday, officials said.", SAMPLES["ru"]]
+    files = {
+        "articles/001_aaaaaaaaaaaaaaaa.txt": article_text(
+            "2026-02-06", arabic, arabic, *paragraphs
+        ),
+        "articles/002_bbbbbbbbbbbbbbbb.md": article_text(
+            "2026-02-07", arabic, arabic, *paragraphs,
+            f"> {paragraphs[0]}\n\n## Talks in Cairo\n\n- {arabic}\n- An item\n"
+            f"  - {arabic}\n\n| البلد | Name | 2026 |\n|---|---|--:|\n| مصر | Egypt | 12 |",
+        ),
+        "articles/003_cccccccccccccccc.md": article_text(
+            "2026-02-08", "Talks in Cairo", LEAD, arabic, "*Envoys* are to meet again next week."
+        ),
+    }  # fmt: skip
+    public = build_site(make_site, run_cli, files)
+    text = body_of(page_of(public, "2026/02/06"))
+    markdown = body_of(page_of(public, "2026/02/07"))
+    for paragraph in (f"<p>{arabic}</p>", *(f"<p{a}>{p}</p>" for a, p in [
+        (' dir="ltr"', paragraphs[0]), (' lang="ru"', paragraphs[1])
+    ])):  # fmt: skip
+        assert paragraph in text and paragraph in markdown
+    assert f'<blockquote>\n<p dir="ltr">{paragraphs[0]}</p>' in markdown
+    assert '<h2 dir="ltr">Talks in Cairo</h2>' in markdown
+    assert f"<li>{arabic}</li>" in markdown
+    # An item holding a list is not marked: its direction would pass to the Arabic within it.
+    assert f"<li>An item<ul>\n<li>{arabic}</li>" in markdown
+    assert '<th dir="ltr">Name</th>' in markdown and '<td dir="ltr">Egypt</td>' in markdown
+    assert '<th style="text-align: right;">2026</th>' in markdown  # no letters: unmarked
+    assert "<td>مصر</td>" in markdown
+    english = body_of(page_of(public, "talks-in-cairo"))
+    assert f"<p>{LEAD}</p>" in english
+    assert f'<p lang="ar" dir="rtl">{arabic}</p>' in english
+    assert "<p><em>Envoys</em> are to meet again next week.</p>" in english
 
 
 def test_front_matter_lang_and_a_right_to_left_site(make_site, run_cli) -> None:
