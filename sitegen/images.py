@@ -42,6 +42,11 @@ MAX_SIDE = 65_535
 _SVG_START = re.compile(rb"<svg[\s>][^>]*>")  # the root element, whose size is the image's
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r' src="([^"]*)"')  # as the sanitiser writes it: double quotes, escaped
+# The first image of an article loads with the page: it is often in view as the page opens,
+# and often its largest paint, which a lazy image delays (the browser waits for layout to know
+# it is near). Those after it load as the reader scrolls near them. None takes the browser's
+# network priority (`fetchpriority="high"`): the first may sit far down a long article.
+FIRST_IMAGE_ATTRIBUTES = ' decoding="async"'
 IMAGE_ATTRIBUTES = ' loading="lazy" decoding="async"'
 
 
@@ -147,21 +152,22 @@ def checked_size(width: float, height: float) -> Size | None:
 
 
 def sized_images(safe: str, sizes: Mapping[str, Size] | None) -> str:
-    """A sanitised body whose images load when the reader scrolls near them, decoded off the
-    main thread, with their width and height where known. The sanitiser lets no width,
-    height or loading of the article's own through (`read.kept_attributes`): these are the
-    only ones."""
-    if "<img" not in safe:
+    """A sanitised body whose images, but the first, load when the reader scrolls near them,
+    all decoded off the main thread, with their width and height where known. The sanitiser
+    lets no width, height or loading of the article's own through (`read.kept_attributes`):
+    these are the only ones."""
+    if "<img" not in safe or (first := _IMG_TAG.search(safe)) is None:
         return safe
-    return _IMG_TAG.sub(functools.partial(_sized_image, sizes or {}), safe)
+    return _IMG_TAG.sub(functools.partial(_sized_image, sizes or {}, first.start()), safe)
 
 
-def _sized_image(sizes: Mapping[str, Size], match: re.Match[str]) -> str:
+def _sized_image(sizes: Mapping[str, Size], first: int, match: re.Match[str]) -> str:
     tag = match.group()
     src = _SRC.search(tag)
     size = sizes.get(html.unescape(src[1]).strip()) if src else None
     attributes = f' width="{size[0]}" height="{size[1]}"' if size else ""
-    return f"{tag[:-1]}{attributes}{IMAGE_ATTRIBUTES}>"
+    loading = FIRST_IMAGE_ATTRIBUTES if match.start() == first else IMAGE_ATTRIBUTES
+    return f"{tag[:-1]}{attributes}{loading}>"
 
 
 def sizes_key(sizes: Mapping[str, Size]) -> str:

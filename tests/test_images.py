@@ -22,6 +22,7 @@ from tests.test_incremental import build_printing, corpus, settle
 
 PAGE = "public/2026/02/06/harbour-map/index.html"
 LAZY = 'loading="lazy" decoding="async">'
+EAGER = 'decoding="async">'  # an article's first image: no loading="lazy"
 
 
 def png(width: int, height: int, pixels: bool = True) -> bytes:
@@ -138,7 +139,7 @@ def test_the_sizes_of_png_jpeg_gif_webp_avif_and_svg_are_written(make_site, run_
     for name, (_, width, height) in IMAGES.items():
         assert images[f"../../../../img/{name}"] == (
             f'<img alt="{name}" src="../../../../img/{name}" width="{width}" '
-            f'height="{height}" {LAZY}'
+            f'height="{height}" {EAGER if name == "png.png" else LAZY}'
         )
     assert images["/img/png.png"].endswith(f'width="640" height="480" {LAZY}')
     assert images["../../../../img/unsized.svg"].endswith(f'unsized.svg" {LAZY}')
@@ -170,10 +171,43 @@ def test_an_articles_own_width_height_and_loading_are_not_kept(make_site, run_cl
     assert result.exit_code == 0
     images = images_on(site / PAGE)
     assert images["../../../../map.png"] == (
-        f'<img alt="Map" src="../../../../map.png" width="400" height="300" {LAZY}'
+        f'<img alt="Map" src="../../../../map.png" width="400" height="300" {EAGER}'
     )
     assert images["../../../../gone.png"] == f'<img alt="Gone" src="../../../../gone.png" {LAZY}'
     assert "leads to no file of the site (no file gone.png)" in result.output  # as before
+
+
+def test_an_articles_first_image_loads_with_the_page_and_the_rest_lazily(
+    make_site, run_cli
+) -> None:
+    """Lazy, the first image, often in view as the page opens and its largest paint, waited
+    for layout before it was fetched. The feed carries the same text."""
+    site = make_site(
+        {
+            "articles/a.md": markdown_article(
+                "A long lead.\n\n![One](../../../../one.png)\n\nText.\n\n"
+                "![Two](../../../../two.png) and ![Three](../../../../one.png)"
+            ),
+            "articles/b.md": markdown_article("![Other](../../../../two.png)", title="Other"),
+            "layouts/static/one.png": png(40, 30),
+            "layouts/static/two.png": png(20, 10),
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    page = (site / PAGE).read_text()
+    tags = re.findall(r"<img\b[^>]*>", page)
+    assert tags == [
+        f'<img alt="One" src="../../../../one.png" width="40" height="30" {EAGER}',
+        f'<img alt="Two" src="../../../../two.png" width="20" height="10" {LAZY}',
+        f'<img alt="Three" src="../../../../one.png" width="40" height="30" {LAZY}',
+    ]
+    assert "fetchpriority" not in page
+    other = next((site / "public/2026/02/06").glob("other*/index.html")).read_text()
+    assert re.findall(r"<img\b[^>]*>", other) == [
+        f'<img alt="Other" src="../../../../two.png" width="20" height="10" {EAGER}'
+    ]
+    feed = (site / "public/feed.xml").read_text().replace("&quot;", '"').replace("&gt;", ">")
+    assert f'alt="One" src="../../../../one.png" width="40" height="30" {EAGER}' in feed
 
 
 HOSTILE = {
@@ -212,7 +246,7 @@ def test_a_damaged_or_hostile_image_gives_no_size_and_no_traceback(
     images = images_on(site / PAGE)
     for name in HOSTILE:
         assert images[f"../../../../img/{name}"] == (
-            f'<img alt="{name}" src="../../../../img/{name}" {LAZY}'
+            f'<img alt="{name}" src="../../../../img/{name}" {EAGER if name == "empty.png" else LAZY}'
         )
     assert 'width="64" height="48"' in images["../../../../img/fine.png"]
 
@@ -284,7 +318,7 @@ def test_a_replaced_image_gives_its_new_size_in_an_incremental_build(
     # Damaged, the image loses its size; mended, it has it again.
     map_file.write_bytes(b"broken")
     cli_build(site, memory)
-    assert images_on(site / PAGE)["../../../../img/map.png"].endswith(f'map.png" {LAZY}')
+    assert images_on(site / PAGE)["../../../../img/map.png"].endswith(f'map.png" {EAGER}')
     map_file.write_bytes(png(50, 60))
     cli_build(site, memory)
     assert 'width="50" height="60"' in images_on(site / PAGE)["../../../../img/map.png"]
