@@ -40,6 +40,16 @@ MORE_BYTES = 1024 * 1024
 # no real image has: such a size is a damaged or hostile file, and gets no width or height.
 MAX_SIDE = 65_535
 _SVG_START = re.compile(rb"<svg[\s>][^>]*>")  # the root element, whose size is the image's
+# An attribute of the root element that sizes it, as XML writes it: name="value" or 'value'.
+_ROOT_ATTRIBUTE = re.compile(rb"""\s(width|height|viewBox)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_NO_SIZE = re.compile(rb"(?:[0-9.]+%|auto)?")  # a share of the box it is drawn in: none
+# A number of a viewBox, of a few digits: a longer one is no drawing's (and costs to read).
+_VIEWBOX_NUMBER = re.compile(
+    rb"[-+]?(?:[0-9]{1,15}(?:\.[0-9]{0,15})?|\.[0-9]{1,15})(?:[eE][-+]?[0-9]{1,3})?"
+)
+# The width written for an SVG that gives its proportions only: wider than the column at any
+# font size a reader sets (the stylesheet's 42rem is 1,344 pixels at 32 pixels to the rem).
+SCALABLE_WIDTH = 1600
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r' src="([^"]*)"')  # as the sanitiser writes it: double quotes, escaped
 # The first image of an article loads with the page: it is often in view as the page opens,
@@ -134,11 +144,37 @@ def header_size(data: bytes) -> Size | None:
 
 
 def svg_size(head: bytes) -> Size | None:
-    """An SVG's size, where its root element states one in absolute units ("640", "20cm";
-    not "100%"). imagesize takes the first `width=` of the file, which may be a shape's: it
-    is given the root element alone."""
+    """An SVG's size, where its root element states one in absolute units ("640", "20cm"), or
+    else a viewBox (`viewbox_size`). imagesize takes the first `width=` of the file, which may
+    be a shape's: it is given the root element alone."""
     root = _SVG_START.search(head[:HEAD_BYTES])
-    return header_size(root.group()) if root else None
+    if root is None:
+        return None
+    return header_size(root.group()) or viewbox_size(root.group())
+
+
+def viewbox_size(root: bytes) -> Size | None:
+    """The size of an SVG whose root element states no width or height (or "100%", "auto")
+    but a viewBox, which gives its proportions only: `SCALABLE_WIDTH` wide, as tall as they
+    make it. Without a size, the browser drew such an image as wide as its column once it had
+    loaded, and the text below jumped down; its viewBox's own numbers, pixels to a browser,
+    would draw "0 0 24 12" 24 pixels wide. This width, over any column's, keeps it as wide as
+    the column (`max-width: 100%`), and its place kept before it loads. An absolute width or
+    height that imagesize could not read (a root over 1 KB, "10em") gets none, as before: it
+    is the image's size, which the viewBox must not override."""
+    attributes: dict[bytes, bytes] = {}
+    for name, double, single in _ROOT_ATTRIBUTE.findall(root):
+        attributes.setdefault(name, double or single)  # the first: XML allows no second
+    for side in (b"width", b"height"):
+        if side in attributes and not _NO_SIZE.fullmatch(attributes[side].strip()):
+            return None
+    box = attributes.get(b"viewBox", b"").replace(b",", b" ").split()
+    if len(box) != 4 or not all(_VIEWBOX_NUMBER.fullmatch(number) for number in box):
+        return None
+    width, height = float(box[2]), float(box[3])
+    if not (width > 0 and height > 0):  # a side of 0 draws nothing; a negative one is an error
+        return None
+    return checked_size(SCALABLE_WIDTH, SCALABLE_WIDTH * height / width)
 
 
 def checked_size(width: float, height: float) -> Size | None:

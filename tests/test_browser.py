@@ -309,6 +309,32 @@ def test_pages_opened_from_the_disk_link_to_pages_not_folder_listings(
     assert talks == (public / "2026/02/06/cuba-talks/index.html").as_uri() + "#main"
 
 
+def test_an_svg_of_proportions_only_is_as_wide_as_the_column_with_its_size_written(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """An SVG with a viewBox and no width or height has no size of its own: without one
+    written, the browser drew it as wide as the column once loaded (the text below jumped).
+    Written from its viewBox's numbers, "0 0 24 12" would be 24 pixels wide."""
+    drawing = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 12"><rect width="24" height="12"/></svg>'
+    site = make_site(
+        {
+            "articles/a.md": "---\ntitle: Map\ndate: 2026-02-06\n---\nThe map.\n\n"
+            "![Map](../../../../map.svg)\n",
+            "layouts/static/map.svg": drawing,
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    tab = opened(browser, site / "public/2026/02/06/map/index.html")
+    tab.wait_for("document.images[0].complete", "the image to load")
+    width, height, column, written = tab.evaluate(
+        "(() => { const image = document.images[0]; const box = image.getBoundingClientRect();"
+        " return [box.width, box.height, image.parentElement.clientWidth,"
+        " [image.getAttribute('width'), image.getAttribute('height')]]; })()"
+    )
+    assert written == ["1600", "800"]
+    assert width == column and abs(height - column / 2) < 1, (width, height, column)
+
+
 def test_dates_read_in_order_on_a_right_to_left_site(
     browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:

@@ -116,6 +116,9 @@ IMAGES = {
     "avif.avif": (avif(2048, 1536), 2048, 1536),
     "sized.svg": (svg('width="120" height="40" viewBox="0 0 120 40"'), 120, 40),
     "inches.svg": (svg('width="2in" height="1in"'), 192, 96),
+    # Proportions only: as wide as any column, which the stylesheet shrinks it to
+    "viewbox.svg": (svg('viewBox="0 0 24 12"'), 1600, 800),
+    "shares.svg": (svg("width='100%' height=\"auto\" viewBox=' -5,-5 , 40 30'"), 1600, 1200),
 }
 
 
@@ -130,8 +133,8 @@ def test_the_sizes_of_png_jpeg_gif_webp_avif_and_svg_are_written(make_site, run_
             "articles/b.txt": article_text("2026-02-07", "Plain text"),
         }
         | {f"layouts/static/img/{name}": data for name, (data, _, _) in IMAGES.items()}
-        # a viewBox only, and a shape's width: no size of its own (the browser scales it)
-        | {"layouts/static/img/unsized.svg": svg('viewBox="0 0 10 10"')}
+        # no size nor viewBox, and a shape's width: no size of its own (the browser scales it)
+        | {"layouts/static/img/unsized.svg": svg('id="x"')}
     )
     result = run_cli(site, "build")
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
@@ -224,6 +227,13 @@ HOSTILE = {
     "infinite.svg": svg(f'width="{"9" * 400}" height="1"'),
     "not-svg.svg": b"\x89PNG\r\n\x1a\n",
     "not-utf8.svg": b'<svg width="\xff\xfe" height="1">',
+    "zero-viewbox.svg": svg('viewBox="0 0 0 10"'),
+    "negative-viewbox.svg": svg('viewBox="0 0 -4 3"'),
+    "short-viewbox.svg": svg('viewBox="0 0 4"'),
+    "text-viewbox.svg": svg('viewBox="0 0 inf nan"'),
+    "long-viewbox.svg": svg(f'viewBox="0 0 {"9" * 400} 1"'),
+    "thin-viewbox.svg": svg('viewBox="0 0 1e-300 1"'),  # 10^303 times as tall as wide
+    "spaced-viewbox.svg": b"<svg viewBox=' " + b" " * 3_000_000 + b"0 0 4 3'>",  # 3 MB, unread
     "boxes.avif": b"\x00\x00\x00\x08ftyp" + b"\x00\x00\x00\x01meta" + b"\xff" * 8,
     "loop.avif": b"\x00\x00\x00\x10ftypavif\x00\x00\x00\x00" + b"\x00\x00\x00\x00meta" * 1000,
 }
@@ -249,6 +259,25 @@ def test_a_damaged_or_hostile_image_gives_no_size_and_no_traceback(
             f'<img alt="{name}" src="../../../../img/{name}" {EAGER if name == "empty.png" else LAZY}'
         )
     assert 'width="64" height="48"' in images["../../../../img/fine.png"]
+
+
+@pytest.mark.parametrize(
+    "root",
+    [
+        'width="10em" height="5em" viewBox="0 0 2 1"',
+        'width="300" viewBox="0 0 3 1"',
+        'height="50" width="100%" viewBox="0 0 3 1"',
+        f'data-x="{"x" * 1100}" width="200" height="100" viewBox="0 0 20 1"',
+    ],
+    ids=["em", "width-only", "height-only", "root-over-1kb"],
+)
+def test_an_svg_with_a_size_of_its_own_gets_none_from_its_viewbox(root: str) -> None:
+    """The browser draws it at that size, which imagesize does not read (a unit it does not
+    know, one side, a root element longer than the 1 KB it reads): its viewBox's proportions
+    at the width of a column would stretch it."""
+    from sitegen.images import svg_size
+
+    assert svg_size(svg(root)) is None
 
 
 def test_a_file_that_is_gone_or_no_file_gives_no_size(tmp_path: Path) -> None:
