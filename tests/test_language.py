@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.language import (
     SCRIPTS,
@@ -15,6 +17,7 @@ from sitegen.language import (
     direction,
     may_hold_other_scripts,
     paragraph_attributes,
+    script_letters,
     text_attributes,
 )
 from tests.conftest import article_text
@@ -267,3 +270,38 @@ def test_chinese_text_counts_a_word_a_character(make_site, run_cli) -> None:
     page = next(public.glob("2026/02/06/*/index.html")).read_text()
     assert '"wordCount": 881' in page.replace('":', '": ').replace(":  ", ": ")  # 880 + 1
     assert "4 min read" in page  # 881 words at 230 a minute
+
+
+def _range_edges() -> list[str]:
+    """The first and last letter of every range of every script, and the characters just
+    outside them: where a count by first bytes could go wrong."""
+    edges = []
+    for chars, _ in SCRIPTS.values():
+        for match in re.finditer(r"(.)-(.)|(.)", chars):
+            first, last = (match[3], match[3]) if match[3] else (match[1], match[2])
+            for code in (ord(first) - 1, ord(first), ord(last), ord(last) + 1):
+                if 0 <= code < 0x110000 and not 0xD800 <= code < 0xE000:
+                    edges.append(chr(code))
+    return edges
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_range_edges(), " ", ".", "’", "a", "é", "ж", "ب", "漢", "カ"])
+        | st.characters(exclude_categories=("Cs",)),
+        max_size=40,
+    ).map("".join)
+)
+def test_letters_are_counted_by_script_as_one_pattern_of_every_script_counts_them(
+    text: str,
+) -> None:
+    """`script_letters` counts only the scripts whose first bytes the text's UTF-8 holds:
+    the counts of one pattern with a group for each script, tried at every character."""
+    from collections import Counter
+
+    every = re.compile("|".join(f"(?P<{name}>[{chars}]+)" for name, (chars, _) in SCRIPTS.items()))
+    expected: Counter[str] = Counter()
+    for match in every.finditer(text):
+        expected[match.lastgroup or ""] += match.end() - match.start()
+    assert script_letters(text) == expected
