@@ -117,6 +117,16 @@ def may_hold_other_scripts_utf8(data: bytes) -> bool:
     return not data.isascii() and any(lead in data for lead in OTHER_SCRIPT_LEADS)
 
 
+# First bytes that the punctuation of texts in Chinese and Japanese starts with too ("。",
+# U+3000 to U+303F; "，", of the full-width forms from U+FF00), with the second bytes of the
+# letters among theirs: the kana and Han from U+3040; the compatibility ideographs and the
+# presentation forms of Hebrew and Arabic from U+F900 (not U+FE00 to U+FE3F, nor U+FF00 on).
+SHARED_LEADS = {
+    0xE3: re.compile(b"\xe3[\x81-\xbf]"),
+    0xEF: re.compile(b"\xef[\xa4-\xb7\xb9-\xbb]"),
+}
+
+
 def script_letters(text: str) -> collections.Counter[str]:
     """How many letters of each script `text` holds (none listed with none).
 
@@ -130,6 +140,9 @@ def script_letters(text: str) -> collections.Counter[str]:
     else:
         data = text.encode("utf-8", "surrogatepass")
         present = {lead for lead in range(0xC0, 0x100) if lead in data}  # a byte as a number
+        for lead, letters in SHARED_LEADS.items():
+            if lead in present and letters.search(data) is None:
+                present.discard(lead)
         candidates = [s for s, leads in script_leads().items() if s == "Latin" or leads & present]
     counts: collections.Counter[str] = collections.Counter()
     for script in candidates:
