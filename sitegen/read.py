@@ -964,10 +964,11 @@ def names_only(names: str) -> bool:
 
 
 def _names_words(text: str) -> bool:
-    """Capitalised words and the small words between them, at least one capitalised."""
+    """Capitalised words and the small words between them, at least one capitalised; an
+    agency may stand among them in its own case ("Von Lena Groß (dpa)", as "(AFP)")."""
     words = [word.strip("()") for word in text.split()]
     return any(map(is_capitalised, words)) and all(
-        is_capitalised(word) or word in NAME_LINKS for word in words
+        is_capitalised(word) or word in NAME_LINKS or word in NEWSROOMS for word in words
     )
 
 

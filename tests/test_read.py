@@ -882,9 +882,11 @@ def test_a_byline_names_someone_and_is_not_a_sentence(
         ("Par AFP", "AFP"),
         ("Von dpa", "dpa"),
         ("Por Reuters", "Reuters"),
+        ("Von Lena Groß (dpa)", "Lena Groß (dpa)"),  # as "(AFP)": an agency in its own case
+        ("Von Lena Groß und dpa", "Lena Groß und dpa"),
     ],
     ids=["fr", "de", "es", "pt", "it", "nl", "capitals", "colon", "place", "paper-and-agency",
-         "apostrophe", "agency", "dpa", "reuters"],
+         "apostrophe", "agency", "dpa", "reuters", "name-and-dpa", "name-und-dpa"],
 )  # fmt: skip
 def test_bylines_in_french_german_spanish_portuguese_italian_and_dutch(
     tmp_path: Path, first: str, byline: str
