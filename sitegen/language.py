@@ -80,14 +80,15 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "he", "ps", "sd", "syr", "ug
 
 # Letters that only some of the languages of a script use, with the language they point to,
 # tested in order; a text is taken for that language when they make over 1 % of its letters
-# in that script. Urdu writes most Persian letters too, so it is tested first.
+# in that script. Urdu writes most Persian letters too, so it is tested first; Kazakh and
+# Belarusian write Ukrainian's "і" too, so they are tested before it.
 MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
     "Arabic": (("ٹڈڑںےۓھ", "ur"), ("پچژگکی", "fa")),
     "Cyrillic": (
+        ("әғқңөұүһӘҒҚҢӨҰҮҺ", "kk"),
+        ("ўЎ", "be"),
         ("іїєґІЇЄҐ", "uk"),
         ("ђћџљњЂЋЏЉЊ", "sr"),
-        ("ўЎ", "be"),
-        ("әғқңөұүһӘҒҚҢӨҰҮҺ", "kk"),
     ),
     "Hebrew": (("װױײ", "yi"),),
 }
