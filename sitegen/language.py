@@ -164,10 +164,16 @@ def detect_language(texts: Iterable[str]) -> str:
     if not may_hold_other_scripts(sample) or not_latin().search(sample) is None:
         return ""  # the common case, told at C speed: English with curly quotes, too
     counts = script_letters(sample)
-    script, letters = counts.most_common(1)[0]
-    if script == "Latin" or letters * 2 <= sum(counts.values()):
+    total = sum(counts.values())
+    # Japanese writes Han and kana in one text, often as many of each: counted apart, neither
+    # was over half the letters of an article with an English sentence in it.
+    joined = counts.copy()
+    if joined["Kana"]:
+        joined["Han"] += joined.pop("Kana")
+    script, letters = joined.most_common(1)[0]
+    if script == "Latin" or letters * 2 <= total:
         return ""
-    if script == "Kana" or (script == "Han" and counts["Kana"] >= KANA_SHARE * letters):
+    if script == "Han" and counts["Kana"] >= KANA_SHARE * letters:
         return "ja"
     for marks, language in MARKERS.get(script, ()):
         if sum(map(sample.count, marks)) > MARKER_SHARE * letters:

@@ -49,6 +49,19 @@ def test_the_letters_of_a_text_tell_its_language(language: str) -> None:
     assert may_hold_other_scripts(SAMPLES[language])
 
 
+def test_japanese_with_an_english_sentence_is_japanese() -> None:
+    """Han and kana are both Japanese's letters: counted apart, neither was over half the
+    letters once an English sentence stood among them, and the article took the site's `en`."""
+    japanese = "政府は月曜日、東京で開かれた会議で新たな経済対策をまとめた。物価の上昇が続く中、家計への支援を強化する方針だ。"
+    texts = ["東京都知事選挙告示", japanese, "The governor said he would run again.", japanese]
+    counts = script_letters(" ".join(texts))
+    assert counts["Han"] * 2 < counts.total() and counts["Kana"] * 2 < counts.total()
+    assert detect_language(texts) == "ja"
+    assert (
+        detect_language(["The governor said on Monday he would run again.", "再選を目指す"]) == ""
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
