@@ -395,3 +395,27 @@ def test_dates_read_in_order_on_a_right_to_left_site(
         " footer.querySelector('bdi').getBoundingClientRect().left]; })()"
     )
     assert stop < title, (stop, title)
+
+
+def test_an_english_list_item_in_an_arabic_article_keeps_its_marker_in_the_column(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """The reader marks an English item of an Arabic list dir="ltr": its marker went to its
+    left, outside the list's padding, which is on the right, and off a phone's screen. Inside
+    the item, the marker comes before its text, within the column."""
+    arabic = "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل."
+    site = make_site(
+        {
+            "articles/a.md": f"---\ntitle: تقرير\ndate: 2026-02-06\n---\n{arabic}\n\n"
+            f"- {arabic}\n- An item in English, with more words.\n",
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    tab = opened(browser, next((site / "public").glob("2026/02/06/*/index.html")))
+    item, text, column = tab.evaluate(
+        "(() => { const li = document.querySelector('.article-body li[dir=ltr]');"
+        " const range = document.createRange(); range.selectNodeContents(li);"
+        " return [li.getBoundingClientRect().left, range.getBoundingClientRect().left,"
+        " document.querySelector('.article-body').getBoundingClientRect().left]; })()"
+    )
+    assert item >= column and text - item > 5, (item, text, column)
