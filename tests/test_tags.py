@@ -1232,3 +1232,19 @@ def test_runs_of_text_with_curly_quotes_are_those_of_the_pattern_for_any_script(
     text in any script finds in it."""
     expected = [m.span() for m in unicode_run().finditer(text)]
     assert [m.span() for m in runs(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "« Nous voulons la paix », a dit Odile Varga à Paris. « Nous resterons ».",
+        "«\u202fNous voulons la paix\u202f», a dit Odile Varga à Paris. «\xa0Nous resterons\xa0».",
+        "„Nous voulons la paix“, sagte Odile Varga in Paris. »Nous resterons«.",
+    ],
+)
+def test_a_word_that_opens_a_quote_in_guillemets_starts_a_sentence(quote: str) -> None:
+    """French and German quote in guillemets (« », » «) and German opens with „: the
+    capitalised word after them starts a sentence, not a name ("Nous", "Wir" were tags of
+    every article quoting someone), while the names in the quote stay names."""
+    tags = tags_of(corpus(quote, quote, quote), min_articles=1)
+    assert all("Nous" not in t and "Odile Varga" in t for t in tags), tags
