@@ -104,6 +104,8 @@ NEWSROOMS = frozenset({
     "Agencias", "Agências", "Agenturen", "Agenzie", "Agences",
     "Rédaction", "Redaktion", "Redacción", "Redação", "Redazione", "Redactie",
 })  # fmt: skip
+FOLDED_NEWSROOMS = frozenset(word.casefold() for word in NEWSROOMS)
+NEWSROOM_ARTICLES = frozenset({"la", "le", "les", "der", "die", "de", "het", "el", "a", "il"})
 # A wire dateline at the start of a story: "BEIJING, Feb 6 (Reuters) - ", "VIENNA (AP) -Iran".
 # The story after it starts a sentence: "NATO - the alliance said" is no dateline; without a
 # space after the dash, only after an agency in brackets: "NATO-Russia talks" is none either.
@@ -951,7 +953,11 @@ def names_only(names: str) -> bool:
     Maio", "Von Braun"). After a comma, any capitalised words: "Von Hans Müller, Berlin"."""
     first, *others = names.split(",")
     words = [word.strip("()") for word in first.split()]
-    if len(words) == 1:
+    if len(words) == 2 and words[0].casefold() in NEWSROOM_ARTICLES:
+        # "Par la rédaction", "Door de redactie", "Por la redacción", "Von der Redaktion":
+        # the newsroom, in small letters too; "Von der Leyen" names no newsroom.
+        named = words[1].casefold() in FOLDED_NEWSROOMS
+    elif len(words) == 1:
         named = words[0] in NEWSROOMS or (len(words[0]) > 1 and words[0].isupper())
     else:
         named = (

@@ -884,9 +884,13 @@ def test_a_byline_names_someone_and_is_not_a_sentence(
         ("Por Reuters", "Reuters"),
         ("Von Lena Groß (dpa)", "Lena Groß (dpa)"),  # as "(AFP)": an agency in its own case
         ("Von Lena Groß und dpa", "Lena Groß und dpa"),
+        ("Par la rédaction", "la rédaction"),  # the newsroom, without a colon
+        ("Door de redactie", "de redactie"),
+        ("Von der Redaktion, Berlin", "der Redaktion, Berlin"),
     ],
     ids=["fr", "de", "es", "pt", "it", "nl", "capitals", "colon", "place", "paper-and-agency",
-         "apostrophe", "agency", "dpa", "reuters", "name-and-dpa", "name-und-dpa"],
+         "apostrophe", "agency", "dpa", "reuters", "name-and-dpa", "name-und-dpa",
+         "newsroom", "redactie", "redaktion"],
 )  # fmt: skip
 def test_bylines_in_french_german_spanish_portuguese_italian_and_dutch(
     tmp_path: Path, first: str, byline: str
@@ -915,6 +919,8 @@ def test_bylines_in_french_german_spanish_portuguese_italian_and_dutch(
         "Por favor",
         "Portugal won",
         "Par Jeanne Dupont.",  # a sentence's stop, as for "By"
+        "Par la suite",
+        "Von der Leyen, Redaktion",
     ],
 )
 def test_english_first_paragraphs_that_start_with_those_words_stay_text(
