@@ -958,8 +958,9 @@ class Renderer:
             return Output(page.path, data, page.source)
         if page.article is not None:
             context = {**context, "body": self.shown_body(page.article)}
-        html = render_template(self.template(page.template), context)
-        return Output(page.path, html.encode("utf-8"), page.source)
+        return Output(
+            page.path, render_template(self.template(page.template), context), page.source
+        )
 
 
 def site_host(base_url: str) -> str:
@@ -1041,9 +1042,19 @@ RECURSION = (
 )
 
 
-def render_template(template: jinja2.Template, context: dict[str, Any]) -> str:
+def render_template(template: jinja2.Template, context: dict[str, Any]) -> bytes:
+    """The page, in UTF-8, each piece of the template's output encoded as it comes: most are
+    ASCII, which encodes by copying, where the page joined into one string is two bytes a
+    character as soon as it holds one curly quote, arrow or dash, and encoding that took 4.6 %
+    of a cold build's instructions (the whole build, 0.8 % less in this way, callgrind). As
+    jinja2's `Template.render`, which hands an error to `handle_exception` for the template's
+    own lines."""
     try:
-        return template.render(context)
+        parts = template.root_render_func(template.new_context(context))
+        try:
+            return b"".join(map(str.encode, parts))
+        except Exception:
+            template.environment.handle_exception()
     except jinja2.TemplateSyntaxError as exc:
         raise SitegenError(
             f"template syntax error: {exc.message}", exc.filename, exc.lineno
