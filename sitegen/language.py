@@ -243,15 +243,34 @@ def text_attributes(text: str, language: str) -> str:
     """The `lang` and `dir` attributes of a paragraph (or a list item, a table cell) of an
     article in `language`, where its letters show another language; else "". One without
     letters ("2026", "—") stays in the article's direction: set left to right, a number in
-    an Arabic table stood apart from the cells around it."""
+    an Arabic table stood apart from the cells around it.
+
+    Latin letters in an article in another script's (an English quote in an Arabic or a
+    Japanese report) are in the language `LATIN_TEXT` stands for, which the site's language
+    tells (`latin_text_language`): without it, they took the article's language, and screen
+    readers read them with an Arabic or a Japanese voice."""
     own = detect_language((text,))
     if own and own != language:
         script = LANGUAGE_SCRIPTS.get(primary_subtag(language), "")
         if LANGUAGE_SCRIPTS.get(own) != script:
             return f' lang="{own}"' + (' dir="rtl"' if direction(own) else "")
-    elif not own and direction(language) and latin_letter().search(text):
-        return ' dir="ltr"'  # Latin letters in a right-to-left article
+    elif not own and latin_letter().search(text):
+        rtl = ' dir="ltr"' if direction(language) else ""  # set left to right, apart
+        return (LATIN_TEXT + rtl) if primary_subtag(language) in LANGUAGE_SCRIPTS else rtl
     return ""
+
+
+# Latin letters in an article in another script, as the reader marks them: "undetermined, in
+# Latin letters" (BCP 47), for the renderer to name (`latin_text_language`). The reader knows
+# no site, and keeps its bodies apart from the config.
+LATIN_TEXT = ' lang="und-Latn"'
+
+
+def latin_text_language(site_language: str) -> str:
+    """The language of Latin letters within an article in another script: the site's own if
+    written in them ("en", "fr", "sr-Latn"), else the one most written in them ("en", as
+    `latin_language` says)."""
+    return latin_language(site_language) or site_language
 
 
 @functools.cache

@@ -78,7 +78,7 @@ from sitegen.feeds import (
     timestamp,
 )
 from sitegen.labels import Words, words_for
-from sitegen.language import direction, primary_subtag
+from sitegen.language import LATIN_TEXT, direction, latin_text_language, primary_subtag
 from sitegen.model import (
     ArchiveGroup,
     Changes,
@@ -922,6 +922,7 @@ class Renderer:
         host = site_host(site.config.base_url)
         self.body_of = lambda article: own_links_without_rel(body_of(article), host)
         self.images = images or {}
+        self.latin_text = f' lang="{latin_text_language(site.config.language)}"'
         self.templates: dict[str, jinja2.Template] = {}
         self.feed_writer = FeedWriter(
             site.config,
@@ -931,9 +932,12 @@ class Renderer:
         )
 
     def shown_body(self, article: Article) -> Body:
-        """The article's body as its page and the feed show it: its images with their sizes
+        """The article's body as its page and the feed show it: its Latin text in the site's
+        language for such text (`language.LATIN_TEXT`), its images with their sizes
         (`images.sized_images`)."""
         body = self.body_of(article)
+        if LATIN_TEXT in body.html:
+            body = Body(body.html.replace(LATIN_TEXT, self.latin_text), body.paragraphs)
         if "<img" not in body.html:
             return body
         from sitegen.images import sized_images

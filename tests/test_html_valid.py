@@ -114,7 +114,7 @@ def test_every_page_passes_the_nu_html_checker(
     assert any(n.startswith("2026/02/07/") for n in names)  # the hostile article
     [markdown] = hostile_site.glob("2026/02/02/*/index.html")  # Arabic, with Latin blocks
     marked = markdown.read_text()
-    assert '<p dir="ltr">The envoys' in marked and '<dd dir="ltr">' in marked
+    assert '<p lang="en" dir="ltr">The envoys' in marked and '<dd lang="en" dir="ltr">' in marked
     canary = tmp_path / "canary.html"
     canary.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></p></span>")
     stylesheet = hostile_site / "style.css"  # its CSS too, as --also-check-css reads it

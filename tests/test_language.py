@@ -105,14 +105,14 @@ def test_a_paragraph_in_another_language_than_its_article_is_marked() -> None:
     english = ["The minister spoke.", SAMPLES["ar"], "He left.", SAMPLES["zh"]]
     assert paragraph_attributes(english, "") == ["", ' lang="ar" dir="rtl"', "", ' lang="zh"']
     arabic = [SAMPLES["ar"], "Reuters, Cairo", SAMPLES["fa"]]  # Persian: the same script
-    assert paragraph_attributes(arabic, "ar") == ["", ' dir="ltr"', ""]
+    assert paragraph_attributes(arabic, "ar") == ["", ' lang="und-Latn" dir="ltr"', ""]
     assert paragraph_attributes(["Only English."], "") is None
 
 
 def test_a_paragraph_without_letters_keeps_its_articles_direction() -> None:
     """Set left to right, "2026" or "***" in an Arabic article stood at the other side."""
     assert paragraph_attributes(["2026", "— 12 —", "***"], "ar") is None
-    assert paragraph_attributes(["Reuters, 2026"], "ar") == [' dir="ltr"']
+    assert paragraph_attributes(["Reuters, 2026"], "ar") == [' lang="und-Latn" dir="ltr"']
     assert text_attributes("2026", "ar") == text_attributes("2026", "") == ""
 
 
@@ -201,15 +201,16 @@ def test_markdown_blocks_in_another_script_are_marked_as_plain_text_paragraphs(
     text = body_of(page_of(public, "2026/02/06"))
     markdown = body_of(page_of(public, "2026/02/07"))
     for paragraph in (f"<p>{arabic}</p>", *(f"<p{a}>{p}</p>" for a, p in [
-        (' dir="ltr"', paragraphs[0]), (' lang="ru"', paragraphs[1])
+        (' lang="en" dir="ltr"', paragraphs[0]), (' lang="ru"', paragraphs[1])
     ])):  # fmt: skip
         assert paragraph in text and paragraph in markdown
-    assert f'<blockquote>\n<p dir="ltr">{paragraphs[0]}</p>' in markdown
-    assert '<h2 dir="ltr">Talks in Cairo</h2>' in markdown
+    assert f'<blockquote>\n<p lang="en" dir="ltr">{paragraphs[0]}</p>' in markdown
+    assert '<h2 lang="en" dir="ltr">Talks in Cairo</h2>' in markdown
     assert f"<li>{arabic}</li>" in markdown
     # An item holding a list is not marked: its direction would pass to the Arabic within it.
     assert f"<li>An item<ul>\n<li>{arabic}</li>" in markdown
-    assert '<th dir="ltr">Name</th>' in markdown and '<td dir="ltr">Egypt</td>' in markdown
+    assert '<th lang="en" dir="ltr">Name</th>' in markdown
+    assert '<td lang="en" dir="ltr">Egypt</td>' in markdown
     assert '<th style="text-align: right;">2026</th>' in markdown  # no letters: unmarked
     assert "<td>مصر</td>" in markdown
     english = body_of(page_of(public, "talks-in-cairo"))
@@ -322,3 +323,32 @@ def test_letters_are_counted_by_script_as_one_pattern_of_every_script_counts_the
     for match in every.finditer(text):
         expected[match.lastgroup or ""] += match.end() - match.start()
     assert script_letters(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("site_language", "latin"),
+    [("en", "en"), ("fr", "fr"), ("ar", "en"), ("ja", "en"), ("sr-Latn", "sr-Latn")],
+)
+def test_latin_text_in_an_article_in_other_letters_is_in_the_sites_latin_language(
+    make_site, run_cli, site_language: str, latin: str
+) -> None:
+    """An English quote in an Arabic or a Japanese report took the article's language, and
+    screen readers read it with an Arabic or a Japanese voice: it is in the site's language
+    where that is written in Latin letters, else in English; in the feed's entry too."""
+    english = "The envoys met on Monday, officials said."
+    files = {
+        "sitegen.yaml": f"language: {site_language}\n",
+        "articles/001_aaaaaaaaaaaaaaaa.txt": article_text(
+            "2026-02-06", SAMPLES["ar"][:30], SAMPLES["ar"], english
+        ),
+        "articles/002_bbbbbbbbbbbbbbbb.txt": article_text(
+            "2026-02-07", SAMPLES["ja"][:12], SAMPLES["ja"], english
+        ),
+    }
+    public = build_site(make_site, run_cli, files)
+    pages = [body_of(page_of(public, "2026/02/06")), body_of(page_of(public, "2026/02/07"))]
+    assert f'<p lang="{latin}" dir="ltr">{english}</p>' in pages[0]
+    assert f'<p lang="{latin}">{english}</p>' in pages[1]
+    assert all("und-Latn" not in page for page in pages)
+    feed = (public / "feed.xml").read_text(encoding="utf-8")
+    assert f'&lt;p lang="{latin}" dir="ltr"&gt;{english}' in feed and "und-Latn" not in feed
