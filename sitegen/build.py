@@ -57,6 +57,7 @@ from sitegen.read import (
     SourceFile,
     display,
     find_sources,
+    from_site_top,
     is_article_name,
     is_local_url,
     kept_body,
@@ -1200,7 +1201,7 @@ class Build:
         if not linking:  # links to other sites only: no page need be planned
             return []
         from sitegen.model import output_path
-        from sitegen.render import Planner
+        from sitegen.render import Planner, root_of
 
         files = {plan.path for plan in Planner(site).plans(with_deps=False)}
         files.update(self.statics[0], WEB_FILES)
@@ -1209,9 +1210,13 @@ class Build:
         for article in linking:
             page = output_path(site.urls[article.id])
             found_here = 0
+            base_path = urlsplit(self.config.base_url).path or "/"
             for what, url in article.links:
                 base = served.base_url + page
-                found = check_url(served, page, 0, url, base, what == "image", what)
+                # As the page writes it: "/images/a.png" from the site's top (`render`).
+                rooted = from_site_top(url, base_path)
+                shown = url if rooted is None else root_of(site.urls[article.id]) + rooted
+                found = check_url(served, page, 0, shown, base, what == "image", what)
                 if found is None:
                     continue
                 message = found.message

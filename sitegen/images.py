@@ -23,6 +23,7 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
+from sitegen.read import from_site_top
 from sitegen.write import is_image_name
 
 if TYPE_CHECKING:
@@ -87,9 +88,11 @@ def image_sizes(site: Site, statics: Mapping[str, Path]) -> dict[str, dict[str, 
 def site_file(url: str, page: str, base_url: str) -> str | None:
     """The file of the site (its path under `base_url`) that `url`, written on the page at
     `page`, leads to; None for one outside the site."""
-    parts = urlsplit(urljoin(page, url))
     site = urlsplit(base_url)
     root = site.path or "/"
+    if (path := from_site_top(url, root)) is not None:  # as the page writes it (`render`)
+        return unquote(urlsplit(path).path)
+    parts = urlsplit(urljoin(page, url))
     if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
         return None
     if not parts.path.startswith(root):

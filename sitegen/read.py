@@ -1680,6 +1680,19 @@ def is_local_url(url: str) -> bool:
     return not (URL_SCHEME.match(url) or url.startswith("//") or "\\" in url)
 
 
+def from_site_top(url: str, base_path: str) -> str | None:
+    """An address written from the top of the host ("/images/map.png"), as an address from
+    the site's top ("images/map.png"), which pages write relative to themselves: the site is
+    built for any sub-path and for the disk. One under the site's own path ("/news/2026/",
+    with `base_url` https://example.org/news/) is taken from there. None for any other
+    address (relative, "//host/...", with a scheme)."""
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    if base_path != "/" and url.startswith(base_path):
+        return url[len(base_path) :]
+    return url[1:]
+
+
 def origin(scheme: str, netloc: str) -> str:
     """The host and port, ignoring the scheme's default port and http/https (one site)."""
     host = netloc.lower().rsplit("@", 1)[-1]

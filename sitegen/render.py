@@ -101,6 +101,7 @@ from sitegen.read import (
     Article,
     Body,
     display,
+    from_site_top,
     origin,
     tag_key,
 )
@@ -923,6 +924,7 @@ class Renderer:
         self.body_of = lambda article: own_links_without_rel(body_of(article), host)
         self.images = images or {}
         self.latin_text = f' lang="{latin_text_language(site.config.language)}"'
+        self.urls, self.base_path = site.urls, urlsplit(site.config.base_url).path or "/"
         self.templates: dict[str, jinja2.Template] = {}
         self.feed_writer = FeedWriter(
             site.config,
@@ -938,11 +940,14 @@ class Renderer:
         body = self.body_of(article)
         if LATIN_TEXT in body.html:
             body = Body(body.html.replace(LATIN_TEXT, self.latin_text), body.paragraphs)
-        if "<img" not in body.html:
-            return body
-        from sitegen.images import sized_images
+        if "<img" in body.html:
+            from sitegen.images import sized_images
 
-        return Body(sized_images(body.html, self.images.get(article.id)), body.paragraphs)
+            body = Body(sized_images(body.html, self.images.get(article.id)), body.paragraphs)
+        if '="/' in body.html:  # sized first: sizes go by the address the article wrote
+            html = rooted_as_relative(body.html, self.base_path, root_of(self.urls[article.id]))
+            body = Body(html, body.paragraphs)
+        return body
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self.templates:
@@ -965,6 +970,24 @@ class Renderer:
         return Output(
             page.path, render_template(self.template(page.template), context), page.source
         )
+
+
+# A link or an image of a body from the top of the host ("/images/map.png"), as the sanitiser
+# writes attributes: in double quotes. Not "//host/...", which names another host.
+ROOTED_URL = re.compile(r'(\s(?:href|src)=")/(?!/)([^"]*)"')
+
+
+def rooted_as_relative(safe: str, base_path: str, root: str) -> str:
+    """A body whose addresses from the top of the host lead to the same file of the site
+    from its page (`root`, the way back to the site's top): "/images/map.png" written in an
+    article broke the site under a sub-path (`base_url` https://example.org/news/) and
+    opened from the disk, which relative links keep working. An address under the site's
+    own path ("/news/2026/") is taken from there; any other, from the site's top."""
+
+    def relative(match: re.Match[str]) -> str:
+        return f'{match[1]}{root}{from_site_top("/" + match[2], base_path)}"'
+
+    return ROOTED_URL.sub(relative, safe)
 
 
 def site_host(base_url: str) -> str:

@@ -754,7 +754,8 @@ def test_links_within_the_site_carry_no_rel_and_links_elsewhere_keep_theirs(
     page = (site / "public/2026/02/06/links/index.html").read_text()
     body = page.split('<div class="article-body">')[1].split("</div>")[0]
     anchors = dict(re.findall(r'<a href="([^"]*)"([^>]*)>', body))
-    assert [anchors[url] for url in internal] == [""] * len(internal), anchors
+    shown = {"/news/": "../../../../"}  # from the top of the host: relative to the page
+    assert [anchors[shown.get(url, url)] for url in internal] == [""] * len(internal), anchors
     assert [anchors[url] for url in external] == [' rel="noopener noreferrer"'] * 3, anchors
     assert anchors["#fn:1"] == "" and anchors["#fnref:1"].startswith(" title=")
     assert "rel=" not in anchors["#fnref:1"]

@@ -127,7 +127,7 @@ def test_the_sizes_of_png_jpeg_gif_webp_avif_and_svg_are_written(make_site, run_
     site = make_site(
         {
             "articles/a.md": markdown_article(
-                f"{relative}\n\n![from the top](/img/png.png) "
+                f"{relative}\n\n![from the top](/top/png.png) "
                 "![remote](https://cdn.example/r.png) ![unsized](../../../../img/unsized.svg)"
             ),
             "articles/b.txt": article_text("2026-02-07", "Plain text"),
@@ -135,6 +135,7 @@ def test_the_sizes_of_png_jpeg_gif_webp_avif_and_svg_are_written(make_site, run_
         | {f"layouts/static/img/{name}": data for name, (data, _, _) in IMAGES.items()}
         # no size nor viewBox, and a shape's width: no size of its own (the browser scales it)
         | {"layouts/static/img/unsized.svg": svg('id="x"')}
+        | {"layouts/static/top/png.png": IMAGES["png.png"][0]}
     )
     result = run_cli(site, "build")
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
@@ -144,7 +145,8 @@ def test_the_sizes_of_png_jpeg_gif_webp_avif_and_svg_are_written(make_site, run_
             f'<img alt="{name}" src="../../../../img/{name}" width="{width}" '
             f'height="{height}" {EAGER if name == "png.png" else LAZY}'
         )
-    assert images["/img/png.png"].endswith(f'width="640" height="480" {LAZY}')
+    # From the top of the host: relative to the page, as the others (the site may be anywhere).
+    assert images["../../../../top/png.png"].endswith(f'width="640" height="480" {LAZY}')
     assert images["../../../../img/unsized.svg"].endswith(f'unsized.svg" {LAZY}')
     page = (site / PAGE).read_text()
     # Another host's image is still a link, never a request.

@@ -21,6 +21,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
+from tests.test_images import png
 from tests.webtools import build, corpus, parse_html, tagged
 
 BASE = "https://example.org/news/"
@@ -54,6 +55,12 @@ def server(make_site, run_cli, tmp_path: Path) -> Iterator[str]:
     files["articles/100_00000000000000ff.txt"] = tagged(
         "2026-02-10", "Odd / title? with #signs & 100%", ["Tag with spaces", "Ça"], "Text."
     )
+    # Written from the top of the host, as from the site's top, and from the site's own path.
+    files["articles/101_00000000000000fe.md"] = (
+        "---\ntitle: Map\ndate: 2026-02-11\n---\n"
+        "See ![map](/images/map.png), [the year](/2026/) and [its page](/news/2026/).\n"
+    )
+    files["layouts/static/images/map.png"] = png(40, 20)
     files["sitegen.yaml"] = f"base_url: {BASE}\nper_page: 3\n"
     public = build(make_site, run_cli, files)
     root = tmp_path / "www"
@@ -142,8 +149,25 @@ def test_feed_and_sitemap_urls_answer_on_the_sub_path(server: str) -> None:
 
 def test_canonical_urls_answer_on_the_sub_path(server: str) -> None:
     seen = crawl(server, server + "/news/")
-    html = [url for url in seen if not url.endswith((".css", ".xml"))]
+    html = [url for url in seen if not url.endswith((".css", ".xml", ".png"))]
     for url in html:
         page = parse_html(fetch(url)[1].decode("utf-8"))
         [canonical] = page.link("canonical")
         assert local(server, canonical["href"]) == url
+
+
+def test_addresses_from_the_top_of_the_host_lead_to_the_sites_files(server: str) -> None:
+    """ "/images/map.png" in an article led above the site at /news/ (and nowhere from the
+    disk): it is written relative to the page, the image with its size, and in the feed,
+    whose entries resolve against their page."""
+    status, body, _ = fetch(server + "/news/2026/02/11/map/")
+    page = body.decode("utf-8")
+    assert status == 200
+    assert '<img alt="map" src="../../../../images/map.png" width="40" height="20"' in page
+    assert page.count('href="../../../../2026/"') == 2
+    feed = ET.fromstring(fetch(server + "/news/feed.xml")[1])
+    [entry] = [e for e in feed.iter(ATOM + "entry") if "Map" in (e.findtext(ATOM + "title") or "")]
+    base = entry.get("{http://www.w3.org/XML/1998/namespace}base")
+    assert base == BASE + "2026/02/11/map/"
+    assert urljoin(base, "../../../../images/map.png") == BASE + "images/map.png"
+    assert 'src="../../../../images/map.png"' in (entry.findtext(ATOM + "content") or "")
