@@ -44,6 +44,10 @@ class TagConfig:
     aliases: Mapping[str, str] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    # The site's `language`, which `load_config` copies here, not a key of `tags:`: the
+    # tagger reads articles in Latin letters as written in it (German capitalises every
+    # noun), and the scans the build cache keeps depend on it as on these settings.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -748,6 +752,8 @@ def load_config(
     words = words_for(settings.get("language", Config.language), settings.get("labels"))
     settings.setdefault("title", words("site_title"))
     settings.setdefault("description", words("site_description"))
+    tags = settings.get("tags", TagConfig())
+    settings["tags"] = replace(tags, language=settings.get("language", Config.language))
     config = Config(**settings, config_file=config_file, warnings=tuple(warnings))
     _check_paths(config)
     return config

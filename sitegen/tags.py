@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sitegen.config import TagConfig
-from sitegen.language import detect_language
+from sitegen.language import detect_language, primary_subtag
 from sitegen.read import DATELINE, Article, tag_key
 
 DATA = Path(__file__).parent / "data"
@@ -241,6 +241,7 @@ KNOWN_AS = re.compile(
 )
 HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
 SENTENCE_END = frozenset(".!?:")
+NOUNS_CAPITALISED = frozenset({"de", "lb"})  # German and Luxembourgish: every noun
 # French and German quote with guillemets, either way round (« Nous », »Wir«), and German
 # opens with „: "Nous" and "Wir" after them start a sentence, and were tags of every article
 # quoting someone. French sets them apart with a (narrow) no-break space.
@@ -444,6 +445,7 @@ class Tagger:
     ignore: frozenset[str]  # casefolded forms and names
     extra: re.Pattern[str] | None  # the site's own terms, matched in any case
     extra_names: Mapping[str, str]  # casefolded term -> the term as configured
+    language: str  # the site's (`TagConfig.language`)
     # run -> what it says: runs such as "US President Donald Trump" recur across a corpus, so
     # each is parsed once. A cache of a pure function: output never depends on it.
     parsed: dict[str, tuple[Piece, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -472,6 +474,7 @@ def make_tagger(settings: TagConfig) -> Tagger:
         ignore=frozenset(term.casefold() for term in settings.ignore),
         extra=extra,
         extra_names=extra_names,
+        language=settings.language,
     )
 
 
@@ -527,6 +530,9 @@ class _Reader:
         self.guesses: list[tuple[Piece, float, int]] = []
         self.byline = _byline_names(article.byline)
         self.owner: dict[str, str] = {}  # a word of a full name -> that name
+        # In German every noun is capitalised: a word alone ("Regierung") is no name there.
+        language = article.lang or tagger.language
+        self.nouns_capitalised = primary_subtag(language) in NOUNS_CAPITALISED
         self.plain = not (tagger.aliases or tagger.ignore)  # no setting changes what is counted
 
     def paragraph(self, text: str, weight: float, base: int) -> None:
@@ -660,10 +666,13 @@ class _Reader:
                     for word in self.name_words(name):
                         owner.setdefault(word, name)
         mid_sentence = {word for word, _, _, initial in singles if not initial}
+        alone_is_name = not self.nouns_capitalised
         for word, weight, position, initial in singles:
             if word in owner:
                 add(owner[word], word, weight, position, False)
-            elif not initial or word in mid_sentence or word.casefold() in aliases:
+            elif (alone_is_name and (not initial or word in mid_sentence)) or (
+                word.casefold() in aliases
+            ):
                 add(word, word, weight, position, False)
         # A word the article writes only after a demonym names a thing with it: "Georgian
         # Dream", not "Dream". Written alone too ("the Taliban", after "Afghan Taliban"), it is

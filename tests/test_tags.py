@@ -1248,3 +1248,32 @@ def test_a_word_that_opens_a_quote_in_guillemets_starts_a_sentence(quote: str) -
     every article quoting someone), while the names in the quote stay names."""
     tags = tags_of(corpus(quote, quote, quote), min_articles=1)
     assert all("Nous" not in t and "Odile Varga" in t for t in tags), tags
+
+
+GERMAN = (
+    "Der Minister sagte: „Wir wollen Frieden“, vor dem Parlament in Berlin. Olaf Scholz kam. "
+    "Scholz sprach mit der Regierung über den Frieden und die Regierung."
+)
+
+
+def test_in_german_a_capitalised_word_alone_is_no_name() -> None:
+    """German capitalises every noun: "Regierung" and "Frieden", written in every article,
+    were tags. A word alone still counts for the full name it belongs to ("Scholz")."""
+    english_site = tags_of(corpus(GERMAN, GERMAN, GERMAN), min_articles=1)
+    assert {"Regierung", "Frieden"} <= set(english_site[0])
+    for language in ("de", "de-CH"):
+        tags = tags_of(corpus(GERMAN, GERMAN, GERMAN), min_articles=1, language=language)
+        assert tags == [("Olaf Scholz", "Germany")] * 3, tags
+
+
+def test_a_site_in_german_reads_its_articles_again_for_tags(make_site, run_cli) -> None:
+    """The site's language joins what the cached scans depend on: built in English first,
+    the nouns were tags; set to German, the articles are scanned again and they are not."""
+    files = {f"articles/{n}.txt": article_text(f"2026-03-0{n}", f"T {n}", GERMAN) for n in (1, 2)}
+    site = make_site(files)
+    assert run_cli(site, "build").exit_code == 0
+    assert (site / "public/tags/regierung/index.html").is_file()
+    (site / "sitegen.yaml").write_text("language: de\n")
+    assert run_cli(site, "build").exit_code == 0
+    assert not (site / "public/tags/regierung").exists()
+    assert (site / "public/tags/olaf-scholz/index.html").is_file()
