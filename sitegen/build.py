@@ -1210,12 +1210,12 @@ class Build:
         for article in linking:
             page = output_path(site.urls[article.id])
             found_here = 0
-            base_path = urlsplit(self.config.base_url).path or "/"
+            root = root_of(site.urls[article.id])
             for what, url in article.links:
                 base = served.base_url + page
                 # As the page writes it: "/images/a.png" from the site's top (`render`).
-                rooted = from_site_top(url, base_path)
-                shown = url if rooted is None else root_of(site.urls[article.id]) + rooted
+                rooted = from_site_top(url, served.path)
+                shown = url if rooted is None else root + rooted
                 found = check_url(served, page, 0, shown, base, what == "image", what)
                 if found is None:
                     continue

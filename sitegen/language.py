@@ -254,7 +254,7 @@ def text_attributes(text: str, language: str) -> str:
         script = LANGUAGE_SCRIPTS.get(primary_subtag(language), "")
         if LANGUAGE_SCRIPTS.get(own) != script:
             return f' lang="{own}"' + (' dir="rtl"' if direction(own) else "")
-    elif not own and latin_letter().search(text):
+    elif not own and script_pattern("Latin").search(text):
         rtl = ' dir="ltr"' if direction(language) else ""  # set left to right, apart
         return (LATIN_TEXT + rtl) if primary_subtag(language) in LANGUAGE_SCRIPTS else rtl
     return ""
@@ -271,8 +271,3 @@ def latin_text_language(site_language: str) -> str:
     written in them ("en", "fr", "sr-Latn"), else the one most written in them ("en", as
     `latin_language` says)."""
     return latin_language(site_language) or site_language
-
-
-@functools.cache
-def latin_letter() -> re.Pattern[str]:
-    return re.compile(f"[{SCRIPTS['Latin'][0]}]")
