@@ -23,6 +23,7 @@ Pages are parsed by lxml (C, about ten times faster than the standard library's 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import posixpath
@@ -230,12 +231,16 @@ def check_url(
         return None  # this very page
     if base == site.base_url + rel and PLAIN_RELATIVE.fullmatch(url):
         return check_plain_relative(site, rel, line, url, request, what)
-    if climbs_above_top(site, url, base):
-        return Finding(rel, line, f"{what} {url} climbs above the site's top folder")
     read = url  # as a browser reads it: "\\" is "/", so "/\\host/x" is on another host
     if "\\" in url and web_or_relative(url):
         read = url.replace("\\", "/")
-    parts = urlsplit(urljoin(base, read))
+    try:
+        above = climbs_above_top(site, url, base)
+        parts = urlsplit(urljoin(base, read))
+    except ValueError:  # "//[::1" (an IPv6 host not closed), a host NFKC reads as another
+        return Finding(rel, line, f"{what} {url} is not a valid URL")
+    if above:
+        return Finding(rel, line, f"{what} {url} climbs above the site's top folder")
     if parts.scheme not in ("http", "https"):
         if request and parts.scheme not in ("data", "blob"):
             return Finding(rel, line, f"{what} {url!r} is loaded with a {parts.scheme}: URL")
@@ -356,7 +361,8 @@ def document_urls(
     for element in root.iter(*URL_TAGS):  # lxml filters the elements in C: much faster
         yield from element_urls(site, rel, element, base, line, depth)
         if element.tag == "base" and element.get("href"):
-            base = urljoin(base, element.get("href"))
+            with contextlib.suppress(ValueError):  # browsers ignore a <base> not parsing
+                base = urljoin(base, element.get("href"))
     if styled:
         for element in STYLED(root):
             where = line or element.sourceline or 0
@@ -397,8 +403,11 @@ def element_urls(
     if tag == "link" and "href" in values:
         rels = set(values.get("rel", "").lower().split())
         if rels & {"preconnect", "dns-prefetch"}:
-            parts = urlsplit(urljoin(base, values["href"]))
-            if parts.netloc and origin(parts.scheme, parts.netloc) != site.host:
+            try:
+                parts = urlsplit(urljoin(base, values["href"]))
+            except ValueError:  # a hint to no host: browsers connect nowhere
+                parts = None
+            if parts and parts.netloc and origin(parts.scheme, parts.netloc) != site.host:
                 yield Finding(rel, line, f"requests another host: <link> hint to {values['href']}")
         else:
             request = bool(rels & FETCHING_RELS)
@@ -489,7 +498,10 @@ def check_xml(site: Served, rel: str, data: bytes) -> list[Finding]:
 
 def xml_url(site: Served, rel: str, url: str, what: str) -> Finding | None:
     """Feeds and sitemaps may list only this site's pages, and only existing ones."""
-    parts = urlsplit(urljoin(page_url(site, rel), url.strip()))
+    try:
+        parts = urlsplit(urljoin(page_url(site, rel), url.strip()))
+    except ValueError:
+        return Finding(rel, 0, f"{what} {url} is not a valid URL")
     if origin(parts.scheme, parts.netloc) != site.host:
         return Finding(rel, 0, f"{what} {url} is not on this site ({site.base_url})")
     return check_url(site, rel, 0, url, page_url(site, rel), False, what)

@@ -97,6 +97,25 @@ def test_a_missing_image_is_a_missing_asset(run_cli, site: Path) -> None:
     assert "missing asset: <img src> photo.jpg (no file 2026/01/05/" in line
 
 
+def test_a_url_that_does_not_parse_is_reported_not_a_traceback(run_cli, site: Path) -> None:
+    # urlsplit raises on an IPv6 host left open or a host that NFKC turns into another: a page
+    # of layouts/static/ with such a link stopped the check with a traceback.
+    inject(
+        article_page(site),
+        '<base href="http://[::1"><link rel="preconnect" href="//[x">'
+        '<a href="http://[::1/">a</a><img src="//a\u2100b/i.png" alt="">',
+    )
+    sitemap = site / "public/sitemap.xml"
+    sitemap.write_text(
+        sitemap.read_text().replace("<loc>", "<loc>https://[::1/</loc></url><url><loc>", 1)
+    )
+    found = problems(run_cli, site)
+    assert len(found) == 3, found
+    assert "<a href> http://[::1/ is not a valid URL" in found[0]
+    assert "<img src> //a\u2100b/i.png is not a valid URL" in found[1]
+    assert found[2].startswith("public/sitemap.xml:") and "[::1/ is not a valid URL" in found[2]
+
+
 def test_a_malformed_feed_is_reported(run_cli, site: Path) -> None:
     feed = site / "public/feed.xml"
     feed.write_bytes(feed.read_bytes()[:-40])
