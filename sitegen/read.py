@@ -656,9 +656,8 @@ def utf16_without_bom(data: bytes) -> tuple[str, bytes] | None:
     its zero bytes: the high bytes of Latin letters, nearly all on one side of each pair (a
     few characters such as 一, U+4E00, have a zero low byte); and the text without what follows
     it: zeros a crash left, an odd last byte. Else None."""
-    body = data
-    while body.endswith(b"\x00\x00"):
-        body = body[:-2]
+    zeros = len(data) - len(data.rstrip(b"\x00"))
+    body = data[: len(data) - zeros // 2 * 2]  # the trailing zeros in pairs, at one cut
     body = body[: len(body) - len(body) % 2]
     if len(body) < 4:
         return None

@@ -1402,6 +1402,27 @@ def test_many_moved_addresses_are_counted_past_ten(make_site, run_cli) -> None:
     assert "notice: 3 more articles moved to a new address" in output
 
 
+def test_a_file_padded_with_megabytes_of_zeros_reads_at_once(make_site) -> None:
+    """The zeros a crash leaves after the text (or a file of nothing else) were taken off two
+    bytes at a time, each cut copying the rest: a minute for a file under the size limit."""
+    padding = b"\x00" * 1_900_000
+    site = make_site(
+        small_corpus(1)
+        | {
+            "articles/padded.txt": article_text("2026-01-02", "Padded", "Text.").encode() + padding,
+            "articles/zeros.txt": padding,
+        }
+    )
+    command = [sys.executable, "-m", "sitegen", "build", "-j", "1"]
+    result = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "articles/padded.txt: 1900000 NUL bytes, which text does not hold; removed" in (
+        result.stderr
+    )
+    assert "articles/zeros.txt" in result.stderr and "Traceback" not in result.stderr
+    assert (site / "public/2026/01/02/padded/index.html").is_file()
+
+
 def test_named_pipes_are_skipped_not_read_forever(make_site) -> None:
     """Reading a pipe waits until something writes to it: a build would never end."""
     site = make_site(small_corpus(2) | {"layouts/static/real.css": "p {}"})
