@@ -37,7 +37,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from sitegen.errors import locate, printable
+from sitegen.errors import clipped, locate, printable
 from sitegen.read import (
     URL_SCHEME,
     display,
@@ -105,7 +105,7 @@ class Finding:
 
     def text(self, public: Path) -> str:
         where = display(public / self.path)
-        return printable(f"{locate(where, self.line)}: {self.message}")
+        return printable(f"{locate(where, self.line)}: {clipped(self.message)}")
 
 
 @dataclass(frozen=True)

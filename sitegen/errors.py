@@ -38,6 +38,26 @@ def _escape(match: re.Match[str]) -> str:
     return char.encode("unicode_escape").decode()
 
 
+# A value quoted in a message ("'12345…' is not a date", a URL in a page) is shown whole up to
+# this many characters; longer, its middle is left out: a 5,000-digit date in a file's front
+# matter made a warning of 5 KB, and `check` echoed a URL of 100,000 characters.
+MAX_QUOTED = 200
+LONG_WORD = re.compile(rf"\S{{{MAX_QUOTED + 1},}}")
+
+
+def clipped(message: str) -> str:
+    """`message` with the middle of each run of more than `MAX_QUOTED` characters without a
+    space left out, saying how many; file names, which the reader needs whole to find the
+    file, are not messages and are never clipped."""
+    return LONG_WORD.sub(_clip, message) if len(message) > MAX_QUOTED else message
+
+
+def _clip(match: re.Match[str]) -> str:
+    word = match.group()
+    head, tail = word[: MAX_QUOTED // 2], word[-MAX_QUOTED // 4 :]
+    return f"{head}…[{len(word) - len(head) - len(tail):,} characters]…{tail}"
+
+
 def locate(path: str | None, line: int | None = None) -> str:
     """Format `path:line` the way compilers do, so terminals make it clickable."""
     if path is None:
@@ -54,7 +74,7 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        return printable(f"{locate(self.path, self.line)}: {self.message}")
+        return printable(f"{locate(self.path, self.line)}: {clipped(self.message)}")
 
 
 class SitegenError(click.ClickException):
@@ -67,7 +87,7 @@ class SitegenError(click.ClickException):
         where = locate(path, line)
         # A message may run over lines of sitegen's own (the config's problems): each line
         # is made printable, the name of the file at fault as a whole.
-        text = "\n".join(printable(line) for line in message.split("\n"))
+        text = "\n".join(printable(line) for line in clipped(message).split("\n"))
         super().__init__(f"{printable(where)}: {text}" if where else text)
 
 

@@ -144,6 +144,16 @@ def test_strict_fails_on_warnings_and_writes_nothing(make_site, run_cli) -> None
     assert not (site / "public").exists()
 
 
+def test_a_huge_value_in_a_warning_is_shown_with_its_middle_left_out(make_site, run_cli) -> None:
+    """A date line of 5,000 digits made a warning of 5 KB; the file and line stay whole."""
+    site = make_site(small_corpus(2) | {"articles/long.txt": " date " + "2" * 5000 + " T\n\nText."})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if "articles/long.txt" in line]
+    assert line.startswith("warning: articles/long.txt:1: '222") and len(line) < 400, line
+    assert "…[4,852 characters]…" in line and "' is not a date in YYYY-MM-DD form" in line
+
+
 def test_a_date_after_tomorrow_is_a_warning_at_every_build(make_site, run_cli) -> None:
     """9999-12-31 builds (it would head the home page for ever), with a warning naming the
     file, again on a rebuild that reads nothing; tomorrow is another time zone's today."""

@@ -325,3 +325,13 @@ def test_hostile_content_builds_a_clean_site(make_site, run_cli) -> None:
     assert run_cli(site, "build").exit_code == 0
     code, lines = check(run_cli, site)
     assert code == 0, lines
+
+
+def test_a_very_long_url_is_quoted_with_its_middle_left_out(run_cli, site: Path) -> None:
+    # A page linking to an address of 100,000 characters made a line of 100 KB.
+    url = "missing-" + "x" * 100_000 + ".html"
+    inject(article_page(site), f'<a href="{url}">a</a>')
+    [line] = problems(run_cli, site)
+    assert len(line) < 600, len(line)
+    assert "missing-xxx" in line and "xxx.html" in line and "characters]" in line
+    assert f"{100_000 + 13 - 100 - 50:,} characters" in line
