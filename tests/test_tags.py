@@ -1277,3 +1277,37 @@ def test_a_site_in_german_reads_its_articles_again_for_tags(make_site, run_cli) 
     assert run_cli(site, "build").exit_code == 0
     assert not (site / "public/tags/regierung").exists()
     assert (site / "public/tags/olaf-scholz/index.html").is_file()
+
+
+def test_the_country_names_are_read_from_pycountrys_table_as_pycountry_gives_them() -> None:
+    """The tagger reads pycountry's table itself (importing pycountry took 30 to 40 ms in
+    each worker of a cold build); every country, in pycountry's order, with all its names."""
+    import subprocess
+    import sys
+
+    import pycountry
+
+    from sitegen.tags import _countries
+
+    assert _countries() == [dict(country._fields) for country in pycountry.countries]
+    assert len(_countries()) > 240
+    made_without = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom sitegen.tags import lexicon_tables\n"
+         "tables = lexicon_tables()\nprint('pycountry' in sys.modules, tables[1]['Cuba'][0])"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert made_without.stdout.split() == ["False", "Cuba"]
+
+
+def test_the_country_names_come_through_pycountry_where_its_table_has_moved(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Another version of pycountry may keep its table elsewhere, or in another shape."""
+    from sitegen import cache
+    from sitegen.tags import _countries, lexicon_tables
+
+    expected = lexicon_tables()
+    for table in (tmp_path / "missing.json", tmp_path / "other.json"):
+        (tmp_path / "other.json").write_text('{"3166-1": [{"code": "CU"}]}')
+        monkeypatch.setattr(cache, "country_table", lambda table=table: table)
+        assert len(_countries()) > 240 and lexicon_tables() == expected
