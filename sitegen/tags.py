@@ -390,8 +390,8 @@ LexiconTables = tuple[dict[str, list[str]], dict[str, tuple[str, float, bool]]]
 
 def lexicon_tables() -> LexiconTables:
     """What the lexicon is made of, from pycountry and `sitegen/data/`. The build cache keeps
-    them (`cache.load_lexicon_tables`): importing pycountry and reading its table took 45 ms of
-    every rebuild that read a file."""
+    them (`cache.load_lexicon_tables`): making them takes 8 ms (45 ms while pycountry was
+    imported for its table, see `_countries`) of every rebuild that reads a file."""
     sections = _stop_lists()
     forms = {phrase: Entry("") for phrase in sections["phrases"]}
     forms.update(_place_forms())
