@@ -1693,10 +1693,27 @@ def from_site_top(url: str, base_path: str) -> str | None:
 
 
 def origin(scheme: str, netloc: str) -> str:
-    """The host and port, ignoring the scheme's default port and http/https (one site)."""
+    """The host and port, ignoring the scheme's default port and http/https (one site). A
+    host in other letters is written in ASCII, as base_url is (`config._as_uri`): a link to
+    "https://straße.de/x" on the site of "https://straße.de/" was taken for another site's,
+    neither checked nor kept as the site's own."""
     host = netloc.lower().rsplit("@", 1)[-1]
+    if not host.isascii():
+        host = ascii_host(host)
     default = {"http": ":80", "https": ":443"}.get(scheme.lower())
     return host.removesuffix(default) if default else host
+
+
+def ascii_host(host: str) -> str:
+    """A host (and port) in other letters as browsers write it, IDNA 2008 ("straße.de" is
+    xn--strae-oqa.de); as it is where IDNA cannot write it, which then names no site."""
+    import idna  # here: only for such a host
+
+    name, colon, port = host.partition(":")  # no IPv6 address holds other letters
+    try:
+        return idna.encode(name, uts46=True).decode("ascii") + colon + port
+    except (idna.IDNAError, UnicodeError):
+        return host
 
 
 def is_web_url(url: str) -> bool:

@@ -1001,9 +1001,27 @@ def own_links_without_rel(body: Body, host: str) -> Body:
     (`https://example.org/2026/`, `//example.org/`): the reader, which does not know the host,
     leaves it on them, as on every link to another site (`read.without_dead_ends`). Read
     bodies are cached apart from the config, so this is done as each page is rendered."""
-    if LINK_REL not in body.html or host not in body.html.lower():
+    if LINK_REL not in body.html:
+        return body
+    lower = body.html.lower()
+    if not any(form in lower for form in host_forms(host)):
         return body
     return Body(LINK_WITH_REL.sub(lambda m: _rel_unless_at(m, host), body.html), body.paragraphs)
+
+
+@functools.cache
+def host_forms(host: str) -> tuple[str, ...]:
+    """How an article may write the site's host: as base_url has it, in ASCII, and for a host
+    in other letters ("xn--strae-oqa.de") as its readers write it too ("straße.de")."""
+    if "xn--" not in host:
+        return (host,)
+    import idna  # here: only for such a host
+
+    name, colon, port = host.partition(":")
+    try:
+        return host, idna.decode(name) + colon + port
+    except (idna.IDNAError, UnicodeError):
+        return (host,)
 
 
 def _rel_unless_at(match: re.Match[str], host: str) -> str:

@@ -773,6 +773,39 @@ def test_links_within_the_site_carry_no_rel_and_links_elsewhere_keep_theirs(
     assert feed.count('rel="noopener noreferrer"') == 3, feed
 
 
+def test_links_to_a_host_in_other_letters_are_the_sites_own_in_either_spelling(
+    make_site, run_cli
+) -> None:
+    """base_url is written in ASCII ("xn--strae-oqa.de"); an article may write the host as its
+    readers do ("Straße.de"). Both are the site's: checked, and without the rel that other
+    sites' links carry; "strasse.de", as IDNA 2003 wrote it, is another site."""
+    own = ["https://Straße.de/2026/02/07/other/", "https://xn--strae-oqa.de/2026/02/07/other/"]
+    broken = ["https://straße.de/nowhere/"]
+    other = ["https://strasse.de/2026/02/07/other/"]  # Python's own IDNA 2003 reading
+    links = " ".join(f"[{n}]({url})" for n, url in enumerate(own + broken + other))
+    site = make_site(
+        {
+            "sitegen.yaml": "base_url: https://straße.de/\n",
+            "articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n",
+            "articles/b.txt": article_text("2026-02-07", "Other"),
+        }
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if "leads to no file" in line]
+    assert warned == [
+        "warning: articles/a.md: in its Markdown: link https://straße.de/nowhere/ leads to no "
+        "file of the site (no file nowhere/index.html)"
+    ], result.output
+    page = (site / "public/2026/02/06/links/index.html").read_text()
+    anchors = dict(re.findall(r'<a href="([^"]*)"([^>]*)>', page))
+    assert [anchors[url] for url in own + broken] == [""] * 3, anchors
+    assert anchors[other[0]] == ' rel="noopener noreferrer"'
+    checked = run_cli(site, "check", "public").output
+    assert "broken link: <a href> https://straße.de/nowhere/" in checked
+    assert "strasse.de" not in checked and "Straße.de/2026" not in checked
+
+
 def test_a_link_to_a_file_spelled_otherwise_names_the_file_that_is_there(
     make_site, run_cli
 ) -> None:
