@@ -1307,7 +1307,30 @@ def markdown_converter() -> markdown.Markdown:
     converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")  # raw HTML in an article is shown as text
     converter.inlinePatterns.deregister("html")
+    for extension in converter.registeredExtensions:
+        if hasattr(extension, "makeFootnoteId") and hasattr(extension, "makeFootnoteRefId"):
+            with_safe_footnote_ids(extension)
     return converter
+
+
+def with_safe_footnote_ids(footnotes: Any) -> None:
+    """Footnote ids made from labels of letters, digits, "-" and "_" only (`footnote_label`):
+    "[^note 1]", "[^a"b]" or "[^<x>]" made ids the sanitiser drops (`FOREIGN_ID`), and the
+    footnote's links led nowhere. The ids and the links to them are made by these two."""
+    make_id, make_ref_id = footnotes.makeFootnoteId, footnotes.makeFootnoteRefId
+    footnotes.makeFootnoteId = lambda label: make_id(footnote_label(label))
+    footnotes.makeFootnoteRefId = lambda label, found=False: make_ref_id(
+        footnote_label(label), found
+    )
+
+
+def footnote_label(label: str) -> str:
+    """A footnote's label as ids keep it: as it is when of word characters and "-" only, else
+    "~" and its UTF-8 in hex, which no label kept as it is can equal."""
+    return label if FOOTNOTE_LABEL.fullmatch(label) else "~" + label.encode().hex()
+
+
+FOOTNOTE_LABEL = re.compile(r"[\w-]+")
 
 
 IMG_TAG = re.compile(r"<img\b[^>]*>")
@@ -1385,7 +1408,8 @@ CELL_ALIGNMENTS = {"style": {f"text-align: {side};" for side in ("left", "right"
 
 # Footnotes ("[^1]") link a mark (<sup id="fnref:1">) and its note (<li id="fn:1">) both ways:
 # those ids are kept, and no other, which could take the place of the page's own ("main").
-FOREIGN_ID = re.compile(r'(<(?:sup|li)\b[^>]*?) id="(?!fn(?:ref)?:[\w-]+")[^"]*"')
+# A note referred to again has more marks: "fnref2:1", "fnref3:1".
+FOREIGN_ID = re.compile(r'(<(?:sup|li)\b[^>]*?) id="(?!fn(?:ref\d*)?:~?[\w-]+")[^"]*"')
 
 
 @functools.cache

@@ -1302,6 +1302,27 @@ def test_markdown_footnotes_link_both_ways_and_no_other_id_gets_through() -> Non
     )
 
 
+@pytest.mark.parametrize("label", ["1", "note-1", "note 1", 'a"b', "<x>", "~7e", "Zoë"])
+def test_every_footnote_link_leads_to_an_id_whatever_its_label(label: str) -> None:
+    """Ids of other characters than letters, digits, "-" and "_" were dropped by the
+    sanitiser, and so was a note's second mark ("fnref2:1"): their links led nowhere."""
+    from sitegen.read import render_markdown
+
+    html = render_markdown(f"One[^{label}] and again[^{label}].\n\n[^{label}]: The note.")[0]
+    targets = re.findall(r'href="#([^"]*)"', html)
+    ids = re.findall(r' id="([^"]*)"', html)
+    assert len(targets) == 4 and len(ids) == 3, html  # two marks, the note; links each way
+    assert sorted(set(targets)) == sorted(ids), html
+    assert all(re.fullmatch(r"fn(ref\d*)?:~?[\w-]+", i) for i in ids), ids
+
+
+def test_footnote_labels_that_differ_keep_apart() -> None:
+    from sitegen.read import footnote_label
+
+    labels = ["a b", "a-20b", "a_b", "~612062", "a%20b", "<x>", "&lt;x&gt;"]
+    assert len({footnote_label(label) for label in labels}) == len(labels)
+
+
 def test_an_images_width_height_and_loading_written_in_the_markdown_are_left_out() -> None:
     """Markdown's attribute lists (`{: width=...}`) wrote any value, which the sanitiser let
     through: `height="x"`, which HTML checkers refuse, or a width that stretches the image out
