@@ -14,7 +14,10 @@ crawler will meet them, with `base_url` telling where the folder will be served:
   hints.
   A plain <a href> (or <form action>) to another site is a link the reader chooses to follow,
   not a request, and is allowed; so are canonical/alternate/prev/next <link>s, which browsers
-  do not fetch. Fragments (#id) are not checked.
+  do not fetch.
+* a link to a place on its own page (`#fn:1`) finds an element with that id there (a
+  footnote's link whose id the sanitiser dropped led nowhere); fragments of links to other
+  pages are not checked.
 
 Finding files is one directory walk into a set, so a link costs a set lookup, not a stat.
 Pages are parsed by lxml (C, about ten times faster than the standard library's html.parser:
@@ -344,7 +347,29 @@ def check_html(site: Served, rel: str, data: bytes) -> list[Finding]:
     if not DOCTYPE.match(data):
         findings.append(Finding(rel, 1, "no <!DOCTYPE html>: browsers render it in quirks mode"))
     findings.extend(document_urls(site, rel, root, page_url(site, rel), b"style" in data))
+    if b'href="#' in data:
+        findings.extend(missing_places(rel, root))
     return findings
+
+
+NAMED_PLACES = etree.XPath("//@id | //a/@name")
+LINKS_TO_PLACES = etree.XPath('//a[starts-with(normalize-space(@href), "#")]')
+
+
+def missing_places(rel: str, root: etree._Element) -> Iterator[Finding]:
+    """Links to a place on their own page (`<a href="#fn:1">`) that no element's id (or an
+    <a>'s name) names. "#" alone and "#top" lead to the top of any page."""
+    ids = set(NAMED_PLACES(root))
+    for element in LINKS_TO_PLACES(root):
+        href = element.get("href").strip()
+        if len(href) > 1:
+            place = unquote(href[1:])
+            if place not in ids and place.lower() != "top":
+                yield Finding(
+                    rel,
+                    element.sourceline or 0,
+                    f"broken link: <a href> {href} (no element with id {place!r} on the page)",
+                )
 
 
 def document_urls(

@@ -335,3 +335,23 @@ def test_a_very_long_url_is_quoted_with_its_middle_left_out(run_cli, site: Path)
     assert len(line) < 600, len(line)
     assert "missing-xxx" in line and "xxx.html" in line and "characters]" in line
     assert f"{100_000 + 13 - 100 - 50:,} characters" in line
+
+
+def test_a_link_to_a_place_the_page_does_not_have_is_reported(run_cli, site: Path) -> None:
+    inject(
+        article_page(site),
+        '<a href="#nowhere">a</a><a href="#main">b</a><a href="#top">c</a><a href="#">d</a>'
+        '<a href="#place%201">e</a><a name="old">f</a><a href="#old">g</a><p id="place 1"></p>',
+    )
+    [line] = problems(run_cli, site)
+    assert "broken link: <a href> #nowhere (no element with id 'nowhere' on the page)" in line
+
+
+def test_footnotes_referred_to_twice_or_oddly_labelled_pass(make_site, run_cli) -> None:
+    """Their links led nowhere: the sanitiser dropped the ids ("fnref2:1", "fn:note 1")."""
+    notes = "One[^1] two[^note 1] again[^1] and[^note 1].\n\n[^1]: A.\n[^note 1]: B.\n"
+    site = make_site({"articles/a.md": f"---\ntitle: Notes\ndate: 2026-01-05\n---\n{notes}"})
+    assert run_cli(site, "build").exit_code == 0
+    code, lines = check(run_cli, site)
+    assert code == 0, lines
+    assert article_page(site).read_text().count('href="#fn') == 8  # 4 marks, 4 ways back
