@@ -1410,6 +1410,12 @@ CELL_ALIGNMENTS = {"style": {f"text-align: {side};" for side in ("left", "right"
 # those ids are kept, and no other, which could take the place of the page's own ("main").
 # A note referred to again has more marks: "fnref2:1", "fnref3:1".
 FOREIGN_ID = re.compile(r'(<(?:sup|li)\b[^>]*?) id="(?!fn(?:ref\d*)?:~?[\w-]+")[^"]*"')
+# A heading's own id, from Markdown's attribute lists ("## Later {: #later }"), so that a link
+# to it ("[below](#later)") leads somewhere: of letters, digits, "-" and "_", once a page, and
+# not one the built-in templates give their own elements.
+HEADING_ID = re.compile(r'(<h[1-6]\b[^>]*?) id="([^"]*)"')
+HEADING_ID_FORM = re.compile(r"[\w-]{1,64}")
+TEMPLATE_IDS = frozenset({"main", "related-heading", "by-count", "by-name"})
 
 
 @functools.cache
@@ -1423,7 +1429,7 @@ def kept_attributes() -> dict[str, set[str]]:
     attributes = {
         tag: set(names) - OBSOLETE_ATTRIBUTES for tag, names in nh3.ALLOWED_ATTRIBUTES.items()
     }
-    for tag in ("sup", "li"):
+    for tag in ("sup", "li", "h1", "h2", "h3", "h4", "h5", "h6"):
         attributes.setdefault(tag, set()).add("id")
     attributes["img"] = attributes.get("img", set()) - {"width", "height"}
     attributes["hr"] = attributes.get("hr", set()) - {"width"}
@@ -1446,7 +1452,25 @@ def sanitise(produced: str) -> str:
         attributes=kept_attributes(),
         tag_attribute_values={"th": CELL_ALIGNMENTS, "td": CELL_ALIGNMENTS},
     )
-    return FOREIGN_ID.sub(r"\1", safe) if ' id="' in safe else safe
+    if ' id="' not in safe:
+        return safe
+    return headings_own_ids(FOREIGN_ID.sub(r"\1", safe))
+
+
+def headings_own_ids(safe: str) -> str:
+    """Sanitised HTML whose headings keep the ids they may (`HEADING_ID_FORM`, once each, none
+    of `TEMPLATE_IDS`); the others go: two elements of one id are invalid HTML, and an article's
+    "main" would take the skip link's place."""
+    seen: set[str] = set(TEMPLATE_IDS)
+
+    def kept(match: re.Match[str]) -> str:
+        name = match[2]
+        if name in seen or not HEADING_ID_FORM.fullmatch(name):
+            return match[1]
+        seen.add(name)
+        return match[0]
+
+    return HEADING_ID.sub(kept, safe)
 
 
 def remote_images_as_links(safe: str) -> str:

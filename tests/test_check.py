@@ -347,9 +347,13 @@ def test_a_link_to_a_place_the_page_does_not_have_is_reported(run_cli, site: Pat
     assert "broken link: <a href> #nowhere (no element with id 'nowhere' on the page)" in line
 
 
-def test_footnotes_referred_to_twice_or_oddly_labelled_pass(make_site, run_cli) -> None:
-    """Their links led nowhere: the sanitiser dropped the ids ("fnref2:1", "fn:note 1")."""
-    notes = "One[^1] two[^note 1] again[^1] and[^note 1].\n\n[^1]: A.\n[^note 1]: B.\n"
+def test_footnotes_and_headings_that_links_lead_to_pass(make_site, run_cli) -> None:
+    """Their links led nowhere: the sanitiser dropped the ids ("fnref2:1", "fn:note 1", a
+    heading's "later")."""
+    notes = (
+        "One[^1] two[^note 1] again[^1] and[^note 1], [below](#later).\n\n## Later {: #later }"
+        "\n\n[^1]: A.\n[^note 1]: B.\n"
+    )
     site = make_site({"articles/a.md": f"---\ntitle: Notes\ndate: 2026-01-05\n---\n{notes}"})
     assert run_cli(site, "build").exit_code == 0
     code, lines = check(run_cli, site)

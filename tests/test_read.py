@@ -1316,6 +1316,22 @@ def test_every_footnote_link_leads_to_an_id_whatever_its_label(label: str) -> No
     assert all(re.fullmatch(r"fn(ref\d*)?:~?[\w-]+", i) for i in ids), ids
 
 
+def test_a_heading_keeps_its_own_id_once_and_never_one_the_page_has() -> None:
+    """A link to a heading ("[below](#later)" to "## Later {: #later }") led nowhere: the
+    sanitiser dropped every id but the footnotes'."""
+    from sitegen.read import render_markdown
+
+    html = render_markdown(
+        "[below](#later)\n\n## Later {: #later }\n\n## Main {: #main }\n\n"
+        '## Twice {: #twice }\n\n### Again {: #twice }\n\n## Quote {: #a"b }\n\n'
+        "## Long {: #" + "x" * 65 + " }\n\nText {: #para }\n"
+    )[0]
+    assert re.findall(r"<(h\d|p)( id=\"[^\"]*\")?>", html) == [
+        ("p", ""), ("h2", ' id="later"'), ("h2", ""), ("h2", ' id="twice"'), ("h3", ""),
+        ("h2", ""), ("h2", ""), ("p", ""),
+    ], html  # fmt: skip
+
+
 def test_footnote_labels_that_differ_keep_apart() -> None:
     from sitegen.read import footnote_label
 
