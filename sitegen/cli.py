@@ -16,7 +16,7 @@ import click
 from sitegen import __version__
 from sitegen.build import BuildReport, build, default_jobs, read_site
 from sitegen.config import Config, load_config
-from sitegen.errors import Problem, SitegenError, clipped, locate, printable
+from sitegen.errors import Problem, SitegenError, locate, printable
 from sitegen.read import Article
 
 if TYPE_CHECKING:  # watch and serve load watchdog and http.server: only their commands need them
@@ -274,9 +274,9 @@ def print_outcome(outcome: Outcome) -> None:
             # Line by line: a message of several lines (every problem of the config) is shown
             # as lines, not with its newlines written as escapes.
             text = (
-                f"{locate(problem.path, problem.line)}: {clipped(problem.message)}"
+                f"{locate(problem.path, problem.line)}: {problem.message}"
                 if problem.path
-                else clipped(problem.message)
+                else problem.message
             )
             shown = "\n".join(printable(line) for line in text.split("\n"))
             say(f"error: {shown}", fg="red", err=True)

@@ -47,8 +47,9 @@ LONG_WORD = re.compile(rf"\S{{{MAX_QUOTED + 1},}}")
 
 def clipped(message: str) -> str:
     """`message` with the middle of each run of more than `MAX_QUOTED` characters without a
-    space left out, saying how many; file names, which the reader needs whole to find the
-    file, are not messages and are never clipped."""
+    space left out, saying how many. For a value of the user's quoted in a message (a date, a
+    URL a page links to), not for a whole message: one may name a file or folder, which the
+    reader needs whole to find it."""
     return LONG_WORD.sub(_clip, message) if len(message) > MAX_QUOTED else message
 
 
@@ -74,7 +75,7 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        return printable(f"{locate(self.path, self.line)}: {clipped(self.message)}")
+        return printable(f"{locate(self.path, self.line)}: {self.message}")
 
 
 class SitegenError(click.ClickException):
@@ -87,7 +88,7 @@ class SitegenError(click.ClickException):
         where = locate(path, line)
         # A message may run over lines of sitegen's own (the config's problems): each line
         # is made printable, the name of the file at fault as a whole.
-        text = "\n".join(printable(line) for line in clipped(message).split("\n"))
+        text = "\n".join(printable(line) for line in message.split("\n"))
         super().__init__(f"{printable(where)}: {text}" if where else text)
 
 

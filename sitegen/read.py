@@ -46,7 +46,7 @@ from sitegen.config import (
     key_text,
     parse_yaml,
 )
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, clipped
 from sitegen.language import (
     LANGUAGE_TAG,
     detect_language,
@@ -766,7 +766,7 @@ def parse_article(
     title = meta.get("title") or header_title
     if not title or shows_nothing(title):  # zero-width characters only: an invisible link
         title = fallback_title(paragraphs)
-        warn(f"empty title; using {title!r}", body_line - 1 if header else None)
+        warn(f"empty title; using {clipped(title)!r}", body_line - 1 if header else None)
     title_line = body_line - 1 if header and not meta.get("title") else None
     title = bidi_closed(shortened(title, MAX_TITLE_CHARS, "title", warn), "title", warn, title_line)
     byline = bidi_closed(shortened(byline, MAX_BYLINE_CHARS, "byline", warn), "byline", warn)
@@ -785,7 +785,7 @@ def parse_article(
             body_html = paragraphs_html(paragraphs, attributes)
     given = meta.get("slug") and short_slug(meta["slug"])
     if meta.get("slug") and not given:  # "\u200b", "../..": no letter or digit to keep
-        warn(f"slug: {meta['slug']!a} makes no address; the title's is used")
+        warn(f"slug: {clipped(meta['slug'])!a} makes no address; the title's is used")
     slug = given or short_slug(title) or file_id
     article = Article(
         source=source,
@@ -842,7 +842,7 @@ def given_tags(tags: tuple[str, ...], warn: Any) -> tuple[str, ...]:
     kept: dict[str, None] = {}
     for tag in tags:
         if shows_nothing(tag):  # zero-width characters only: an invisible link
-            warn(f"a front matter tag shows nothing ({tag!a}); left out")
+            warn(f"a front matter tag shows nothing ({clipped(tag)!a}); left out")
             continue
         tag = bidi_closed(shortened(tag, MAX_TAG_CHARS, "tag", warn), "tag", warn)
         kept[tag] = None
@@ -880,12 +880,13 @@ def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:
     Invisible characters pasted with it (a right-to-left mark, a zero-width space) go."""
     if not ISO_DATE.fullmatch(value) and (bare := INVISIBLE.sub("", value)) != value:
         if warn is not None:
-            warn(f"date {value!a} holds invisible characters; read as {bare!r}", line)
+            shown, read_as = clipped(value), clipped(bare)
+            warn(f"date {shown!a} holds invisible characters; read as {read_as!r}", line)
         value = bare
     if not ISO_DATE.fullmatch(value):
         loose = LOOSE_DATE.fullmatch(value)
         if loose is None:
-            raise SkipFile(f"{value!r} is not a date in YYYY-MM-DD form", line)
+            raise SkipFile(f"{clipped(value)!r} is not a date in YYYY-MM-DD form", line)
         year, _, month, day = loose.groups()
         iso = f"{year}-{int(month):02d}-{int(day):02d}"
         if warn is not None:
@@ -894,7 +895,7 @@ def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise SkipFile(f"impossible date {value}", line) from None
+        raise SkipFile(f"impossible date {clipped(value)}", line) from None
 
 
 # Year first, with one or two digits for the month and day, any of three separators, perhaps a
@@ -921,7 +922,7 @@ def split_byline(body: str, warn: Any = None) -> tuple[str, str]:
     line = first.strip()
     if EMPTY_BYLINE.fullmatch(line):
         if warn is not None:
-            warn(f"a byline line naming nobody ({line!r}); left out")
+            warn(f"a byline line naming nobody ({clipped(line)!r}); left out")
         return "", rest
     match = BYLINE.fullmatch(line)
     if match is None and line.startswith(OTHER_BYLINE_WORDS):  # one str test on most articles

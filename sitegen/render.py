@@ -1003,25 +1003,11 @@ def own_links_without_rel(body: Body, host: str) -> Body:
     bodies are cached apart from the config, so this is done as each page is rendered."""
     if LINK_REL not in body.html:
         return body
-    lower = body.html.lower()
-    if not any(form in lower for form in host_forms(host)):
+    if body.html.isascii() and host not in body.html.lower():
+        # Text in other letters may write the host otherwise, as `origin` reads it: "straße.de"
+        # for xn--strae-oqa.de, a full-width "ｅxample.org": each of its links is looked at.
         return body
     return Body(LINK_WITH_REL.sub(lambda m: _rel_unless_at(m, host), body.html), body.paragraphs)
-
-
-@functools.cache
-def host_forms(host: str) -> tuple[str, ...]:
-    """How an article may write the site's host: as base_url has it, in ASCII, and for a host
-    in other letters ("xn--strae-oqa.de") as its readers write it too ("straße.de")."""
-    if "xn--" not in host:
-        return (host,)
-    import idna  # here: only for such a host
-
-    name, colon, port = host.partition(":")
-    try:
-        return host, idna.decode(name) + colon + port
-    except (idna.IDNAError, UnicodeError):
-        return (host,)
 
 
 def _rel_unless_at(match: re.Match[str], host: str) -> str:
