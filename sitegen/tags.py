@@ -306,16 +306,25 @@ def _countries() -> list[dict[str, str]]:
     table = country_table()
     try:
         countries = json.loads(table.read_bytes())["3166-1"] if table else None
-        if isinstance(countries, list) and all(
-            isinstance(c, dict) and isinstance(c.get("alpha_2"), str) and c.get("name")
-            for c in countries
-        ):
+        if isinstance(countries, list) and countries and all(map(is_country, countries)):
             return countries
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         pass
     import pycountry
 
     return [dict(country._fields) for country in pycountry.countries]
+
+
+def is_country(entry: object) -> bool:
+    """An entry of pycountry's table as the tagger reads it: a code and a name, and any other
+    names as text."""
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("alpha_2"), str)
+        and isinstance(entry.get("name"), str)
+        and bool(entry["name"])
+        and all(isinstance(entry.get(key, ""), str) for key in ("common_name", "official_name"))
+    )
 
 
 def _place_forms() -> dict[str, Entry]:

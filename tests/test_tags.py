@@ -1307,7 +1307,15 @@ def test_the_country_names_come_through_pycountry_where_its_table_has_moved(
     from sitegen.tags import _countries, lexicon_tables
 
     expected = lexicon_tables()
-    for table in (tmp_path / "missing.json", tmp_path / "other.json"):
-        (tmp_path / "other.json").write_text('{"3166-1": [{"code": "CU"}]}')
-        monkeypatch.setattr(cache, "country_table", lambda table=table: table)
-        assert len(_countries()) > 240 and lexicon_tables() == expected
+    tables = {
+        "missing.json": None,
+        "other.json": '{"3166-1": [{"code": "CU"}]}',
+        "empty.json": '{"3166-1": []}',
+        "number.json": '{"3166-1": [{"alpha_2": "CU", "name": "Cuba", "common_name": 5}]}',
+        "deep.json": "[" * 100_000 + "]" * 100_000,
+    }
+    for name, text in tables.items():
+        if text is not None:
+            (tmp_path / name).write_text(text)
+        monkeypatch.setattr(cache, "country_table", lambda table=tmp_path / name: table)
+        assert len(_countries()) > 240 and lexicon_tables() == expected, name
