@@ -31,6 +31,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from sitegen.config import Config
+from sitegen.language import direction
 from sitegen.model import Tag, TagRef
 from sitegen.read import Article
 
@@ -198,6 +199,9 @@ class FeedWriter:
         if article.summary:
             parts.append(f"    {xml_element('summary', article.summary, 'text')}\n")
         body = self.body_html(article) if full else ""
+        if body and direction(article.lang or config.language):
+            # Feed readers lay entries out left to right; Atom has no direction of its own.
+            body = f'<div dir="rtl">{body}</div>'
         if full and len(body) <= MAX_FEED_CONTENT_CHARS:
             # The body is HTML (escaped text or sanitised Markdown); type="html" carries it escaped.
             parts.append(f"    {xml_element('content', body, 'html')}\n")

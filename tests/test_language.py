@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import feedparser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -167,6 +168,10 @@ def test_an_arabic_article_is_marked_on_its_page_lists_and_feed(make_site, run_c
     feed = (public / "feed.xml").read_text()
     assert re.search(r'<entry xml:base="[^"]*" xml:lang="ar">', feed)
     assert len(re.findall(r"<entry xml:base=\"[^\"]*\">", feed)) == 1  # the English one
+    # Feed readers set entries left to right: the Arabic one's text says otherwise.
+    contents = {e.title: e.content[0].value for e in feedparser.parse(feed).entries}
+    assert contents["مصر تستضيف محادثات"].startswith('<div dir="rtl"><p>')
+    assert contents["Talks in Cairo"].startswith("<p>")
 
 
 LEAD = "The talks opened in Cairo on Monday, with envoys from both sides."
@@ -264,6 +269,9 @@ def test_an_english_article_on_a_site_in_arabic_is_marked_english(make_site, run
     assert re.search(r'<h2 class="item-title" lang="en" dir="ltr"><a [^>]*>Talks', home)
     feed = (public / "feed.xml").read_text()
     assert re.search(r'<entry xml:base="[^"]*" xml:lang="en">', feed)
+    contents = {e.title: e.content[0].value for e in feedparser.parse(feed).entries}
+    assert contents["مصر تستضيف محادثات"].startswith('<div dir="rtl">')  # the site's language
+    assert contents["Talks in Cairo"].startswith("<p")
 
 
 def test_latin_letters_on_a_site_whose_language_tag_names_them_are_its_language(
