@@ -35,6 +35,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from urllib.parse import unquote
 
 from slugify import slugify
 
@@ -763,6 +764,9 @@ def parse_article(
     if "byline" in meta:
         byline = meta["byline"]
     body_html, paragraphs = render_body(body, markdown_body)
+    if markdown_body and 'href="#' in body_html:
+        for place in missing_places(body_html):
+            warn(f"its Markdown links to #{clipped(place)}, which no heading or note names")
     title = meta.get("title") or header_title
     if not title or shows_nothing(title):  # zero-width characters only: an invisible link
         title = fallback_title(paragraphs)
@@ -1456,6 +1460,19 @@ def sanitise(produced: str) -> str:
     if ' id="' not in safe:
         return safe
     return headings_own_ids(FOREIGN_ID.sub(r"\1", safe))
+
+
+PLACE_LINK = re.compile(r'<a href="#([^"]+)"')
+OWN_ID = re.compile(r' id="([^"]*)"')
+
+
+def missing_places(safe: str) -> list[str]:
+    """The places on the page (`#later`) that sanitised HTML links to and no id of it names,
+    but for those of the page around it (`TEMPLATE_IDS`) and "#top", which browsers know: the
+    links `check` would report, named while the article's file is open."""
+    names = {html.unescape(name) for name in OWN_ID.findall(safe)} | TEMPLATE_IDS
+    wanted = dict.fromkeys(html.unescape(place) for place in PLACE_LINK.findall(safe))
+    return [p for p in wanted if unquote(p) not in names and p.lower() != "top"]
 
 
 def headings_own_ids(safe: str) -> str:

@@ -1505,3 +1505,17 @@ def test_a_title_in_other_letters_written_as_yaml_escapes_in_an_ascii_file_is_to
     result = read_article(path, tmp_path)
     assert result.article is not None and result.article.title == "مرحبا بكم"
     assert result.article.lang == "ar"
+
+
+def test_a_markdown_link_to_a_place_the_article_lacks_is_a_warning(tmp_path: Path) -> None:
+    """`check` reports it in the built page; the build names it with the article's file."""
+    text = (
+        "---\ntitle: T\ndate: 2026-01-02\n---\n[a](#later) [b](#main) [c](#nowhere) [d](#top) "
+        "[e](#place%201) [f][^n 1] [g](#nowhere)\n\n## Later {: #later }\n\n[^n 1]: A note.\n"
+    )
+    result = read(tmp_path, "a.md", text)
+    assert result.article is not None
+    assert [p.message for p in result.problems] == [
+        "its Markdown links to #nowhere, which no heading or note names",
+        "its Markdown links to #place%201, which no heading or note names",
+    ]
