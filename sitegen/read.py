@@ -1411,6 +1411,9 @@ def deepest(marks: list[str], opening: str, closing: str) -> int:
 CELL_ALIGNMENTS = {"style": {f"text-align: {side};" for side in ("left", "right", "center")}}
 
 
+# The footnotes' own section, which the stylesheet sets apart (`.footnote`), as Markdown writes it.
+FOOTNOTES = {"class": {"footnote"}}
+
 # Footnotes ("[^1]") link a mark (<sup id="fnref:1">) and its note (<li id="fn:1">) both ways:
 # those ids are kept, and no other, which could take the place of the page's own ("main").
 # A note referred to again has more marks: "fnref2:1", "fnref3:1".
@@ -1455,7 +1458,7 @@ def sanitise(produced: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         attributes=kept_attributes(),
-        tag_attribute_values={"th": CELL_ALIGNMENTS, "td": CELL_ALIGNMENTS},
+        tag_attribute_values={"th": CELL_ALIGNMENTS, "td": CELL_ALIGNMENTS, "div": FOOTNOTES},
     )
     if ' id="' not in safe:
         return safe

@@ -1296,6 +1296,10 @@ def test_markdown_footnotes_link_both_ways_and_no_other_id_gets_through() -> Non
     html = render_markdown('Text[^1] here.\n\n[^1]: The note.\n\n<li id="main">x</li>')[0]
     assert '<sup id="fnref:1"><a href="#fn:1"' in html and '<li id="fn:1">' in html
     assert 'href="#fnref:1"' in html
+    assert '<div class="footnote">' in html  # the stylesheet sets the notes apart
+    assert sanitise('<div class="x">a</div><div class="footnote x">b</div>') == (
+        "<div>a</div><div>b</div>"
+    )
     assert '&lt;li id="main"&gt;x' in html  # raw HTML is text, shown as written
     assert sanitise('<ol><li id="main">a</li></ol><sup id="x">1</sup>') == (
         "<ol><li>a</li></ol><sup>1</sup>"
