@@ -1290,7 +1290,20 @@ def blocks_marked(safe: str, language: str) -> str:
             at = edge.start() + 1 + len(name)  # after "<p", "<td"
             parts += [safe[done:at], attributes]
             done = at
-    return "".join(parts) + safe[done:] if parts else safe
+    if not parts:
+        return safe
+    return _LONE_PARAGRAPH_ITEM.sub(r"<li\1\3>\2<p>\4</p>\5</li>", "".join(parts) + safe[done:])
+
+
+# A list item that holds one paragraph (a footnote, an item of a list spaced out by blank
+# lines): marked, the paragraph left the item's number on the list's side, away from its text
+# ("1." at the right of an Arabic article, its English note at the left); the item is marked
+# instead, as a one-line item is, and its number goes with the text (style.css: li[dir]).
+_LONE_PARAGRAPH_ITEM = re.compile(
+    r'<li((?: [^>]*)?)>(\s*)<p((?: lang="[^"]*")?(?: dir="[^"]*")?)>'
+    r"((?:(?!</?(?:p|li|ul|ol|dl|table|div|blockquote|pre)\b).)*)</p>(\s*)</li>",
+    re.DOTALL,
+)
 
 
 # The blocks Markdown writes text in (those `render_markdown` takes paragraphs from), marked

@@ -419,3 +419,31 @@ def test_an_english_list_item_in_an_arabic_article_keeps_its_marker_in_the_colum
         " document.querySelector('.article-body').getBoundingClientRect().left]; })()"
     )
     assert item >= column and text - item > 5, (item, text, column)
+
+
+def test_an_english_footnote_of_an_arabic_article_sits_by_its_number(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """A footnote is a list item holding a paragraph: the reader marked the paragraph, and its
+    number stood at the right edge, its English text at the left. The item is marked, and the
+    number comes before the text on its first line."""
+    arabic = "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل."
+    site = make_site(
+        {
+            "articles/a.md": f"---\ntitle: تقرير\ndate: 2026-02-06\n---\n{arabic}[^1]\n\n"
+            "[^1]: A note in English, quoting the agency's report.\n",
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    page = next((site / "public").glob("2026/02/06/*/index.html"))
+    assert '<li id="fn:1" lang="en" dir="ltr">\n<p>A note' in page.read_text()
+    tab = opened(browser, page)
+    item, text, column = tab.evaluate(
+        "(() => { const li = document.querySelector('.footnote li');"
+        " const first = li.querySelector('p').getClientRects()[0];"
+        " return [li.getBoundingClientRect(), first,"
+        " document.querySelector('.article-body').getBoundingClientRect()]"
+        ".map(r => [r.left, r.top]); })()"
+    )
+    assert abs(text[1] - item[1]) < 5, (item, text)  # on the number's line
+    assert text[0] - item[0] > 5 and item[0] >= column[0], (item, text, column)
