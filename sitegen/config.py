@@ -198,15 +198,14 @@ def _as_uri(url: str) -> str:
     in ASCII (IDNA 2008, as browsers read names: "straße.de" is xn--strae-oqa.de, where
     Python's own codec gives strasse.de, another domain), the path percent-encoded as UTF-8,
     scheme and host in lower case. Sitemaps take only such URLs."""
-    import idna  # the sitemap's URLs came out as written: "https://例え.jp/é/"
+    from sitegen.read import ascii_host  # here: the reader imports this module
 
     parts = urlsplit(url)
     host, colon, port = parts.netloc.rpartition(":") if parts.port else (parts.netloc, "", "")
-    if not host.isascii():
-        try:
-            host = idna.encode(host, uts46=True).decode("ascii")
-        except idna.IDNAError:
-            raise ValueError(f"has a host name IDNA cannot write in ASCII: {host}") from None
+    if not host.isascii():  # the sitemap's URLs came out as written: "https://例え.jp/é/"
+        host = ascii_host(host)
+        if not host.isascii():
+            raise ValueError(f"has a host name IDNA cannot write in ASCII: {host}")
     path = quote(parts.path, safe="/%!$&'()*+,;=:@-._~")
     return f"{parts.scheme.lower()}://{host.lower()}{colon}{port}{path}"
 
