@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from stat import S_ISREG
@@ -763,7 +763,7 @@ def parse_article(
     byline, body = split_byline(body, warn)
     if "byline" in meta:
         byline = meta["byline"]
-    body_html, paragraphs = render_body(body, markdown_body)
+    body_html, paragraphs = render_body(body, markdown_body, warn)
     if markdown_body and 'href="#' in body_html:
         for place in missing_places(body_html):
             warn(f"its Markdown links to #{clipped(place)}, which no heading or note names")
@@ -1258,10 +1258,13 @@ def paragraphs_html(paragraphs: Sequence[str], attributes: Sequence[str]) -> str
     )
 
 
-def render_body(body: str, markdown_body: bool) -> tuple[str, tuple[str, ...]]:
-    """Return (safe HTML, plain-text paragraphs) for a body."""
+def render_body(
+    body: str, markdown_body: bool, warn: Callable[[str], None] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """Return (safe HTML, plain-text paragraphs) for a body; `warn` hears what a Markdown body
+    asked for and did not get (`refused_heading_ids`)."""
     if markdown_body:
-        return render_markdown(body)
+        return render_markdown(body, warn)
     paragraphs = clean_blocks(BLANK_LINE.split(body), body)
     if not paragraphs:
         return "", paragraphs
@@ -1505,6 +1508,25 @@ def headings_own_ids(safe: str) -> str:
         return match[0]
 
     return HEADING_ID.sub(kept, safe)
+
+
+def refused_heading_ids(produced: str, safe: str) -> list[tuple[str, str]]:
+    """The ids Markdown gave headings (`## Later {: #later }`) that `headings_own_ids` took
+    away, each with why: dropped without a word, a link to one led nowhere, and nothing told
+    the writer which rule the id broke."""
+    asked = [html.unescape(match[2]) for match in HEADING_ID.finditer(produced)]
+    kept = collections.Counter(html.unescape(match[2]) for match in HEADING_ID.finditer(safe))
+    refused = []
+    for name in asked:
+        if kept[name] > 0:
+            kept[name] -= 1
+        elif name in TEMPLATE_IDS:
+            refused.append((name, "the page gives that id to one of its own parts"))
+        elif HEADING_ID_FORM.fullmatch(name):
+            refused.append((name, "an earlier heading has it"))
+        else:
+            refused.append((name, "an id is 1 to 64 letters, digits, '-' or '_'"))
+    return refused
 
 
 def remote_images_as_links(safe: str) -> str:
@@ -1999,7 +2021,9 @@ def nested_lists_indented(body: str) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
+def render_markdown(
+    body: str, warn: Callable[[str], None] | None = None
+) -> tuple[str, tuple[str, ...]]:
     units = list(markup_units(body))
     if any(unit.count("\n") >= MAX_BLOCK_LINES for unit in units):
         # Block-level parsing is quadratic in a block's lines: 20,000 setext headings, 55 s.
@@ -2034,7 +2058,11 @@ def render_markdown(body: str) -> tuple[str, tuple[str, ...]]:
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
         raise SkipFile(f"its Markdown makes {size}")
-    safe = without_dead_ends(remote_images_as_links(addresses_as_read(sanitise(produced))))
+    safe = sanitise(produced)
+    if warn is not None and "<h" in produced and ' id="' in produced:
+        for name, reason in refused_heading_ids(produced, safe):
+            warn(f"the heading id {clipped(name)!r} is dropped: {reason}")
+    safe = without_dead_ends(remote_images_as_links(addresses_as_read(safe)))
     safe = named_backlinks(scrolling_tables(safe))
     tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)
             if name.lower() not in VOID_ELEMENTS]  # fmt: skip

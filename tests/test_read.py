@@ -1336,6 +1336,22 @@ def test_a_heading_keeps_its_own_id_once_and_never_one_the_page_has() -> None:
     ], html  # fmt: skip
 
 
+def test_a_heading_id_that_is_dropped_is_a_warning_that_says_why(tmp_path: Path) -> None:
+    """Dropped without a word, such an id left its links leading nowhere and the writer
+    guessing which rule it broke."""
+    text = (
+        "---\ntitle: T\ndate: 2026-01-02\n---\n## A {: #we.ird }\n\n## B {: #main }\n\n"
+        "## C {: #ok }\n\n### D {: #ok }\n\n## E {: #fine }\n"
+    )
+    result = read(tmp_path, "a.md", text)
+    assert result.article is not None and ' id="fine"' in result.body.html
+    assert [p.message for p in result.problems] == [
+        "the heading id 'we.ird' is dropped: an id is 1 to 64 letters, digits, '-' or '_'",
+        "the heading id 'main' is dropped: the page gives that id to one of its own parts",
+        "the heading id 'ok' is dropped: an earlier heading has it",
+    ]
+
+
 def test_footnote_labels_that_differ_keep_apart() -> None:
     from sitegen.read import footnote_label
 
