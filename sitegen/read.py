@@ -845,6 +845,9 @@ def given_tags(tags: tuple[str, ...], warn: Any) -> tuple[str, ...]:
         tags = tags[:MAX_FRONT_TAGS]
     kept: dict[str, None] = {}
     for tag in tags:
+        if not tag:
+            warn("an empty front matter tag (a blank item of the list); left out")
+            continue
         if shows_nothing(tag):  # zero-width characters only: an invisible link
             warn(f"a front matter tag shows nothing ({clipped(tag)!a}); left out")
             continue
@@ -1186,13 +1189,17 @@ def _front_value(key: str, value: Any) -> Any:
         return value
     if key == "tags":
         items = value.split(",") if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(t, str | int | float) for t in items):
+        if not isinstance(items, list) or not all(
+            t is None or isinstance(t, str | int | float) for t in items
+        ):
             raise SkipFile("front matter 'tags' must be a list of names")
         try:
-            names = [front_text(str(t)) for t in items]
+            names = [front_text(str(t)) if t is not None else "" for t in items]
         except ValueError:
             raise SkipFile("front matter 'tags' holds a number of over 4,300 digits") from None
-        return tuple(dict.fromkeys(name for name in names if name))
+        # An empty item of a list ("- " or '') is kept for `given_tags` to name; the empty
+        # piece after a last comma of "Cuba, Trade," is no one's mistake.
+        return tuple(dict.fromkeys(n for n in names if n or not isinstance(value, str)))
     # Not a set, bytes or other YAML type: its str() is Python's, and a set's order changes
     # from run to run (and the article's URL with it).
     if not isinstance(value, str | int | float | dt.date) or isinstance(value, bool):

@@ -469,6 +469,23 @@ def test_front_matter_tags_are_shortened_closed_and_never_invisible(tmp_path: Pa
     assert "tag of 499 characters" in said
 
 
+def test_a_blank_front_matter_tag_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    """A stray "-" in a list of tags is a null: it skipped the whole article ("must be a list
+    of names"), and an empty name ('') went without a word. A comma at the end of a line of
+    tags is no mistake, and no warning."""
+    front = "---\ntags:\n  - Cuba\n  -\n  - ''\n  - '  '\n---\n"
+    result = read(tmp_path, "a.txt", front + article_text("2026-01-02", "T"))
+    assert result.article is not None and result.article.tags == ("Cuba",)
+    assert [p.message for p in result.problems] == [
+        "an empty front matter tag (a blank item of the list); left out"
+    ]
+    result = read(
+        tmp_path, "b.txt", "---\ntags: Cuba, Trade,\n---\n" + article_text("2026-01-02", "T")
+    )
+    assert result.article is not None and result.article.tags == ("Cuba", "Trade")
+    assert not result.problems
+
+
 @pytest.mark.parametrize(
     ("title", "slug"),
     [
