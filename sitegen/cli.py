@@ -88,7 +88,31 @@ def config_from(config_file: Path | None, source: Path | None, output: Path | No
     return load_config(config_file, overrides={"source": source, "output": output})
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """click's `--help`, printed by `say`: into a pipe its reader closed early (`sitegen
+    --help | head -1` in a script with pipefail), click's own made exit code 1."""
+    if value and not ctx.resilient_parsing:
+        say(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+class Command(click.Command):
+    """A command whose `--help` is printed by `show_help`."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.callback = show_help
+        return option
+
+
+class Group(Command, click.Group):
+    """The `sitegen` group, whose commands are `Command`s."""
+
+    command_class = Command
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sitegen")
 def main() -> None:
     """Build a static news site from a folder of plain-text articles.
@@ -138,6 +162,11 @@ def run() -> None:
         code = exc.code
     except BrokenPipeError:  # click's own report of an error, to a reader that went away
         to_nowhere(sys.stderr)
+        code = 1
+    except OSError as exc:  # standard output on a full disk (`> /dev/full`): click passes it on
+        to_nowhere(sys.stdout)
+        with contextlib.suppress(OSError, ValueError):
+            print(f"sitegen: stopped: {printable(str(exc))}", file=sys.stderr, flush=True)
         code = 1
     if not kept_until_exit() or sys.gettrace() is not None or sys.getprofile() is not None:
         sys.exit(code)

@@ -2056,7 +2056,7 @@ def test_a_reader_that_stops_reading_fails_nothing(make_site, stream: str) -> No
         finally:
             os.close(write_end)
 
-    for args in [("build",), ("build", "-v"), ("tags",)]:
+    for args in [("build",), ("build", "-v"), ("tags",), ("--help",), ("build", "--help")]:
         done = sitegen(*args)
         said = done.stderr if stream == "stdout" else done.stdout
         assert done.returncode == 0, (args, said)
@@ -2067,6 +2067,22 @@ def test_a_reader_that_stops_reading_fails_nothing(make_site, stream: str) -> No
     if stream == "stdout":
         assert "with --strict; nothing was written" in strict.stderr
         assert "Traceback" not in strict.stderr
+
+
+def test_output_to_a_full_disk_is_a_message_not_a_traceback(make_site) -> None:
+    """`sitegen build > /dev/full`: the summary cannot be written. The build is done, but what
+    it had to say is lost, so the exit code is 1, as `ls > /dev/full` gives, with one line on
+    stderr rather than a traceback."""
+    site = make_site(small_corpus(3))
+    for args in [("build",), ("tags",), ("--help",)]:
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "sitegen", *args], cwd=site, text=True, timeout=60,
+                stdout=full, stderr=subprocess.PIPE,
+            )  # fmt: skip
+        assert done.returncode == 1, (args, done.stderr)
+        assert done.stderr == "sitegen: stopped: [Errno 28] No space left on device\n", args
+    assert (site / "public/index.html").is_file()
 
 
 def test_the_program_leaves_nothing_in_the_temporary_folder(make_site, tmp_path) -> None:
