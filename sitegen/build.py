@@ -1223,6 +1223,8 @@ class Build:
                 if message.startswith(("broken link: ", "missing asset: ")):
                     where = message[message.rindex(" (no file ") :]
                     message = f"{what} {url} leads to no file of the site{where}"
+                    named = where[len(" (no file ") : -1].partition("; there is ")[0]
+                    message += self.left_out_static(named)
                 found_here += 1
                 if found_here <= LINKS_SHOWN:
                     problems.append(Problem(self.shown(article.source), LINK_PROBLEM + message))
@@ -1230,6 +1232,20 @@ class Build:
                 more = f"{found_here - LINKS_SHOWN} more links or images that lead nowhere"
                 problems.append(Problem(self.shown(article.source), LINK_PROBLEM + more))
         return problems
+
+    def left_out_static(self, missing: str) -> str:
+        """Why a file of `layouts/static/` that a link names is not in the site, where it is
+        there on disk: "no file .env" alone read as if it were not, beside a file in plain
+        sight. (A warning of its own already names a name that a link cannot hold.)"""
+        if missing.startswith(("/", "..")):
+            return ""
+        path = self.config.layouts / "static" / missing
+        if not os.path.lexists(path):
+            return ""
+        return (
+            f"; {display(path)} is not published: hidden files, backups, links out of the "
+            "folder and names a link cannot hold are left out"
+        )
 
     def unchanged_build(self, pages_print: str, signature: Callable[[], str]) -> BuildReport | None:
         """The quickest build: the same files with the same stats and the same settings and

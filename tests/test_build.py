@@ -836,6 +836,34 @@ def test_a_link_to_a_file_spelled_otherwise_names_the_file_that_is_there(
     assert "there is logo.png)" in run_cli(site, "check", "public").output
 
 
+def test_a_link_to_a_static_file_left_out_says_the_file_is_not_published(
+    make_site, run_cli
+) -> None:
+    """ "no file .hidden.png" beside a .hidden.png in layouts/static/ read as if sitegen had
+    not seen it: hidden files and names a link cannot hold are left out on purpose."""
+    links = "![a](../../../../.hidden.png) ![b](../../../../a%23b.png) ![c](../../../../gone.png)"
+    site = make_site(
+        {
+            "articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n",
+            "layouts/static/.hidden.png": "png",
+            "layouts/static/a#b.png": "png",
+        }
+    )
+    warned = [line for line in run_cli(site, "build").output.splitlines() if "no file" in line]
+    why = (
+        " is not published: hidden files, backups, links out of the folder and names a link "
+        "cannot hold are left out"
+    )
+    assert warned == [
+        "warning: articles/a.md: in its Markdown: image ../../../../.hidden.png leads to no file "
+        "of the site (no file .hidden.png); layouts/static/.hidden.png" + why,
+        "warning: articles/a.md: in its Markdown: image ../../../../a%23b.png leads to no file "
+        "of the site (no file a#b.png); layouts/static/a#b.png" + why,
+        "warning: articles/a.md: in its Markdown: image ../../../../gone.png leads to no file "
+        "of the site (no file gone.png)",
+    ]
+
+
 def test_a_file_of_many_broken_links_gives_a_few_warnings_and_a_count(make_site, run_cli) -> None:
     links = " ".join(f"[{n}](../gone-{n}/)" for n in range(40))
     site = make_site({"articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n"})
