@@ -421,6 +421,45 @@ def test_an_english_list_item_in_an_arabic_article_keeps_its_marker_in_the_colum
     assert item >= column and text - item > 5, (item, text, column)
 
 
+@pytest.mark.parametrize(
+    ("language", "other", "side"),
+    [
+        ("ar", "An item in English, with more words.", "left"),
+        ("en", "بند عربي في القائمة", "right"),
+    ],
+)
+def test_a_nested_list_item_in_the_other_direction_is_set_in_a_step_a_level(
+    browser: Browser,
+    make_site: Callable[..., Path],
+    run_cli: Callable[..., Any],
+    language: str,
+    other: str,
+    side: str,
+) -> None:
+    """An English item of a nested list in an Arabic article (or an Arabic one in an English
+    article) stood at the far edge at every level: the lists' padding is on their own side.
+    Each level of such items is set in further from its own side."""
+    own = {
+        "ar": "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل.",
+        "en": "The ministry said the talks would go on in Cairo over the coming week.",
+    }[language]
+    site = make_site(
+        {
+            "articles/a.md": f"---\ntitle: T\ndate: 2026-02-06\n---\n{own}\n\n- {other}\n"
+            f"- {own}\n    - {other}\n    - {own}\n        - {other}\n",
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    tab = opened(browser, next((site / "public").glob("2026/02/06/*/index.html")))
+    edges = tab.evaluate(
+        "(() => { const column = document.querySelector('.article-body').getBoundingClientRect();"
+        " return [...document.querySelectorAll('.article-body li[dir]')].map(li => {"
+        f" const box = li.getBoundingClientRect(); return Math.abs(box.{side} - column.{side});"
+        " }); })()"
+    )
+    assert len(edges) == 3 and edges[0] + 10 < edges[1] and edges[1] + 10 < edges[2], edges
+
+
 def test_an_english_footnote_of_an_arabic_article_sits_by_its_number(
     browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:
