@@ -619,6 +619,7 @@ class Words:
         self._dates: dict[dt.date, str] = {}
         self._counts: dict[tuple[str, int], str] = {}
         self._months: dict[tuple[int, int], str] = {}
+        self._numbers: dict[int, str] = {}
 
     # --- labels ------------------------------------------------------------------------------
 
@@ -633,7 +634,7 @@ class Words:
                 pass
         label = self.label(key, n)
         if n is not None:
-            label = label.replace("{n}", str(n))
+            label = label.replace("{n}", self.number(n))
         if not fields:
             if n is not None and type(n) is int:
                 self._counts[key, n] = label
@@ -661,6 +662,24 @@ class Words:
         if self.locale is None:
             return "one" if n == 1 else "other"
         return str(self.locale.plural_form(n))
+
+    def number(self, n: Any) -> str:
+        """The `number` filter, and each `{n}` of a label: a count as the site's language
+        writes it, "10,000 articles" ("10000 articles" was hard to read), "10 000 articles" in
+        French, "10.000 Artikel" in German (CLDR's grouping, through Babel). Anything but an
+        int is shown as it is."""
+        if type(n) is not int:
+            return str(n)
+        text = self._numbers.get(n)
+        if text is None:
+            if self.locale is None:
+                text = f"{n:,}"
+            else:
+                from babel.numbers import format_decimal
+
+                text = format_decimal(n, locale=self.locale)
+            self._numbers[n] = text
+        return text
 
     # --- dates -------------------------------------------------------------------------------
 

@@ -291,6 +291,7 @@ def make_environment(
     env.template_class = FastEscapeTemplate
     env.filters["longdate"] = words.long_date
     env.filters["t"] = words
+    env.filters["number"] = words.number
     env.filters["lang_attrs"] = language_attributes
     env.tests["rtl"] = lambda language: bool(direction(language))
     # `tojson` escapes <, >, & and ' as \\u003c and so on: JSON-LD text cannot close its <script>.

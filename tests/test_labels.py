@@ -118,6 +118,25 @@ def test_a_russian_site_counts_in_plural_forms(make_site, run_cli) -> None:
     assert "4 февраля 2026\u202fг." in page(site, "2026/02/04/index.html")
 
 
+def test_counts_of_thousands_are_grouped_as_the_language_writes_them(tmp_path: Path) -> None:
+    """ "10000 articles" on the home page of a big archive was hard to read. The count beside
+    a tag or a month shows the number alone, and its hidden words for screen readers must
+    not repeat it: they took it out of the label as `str(n)`, which grouped is not."""
+    from sitegen.render import make_environment
+
+    assert [Words("en").number(n) for n in (7, 1000, 1234567)] == ["7", "1,000", "1,234,567"]
+    assert Words("en")("articles", 10000) == "10,000 articles"
+    assert Words("fr")("articles", 10000) == "10\u202f000 articles"
+    assert Words("de")("page", 1200) == "Seite 1.200"
+    assert Words("en").number("12345") == "12345"  # not a count: as it is
+    count = make_environment(tmp_path, words=Words("fr")).from_string(
+        '{% from "macros.html" import count %}{{ count(12345) }}'
+    )
+    assert count.render() == (
+        '<span class="count">12\u202f345<span class="visually-hidden"> articles</span></span>'
+    )
+
+
 def test_arabic_counts_have_six_forms() -> None:
     words = Words("ar")
     assert [words("articles", n) for n in (0, 1, 2, 3, 11, 100)] == [
