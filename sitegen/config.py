@@ -24,7 +24,13 @@ import yaml
 
 from sitegen.errors import Problem, SitegenError, printable
 from sitegen.labels import ENGLISH, Label, babel_locale, check_label, words_for
-from sitegen.language import LANGUAGE_TAG, primary_subtag
+from sitegen.language import (
+    DIGIT_ZEROS,
+    LANGUAGE_TAG,
+    numbering_system,
+    primary_subtag,
+    without_unicode_extension,
+)
 
 CONFIG_NAME = "sitegen.yaml"
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug", "id"})
@@ -75,6 +81,9 @@ class Config:
     tags: TagConfig = field(default_factory=TagConfig)
     feeds: FeedConfig = field(default_factory=FeedConfig)
     labels: Mapping[str, Label] = field(default_factory=dict)  # see `sitegen.labels`
+    # The digits `language` asked for with Unicode's extension ("ar-u-nu-arab": "arab"), which
+    # `language` itself leaves out; "" for Latin digits. See `labels.Words`.
+    digits: str = ""
     config_file: Path | None = None
     # What the file gave with a fallback (a title that leaves a bidi override open): the build
     # reports them with its own warnings. Not in the repr, which keys the cached pages: the
@@ -238,6 +247,9 @@ def _language(value: Any) -> str:
     lang = _text(value)
     if not LANGUAGE_TAG.fullmatch(lang):
         raise ValueError("must be a language tag such as en or pt-BR")
+    if (system := numbering_system(lang)) and system not in DIGIT_ZEROS:
+        known = ", ".join(sorted(DIGIT_ZEROS))
+        raise ValueError(f"asks for digits sitegen does not know ('nu-{system}'; it knows {known})")
     return lang
 
 
@@ -747,6 +759,9 @@ def load_config(
     for key, value in (overrides or {}).items():
         if value is not None:
             settings[key] = _resolved(Path(value), key) if key in ("source", "output") else value
+    if "language" in settings:  # "ar-u-nu-arab": the site's language and its digits
+        settings["digits"] = numbering_system(settings["language"]).replace("latn", "")
+        settings["language"] = without_unicode_extension(settings["language"])
     # The default title and description are words of the site's language ("News").
     words = words_for(settings.get("language", Config.language), settings.get("labels"))
     settings.setdefault("title", words("site_title"))

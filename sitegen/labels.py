@@ -11,6 +11,7 @@ come from CLDR too; English keeps sitegen's own ("6 February 2026").
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import functools
@@ -20,7 +21,7 @@ from typing import Any
 
 import markupsafe
 
-from sitegen.language import direction, primary_subtag
+from sitegen.language import digit_table, direction, primary_subtag
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -602,8 +603,11 @@ class Words:
     count such as "24 articles" on every list page: each text is remembered by its date or
     count, as `render.long_date` remembers English dates."""
 
-    def __init__(self, language: str, labels: Mapping[str, Label] | None = None) -> None:
+    def __init__(
+        self, language: str, labels: Mapping[str, Label] | None = None, digits: str = ""
+    ) -> None:
         self.language = language
+        self.numbering = digits  # a numbering system of CLDR ("arab"), "" for Latin digits
         self.locale = babel_locale(language)
         table = dict(ENGLISH)
         if direction(language):  # right to left, in English words (Hebrew, Persian): arrows
@@ -620,6 +624,8 @@ class Words:
         self._counts: dict[tuple[str, int], str] = {}
         self._months: dict[tuple[int, int], str] = {}
         self._numbers: dict[int, str] = {}
+        # Digits of another system (`Config.digits`), for every number and date shown.
+        self.digits = digit_table(digits)
 
     # --- labels ------------------------------------------------------------------------------
 
@@ -672,14 +678,24 @@ class Words:
             return str(n)
         text = self._numbers.get(n)
         if text is None:
-            if self.locale is None:
-                text = f"{n:,}"
-            else:
-                from babel.numbers import format_decimal
-
-                text = format_decimal(n, locale=self.locale)
-            self._numbers[n] = text
+            text = self._numbers[n] = self.in_digits(self.grouped(n))
         return text
+
+    def grouped(self, n: int) -> str:
+        """`n` with the separators of the language and numbering system ("٢٬٠٢٤" in Arabic
+        digits, whose thousands separator is its own), in ASCII digits."""
+        if self.locale is None:
+            return f"{n:,}"
+        from babel.numbers import UnsupportedNumberingSystemError, format_decimal
+
+        if self.digits is not None:
+            with contextlib.suppress(UnsupportedNumberingSystemError):
+                return format_decimal(n, locale=self.locale, numbering_system=self.numbering)
+        return format_decimal(n, locale=self.locale)
+
+    def in_digits(self, text: str) -> str:
+        """`text` with its ASCII digits in those of the site's numbering system."""
+        return text if self.digits is None else text.translate(self.digits)
 
     # --- dates -------------------------------------------------------------------------------
 
@@ -695,6 +711,7 @@ class Words:
                 from babel.dates import format_date
 
                 text = format_date(day, format="long", locale=self.locale)
+            text = self.in_digits(text)
             if type(day) is dt.date:
                 self._dates[day] = text
         return text
@@ -718,12 +735,12 @@ class Words:
                 text = heading(
                     format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale)
                 )
-            self._months[key] = text
+            self._months[key] = text = self.in_digits(text)
         return text
 
     def archive_title(self, key: tuple[int, ...]) -> str:
         if len(key) == 1:
-            return str(key[0])
+            return self.in_digits(str(key[0]))  # a year: not grouped
         if len(key) == 2:
             return self.month_title(key[0], key[1])
         return self.long_date(dt.date(*key))
@@ -746,14 +763,14 @@ class UnknownLabel(LookupError):
     """A template asked for a label that no table has (a typo of a site's template)."""
 
 
-_WORDS: dict[tuple[str, str], Words] = {}
+_WORDS: dict[tuple[str, str, str], Words] = {}
 
 
-def words_for(language: str, labels: Mapping[str, Label] | None = None) -> Words:
-    """The one `Words` of a language and labels in this process, so the model, the planner
-    and the templates share what each has made."""
-    key = (language, repr(labels or {}))
+def words_for(language: str, labels: Mapping[str, Label] | None = None, digits: str = "") -> Words:
+    """The one `Words` of a language, labels and digits in this process, so the model, the
+    planner and the templates share what each has made."""
+    key = (language, repr(labels or {}), digits)
     words = _WORDS.get(key)
     if words is None:
-        words = _WORDS[key] = Words(language, labels)
+        words = _WORDS[key] = Words(language, labels, digits)
     return words

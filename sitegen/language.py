@@ -98,6 +98,51 @@ KANA_SHARE = 0.05
 SAMPLE_CHARS = 4000  # enough letters to tell, however long the text
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # BCP 47, as sites write them
 
+# The numbering systems of CLDR whose ten digits follow one another in Unicode, by the first:
+# what a language tag asks for with Unicode's extension, "ar-u-nu-arab" (Arabic-Indic digits,
+# as many Arab newsrooms write dates and counts) or "hi-u-nu-deva".
+DIGIT_ZEROS = {
+    "arab": 0x660, "arabext": 0x6F0, "beng": 0x9E6, "deva": 0x966, "fullwide": 0xFF10,
+    "gujr": 0xAE6, "guru": 0xA66, "khmr": 0x17E0, "knda": 0xCE6, "laoo": 0xED0, "latn": 0x30,
+    "mlym": 0xD66, "mymr": 0x1040, "orya": 0xB66, "tamldec": 0xBE6, "telu": 0xC66,
+    "thai": 0xE50, "tibt": 0xF20,
+}  # fmt: skip
+# "-u-", keywords and their values, then "nu-" and the system: "ar-u-ca-islamic-nu-arab".
+_NUMBERING = re.compile(r"-u(?:-[a-z0-9]{2,8})*?-nu-([a-z0-9]{3,8})(?![a-z0-9])", re.IGNORECASE)
+
+
+def _public_part(language: str) -> tuple[str, str]:
+    """A language tag split before its private-use part ("-x-..."), which means what a site
+    wants it to: ("en", "-x-u-nu-arab")."""
+    index = language.lower().find("-x-")
+    return (language, "") if index < 0 else (language[:index], language[index:])
+
+
+def numbering_system(language: str) -> str:
+    """The numbering system a language tag asks for ("arab" of "ar-u-nu-arab"), lowercased;
+    "" where it asks for none."""
+    found = _NUMBERING.search(_public_part(language)[0])
+    return found[1].lower() if found else ""
+
+
+_UNICODE_EXTENSION = re.compile(r"-u(?:-[a-z0-9]{2,8})+", re.IGNORECASE)
+
+
+def without_unicode_extension(language: str) -> str:
+    """The tag a page's `lang` states: "ar" of "ar-u-nu-arab". The Nu HTML checker refuses
+    Unicode's extension there ("Unknown extension u"); what it asks for, the site does."""
+    public, private = _public_part(language)
+    return _UNICODE_EXTENSION.sub("", public) + private
+
+
+def digit_table(system: str) -> dict[int, int] | None:
+    """A `str.translate` table from ASCII digits to those of a numbering system ("arab");
+    None for Latin digits, "" or a system not in DIGIT_ZEROS (the config refuses those)."""
+    zero = DIGIT_ZEROS.get(system, 0x30)
+    if zero == 0x30:
+        return None
+    return str.maketrans("0123456789", "".join(chr(zero + i) for i in range(10)))
+
 
 # The first bytes, in UTF-8, of the characters from U+0340 to U+1FFF, from U+3000 to U+DFFF and
 # from U+F000 to U+FFFF: the letters of every script above but Latin (Greek from U+0370, the

@@ -426,7 +426,7 @@ def site_before_related(
     ordered = newest_first(in_site_language(articles, config.language))
     tags, tags_of, problems = build_tags(ordered, tag_names)
     related = related_index(ordered, tags, tags_of, memo, scorer)  # under way, with a scorer
-    archives = archive_groups(ordered, words_for(config.language, config.labels))
+    archives = archive_groups(ordered, words_for(config.language, config.labels, config.digits))
     reserved = reserved_paths(config, ordered, archives, tags, files)
     urls, url_problems, moved = assign_urls(ordered, config.permalink, reserved)
     position = {a.id: i for i, a in enumerate(ordered)}
@@ -499,7 +499,7 @@ def site_from_record(
     )
     # Titles in the site's language, which may have changed since (the record keeps the
     # last build's for `changes_since`).
-    words = words_for(config.language, config.labels)
+    words = words_for(config.language, config.labels, config.digits)
     groups = [
         ArchiveGroup(
             kind,
@@ -923,7 +923,7 @@ def lists_of(site: Site, article: Article) -> Iterator[Iterator[Listing]]:
 
 
 def home_list(site: Site) -> Iterator[Listing]:
-    title = words_for(site.config.language, site.config.labels)("latest_news")
+    title = words_for(site.config.language, site.config.labels, site.config.digits)("latest_news")
     return paginate("home", title, "", site.articles, site.config.per_page)
 
 

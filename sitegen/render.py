@@ -457,7 +457,7 @@ class Planner:
         self.site = site
         self.images = images or {}
         self.config = site.config
-        self.words = words_for(self.config.language, self.config.labels)
+        self.words = words_for(self.config.language, self.config.labels, self.config.digits)
         self.site_feed = Link(self.config.title, FEED)
         self.newest = site.articles[0].date if site.articles else None
 
@@ -1037,7 +1037,9 @@ def site_renderer(
 
 def site_environment(config: Config) -> jinja2.Environment:
     return make_environment(
-        config.layouts, template_cache(config), words_for(config.language, config.labels)
+        config.layouts,
+        template_cache(config),
+        words_for(config.language, config.labels, config.digits),
     )
 
 

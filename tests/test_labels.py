@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.labels import ENGLISH, FIELDS, PLURAL_FORMS, TABLES, Words, check_label
+from sitegen.language import numbering_system, without_unicode_extension
 from tests.conftest import article_text
 
 
@@ -134,6 +135,40 @@ def test_counts_of_thousands_are_grouped_as_the_language_writes_them(tmp_path: P
     )
     assert count.render() == (
         '<span class="count">12\u202f345<span class="visually-hidden"> articles</span></span>'
+    )
+
+
+def test_a_language_tag_can_ask_for_the_digits_of_another_numbering_system(
+    make_site, run_cli
+) -> None:
+    """Many Arab newsrooms write dates and counts in Arabic-Indic digits ("٦ فبراير ٢٠٢٦"):
+    Unicode's extension of the language tag asks for them, as CLDR defines it. What machines
+    read (`datetime`, URLs) keeps ASCII digits; a year is not grouped as a count is."""
+    site = make_site(
+        corpus({"2026-02-06": 3}, byline=None) | {"sitegen.yaml": "language: ar-u-nu-arab\n"}
+    )
+    assert run_cli(site, "build").exit_code == 0
+    home = page(site, "index.html")
+    assert '<html lang="ar" dir="rtl">' in home  # the Nu HTML checker refuses "-u-" there
+    assert '<time datetime="2026-02-06">٦ فبراير ٢٠٢٦</time>' in home
+    assert '<p class="list-count">٣ مقالات</p>' in home
+    assert '<a href="../2026/">٢٠٢٦</a>' in page(site, "archive/index.html")
+    assert Words("ar", digits="arab").number(10000) == "١٠٬٠٠٠"  # Arabic's own separator
+    assert Words("ar", digits="arabext").long_date(dt.date(2026, 2, 6)) == "۶ فبراير ۲۰۲۶"
+    assert Words("hi", digits="deva").number(12345) == "१२,३४५"
+    tags = ["ar-u-ca-gregory-nu-arabext", "ar-EG-u-nu-arab", "en-x-u-nu-arab", "hi-u-nu-latn"]
+    assert [(numbering_system(t), without_unicode_extension(t)) for t in tags] == [
+        ("arabext", "ar"), ("arab", "ar-EG"), ("", "en-x-u-nu-arab"), ("latn", "hi"),
+    ]  # fmt: skip
+
+
+def test_digits_sitegen_does_not_know_are_a_config_error(make_site, run_cli) -> None:
+    site = make_site(corpus({"2026-02-06": 1}) | {"sitegen.yaml": "language: ar-u-nu-arabb\n"})
+    result = run_cli(site, "build")
+    assert result.exit_code != 0
+    assert (
+        "sitegen.yaml: language: asks for digits sitegen does not know ('nu-arabb'; it knows "
+        in (result.output)
     )
 
 
