@@ -8,6 +8,7 @@ processes, one per core; the output is the same bytes whichever way it was made.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import functools
@@ -888,6 +889,9 @@ class Build:
         (`pages_change` false) replaces at most static assets, which no key vouches for."""
         stager = writer.stager()
         statics, unpublished = self.statics
+        clashes = self.clashing_statics(statics, writer.sources)
+        if clashes:
+            statics = {path: file for path, file in statics.items() if path not in clashes}
         for number, output in enumerate([*extras, *static_files(statics)]):
             try:
                 writer.add(stager.stage(output, number))
@@ -897,6 +901,7 @@ class Build:
         writer.prepare()  # what stands in the way is known before anything moves
         self.foreign = [
             *unpublished,
+            *clashes.values(),
             *self.one_file_problems(writer.sources, statics),
             *self.foreign_problems(writer.foreign),
         ]
@@ -904,6 +909,27 @@ class Build:
             self.problems.extend(self.foreign)
             self.check_strict()
         return writer.commit(self.forget_page_keys if pages_change else None)
+
+    def clashing_statics(
+        self, statics: Mapping[str, Path], pages: Mapping[str, str]
+    ) -> dict[str, Problem]:
+        """The site's static files that cannot go where pages go, each with a warning: a file
+        `2024` where the year's pages need a folder, `feed.xml/a` under a page. They are left
+        out; the build stopped at the first, and wrote nothing of the site."""
+        own = [path for path in statics if self.is_own_static(path, statics)]
+        if not own:
+            return {}
+        ordered = sorted(pages)
+        clashes = {}
+        for path in own:
+            under = bisect.bisect_left(ordered, path + "/")
+            above = ("/".join(path.split("/")[:depth]) for depth in range(1, path.count("/") + 1))
+            if (under < len(ordered) and ordered[under].startswith(path + "/")) or any(
+                folder in pages for folder in above
+            ):
+                message = f"{nested_page(path, pages)}; left out (rename it)"
+                clashes[path] = Problem(display(statics[path]), message)
+        return clashes
 
     def lacks_web_files(self, kept: Collection[str]) -> bool:
         """Whether keeping `kept` leaves the site without robots.txt or sitemap.xml: the
