@@ -1969,6 +1969,8 @@ _LIST_ITEM = re.compile(r"( *)([-*+]|[0-9]{1,9}[.)])( +|$)")
 # A line indented by one to three spaces: maybe in a list item, as CommonMark reads it.
 _SHALLOW_LINE = re.compile(r"^ {1,3}\S", re.MULTILINE)
 _FENCE = re.compile(r" *(`{3,}|~{3,})")
+# A list item indented as one nested over MAX_NESTING deep, four spaces a level.
+_DEEP_ITEM = re.compile(rf"^ {{{4 * MAX_NESTING},}}(?:[-*+]|[0-9]{{1,9}}[.)])(?: |$)", re.MULTILINE)
 
 
 @dataclass
@@ -1987,8 +1989,13 @@ def nested_lists_indented(body: str) -> str:
     lists that most Markdown holds one flat list. So each line within an item moves to where
     Python-Markdown looks for that item's text, four spaces past its marker, keeping any
     further indentation (a code block stays one); a nested item's marker goes there. Lines
-    in fenced code move with their fence."""
-    if not _SHALLOW_LINE.search(body):
+    in fenced code move with their fence.
+
+    A list nested over MAX_NESTING deep is a SkipFile here, before the parser sees it: the
+    parser's time grows with the square of the depth (a 1,000-deep list of 1 MB ran into its
+    CPU budget after 12 s, at every build), and the nesting check after it would refuse it."""
+    shallow = _SHALLOW_LINE.search(body)
+    if not shallow and not _DEEP_ITEM.search(body):
         return body  # nothing indented less than four spaces: nothing reads otherwise
     lines = body.split("\n")
     items: list[_OpenItem] = []  # the items the next line may be inside, innermost last
@@ -2015,6 +2022,8 @@ def nested_lists_indented(body: str) -> str:
             text_at = indent + len(item[2]) + (spaces if 0 < spaces <= 4 else 1)
             given = items[-1].indent + 4 if items else indent
             items.append(_OpenItem(given, text_at))
+            if len(items) > MAX_NESTING:
+                raise SkipFile(f"its Markdown nests lists more than {MAX_NESTING} deep")
         elif items and indent >= items[-1].text_at:
             given = items[-1].indent + 4 + indent - items[-1].text_at
         else:
@@ -2025,7 +2034,7 @@ def nested_lists_indented(body: str) -> str:
         if (opening := _FENCE.match(line)) is not None:
             fence = opening[1][:3]
         after_blank = False
-    return "\n".join(lines)
+    return "\n".join(lines) if shallow else body  # a list in fours reads as written
 
 
 def render_markdown(
@@ -2051,9 +2060,10 @@ def render_markdown(
             "its Markdown has more links, emphasis or entities in a paragraph than the parser "
             "reads in reasonable time (thousands)"
         )
+    listed = nested_lists_indented(body)
     try:
         with cpu_budget(budget := markdown_budget(body)):
-            produced = markdown_converter().reset().convert(nested_lists_indented(body))
+            produced = markdown_converter().reset().convert(listed)
     except BaseException as exc:
         markdown_converter.cache_clear()  # left half-way, it would garble the next articles
         if isinstance(exc, RecursionError):  # it recurses per level of nesting: "> > > ..."
