@@ -264,6 +264,8 @@ class Build:
                 entries[file.rel] = cached
                 articles.append(cached.article)
                 scans[file.rel] = cached.scan
+                if cached.problems:
+                    self.problems.extend(Problem(*problem) for problem in cached.problems)
             else:
                 to_read.append(file)
         self.read_count = len(to_read)
@@ -285,14 +287,15 @@ class Build:
             articles.append(result.article)
             scans[result.article.source] = scan
             # The stat is the one taken before reading: if the file changed meanwhile, the next
-            # build sees another stat and reads it again. A file with warnings is read again, so
-            # they show again. A file changed in the last moments could change again within the
-            # timestamp granularity, keeping its stat: it waits until older ("racy git" rule).
-            # Both are kept with a stat no file has, for what this build chose from them.
+            # build sees another stat and reads it again. A file changed in the last moments
+            # could change again within the timestamp granularity, keeping its stat: it waits
+            # until older ("racy git" rule), kept with a stat no file has, for what this build
+            # chose from it. Its warnings are kept with it, to be shown again.
             stat = file.stat
-            if result.problems or file.stat[0] >= started_ns - RACY_NS:
+            if file.stat[0] >= started_ns - RACY_NS:
                 stat = READ_AGAIN
-            entries[result.article.source] = SourceEntry(stat, result.article, scan)
+            warned = tuple((p.path, p.message, p.line) for p in result.problems)
+            entries[result.article.source] = SourceEntry(stat, result.article, scan, None, warned)
         cache.sources_changed = bool(to_read) or len(entries) != len(cache.sources)
         self.last_read = cache.sources  # what the last build chose tags from
         cache.sources = entries

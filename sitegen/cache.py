@@ -41,7 +41,7 @@ from sitegen.read import Article, display, is_editor_litter, is_regular_file
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
 
-CACHE_FORMAT = 15
+CACHE_FORMAT = 16
 SOURCES_FILE = "sources.marshal"
 LEXICON_FILE = "lexicon.marshal"  # the tagger's tables (`tags.lexicon_tables`)
 PAGES_PREFIX = "pages-"
@@ -59,6 +59,11 @@ class SourceEntry(NamedTuple):
     article: Article
     scan: bytes  # its tag candidates, packed (tags.scan_packed): the costly part of tagging
     row: tuple | None = None  # as loaded: saved as is
+    # The reader's warnings about the file, as (path, message, line): shown again at each
+    # build that does not read it. Such files were read again at every build, so that their
+    # warnings showed: in a corpus where many warn (old files in another encoding), that was
+    # work in every rebuild after an edit.
+    problems: tuple[tuple[str, str, int | None], ...] = ()
 
 
 @dataclass
@@ -491,7 +496,7 @@ def sources_file(config: Config, cache: BuildCache) -> bytes:
     while they render (`BuildCache.sources_data`): 0.06 of the 0.11 s it saved its cache in
     after the last page at 10,000 articles, for 9.6 MB more at its peak (238 MB)."""
     sources = [
-        entry.row or (source, entry.stat, _fields(entry.article), entry.scan)
+        entry.row or (source, entry.stat, _fields(entry.article), entry.scan, entry.problems)
         for source, entry in sorted(cache.sources.items())
     ]
     cache.generation = os.urandom(8).hex()
@@ -581,10 +586,22 @@ def _write(path: Path, data: bytes) -> Signature:
 
 
 def _entry(row: tuple) -> SourceEntry:
-    _source, stat, fields, scan = row
+    _source, stat, fields, scan, problems = row
     if not isinstance(scan, bytes):
         raise TypeError("a scan of another shape")
-    return SourceEntry(tuple(stat), _article(fields), scan, row)
+    if problems and not all(_is_problem_row(problem) for problem in problems):
+        raise TypeError("a warning of another shape")
+    return SourceEntry(tuple(stat), _article(fields), scan, row, problems)
+
+
+def _is_problem_row(row: object) -> bool:
+    return (
+        isinstance(row, tuple)
+        and len(row) == 3
+        and isinstance(row[0], str)
+        and isinstance(row[1], str)
+        and (row[2] is None or type(row[2]) is int)
+    )
 
 
 def _fields(article: Article) -> tuple:

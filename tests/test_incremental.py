@@ -568,8 +568,8 @@ def test_cache_of_another_version_is_not_trusted(tmp_path: Path, other: str) -> 
     poisoned = (
         generation,
         [
-            (s, stat, (*fields[:3], "Poisoned title", *fields[4:]), scan)
-            for s, stat, fields, scan in rows
+            (s, stat, (*fields[:3], "Poisoned title", *fields[4:]), scan, warned)
+            for s, stat, fields, scan, warned in rows
         ],
     )
     cache_file.write_bytes(marshal.dumps((stored_print, *sealed(poisoned))))
@@ -646,6 +646,33 @@ def test_a_static_file_that_comes_and_goes_moves_an_article_as_a_clean_build_doe
         assert after == clean_build(tmp_path)
         assert b"Text." in after["cname/index.html"] and "cname-2/index.html" not in after
         assert report.problems == ()
+
+
+@pytest.mark.parametrize("from_memory", [False, True], ids=["from-disk", "from-memory"])
+def test_a_file_with_warnings_is_not_read_again_and_its_warnings_still_show(
+    tmp_path: Path, from_memory: bool
+) -> None:
+    """Its warnings were shown again by reading it again at every build that was not a
+    rebuild with nothing changed: work in every rebuild after an edit, for each such file of
+    the corpus. They are kept with what was read."""
+    corpus(tmp_path, 3)
+    (tmp_path / "articles/warned.txt").write_text(
+        article_text("2026-01-05", "Headline " * 100, "Text.", byline="")  # "By" alone
+    )
+    settle(tmp_path)
+    memory = CacheMemory() if from_memory else None
+    first, _ = incremental_build(tmp_path, memory)
+    warned = [str(p) for p in first.problems if "warned.txt" in str(p)]
+    assert len(warned) == 2, first.problems
+    write_article(tmp_path, "0001_0000000000000001.txt", "2026-01-01", "Edited", "New text.")
+    report, after = incremental_build(tmp_path, memory)
+    assert report.read == 1  # the edited file alone
+    assert [str(p) for p in report.problems if "warned.txt" in str(p)] == warned
+    assert after == clean_build(tmp_path)
+    (tmp_path / "articles/warned.txt").write_text(article_text("2026-01-05", "Fine now", "Text."))
+    report, _ = incremental_build(tmp_path, memory)
+    assert not [p for p in report.problems if "warned.txt" in str(p)]
+    assert report.read == 2  # it, and the file edited a moment before the last build (racy)
 
 
 def settle(site: Path) -> None:
@@ -767,7 +794,9 @@ def test_parallel_build_gives_the_same_bytes(
     write_article(tmp_path, "0999_new.txt", "2026-12-30", "New story", "Text.", ("T1",))
     first, second = build(one, jobs=2), build(two, jobs=2)
     assert first.rendered == second.rendered < 40
-    assert first.read == second.read  # the new file, and those with warnings (read again)
+    # The new file, and those that give no article (broken, a draft): a file with warnings
+    # is not read again, its warnings kept with what was read.
+    assert first.read == second.read == 3
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 
 
