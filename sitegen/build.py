@@ -265,7 +265,8 @@ class Build:
                 articles.append(cached.article)
                 scans[file.rel] = cached.scan
                 if cached.problems:
-                    self.problems.extend(Problem(*problem) for problem in cached.problems)
+                    where = self.shown(file.rel)
+                    self.problems.extend(Problem(where, *problem) for problem in cached.problems)
             else:
                 to_read.append(file)
         self.read_count = len(to_read)
@@ -294,7 +295,7 @@ class Build:
             stat = file.stat
             if file.stat[0] >= started_ns - RACY_NS:
                 stat = READ_AGAIN
-            warned = tuple((p.path, p.message, p.line) for p in result.problems)
+            warned = tuple((p.message, p.line) for p in result.problems)
             entries[result.article.source] = SourceEntry(stat, result.article, scan, None, warned)
         cache.sources_changed = bool(to_read) or len(entries) != len(cache.sources)
         self.last_read = cache.sources  # what the last build chose tags from

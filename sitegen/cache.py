@@ -59,11 +59,11 @@ class SourceEntry(NamedTuple):
     article: Article
     scan: bytes  # its tag candidates, packed (tags.scan_packed): the costly part of tagging
     row: tuple | None = None  # as loaded: saved as is
-    # The reader's warnings about the file, as (path, message, line): shown again at each
-    # build that does not read it. Such files were read again at every build, so that their
-    # warnings showed: in a corpus where many warn (old files in another encoding), that was
-    # work in every rebuild after an edit.
-    problems: tuple[tuple[str, str, int | None], ...] = ()
+    # The reader's warnings about the file, as (message, line): shown again, named as the
+    # build then names the file, at each build that does not read it. Such files were read
+    # again at every build so that their warnings showed: in a corpus where many warn (old
+    # files in another encoding), that was work in every rebuild after an edit.
+    problems: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass
@@ -597,10 +597,9 @@ def _entry(row: tuple) -> SourceEntry:
 def _is_problem_row(row: object) -> bool:
     return (
         isinstance(row, tuple)
-        and len(row) == 3
+        and len(row) == 2
         and isinstance(row[0], str)
-        and isinstance(row[1], str)
-        and (row[2] is None or type(row[2]) is int)
+        and (row[1] is None or type(row[1]) is int)
     )
 
 
