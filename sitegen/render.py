@@ -735,7 +735,8 @@ class Planner:
         if listing.kind == "year":
             months = [Child(t.month_name(g.key[1]), g.url, len(g.articles)) for g in groups]
             return months, t("months")
-        return [Child(str(g.key[2]), g.url, len(g.articles)) for g in groups], t("days")
+        days = [Child(t.in_digits(str(g.key[2])), g.url, len(g.articles)) for g in groups]
+        return days, t("days")
 
     def tag_index(self) -> Page:
         tags = [t.ref for t in self.site.tags]

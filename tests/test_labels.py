@@ -162,6 +162,19 @@ def test_a_language_tag_can_ask_for_the_digits_of_another_numbering_system(
     ]  # fmt: skip
 
 
+def test_a_month_page_numbers_its_days_in_the_sites_digits(make_site, run_cli) -> None:
+    """A month's links to its days wrote them in ASCII digits ("6") on a site of Arabic-Indic
+    digits, where its heading, dates and counts read "٦ فبراير ٢٠٢٦"."""
+    site = make_site(
+        corpus({"2026-02-06": 1, "2026-02-12": 1}, byline=None)
+        | {"sitegen.yaml": "language: ar-u-nu-arab\n"}
+    )
+    assert run_cli(site, "build").exit_code == 0
+    month = page(site, "2026/02/index.html")
+    assert '<a href="../../2026/02/06/">٦</a>' in month
+    assert '<a href="../../2026/02/12/">١٢</a>' in month
+
+
 def test_digits_sitegen_does_not_know_are_a_config_error(make_site, run_cli) -> None:
     site = make_site(corpus({"2026-02-06": 1}) | {"sitegen.yaml": "language: ar-u-nu-arabb\n"})
     result = run_cli(site, "build")
