@@ -424,11 +424,11 @@ def test_an_english_list_item_in_an_arabic_article_keeps_its_marker_in_the_colum
 @pytest.mark.parametrize(
     ("language", "other", "side"),
     [
-        ("ar", "An item in English, with more words.", "left"),
-        ("en", "بند عربي في القائمة", "right"),
+        ("ar", "An item in English, with more words.", "right"),
+        ("en", "بند عربي في القائمة", "left"),
     ],
 )
-def test_a_nested_list_item_in_the_other_direction_is_set_in_a_step_a_level(
+def test_a_list_item_in_the_other_direction_keeps_its_lists_side(
     browser: Browser,
     make_site: Callable[..., Path],
     run_cli: Callable[..., Any],
@@ -436,9 +436,10 @@ def test_a_nested_list_item_in_the_other_direction_is_set_in_a_step_a_level(
     other: str,
     side: str,
 ) -> None:
-    """An English item of a nested list in an Arabic article (or an Arabic one in an English
-    article) stood at the far edge at every level: the lists' padding is on their own side.
-    Each level of such items is set in further from its own side."""
+    """An English item of a list in an Arabic article (or an Arabic one in an English article)
+    was laid out in its own direction: the items of one list stood at either edge, nested ones
+    with no indent. Each keeps its list's side, level with its neighbours at every level, its
+    text set against that side."""
     own = {
         "ar": "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل.",
         "en": "The ministry said the talks would go on in Cairo over the coming week.",
@@ -446,26 +447,32 @@ def test_a_nested_list_item_in_the_other_direction_is_set_in_a_step_a_level(
     site = make_site(
         {
             "articles/a.md": f"---\ntitle: T\ndate: 2026-02-06\n---\n{own}\n\n- {other}\n"
-            f"- {own}\n    - {other}\n    - {own}\n        - {other}\n",
+            f"- {own}\n    - {other}\n    - {own}\n        - {other}\n        - {own}\n",
         }
     )
     assert run_cli(site, "build").exit_code == 0
     tab = opened(browser, next((site / "public").glob("2026/02/06/*/index.html")))
-    edges = tab.evaluate(
+    levels = tab.evaluate(
         "(() => { const column = document.querySelector('.article-body').getBoundingClientRect();"
         " return [...document.querySelectorAll('.article-body li[dir]')].map(li => {"
-        f" const box = li.getBoundingClientRect(); return Math.abs(box.{side} - column.{side});"
-        " }); })()"
+        " const next = [...li.parentElement.children].find(x => !x.hasAttribute('dir'));"
+        " const text = document.createRange(); text.selectNodeContents(li);"
+        f" return [li.getBoundingClientRect().{side}, next.getBoundingClientRect().{side},"
+        f" text.getBoundingClientRect().{side}, column.{side}]; }}); }})()"
     )
-    assert len(edges) == 3 and edges[0] + 10 < edges[1] and edges[1] + 10 < edges[2], edges
+    assert len(levels) == 3, levels
+    for item, neighbour, text, _ in levels:
+        assert abs(item - neighbour) < 1 and abs(text - item) < 2, levels
+    steps = [abs(item - column) for item, _, _, column in levels]
+    assert steps[0] + 10 < steps[1] and steps[1] + 10 < steps[2], steps
 
 
 def test_an_english_footnote_of_an_arabic_article_sits_by_its_number(
     browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:
     """A footnote is a list item holding a paragraph: the reader marked the paragraph, and its
-    number stood at the right edge, its English text at the left. The item is marked, and the
-    number comes before the text on its first line."""
+    number stood at the right edge, its English text at the left. The item is marked, and its
+    text is set by its number, on the number's line, on the list's side."""
     arabic = "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل."
     site = make_site(
         {
@@ -479,10 +486,10 @@ def test_an_english_footnote_of_an_arabic_article_sits_by_its_number(
     tab = opened(browser, page)
     item, text, column = tab.evaluate(
         "(() => { const li = document.querySelector('.footnote li');"
-        " const first = li.querySelector('p').getClientRects()[0];"
-        " return [li.getBoundingClientRect(), first,"
+        " const range = document.createRange(); range.selectNodeContents(li.querySelector('p'));"
+        " return [li.getBoundingClientRect(), range.getBoundingClientRect(),"
         " document.querySelector('.article-body').getBoundingClientRect()]"
-        ".map(r => [r.left, r.top]); })()"
+        ".map(r => [r.right, r.top]); })()"
     )
     assert abs(text[1] - item[1]) < 5, (item, text)  # on the number's line
-    assert text[0] - item[0] > 5 and item[0] >= column[0], (item, text, column)
+    assert abs(text[0] - item[0]) < 2 and item[0] <= column[0], (item, text, column)
