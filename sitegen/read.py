@@ -2049,12 +2049,32 @@ def deepest_quoting(body: str) -> int:
     refused the file (lists alone: `nested_lists_indented`)."""
     return max(
         (
-            len(_CONTAINER_MARK.findall(match[0]))
+            container_marks(body[match.start() : line_end(body, match.end())])
             for match in _CONTAINERS.finditer(body)
             if match.end() - match.start() > MAX_NESTING  # a mark takes a character or more
         ),
         default=0,
     )
+
+
+def line_end(text: str, start: int) -> int:
+    """Where the line of `text` at `start` ends: its newline, or the end of `text`."""
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def container_marks(line: str) -> int:
+    """The quote marks and list markers that open `line`, but for a thematic break that ends
+    it ("- - -", "* * *": three or more of one mark, at most two spaces apart, as Python-Markdown
+    reads a rule). A rule across the page, alone or in a quote ("> - - - ..."), is no nesting:
+    70 "- " were refused as lists 70 deep where the article held a ">" anywhere."""
+    marks = len(_CONTAINER_MARK.findall(line))
+    mark = line.rstrip(" ")[-1:]
+    if mark in ("-", "*"):
+        rule = line[len(line.rstrip(mark + " ")) :]
+        if rule.count(mark) >= 3 and "   " not in rule.strip(" "):
+            marks -= len(_CONTAINER_MARK.findall(rule))
+    return marks
 
 
 def render_markdown(

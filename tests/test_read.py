@@ -738,6 +738,22 @@ def test_quotes_nested_too_deep_are_skipped_before_parsing(tmp_path: Path, line:
     assert "nests quotes" not in problem_of(result)
 
 
+@pytest.mark.parametrize(
+    "rule", ["- " * 70 + "-", "* " * 70, "> " + "- " * 70 + "-", "1. " + "* " * 70 + "*"]
+)
+def test_a_long_thematic_break_is_not_refused_as_nesting(tmp_path: Path, rule: str) -> None:
+    """A rule of "- " or "* " across the page is a thematic break, not 70 nested lists: with a
+    quote (or any ">") in the article, it was refused as nesting quotes and lists too deep."""
+    body = f"> A quote.\n\nPrices -> up.\n\n{rule}\n\nMore text."
+    result = read(tmp_path, "a.md", article_text("2026-01-01", "Rule", body))
+    assert result.article is not None, result.problems
+    assert "<hr>" in result.body.html and "More text" in result.body.html
+    deep = "> A quote.\n\n" + "- " * 70 + "x"  # a list 70 deep on one line stays one
+    assert "nests quotes and lists more than 64 deep" in problem_of(
+        read(tmp_path, "b.md", article_text("2026-01-01", "Deep", deep))
+    )
+
+
 def test_a_list_of_the_deepest_nesting_allowed_is_not_refused_as_a_list(tmp_path: Path) -> None:
     body = "\n".join(f"{'  ' * level}- item" for level in range(64))
     result = read(tmp_path, "a.md", article_text("2026-01-01", "Nested", body))
