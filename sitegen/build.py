@@ -1266,11 +1266,12 @@ class Build:
     def left_out_static(self, missing: str) -> str:
         """Why a file of `layouts/static/` that a link names is not in the site, where it is
         there on disk: "no file .env" alone read as if it were not, beside a file in plain
-        sight. (A warning of its own already names a name that a link cannot hold.)"""
+        sight. (A warning of its own already names a name that a link cannot hold.) Not of a
+        folder: its files are published, and a link to it leads nowhere for another reason."""
         if missing.startswith(("/", "..")):
             return ""
         path = self.config.layouts / "static" / missing
-        if not os.path.lexists(path):
+        if not os.path.lexists(path) or (path.is_dir() and not path.is_symlink()):
             return ""
         return (
             f"; {display(path)} is not published: hidden files, backups, links out of the "

@@ -874,6 +874,23 @@ def test_a_link_to_a_static_file_left_out_says_the_file_is_not_published(
     ]
 
 
+def test_a_link_to_a_static_folder_does_not_call_it_unpublished(make_site, run_cli) -> None:
+    """A folder of layouts/static/ whose files are published, linked to without its file
+    (`/docs`), leads to no file; it is not one that sitegen left out."""
+    site = make_site(
+        {
+            "articles/a.md": "---\ntitle: Links\ndate: 2026-02-06\n---\n[docs](/docs)\n",
+            "layouts/static/docs/a.txt": "text",
+        }
+    )
+    warned = [line for line in run_cli(site, "build").output.splitlines() if "no file" in line]
+    assert warned == [
+        "warning: articles/a.md: in its Markdown: link /docs leads to no file of the site "
+        "(no file docs)"
+    ]
+    assert (site / "public/docs/a.txt").is_file()
+
+
 def test_a_file_of_many_broken_links_gives_a_few_warnings_and_a_count(make_site, run_cli) -> None:
     links = " ".join(f"[{n}](../gone-{n}/)" for n in range(40))
     site = make_site({"articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n"})
