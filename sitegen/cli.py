@@ -49,6 +49,18 @@ def say(text: str = "", **options: Any) -> None:
         click.secho("\n".join(printable(line) for line in str(text).split("\n")), **options)
     except BrokenPipeError:
         to_nowhere(sys.stderr if options.get("err") else sys.stdout)
+    except OSError as exc:  # `> /dev/full`: what there was to say is lost
+        stream = "standard error" if options.get("err") else "standard output"
+        raise OutputLost(exc, stream) from None
+
+
+class OutputLost(Exception):
+    """A line `say` could not write (a full disk behind `>`): `run` names the stream in one
+    line and exits 1, as `ls > /dev/full` does. Only the program's own output: any other
+    OSError is not taken for it."""
+
+    def __init__(self, error: OSError, stream: str) -> None:
+        super().__init__(f"sitegen: cannot write to {stream}: {error.strerror or error}")
 
 
 def to_nowhere(stream: Any) -> None:
@@ -163,10 +175,10 @@ def run() -> None:
     except BrokenPipeError:  # click's own report of an error, to a reader that went away
         to_nowhere(sys.stderr)
         code = 1
-    except OSError as exc:  # standard output on a full disk (`> /dev/full`): click passes it on
+    except OutputLost as lost:  # `sitegen build > /dev/full`: see `say`
         to_nowhere(sys.stdout)
         with contextlib.suppress(OSError, ValueError):
-            print(f"sitegen: stopped: {printable(str(exc))}", file=sys.stderr, flush=True)
+            print(lost, file=sys.stderr, flush=True)
         code = 1
     if not kept_until_exit() or sys.gettrace() is not None or sys.getprofile() is not None:
         sys.exit(code)

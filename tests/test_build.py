@@ -2127,7 +2127,7 @@ def test_a_reader_that_stops_reading_fails_nothing(make_site, stream: str) -> No
 def test_output_to_a_full_disk_is_a_message_not_a_traceback(make_site) -> None:
     """`sitegen build > /dev/full`: the summary cannot be written. The build is done, but what
     it had to say is lost, so the exit code is 1, as `ls > /dev/full` gives, with one line on
-    stderr rather than a traceback."""
+    stderr naming the stream rather than a traceback."""
     site = make_site(small_corpus(3))
     for args in [("build",), ("tags",), ("--help",)]:
         with open("/dev/full", "w") as full:
@@ -2136,7 +2136,8 @@ def test_output_to_a_full_disk_is_a_message_not_a_traceback(make_site) -> None:
                 stdout=full, stderr=subprocess.PIPE,
             )  # fmt: skip
         assert done.returncode == 1, (args, done.stderr)
-        assert done.stderr == "sitegen: stopped: [Errno 28] No space left on device\n", args
+        said = "sitegen: cannot write to standard output: No space left on device\n"
+        assert done.stderr == said, args
     assert (site / "public/index.html").is_file()
 
 
