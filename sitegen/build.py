@@ -927,12 +927,15 @@ class Build:
         clashes = {}
         for path in own:
             under = bisect.bisect_left(ordered, path + "/")
-            above = ("/".join(path.split("/")[:depth]) for depth in range(1, path.count("/") + 1))
-            if (under < len(ordered) and ordered[under].startswith(path + "/")) or any(
-                folder in pages for folder in above
-            ):
-                message = f"{nested_page(path, pages)}; left out (rename it)"
-                clashes[path] = Problem(display(statics[path]), message)
+            if under < len(ordered) and ordered[under].startswith(path + "/"):
+                why = f"cannot publish {path}: pages go into a folder of that name"
+            elif folder := next((f for f in folders_above(path) if f in pages), None):
+                why = f"cannot publish {path}: {folder} is a page, not a folder"
+            elif folder := next((f for f in folders_above(path) if f in statics), None):
+                why = f"cannot publish {path}: {folder} is a file of the site, not a folder"
+            else:
+                continue
+            clashes[path] = Problem(display(statics[path]), f"{why}; left out (rename it)")
         return clashes
 
     def lacks_web_files(self, kept: Collection[str]) -> bool:
@@ -1349,12 +1352,17 @@ TAG_KEY = "\0tag "  # tags' addresses sit with the articles' (`BuildCache.urls`)
 def nested_page(path: str, pages: Collection[str]) -> str:
     """Why a static file cannot go to `path`: a page is a file where it needs a folder
     (`feed.xml/a`), or pages need a folder where it is a file (`tags`)."""
-    parts = path.split("/")
-    for depth in range(1, len(parts)):
-        folder = "/".join(parts[:depth])
+    for folder in folders_above(path):
         if folder in pages:
             return f"cannot publish {path}: {folder} is a page, not a folder"
     return f"cannot publish {path}: pages go into a folder of that name"
+
+
+def folders_above(path: str) -> Iterator[str]:
+    """The folders a file of the site goes in, outermost first: "a", "a/b" for "a/b/c.png"."""
+    parts = path.split("/")
+    for depth in range(1, len(parts)):
+        yield "/".join(parts[:depth])
 
 
 def tag_addresses(tags: Sequence[Tag]) -> dict[str, str]:

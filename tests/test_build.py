@@ -541,6 +541,7 @@ def test_static_files_that_cannot_be_published_are_named(make_site, run_cli, tmp
     for name, top, why in [
         ("feed.xml/a", "feed.xml", "feed.xml is a page, not a folder"),
         ("tags", "tags", "pages go into a folder of that name"),
+        ("style.css/a", "style.css", "style.css is a file of the site, not a folder"),
     ]:
         (static / name).parent.mkdir(parents=True, exist_ok=True)
         (static / name).write_text("x")
