@@ -68,12 +68,14 @@ from sitegen.read import (
 )
 from sitegen.write import (
     MANIFEST,
+    UNLINKABLE,
     WEB_FILES,
     Output,
     OutputCheck,
     Writer,
     WriteReport,
     image_stamps,
+    is_published_name,
     one_file_elsewhere,
     one_file_message,
     output_check,
@@ -1276,10 +1278,7 @@ class Build:
         path = self.config.layouts / "static" / missing
         if not os.path.lexists(path) or (path.is_dir() and not path.is_symlink()):
             return ""
-        return (
-            f"; {display(path)} is not published: hidden files, backups, links out of the "
-            "folder and names a link cannot hold are left out"
-        )
+        return f"; {display(path)} is not published: {unpublished_because(missing, path)}"
 
     def unchanged_build(self, pages_print: str, signature: Callable[[], str]) -> BuildReport | None:
         """The quickest build: the same files with the same stats and the same settings and
@@ -1356,6 +1355,24 @@ def nested_page(path: str, pages: Collection[str]) -> str:
         if folder in pages:
             return f"cannot publish {path}: {folder} is a page, not a folder"
     return f"cannot publish {path}: pages go into a folder of that name"
+
+
+def unpublished_because(name: str, path: Path) -> str:
+    """Why a file of `layouts/static/` (`name` within it) is left out of the site, as
+    `write.static_sources` decides, in the words of its rule."""
+    parts = name.split("/")
+    if any(not is_published_name(part) for part in parts):
+        hidden = any(part.startswith(".") for part in parts)
+        return (
+            "hidden files are left out" if hidden else "editor backups and swap files are left out"
+        )
+    if any(UNLINKABLE.search(part) for part in parts):
+        return "a link cannot hold its name as it is (a control character, '#' or '?')"
+    if any(os.path.islink(path.parents[depth]) for depth in range(len(parts) - 1)):
+        return "symlinked folders are not followed"
+    if path.is_symlink():
+        return "it links out of layouts/static/, or to nothing"
+    return "it is not a regular file, or it would go where a page goes"
 
 
 def folders_above(path: str) -> Iterator[str]:

@@ -852,26 +852,31 @@ def test_a_link_to_a_static_file_left_out_says_the_file_is_not_published(
 ) -> None:
     """ "no file .hidden.png" beside a .hidden.png in layouts/static/ read as if sitegen had
     not seen it: hidden files and names a link cannot hold are left out on purpose."""
-    links = "![a](../../../../.hidden.png) ![b](../../../../a%23b.png) ![c](../../../../gone.png)"
+    links = (
+        "![a](../../../../.hidden.png) ![b](../../../../a%23b.png) ![c](../../../../gone.png) "
+        "![d](../../../../logo.png~)"
+    )
     site = make_site(
         {
             "articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{links}\n",
             "layouts/static/.hidden.png": "png",
             "layouts/static/a#b.png": "png",
+            "layouts/static/logo.png~": "png",
         }
     )
     warned = [line for line in run_cli(site, "build").output.splitlines() if "no file" in line]
-    why = (
-        " is not published: hidden files, backups, links out of the folder and names a link "
-        "cannot hold are left out"
-    )
     assert warned == [
         "warning: articles/a.md: in its Markdown: image ../../../../.hidden.png leads to no file "
-        "of the site (no file .hidden.png); layouts/static/.hidden.png" + why,
+        "of the site (no file .hidden.png); layouts/static/.hidden.png is not published: hidden "
+        "files are left out",
         "warning: articles/a.md: in its Markdown: image ../../../../a%23b.png leads to no file "
-        "of the site (no file a#b.png); layouts/static/a#b.png" + why,
+        "of the site (no file a#b.png); layouts/static/a#b.png is not published: a link cannot "
+        "hold its name as it is (a control character, '#' or '?')",
         "warning: articles/a.md: in its Markdown: image ../../../../gone.png leads to no file "
         "of the site (no file gone.png)",
+        "warning: articles/a.md: in its Markdown: image ../../../../logo.png~ leads to no file "
+        "of the site (no file logo.png~); layouts/static/logo.png~ is not published: editor "
+        "backups and swap files are left out",
     ]
 
 
