@@ -33,6 +33,7 @@ from sitegen.cache import (
     SOURCES_FILE,
     BuildCache,
     CacheMemory,
+    Skipped,
     SourceEntry,
     check_cache_folder,
     forget_page_keys,
@@ -259,6 +260,7 @@ class Build:
         articles: list[Article] = []
         scans: dict[str, bytes] = {}  # source -> tag candidates, packed
         to_read: list[SourceFile] = []
+        skipped: dict[str, Skipped] = {}  # files that gave no article (`BuildCache.skipped`)
         started_ns = time.time_ns()
         for file in files:
             cached = cache.sources.get(file.rel)
@@ -269,6 +271,10 @@ class Build:
                 if cached.problems:
                     where = self.shown(file.rel)
                     self.problems.extend(Problem(where, *problem) for problem in cached.problems)
+            elif (skip := cache.skipped.get(file.rel)) is not None and skip[0] == file.stat:
+                skipped[file.rel] = skip
+                where = self.shown(file.rel)
+                self.problems.extend(Problem(where, *problem) for problem in skip[1])
             else:
                 to_read.append(file)
         self.read_count = len(to_read)
@@ -278,6 +284,9 @@ class Build:
         for file, (result, scan) in zip(to_read, results, strict=True):
             self.problems.extend(result.problems)
             if result.article is None:
+                fresh = file.stat[0] >= started_ns - RACY_NS  # see below
+                warned = tuple((p.message, p.line) for p in result.problems)
+                skipped[file.rel] = (READ_AGAIN if fresh else file.stat, warned)
                 continue
             before = cache.sources.get(file.rel)
             if before is None or (before.scan, before.article.tags) != (scan, result.article.tags):
@@ -299,7 +308,10 @@ class Build:
                 stat = READ_AGAIN
             warned = tuple((p.message, p.line) for p in result.problems)
             entries[result.article.source] = SourceEntry(stat, result.article, scan, None, warned)
-        cache.sources_changed = bool(to_read) or len(entries) != len(cache.sources)
+        cache.sources_changed = (
+            bool(to_read) or len(entries) != len(cache.sources) or skipped != cache.skipped
+        )
+        cache.skipped = skipped
         self.last_read = cache.sources  # what the last build chose tags from
         cache.sources = entries
         published = [a for a in articles if self.drafts or not a.draft]

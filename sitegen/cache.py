@@ -66,9 +66,18 @@ class SourceEntry(NamedTuple):
     problems: tuple[tuple[str, int | None], ...] = ()
 
 
+# A file that gave no article (a date that is no date, Markdown over its CPU budget), by its
+# source path: its stat when read and the reader's warnings, as (message, line).
+Skipped = tuple[tuple[int, ...], tuple[tuple[str, int | None], ...]]
+
+
 @dataclass
 class BuildCache:
     sources: dict[str, SourceEntry] = field(default_factory=dict)  # source path -> entry
+    # Files that gave no article, not read again while their stat holds: one whose Markdown
+    # ran out of its CPU budget cost that budget again at every rebuild, at each save in
+    # `serve`.
+    skipped: dict[str, Skipped] = field(default_factory=dict)
     sources_changed: bool = True  # False: the sources file need not be written again
     # A new one each time the sources file is written. Tags are chosen from the sources, but
     # kept with the page keys of one output folder: a build into another folder may have
@@ -295,12 +304,13 @@ def load_cache(config: Config, pages_print: str, *, sources: bool = True) -> Bui
     stored = _load(cache_dir / SOURCES_FILE, sources_fingerprint(config), cache.notices)
     if stored is not None:
         try:
-            generation, entries = stored  # type: ignore[misc]
+            generation, entries, skipped = stored  # type: ignore[misc]
             cache.sources = {row[0]: _entry(row) for row in entries}
+            cache.skipped = {row[0]: _skipped(row) for row in skipped}
             cache.generation = str(generation)
         except (TypeError, ValueError, IndexError):
             cache.notices.append("the build cache was damaged; reading every file again")
-            cache.sources = {}
+            cache.sources, cache.skipped = {}, {}
     if not cache.sources:
         return cache  # page keys vouch for pages made from the cached sources: not without them
     loaded = _load_pages(cache_dir, out_dir, pages_print, cache.notices)
@@ -499,8 +509,9 @@ def sources_file(config: Config, cache: BuildCache) -> bytes:
         entry.row or (source, entry.stat, _fields(entry.article), entry.scan, entry.problems)
         for source, entry in sorted(cache.sources.items())
     ]
+    skipped = [(source, *row) for source, row in sorted(cache.skipped.items())]
     cache.generation = os.urandom(8).hex()
-    return _file_bytes(sources_fingerprint(config), (cache.generation, sources))
+    return _file_bytes(sources_fingerprint(config), (cache.generation, sources, skipped))
 
 
 def read_cache_file(path: Path) -> bytes:
@@ -592,6 +603,13 @@ def _entry(row: tuple) -> SourceEntry:
     if problems and not all(_is_problem_row(problem) for problem in problems):
         raise TypeError("a warning of another shape")
     return SourceEntry(tuple(stat), _article(fields), scan, row, problems)
+
+
+def _skipped(row: tuple) -> Skipped:
+    _source, stat, problems = row
+    if not all(_is_problem_row(problem) for problem in problems):
+        raise TypeError("a warning of another shape")
+    return tuple(stat), tuple(problems)
 
 
 def _is_problem_row(row: object) -> bool:

@@ -564,13 +564,14 @@ def test_cache_of_another_version_is_not_trusted(tmp_path: Path, other: str) -> 
     incremental_build(tmp_path)
     cache_file = tmp_path / ".sitegen-cache" / SOURCES_FILE
     stored_print, *stored = marshal.loads(cache_file.read_bytes())
-    generation, rows = unsealed(stored)
+    generation, rows, skipped = unsealed(stored)
     poisoned = (
         generation,
         [
             (s, stat, (*fields[:3], "Poisoned title", *fields[4:]), scan, warned)
             for s, stat, fields, scan, warned in rows
         ],
+        skipped,
     )
     cache_file.write_bytes(marshal.dumps((stored_print, *sealed(poisoned))))
     for pages in (tmp_path / ".sitegen-cache").glob("pages-*"):
@@ -673,6 +674,32 @@ def test_a_file_with_warnings_is_not_read_again_and_its_warnings_still_show(
     report, _ = incremental_build(tmp_path, memory)
     assert not [p for p in report.problems if "warned.txt" in str(p)]
     assert report.read == 2  # it, and the file edited a moment before the last build (racy)
+
+
+@pytest.mark.parametrize("from_memory", [False, True], ids=["from-disk", "from-memory"])
+def test_a_file_that_gave_no_article_is_not_read_again_until_it_changes(
+    tmp_path: Path, from_memory: bool
+) -> None:
+    """A file the reader skips (a date that is no date; Markdown that ran out of its CPU
+    budget, seconds each time) was read again at every rebuild, at each save in `serve`. Its
+    warning is kept and shown again; changed, it is read, and published once it reads."""
+    corpus(tmp_path, 3)
+    bad = tmp_path / "articles/bad.txt"
+    bad.write_text(" date 2026-13-40 Never\n\nText.")
+    settle(tmp_path)
+    memory = CacheMemory() if from_memory else None
+    first, _ = incremental_build(tmp_path, memory)
+    said = [str(p) for p in first.problems if "bad.txt" in str(p)]
+    assert len(said) == 1 and "2026-13-40" in said[0], first.problems
+    write_article(tmp_path, "0001_0000000000000001.txt", "2026-01-01", "Edited", "New text.")
+    report, after = incremental_build(tmp_path, memory)
+    assert report.read == 1  # the edited file, not the bad one
+    assert [str(p) for p in report.problems if "bad.txt" in str(p)] == said
+    assert after == clean_build(tmp_path)
+    bad.write_text(article_text("2026-01-09", "Fixed now", "Text."))
+    report, after = incremental_build(tmp_path, memory)
+    assert not [p for p in report.problems if "bad.txt" in str(p)]
+    assert report.articles == 4 and after == clean_build(tmp_path)
 
 
 def settle(site: Path) -> None:
@@ -794,9 +821,9 @@ def test_parallel_build_gives_the_same_bytes(
     write_article(tmp_path, "0999_new.txt", "2026-12-30", "New story", "Text.", ("T1",))
     first, second = build(one, jobs=2), build(two, jobs=2)
     assert first.rendered == second.rendered < 40
-    # The new file, and those that give no article (broken, a draft): a file with warnings
-    # is not read again, its warnings kept with what was read.
-    assert first.read == second.read == 3
+    # The new file alone: one with warnings, or one that gave no article (broken, a draft
+    # of another file's id), is not read again, its warnings kept.
+    assert first.read == second.read == 1
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
 
 
