@@ -261,9 +261,6 @@ class Build:
         scans: dict[str, bytes] = {}  # source -> tag candidates, packed
         to_read: list[SourceFile] = []
         skipped: dict[str, Skipped] = {}  # files that gave no article (`BuildCache.skipped`)
-        # Each file's warnings, kept or read, told in the files' order at the end, as a clean
-        # build tells them: kept ones first, then those read, put an edited file's last.
-        warned: dict[str, Sequence[Problem]] = {}
         started_ns = time.time_ns()
         for file in files:
             cached = cache.sources.get(file.rel)
@@ -273,11 +270,11 @@ class Build:
                 scans[file.rel] = cached.scan
                 if cached.problems:
                     where = self.shown(file.rel)
-                    warned[file.rel] = [Problem(where, *problem) for problem in cached.problems]
+                    self.problems.extend(Problem(where, *problem) for problem in cached.problems)
             elif (skip := cache.skipped.get(file.rel)) is not None and skip[0] == file.stat:
                 skipped[file.rel] = skip
                 where = self.shown(file.rel)
-                warned[file.rel] = [Problem(where, *problem) for problem in skip[1]]
+                self.problems.extend(Problem(where, *problem) for problem in skip[1])
             else:
                 to_read.append(file)
         self.read_count = len(to_read)
@@ -285,11 +282,11 @@ class Build:
             self.take_lexicon_tables()
         results = self.read_files(to_read)
         for file, (result, scan) in zip(to_read, results, strict=True):
-            warned[file.rel] = result.problems
-            kept_problems = tuple((p.message, p.line) for p in result.problems)
+            self.problems.extend(result.problems)
             if result.article is None:
                 fresh = file.stat[0] >= started_ns - RACY_NS  # see below
-                skipped[file.rel] = (READ_AGAIN if fresh else file.stat, kept_problems)
+                warned = tuple((p.message, p.line) for p in result.problems)
+                skipped[file.rel] = (READ_AGAIN if fresh else file.stat, warned)
                 continue
             before = cache.sources.get(file.rel)
             if before is None or (before.scan, before.article.tags) != (scan, result.article.tags):
@@ -309,11 +306,8 @@ class Build:
             stat = file.stat
             if file.stat[0] >= started_ns - RACY_NS:
                 stat = READ_AGAIN
-            entries[result.article.source] = SourceEntry(
-                stat, result.article, scan, None, kept_problems
-            )
-        for file in files:
-            self.problems.extend(warned.get(file.rel, ()))
+            warned = tuple((p.message, p.line) for p in result.problems)
+            entries[result.article.source] = SourceEntry(stat, result.article, scan, None, warned)
         cache.sources_changed = (
             bool(to_read) or len(entries) != len(cache.sources) or skipped != cache.skipped
         )

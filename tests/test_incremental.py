@@ -676,38 +676,6 @@ def test_a_file_with_warnings_is_not_read_again_and_its_warnings_still_show(
     assert report.read == 2  # it, and the file edited a moment before the last build (racy)
 
 
-def test_kept_and_new_warnings_come_in_the_order_of_a_clean_build(tmp_path: Path) -> None:
-    """Kept warnings were told first, then those of the files read again: an edited file's
-    came last, where a clean build tells each file's in the order of the files."""
-    (tmp_path / "articles").mkdir()
-    for name in ("a", "b", "c"):
-        (tmp_path / f"articles/{name}.txt").write_text(
-            article_text("2026-01-05", f"Story {name}", "Text.", byline="")  # "By" alone
-        )
-    (tmp_path / "articles/b0.txt").write_text(" date 2026-13-40 Never\n\nText.")
-    settle(tmp_path)
-    incremental_build(tmp_path)
-    (tmp_path / "articles/b.txt").write_text(
-        article_text("2026-01-05", "Story b", "New text.", byline="")
-    )
-    report, _ = incremental_build(tmp_path)
-    assert report.read == 1
-
-    def told(problems: tuple) -> list[str]:
-        return [f"{Path(p.path).name}: {p.message}" for p in problems]
-
-    shutil.rmtree(tmp_path / "clean-cache", ignore_errors=True)
-    shutil.rmtree(tmp_path / "clean", ignore_errors=True)
-    clean = build(make_config(tmp_path, "clean", "clean-cache"), jobs=1)
-    assert told(report.problems) == told(clean.problems)
-    assert [name.split(":")[0] for name in told(report.problems)] == [
-        "a.txt",
-        "b.txt",
-        "b0.txt",
-        "c.txt",
-    ]
-
-
 @pytest.mark.parametrize("from_memory", [False, True], ids=["from-disk", "from-memory"])
 def test_a_file_that_gave_no_article_is_not_read_again_until_it_changes(
     tmp_path: Path, from_memory: bool
