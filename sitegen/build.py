@@ -261,6 +261,9 @@ class Build:
         scans: dict[str, bytes] = {}  # source -> tag candidates, packed
         to_read: list[SourceFile] = []
         skipped: dict[str, Skipped] = {}  # files that gave no article (`BuildCache.skipped`)
+        # The reader's warnings by file, kept and read alike: shown in the files' order, as a
+        # clean build shows them. (Those kept, added as found, came before those read.)
+        said: dict[str, Sequence[Problem]] = {}
         started_ns = time.time_ns()
         for file in files:
             cached = cache.sources.get(file.rel)
@@ -270,11 +273,11 @@ class Build:
                 scans[file.rel] = cached.scan
                 if cached.problems:
                     where = self.shown(file.rel)
-                    self.problems.extend(Problem(where, *problem) for problem in cached.problems)
+                    said[file.rel] = [Problem(where, *problem) for problem in cached.problems]
             elif (skip := cache.skipped.get(file.rel)) is not None and skip[0] == file.stat:
                 skipped[file.rel] = skip
                 where = self.shown(file.rel)
-                self.problems.extend(Problem(where, *problem) for problem in skip[1])
+                said[file.rel] = [Problem(where, *problem) for problem in skip[1]]
             else:
                 to_read.append(file)
         self.read_count = len(to_read)
@@ -282,7 +285,8 @@ class Build:
             self.take_lexicon_tables()
         results = self.read_files(to_read)
         for file, (result, scan) in zip(to_read, results, strict=True):
-            self.problems.extend(result.problems)
+            if result.problems:
+                said[file.rel] = result.problems
             if result.article is None:
                 fresh = file.stat[0] >= started_ns - RACY_NS  # see below
                 warned = tuple((p.message, p.line) for p in result.problems)
@@ -308,6 +312,8 @@ class Build:
                 stat = READ_AGAIN
             warned = tuple((p.message, p.line) for p in result.problems)
             entries[result.article.source] = SourceEntry(stat, result.article, scan, None, warned)
+        if said:
+            self.problems.extend(p for file in files for p in said.get(file.rel, ()))
         cache.sources_changed = (
             bool(to_read) or len(entries) != len(cache.sources) or skipped != cache.skipped
         )

@@ -702,6 +702,25 @@ def test_a_file_that_gave_no_article_is_not_read_again_until_it_changes(
     assert report.articles == 4 and after == clean_build(tmp_path)
 
 
+def test_kept_warnings_show_in_the_order_of_a_clean_build(tmp_path: Path) -> None:
+    """The warnings of files not read again were shown before those of files read: a file
+    that sorts first, edited, had its warning shown after one it sorts before."""
+    corpus(tmp_path, 3)
+    bad = tmp_path / "articles/a-bad.txt"
+    bad.write_text(" date 2026-13-40 Never\n\nText.")
+    (tmp_path / "articles/z-warned.txt").write_text(
+        article_text("2026-01-05", "Warned", "Text.", byline="")  # "By" alone
+    )
+    settle(tmp_path)
+    incremental_build(tmp_path)
+    bad.write_text(" date 2026-14-40 Never\n\nText.")  # read again, still without an article
+    report, _ = incremental_build(tmp_path)
+    assert report.read == 1
+    clean = build(make_config(tmp_path, "clean", "clean-cache"), jobs=1)
+    assert clean.problems[0].message == "impossible date 2026-14-40; skipped"
+    assert report.problems == clean.problems
+
+
 def settle(site: Path) -> None:
     """Date the sources in the past, in subfolders too: old enough for the cache to trust
     their stats. (A file left fresh in a subfolder was read again by one build and not by
