@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import sitegen.build as build_module
 from sitegen import BUILTIN_TEMPLATES
-from sitegen.build import build
+from sitegen.build import BuildReport, build
 from sitegen.cache import (
     SOURCES_FILE,
     CacheMemory,
@@ -58,10 +58,15 @@ def make_config(site: Path, output: str, cache: str) -> Config:
 
 def clean_build(site: Path) -> dict[str, bytes]:
     """A build into an empty folder with an empty cache: the reference."""
+    return clean_build_and_report(site)[1]
+
+
+def clean_build_and_report(site: Path) -> tuple[BuildReport, dict[str, bytes]]:
+    """`clean_build`, with its report: the warnings an incremental build must give too."""
     shutil.rmtree(site / "clean", ignore_errors=True)
     shutil.rmtree(site / "clean-cache", ignore_errors=True)
-    build(make_config(site, "clean", "clean-cache"), jobs=1)
-    return read_tree(site / "clean")
+    report = build(make_config(site, "clean", "clean-cache"), jobs=1)
+    return report, read_tree(site / "clean")
 
 
 def incremental_build(site: Path, memory: CacheMemory | None = None):
@@ -105,6 +110,8 @@ operation = st.one_of(
     ),  # spellings of one tag: the name shown is the one most articles use
     st.tuples(st.just("twin"), st.integers(0, 9), st.booleans()),
     st.tuples(st.just("break"), st.integers(0, 9)),
+    st.tuples(st.just("byline"), st.integers(0, 9)),
+    st.tuples(st.just("stray"), st.integers(0, 9)),
     st.tuples(st.just("static"), st.integers(0, 4), st.booleans()),
 )
 
@@ -178,8 +185,22 @@ def apply(site: Path, op: tuple) -> None:
         path.unlink()
     elif kind == "rename":
         path.rename(articles / f"{op[2]:03d}_{op[2]:016x}.txt")
-    elif kind == "break":
+    elif kind == "break":  # no article, until "redate" mends it: kept with its warning
         path.write_text(path.read_text().replace(" date 20", " date 19x", 1))
+    elif kind == "byline":  # toggled: a byline naming nobody, a warning with no line
+        text = path.read_text()
+        staff, nobody = "\n\nBy Staff\n\n", "\n\nBy\n\n"
+        path.write_text(
+            text.replace(staff, nobody, 1) if staff in text else text.replace(nobody, staff, 1)
+        )
+    elif kind == "stray":  # toggled: an unknown front matter key, warned of at its line
+        text = path.read_text()
+        if "colour: red\n" in text:
+            path.write_text(text.replace("colour: red\n", "", 1))
+        elif text.startswith("---\n"):  # last: its line depends on the keys above it
+            path.write_text(text.replace("\n---\n", "\ncolour: red\n---\n", 1))
+        else:
+            path.write_text("---\ncolour: red\n---\n" + text)
 
 
 def toggle_static(site: Path, op: tuple) -> None:
@@ -222,7 +243,9 @@ OPENING_MENTIONS = [
 def test_any_sequence_of_changes_gives_the_bytes_of_a_clean_build(
     tmp_path_factory, steps, in_memory
 ) -> None:
-    """Each step built from the cache on disk, or (`in_memory`) from the one kept in memory."""
+    """Each step built from the cache on disk, or (`in_memory`) from the one kept in memory;
+    the warnings too, as a clean build gives them (files that warn and files that give no
+    article are kept in the cache with their warnings)."""
     memory = CacheMemory() if in_memory else None
     site = tmp_path_factory.mktemp("site")
     (site / "articles").mkdir()
@@ -236,13 +259,17 @@ def test_any_sequence_of_changes_gives_the_bytes_of_a_clean_build(
             f"Body of {n}. {OPENING_MENTIONS[n]}",
             ("Alpha",) if n % 2 else ("Beta",),
         )
+        if n % 2:  # a warning from the start: one kept, one read again, in some steps
+            apply(site, ("byline", n))
     age_all(site, 1_000_000_000)
     incremental_build(site, memory)
     for n, step in enumerate(steps, start=1):
         apply(site, step)
         age_all(site, 1_000_000_000 + n)  # old enough to be cached, and distinct per step
-        _, incremental = incremental_build(site, memory)
-        assert incremental == clean_build(site), f"after {step}"
+        report, incremental = incremental_build(site, memory)
+        clean, expected = clean_build_and_report(site)
+        assert incremental == expected, f"after {step}"
+        assert report.problems == clean.problems, f"after {step}"
 
 
 def age_all(site: Path, seconds: int) -> None:
