@@ -216,6 +216,7 @@ class Build:
         self.owner: dict[str, int] = {}  # source -> the worker holding its body
         self.read_count = 0
         self.read_here = 0  # of those, read by this process while the workers started
+        self.unreadable = False  # a file could not be read (`ReadResult.unreadable`)
         self.compress_bodies = False  # bodies kept compressed (`read.COMPRESS_BODIES_FROM`)
         self.fork_workers = False  # a cold build forks its workers (`can_fork_workers`)
         self.making_lexicon = False  # forked workers were asked to (`fork_pool`)
@@ -288,6 +289,9 @@ class Build:
             if result.problems:
                 said[file.rel] = result.problems
             if result.article is None:
+                if result.unreadable:  # read again next time, whatever else changed
+                    self.unreadable = True
+                    continue
                 fresh = file.stat[0] >= started_ns - RACY_NS  # see below
                 warned = tuple((p.message, p.line) for p in result.problems)
                 skipped[file.rel] = (READ_AGAIN if fresh else file.stat, warned)
@@ -1191,8 +1195,9 @@ class Build:
         counts = (len(corpus.articles), corpus.drafts_skipped)
         changed = self.keys_forgotten or report.written or report.removed or self.read_count
         # Next time, the same files with the same stats and settings mean nothing to do. Not
-        # if a file changed in the last moments: it could change again and keep its stat.
-        settled = all(file.stat[0] < started_ns - RACY_NS for file in files)
+        # if a file changed in the last moments: it could change again and keep its stat. Nor
+        # if one could not be read: it may be readable then with the same stat.
+        settled = not self.unreadable and all(file.stat[0] < started_ns - RACY_NS for file in files)
         try:
             self.save_for_next_build(
                 pages_print,

@@ -226,6 +226,9 @@ class ReadResult:
     article: Article | None
     body: Body | None
     problems: tuple[Problem, ...] = ()
+    # Skipped as it could not be read (an I/O error, a file this user may not read): that says
+    # nothing of its bytes, and may pass with its stat the same, so it is not kept as skipped.
+    unreadable: bool = False
 
 
 # Forty times a very long news story. A bigger file is a dump, not an article, and would cost
@@ -512,7 +515,7 @@ def read_article(path: Path | str, root: Path | str) -> ReadResult:
         return ReadResult(None, None, tuple(problems))
     except OSError as exc:
         warn(f"cannot read: {exc.strerror or exc}; skipped")
-        return ReadResult(None, None, tuple(problems))
+        return ReadResult(None, None, tuple(problems), unreadable=True)
     return ReadResult(article, body, tuple(problems))
 
 

@@ -62,7 +62,7 @@ def read_files(
             scan = scan_packed(result.article, body.paragraphs, tags, body.other_scripts)
             # Pages need only the HTML: the plain text, as big again, served the tag scan.
             bodies[result.article.source] = pack_body(result.body, compress)
-        results.append((ReadResult(result.article, None, result.problems), scan))
+        results.append((ReadResult(result.article, None, result.problems, result.unreadable), scan))
     return results
 
 

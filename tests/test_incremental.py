@@ -4,6 +4,7 @@ never trusted blindly; parallel builds give the same bytes as single-process one
 from __future__ import annotations
 
 import contextlib
+import errno
 import marshal
 import os
 import re
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sitegen.build as build_module
+import sitegen.read as read_module
 from sitegen import BUILTIN_TEMPLATES
 from sitegen.build import BuildReport, build
 from sitegen.cache import (
@@ -727,6 +729,34 @@ def test_a_file_that_gave_no_article_is_not_read_again_until_it_changes(
     report, after = incremental_build(tmp_path, memory)
     assert not [p for p in report.problems if "bad.txt" in str(p)]
     assert report.articles == 4 and after == clean_build(tmp_path)
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["nothing-changed", "another-edited"])
+def test_a_file_that_could_not_be_read_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: bool
+) -> None:
+    """A read error (a disk's I/O error; a file another user may read, this one not) says
+    nothing of the file's bytes, and may pass with its stat the same: kept as a file that gave
+    no article, it stayed out of the site until it changed, as the quickest rebuild (nothing
+    changed) kept it out."""
+    corpus(tmp_path, 3)
+    settle(tmp_path)
+    failing = tmp_path / "articles/0001_0000000000000001.txt"
+
+    def open_failing(path: str, *args: object, **kwargs: object) -> object:
+        if Path(path) == failing:
+            raise OSError(errno.EIO, "Input/output error")
+        return open(path, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(read_module, "open", open_failing, raising=False)
+        report, _ = incremental_build(tmp_path)
+    assert [p.message for p in report.problems] == ["cannot read: Input/output error; skipped"]
+    if edited:
+        write_article(tmp_path, "0002_0000000000000002.txt", "2026-01-01", "Edited", "New text.")
+    report, after = incremental_build(tmp_path)
+    assert (report.articles, report.problems) == (3, ())
+    assert after == clean_build(tmp_path)
 
 
 def test_kept_warnings_show_in_the_order_of_a_clean_build(tmp_path: Path) -> None:
