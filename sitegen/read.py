@@ -2049,25 +2049,15 @@ def deepest_quoting(body: str) -> int:
     """The most quote marks and list markers that open one line, where over MAX_NESTING:
     the parser's time grows with the square of the depth of quotes ("> > > x", or with lists
     between, "> > - > x"), and 1,000 deep took 10 to 12 s before the nesting check after it
-    refused the file (lists alone: `nested_lists_indented`). Not in fenced code, which the
-    parser reads as text: a line of ">" there is a code sample."""
-    deep = [
-        match
-        for match in _CONTAINERS.finditer(body)
-        if match.end() - match.start() > MAX_NESTING  # a mark takes a character or more
-    ]
-    if deep and ("```" in body or "~~~" in body):
-        fenced = [(code.start(), code.end()) for code in _FENCED_CODE.finditer(body)]
-        deep = [match for match in deep if not any(a <= match.start() < b for a, b in fenced)]
+    refused the file (lists alone: `nested_lists_indented`)."""
     return max(
-        (container_marks(body[match.start() : line_end(body, match.end())]) for match in deep),
+        (
+            container_marks(body[match.start() : line_end(body, match.end())])
+            for match in _CONTAINERS.finditer(body)
+            if match.end() - match.start() > MAX_NESTING  # a mark takes a character or more
+        ),
         default=0,
     )
-
-
-# A fenced code block at the top level, as Python-Markdown reads one: to a closing fence of the
-# same marks, or to the end of the text.
-_FENCED_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
 
 
 def line_end(text: str, start: int) -> int:

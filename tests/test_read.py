@@ -736,9 +736,6 @@ def test_quotes_nested_too_deep_are_skipped_before_parsing(tmp_path: Path, line:
     deep = "\n\n".join(["> " * 30 + "- " * 30 + "x", "> > quoted\n> - item"])
     result = read(tmp_path, "b.md", article_text("2026-01-01", "Deep", deep))
     assert "nests quotes" not in problem_of(result)
-    code = "A sample:\n\n```\n" + ">" * 70 + " x\n```\n\n~~~~\n" + "> " * 70 + "\n~~~~\n"
-    result = read(tmp_path, "c.md", article_text("2026-01-01", "Code", code))
-    assert result.article is not None and ">" * 70 in html.unescape(result.body.html)
 
 
 @pytest.mark.parametrize(
