@@ -294,7 +294,7 @@ class Build:
                     continue
                 fresh = file.stat[0] >= started_ns - RACY_NS  # see below
                 warned = tuple((p.message, p.line) for p in result.problems)
-                skipped[file.rel] = (READ_AGAIN if fresh else file.stat, warned)
+                skipped[file.rel] = (READ_AGAIN if fresh else file.stat, warned, result.timed_out)
                 continue
             before = cache.sources.get(file.rel)
             if before is None or (before.scan, before.article.tags) != (scan, result.article.tags):

@@ -68,7 +68,8 @@ class SourceEntry(NamedTuple):
 
 # A file that gave no article (a date that is no date, Markdown over its CPU budget), by its
 # source path: its stat when read and the reader's warnings, as (message, line).
-Skipped = tuple[tuple[int, ...], tuple[tuple[str, int | None], ...]]
+# The last says whether it is kept in memory only (`read.OutOfBudget`), not on disk.
+Skipped = tuple[tuple[int, ...], tuple[tuple[str, int | None], ...], bool]
 
 
 @dataclass
@@ -509,7 +510,11 @@ def sources_file(config: Config, cache: BuildCache) -> bytes:
         entry.row or (source, entry.stat, _fields(entry.article), entry.scan, entry.problems)
         for source, entry in sorted(cache.sources.items())
     ]
-    skipped = [(source, *row) for source, row in sorted(cache.skipped.items())]
+    skipped = [
+        (source, stat, problems)
+        for source, (stat, problems, in_memory) in sorted(cache.skipped.items())
+        if not in_memory
+    ]
     cache.generation = os.urandom(8).hex()
     return _file_bytes(sources_fingerprint(config), (cache.generation, sources, skipped))
 
@@ -609,7 +614,7 @@ def _skipped(row: tuple) -> Skipped:
     _source, stat, problems = row
     if not all(_is_problem_row(problem) for problem in problems):
         raise TypeError("a warning of another shape")
-    return tuple(stat), tuple(problems)
+    return tuple(stat), tuple(problems), False
 
 
 def _is_problem_row(row: object) -> bool:

@@ -229,6 +229,9 @@ class ReadResult:
     # Skipped as it could not be read (an I/O error, a file this user may not read): that says
     # nothing of its bytes, and may pass with its stat the same, so it is not kept as skipped.
     unreadable: bool = False
+    # Skipped for the CPU time its Markdown took (`OutOfBudget`): kept by `watch` and `serve`
+    # for their next rebuilds, not in the cache on disk.
+    timed_out: bool = False
 
 
 # Forty times a very long news story. A bigger file is a dump, not an article, and would cost
@@ -243,6 +246,12 @@ class SkipFile(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+class OutOfBudget(SkipFile):
+    """A file skipped for the CPU time its Markdown took: a measure of this machine at this
+    moment, not of the bytes alone (a rebuild in `serve` runs under a hook that about doubles
+    it), so it is not kept for later builds (`ReadResult.timed_out`)."""
 
 
 # --- finding files -----------------------------------------------------------------------------
@@ -512,7 +521,7 @@ def read_article(path: Path | str, root: Path | str) -> ReadResult:
         )
     except SkipFile as skip:
         warn(f"{skip.message}; skipped", skip.line)
-        return ReadResult(None, None, tuple(problems))
+        return ReadResult(None, None, tuple(problems), timed_out=isinstance(skip, OutOfBudget))
     except OSError as exc:
         warn(f"cannot read: {exc.strerror or exc}; skipped")
         return ReadResult(None, None, tuple(problems), unreadable=True)
@@ -2115,7 +2124,7 @@ def render_markdown(
             raise SkipFile("its Markdown is nested too deeply to read") from None
         if isinstance(exc, OutOfTime):
             took = f"took over {budget:.1f} s to read (most take milliseconds)"
-            raise SkipFile(f"its Markdown {took}: a shape the parser is slow on") from None
+            raise OutOfBudget(f"its Markdown {took}: a shape the parser is slow on") from None
         raise
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"

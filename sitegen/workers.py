@@ -62,7 +62,10 @@ def read_files(
             scan = scan_packed(result.article, body.paragraphs, tags, body.other_scripts)
             # Pages need only the HTML: the plain text, as big again, served the tag scan.
             bodies[result.article.source] = pack_body(result.body, compress)
-        results.append((ReadResult(result.article, None, result.problems, result.unreadable), scan))
+        unread = ReadResult(
+            result.article, None, result.problems, result.unreadable, result.timed_out
+        )
+        results.append((unread, scan))
     return results
 
 

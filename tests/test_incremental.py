@@ -778,6 +778,34 @@ def test_kept_warnings_show_in_the_order_of_a_clean_build(tmp_path: Path) -> Non
     assert report.problems == clean.problems
 
 
+def test_a_file_over_its_cpu_budget_is_kept_in_memory_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Markdown skipped for the CPU time it took is not read again by `watch` and `serve` at
+    every save, but a later build reads it again: the time measures the machine and the
+    moment (a rebuild in `serve` runs under a hook that about doubles it), not the bytes."""
+    import sitegen.read as read_module
+
+    corpus(tmp_path, 3)
+    slow = "\n\n".join(f"Paragraph *{n}* with [a link](http://a.example/{n})." for n in range(3000))
+    (tmp_path / "articles/slow.md").write_text(f"---\ntitle: Slow\ndate: 2026-01-07\n---\n{slow}\n")
+    settle(tmp_path)
+    monkeypatch.setattr(read_module, "markdown_budget", lambda body: 0.001)
+    memory = CacheMemory()
+    first, _ = incremental_build(tmp_path, memory)
+    assert any("slow.md" in str(p) and "took over" in str(p) for p in first.problems)
+    write_article(tmp_path, "0001_0000000000000001.txt", "2026-01-01", "Edited", "New text.")
+    again, _ = incremental_build(tmp_path, memory)  # `serve`'s next rebuild
+    assert again.read == 1 and any("slow.md" in str(p) for p in again.problems)
+    write_article(tmp_path, "0001_0000000000000001.txt", "2026-01-01", "Edited", "Newer text.")
+    later, _ = incremental_build(tmp_path)  # a build from the cache on disk
+    assert later.read == 2 and any("slow.md" in str(p) for p in later.problems)
+    monkeypatch.undo()  # with the real budget, it reads
+    write_article(tmp_path, "0001_0000000000000001.txt", "2026-01-01", "Edited", "Last text.")
+    fine, after = incremental_build(tmp_path)
+    assert fine.articles == 4 and after == clean_build(tmp_path)
+
+
 def settle(site: Path) -> None:
     """Date the sources in the past, in subfolders too: old enough for the cache to trust
     their stats. (A file left fresh in a subfolder was read again by one build and not by
