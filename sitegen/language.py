@@ -96,7 +96,13 @@ MARKER_SHARE = 0.01
 # Japanese is written in kanji (Han) and kana: some kana among Han make Japanese.
 KANA_SHARE = 0.05
 SAMPLE_CHARS = 4000  # enough letters to tell, however long the text
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")  # BCP 47, as sites write them
+# BCP 47, as sites write them: subtags of two to eight letters or digits, an extension's
+# singleton ("u") only before its own subtags, private use ("x-...") last. "ar-u" alone, which
+# the Nu HTML checker refuses, is none.
+LANGUAGE_TAG = re.compile(
+    r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
+    r"(?:-[0-9A-WYZa-wyz](?:-[A-Za-z0-9]{2,8})+)*(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
+)
 
 # The numbering systems of CLDR whose ten digits follow one another in Unicode, by the first:
 # what a language tag asks for with Unicode's extension, "ar-u-nu-arab" (Arabic-Indic digits,

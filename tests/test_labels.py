@@ -186,6 +186,16 @@ def test_digits_sitegen_does_not_know_are_a_config_error(make_site, run_cli) -> 
     )
 
 
+@pytest.mark.parametrize("tag", ["ar-u", "en-x", "ar-u-x-y", "en-a"])
+def test_a_singleton_without_its_subtags_is_no_language_tag(make_site, run_cli, tag) -> None:
+    """ "ar-u" passed for a language tag and was written into every page's `lang`, which the
+    Nu HTML checker refuses: an extension's letter needs subtags after it."""
+    site = make_site(corpus({"2026-02-06": 1}) | {"sitegen.yaml": f"language: {tag}\n"})
+    result = run_cli(site, "build")
+    assert result.exit_code != 0
+    assert "sitegen.yaml: language: must be a language tag such as en or pt-BR" in result.output
+
+
 def test_arabic_counts_have_six_forms() -> None:
     words = Words("ar")
     assert [words("articles", n) for n in (0, 1, 2, 3, 11, 100)] == [
