@@ -273,12 +273,10 @@ class Build:
                 articles.append(cached.article)
                 scans[file.rel] = cached.scan
                 if cached.problems:
-                    where = self.shown(file.rel)
-                    said[file.rel] = [Problem(where, *problem) for problem in cached.problems]
+                    said[file.rel] = self.kept_warnings(file.rel, cached.problems)
             elif (skip := cache.skipped.get(file.rel)) is not None and skip[0] == file.stat:
                 skipped[file.rel] = skip
-                where = self.shown(file.rel)
-                said[file.rel] = [Problem(where, *problem) for problem in skip[1]]
+                said[file.rel] = self.kept_warnings(file.rel, skip[1])
             else:
                 to_read.append(file)
         self.read_count = len(to_read)
@@ -288,12 +286,12 @@ class Build:
         for file, (result, scan) in zip(to_read, results, strict=True):
             if result.problems:
                 said[file.rel] = result.problems
+            warned = tuple((p.message, p.line) for p in result.problems)  # kept to show again
             if result.article is None:
                 if result.unreadable:  # read again next time, whatever else changed
                     self.unreadable = True
                     continue
                 fresh = file.stat[0] >= started_ns - RACY_NS  # see below
-                warned = tuple((p.message, p.line) for p in result.problems)
                 skipped[file.rel] = (READ_AGAIN if fresh else file.stat, warned, result.timed_out)
                 continue
             before = cache.sources.get(file.rel)
@@ -314,7 +312,6 @@ class Build:
             stat = file.stat
             if file.stat[0] >= started_ns - RACY_NS:
                 stat = READ_AGAIN
-            warned = tuple((p.message, p.line) for p in result.problems)
             entries[result.article.source] = SourceEntry(stat, result.article, scan, None, warned)
         if said:
             self.problems.extend(p for file in files for p in said.get(file.rel, ()))
@@ -650,6 +647,12 @@ class Build:
 
     def shown(self, source: str) -> str:
         return display(self.config.source / source)
+
+    def kept_warnings(self, source: str, kept: Iterable[tuple[str, int | None]]) -> list[Problem]:
+        """The reader's warnings about a file not read again, as the cache kept them
+        (message, line), named as this build names the file."""
+        where = self.shown(source)
+        return [Problem(where, message, line) for message, line in kept]
 
     @functools.cached_property
     def today(self) -> dt.date:
