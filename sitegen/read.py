@@ -1281,7 +1281,7 @@ def render_body(
     body: str, markdown_body: bool, warn: Callable[[str], None] | None = None
 ) -> tuple[str, tuple[str, ...]]:
     """Return (safe HTML, plain-text paragraphs) for a body; `warn` hears what a Markdown body
-    asked for and did not get (`refused_heading_ids`)."""
+    asked for and did not get (`headings_own_ids`)."""
     if markdown_body:
         return render_markdown(body, warn)
     paragraphs = clean_blocks(BLANK_LINE.split(body), body)
@@ -1485,7 +1485,9 @@ def kept_attributes() -> dict[str, set[str]]:
 OBSOLETE_ATTRIBUTES = frozenset({"align", "char", "charoff", "summary", "size"})
 
 
-def sanitise(produced: str) -> str:
+def sanitise(produced: str, refused: list[tuple[str, str]] | None = None) -> str:
+    """Markdown's HTML with only what an article may hold; `refused` hears the heading ids
+    taken away (`headings_own_ids`)."""
     import nh3
 
     safe = nh3.clean(
@@ -1497,7 +1499,7 @@ def sanitise(produced: str) -> str:
     )
     if ' id="' not in safe:
         return safe
-    return headings_own_ids(FOREIGN_ID.sub(r"\1", safe))
+    return headings_own_ids(FOREIGN_ID.sub(r"\1", safe), refused)
 
 
 PLACE_LINK = re.compile(r'<a href="#([^"]+)"')
@@ -1513,39 +1515,29 @@ def missing_places(safe: str) -> list[str]:
     return [p for p in wanted if unquote(p) not in names and p.lower() != "top"]
 
 
-def headings_own_ids(safe: str) -> str:
+def headings_own_ids(safe: str, refused: list[tuple[str, str]] | None = None) -> str:
     """Sanitised HTML whose headings keep the ids they may (`HEADING_ID_FORM`, once each, none
     of `TEMPLATE_IDS`); the others go: two elements of one id are invalid HTML, and an article's
-    "main" would take the skip link's place."""
+    "main" would take the skip link's place. Each one taken away goes to `refused` with why:
+    dropped without a word, a link to it led nowhere, and nothing told which rule it broke."""
     seen: set[str] = set(TEMPLATE_IDS)
 
     def kept(match: re.Match[str]) -> str:
         name = match[2]
-        if name in seen or not HEADING_ID_FORM.fullmatch(name):
-            return match[1]
-        seen.add(name)
-        return match[0]
+        if name not in seen and HEADING_ID_FORM.fullmatch(name):
+            seen.add(name)
+            return match[0]
+        if refused is not None:
+            if name in TEMPLATE_IDS:
+                why = "the page gives that id to one of its own parts"
+            elif name in seen:
+                why = "an earlier heading has it"
+            else:
+                why = "an id is 1 to 64 letters, digits, '-' or '_'"
+            refused.append((html.unescape(name), why))
+        return match[1]
 
     return HEADING_ID.sub(kept, safe)
-
-
-def refused_heading_ids(produced: str, safe: str) -> list[tuple[str, str]]:
-    """The ids Markdown gave headings (`## Later {: #later }`) that `headings_own_ids` took
-    away, each with why: dropped without a word, a link to one led nowhere, and nothing told
-    the writer which rule the id broke."""
-    asked = [html.unescape(match[2]) for match in HEADING_ID.finditer(produced)]
-    kept = collections.Counter(html.unescape(match[2]) for match in HEADING_ID.finditer(safe))
-    refused = []
-    for name in asked:
-        if kept[name] > 0:
-            kept[name] -= 1
-        elif name in TEMPLATE_IDS:
-            refused.append((name, "the page gives that id to one of its own parts"))
-        elif HEADING_ID_FORM.fullmatch(name):
-            refused.append((name, "an earlier heading has it"))
-        else:
-            refused.append((name, "an id is 1 to 64 letters, digits, '-' or '_'"))
-    return refused
 
 
 def remote_images_as_links(safe: str) -> str:
@@ -2129,9 +2121,10 @@ def render_markdown(
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
         raise SkipFile(f"its Markdown makes {size}")
-    safe = sanitise(produced)
-    if warn is not None and "<h" in produced and ' id="' in produced:
-        for name, reason in refused_heading_ids(produced, safe):
+    refused: list[tuple[str, str]] = []
+    safe = sanitise(produced, refused)
+    if warn is not None:
+        for name, reason in refused:
             warn(f"the heading id {clipped(name)!r} is dropped: {reason}")
     safe = without_dead_ends(remote_images_as_links(addresses_as_read(safe)))
     safe = named_backlinks(scrolling_tables(safe))
