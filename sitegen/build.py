@@ -954,10 +954,10 @@ class Build:
         clashes = {}
         for path in own:
             under = bisect.bisect_left(ordered, path + "/")
-            if under < len(ordered) and ordered[under].startswith(path + "/"):
-                why = f"cannot publish {path}: pages go into a folder of that name"
-            elif folder := next((f for f in folders_above(path) if f in pages), None):
-                why = f"cannot publish {path}: {folder} is a page, not a folder"
+            if (under < len(ordered) and ordered[under].startswith(path + "/")) or any(
+                folder in pages for folder in folders_above(path)
+            ):
+                why = nested_page(path, pages)
             elif folder := next((f for f in folders_above(path) if f in statics), None):
                 why = f"cannot publish {path}: {folder} is a file of the site, not a folder"
             else:
