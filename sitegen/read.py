@@ -1338,13 +1338,81 @@ _BLOCK_EDGE = re.compile(
 )
 
 
+# Python-Markdown's "extra" but its fenced code, which reads fences at the top level only: in a
+# list item or a quote, "```sh" became inline code holding "sh" and the code's lines run together.
+# SuperFences (pymdown-extensions) reads them at any depth, as CommonMark and GitHub do.
+EXTRA_WITHOUT_FENCES = ("abbr", "attr_list", "def_list", "footnotes", "md_in_html", "tables")
+
+
+# Around each fence's HTML until `fences_out_of_paragraphs` has seen it: controls the reader
+# removes from every text (`CONTROL`), so nothing else in Markdown's HTML holds them.
+FENCE_OPEN, FENCE_CLOSE = "\x0e", "\x0f"
+_FENCED = re.compile(f"{FENCE_OPEN}([^{FENCE_CLOSE}]*){FENCE_CLOSE}")
+_PARAGRAPH_EDGE = re.compile(r"<(/?)p[\s>]")
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+
+
+def fenced_code_html(source: str, language: str, *_: Any, **__: Any) -> str:
+    """A fence's code as Python-Markdown's own fenced code writes it: SuperFences' default
+    goes through Pygments when it is installed, and wraps the code in a `highlight` class."""
+    named = f' class="language-{html.escape(language)}"' if language else ""
+    code = f"<pre><code{named}>{html.escape(source, quote=False)}\n</code></pre>"
+    return FENCE_OPEN + code + FENCE_CLOSE
+
+
+def any_fence_header(*_: Any) -> bool:
+    """Every fence is code, whatever its header says ("~~~ python hl_lines=1"): SuperFences'
+    own check turned one with options it does not know back into a paragraph's text."""
+    return True
+
+
+def fences_out_of_paragraphs(produced: str) -> str:
+    """Markdown's HTML with each fence's code outside any paragraph.
+
+    A fence right after a paragraph's line, or before one, is placed inside that paragraph
+    by SuperFences (`<p>Text <pre>…</pre> more</p>`), which HTML does not allow: the
+    sanitiser then closed the paragraph before the code and left the text after it outside
+    any paragraph. Here the paragraph is closed before the code and opened again after it."""
+    if FENCE_OPEN not in produced:
+        return produced
+    parts: list[str] = []
+    at, in_paragraph, split = 0, False, False
+    for fence in _FENCED.finditer(produced):
+        before = produced[at : fence.start()]
+        for edge in _PARAGRAPH_EDGE.finditer(before):
+            in_paragraph = not edge[1]
+        if split:  # the text after the last fence, in the paragraph opened again
+            before = before.lstrip()
+        split = in_paragraph
+        parts += (before.rstrip(), f"</p>\n{fence[1]}\n<p>") if split else (before, fence[1])
+        at = fence.end()
+    parts.append(produced[at:].lstrip() if split else produced[at:])
+    return _EMPTY_PARAGRAPH.sub("", "".join(parts)).strip()  # a last fence left a line break
+
+
 @functools.cache
 def markdown_converter() -> markdown.Markdown:
     """Built on first use (and imported then): most corpora hold no .md file at all, and
     every build, even one with nothing to do, would pay for loading Markdown."""
     import markdown
 
-    converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    converter = markdown.Markdown(
+        extensions=[*EXTRA_WITHOUT_FENCES, "sane_lists", "pymdownx.superfences"],
+        extension_configs={
+            "pymdownx.superfences": {
+                "custom_fences": [
+                    {
+                        "name": "*",
+                        "class": "",
+                        "format": fenced_code_html,
+                        "validator": any_fence_header,
+                    }
+                ],
+                "relaxed_headers": True,
+            }
+        },
+        output_format="html",
+    )
     converter.preprocessors.deregister("html_block")  # raw HTML in an article is shown as text
     converter.inlinePatterns.deregister("html")
     for extension in converter.registeredExtensions:
@@ -2122,7 +2190,7 @@ def render_markdown(
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
         raise SkipFile(f"its Markdown makes {size}")
     refused: list[tuple[str, str]] = []
-    safe = sanitise(produced, refused)
+    safe = sanitise(fences_out_of_paragraphs(produced), refused)
     if warn is not None:
         for name, reason in refused:
             warn(f"the heading id {clipped(name)!r} is dropped: {reason}")

@@ -1510,6 +1510,40 @@ def test_a_list_after_a_paragraph_and_code_in_an_item_keep_their_reading() -> No
     assert nested_lists_indented("No list\n\n    code\n") == "No list\n\n    code\n"
 
 
+def test_fenced_code_in_a_list_item_or_a_quote_stays_code_in_its_place(tmp_path: Path) -> None:
+    text = (
+        "---\ntitle: Setup\ndate: 2026-03-04\n---\n"
+        "1. Install it:\n\n   ```sh\n   pip install <pkg>\n   tail -f log\n   ```\n\n"
+        "2. Run it.\n\n> Quoted:\n>\n> ~~~\n> x = 1\n> ~~~\n"
+    )
+    html = read(tmp_path, "setup.md", text).body.html
+    assert (
+        "<li>\n<p>Install it:</p>\n<pre><code>pip install &lt;pkg&gt;\ntail -f log\n</code></pre>"
+        in html
+    )
+    assert "<li>\n<p>Run it.</p>\n</li>" in html  # the same list goes on after the code
+    assert "<blockquote>\n<p>Quoted:</p>\n<pre><code>x = 1\n</code></pre>\n</blockquote>" in html
+    assert "<code>sh" not in html
+
+
+def test_a_fence_against_a_paragraph_splits_it_and_keeps_the_text_after(tmp_path: Path) -> None:
+    text = "---\ntitle: T\ndate: 2026-03-04\n---\nBefore\n```\ncode\n```\nAfter the code.\n"
+    body = read(tmp_path, "t.md", text).body
+    assert body.html == "<p>Before</p>\n<pre><code>code\n</code></pre>\n<p>After the code.</p>"
+    assert body.paragraphs == ("Before", "After the code.")
+
+
+@pytest.mark.parametrize(
+    "header", ['~~~ python hl_lines="1"', '```python linenums="1"', "``` any words at all"]
+)
+def test_a_fence_whose_header_has_options_or_words_is_still_code(tmp_path: Path, header) -> None:
+    fence = header[:3]
+    text = f"---\ntitle: T\ndate: 2026-03-04\n---\nIntro.\n\n{header}\nx < 1\n{fence}\n"
+    assert read(tmp_path, "t.md", text).body.html == (
+        "<p>Intro.</p>\n<pre><code>x &lt; 1\n</code></pre>"
+    )
+
+
 OTHER_SCRIPT_PIECES = [
     "Cuba",
     "talks",
