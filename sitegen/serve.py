@@ -21,8 +21,8 @@ import ipaddress
 import json
 import mimetypes
 import os
+import re
 import select
-import shutil
 import socket
 import sys
 import threading
@@ -86,6 +86,41 @@ def content_type(path: Path) -> str:
 
 
 # --- finding the file for a request ------------------------------------------------------------
+
+
+UNSATISFIABLE = (-1, -1)
+_BYTE_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")  # longer: no file is that big
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The part of a file of `size` bytes that a `Range` header asks for, as (start, end),
+    end excluded; None for the whole file; UNSATISFIABLE when it starts past the end.
+
+    Browsers ask for parts of audio and video to seek in them (Safari plays none without).
+    One range only: for several ("bytes=0-1,5-9") the whole file is a valid answer, as it is
+    for any header this does not read (RFC 9110, 14.2)."""
+    match = _BYTE_RANGE.fullmatch(header.strip()) if header else None
+    if match is None or not (match[1] or match[2]):
+        return None
+    first, last = match[1], match[2]
+    if not first:  # "bytes=-500": the last 500 bytes
+        return (max(size - int(last), 0), size) if int(last) > 0 and size else UNSATISFIABLE
+    start = int(first)
+    if last and int(last) < start:
+        return None  # not a valid range: ignored
+    if start >= size:
+        return UNSATISFIABLE
+    return start, min(int(last) + 1, size) if last else size
+
+
+def copy_bytes(source: Any, target: Any, count: int) -> None:
+    """Copy `count` bytes from one file object to another, a block at a time."""
+    while count > 0:
+        block = source.read(min(count, 1 << 16))
+        if not block:
+            return
+        target.write(block)
+        count -= len(block)
 
 
 def locate(root: Path, target: str) -> tuple[Path | None, str | None]:
@@ -515,12 +550,33 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if kind.startswith("text/html"):
                 self.send_bytes(status, kind, inject(file.read(), generation), body)
                 return True
-            self.send_response(status)
-            self.send_headers(kind, str(os.fstat(file.fileno()).st_size))
+            size = os.fstat(file.fileno()).st_size
+            wanted = self.wanted_range(size) if status == HTTPStatus.OK else None
+            if wanted == UNSATISFIABLE:
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_headers(kind, "0")
+                return True
+            start, end = wanted or (0, size)
+            if wanted is not None:
+                self.send_response(HTTPStatus.PARTIAL_CONTENT)
+                self.send_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
+            else:
+                self.send_response(status)
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_headers(kind, str(end - start))
             if body:
+                file.seek(start)
                 with contextlib.suppress(OSError):
-                    shutil.copyfileobj(file, self.wfile)
+                    copy_bytes(file, self.wfile, end - start)
         return True
+
+    def wanted_range(self, size: int) -> tuple[int, int] | None:
+        """`byte_range` of the request's `Range`, unless it has an `If-Range`: the server
+        gives files no validator (an ETag, a date) that one could match, so the whole file."""
+        if self.headers.get("If-Range") is not None:
+            return None
+        return byte_range(self.headers.get("Range"), size)
 
     def send_bytes(self, status: HTTPStatus, kind: str, data: bytes, body: bool) -> None:
         self.send_response(status)

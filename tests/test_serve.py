@@ -58,9 +58,11 @@ def address(preview: Preview) -> tuple[str, int]:
     return parts.hostname or "", parts.port or 0
 
 
-def get(preview: Preview, path: str, method: str = "GET") -> http.client.HTTPResponse:
+def get(
+    preview: Preview, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> http.client.HTTPResponse:
     connection = http.client.HTTPConnection(*address(preview), timeout=10)
-    connection.request(method, path)
+    connection.request(method, path, headers=headers or {})
     response = connection.getresponse()
     response.body = response.read()  # type: ignore[attr-defined]
     connection.close()
@@ -102,6 +104,42 @@ def test_head_sends_headers_only(preview: Preview) -> None:
     response = get(preview, "/style.css", method="HEAD")
     assert response.status == 200 and response.body == b""
     assert int(response.getheader("Content-Length")) > 0
+
+
+def test_a_range_of_a_file_gets_that_part_and_a_range_past_its_end_gets_416(
+    preview: Preview,
+) -> None:
+    """Browsers ask for parts of audio and video to seek in them: app.js is "console.log(1)"."""
+    parts = {"bytes=0-6": b"console", "bytes=8-": b"log(1)", "bytes=-3": b"(1)"}
+    for asked, part in parts.items():
+        response = get(preview, "/app.js", headers={"Range": asked})
+        assert (response.status, response.body) == (206, part), asked
+        first = 14 - len(part) if asked.startswith("bytes=-") else int(asked[6:].split("-")[0])
+        assert response.getheader("Content-Range") == f"bytes {first}-{first + len(part) - 1}/14"
+        assert response.getheader("Content-Length") == str(len(part))
+    response = get(preview, "/app.js", headers={"Range": "bytes=14-"})
+    assert (response.status, response.body) == (416, b"")
+    assert response.getheader("Content-Range") == "bytes */14"
+    response = get(preview, "/app.js", method="HEAD", headers={"Range": "bytes=0-6"})
+    assert (response.status, response.body, response.getheader("Content-Length")) == (206, b"", "7")
+
+
+def test_ranges_it_does_not_serve_get_the_whole_file(preview: Preview) -> None:
+    """Several ranges, an `If-Range` (there is no validator to match), a malformed range, a
+    page (its live-reload script changes its length): the whole file, as RFC 9110 allows."""
+    asked = [
+        ("/app.js", {"Range": "bytes=0-1,4-5"}),
+        ("/app.js", {"Range": "bytes=0-6", "If-Range": '"x"'}),
+        ("/app.js", {"Range": "bytes=6-2"}),
+        ("/app.js", {"Range": "bytes=" + "9" * 5000 + "-"}),
+        (ARTICLE_URL, {"Range": "bytes=0-6"}),
+    ]
+    for path, headers in asked:
+        response = get(preview, path, headers=headers)
+        assert response.status == 200, headers
+        assert response.getheader("Content-Range") is None
+        assert response.getheader("Content-Length") == str(len(response.body))
+    assert get(preview, "/app.js").getheader("Accept-Ranges") == "bytes"
 
 
 def test_folder_without_slash_redirects(preview: Preview) -> None:
