@@ -239,9 +239,16 @@ def no_bar(items: Iterable[T], total: int, label: str) -> Iterable[T]:
     return items
 
 
+def print_notices(notices: Iterable[str]) -> None:
+    """One line each: a notice names files ("x.txt: its address moved ..."), and a file name
+    may hold a newline, which `say` keeps as a line break (a line of its own, "warning: ...",
+    faked by a file's name). Escaped whole, as a `Problem` is."""
+    for notice in notices:
+        say(printable(f"notice: {notice}"), err=True)
+
+
 def print_summary(report: BuildReport, config: Config, verbose: bool) -> None:
-    for notice in report.notices:
-        say(f"notice: {notice}", err=True)
+    print_notices(report.notices)
     if verbose:
         say(f"{report.read} file(s) read, {report.rendered} page(s) rendered")
         phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.phases)
@@ -323,8 +330,7 @@ def print_outcome(outcome: Outcome) -> None:
             say(f"error: {shown}", fg="red", err=True)
     else:
         print_problems(outcome.report.problems if not outcome.changes else outcome.problems)
-        for notice in outcome.report.notices:
-            say(f"notice: {notice}", err=True)
+        print_notices(outcome.report.notices)
 
 
 def watch_options(function):
@@ -429,7 +435,7 @@ def tags_command(
         say(format_table(tag_table(tagging)))
         return
     article = find_article(corpus.articles, config, article_file)
-    say(f"{article.source}: {article.title}")
+    say(printable(f"{article.source}: {article.title}"))
     say(format_verdicts(explain(tagging, article.id)))
 
 

@@ -42,6 +42,7 @@ from sitegen.build import BuildReport, build
 from sitegen.cache import CacheMemory
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.errors import Problem, SitegenError
+from sitegen.errors import printable as shown_name
 from sitegen.read import display, is_editor_litter, printable
 
 DEBOUNCE_SECONDS = 0.1
@@ -353,7 +354,9 @@ class Outcome:
 def describe(changes: tuple[Change, ...]) -> str:
     if not changes:
         return "Built"
-    shown = ", ".join(f"{display(c.path)} ({c.kind})" for c in changes[:3])
+    # Escaped as a warning's file name is: `say` keeps a newline as a line break, and a file
+    # named "x\n[12:00:00] ..." made a line of its own in the one line a rebuild prints.
+    shown = ", ".join(f"{shown_name(display(c.path))} ({c.kind})" for c in changes[:3])
     more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
     return shown + more
 

@@ -1607,6 +1607,20 @@ def test_no_output_line_prints_a_terminal_escape(make_site, run_cli) -> None:
         assert "abc\\u202edef" in shown and "\u202e" not in shown and "\x1b" not in shown
 
 
+def test_a_file_name_with_a_newline_fakes_no_line_of_output(make_site, run_cli) -> None:
+    """A notice and `tags --article` name the file: a newline in its name is written as an
+    escape, as in a warning, not as a line break that starts a line of its own."""
+    name = "articles/z\nwarning: fake.txt"
+    site = make_site(small_corpus(1) | {name: article_text("2026-01-05", "First")})
+    run_cli(site, "build")
+    (site / name).write_text(article_text("2026-01-05", "Second title"))
+    moved = run_cli(site, "build").output
+    assert "notice: articles/z\\nwarning: fake.txt: its address moved" in moved
+    assert "\nwarning: fake" not in moved
+    shown = run_cli(site, "tags", "--article", name).output
+    assert "z\\nwarning: fake.txt: Second title" in shown and "\nwarning: fake" not in shown
+
+
 def test_a_tag_that_loses_its_address_to_an_older_tag_is_a_notice(make_site, run_cli) -> None:
     """An old article given a new tag whose slug an existing tag has: the older of the two
     keeps the address, and the build says where the other went, as it does for articles."""

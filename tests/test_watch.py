@@ -129,6 +129,16 @@ def test_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
     assert any("energy-prices-fall" in p for p in tree)
 
 
+def test_a_file_name_with_a_newline_is_one_line(site: Path, watching: queue.Queue[Outcome]) -> None:
+    """A rebuild prints one line naming what changed: a file named with a newline and what
+    looks like a line of sitegen's own cannot add a line of its own to it."""
+    name = "x\n[12:00:00] y.txt (created): 1 written.txt"
+    (site / "articles" / name).write_text(article_text("2026-02-07", "Named oddly"))
+    outcome = next_outcome(watching)
+    assert outcome.line().startswith("articles/x\\n[12:00:00] y.txt (created): 1 ")
+    assert "\n" not in outcome.line()
+
+
 def test_save_by_rename(site: Path, watching: queue.Queue[Outcome]) -> None:
     """Editors write a temporary file and rename it over the original."""
     temp = site / "articles" / ".a.txt.swp"
