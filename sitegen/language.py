@@ -97,11 +97,13 @@ MARKER_SHARE = 0.01
 KANA_SHARE = 0.05
 SAMPLE_CHARS = 4000  # enough letters to tell, however long the text
 # BCP 47, as sites write them: subtags of two to eight letters or digits, an extension's
-# singleton ("u") only before its own subtags, private use ("x-...") last. "ar-u" alone, which
-# the Nu HTML checker refuses, is none.
+# singleton only before its own subtags, private use ("x-...") last. "ar-u" alone, which the
+# Nu HTML checker refuses, is none; so is an extension but the two registered ones, Unicode's
+# ("u", which pages leave out: `without_unicode_extension`) and transformed content's ("t"):
+# "en-a-bbb" passed, and the checker refused it ("Unknown extension a") in every page's `lang`.
 LANGUAGE_TAG = re.compile(
     r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
-    r"(?:-[0-9A-WYZa-wyz](?:-[A-Za-z0-9]{2,8})+)*(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
+    r"(?:-[TtUu](?:-[A-Za-z0-9]{2,8})+)*(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
 )
 
 # The numbering systems of CLDR whose ten digits follow one another in Unicode, by the first:

@@ -57,6 +57,7 @@ from sitegen.language import (
     paragraph_attributes,
     text_attributes,
     unspaced_words,
+    without_unicode_extension,
 )
 
 if TYPE_CHECKING:
@@ -1153,12 +1154,17 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
                 warn(f"unknown front matter key {shown!r}{hint}; ignored", key_line(lines, key))
             continue
         try:
-            if key == "lang" and not LANGUAGE_TAG.fullmatch(lang := _front_value(key, value)):
-                warn(
-                    f"front matter 'lang' {lang[:40]!r} is no language tag such as ar or pt-BR; "
-                    "ignored",
-                    key_line(lines, key),
-                )
+            if key == "lang":
+                if not LANGUAGE_TAG.fullmatch(lang := _front_value(key, value)):
+                    warn(
+                        f"front matter 'lang' {lang[:40]!r} is no language tag such as ar or "
+                        "pt-BR; ignored",
+                        key_line(lines, key),
+                    )
+                    continue
+                # "ar-u-nu-arab" as the site's `language` is: the pages' `lang` is "ar", as
+                # the Nu HTML checker refuses Unicode's extension there ("Unknown extension u").
+                meta[key] = without_unicode_extension(lang)
                 continue
             if key == "date" and isinstance(value, dt.datetime):  # YAML reads times too
                 shown = value.isoformat(sep=" ")

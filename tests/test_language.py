@@ -248,6 +248,31 @@ def test_front_matter_lang_and_a_right_to_left_site(make_site, run_cli) -> None:
     assert data["inLanguage"] == "fr-CA"
 
 
+def test_a_front_matter_lang_is_written_as_the_nu_checker_reads_it(make_site, run_cli) -> None:
+    """An article's `lang: ar-u-nu-arab` went into its page's and the lists' `lang` as written,
+    which the Nu HTML checker refuses ("Unknown extension u"): the page says "ar", as for the
+    site's `language`. An extension no registry knows ("en-a-bbb") is no language tag."""
+    site = make_site(
+        {
+            "articles/001_aaaaaaaaaaaaaaaa.txt": "---\nlang: ar-EG-u-nu-arab\n---\n"
+            + article_text("2026-02-06", SAMPLES["ar"][:20], SAMPLES["ar"]),
+            "articles/002_bbbbbbbbbbbbbbbb.txt": "---\nlang: en-a-bbb\n---\n"
+            + article_text("2026-02-07", "Odd tag", "Some text."),
+        }
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "002_bbbbbbbbbbbbbbbb.txt:2: front matter 'lang' 'en-a-bbb' is no language" in (
+        result.output
+    )
+    public = site / "public"
+    arabic = next(public.glob("2026/02/06/*/index.html")).read_text()
+    assert '<h1 lang="ar-EG" dir="rtl">' in arabic
+    for path in public.rglob("*.*"):
+        if path.suffix in (".html", ".xml"):
+            assert "-u-" not in path.read_text() and "en-a-bbb" not in path.read_text(), path
+
+
 def test_an_english_article_on_a_site_in_arabic_is_marked_english(make_site, run_cli) -> None:
     """Latin letters on a site whose language has other letters are no text in the site's
     language: taken for English (as Arabic letters are taken for Arabic), set left to right."""
