@@ -259,9 +259,14 @@ class OutOfBudget(SkipFile):
 
 
 def is_editor_litter(name: str) -> bool:
-    """Hidden files, backups and swap files: never articles, never worth a warning."""
+    """Hidden files, backups and swap files: never articles, never worth a warning.
+
+    By the names editors give them: Emacs's autosave "#a.txt#", Office's lock "~$a.txt", vim's
+    "a.txt~". A name that only starts with "#" or "~" is a person's ("#MeToo, a year on.txt",
+    "~draft.txt"): those articles were left out without a word."""
     return (
-        name.startswith((".", "#", "~"))
+        name.startswith((".", "~$"))
+        or (name.startswith("#") and name.endswith("#"))
         or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part"))
         or name == "4913"  # vim's probe file
     )

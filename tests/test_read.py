@@ -536,6 +536,10 @@ def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_fo
         ".a.txt.swp",
         ".hidden.txt",
         "#a.txt#",
+        "~$a.txt",
+        "#MeToo.txt",
+        "~draft.txt",
+        "#world/f.txt",
         "c.jpg",
         "sub/d.txt",
     ]:
@@ -554,7 +558,15 @@ def test_find_sources_ignores_editor_litter_and_warns_of_symlinks_it_does_not_fo
     os.symlink(tmp_path / "images", root / "images")  # no articles in it: nothing to say
     os.symlink(root / "gone.txt", root / "broken.txt")
     found, problems = find_sources(root)
-    assert [f.rel for f in found] == ["a.txt", "b.md", "kept.txt", "sub/d.txt"]
+    assert [f.rel for f in found] == [
+        "#MeToo.txt",
+        "#world/f.txt",
+        "a.txt",
+        "b.md",
+        "kept.txt",
+        "sub/d.txt",
+        "~draft.txt",
+    ]
     assert all(f.path == root / f.rel and f.stat[1] == 1 for f in found)
     said = sorted(str(p).removeprefix(f"{root}/") for p in problems)
     assert said == [
