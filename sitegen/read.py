@@ -1353,6 +1353,10 @@ _BLOCK_EDGE = re.compile(
 # list item or a quote, "```sh" became inline code holding "sh" and the code's lines run together.
 # SuperFences (pymdown-extensions) reads them at any depth, as CommonMark and GitHub do.
 EXTRA_WITHOUT_FENCES = ("abbr", "attr_list", "def_list", "footnotes", "md_in_html", "tables")
+# What Markdown written for GitHub also counts on, from pymdown-extensions: those fences,
+# "~~struck~~" text (a correction: "~~$5m~~ $6m") and bare addresses made links
+# ("https://example.org/report.pdf", "www.example.org", "desk@example.org"), which stayed text.
+GITHUB_LIKE = ("pymdownx.superfences", "pymdownx.tilde", "pymdownx.magiclink")
 
 
 # Around each fence's HTML until `fences_out_of_paragraphs` has seen it: controls the reader
@@ -1408,8 +1412,9 @@ def markdown_converter() -> markdown.Markdown:
     import markdown
 
     converter = markdown.Markdown(
-        extensions=[*EXTRA_WITHOUT_FENCES, "sane_lists", "pymdownx.superfences"],
+        extensions=[*EXTRA_WITHOUT_FENCES, "sane_lists", *GITHUB_LIKE],
         extension_configs={
+            "pymdownx.tilde": {"subscript": False},  # "~5 km to ~10 km" is text
             "pymdownx.superfences": {
                 "custom_fences": [
                     {
@@ -1420,7 +1425,7 @@ def markdown_converter() -> markdown.Markdown:
                     }
                 ],
                 "relaxed_headers": True,
-            }
+            },
         },
         output_format="html",
     )

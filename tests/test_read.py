@@ -1545,6 +1545,22 @@ def test_a_fence_against_a_paragraph_splits_it_and_keeps_the_text_after(tmp_path
     assert body.paragraphs == ("Before", "After the code.")
 
 
+def test_struck_text_and_bare_addresses_read_as_on_github(tmp_path: Path) -> None:
+    text = (
+        "---\ntitle: T\ndate: 2026-03-04\n---\n"
+        "It cost ~~$5m~~ $6m, ~5 km to ~10 km away.\n\n"
+        "See https://example.org/r.pdf, www.example.org or desk@example.org; "
+        "not `https://in.code` nor javascript:alert(1).\n"
+    )
+    html = read(tmp_path, "t.md", text).body.html
+    assert "It cost <del>$5m</del> $6m, ~5 km to ~10 km away." in html
+    link = '<a href="{}" rel="noopener noreferrer">{}</a>'
+    assert link.format("https://example.org/r.pdf", "https://example.org/r.pdf") in html
+    assert link.format("http://www.example.org", "www.example.org") in html
+    assert link.format("mailto:desk@example.org", "desk@example.org") in html
+    assert "<code>https://in.code</code>" in html and 'href="javascript' not in html
+
+
 @pytest.mark.parametrize(
     "header", ['~~~ python hl_lines="1"', '```python linenums="1"', "``` any words at all"]
 )
