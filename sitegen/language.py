@@ -101,9 +101,11 @@ SAMPLE_CHARS = 4000  # enough letters to tell, however long the text
 # Nu HTML checker refuses, is none; so is an extension but the two registered ones, Unicode's
 # ("u", which pages leave out: `without_unicode_extension`) and transformed content's ("t"):
 # "en-a-bbb" passed, and the checker refused it ("Unknown extension a") in every page's `lang`.
+# Private use subtags of one character, which BCP 47 allows, the checker refuses too ("Private
+# use subtag u is too short"): two to eight here.
 LANGUAGE_TAG = re.compile(
     r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
-    r"(?:-[TtUu](?:-[A-Za-z0-9]{2,8})+)*(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
+    r"(?:-[TtUu](?:-[A-Za-z0-9]{2,8})+)*(?:-[Xx](?:-[A-Za-z0-9]{2,8})+)?"
 )
 
 # The numbering systems of CLDR whose ten digits follow one another in Unicode, by the first:

@@ -186,10 +186,11 @@ def test_digits_sitegen_does_not_know_are_a_config_error(make_site, run_cli) -> 
     )
 
 
-@pytest.mark.parametrize("tag", ["ar-u", "en-x", "ar-u-x-y", "en-a"])
+@pytest.mark.parametrize("tag", ["ar-u", "en-x", "ar-u-x-y", "en-a", "en-x-u-nu-arab"])
 def test_a_singleton_without_its_subtags_is_no_language_tag(make_site, run_cli, tag) -> None:
     """ "ar-u" passed for a language tag and was written into every page's `lang`, which the
-    Nu HTML checker refuses: an extension's letter needs subtags after it."""
+    Nu HTML checker refuses: an extension's letter needs subtags after it. It refuses private
+    use subtags of one character too ("x-u")."""
     site = make_site(corpus({"2026-02-06": 1}) | {"sitegen.yaml": f"language: {tag}\n"})
     result = run_cli(site, "build")
     assert result.exit_code != 0
