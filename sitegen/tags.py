@@ -761,7 +761,7 @@ class _Reader:
             i = 0
             while i < len(words):
                 entry, size = known_at(self.lexicon, words, i)
-                if entry is not None and entry.capital:  # "Paris Hilton", if the body says so
+                if entry is not None:  # "Paris Hilton", "Israel Katz", if the body says so
                     body, body_size = _body_name_at(words, i, self.owner, self.tallies)
                     if body is not None and body_size > size:
                         entry, size = None, 0

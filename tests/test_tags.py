@@ -706,6 +706,24 @@ def test_a_country_or_demonym_in_a_persons_name_is_no_mention_of_the_country() -
     assert set(kenya[0]) == {"Kenya Power", "Kenya"}
 
 
+def test_a_country_in_a_persons_name_in_the_title_is_the_persons_too() -> None:
+    """A title capitalises every word, so it cannot tell "Israel Katz" from "Israel Strikes":
+    the body can. "Israel Katz Visits Firm" counted for Israel, which became a tag, where the
+    body named only the minister; "Israel Strikes Gaza" is still Israel."""
+    body = "Defence Minister Israel Katz visited the plant. Katz said it would grow."
+    strikes = "Israel struck Gaza on Monday. Israel Katz, the defence minister, spoke."
+    articles = corpus(
+        ("Israel Katz Visits Firm", body),
+        ("Jordan Bardella Wins Vote", "Jordan Bardella won the vote. Bardella thanked them."),
+        ("Israel Strikes Gaza", strikes),
+    )
+    tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
+    names = [{c.name: c for c in tagging.candidates(a.id)} for a in articles]
+    assert "Israel" not in names[0] and names[0]["Israel Katz"].mentions == 3
+    assert "Jordan" not in names[1] and names[1]["Jordan Bardella"].mentions == 3
+    assert names[2]["Israel"].mentions == 2 and names[2]["Israel Katz"].mentions == 1
+
+
 def test_a_name_after_the_end_of_a_title_is_the_persons() -> None:
     """Lower-case words split a title from its end: "Advisor to Prime Minister on Foreign
     Affairs Sartaj Aziz" gave "Affairs Sartaj Aziz"; "War Powers Resolution" stays whole."""
