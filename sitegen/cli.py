@@ -203,7 +203,9 @@ def run() -> None:
     help="Worker processes for large builds [default: one per core].",
 )  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Also report drafts left out.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also report drafts left out and where the time went."
+)
 def build_command(
     config_file: Path | None,
     source: Path | None,
