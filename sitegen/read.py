@@ -789,6 +789,9 @@ def parse_article(
     if not title or shows_nothing(title):  # zero-width characters only: an invisible link
         title = fallback_title(paragraphs)
         warn(f"empty title; using {clipped(title)!r}", body_line - 1 if header else None)
+    if markdown_body:
+        body_html, paragraphs = without_title_heading(body_html, paragraphs, title)
+        body_html = headings_under_the_title(body_html)
     title_line = body_line - 1 if header and not meta.get("title") else None
     title = bidi_closed(shortened(title, MAX_TITLE_CHARS, "title", warn), "title", warn, title_line)
     byline = bidi_closed(shortened(byline, MAX_BYLINE_CHARS, "byline", warn), "byline", warn)
@@ -805,6 +808,7 @@ def parse_article(
             body_html = blocks_marked(body_html, lang)
         elif attributes := paragraph_attributes(paragraphs, lang):
             body_html = paragraphs_html(paragraphs, attributes)
+    lead = lead_paragraph(body_html) if markdown_body else paragraphs[:1]
     given = meta.get("slug") and short_slug(meta["slug"])
     if meta.get("slug") and not given:  # "\u200b", "../..": no letter or digit to keep
         warn(f"slug: {clipped(meta['slug'])!a} makes no address; the title's is used")
@@ -816,7 +820,7 @@ def parse_article(
         title=title,
         byline=byline,
         slug=slug,
-        summary=summary or bidi_closed(summarize(paragraphs[:1]), "summary", warn),
+        summary=summary or bidi_closed(summarize(lead), "summary", warn),
         words=word_count(paragraphs) + unspaced_words(paragraphs, lang),
         tags=tags,
         draft=meta.get("draft", False),
@@ -2217,8 +2221,51 @@ def render_markdown(
     if deepest(tags, "<", "/") > MAX_NESTING:  # browsers and HTML checkers give up at 256-512
         raise SkipFile(f"its Markdown nests elements more than {MAX_NESTING} deep")
     paragraphs = tuple(
-        text
-        for _, inner in _BLOCK_TEXT.findall(safe)
-        if (text := clean_text(html.unescape(_TAG.sub("", _FOOTNOTE_REF.sub("", inner)))))
+        text for _, inner in _BLOCK_TEXT.findall(safe) if (text := block_text(inner))
     )
     return safe, paragraphs
+
+
+def block_text(inner: str) -> str:
+    """The text of one block of sanitised HTML, as words are counted and scanned for tags."""
+    return clean_text(html.unescape(_TAG.sub("", _FOOTNOTE_REF.sub("", inner))))
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+
+
+def headings_under_the_title(produced: str) -> str:
+    """Markdown's headings a level down when it has a `#` one: on an article's page the title
+    is the one h1, and a section headed `# Background` came out as a second, beside it, for
+    screen readers' list of headings. A body that starts at `##` is left as it is. (Text and
+    code are escaped: "<h1" in sanitised HTML is a heading.)"""
+    if "<h1" not in produced:
+        return produced
+    return _HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", produced)
+
+
+_LEADING_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)</h\1>\s*", re.DOTALL)
+
+
+def without_title_heading(
+    body_html: str, paragraphs: tuple[str, ...], title: str
+) -> tuple[str, tuple[str, ...]]:
+    """A Markdown body without a first heading that repeats the title ("# Council opens
+    portal" under the front matter's `title: Council opens portal`): the page showed the
+    title twice, one above the other."""
+    first = _LEADING_HEADING.match(body_html)
+    if first is None or not paragraphs:
+        return body_html, paragraphs
+    text = block_text(first[2])
+    if " ".join(text.split()).casefold() != " ".join(title.split()).casefold():
+        return body_html, paragraphs
+    return body_html[first.end() :], paragraphs[1:] if paragraphs[0] == text else paragraphs
+
+
+def lead_paragraph(body_html: str) -> tuple[str, ...]:
+    """The first block of a Markdown body that is not a heading, as a summary starts: lists
+    showed "Background" for an article whose text starts under `## Background`."""
+    for name, inner in _BLOCK_TEXT.findall(body_html):
+        if name[0] != "h" and (text := block_text(inner)):
+            return (text,)
+    return ()

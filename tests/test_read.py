@@ -1545,6 +1545,25 @@ def test_a_fence_against_a_paragraph_splits_it_and_keeps_the_text_after(tmp_path
     assert body.paragraphs == ("Before", "After the code.")
 
 
+def test_a_markdown_body_under_the_title_neither_repeats_it_nor_gives_a_second_h1(
+    tmp_path: Path,
+) -> None:
+    """The page's h1 is the title: a first heading that repeats it goes, a body written from
+    `#` moves a level down, and the summary is the first text, not a heading."""
+    front = "---\ntitle: Council opens permit portal\ndate: 2026-03-04\n---\n"
+    text = "# Council Opens Permit Portal\n\nThe portal opened.\n\n## Background\n\nIt cost $5m.\n"
+    result = read(tmp_path, "a.md", front + text)
+    assert result.body.html == "<p>The portal opened.</p>\n<h2>Background</h2>\n<p>It cost $5m.</p>"
+    assert result.body.paragraphs == ("The portal opened.", "Background", "It cost $5m.")
+    assert result.article.summary == "The portal opened."
+    sections = read(tmp_path, "b.md", front + "# Why\n\nBecause.\n\n## How\n\nSo.\n")
+    assert sections.body.html == "<h2>Why</h2>\n<p>Because.</p>\n<h3>How</h3>\n<p>So.</p>"
+    assert sections.article.summary == "Because."
+    level = read(tmp_path, "c.md", front + "## Background\n\nThe river rose.\n")
+    assert level.body.html == "<h2>Background</h2>\n<p>The river rose.</p>"
+    assert level.article.summary == "The river rose."
+
+
 def test_struck_text_and_bare_addresses_read_as_on_github(tmp_path: Path) -> None:
     text = (
         "---\ntitle: T\ndate: 2026-03-04\n---\n"
