@@ -1409,6 +1409,35 @@ def fences_out_of_paragraphs(produced: str) -> str:
     return _EMPTY_PARAGRAPH.sub("", "".join(parts)).strip()  # a last fence left a line break
 
 
+# An HTML comment, or a code span whose text is kept as it is ("`<!-- -->`"): the first that
+# starts at each place. A code span as Markdown reads one: on one line, closed by as many
+# backticks as opened it.
+_COMMENT_OR_CODE_SPAN = re.compile(r"(?<!\\)(`+).+?(?<!`)\1(?!`)|<!--(?s:.*?)-->")
+_INDENTED = re.compile(r"(?: {4}|\t)")
+
+
+def without_comments(text: str) -> str:
+    """Markdown text without its HTML comments, which Markdown never shows.
+
+    Raw HTML in an article is shown as text, and so were comments: an editor's note
+    ("<!-- check the figure with legal -->") was published, and a page moved from Hugo showed
+    its summary mark, "<!--more-->". Code keeps them: code spans, and lines indented as code
+    (fenced code is set aside before this runs). A comment is removed within one run of
+    lines that are not indented, and a run indented four spaces is left whole: one in a list
+    item's later paragraph stays shown, as before."""
+    if "<!--" not in text:
+        return text
+    lines = text.split("\n")
+    runs = [list(g) for _, g in itertools.groupby(lines, lambda line: bool(_INDENTED.match(line)))]
+    kept = []
+    for run in runs:
+        part = "\n".join(run)
+        if not _INDENTED.match(part) and "<!--" in part:
+            part = _COMMENT_OR_CODE_SPAN.sub(lambda m: m[0] if m[1] else "", part)
+        kept.append(part)
+    return "\n".join(kept)
+
+
 @functools.cache
 def markdown_converter() -> markdown.Markdown:
     """Built on first use (and imported then): most corpora hold no .md file at all, and
@@ -1434,6 +1463,14 @@ def markdown_converter() -> markdown.Markdown:
         output_format="html",
     )
     converter.preprocessors.deregister("html_block")  # raw HTML in an article is shown as text
+    from markdown.preprocessors import Preprocessor
+
+    class Comments(Preprocessor):
+        def run(self, lines: list[str]) -> list[str]:
+            return without_comments("\n".join(lines)).split("\n")
+
+    # After SuperFences (25) has set fenced code aside, before the blocks are read.
+    converter.preprocessors.register(Comments(converter), "comments", 24)
     converter.inlinePatterns.deregister("html")
     for extension in converter.registeredExtensions:
         if hasattr(extension, "makeFootnoteId") and hasattr(extension, "makeFootnoteRefId"):

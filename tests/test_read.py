@@ -1564,6 +1564,24 @@ def test_a_markdown_body_under_the_title_neither_repeats_it_nor_gives_a_second_h
     assert level.article.summary == "The river rose."
 
 
+def test_html_comments_in_markdown_are_not_published_but_code_keeps_them(tmp_path: Path) -> None:
+    """An editor's note in a comment was shown as text on the page, as was Hugo's
+    "<!--more-->"; in code a comment is the code's."""
+    text = (
+        "---\ntitle: T\ndate: 2026-03-04\n---\n"
+        "Lead.<!--more-->\n\n<!-- TODO: check the figure\nwith legal -->\n\n"
+        "The figure <!-- 4.2? --> stands. See `<!-- x -->`.\n\n    <!-- indented code -->\n\n"
+        "```html\n<!-- fenced -->\n```\n\n<!-- never closed\n"
+    )
+    body = read(tmp_path, "t.md", text).body
+    assert "TODO" not in body.html and "more" not in body.html and "4.2" not in body.html
+    assert "<code>&lt;!-- x --&gt;</code>" in body.html
+    assert "<pre><code>&lt;!-- indented code --&gt;\n</code></pre>" in body.html
+    assert "<pre><code>&lt;!-- fenced --&gt;\n</code></pre>" in body.html
+    assert "<p>&lt;!-- never closed</p>" in body.html  # not a comment: text, as written
+    assert body.paragraphs[:2] == ("Lead.", "The figure stands. See <!-- x -->.")
+
+
 def test_struck_text_and_bare_addresses_read_as_on_github(tmp_path: Path) -> None:
     text = (
         "---\ntitle: T\ndate: 2026-03-04\n---\n"
