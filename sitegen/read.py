@@ -147,6 +147,7 @@ FRONT_MATTER_KEYS = (
     "tags",
     "slug",
     "summary",
+    "description",  # Hugo's and Jekyll's summary: `summary` when there is none
     "draft",
     "lang",
 )
@@ -795,7 +796,8 @@ def parse_article(
     title_line = body_line - 1 if header and not meta.get("title") else None
     title = bidi_closed(shortened(title, MAX_TITLE_CHARS, "title", warn), "title", warn, title_line)
     byline = bidi_closed(shortened(byline, MAX_BYLINE_CHARS, "byline", warn), "byline", warn)
-    summary = shortened(meta.get("summary", ""), MAX_SUMMARY_CHARS, "summary", warn)
+    summary = meta.get("summary") or meta.get("description", "")
+    summary = shortened(summary, MAX_SUMMARY_CHARS, "summary", warn)
     summary = bidi_closed(summary, "summary", warn)
     tags = given_tags(meta.get("tags", ()), warn)
     file_id = article_id(source)
@@ -1123,22 +1125,50 @@ def ends_word(text: str, stop: int, start: int) -> bool:
 FRONT_MATTER_OPENER = re.compile(r"---[ \t]*\n")
 
 
+TOML_OPENER = re.compile(r"\+\+\+[ \t]*\n")
+# Where tomllib says a problem is: "Expected '=' after a key (at line 2, column 7)".
+TOML_AT = re.compile(r" \(at line (\d+), column \d+\)$")
+
+
 def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
-    """Split `---` YAML `---` off the top; return (metadata, body, line number of the body).
-    Either `---` line may end in spaces or tabs."""
-    if not text.startswith("---") or not FRONT_MATTER_OPENER.match(text):
+    """Split `---` YAML `---` (or `+++` TOML `+++`, as Hugo writes it) off the top; return
+    (metadata, body, line number of the body). Either line may end in spaces or tabs."""
+    toml = text.startswith("+++") and TOML_OPENER.match(text) is not None
+    if not toml and (not text.startswith("---") or not FRONT_MATTER_OPENER.match(text)):
         return {}, text, 1
     lines = text.split("\n")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    closers = ("+++",) if toml else ("---", "...")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in closers), None)
     if end is None:
-        raise SkipFile("front matter opened with '---' on line 1 is never closed", 1)
+        raise SkipFile(f"front matter opened with '{closers[0]}' on line 1 is never closed", 1)
+    raw = front_matter_toml(lines[1:end]) if toml else front_matter_yaml(lines[1:end])
+    meta = check_front_matter(raw if raw is not None else {}, warn, lines[1:end])
+    return meta, "\n".join(lines[end + 1 :]), end + 2
+
+
+def front_matter_yaml(lines: list[str]) -> Any:
     try:
-        raw = parse_yaml("\n".join(lines[1:end]), FrontMatterLoader)
+        return parse_yaml("\n".join(lines), FrontMatterLoader)
     except YamlProblem as problem:
         line = problem.line + 1 if problem.line is not None else 1
         raise SkipFile(f"invalid front matter YAML: {problem.reason}", line) from None
-    meta = check_front_matter(raw if raw is not None else {}, warn, lines[1:end])
-    return meta, "\n".join(lines[end + 1 :]), end + 2
+
+
+def front_matter_toml(lines: list[str]) -> dict[str, Any]:
+    """TOML front matter, which Hugo's `hugo new` writes: a site moved from Hugo had every
+    such article skipped for want of a date line. Python's own reader (tomllib)."""
+    import tomllib
+
+    try:
+        return tomllib.loads("\n".join(lines))
+    except tomllib.TOMLDecodeError as error:
+        reason = str(error)
+        at = TOML_AT.search(reason)
+        line = int(at[1]) + 1 if at else 1
+        shown = reason[: at.start()] if at else reason
+        raise SkipFile(f"invalid front matter TOML: {shown}", line) from None
+    except RecursionError:  # arrays in arrays, thousands deep: the reader recurses
+        raise SkipFile("invalid front matter TOML: nested too deeply", 1) from None
 
 
 MAX_UNKNOWN_KEYS_SHOWN = 5  # a file of 150,000 unknown keys printed 150,000 warnings
@@ -1175,13 +1205,6 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
                 # the Nu HTML checker refuses Unicode's extension there ("Unknown extension u").
                 meta[key] = without_unicode_extension(lang)
                 continue
-            if key == "date" and isinstance(value, dt.datetime):  # YAML reads times too
-                shown = value.isoformat(sep=" ")
-                day = f"{value.date()} (the site shows days)"
-                warn(
-                    f"front matter 'date' {shown} has a time of day; read as {day}",
-                    key_line(lines, key),
-                )
             if key == "date" and isinstance(value, str):  # loose forms are read with a warning
                 meta[key] = parse_date(value, key_line(lines, key), warn)
                 continue
@@ -1194,9 +1217,10 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
 
 
 def key_line(lines: Sequence[str], key: str) -> int | None:
-    """The file's line of a top-level front matter key (the front matter starts on line 2)."""
+    """The file's line of a top-level front matter key (the front matter starts on line 2):
+    `key:` in YAML, `key =` in TOML."""
     for number, line in enumerate(lines, start=2):
-        if line.startswith(key) and line[len(key) :].lstrip(" ").startswith(":"):
+        if line.startswith(key) and line[len(key) :].lstrip(" ").startswith((":", "=")):
             return number
     return None
 

@@ -1048,22 +1048,52 @@ def test_stacks_of_combining_marks_are_cut_where_they_repeat_on_every_list(tmp_p
         (" date \u200f2026-01-18 T\n\nBody.", "holds invisible characters; read as '2026-01-18'"),
         ("\u200e date 2026-01-18 T\n\nBody.", None),
         (" date 2026-01-18\u200b T\n\nBody.", "holds invisible characters"),
-        (
-            "---\ndate: 2026-01-18T23:30:00-11:00\n---\nBody.",
-            "has a time of day; read as 2026-01-18",
-        ),
+        ("---\ntitle: T\ndate: 2026-01-18T23:30:00-11:00\n---\nBody.", None),
     ],
     ids=["rlm-before", "lrm-line-start", "zwsp-after", "front-matter-time"],
 )
 def test_invisible_characters_and_times_around_a_date_are_read_past(
     tmp_path: Path, text: str, warning
 ) -> None:
-    """A direction mark pasted before a date skipped the article; a time in a front-matter
-    date went without a word, where one on the date line is warned of."""
+    """A direction mark pasted before a date skipped the article. A time in a front-matter
+    date is the day as written there, without a word: Hugo writes one into every article,
+    and a site moved from it had a warning for each."""
     result = read(tmp_path, "a.txt", text)
     assert result.article is not None and result.article.date == dt.date(2026, 1, 18)
     said = " | ".join(str(p) for p in result.problems)
     assert (warning in said) if warning else said == ""
+
+
+def test_toml_front_matter_as_hugo_writes_it_is_read(tmp_path: Path) -> None:
+    text = (
+        '+++\ntitle = "Council vote"\ndate = 2024-01-03T23:30:00-05:00\ndraft = false\n'
+        'tags = ["Council", "Budget"]\ndescription = "The council voted."\n+++\n\nThe vote.\n'
+    )
+    result = read(tmp_path, "a.md", text)
+    article = result.article
+    assert result.problems == ()
+    assert (article.title, article.date, article.tags) == (
+        "Council vote",
+        dt.date(2024, 1, 3),
+        ("Council", "Budget"),
+    )
+    assert article.summary == "The council voted."  # `description`, without a `summary`
+    assert result.body.html == "<p>The vote.</p>"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('+++\ntitle = "T"\ndate 2024-01-03\n+++\nBody.', "a.md:3: invalid front matter TOML"),
+        ('+++\ntitle = "T"\n\nBody.', "a.md:1: front matter opened with '+++' on line 1 is "),
+        ("+++\nx = " + "[" * 5000 + "\n+++\nBody.", "a.md:1: invalid front matter TOML"),
+        ('+++\ntitle = "T"\ndate = 2024-01-03\ncolour = "red"\n+++\nBody.', "a.md:4: unknown"),
+    ],
+    ids=["bad-toml", "never-closed", "nested-deep", "unknown-key"],
+)
+def test_bad_toml_front_matter_is_named_with_its_line(tmp_path: Path, text, said) -> None:
+    result = read(tmp_path, "a.md", text)
+    assert said in " | ".join(str(p) for p in result.problems)
 
 
 def test_front_matter_after_blank_lines_is_named(tmp_path: Path) -> None:
