@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import signal
@@ -74,9 +75,28 @@ def to_nowhere(stream: Any) -> None:
             os.close(nowhere)
 
 
-def print_problems(problems: Iterable[Problem]) -> None:
+SAME_WARNING_GROUPED = 6  # files with the same warning from which the rest are counted
+SAME_WARNING_SHOWN = 3  # files named before the count
+
+
+def print_problems(problems: Iterable[Problem], every: bool = False, lists_all: str = "") -> None:
+    """One line a warning; a warning six files or more share (`unknown front matter key
+    'categories'` in each of 10,000 articles moved from another generator) names the first
+    three files and counts the rest, unless `every`: thousands of lines of it hid the
+    warnings about one file each. `lists_all`: the option that lists them all."""
+    problems = list(problems)
+    counts = collections.Counter(p.message for p in problems) if not every else {}
+    seen: collections.Counter[str] = collections.Counter()
     for problem in problems:
+        count = counts.get(problem.message, 0)
+        if count >= SAME_WARNING_GROUPED:
+            seen[problem.message] += 1
+            if seen[problem.message] > SAME_WARNING_SHOWN:
+                continue
         say(f"warning: {problem}", fg="yellow", err=True)
+        if count >= SAME_WARNING_GROUPED and seen[problem.message] == SAME_WARNING_SHOWN:
+            rest = f"{count - SAME_WARNING_SHOWN:,} more files"
+            say(f"warning: and {rest} with that warning{lists_all}", fg="yellow", err=True)
 
 
 def site_options(function):
@@ -233,7 +253,7 @@ def build_command(
         on_wait=lambda text: say(text, err=True),
     )
     if not quiet:
-        print_problems(report.problems)
+        print_problems(report.problems, verbose, " (-v names every file)")
         print_summary(report, config, verbose)
 
 

@@ -465,7 +465,7 @@ def test_static_files_named_what_a_url_cannot_carry_are_left_out(make_site, run_
             "articles/a.md": f"---\ntitle: T\ndate: 2026-01-01\n---\n{links}\n",
         }
     )
-    result = run_cli(site, "build")
+    result = run_cli(site, "build", "-v")  # every file named: seven share the warning
     assert result.exit_code == 0, result.output
     message = (
         "a name that a link cannot hold as it is (a control character, '#' or '?'); left "
@@ -1605,6 +1605,24 @@ def test_no_output_line_prints_a_terminal_escape(make_site, run_cli) -> None:
     for args in (("tags",), ("tags", "--article", name)):
         shown = run_cli(site, *args).output
         assert "abc\\u202edef" in shown and "\u202e" not in shown and "\x1b" not in shown
+
+
+def test_a_warning_many_files_share_names_three_and_counts_the_rest(make_site, run_cli) -> None:
+    """Ten thousand articles moved from another generator, each with `categories:`, printed
+    ten thousand lines that hid the one about a bad date; `-v` names every file."""
+    files = {
+        f"articles/{n}.txt": "---\ncategories: [news]\n---\n" + article_text("2026-01-05", f"S{n}")
+        for n in range(7)
+    }
+    site = make_site(files | {"articles/bad.txt": " date 2026-02-30 Bad\n\nText."})
+    output = run_cli(site, "build").output
+    assert output.count("unknown front matter key 'categories'; ignored") == 3
+    assert "warning: and 4 more files with that warning (-v names every file)" in output
+    assert "bad.txt:1: impossible date 2026-02-30; skipped" in output
+    assert "8 warnings" in output  # each file counts
+    every = run_cli(site, "build", "-v").output
+    assert every.count("unknown front matter key 'categories'; ignored") == 7
+    assert "more files with that warning" not in every
 
 
 def test_a_file_name_with_a_newline_fakes_no_line_of_output(make_site, run_cli) -> None:
