@@ -768,6 +768,12 @@ def parse_article(
         body_line += 1
     elif "date" in meta:
         header_date, header_title = None, ""
+    elif markdown_body and not meta and (pelican := pelican_metadata(body, warn, body_line)):
+        meta, body, lines = pelican
+        body_line += lines
+        if "date" not in meta:
+            raise SkipFile("its metadata (Pelican's 'Title: ...' lines) has no 'Date:'", 1)
+        header_date, header_title = None, ""
     elif first.strip() == "---" and not text.startswith("---"):
         if blank:
             raise SkipFile("front matter must start on the first line: blank lines come first", 1)
@@ -1171,13 +1177,55 @@ def front_matter_toml(lines: list[str]) -> dict[str, Any]:
         raise SkipFile("invalid front matter TOML: nested too deeply", 1) from None
 
 
+# Pelican's metadata in a Markdown file: "Key: value" lines, then a blank line.
+PELICAN_FIELD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
+PELICAN_TIME = re.compile(
+    r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[ ]*(?:Z|[+-]\d{2}:?\d{2}))?$"
+)
+PELICAN_KEYS = {"authors": "author", "status": "draft", "modified": None, "category": None}
+
+
+def pelican_metadata(
+    body: str, warn: Any, first_line: int
+) -> tuple[dict[str, Any], str, int] | None:
+    """A Markdown file's metadata as Pelican writes it ("Title: ...", "Date: 2024-01-03
+    10:20", "Tags: a, b", "Status: draft", then a blank line), or None if it starts otherwise.
+
+    Read only where a file has neither front matter nor a date line, which would be skipped:
+    a site moved from Pelican had every Markdown article skipped so. Its first block must be
+    such lines only, one of them a title or a date. The time of a date, Pelican's
+    `Modified:` and `Category:` (a site's sections: tags here, given or derived, do that
+    work) are left out, without a warning."""
+    head, _, rest = body.partition("\n\n")
+    lines = head.split("\n")
+    fields = [PELICAN_FIELD.fullmatch(line.strip()) for line in lines]
+    if not all(fields) or not any(f[1].lower() in ("title", "date") for f in fields if f):
+        return None
+    raw: dict[str, Any] = {}
+    for field in fields:
+        assert field is not None  # all matched
+        key, value = field[1].lower(), field[2].strip()
+        key = PELICAN_KEYS.get(key, key)
+        if key == "draft":  # Pelican's status: draft, hidden or published
+            raw[key] = value.lower() in ("draft", "hidden")
+        elif key == "date":
+            raw[key] = PELICAN_TIME.sub("", value)
+        elif key is not None:
+            raw[key] = value
+    where = [line.strip().lower() for line in lines]  # for the line of a key's warning
+    return check_front_matter(raw, warn, where, first_line), rest, len(lines) + 1
+
+
 MAX_UNKNOWN_KEYS_SHOWN = 5  # a file of 150,000 unknown keys printed 150,000 warnings
 MAX_KEY_SHOWN = 60  # characters of an unknown key in its warning
 
 
-def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[str, Any]:
+def check_front_matter(
+    raw: Any, warn: Any, lines: Sequence[str] = (), first_line: int = 2
+) -> dict[str, Any]:
     """Validate front matter values; a wrong type skips the file rather than guess. `lines`
-    (the front matter's, from the file's line 2) let a message name the line of its key."""
+    (the front matter's, from the file's line `first_line`) let a message name the line of
+    its key."""
     if not isinstance(raw, dict):
         raise SkipFile("front matter must be a mapping such as 'title: ...'", 2)
     meta: dict[str, Any] = {}
@@ -1190,7 +1238,10 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
                 close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 shown = key if len(key) <= MAX_KEY_SHOWN else key[: MAX_KEY_SHOWN - 1] + "…"
-                warn(f"unknown front matter key {shown!r}{hint}; ignored", key_line(lines, key))
+                warn(
+                    f"unknown front matter key {shown!r}{hint}; ignored",
+                    key_line(lines, key, first_line),
+                )
             continue
         try:
             if key == "lang":
@@ -1198,7 +1249,7 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
                     warn(
                         f"front matter 'lang' {lang[:40]!r} is no language tag such as ar or "
                         "pt-BR; ignored",
-                        key_line(lines, key),
+                        key_line(lines, key, first_line),
                     )
                     continue
                 # "ar-u-nu-arab" as the site's `language` is: the pages' `lang` is "ar", as
@@ -1206,20 +1257,20 @@ def check_front_matter(raw: Any, warn: Any, lines: Sequence[str] = ()) -> dict[s
                 meta[key] = without_unicode_extension(lang)
                 continue
             if key == "date" and isinstance(value, str):  # loose forms are read with a warning
-                meta[key] = parse_date(value, key_line(lines, key), warn)
+                meta[key] = parse_date(value, key_line(lines, key, first_line), warn)
                 continue
             meta["byline" if key == "author" else key] = _front_value(key, value)
         except SkipFile as skip:
-            raise SkipFile(skip.message, skip.line or key_line(lines, key)) from None
+            raise SkipFile(skip.message, skip.line or key_line(lines, key, first_line)) from None
     if unknown > MAX_UNKNOWN_KEYS_SHOWN:
         warn(f"{unknown - MAX_UNKNOWN_KEYS_SHOWN} more unknown front matter keys; ignored")
     return meta
 
 
-def key_line(lines: Sequence[str], key: str) -> int | None:
+def key_line(lines: Sequence[str], key: str, first_line: int = 2) -> int | None:
     """The file's line of a top-level front matter key (the front matter starts on line 2):
     `key:` in YAML, `key =` in TOML."""
-    for number, line in enumerate(lines, start=2):
+    for number, line in enumerate(lines, start=first_line):
         if line.startswith(key) and line[len(key) :].lstrip(" ").startswith((":", "=")):
             return number
     return None

@@ -1081,6 +1081,43 @@ def test_toml_front_matter_as_hugo_writes_it_is_read(tmp_path: Path) -> None:
     assert result.body.html == "<p>The vote.</p>"
 
 
+def test_pelican_metadata_in_a_markdown_file_is_read(tmp_path: Path) -> None:
+    text = (
+        "Title: Council votes\nDate: 2024-01-03 10:20\nModified: 2024-01-04\nCategory: Politics\n"
+        "Tags: council, budget\nSlug: council-budget\nAuthors: Ann Lee\nSummary: It voted.\n"
+        "Colour: red\n\nThe council voted.\n"
+    )
+    result = read(tmp_path, "a.md", text)
+    article = result.article
+    assert (article.title, article.date, article.tags, article.slug) == (
+        "Council votes",
+        dt.date(2024, 1, 3),
+        ("council", "budget"),
+        "council-budget",
+    )
+    assert (article.byline, article.summary, article.draft) == ("Ann Lee", "It voted.", False)
+    assert result.body.html == "<p>The council voted.</p>"
+    assert [str(p) for p in result.problems] == [
+        f"{tmp_path / 'a.md'}:9: unknown front matter key 'colour'; ignored"
+    ]
+    draft = read(tmp_path, "b.md", "Title: D\nDate: 2024-01-05\nStatus: draft\n\nNot yet.")
+    assert draft.article.draft is True
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("a.md", "Title: No date\n\nText.", "a.md:1: its metadata (Pelican's 'Title: ...' lines)"),
+        ("a.md", "Note: a first paragraph\n\nText.", "a.md:1: no date line"),
+        ("a.txt", "Title: T\nDate: 2024-01-03\n\nText.", "a.txt:1: no date line"),
+    ],
+    ids=["no-date", "not-metadata", "text-file"],
+)
+def test_what_is_not_pelican_metadata_is_not_read_as_it(tmp_path: Path, name, text, said) -> None:
+    result = read(tmp_path, name, text)
+    assert result.article is None and said in str(result.problems[0])
+
+
 @pytest.mark.parametrize(
     ("text", "said"),
     [
