@@ -782,7 +782,13 @@ def parse_article(
             body_line,
         )
     else:
-        raise SkipFile("no date line: the first line must read ' date YYYY-MM-DD Title'", body_line)
+        raise SkipFile(
+            "no date: its front matter has no 'date:', and no date line (' date YYYY-MM-DD "
+            "Title') follows it"
+            if meta
+            else "no date line: the first line must read ' date YYYY-MM-DD Title'",
+            body_line,
+        )
 
     date = meta["date"] if "date" in meta else parse_date(header_date or "", body_line - 1, warn)
     byline, body = split_byline(body, warn)

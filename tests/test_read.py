@@ -226,7 +226,7 @@ def problem_of(result) -> str:
         ("---\ntitle: x\n date 2026-01-01 T\n", "a.txt:1: front matter opened with '---'"),
         ("---\ndraft: maybe\n---\n date 2026-01-01 T", "front matter 'draft' must be true or false"),
         ("---\n- a list\n---\n date 2026-01-01 T", "front matter must be a mapping"),
-        ("---\ntitle: T\n---\n\nno date here", "a.txt:5: no date line"),
+        ("---\ntitle: T\n---\n\nno date here", "a.txt:5: no date: its front matter has no"),
         ("---\ndate: 2026-02-30\n---\n date 2026-01-01 T", "a.txt:2: invalid front matter YAML: "
          "bad value: day is out of range for month"),
         ("---\nx: 1\ndate: 2026-02-06T25:00:00\n---\n date 2026-01-01 T",
@@ -1110,8 +1110,9 @@ def test_pelican_metadata_in_a_markdown_file_is_read(tmp_path: Path) -> None:
         ("a.md", "Title: No date\n\nText.", "a.md:1: its metadata (Pelican's 'Title: ...' lines)"),
         ("a.md", "Note: a first paragraph\n\nText.", "a.md:1: no date line"),
         ("a.txt", "Title: T\nDate: 2024-01-03\n\nText.", "a.txt:1: no date line"),
+        ("a.md", "---\ntitle: T\n---\nText.", "a.md:4: no date: its front matter has no 'date:'"),
     ],
-    ids=["no-date", "not-metadata", "text-file"],
+    ids=["no-date", "not-metadata", "text-file", "front-matter-without-date"],
 )
 def test_what_is_not_pelican_metadata_is_not_read_as_it(tmp_path: Path, name, text, said) -> None:
     result = read(tmp_path, name, text)
