@@ -795,9 +795,6 @@ def parse_article(
     if "byline" in meta:
         byline = meta["byline"]
     body_html, paragraphs = render_body(body, markdown_body, warn)
-    if markdown_body and 'href="#' in body_html:
-        for place in missing_places(body_html):
-            warn(f"its Markdown links to #{clipped(place)}, which no heading or note names")
     title = meta.get("title") or header_title
     if not title or shows_nothing(title):  # zero-width characters only: an invisible link
         title = fallback_title(paragraphs)
@@ -805,6 +802,10 @@ def parse_article(
     if markdown_body:
         body_html, paragraphs = without_title_heading(body_html, paragraphs, title)
         body_html = headings_under_the_title(body_html)
+    # After the heading that repeats the title is left out: a link to its id leads nowhere.
+    if markdown_body and 'href="#' in body_html:
+        for place in missing_places(body_html):
+            warn(f"its Markdown links to #{clipped(place)}, which no heading or note names")
     title_line = body_line - 1 if header and not meta.get("title") else None
     title = bidi_closed(shortened(title, MAX_TITLE_CHARS, "title", warn), "title", warn, title_line)
     byline = bidi_closed(shortened(byline, MAX_BYLINE_CHARS, "byline", warn), "byline", warn)
@@ -940,6 +941,14 @@ def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:
     except ValueError:
         raise SkipFile(f"impossible date {clipped(value)}", line) from None
 
+
+# A front matter date with a time of day as programs write one: RFC 3339 (Hugo), with a space
+# for the "T", seconds or not, a zone or not, "+0100" after a space (Jekyll).
+FRONT_MATTER_TIME = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?:[01][0-9]|2[0-3]):[0-5][0-9]"
+    r"(?::(?:[0-5][0-9]|60)(?:[.,][0-9]+)?)?"
+    r"(?: ?(?:[Zz]|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?))?"
+)
 
 # Year first, with one or two digits for the month and day, any of three separators, perhaps a
 # time of day (which the site does not show): "2026-2-6", "2026/02/06", "2026-02-06T10:00:00Z".
@@ -1140,6 +1149,8 @@ FRONT_MATTER_OPENER = re.compile(r"---[ \t]*\n")
 TOML_OPENER = re.compile(r"\+\+\+[ \t]*\n")
 # Where tomllib says a problem is: "Expected '=' after a key (at line 2, column 7)".
 TOML_AT = re.compile(r" \(at line (\d+), column \d+\)$")
+# A number of over 4,300 digits, from where its digits start (so each is looked at once).
+_LONG_NUMBER = re.compile(r"(?<![\d_])\d[\d_]{4300}")
 
 
 def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
@@ -1181,6 +1192,10 @@ def front_matter_toml(lines: list[str]) -> dict[str, Any]:
         raise SkipFile(f"invalid front matter TOML: {shown}", line) from None
     except RecursionError:  # arrays in arrays, thousands deep: the reader recurses
         raise SkipFile("invalid front matter TOML: nested too deeply", 1) from None
+    except ValueError:  # `title = 1111…`: Python reads no int of over 4,300 digits, and
+        # tomllib lets its ValueError through: the build stopped with a traceback.
+        line = next((n for n, text in enumerate(lines, 2) if _LONG_NUMBER.search(text)), 1)
+        raise SkipFile("invalid front matter TOML: a number of over 4,300 digits", line) from None
 
 
 # Pelican's metadata in a Markdown file: "Key: value" lines, then a blank line.
@@ -1263,7 +1278,12 @@ def check_front_matter(
                 meta[key] = without_unicode_extension(lang)
                 continue
             if key == "date" and isinstance(value, str):  # loose forms are read with a warning
-                meta[key] = parse_date(value, key_line(lines, key, first_line), warn)
+                # A time of day after the day is its day, as YAML's and TOML's own dates are:
+                # Hugo writes one quoted ('2026-02-07T09:30:00-05:00'), a warning in each
+                # article, and Jekyll "2026-02-07 09:30:00 +0100", which skipped each.
+                timed = FRONT_MATTER_TIME.fullmatch(value.strip())
+                day = timed[1] if timed else value
+                meta[key] = parse_date(day, key_line(lines, key, first_line), warn)
                 continue
             meta["byline" if key == "author" else key] = _front_value(key, value)
         except SkipFile as skip:
@@ -1456,7 +1476,9 @@ def fenced_code_html(source: str, language: str, *_: Any, **__: Any) -> str:
     """A fence's code as Python-Markdown's own fenced code writes it: SuperFences' default
     goes through Pygments when it is installed, and wraps the code in a `highlight` class."""
     named = f' class="language-{html.escape(language)}"' if language else ""
-    code = f"<pre><code{named}>{html.escape(source, quote=False)}\n</code></pre>"
+    # Quotes escaped too: a fence in a link's or an image's text ("![a\n```\n...") lands in
+    # an attribute of Markdown's HTML, which a '"' of the code closed ('" onerror="...').
+    code = f"<pre><code{named}>{html.escape(source)}\n</code></pre>"
     return FENCE_OPEN + code + FENCE_CLOSE
 
 
@@ -1490,10 +1512,9 @@ def fences_out_of_paragraphs(produced: str) -> str:
     return _EMPTY_PARAGRAPH.sub("", "".join(parts)).strip()  # a last fence left a line break
 
 
-# An HTML comment, or a code span whose text is kept as it is ("`<!-- -->`"): the first that
-# starts at each place. A code span as Markdown reads one: on one line, closed by as many
-# backticks as opened it.
-_COMMENT_OR_CODE_SPAN = re.compile(r"(?<!\\)(`+).+?(?<!`)\1(?!`)|<!--(?s:.*?)-->")
+# What `without_comments` looks at: a run of backticks (a code span opens and closes with one),
+# the start of an HTML comment, and the end of a line (a code span is on one line).
+_COMMENT_MARK = re.compile(r"`+|<!--|\n")
 _INDENTED = re.compile(r"(?: {4}|\t)")
 
 
@@ -1514,9 +1535,51 @@ def without_comments(text: str) -> str:
     for run in runs:
         part = "\n".join(run)
         if not _INDENTED.match(part) and "<!--" in part:
-            part = _COMMENT_OR_CODE_SPAN.sub(lambda m: m[0] if m[1] else "", part)
+            part = comments_removed(part)
         kept.append(part)
     return "\n".join(kept)
+
+
+def comments_removed(part: str) -> str:
+    """`part` without the comments outside its code spans, in one pass.
+
+    As a regex for "a code span or a comment, the first at each place" read them, the way
+    Python-Markdown reads a code span: a run of backticks not after a backslash opens one
+    (or its first backticks do) that a run of as many closes on the same line. That regex
+    was slow past any budget on shapes a file can hold: 250 KB of "<!--" never closed took
+    95 s, each looking to the end for its "-->", and 2,000 backticks on a line 38 s (the rebuild
+    thread of `watch` and `serve` gets no signal: its CPU budget waits for Python code to run).
+    Here each run of backticks finds its closer in a table made from the end, and a comment
+    left open ends the search: none after it can close."""
+    marks = list(_COMMENT_MARK.finditer(part))
+    closers: dict[int, int] = {}  # a run's index in `marks` -> the index of the run closing it
+    nearest: dict[int, int] = {}  # backticks -> the index of the nearest run of that many, on
+    for i in range(len(marks) - 1, -1, -1):  # the line, after the run being looked at
+        mark = marks[i][0]
+        if mark == "\n":
+            nearest.clear()
+        elif mark[0] == "`":
+            start = marks[i].start()
+            opening = len(mark) - (part[start - 1 : start] == "\\")  # "\\" escapes one
+            closer = next((nearest[n] for n in range(opening, 0, -1) if n in nearest), None)
+            if closer is not None:  # as many backticks as open it, or as many as the most
+                closers[i] = closer  # of its first ones that some later run has
+            nearest[len(mark)] = i
+    starts = [mark.start() for mark in marks]
+    pieces, at, i = [], 0, 0
+    while i < len(marks):
+        mark = marks[i]
+        if mark[0] != "<!--":
+            i = closers.get(i, i) + 1  # past the code span, if this run opens one
+            continue
+        end = part.find("-->", mark.end())
+        if end < 0:
+            break
+        pieces.append(part[at : mark.start()])
+        at = end + 3
+        i = bisect.bisect_left(starts, at)
+    pieces.append(part[at:])
+    return "".join(pieces)
 
 
 @functools.cache
