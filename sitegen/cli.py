@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
+import itertools
 import os
 import signal
 import sys
@@ -83,20 +83,28 @@ def print_problems(problems: Iterable[Problem], every: bool = False, lists_all: 
     """One line a warning; a warning six files or more share (`unknown front matter key
     'categories'` in each of 10,000 articles moved from another generator) names the first
     three files and counts the rest, unless `every`: thousands of lines of it hid the
-    warnings about one file each. `lists_all`: the option that lists them all."""
+    warnings about one file each. `lists_all`: the option that lists them all.
+
+    Files, not warnings, are counted: one file's six headings of one id were "3 more files",
+    and the file's other lines of it hidden, when no other file had it."""
     problems = list(problems)
-    counts = collections.Counter(p.message for p in problems) if not every else {}
-    seen: collections.Counter[str] = collections.Counter()
+    files: dict[str, dict[str, None]] = {}  # message -> the files that have it, in order
+    for problem in problems if not every else ():
+        files.setdefault(problem.message, {})[problem.path] = None
+    named = {
+        message: set(itertools.islice(paths, SAME_WARNING_SHOWN))
+        for message, paths in files.items()
+        if len(paths) >= SAME_WARNING_GROUPED
+    }
+    counted: set[str] = set()
     for problem in problems:
-        count = counts.get(problem.message, 0)
-        if count >= SAME_WARNING_GROUPED:
-            seen[problem.message] += 1
-            if seen[problem.message] > SAME_WARNING_SHOWN:
-                continue
+        if problem.message in named and problem.path not in named[problem.message]:
+            if problem.message not in counted:
+                counted.add(problem.message)
+                rest = f"{len(files[problem.message]) - SAME_WARNING_SHOWN:,} more files"
+                say(f"warning: and {rest} with that warning{lists_all}", fg="yellow", err=True)
+            continue
         say(f"warning: {problem}", fg="yellow", err=True)
-        if count >= SAME_WARNING_GROUPED and seen[problem.message] == SAME_WARNING_SHOWN:
-            rest = f"{count - SAME_WARNING_SHOWN:,} more files"
-            say(f"warning: and {rest} with that warning{lists_all}", fg="yellow", err=True)
 
 
 def site_options(function):

@@ -1625,6 +1625,17 @@ def test_a_warning_many_files_share_names_three_and_counts_the_rest(make_site, r
     assert "more files with that warning" not in every
 
 
+def test_one_file_with_a_warning_many_times_is_no_count_of_files(make_site, run_cli) -> None:
+    """Files are counted, not warnings: seven headings of one id in one article were "3 more
+    files with that warning", and three of that file's lines hidden."""
+    headings = "".join(f"## H{n} {{: #same }}\n\n" for n in range(7))
+    files = {f"articles/{n}.txt": article_text("2026-01-05", f"S{n}") for n in range(3)}
+    site = make_site(files | {"articles/a.md": f"---\ntitle: T\ndate: 2026-01-05\n---\n{headings}"})
+    output = run_cli(site, "build").output
+    assert output.count("the heading id 'same' is dropped: an earlier heading has it") == 6
+    assert "more files with that warning" not in output
+
+
 def test_a_file_name_with_a_newline_fakes_no_line_of_output(make_site, run_cli) -> None:
     """A notice and `tags --article` name the file: a newline in its name is written as an
     escape, as in a warning, not as a line break that starts a line of its own."""
