@@ -125,7 +125,43 @@ def code_digest() -> str:
             hasher.update(os.fsencode(path.relative_to(package)) + b"\0")
             hasher.update(path.read_bytes() + b"\0")
     hasher.update(country_data_stamp().encode())
+    hasher.update(libraries_stamp().encode())
     return hasher.hexdigest()
+
+
+# The libraries whose output the cache keeps, by module and by distribution: Markdown's HTML
+# (with pymdown-extensions'), the sanitiser's, and the slugs that make addresses.
+CACHED_LIBRARIES = {
+    "markdown": "markdown",
+    "pymdownx": "pymdown_extensions",
+    "nh3": "nh3",
+    "slugify": "python_slugify",
+}
+
+
+@functools.cache
+def libraries_stamp() -> str:
+    """The installed versions of `CACHED_LIBRARIES`: an upgrade of one must not leave the
+    last version's HTML in the cache. Read from the names of their `.dist-info` folders
+    beside them ("nh3-0.3.8.dist-info"), without importing them: `importlib.metadata` took
+    70 ms to ask, on every build."""
+    listed: dict[str, list[str]] = {}
+    found = []
+    for module, distribution in CACHED_LIBRARIES.items():
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.origin is None:
+            continue
+        folder = os.path.dirname(os.path.dirname(spec.origin))
+        if folder not in listed:
+            try:
+                names = os.listdir(folder)
+                listed[folder] = [
+                    n.lower() for n in names if n.endswith((".dist-info", ".egg-info"))
+                ]
+            except OSError:
+                listed[folder] = []
+        found += sorted(n for n in listed[folder] if n.startswith(f"{distribution}-"))
+    return " ".join(found)
 
 
 def country_table() -> Path | None:
