@@ -1469,7 +1469,9 @@ GITHUB_LIKE = ("pymdownx.superfences", "pymdownx.tilde", "pymdownx.magiclink")
 FENCE_OPEN, FENCE_CLOSE = "\x0e", "\x0f"
 _FENCED = re.compile(f"{FENCE_OPEN}([^{FENCE_CLOSE}]*){FENCE_CLOSE}")
 _PARAGRAPH_EDGE = re.compile(r"<(/?)p[\s>]")
-_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+_TAG_EDGE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>")
+# A paragraph with nothing in it, or only elements with nothing in them ("<p><em></em></p>").
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<(\w+)[^>]*>\s*</\1>)*</p>\n?")
 
 
 def fenced_code_html(source: str, language: str, *_: Any, **__: Any) -> str:
@@ -1499,14 +1501,28 @@ def fences_out_of_paragraphs(produced: str) -> str:
         return produced
     parts: list[str] = []
     at, in_paragraph, split = 0, False, False
+    inline: list[tuple[str, str]] = []  # the paragraph's elements open there: (name, tag)
     for fence in _FENCED.finditer(produced):
         before = produced[at : fence.start()]
-        for edge in _PARAGRAPH_EDGE.finditer(before):
-            in_paragraph = not edge[1]
+        for tag in _TAG_EDGE.finditer(before):
+            name = tag[2].lower()
+            if name == "p":
+                in_paragraph, inline = not tag[1], []
+            elif in_paragraph and name not in VOID_ELEMENTS:
+                if not tag[1]:
+                    inline.append((name, tag[0]))
+                elif any(open_name == name for open_name, _ in inline):
+                    while inline.pop()[0] != name:
+                        pass
         if split:  # the text after the last fence, in the paragraph opened again
             before = before.lstrip()
         split = in_paragraph
-        parts += (before.rstrip(), f"</p>\n{fence[1]}\n<p>") if split else (before, fence[1])
+        if split:  # `*a ``` b*`: the emphasis closed around the code too, and opened again
+            closed = "".join(f"</{name}>" for name, _ in reversed(inline))
+            opened = "".join(tag for _, tag in inline)
+            parts += (before.rstrip(), f"{closed}</p>\n{fence[1]}\n<p>{opened}")
+        else:
+            parts += (before, fence[1])
         at = fence.end()
     parts.append(produced[at:].lstrip() if split else produced[at:])
     return _EMPTY_PARAGRAPH.sub("", "".join(parts)).strip()  # a last fence left a line break

@@ -1615,6 +1615,15 @@ def test_fenced_code_in_a_list_item_or_a_quote_stays_code_in_its_place(tmp_path:
     assert "<code>sh" not in html
 
 
+def test_a_fence_inside_emphasis_or_a_link_closes_them_around_the_code(tmp_path: Path) -> None:
+    """ "<em><pre>" is no HTML (the Nu checker: "pre not allowed as child of em")."""
+    front = "---\ntitle: T\ndate: 2026-03-04\n---\n"
+    html = read(tmp_path, "e.md", front + "*said\n```\ncode\n```\nthen*\n").body.html
+    assert html == "<p><em>said</em></p>\n<pre><code>code\n</code></pre>\n<p><em>then</em></p>"
+    linked = read(tmp_path, "l.md", front + "[a\n```\nc\n```\nb](https://x.org)\n").body.html
+    assert "</a></p>\n<pre><code>c\n</code></pre>\n<p><a href=" in linked
+
+
 def test_a_fence_against_a_paragraph_splits_it_and_keeps_the_text_after(tmp_path: Path) -> None:
     text = "---\ntitle: T\ndate: 2026-03-04\n---\nBefore\n```\ncode\n```\nAfter the code.\n"
     body = read(tmp_path, "t.md", text).body
