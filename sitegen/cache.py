@@ -164,6 +164,13 @@ def libraries_stamp() -> str:
     return " ".join(found)
 
 
+def language_table() -> Path | None:
+    """pycountry's table of languages (ISO 639-3, with 639-1's codes), found as
+    `country_table` is."""
+    table = country_table()
+    return table.with_name("iso639-3.json") if table is not None else None
+
+
 def country_table() -> Path | None:
     """pycountry's table of countries (ISO 3166-1, JSON), found without importing pycountry:
     its import reads every installed package's metadata for its own version (30 to 40 ms,

@@ -26,7 +26,7 @@ from sitegen.errors import Problem, SitegenError, printable
 from sitegen.labels import ENGLISH, Label, babel_locale, check_label, words_for
 from sitegen.language import (
     DIGIT_ZEROS,
-    LANGUAGE_TAG,
+    is_language_tag,
     numbering_system,
     primary_subtag,
     without_unicode_extension,
@@ -245,7 +245,7 @@ def _check_base_path(path: str) -> None:
 
 def _language(value: Any) -> str:
     lang = _text(value)
-    if not LANGUAGE_TAG.fullmatch(lang):
+    if not is_language_tag(lang):
         raise ValueError("must be a language tag such as en or pt-BR")
     if (system := numbering_system(lang)) and system not in DIGIT_ZEROS:
         known = ", ".join(sorted(DIGIT_ZEROS))

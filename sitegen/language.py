@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 import re
+import string
 from collections.abc import Iterable, Sequence
 
 # Scripts by character class, each with the language most written in it. Latin first: the
@@ -107,6 +109,41 @@ LANGUAGE_TAG = re.compile(
     r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
     r"(?:-[TtUu](?:-[A-Za-z0-9]{2,8})+)*(?:-[Xx](?:-[A-Za-z0-9]{2,8})+)?"
 )
+
+
+def is_language_tag(tag: str) -> bool:
+    """`LANGUAGE_TAG`'s shape, with a language of two letters that ISO 639-1 has: "xx" or
+    "zz", a placeholder in a file's `lang:`, went into pages' `lang`, which the Nu HTML checker
+    refuses ("not a valid ISO language part"; it looks up no language of three letters)."""
+    if not LANGUAGE_TAG.fullmatch(tag):
+        return False
+    primary = tag.partition("-")[0].lower()
+    return len(primary) != 2 or primary in two_letter_languages(primary)
+
+
+def two_letter_languages(primary: str) -> frozenset[str]:
+    """ISO 639-1's languages, or as many as needed to tell `primary`: Babel has data for most
+    (a file's test, no reading); pycountry's table (876 KB of JSON) is read for the rest."""
+    from babel import localedata
+
+    return frozenset((primary,)) if localedata.exists(primary) else iso_639_1()
+
+
+@functools.cache
+def iso_639_1() -> frozenset[str]:
+    import json
+
+    from sitegen.cache import language_table
+
+    table = language_table()
+    try:
+        rows = json.loads(table.read_bytes())["639-3"] if table is not None else None
+    except (OSError, ValueError, KeyError):
+        rows = None
+    if not rows:  # no table to tell by: any language passes, as before
+        return frozenset(map("".join, itertools.product(string.ascii_lowercase, repeat=2)))
+    return frozenset(row["alpha_2"] for row in rows if "alpha_2" in row)
+
 
 # The numbering systems of CLDR whose ten digits follow one another in Unicode, by the first:
 # what a language tag asks for with Unicode's extension, "ar-u-nu-arab" (Arabic-Indic digits,

@@ -49,9 +49,9 @@ from sitegen.config import (
 )
 from sitegen.errors import Problem, SitegenError, clipped
 from sitegen.language import (
-    LANGUAGE_TAG,
     detect_language,
     direction,
+    is_language_tag,
     may_hold_other_scripts,
     may_hold_other_scripts_utf8,
     paragraph_attributes,
@@ -1266,7 +1266,7 @@ def check_front_matter(
             continue
         try:
             if key == "lang":
-                if not LANGUAGE_TAG.fullmatch(lang := _front_value(key, value)):
+                if not is_language_tag(lang := _front_value(key, value)):
                     warn(
                         f"front matter 'lang' {lang[:40]!r} is no language tag such as ar or "
                         "pt-BR; ignored",
