@@ -122,11 +122,18 @@ def is_language_tag(tag: str) -> bool:
 
 
 def two_letter_languages(primary: str) -> frozenset[str]:
-    """ISO 639-1's languages, or as many as needed to tell `primary`: Babel has data for most
-    (a file's test, no reading); pycountry's table (876 KB of JSON) is read for the rest."""
-    from babel import localedata
+    """ISO 639-1's languages, or as many as needed to tell `primary`: Babel has data for most,
+    told by its file's name, without importing Babel (10 ms, at every build of a site with a
+    `language`); pycountry's table (876 KB of JSON) is read for the rest."""
+    import importlib.util
+    import os
 
-    return frozenset((primary,)) if localedata.exists(primary) else iso_639_1()
+    spec = importlib.util.find_spec("babel")
+    if spec is not None and spec.origin is not None and primary.isalpha():
+        data = os.path.join(os.path.dirname(spec.origin), "locale-data", f"{primary}.dat")
+        if os.path.isfile(data):
+            return frozenset((primary,))
+    return iso_639_1()
 
 
 @functools.cache
