@@ -768,6 +768,13 @@ def parse_article(
         body_line += 1
     elif "date" in meta:
         header_date, header_title = None, ""
+    elif text.startswith(("---", "+++")) and (named := JEKYLL_NAME.match(source)) is not None:
+        # Jekyll's posts: "_posts/2024-01-03-council-votes.md", the day in the file's name.
+        try:
+            meta["date"] = parse_date(named[1], None)
+        except SkipFile:
+            raise SkipFile(f"the day its name begins with, {named[1]}, is no date") from None
+        header_date, header_title = None, ""
     elif markdown_body and not meta and (pelican := pelican_metadata(body, warn, body_line)):
         meta, body, lines = pelican
         body_line += lines
@@ -1197,6 +1204,9 @@ def front_matter_toml(lines: list[str]) -> dict[str, Any]:
         line = next((n for n, text in enumerate(lines, 2) if _LONG_NUMBER.search(text)), 1)
         raise SkipFile("invalid front matter TOML: a number of over 4,300 digits", line) from None
 
+
+# A file named for its day, as Jekyll names its posts, anywhere in the source folder.
+JEKYLL_NAME = re.compile(r"(?:.*/)?([0-9]{4}-[0-9]{2}-[0-9]{2})-[^/]")
 
 # Pelican's metadata in a Markdown file: "Key: value" lines, then a blank line.
 PELICAN_FIELD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")

@@ -1109,6 +1109,19 @@ def test_pelican_metadata_in_a_markdown_file_is_read(tmp_path: Path) -> None:
     assert draft.article.draft is True
 
 
+def test_a_jekyll_post_takes_its_day_from_its_name(tmp_path: Path) -> None:
+    """Jekyll's posts give the day in the file's name, not in the front matter: each was
+    skipped for want of a date. A date in the front matter comes first."""
+    front = '---\nlayout: post\ntitle: "Council votes"\n---\nThe council voted.\n'
+    post = read(tmp_path, "_posts/2024-01-03-council-votes.md", front)
+    assert (post.article.title, post.article.date) == ("Council votes", dt.date(2024, 1, 3))
+    dated = read(tmp_path, "2024-01-04-x.md", "---\ndate: 2024-05-06\n---\nText.\n")
+    assert dated.article.date == dt.date(2024, 5, 6)
+    bad = read(tmp_path, "2024-02-30-bad.md", "---\ntitle: T\n---\nText.\n")
+    assert bad.article is None
+    assert "the day its name begins with, 2024-02-30, is no date" in str(bad.problems[0])
+
+
 @pytest.mark.parametrize(
     ("name", "text", "said"),
     [
