@@ -950,9 +950,10 @@ def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:
 
 
 # A front matter date with a time of day as programs write one: RFC 3339 (Hugo), with a space
-# for the "T", seconds or not, a zone or not, "+0100" after a space (Jekyll).
+# for the "T", seconds or not, a zone or not, "+0100" after a space (Jekyll), "10:20" after a
+# day in any form `parse_date` reads (Pelican).
 FRONT_MATTER_TIME = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?:[01][0-9]|2[0-3]):[0-5][0-9]"
+    r"([0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2})[Tt ]+(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
     r"(?::(?:[0-5][0-9]|60)(?:[.,][0-9]+)?)?"
     r"(?: ?(?:[Zz]|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?))?"
 )
@@ -1210,9 +1211,6 @@ JEKYLL_NAME = re.compile(r"(?:.*/)?([0-9]{4}-[0-9]{2}-[0-9]{2})-[^/]")
 
 # Pelican's metadata in a Markdown file: "Key: value" lines, then a blank line.
 PELICAN_FIELD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
-PELICAN_TIME = re.compile(
-    r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[ ]*(?:Z|[+-]\d{2}:?\d{2}))?$"
-)
 PELICAN_KEYS = {"authors": "author", "status": "draft", "modified": None, "category": None}
 
 
@@ -1224,9 +1222,9 @@ def pelican_metadata(
 
     Read only where a file has neither front matter nor a date line, which would be skipped:
     a site moved from Pelican had every Markdown article skipped so. Its first block must be
-    such lines only, one of them a title or a date. The time of a date, Pelican's
-    `Modified:` and `Category:` (a site's sections: tags here, given or derived, do that
-    work) are left out, without a warning."""
+    such lines only, one of them a title or a date. Pelican's `Modified:` and `Category:` (a
+    site's sections: tags here, given or derived, do that work) are left out, without a
+    warning; a date's time of day goes as in any front matter (`FRONT_MATTER_TIME`)."""
     head, _, rest = body.partition("\n\n")
     lines = head.split("\n")
     fields = [PELICAN_FIELD.fullmatch(line.strip()) for line in lines]
@@ -1239,8 +1237,6 @@ def pelican_metadata(
         key = PELICAN_KEYS.get(key, key)
         if key == "draft":  # Pelican's status: draft, hidden or published
             raw[key] = value.lower() in ("draft", "hidden")
-        elif key == "date":
-            raw[key] = PELICAN_TIME.sub("", value)
         elif key is not None:
             raw[key] = value
     where = [line.strip().lower() for line in lines]  # for the line of a key's warning
@@ -1478,7 +1474,6 @@ GITHUB_LIKE = ("pymdownx.superfences", "pymdownx.tilde", "pymdownx.magiclink")
 # removes from every text (`CONTROL`), so nothing else in Markdown's HTML holds them.
 FENCE_OPEN, FENCE_CLOSE = "\x0e", "\x0f"
 _FENCED = re.compile(f"{FENCE_OPEN}([^{FENCE_CLOSE}]*){FENCE_CLOSE}")
-_PARAGRAPH_EDGE = re.compile(r"<(/?)p[\s>]")
 _TAG_EDGE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>")
 # A paragraph with nothing in it, or only elements with nothing in them ("<p><em></em></p>").
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<(\w+)[^>]*>\s*</\1>)*</p>\n?")
@@ -2472,7 +2467,7 @@ def without_title_heading(
 def lead_paragraph(body_html: str) -> tuple[str, ...]:
     """The first block of a Markdown body that is not a heading, as a summary starts: lists
     showed "Background" for an article whose text starts under `## Background`."""
-    for name, inner in _BLOCK_TEXT.findall(body_html):
-        if name[0] != "h" and (text := block_text(inner)):
+    for block in _BLOCK_TEXT.finditer(body_html):
+        if block[1][0] != "h" and (text := block_text(block[2])):
             return (text,)
     return ()
