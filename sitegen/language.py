@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import collections
 import functools
-import itertools
 import re
-import string
 from collections.abc import Iterable, Sequence
 
 # Scripts by character class, each with the language most written in it. Latin first: the
@@ -118,26 +116,30 @@ def is_language_tag(tag: str) -> bool:
     if not LANGUAGE_TAG.fullmatch(tag):
         return False
     primary = tag.partition("-")[0].lower()
-    return len(primary) != 2 or primary in two_letter_languages(primary)
+    if len(primary) != 2 or has_babel_data(primary):
+        return True
+    known = iso_639_1()
+    return known is None or primary in known  # no table to tell by: as before
 
 
-def two_letter_languages(primary: str) -> frozenset[str]:
-    """ISO 639-1's languages, or as many as needed to tell `primary`: Babel has data for most,
-    told by its file's name, without importing Babel (10 ms, at every build of a site with a
-    `language`); pycountry's table (876 KB of JSON) is read for the rest."""
+def has_babel_data(primary: str) -> bool:
+    """Whether Babel has data for a language, told by its file's name: most of ISO 639-1,
+    without importing Babel (10 ms, at every build of a site with a `language`)."""
     import importlib.util
     import os
 
     spec = importlib.util.find_spec("babel")
-    if spec is not None and spec.origin is not None and primary.isalpha():
-        data = os.path.join(os.path.dirname(spec.origin), "locale-data", f"{primary}.dat")
-        if os.path.isfile(data):
-            return frozenset((primary,))
-    return iso_639_1()
+    if spec is None or spec.origin is None or not primary.isalpha():
+        return False
+    return os.path.isfile(
+        os.path.join(os.path.dirname(spec.origin), "locale-data", f"{primary}.dat")
+    )
 
 
 @functools.cache
-def iso_639_1() -> frozenset[str]:
+def iso_639_1() -> frozenset[str] | None:
+    """ISO 639-1's languages, from pycountry's table (876 KB of JSON, read for a language
+    Babel has no data for); None without the table."""
     import json
 
     from sitegen.cache import language_table
@@ -147,9 +149,7 @@ def iso_639_1() -> frozenset[str]:
         rows = json.loads(table.read_bytes())["639-3"] if table is not None else None
     except (OSError, ValueError, KeyError):
         rows = None
-    if not rows:  # no table to tell by: any language passes, as before
-        return frozenset(map("".join, itertools.product(string.ascii_lowercase, repeat=2)))
-    return frozenset(row["alpha_2"] for row in rows if "alpha_2" in row)
+    return frozenset(row["alpha_2"] for row in rows if "alpha_2" in row) if rows else None
 
 
 # The numbering systems of CLDR whose ten digits follow one another in Unicode, by the first:
