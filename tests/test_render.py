@@ -126,3 +126,55 @@ def test_longdate_names_the_day_of_each_datetime_it_is_given() -> None:
     assert utc == paris
     assert [long_date(utc), long_date(paris)] == ["6 February 2026", "7 February 2026"]
     assert long_date(dt.date(2026, 2, 6)) == long_date(dt.date(2026, 2, 6)) == "6 February 2026"
+
+
+def test_memo_makes_a_macro_once_for_the_same_arguments() -> None:
+    """`{{ m|memo(x) }}` is `{{ m(x) }}`, made the first time these arguments come; a macro
+    imported with context (made again for each page) and unhashable arguments are never
+    taken from another call."""
+    env = make_environment(Path("no-layouts"))
+    env.loader = jinja2.DictLoader(
+        {
+            "m.html": "{% macro item(x) %}<i>{{ x }}</i>{{ calls.append(x) or '' }}{% endmacro %}"
+            "{% macro titled(x) %}{{ x }} on {{ page }}{% endmacro %}",
+            "page.html": "{% from 'm.html' import item %}"
+            "{% for x in xs %}{{ item|memo(x) }}{% endfor %}",
+            "ctx.html": "{% from 'm.html' import titled with context %}{{ titled|memo(1) }}",
+        }
+    )
+    calls: list[object] = []
+    env.globals["calls"] = calls
+    page = env.get_template("page.html")
+    assert page.render(xs=["a", "<b>", "a"]) == "<i>a</i><i>&lt;b&gt;</i><i>a</i>"
+    assert page.render(xs=["a", "<b>"]) == "<i>a</i><i>&lt;b&gt;</i>"
+    assert calls == ["a", "<b>"]  # once each, over two pages
+    assert page.render(xs=[["list"], ["list"]]) == "<i>[&#39;list&#39;]</i>" * 2
+    assert calls == ["a", "<b>", ["list"], ["list"]]  # unhashable: made each time
+    ctx = env.get_template("ctx.html")
+    assert [ctx.render(page="p1"), ctx.render(page="p2")] == ["1 on p1", "1 on p2"]
+
+
+def test_a_memoised_sidebar_is_on_every_page_as_written(make_site, run_cli) -> None:
+    """A site's own macro, the same on every page, through `memo` in its base template: each
+    page shows it, from its own depth, and a second build (a new site title) shows the edit."""
+    from tests.test_build import small_corpus
+
+    base = (Path(__file__).parents[1] / "sitegen/templates/base.html").read_text()
+    sidebar = "{% from 'side.html' import latest %}{{ latest|memo(root, site.title) }}\n</main>"
+    files = small_corpus(3) | {
+        "layouts/side.html": "{% macro latest(root, title) %}"
+        '<aside><a href="{{ root }}archive/">{{ title }} archive</a></aside>{% endmacro %}',
+        "layouts/base.html": base.replace("</main>", sidebar, 1),
+        "sitegen.yaml": "title: Site\n",
+    }
+    site = make_site(files)
+    public = site / "public"
+    for title in ("Site", "Other"):
+        (site / "sitegen.yaml").write_text(f"title: {title}\n")
+        assert run_cli(site, "build").exit_code == 0
+        pages = sorted(public.rglob("index.html"))
+        assert len(pages) > 6
+        for page in pages:
+            root = "../" * (len(page.relative_to(public).parts) - 1) or "./"
+            expected = f'<aside><a href="{root}archive/">{title} archive</a></aside>'
+            assert page.read_text().count(expected) == 1, page
