@@ -145,6 +145,8 @@ FRONT_MATTER_KEYS = (
     "byline",
     "author",
     "tags",
+    "categories",  # Hugo's and Jekyll's sections, and Jekyll's and Pelican's `category`:
+    "category",  # read as tags, the site's one kind of label (after the file's own tags)
     "slug",
     "summary",
     "description",  # Hugo's and Jekyll's summary: `summary` when there is none
@@ -1211,7 +1213,7 @@ JEKYLL_NAME = re.compile(r"(?:.*/)?([0-9]{4}-[0-9]{2}-[0-9]{2})-[^/]")
 
 # Pelican's metadata in a Markdown file: "Key: value" lines, then a blank line.
 PELICAN_FIELD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
-PELICAN_KEYS = {"authors": "author", "status": "draft", "modified": None, "category": None}
+PELICAN_KEYS = {"authors": "author", "status": "draft", "modified": None}
 
 
 def pelican_metadata(
@@ -1222,9 +1224,9 @@ def pelican_metadata(
 
     Read only where a file has neither front matter nor a date line, which would be skipped:
     a site moved from Pelican had every Markdown article skipped so. Its first block must be
-    such lines only, one of them a title or a date. Pelican's `Modified:` and `Category:` (a
-    site's sections: tags here, given or derived, do that work) are left out, without a
-    warning; a date's time of day goes as in any front matter (`FRONT_MATTER_TIME`)."""
+    such lines only, one of them a title or a date. Pelican's `Modified:` is left out, without
+    a warning; its `Category:` is a tag, as any front matter's; a date's time of day goes as
+    in any front matter (`FRONT_MATTER_TIME`)."""
     head, _, rest = body.partition("\n\n")
     lines = head.split("\n")
     fields = [PELICAN_FIELD.fullmatch(line.strip()) for line in lines]
@@ -1257,6 +1259,7 @@ def check_front_matter(
         raise SkipFile("front matter must be a mapping such as 'title: ...'", 2)
     meta: dict[str, Any] = {}
     unknown = 0
+    categories: tuple[str, ...] = ()
     for key, value in raw.items():
         key = key_text(key)
         if key not in FRONT_MATTER_KEYS:
@@ -1291,9 +1294,14 @@ def check_front_matter(
                 day = timed[1] if timed else value
                 meta[key] = parse_date(day, key_line(lines, key, first_line), warn)
                 continue
+            if key in ("categories", "category"):
+                categories += _front_value(key, value)
+                continue
             meta["byline" if key == "author" else key] = _front_value(key, value)
         except SkipFile as skip:
             raise SkipFile(skip.message, skip.line or key_line(lines, key, first_line)) from None
+    if categories:
+        meta["tags"] = tuple(dict.fromkeys((*meta.get("tags", ()), *categories)))
     if unknown > MAX_UNKNOWN_KEYS_SHOWN:
         warn(f"{unknown - MAX_UNKNOWN_KEYS_SHOWN} more unknown front matter keys; ignored")
     return meta
@@ -1321,16 +1329,20 @@ def _front_value(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise SkipFile("front matter 'draft' must be true or false")
         return value
-    if key == "tags":
-        items = value.split(",") if isinstance(value, str) else value
+    if key in ("tags", "categories", "category"):
+        items = value
+        if isinstance(value, str):
+            # Jekyll's `categories: world politics` is two, as its own split at spaces.
+            spaced = key == "categories" and "," not in value
+            items = value.split() if spaced else value.split(",")
         if not isinstance(items, list) or not all(
             t is None or isinstance(t, str | int | float) for t in items
         ):
-            raise SkipFile("front matter 'tags' must be a list of names")
+            raise SkipFile(f"front matter {key!r} must be a list of names")
         try:
             names = [front_text(str(t)) if t is not None else "" for t in items]
         except ValueError:
-            raise SkipFile("front matter 'tags' holds a number of over 4,300 digits") from None
+            raise SkipFile(f"front matter {key!r} holds a number of over 4,300 digits") from None
         # An empty item of a list ("- " or '') is kept for `given_tags` to name; the empty
         # piece after a last comma of "Cuba, Trade," is no one's mistake.
         return tuple(dict.fromkeys(n for n in names if n or not isinstance(value, str)))

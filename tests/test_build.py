@@ -1608,20 +1608,20 @@ def test_no_output_line_prints_a_terminal_escape(make_site, run_cli) -> None:
 
 
 def test_a_warning_many_files_share_names_three_and_counts_the_rest(make_site, run_cli) -> None:
-    """Ten thousand articles moved from another generator, each with `categories:`, printed
+    """Ten thousand articles moved from another generator, each with Hugo's `weight:`, printed
     ten thousand lines that hid the one about a bad date; `-v` names every file."""
     files = {
-        f"articles/{n}.txt": "---\ncategories: [news]\n---\n" + article_text("2026-01-05", f"S{n}")
+        f"articles/{n}.txt": "---\nweight: 10\n---\n" + article_text("2026-01-05", f"S{n}")
         for n in range(7)
     }
     site = make_site(files | {"articles/bad.txt": " date 2026-02-30 Bad\n\nText."})
     output = run_cli(site, "build").output
-    assert output.count("unknown front matter key 'categories'; ignored") == 3
+    assert output.count("unknown front matter key 'weight'; ignored") == 3
     assert "warning: and 4 more files with that warning (-v names every file)" in output
     assert "bad.txt:1: impossible date 2026-02-30; skipped" in output
     assert "8 warnings" in output  # each file counts
     every = run_cli(site, "build", "-v").output
-    assert every.count("unknown front matter key 'categories'; ignored") == 7
+    assert every.count("unknown front matter key 'weight'; ignored") == 7
     assert "more files with that warning" not in every
 
 

@@ -1086,6 +1086,31 @@ def test_toml_front_matter_as_hugo_writes_it_is_read(tmp_path: Path) -> None:
     assert result.body.html == "<p>The vote.</p>"
 
 
+def test_categories_are_tags_after_the_files_own(tmp_path: Path) -> None:
+    """Hugo's and Jekyll's `categories:` and Jekyll's `category:` are the file's labels too:
+    a site moved from either had each warned about and lost. Jekyll splits a string of
+    categories at its spaces; a name that repeats a tag is one tag."""
+    cases = {
+        "tags: [Kenya]\ncategories: [Politics, Kenya]": ("Kenya", "Politics"),
+        "categories: world politics": ("world", "politics"),
+        "categories: Middle East, Africa": ("Middle East", "Africa"),
+        "category: Middle East": ("Middle East",),
+    }
+    for n, (front, tags) in enumerate(cases.items()):
+        text = f"---\ntitle: T\ndate: 2026-01-02\n{front}\n---\nThe vote.\n"
+        result = read(tmp_path, f"{n}.md", text)
+        assert (result.article.tags, result.problems) == (tags, ()), front
+    toml = read(
+        tmp_path, "h.md", "+++\ntitle = 'T'\ndate = 2026-01-02\ncategories = ['Sport']\n+++\nGoal."
+    )
+    assert toml.article.tags == ("Sport",)
+    bad = read(tmp_path, "bad.md", "---\ntitle: T\ndate: 2026-01-02\ncategories: {a: 1}\n---\nX.")
+    assert bad.article is None
+    assert [str(p) for p in bad.problems] == [
+        f"{tmp_path / 'bad.md'}:4: front matter 'categories' must be a list of names; skipped"
+    ]
+
+
 def test_pelican_metadata_in_a_markdown_file_is_read(tmp_path: Path) -> None:
     text = (
         "Title: Council votes\nDate: 2024-01-03 10:20\nModified: 2024-01-04\nCategory: Politics\n"
@@ -1097,7 +1122,7 @@ def test_pelican_metadata_in_a_markdown_file_is_read(tmp_path: Path) -> None:
     assert (article.title, article.date, article.tags, article.slug) == (
         "Council votes",
         dt.date(2024, 1, 3),
-        ("council", "budget"),
+        ("council", "budget", "Politics"),  # its category a tag after its tags
         "council-budget",
     )
     assert (article.byline, article.summary, article.draft) == ("Ann Lee", "It voted.", False)
