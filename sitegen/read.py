@@ -1615,6 +1615,9 @@ def comments_removed(part: str) -> str:
     return "".join(pieces)
 
 
+_ADDRESS_END = re.compile(r'["<>\s]')
+
+
 @functools.cache
 def markdown_converter() -> markdown.Markdown:
     """Built on first use (and imported then): most corpora hold no .md file at all, and
@@ -1649,6 +1652,21 @@ def markdown_converter() -> markdown.Markdown:
     # After SuperFences (25) has set fenced code aside, before the blocks are read.
     converter.preprocessors.register(Comments(converter), "comments", 24)
     converter.inlinePatterns.deregister("html")
+    from pymdownx.magiclink import MagiclinkPattern
+
+    class BareAddress(MagiclinkPattern):  # type: ignore[misc]
+        """A bare address ends at a quote or a '>' as well, which no address holds unescaped:
+        raw HTML is shown as text here, and `<img src="https://x/p.gif">` was a link to
+        `https://x/p.gif">`, its text the address and the tag's end."""
+
+        def handleMatch(self, m: re.Match[str], data: str) -> Any:
+            end = _ADDRESS_END.search(data, m.end())
+            return super().handleMatch(m, data[: end.start()] if end else data)
+
+    bare = converter.inlinePatterns["magic-link"]
+    link = BareAddress(bare.pattern, converter)
+    link.config = bare.config
+    converter.inlinePatterns.register(link, "magic-link", 85)
     for extension in converter.registeredExtensions:
         if hasattr(extension, "makeFootnoteId") and hasattr(extension, "makeFootnoteRefId"):
             with_safe_footnote_ids(extension)

@@ -1770,6 +1770,21 @@ def test_struck_text_and_bare_addresses_read_as_on_github(tmp_path: Path) -> Non
     assert "<code>https://in.code</code>" in html and 'href="javascript' not in html
 
 
+def test_a_bare_address_in_raw_html_shown_as_text_ends_at_its_quote(tmp_path: Path) -> None:
+    """Raw HTML is text here: the address in `<img src="...">` is a link to that address, not
+    to one ending in '">' (an article moved from Jekyll or Hugo)."""
+    text = (
+        "---\ntitle: T\ndate: 2026-03-04\n---\n"
+        'A pixel: <img src="https://t.example.com/p.gif"> and '
+        '<a href="https://e.example/x">click</a>, (https://w.example/Foo_(bar)).\n'
+    )
+    html = read(tmp_path, "t.md", text).body.html
+    link = '<a href="{0}" rel="noopener noreferrer">{0}</a>'
+    assert f'&lt;img src="{link.format("https://t.example.com/p.gif")}"&gt; and' in html
+    assert f'&lt;a href="{link.format("https://e.example/x")}"&gt;click&lt;/a&gt;' in html
+    assert f"({link.format('https://w.example/Foo_(bar)')})." in html
+
+
 @pytest.mark.parametrize(
     "header", ['~~~ python hl_lines="1"', '```python linenums="1"', "``` any words at all"]
 )
