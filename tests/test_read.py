@@ -1645,11 +1645,14 @@ def test_fenced_code_in_a_list_item_or_a_quote_stays_code_in_its_place(tmp_path:
     )
     html = read(tmp_path, "setup.md", text).body.html
     assert (
-        "<li>\n<p>Install it:</p>\n<pre><code>pip install &lt;pkg&gt;\ntail -f log\n</code></pre>"
+        '<li>\n<p>Install it:</p>\n<pre tabindex="0"><code>pip install &lt;pkg&gt;\ntail -f log\n</code></pre>'
         in html
     )
     assert "<li>\n<p>Run it.</p>\n</li>" in html  # the same list goes on after the code
-    assert "<blockquote>\n<p>Quoted:</p>\n<pre><code>x = 1\n</code></pre>\n</blockquote>" in html
+    assert (
+        '<blockquote>\n<p>Quoted:</p>\n<pre tabindex="0"><code>x = 1\n</code></pre>\n</blockquote>'
+        in html
+    )
     assert "<code>sh" not in html
 
 
@@ -1657,15 +1660,21 @@ def test_a_fence_inside_emphasis_or_a_link_closes_them_around_the_code(tmp_path:
     """ "<em><pre>" is no HTML (the Nu checker: "pre not allowed as child of em")."""
     front = "---\ntitle: T\ndate: 2026-03-04\n---\n"
     html = read(tmp_path, "e.md", front + "*said\n```\ncode\n```\nthen*\n").body.html
-    assert html == "<p><em>said</em></p>\n<pre><code>code\n</code></pre>\n<p><em>then</em></p>"
+    assert (
+        html
+        == '<p><em>said</em></p>\n<pre tabindex="0"><code>code\n</code></pre>\n<p><em>then</em></p>'
+    )
     linked = read(tmp_path, "l.md", front + "[a\n```\nc\n```\nb](https://x.org)\n").body.html
-    assert "</a></p>\n<pre><code>c\n</code></pre>\n<p><a href=" in linked
+    assert '</a></p>\n<pre tabindex="0"><code>c\n</code></pre>\n<p><a href=' in linked
 
 
 def test_a_fence_against_a_paragraph_splits_it_and_keeps_the_text_after(tmp_path: Path) -> None:
     text = "---\ntitle: T\ndate: 2026-03-04\n---\nBefore\n```\ncode\n```\nAfter the code.\n"
     body = read(tmp_path, "t.md", text).body
-    assert body.html == "<p>Before</p>\n<pre><code>code\n</code></pre>\n<p>After the code.</p>"
+    assert (
+        body.html
+        == '<p>Before</p>\n<pre tabindex="0"><code>code\n</code></pre>\n<p>After the code.</p>'
+    )
     assert body.paragraphs == ("Before", "After the code.")
 
 
@@ -1700,8 +1709,8 @@ def test_html_comments_in_markdown_are_not_published_but_code_keeps_them(tmp_pat
     body = read(tmp_path, "t.md", text).body
     assert "TODO" not in body.html and "more" not in body.html and "4.2" not in body.html
     assert "<code>&lt;!-- x --&gt;</code>" in body.html
-    assert "<pre><code>&lt;!-- indented code --&gt;\n</code></pre>" in body.html
-    assert "<pre><code>&lt;!-- fenced --&gt;\n</code></pre>" in body.html
+    assert '<pre tabindex="0"><code>&lt;!-- indented code --&gt;\n</code></pre>' in body.html
+    assert '<pre tabindex="0"><code>&lt;!-- fenced --&gt;\n</code></pre>' in body.html
     assert "<p>&lt;!-- never closed</p>" in body.html  # not a comment: text, as written
     assert body.paragraphs[:2] == ("Lead.", "The figure stands. See <!-- x -->.")
 
@@ -1792,7 +1801,7 @@ def test_a_fence_whose_header_has_options_or_words_is_still_code(tmp_path: Path,
     fence = header[:3]
     text = f"---\ntitle: T\ndate: 2026-03-04\n---\nIntro.\n\n{header}\nx < 1\n{fence}\n"
     assert read(tmp_path, "t.md", text).body.html == (
-        "<p>Intro.</p>\n<pre><code>x &lt; 1\n</code></pre>"
+        '<p>Intro.</p>\n<pre tabindex="0"><code>x &lt; 1\n</code></pre>'
     )
 
 
