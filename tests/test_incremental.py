@@ -1189,6 +1189,18 @@ def test_ctrl_c_with_a_stopped_worker_still_ends_the_program(tmp_path: Path) -> 
     assert code == 1 and errors.strip().endswith("Aborted!"), errors
 
 
+def interrupt_lost_before_sitegen_ran(errors: str) -> bool:
+    """A Ctrl-C that landed in an import's lock callback before `sitegen.start` set its hook
+    (`start.keep_interrupts`): Python prints it as ignored and goes on, whatever the program.
+    Seen once on a busy machine, at 0.05 s: its interpreter was still importing `site`."""
+    ignored = "Exception ignored in: <function _get_module_lock.<locals>.cb"
+    return (
+        errors.startswith(ignored)
+        and errors.count("Traceback") == 1
+        and errors.rstrip().endswith("KeyboardInterrupt")
+    )
+
+
 def test_ctrl_c_to_the_terminal_as_a_parallel_build_starts_prints_no_traceback(
     tmp_path: Path,
 ) -> None:
@@ -1203,8 +1215,10 @@ def test_ctrl_c_to_the_terminal_as_a_parallel_build_starts_prints_no_traceback(
         time.sleep(delay)
         os.killpg(started.pid, signal.SIGINT)
         _, errors = started.communicate(timeout=60)
-        if started.returncode not in (0, 1) or (
-            errors.startswith("Fatal Python error: init") and "Aborted!" not in errors
+        if (
+            started.returncode not in (0, 1)
+            or (errors.startswith("Fatal Python error: init") and "Aborted!" not in errors)
+            or interrupt_lost_before_sitegen_ran(errors)
         ):
             continue  # Python itself was still starting (exit code 1 when in `site`): none
             # of sitegen's code had run. A fork server's fatal error beside "Aborted!" fails.
