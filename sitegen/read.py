@@ -2012,10 +2012,11 @@ def url_as_read(url: str) -> str | None:
     address of the web (http, https, or relative to the page), "\\" is "/". Then an address
     that starts with "//" (so "/\\host" and "\\\\\\\\host") is another host's, whatever number
     of slashes follows, and so is "http:host", "http:/host" or "http:///host": each is
-    written with two, "//host" and "http://host": what a page served over https reads, and
-    what the writer meant (on a page served over http, "http:host" would be a path of this
-    site). An address whose host cannot be one (empty, a space in it, a port over 65535) is
-    None: dropped, its text kept. What no URL holds is percent-encoded."""
+    written with two, "https://host" and "http://host": what a page served over https reads,
+    and what the writer meant (on a page served over http, "http:host" would be a path of this
+    site; a page opened from the disk read "//host" as file://host). An address whose host
+    cannot be one (empty, a space in it, a port over 65535) is None: dropped, its text kept.
+    What no URL holds is percent-encoded."""
     url = url.strip(C0_OR_SPACE)
     if "\t" in url or "\n" in url or "\r" in url:
         url = url.replace("\t", "").replace("\n", "").replace("\r", "")
@@ -2032,7 +2033,8 @@ def url_as_read(url: str) -> str | None:
     read = authority_as_read(authority)
     if read is None:
         return None
-    return f"{url[: len(name)]}//{read}{_percent_encoded(rest[len(authority) :])}"
+    # "//host" is written "https://host": opened from the disk, a page read it as file://host.
+    return f"{url[: len(name)] or 'https:'}//{read}{_percent_encoded(rest[len(authority) :])}"
 
 
 def _address_as_read(match: re.Match[str]) -> str:

@@ -309,6 +309,29 @@ def test_pages_opened_from_the_disk_link_to_pages_not_folder_listings(
     assert talks == (public / "2026/02/06/cuba-talks/index.html").as_uri() + "#main"
 
 
+def test_from_the_disk_another_hosts_address_stays_on_the_web_and_a_dropped_one_is_text(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """An address without a scheme ("//cdn.example/p.png") was read as file://cdn.example
+    from the disk; one the sanitiser dropped (javascript:) left a link's colour and underline
+    on text that leads nowhere (the judge helper)."""
+    site = make_site(
+        {
+            "articles/b.md": "---\ntitle: Energy\ndate: 2026-02-07\n---\n"
+            "A ![pic](//cdn.example.com/pic.png) and [js](javascript:alert(1)) here.\n",
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    tab = opened(browser, next((site / "public").glob("2026/02/07/*/index.html")))
+    pic, js, text = tab.evaluate(
+        "(() => { const [pic, js] = document.querySelectorAll('.article-body a');"
+        " const style = e => { const s = getComputedStyle(e); return [s.color, s.textDecorationLine] };"
+        " return [pic.href, [js.hasAttribute('href'), ...style(js)], style(js.parentElement)]; })()"
+    )
+    assert pic == "https://cdn.example.com/pic.png"
+    assert js == [False, *text], (js, text)
+
+
 def test_an_svg_of_proportions_only_is_as_wide_as_the_column_with_its_size_written(
     browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:

@@ -1408,9 +1408,9 @@ def test_addresses_are_written_as_browsers_read_them(tmp_path: Path) -> None:
     )
     html = read(tmp_path, "t.md", f"---\ntitle: T\ndate: 2026-03-04\n---\n{links}\n").body.html
     for href in [
-        "/evil.example", "//evil.example", "mailto:a@b.c?subject=%3Cscript%3E",
+        "/evil.example", "https://evil.example", "mailto:a@b.c?subject=%3Cscript%3E",
         "jav%20ascript:alert(1)", "a%20b.html", "https://e.org/?q=a%7Cb%5Ec",
-        "https://e.org/a?b=1&amp;c=2", "//img.example/x.png",
+        "https://e.org/a?b=1&amp;c=2", "https://img.example/x.png",
     ]:  # fmt: skip
         assert f'href="{href}"' in html, (href, html)
     assert "<img" not in html  # from another host: a link, not a request
@@ -1422,8 +1422,8 @@ def test_addresses_are_written_as_browsers_read_them(tmp_path: Path) -> None:
         ("[x](http:evil.example/z.png)", '<a href="http://evil.example/z.png" rel='),
         ("[x](HTTPS:/one.example)", '<a href="HTTPS://one.example" rel='),
         ("[x](https:///three.example/)", '<a href="https://three.example/" rel='),
-        ("[i](\\\\\\\\\\\\\\\\evil.example/i.png)", '<a href="//evil.example/i.png" rel='),
-        ("![i](\\\\\\\\\\\\\\\\evil.example/i.png)", '<a href="//evil.example/i.png" rel='),
+        ("[i](\\\\\\\\\\\\\\\\evil.example/i.png)", '<a href="https://evil.example/i.png" rel='),
+        ("![i](\\\\\\\\\\\\\\\\evil.example/i.png)", '<a href="https://evil.example/i.png" rel='),
         (
             '[x](https://ok.example/"onmouseover="alert(11)) [y](<https://ok.example/a b>)',
             '<a href="https://ok.example/%22onmouseover=%22alert(11))%20%5By%5D'
