@@ -63,9 +63,12 @@ from sitegen.read import (
     is_article_name,
     is_local_url,
     kept_body,
+    line_in_file,
+    line_of,
     origin,
     path_id,
     tag_key,
+    text_of,
 )
 from sitegen.write import (
     MANIFEST,
@@ -673,6 +676,7 @@ class Build:
                 self.shown(article.source),
                 f"dated {article.date}, after today ({today}): it is published now, and listed "
                 "first until then (a typo in the year?)",
+                line_in_file(self.config.source / article.source, str(article.date)),
             )
             for article in articles
             if article.date > latest
@@ -1271,6 +1275,7 @@ class Build:
         for article in linking:
             page = output_path(site.urls[article.id])
             found_here = 0
+            text: str | None = None
             root = root_of(site.urls[article.id])
             for what, url in article.links:
                 base = served.base_url + page
@@ -1288,7 +1293,11 @@ class Build:
                     message += self.left_out_static(named)
                 found_here += 1
                 if found_here <= LINKS_SHOWN:
-                    problems.append(Problem(self.shown(article.source), LINK_PROBLEM + message))
+                    if text is None:  # read again for the lines: few articles have such links
+                        text = text_of(self.config.source / article.source)
+                    line = link_line(text, url)
+                    problem = Problem(self.shown(article.source), LINK_PROBLEM + message, line)
+                    problems.append(problem)
             if found_here > LINKS_SHOWN:  # a file of 40,000 broken links gave 40,000 lines
                 more = f"{found_here - LINKS_SHOWN} more links or images that lead nowhere"
                 problems.append(Problem(self.shown(article.source), LINK_PROBLEM + more))
@@ -1353,6 +1362,15 @@ def cache_not_saved(config: Config, exc: OSError) -> str:
         f"cannot save the build cache in {display(config.cache)} ({exc.strerror or exc}); the "
         f"site is built, and the next build reads and renders everything again"
     )
+
+
+def link_line(text: str, url: str) -> int | None:
+    """The line of a Markdown link to `url` in the article's text: as a link's target, else
+    anywhere; one without a scheme is recorded with https (`read.url_as_read`)."""
+    for needle in (f"({url}", url, url.removeprefix("https:")):
+        if (line := line_of(text, needle)) is not None:
+            return line
+    return None
 
 
 def leads_here(url: str, host: str) -> bool:

@@ -800,7 +800,8 @@ def parse_article(
         )
 
     date = meta["date"] if "date" in meta else parse_date(header_date or "", body_line - 1, warn)
-    byline, body = split_byline(body, warn)
+    byline_line = None if "byline" in meta else body_line + len(body) - len(body.lstrip("\n"))
+    byline, body = split_byline(body, warn, byline_line)
     if "byline" in meta:
         byline = meta["byline"]
     body_html, paragraphs = render_body(body, markdown_body, warn)
@@ -814,10 +815,15 @@ def parse_article(
     # After the heading that repeats the title is left out: a link to its id leads nowhere.
     if markdown_body and 'href="#' in body_html:
         for place in missing_places(body_html):
-            warn(f"its Markdown links to #{clipped(place)}, which no heading or note names")
+            warn(
+                f"its Markdown links to #{clipped(place)}, which no heading or note names",
+                line_of(text, f"(#{place}"),
+            )
     title_line = body_line - 1 if header and not meta.get("title") else None
-    title = bidi_closed(shortened(title, MAX_TITLE_CHARS, "title", warn), "title", warn, title_line)
-    byline = bidi_closed(shortened(byline, MAX_BYLINE_CHARS, "byline", warn), "byline", warn)
+    title = shortened(title, MAX_TITLE_CHARS, "title", warn, title_line)
+    title = bidi_closed(title, "title", warn, title_line)
+    byline = shortened(byline, MAX_BYLINE_CHARS, "byline", warn, byline_line)
+    byline = bidi_closed(byline, "byline", warn, byline_line)
     summary = meta.get("summary") or meta.get("description", "")
     summary = shortened(summary, MAX_SUMMARY_CHARS, "summary", warn)
     summary = bidi_closed(summary, "summary", warn)
@@ -914,15 +920,38 @@ def without_mark_stacks(text: str) -> str:
     return text if text.isascii() else _MARK_STACK.sub(r"\1", text)
 
 
-def shortened(text: str, limit: int, what: str, warn: Any) -> str:
+def line_of(text: str, needle: str) -> int | None:
+    """The line of `text` where `needle` first is, for a warning about it; None if nowhere."""
+    at = text.find(needle)
+    return None if at < 0 else text.count("\n", 0, at) + 1
+
+
+def text_of(path: Path) -> str:
+    """A file's text read again, as lines count in it (CRLF or not), for the few warnings the
+    build gives about an article after reading it (a link that leads nowhere, a date next
+    year); "" where it cannot be read now."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_ARTICLE_BYTES + 1)
+    except OSError:
+        return ""
+    return data.decode("utf-8", errors="replace")
+
+
+def line_in_file(path: Path, needle: str) -> int | None:
+    """`line_of` in a file's text, read again (`text_of`)."""
+    return line_of(text_of(path), needle)
+
+
+def shortened(text: str, limit: int, what: str, warn: Any, line: int | None = None) -> str:
     """`text` cut at a word before `limit` characters, and its stacks of combining marks to
-    `MAX_MARKS`, with a warning, when longer."""
+    `MAX_MARKS`, with a warning (naming `line`, the file's line of the text), when longer."""
     if (capped := without_mark_stacks(text)) != text:
-        warn(f"{what} stacks over {MAX_MARKS} combining marks on a letter; the rest removed")
+        warn(f"{what} stacks over {MAX_MARKS} combining marks on a letter; the rest removed", line)
         text = capped
     if len(text) <= limit:
         return text
-    warn(f"{what} of {len(text):,} characters; shortened to {limit}")
+    warn(f"{what} of {len(text):,} characters; shortened to {limit}", line)
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip() + "…"
 
 
@@ -969,7 +998,7 @@ LOOSE_DATE = re.compile(
 )
 
 
-def split_byline(body: str, warn: Any = None) -> tuple[str, str]:
+def split_byline(body: str, warn: Any = None, line_number: int | None = None) -> tuple[str, str]:
     """Take a `By ...` line off the top of the body, if there is one: in English, Arabic,
     Russian, French, German, Spanish, Portuguese, Italian or Dutch, told by its shape, not by
     the article's language, which a corpus file does not state.
@@ -984,7 +1013,7 @@ def split_byline(body: str, warn: Any = None) -> tuple[str, str]:
     line = first.strip()
     if EMPTY_BYLINE.fullmatch(line):
         if warn is not None:
-            warn(f"a byline line naming nobody ({clipped(line)!r}); left out")
+            warn(f"a byline line naming nobody ({clipped(line)!r}); left out", line_number)
         return "", rest
     match = BYLINE.fullmatch(line)
     if match is None and line.startswith(OTHER_BYLINE_WORDS):  # one str test on most articles

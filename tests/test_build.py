@@ -169,7 +169,7 @@ def test_a_date_after_tomorrow_is_a_warning_at_every_build(make_site, run_cli) -
         result = run_cli(site, "build")
         assert result.exit_code == 0, result.output
         warnings = [line for line in result.output.splitlines() if "after today" in line]
-        assert len(warnings) == 1 and "articles/typo.txt: dated 9999-12-31" in warnings[0]
+        assert len(warnings) == 1 and "articles/typo.txt:1: dated 9999-12-31" in warnings[0]
         assert "From the far future" in (site / "public/index.html").read_text()
     assert run_cli(site, "build", "--strict").exit_code == 1
 
@@ -194,7 +194,7 @@ def test_a_date_after_tomorrow_is_warned_about_until_its_day_only(
     clock = types.SimpleNamespace(datetime=ThreeDaysAgo, date=dt.date, timedelta=dt.timedelta)
     monkeypatch.setattr(build_module, "dt", clock)
     result = run_cli(site, "build")
-    assert f"articles/soon.txt: dated {today}, after today" in result.output, result.output
+    assert f"articles/soon.txt:1: dated {today}, after today" in result.output, result.output
     monkeypatch.setattr(build_module, "dt", dt)  # the day has come
     for _ in range(2):  # the first build of the day, then one with nothing to do
         result = run_cli(site, "build")
@@ -694,10 +694,10 @@ def test_markdown_links_that_lead_nowhere_are_warnings_until_mended(make_site, r
         }
     )
     expected = [
-        "articles/a.md: in its Markdown: link ../../../../../etc/passwd climbs above the site's "
+        "articles/a.md:5: in its Markdown: link ../../../../../etc/passwd climbs above the site's "
         "top folder",
-        "articles/a.md: in its Markdown: link /admin leads to no file of the site (no file admin)",
-        "articles/a.md: in its Markdown: image map.png leads to no file of the site (no file "
+        "articles/a.md:5: in its Markdown: link /admin leads to no file of the site (no file admin)",
+        "articles/a.md:5: in its Markdown: image map.png leads to no file of the site (no file "
         "2026/02/06/links/map.png)",
     ]
     for round_ in range(3):  # built; nothing changed; a file read again, the same site
@@ -741,12 +741,12 @@ def test_markdown_links_that_name_the_site_s_host_are_checked_too(make_site, run
     result = run_cli(site, "build")
     said = [line.removeprefix("warning: ") for line in result.output.splitlines()[:-1]]
     assert said == [
-        f"articles/a.md: in its Markdown: link {url} leads to no file of the site (no file "
+        f"articles/a.md:5: in its Markdown: link {url} leads to no file of the site (no file "
         f"{name}/index.html)"
         for url, name in [
             ("https://example.org/news/gone/", "gone"),
             ("HTTPS://EXAMPLE.org:443/news/caps/", "caps"),
-            ("//example.org/news/bare/", "bare"),
+            ("https://example.org/news/bare/", "bare"),  # written so: see `read.url_as_read`
         ]
     ], result.output
     assert len(run_cli(site, "check", "public").output.splitlines()) == 4  # the same 3, a count
@@ -775,7 +775,10 @@ def test_links_within_the_site_carry_no_rel_and_links_elsewhere_keep_theirs(
     page = (site / "public/2026/02/06/links/index.html").read_text()
     body = page.split('<div class="article-body">')[1].split("</div>")[0]
     anchors = dict(re.findall(r'<a href="([^"]*)"([^>]*)>', body))
-    shown = {"/news/": "../../../../"}  # from the top of the host: relative to the page
+    shown = {  # from the top of the host: relative to the page; without a scheme: https
+        "/news/": "../../../../",
+        "//example.org/news/": "https://example.org/news/",
+    }
     assert [anchors[shown.get(url, url)] for url in internal] == [""] * len(internal), anchors
     assert [anchors[url] for url in external] == [' rel="noopener noreferrer"'] * 3, anchors
     assert anchors["#fn:1"] == "" and anchors["#fnref:1"].startswith(" title=")
@@ -809,7 +812,7 @@ def test_links_to_a_host_in_other_letters_are_the_sites_own_in_either_spelling(
     assert result.exit_code == 0, result.output
     warned = [line for line in result.output.splitlines() if "leads to no file" in line]
     assert warned == [
-        "warning: articles/a.md: in its Markdown: link https://straße.de/nowhere/ leads to no "
+        "warning: articles/a.md:5: in its Markdown: link https://straße.de/nowhere/ leads to no "
         "file of the site (no file nowhere/index.html)"
     ], result.output
     page = (site / "public/2026/02/06/links/index.html").read_text()
@@ -866,15 +869,15 @@ def test_a_link_to_a_static_file_left_out_says_the_file_is_not_published(
     )
     warned = [line for line in run_cli(site, "build").output.splitlines() if "no file" in line]
     assert warned == [
-        "warning: articles/a.md: in its Markdown: image ../../../../.hidden.png leads to no file "
+        "warning: articles/a.md:5: in its Markdown: image ../../../../.hidden.png leads to no file "
         "of the site (no file .hidden.png); layouts/static/.hidden.png is not published: hidden "
         "files are left out",
-        "warning: articles/a.md: in its Markdown: image ../../../../a%23b.png leads to no file "
+        "warning: articles/a.md:5: in its Markdown: image ../../../../a%23b.png leads to no file "
         "of the site (no file a#b.png); layouts/static/a#b.png is not published: a link cannot "
         "hold its name as it is (a control character, '#' or '?')",
-        "warning: articles/a.md: in its Markdown: image ../../../../gone.png leads to no file "
+        "warning: articles/a.md:5: in its Markdown: image ../../../../gone.png leads to no file "
         "of the site (no file gone.png)",
-        "warning: articles/a.md: in its Markdown: image ../../../../logo.png~ leads to no file "
+        "warning: articles/a.md:5: in its Markdown: image ../../../../logo.png~ leads to no file "
         "of the site (no file logo.png~); layouts/static/logo.png~ is not published: editor "
         "backups and swap files are left out",
     ]
@@ -891,7 +894,7 @@ def test_a_link_to_a_static_folder_does_not_call_it_unpublished(make_site, run_c
     )
     warned = [line for line in run_cli(site, "build").output.splitlines() if "no file" in line]
     assert warned == [
-        "warning: articles/a.md: in its Markdown: link /docs leads to no file of the site "
+        "warning: articles/a.md:5: in its Markdown: link /docs leads to no file of the site "
         "(no file docs)"
     ]
     assert (site / "public/docs/a.txt").is_file()

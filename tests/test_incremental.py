@@ -189,7 +189,7 @@ def apply(site: Path, op: tuple) -> None:
         path.rename(articles / f"{op[2]:03d}_{op[2]:016x}.txt")
     elif kind == "break":  # no article, until "redate" mends it: kept with its warning
         path.write_text(path.read_text().replace(" date 20", " date 19x", 1))
-    elif kind == "byline":  # toggled: a byline naming nobody, a warning with no line
+    elif kind == "byline":  # toggled: a byline naming nobody, a warning at its line
         text = path.read_text()
         staff, nobody = "\n\nBy Staff\n\n", "\n\nBy\n\n"
         path.write_text(

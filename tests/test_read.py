@@ -1228,7 +1228,8 @@ def test_a_byline_line_naming_nobody_is_left_out_with_a_warning(tmp_path: Path, 
     result = read(tmp_path, "a.txt", f" date 2026-01-02 T\n\n{line}\n\nThe story.")
     assert (result.article.byline, result.body.paragraphs) == ("", ("The story.",))
     assert result.article.summary == "The story."
-    assert any("a byline line naming nobody" in str(p) for p in result.problems)
+    said = [p.line for p in result.problems if "a byline line naming nobody" in str(p)]
+    assert said == [3]  # its line, as an editor shows it
 
 
 def spin(seconds: float) -> None:
@@ -1904,3 +1905,4 @@ def test_a_markdown_link_to_a_place_the_article_lacks_is_a_warning(tmp_path: Pat
         "its Markdown links to #nowhere, which no heading or note names",
         "its Markdown links to #place%201, which no heading or note names",
     ]
+    assert [p.line for p in result.problems] == [5, 5]
