@@ -833,8 +833,10 @@ def test_markdown_that_would_take_minutes_to_parse_is_skipped(tmp_path: Path, bo
         ("***\n" * 10_000, "a block of over 5,000 lines with no blank line"),  # 10 s
         ("*[XY]: " + "t" * 100_000 + "\n\n" + "XY " * 800, "an abbreviation of over 200"),
         ("".join(f"*[Q{i:05d}]: t\n\n" for i in range(9_000)) + "Q0000y " * 1_000, "over 200 abb"),
+        # No "]" to end a name: the check ran on to the end from each (400 KB: 69 s).
+        ("*[\n\n" * 100_000, "over 200 abb"),
     ],
-    ids=["setext-headings", "rules", "long-abbreviation", "many-abbreviations"],
+    ids=["setext-headings", "rules", "long-abbreviation", "many-abbreviations", "unclosed"],
 )
 def test_markdown_block_shapes_that_take_seconds_or_megabytes_are_skipped(
     tmp_path: Path, body, expected
