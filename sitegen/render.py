@@ -313,9 +313,10 @@ class MacroMemo:
     of `{% from ... import %}`) sees only its arguments and the environment's globals and
     filters, the same for the whole build. One imported `with context` is made again for every
     page, so it never matches a macro of another page (the key holds the macro object itself,
-    which also keeps its identity from being reused). Arguments that cannot be hashed (a list,
-    a dict) make the macro run every time. An argument changed in place during a build (a
-    `namespace`) is the one thing it cannot see: such a macro should not be memoised."""
+    which also keeps its identity from being reused). Arguments are told apart by type as well
+    as value; those that cannot be hashed (a list, a dict) make the macro run every time. An
+    argument changed in place during a build (a `namespace`) is the one thing it cannot see:
+    such a macro should not be memoised."""
 
     __slots__ = ("done",)
     LIMIT = 200_000  # entries; a few hundred bytes each. Past it, start again.
@@ -324,7 +325,9 @@ class MacroMemo:
         self.done: dict[tuple[Any, ...], Any] = {}
 
     def __call__(self, macro: Any, *args: Any) -> Any:
-        key = (macro, *args)
+        # With each argument's type: "<b>" as Markup equals the str "<b>", which the macro
+        # escapes; 1, 1.0 and True are equal and print apart (the hostile helper).
+        key = (macro, *args, *map(type, args))
         try:
             return self.done[key]
         except KeyError:

@@ -150,6 +150,11 @@ def test_memo_makes_a_macro_once_for_the_same_arguments() -> None:
     assert calls == ["a", "<b>"]  # once each, over two pages
     assert page.render(xs=[["list"], ["list"]]) == "<i>[&#39;list&#39;]</i>" * 2
     assert calls == ["a", "<b>", ["list"], ["list"]]  # unhashable: made each time
+    typed = env.from_string(
+        "{% from 'm.html' import item %}{{ item|memo(x|safe) }}{{ item|memo(x) }}"
+        "{{ item|memo(1) }}{{ item|memo(true) }}{{ item|memo(1.0) }}"
+    )
+    assert typed.render(x="<b>") == "<i><b></i><i>&lt;b&gt;</i><i>1</i><i>True</i><i>1.0</i>"
     ctx = env.get_template("ctx.html")
     assert [ctx.render(page="p1"), ctx.render(page="p2")] == ["1 on p1", "1 on p2"]
 
