@@ -1302,6 +1302,8 @@ def check_front_matter(
                     key_line(lines, key, first_line),
                 )
             continue
+        if value is None:  # "tags:" with nothing after it, as archetypes leave it: not given
+            continue
         try:
             if key == "lang":
                 if not is_language_tag(lang := _front_value(key, value)):

@@ -270,6 +270,27 @@ def test_bad_files_are_skipped_with_a_located_message(tmp_path, content, expecte
     assert expected in problem_of(read(tmp_path, "a.txt", content))
 
 
+def test_a_front_matter_key_with_nothing_after_it_is_not_given(tmp_path: Path) -> None:
+    """Archetypes leave `tags:` or `summary:` empty (YAML's null): each skipped its article as
+    "must be a list of names" or "must be text" (the hostile helper)."""
+    keys = ("tags", "categories", "summary", "description", "slug", "draft", "lang", "title")
+    front = "".join(f"{key}:\n" for key in keys)
+    result = read(tmp_path, "a.md", f"---\n{front}date:\n---\n date 2026-01-02 Given\n\nText.")
+    article = result.article
+    assert (article.title, article.date, article.tags, article.draft) == (
+        "Given",
+        dt.date(2026, 1, 2),
+        (),
+        False,
+    )
+    assert (article.slug, article.summary, article.lang, result.problems) == (
+        "given",
+        "Text.",
+        "",
+        (),
+    )
+
+
 def test_a_title_of_zero_width_characters_is_an_empty_title(tmp_path: Path) -> None:
     """Lists would link it with no visible text."""
     result = read(tmp_path, "a.txt", " date 2026-01-02 \u200b\u200b\u2060\n\nBy X\n\nThe text.")
