@@ -63,7 +63,8 @@ from sitegen.language import (
 if TYPE_CHECKING:
     import markdown
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # the second as `jekyll new` names its posts
+ARTICLE_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
 WORDS_PER_MINUTE = 230
 SUMMARY_CHARS = 220
 SLUG_CHARS = 80
@@ -523,7 +524,7 @@ def read_article(path: Path | str, root: Path | str) -> ReadResult:
             text,
             source=source,
             digest=file_digest(source, data),
-            markdown_body=full.lower().endswith(".md"),
+            markdown_body=full.lower().endswith(MARKDOWN_SUFFIXES),
             warn=warn,
             # The file's bytes tell it at `memchr`'s speed, where the text was encoded again.
             other_scripts=not utf8 or may_hold_other_scripts_utf8(data),

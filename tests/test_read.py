@@ -38,6 +38,7 @@ from sitegen.read import (
     fenced_code_html,
     find_sources,
     front_text,
+    is_article_name,
     pack_body,
     read_article,
     render_body,
@@ -1107,6 +1108,16 @@ def test_toml_front_matter_as_hugo_writes_it_is_read(tmp_path: Path) -> None:
     )
     assert article.summary == "The council voted."  # `description`, without a `summary`
     assert result.body.html == "<p>The vote.</p>"
+
+
+def test_a_dot_markdown_file_is_markdown_as_jekyll_names_it(tmp_path: Path) -> None:
+    """`jekyll new` writes `_posts/2024-01-03-welcome-to-jekyll.markdown`: it was not read,
+    without a word (the hostile helper)."""
+    text = "---\ntitle: Welcome\n---\nSome *emphasis*.\n"
+    result = read(tmp_path, "_posts/2024-01-03-welcome.markdown", text)
+    assert result.article.date == dt.date(2024, 1, 3)
+    assert result.body.html == "<p>Some <em>emphasis</em>.</p>"
+    assert is_article_name("x.MARKDOWN") and not is_article_name("x.markdown~")
 
 
 def test_categories_are_tags_after_the_files_own(tmp_path: Path) -> None:
