@@ -89,7 +89,8 @@ def content_type(path: Path) -> str:
 
 
 UNSATISFIABLE = (-1, -1)
-_BYTE_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")  # longer: no file is that big
+_BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+HUGE = 10**18  # what a position of more digits stands for: past the end of any file
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
@@ -103,14 +104,22 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     if match is None or not (match[1] or match[2]):
         return None
     first, last = match[1], match[2]
+    start = position(first)
+    end = position(last)
     if not first:  # "bytes=-500": the last 500 bytes
-        return (max(size - int(last), 0), size) if int(last) > 0 and size else UNSATISFIABLE
-    start = int(first)
-    if last and int(last) < start:
+        return (max(size - end, 0), size) if end > 0 and size else UNSATISFIABLE
+    if last and end < start:
         return None  # not a valid range: ignored
     if start >= size:
         return UNSATISFIABLE
-    return start, min(int(last) + 1, size) if last else size
+    # A last position past the end is the end (RFC 9110, 14.1.2): "bytes=0-" and 23 nines alike.
+    return start, min(end + 1, size) if last else size
+
+
+def position(digits: str) -> int:
+    """A range's byte position: `HUGE` for one of more digits than any file's size has (and
+    than `int` reads quickly: a header of 100,000 digits)."""
+    return int(digits) if digits and len(digits) <= 18 else (HUGE if digits else 0)
 
 
 def copy_bytes(source: Any, target: Any, count: int) -> None:

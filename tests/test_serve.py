@@ -111,15 +111,17 @@ def test_a_range_of_a_file_gets_that_part_and_a_range_past_its_end_gets_416(
 ) -> None:
     """Browsers ask for parts of audio and video to seek in them: app.js is "console.log(1)"."""
     parts = {"bytes=0-6": b"console", "bytes=8-": b"log(1)", "bytes=-3": b"(1)"}
+    parts["bytes=8-" + "9" * 23] = b"log(1)"  # a last byte past the end is the end: not 200
     for asked, part in parts.items():
         response = get(preview, "/app.js", headers={"Range": asked})
         assert (response.status, response.body) == (206, part), asked
         first = 14 - len(part) if asked.startswith("bytes=-") else int(asked[6:].split("-")[0])
         assert response.getheader("Content-Range") == f"bytes {first}-{first + len(part) - 1}/14"
         assert response.getheader("Content-Length") == str(len(part))
-    response = get(preview, "/app.js", headers={"Range": "bytes=14-"})
-    assert (response.status, response.body) == (416, b"")
-    assert response.getheader("Content-Range") == "bytes */14"
+    for past in ("bytes=14-", "bytes=" + "9" * 5000 + "-"):
+        response = get(preview, "/app.js", headers={"Range": past})
+        assert (response.status, response.body) == (416, b"")
+        assert response.getheader("Content-Range") == "bytes */14"
     response = get(preview, "/app.js", method="HEAD", headers={"Range": "bytes=0-6"})
     assert (response.status, response.body, response.getheader("Content-Length")) == (206, b"", "7")
 
@@ -131,7 +133,6 @@ def test_ranges_it_does_not_serve_get_the_whole_file(preview: Preview) -> None:
         ("/app.js", {"Range": "bytes=0-1,4-5"}),
         ("/app.js", {"Range": "bytes=0-6", "If-Range": '"x"'}),
         ("/app.js", {"Range": "bytes=6-2"}),
-        ("/app.js", {"Range": "bytes=" + "9" * 5000 + "-"}),
         (ARTICLE_URL, {"Range": "bytes=0-6"}),
     ]
     for path, headers in asked:
