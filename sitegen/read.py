@@ -1550,31 +1550,44 @@ def fences_out_of_paragraphs(produced: str) -> str:
         return produced
     parts: list[str] = []
     at, in_paragraph, split = 0, False, False
-    inline: list[tuple[str, str]] = []  # the paragraph's elements open there: (name, tag)
+    inline: list[tuple[str, str]] = []  # the phrasing elements open there: (name, tag)
     for fence in _FENCED.finditer(produced):
         before = produced[at : fence.start()]
         for tag in _TAG_EDGE.finditer(before):
             name = tag[2].lower()
             if name == "p":
                 in_paragraph, inline = not tag[1], []
-            elif in_paragraph and name not in VOID_ELEMENTS:
-                if not tag[1]:
-                    inline.append((name, tag[0]))
-                elif any(open_name == name for open_name, _ in inline):
-                    while inline.pop()[0] != name:
-                        pass
+            elif name not in PHRASING:  # a list item, a term's definition, a cell: a new block
+                inline = []
+            elif not tag[1]:
+                inline.append((name, tag[0]))
+            elif any(open_name == name for open_name, _ in inline):
+                while inline.pop()[0] != name:
+                    pass
         if split:  # the text after the last fence, in the paragraph opened again
             before = before.lstrip()
-        split = in_paragraph
-        if split:  # `*a ``` b*`: the emphasis closed around the code too, and opened again
-            closed = "".join(f"</{name}>" for name, _ in reversed(inline))
-            opened = "".join(tag for _, tag in inline)
+        split = in_paragraph or bool(inline)
+        # `*a ``` b*`: the emphasis closed around the code too, and opened again; in a
+        # paragraph, or in a tight list's item or a definition, which have none (the hostile
+        # helper: "<em><pre>" in an <li>, "<code><pre>" in a <dd>, refused by the Nu checker).
+        closed = "".join(f"</{name}>" for name, _ in reversed(inline))
+        opened = "".join(tag for _, tag in inline)
+        if in_paragraph:
             parts += (before.rstrip(), f"{closed}</p>\n{fence[1]}\n<p>{opened}")
+        elif split:
+            parts += (before.rstrip(), f"{closed}\n{fence[1]}\n{opened}")
         else:
             parts += (before, fence[1])
         at = fence.end()
     parts.append(produced[at:].lstrip() if split else produced[at:])
     return _EMPTY_PARAGRAPH.sub("", "".join(parts)).strip()  # a last fence left a line break
+
+
+# Elements within a line of text, which a block of code cannot sit in ("<em><pre>" is no HTML).
+PHRASING = frozenset((
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark",
+    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+))  # fmt: skip
 
 
 # What `without_comments` looks at: a run of backticks (a code span opens and closes with one),
@@ -2494,6 +2507,8 @@ def render_markdown(
             warn(f"the heading id {clipped(name)!r} is dropped: {reason}")
     safe = without_dead_ends(remote_images_as_links(addresses_as_read(safe)))
     safe = named_backlinks(scrolling_code(scrolling_tables(safe)))
+    if "<dl>\n<dd>" in safe:  # ": a definition" after a heading or a list: no term to define
+        safe = safe.replace("<dl>\n<dd>", "<dl>\n<dt></dt>\n<dd>")  # a dl starts with one
     tags = [("/" if closing else "<") for closing, name in _HTML_TAG.findall(safe)
             if name.lower() not in VOID_ELEMENTS]  # fmt: skip
     if deepest(tags, "<", "/") > MAX_NESTING:  # browsers and HTML checkers give up at 256-512

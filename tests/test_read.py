@@ -1110,6 +1110,29 @@ def test_toml_front_matter_as_hugo_writes_it_is_read(tmp_path: Path) -> None:
     assert result.body.html == "<p>The vote.</p>"
 
 
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        (
+            "- *Note\n  ```\n  make build\n  ```\n  done*",
+            '<li><em>Note</em>\n<pre tabindex="0"><code>make build\n</code></pre>\n<em>done</em></li>',
+        ),
+        (
+            "Term\n: see `this\n  ```\n  code\n  ```\n  ` end",
+            '<dd>see <code>this</code>\n<pre tabindex="0"><code>code\n</code></pre>\n<code></code> end</dd>',
+        ),
+        ("## Questions\n\n: Is it final?", "<dl>\n<dt></dt>\n<dd>Is it final?</dd>\n</dl>"),
+    ],
+    ids=["emphasis-in-a-tight-item", "code-in-a-definition", "definition-without-a-term"],
+)
+def test_markdown_shapes_the_nu_checker_refused_are_valid_html(markdown, expected) -> None:
+    """ "<em><pre>" in a tight list's item, "<code><pre>" in a definition, and a `dl` with no
+    term were refused by the Nu checker (the hostile helper's fuzzing)."""
+    from sitegen.read import render_markdown
+
+    assert expected in render_markdown(markdown)[0]
+
+
 def test_a_dot_markdown_file_is_markdown_as_jekyll_names_it(tmp_path: Path) -> None:
     """`jekyll new` writes `_posts/2024-01-03-welcome-to-jekyll.markdown`: it was not read,
     without a word (the hostile helper)."""
