@@ -42,7 +42,8 @@ from sitegen.write import MANIFEST
 
 LIVE_PATH = "/.sitegen/live"
 ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
-MAX_CONNECTIONS = 256  # open connections (a thread each); more are closed at once
+MAX_CONNECTIONS = 256  # open connections (a thread each); see `PreviewServer.process_request`
+EVICTED_WAIT_SECONDS = 2.0  # for the slot of a connection closed to make room
 MAX_STREAMS = 64  # live-reload streams at once; one per browser, thanks to the shared stream
 HEARTBEAT_SECONDS = 15.0  # a comment line on idle streams keeps proxies and browsers patient
 LEFT_CHECK_SECONDS = 1.0  # how soon an idle stream notices its client left (its slot is free)
@@ -362,12 +363,22 @@ class PreviewServer(ThreadingHTTPServer):
         self.mount = mount  # the path of the site's base_url, such as "/news/"
         self.broadcaster = broadcaster
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        # Connections waiting for a request's head, since when: not yet answering one.
+        self.waiting: dict[Any, float] = {}
+        self.waiting_lock = threading.Lock()
         super().__init__(address, PreviewHandler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection. With every slot taken, the connection that has waited
+        longest for a request's head is closed to make room: 256 clients that each sent half
+        a head (one line every few seconds keeps the 30 s timeout, which is per read, from
+        ending it) kept every other client out (the hostile helper). A connection answering a
+        request (a live-reload stream among them) is never closed so."""
         if not self.slots.acquire(blocking=False):
-            self.shutdown_request(request)
-            return
+            self.close_longest_waiting()
+            if not self.slots.acquire(timeout=EVICTED_WAIT_SECONDS):
+                self.shutdown_request(request)
+                return
         try:
             super().process_request(request, client_address)
         except BaseException:
@@ -379,6 +390,25 @@ class PreviewServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self.slots.release()
+
+    def waits(self, connection: Any) -> None:
+        """`connection` waits for (or reads) a request's head: it may be closed for room."""
+        with self.waiting_lock:
+            self.waiting.setdefault(connection, time.monotonic())
+
+    def answers(self, connection: Any) -> None:
+        """`connection` has its request: it is being answered, and is not closed for room."""
+        with self.waiting_lock:
+            self.waiting.pop(connection, None)
+
+    def close_longest_waiting(self) -> None:
+        with self.waiting_lock:
+            if not self.waiting:
+                return
+            longest = min(self.waiting, key=self.waiting.__getitem__)
+            del self.waiting[longest]
+        with contextlib.suppress(OSError):  # its thread reads the end, and frees the slot
+            longest.shutdown(socket.SHUT_RDWR)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks up the host's full name, which can hang on a bad resolver.
@@ -404,6 +434,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """The Server header: it named the Python version too, which no client needs."""
         return self.server_version
 
+    def handle_one_request(self) -> None:
+        self.server.waits(self.connection)
+        super().handle_one_request()
+
+    def finish(self) -> None:
+        self.server.answers(self.connection)  # gone: no longer waiting either
+        super().finish()
+
     def parse_request(self) -> bool:
         """Refuse a request in HTTP/0.9's form ("GET /page", no version) at once: the standard
         library reads headers after it, which that form never sends, so the answer waited for
@@ -423,6 +461,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.respond(body=False)
 
     def respond(self, body: bool) -> None:
+        self.server.answers(self.connection)
         if self.headers.get("Content-Length", "0").strip() != "0" or self.headers.get(
             "Transfer-Encoding"
         ):

@@ -485,6 +485,28 @@ def test_a_stream_whose_client_closed_frees_its_slot_at_once(preview: Preview) -
     Stream(preview).drop()
 
 
+def test_clients_that_never_finish_a_request_do_not_keep_others_out(preview: Preview) -> None:
+    """Every connection slot held by a client that sends half a request's head, and then a
+    line every few seconds, kept every other client out: the timeout is per read (the hostile
+    helper). The one that has waited longest is closed to make room; a live-reload stream,
+    being answered, is not."""
+    from sitegen.serve import MAX_CONNECTIONS
+
+    stream = Stream(preview)
+    stream.next_state()
+    slow = [socket.create_connection(address(preview)) for _ in range(MAX_CONNECTIONS + 20)]
+    try:
+        for connection in slow:
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        for _ in range(3):
+            assert get(preview, "/").status == 200
+        assert preview.broadcaster.streams == 1  # the stream kept its connection
+    finally:
+        for connection in slow:
+            connection.close()
+        stream.drop()
+
+
 def test_a_burst_of_connections_is_answered_at_once(preview: Preview) -> None:
     """Connections that arrive together (a page's assets, tabs reloading after a rebuild),
     each sending its request as soon as it is open, as browsers do, are all answered:
