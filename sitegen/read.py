@@ -801,7 +801,9 @@ def parse_article(
         )
 
     date = meta["date"] if "date" in meta else parse_date(header_date or "", body_line - 1, warn)
-    byline_line = None if "byline" in meta else body_line + len(body) - len(body.lstrip("\n"))
+    byline_line = None
+    if "byline" not in meta:  # counted, not stripped: `split_byline` copies the body once already
+        byline_line = body_line + _NEWLINES.match(body).end()  # type: ignore[union-attr]
     byline, body = split_byline(body, warn, byline_line)
     if "byline" in meta:
         byline = meta["byline"]
@@ -919,6 +921,9 @@ _MARK_STACK = re.compile(f"([{_MARKS}]{{{MAX_MARKS}}})[{_MARKS}]+")
 
 def without_mark_stacks(text: str) -> str:
     return text if text.isascii() else _MARK_STACK.sub(r"\1", text)
+
+
+_NEWLINES = re.compile(r"\n*")
 
 
 def line_of(text: str, needle: str) -> int | None:
