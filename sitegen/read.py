@@ -1246,9 +1246,13 @@ def front_matter_toml(lines: list[str]) -> dict[str, Any]:
 # A file named for its day, as Jekyll names its posts, anywhere in the source folder.
 JEKYLL_NAME = re.compile(r"(?:.*/)?([0-9]{4}-[0-9]{2}-[0-9]{2})-[^/]")
 
-# Pelican's metadata in a Markdown file: "Key: value" lines, then a blank line.
-PELICAN_FIELD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
+# Pelican's metadata in a Markdown file, as Python-Markdown's `meta` extension reads it for
+# Pelican: "Key: value" lines indented under four spaces, a value going on in lines indented
+# four or more, up to a blank line or a line of the body.
+PELICAN_FIELD = re.compile(r" {0,3}([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
+PELICAN_MORE = re.compile(r" {4,}(.*)")
 PELICAN_KEYS = {"authors": "author", "status": "draft", "modified": None}
+PELICAN_LISTS = frozenset({"tags", "author", "category"})  # a value going on: one more name
 
 
 def pelican_metadata(
@@ -1258,26 +1262,47 @@ def pelican_metadata(
     10:20", "Tags: a, b", "Status: draft", then a blank line), or None if it starts otherwise.
 
     Read only where a file has neither front matter nor a date line, which would be skipped:
-    a site moved from Pelican had every Markdown article skipped so. Its first block must be
-    such lines only, one of them a title or a date. Pelican's `Modified:` is left out, without
-    a warning; its `Category:` is a tag, as any front matter's; a date's time of day goes as
-    in any front matter (`FRONT_MATTER_TIME`)."""
-    head, _, rest = body.partition("\n\n")
-    lines = head.split("\n")
-    fields = [PELICAN_FIELD.fullmatch(line.strip()) for line in lines]
-    if not all(fields) or not any(f[1].lower() in ("title", "date") for f in fields if f):
-        return None
+    a site moved from Pelican had every Markdown article skipped so. It must start on the
+    first line, with a title or a date among its keys; it ends at a blank line, which goes
+    with it, or at a line of the body, which stays in the body (as Pelican reads it: those two
+    cases were skipped, "no date line"). Pelican's `Modified:` is left out, without a warning;
+    its `Category:` is a tag, as any front matter's; a date's time of day goes as in any front
+    matter (`FRONT_MATTER_TIME`). A key given twice skips the file, as in YAML front matter:
+    which one Pelican keeps is no promise (`Status:` twice could publish a draft)."""
     raw: dict[str, Any] = {}
-    for field in fields:
-        assert field is not None  # all matched
-        key, value = field[1].lower(), field[2].strip()
-        key = PELICAN_KEYS.get(key, key)
-        if key == "draft":  # Pelican's status: draft, hidden or published
-            raw[key] = value.lower() in ("draft", "hidden")
-        elif key is not None:
-            raw[key] = value
-    where = [line.strip().lower() for line in lines]  # for the line of a key's warning
-    return check_front_matter(raw, warn, where, first_line), rest, len(lines) + 1
+    where: list[str] = []  # each line as "key:", for the line of a key's warning
+    key, at, blank = "", 0, False
+    twice: tuple[str, int] | None = None  # the first key given again, and its line
+    while at <= len(body) and len(where) < MAX_PELICAN_LINES:
+        end = len(body) if (end := body.find("\n", at)) < 0 else end
+        line = body[at:end]
+        if where and (more := PELICAN_MORE.fullmatch(line)):
+            if isinstance(raw.get(key), str) and (value := more[1].strip()):
+                joiner = ", " if key in PELICAN_LISTS else " "
+                raw[key] = f"{raw[key]}{joiner}{value}" if raw[key] else value
+            where.append("")
+        elif (field := PELICAN_FIELD.fullmatch(line.rstrip())) is not None:
+            name = field[1].lower()
+            if f"{name}:" in where or (key := PELICAN_KEYS.get(name, name) or "") in raw:
+                twice = twice or (field[1], first_line + len(where))
+            where.append(f"{name}:")
+            if key == "draft":  # Pelican's status: draft, hidden or published
+                raw[key] = field[2].strip().lower() in ("draft", "hidden")
+            elif key:
+                raw[key] = field[2].strip()
+        else:  # a blank line ends it, and goes with it; any other starts the body
+            blank = not line.strip()
+            at = end + 1 if blank else at
+            break
+        at = end + 1
+    if not any(line in ("title:", "date:") for line in where):
+        return None
+    if twice:
+        raise SkipFile(f"its metadata gives {twice[0]!r} twice", twice[1])
+    return check_front_matter(raw, warn, where, first_line), body[at:], len(where) + blank
+
+
+MAX_PELICAN_LINES = 1_000  # lines of metadata; a file of "Key: value" lines is no article
 
 
 MAX_UNKNOWN_KEYS_SHOWN = 5  # a file of 150,000 unknown keys printed 150,000 warnings
@@ -1666,6 +1691,9 @@ def comments_removed(part: str) -> str:
 
 
 _ADDRESS_END = re.compile(r'["<>\s]')
+# A line starting a list item, at any indent, as Python-Markdown's lists (with sane_lists) read
+# one: the indent, then "-", "*", "+" or "1." and a space.
+_LIST_ITEM_LINE = re.compile(r"^( *)(?:[*+-]|\d+\.) +\S", re.MULTILINE)
 
 
 @functools.cache
@@ -1701,6 +1729,54 @@ def markdown_converter() -> markdown.Markdown:
 
     # After SuperFences (25) has set fenced code aside, before the blocks are read.
     converter.preprocessors.register(Comments(converter), "comments", 24)
+    from markdown.blockprocessors import BlockProcessor
+
+    class ItemsAfterIndentedBlock(BlockProcessor):
+        """A block that starts indented (a list item's later paragraph, or fenced code, after a
+        blank line) ends where a list item less indented starts, as CommonMark has it: Python-
+        Markdown read the items after it as that paragraph's text ("- one", a blank line,
+        "    more", "- two" made one item whose text ended "more - two")."""
+
+        def test(self, parent: Any, block: str) -> bool:
+            return block.startswith(" " * self.tab_length) and "\n" in block
+
+        def run(self, parent: Any, blocks: list[str]) -> bool:
+            block = blocks[0]
+            depth = (len(block) - len(block.lstrip(" "))) // self.tab_length
+            at = 0
+            for line in _LIST_ITEM_LINE.finditer(block):
+                if line.start() and len(line[1]) // self.tab_length < depth:
+                    at = line.start()
+                    break
+            if at:
+                blocks[0:1] = [block[: at - 1], block[at:]]
+            return False  # the block, cut or not, goes on to the processors after this one
+
+    blocks = converter.parser.blockprocessors
+    blocks.register(ItemsAfterIndentedBlock(converter.parser), "items", 95)
+    from xml.etree.ElementTree import SubElement
+
+    from markdown.blockprocessors import BlockQuoteProcessor
+
+    class QuoteWithLists(BlockQuoteProcessor):
+        """A quote whose text is read with its lists indented as Python-Markdown reads them
+        (`nested_lists_indented`, which the body had before, sees "> " before each line):
+        in "> 1. one", ">", ">    more", "more" ended the list, as would a nested list."""
+
+        def run(self, parent: Any, blocks: list[str]) -> None:
+            block = blocks.pop(0)
+            if m := self.RE.search(block):
+                self.parser.parseBlocks(parent, [block[: m.start()]])
+                lines = block[m.start() :].split("\n")
+                block = nested_lists_indented("\n".join(map(self.clean, lines)))
+            sibling = self.lastChild(parent)
+            if sibling is None or sibling.tag != "blockquote":
+                sibling = SubElement(parent, "blockquote")
+            self.parser.state.set("blockquote")
+            self.parser.parseChunk(sibling, block)
+            self.parser.state.reset()
+
+    blocks.register(QuoteWithLists(converter.parser), "quote", 20)
     converter.inlinePatterns.deregister("html")
     from pymdownx.magiclink import MagiclinkPattern
 

@@ -1191,6 +1191,39 @@ def test_pelican_metadata_in_a_markdown_file_is_read(tmp_path: Path) -> None:
     assert draft.article.draft is True
 
 
+def test_pelican_metadata_goes_on_in_indented_lines_and_may_meet_the_body(tmp_path: Path) -> None:
+    """As Pelican reads it (Python-Markdown's `meta`): a value goes on in lines indented four
+    spaces, and the body may start right after the last key. Both were skipped, "no date line"."""
+    text = (
+        "Title: Council votes on the\n    harbour budget\nDate: 2024-01-03\nTags: council,\n"
+        "    budget\nModified: 2024-01-04\n    10:00\nThe council voted.\n\nThen it rose.\n"
+    )
+    result = read(tmp_path, "a.md", text)
+    article = result.article
+    assert (article.title, article.tags) == (
+        "Council votes on the harbour budget",
+        ("council", "budget"),
+    )
+    assert result.body.html == "<p>The council voted.</p>\n<p>Then it rose.</p>"
+    assert result.problems == ()
+    unknown = read(tmp_path, "b.md", "Date: 2024-01-03\nTitle: T\n    more\nColour: red\n\nText.")
+    assert [str(p) for p in unknown.problems] == [
+        f"{tmp_path / 'b.md'}:4: unknown front matter key 'colour'; ignored"
+    ]
+
+
+def test_pelican_metadata_giving_a_key_twice_is_skipped_at_its_line(tmp_path: Path) -> None:
+    """Which of two values Pelican keeps is no promise; the YAML front matter's rule."""
+    text = "Title: T\nStatus: published\nDate: 2024-01-03\nStatus: draft\n\nText."
+    result = read(tmp_path, "a.md", text)
+    assert result.article is None
+    assert str(result.problems[0]).startswith(
+        f"{tmp_path / 'a.md'}:4: its metadata gives 'Status' twice"
+    )
+    note = read(tmp_path, "n.md", "Note: a\nNote: b\n\nText.")  # no metadata: no such word
+    assert "no date line" in str(note.problems[0])
+
+
 def test_a_jekyll_post_takes_its_day_from_its_name(tmp_path: Path) -> None:
     """Jekyll's posts give the day in the file's name, not in the front matter: each was
     skipped for want of a date. A date in the front matter comes first."""
@@ -1712,6 +1745,33 @@ def test_fenced_code_in_a_list_item_or_a_quote_stays_code_in_its_place(tmp_path:
         in html
     )
     assert "<code>sh" not in html
+
+
+@pytest.mark.parametrize(
+    "later",
+    ["   ```\n   code\n   ```", "   More about one.", "   > ```\n   > code\n   > ```"],
+    ids=["fence", "paragraph", "fence in a quote"],
+)
+def test_items_after_an_items_later_block_stay_items(tmp_path: Path, later: str) -> None:
+    """Python-Markdown read the items after an item's later block (after a blank line) as
+    that block's text: "two" and "three" were lost into the first item's last paragraph."""
+    front = "---\ntitle: T\ndate: 2026-03-04\n---\n"
+    body = f"1. one\n\n{later}\n2. two\n3. three\n"
+    quoted = "".join(f"> {line}" for line in body.splitlines(keepends=True))
+    for name, text in (("t.md", body), ("q.md", quoted)):  # the same in a quote
+        html = read(tmp_path, name, front + text).body.html
+        assert html.count("<li>") == 3
+        assert "<li>\n<p>two</p>\n</li>" in html and "<li>three</li>" in html
+        assert "2. two" not in html
+        assert ("<code>code\n</code></pre>" in html) == ("```" in later)
+
+
+def test_a_list_in_a_quote_nests_as_written_for_commonmark(tmp_path: Path) -> None:
+    """Lists two spaces deeper in a quote were one flat list: the body's lists are indented as
+    Python-Markdown reads them before it sees "> " before each line."""
+    text = "---\ntitle: T\ndate: 2026-03-04\n---\n> - a\n>   - b\n>   - c\n> - d\n"
+    html = read(tmp_path, "t.md", text).body.html
+    assert "<li>a<ul>\n<li>b</li>\n<li>c</li>\n</ul>\n</li>\n<li>d</li>" in html
 
 
 def test_a_fence_inside_emphasis_or_a_link_closes_them_around_the_code(tmp_path: Path) -> None:
