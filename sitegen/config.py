@@ -38,6 +38,16 @@ PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug", "id"})
 # against the longest file name most file systems take.
 LONGEST_FIELDS = {"year": "9999", "month": "12", "day": "31", "slug": "x" * 88, "id": "f" * 16}
 MAX_NAME_BYTES = 255
+# What every site has at its top, besides the date archives' folders and the pages of its lists.
+FIXED_PAGES = (
+    "tags/",
+    "archive/",
+    "404.html",
+    "style.css",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+)
 
 
 @dataclass(frozen=True)
@@ -283,6 +293,9 @@ def _permalink(value: Any) -> str:
         raise ValueError("must not have empty or '.' parts ('//', './')")
     if any(part.startswith(".") for part in pattern.split("/")):
         raise ValueError("must not have parts starting with '.': hosts and servers hide those")
+    top, slash, _ = pattern.partition("{")[0].partition("/")
+    if slash and top in FIXED_PAGES:  # "404.html/{slug}/": the build stopped, "Is a directory"
+        raise ValueError(f"puts pages in a folder {top}/, where the site has its file {top}")
     if not (pattern.endswith("/") or pattern.endswith(".html")):
         raise ValueError("must end with '/' (a folder with index.html) or '.html'")
     longest = pattern.format(**LONGEST_FIELDS)

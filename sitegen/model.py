@@ -17,7 +17,7 @@ from itertools import chain, groupby
 from operator import attrgetter
 from types import MappingProxyType
 
-from sitegen.config import Config
+from sitegen.config import FIXED_PAGES, Config
 from sitegen.errors import Problem
 from sitegen.labels import Words, words_for
 from sitegen.language import latin_language
@@ -995,17 +995,6 @@ def reserved_paths(
             reserved[folder + "/"] = owner
             folder = folder.rpartition("/")[0]
     return reserved
-
-
-FIXED_PAGES = (
-    "tags/",
-    "archive/",
-    "404.html",
-    "style.css",
-    "feed.xml",
-    "sitemap.xml",
-    "robots.txt",
-)
 
 
 def years_summary(site: Site) -> list[tuple[ArchiveGroup, list[ArchiveGroup]]]:
