@@ -807,7 +807,11 @@ def parse_article(
     byline, body = split_byline(body, warn, byline_line)
     if "byline" in meta:
         byline = meta["byline"]
-    body_html, paragraphs = render_body(body, markdown_body, warn)
+
+    def warn_about_id(message: str, heading_id: str, nth: int) -> None:  # at its `{: #id }`
+        warn(message, id_line(text, heading_id, nth))
+
+    body_html, paragraphs = render_body(body, markdown_body, warn_about_id)
     title = meta.get("title") or header_title
     if not title or shows_nothing(title):  # zero-width characters only: an invisible link
         title = fallback_title(paragraphs)
@@ -942,6 +946,14 @@ def text_of(path: Path) -> str:
     except OSError:
         return ""
     return data.decode("utf-8", errors="replace")
+
+
+def id_line(text: str, heading_id: str, nth: int = 0) -> int | None:
+    """The line of `text` where an attribute list gives `heading_id` the `nth` time (from 0):
+    "## Later {: #later }", "{#later}"."""
+    given = re.compile(r"\{:?[^}\n]*#" + re.escape(heading_id) + r"(?=[\s}])")
+    found = next(itertools.islice(given.finditer(text), nth, None), None)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
 
 
 def line_in_file(path: Path, needle: str) -> int | None:
@@ -1474,10 +1486,11 @@ def paragraphs_html(paragraphs: Sequence[str], attributes: Sequence[str]) -> str
 
 
 def render_body(
-    body: str, markdown_body: bool, warn: Callable[[str], None] | None = None
+    body: str, markdown_body: bool, warn: Callable[[str, str, int], None] | None = None
 ) -> tuple[str, tuple[str, ...]]:
     """Return (safe HTML, plain-text paragraphs) for a body; `warn` hears what a Markdown body
-    asked for and did not get (`headings_own_ids`)."""
+    asked for and did not get (`headings_own_ids`): a message, the heading id it is about and
+    which heading of that id it is."""
     if markdown_body:
         return render_markdown(body, warn)
     paragraphs = clean_blocks(BLANK_LINE.split(body), body)
@@ -1935,7 +1948,7 @@ def kept_attributes() -> dict[str, set[str]]:
 OBSOLETE_ATTRIBUTES = frozenset({"align", "char", "charoff", "summary", "size"})
 
 
-def sanitise(produced: str, refused: list[tuple[str, str]] | None = None) -> str:
+def sanitise(produced: str, refused: list[tuple[str, str, int]] | None = None) -> str:
     """Markdown's HTML with only what an article may hold; `refused` hears the heading ids
     taken away (`headings_own_ids`)."""
     import nh3
@@ -1965,15 +1978,18 @@ def missing_places(safe: str) -> list[str]:
     return [p for p in wanted if unquote(p) not in names and p.lower() != "top"]
 
 
-def headings_own_ids(safe: str, refused: list[tuple[str, str]] | None = None) -> str:
+def headings_own_ids(safe: str, refused: list[tuple[str, str, int]] | None = None) -> str:
     """Sanitised HTML whose headings keep the ids they may (`HEADING_ID_FORM`, once each, none
     of `TEMPLATE_IDS`); the others go: two elements of one id are invalid HTML, and an article's
     "main" would take the skip link's place. Each one taken away goes to `refused` with why:
-    dropped without a word, a link to it led nowhere, and nothing told which rule it broke."""
+    dropped without a word, a link to it led nowhere, and nothing told which rule it broke;
+    and which heading of that id it is, from 0, for the warning's line (`id_line`)."""
     seen: set[str] = set(TEMPLATE_IDS)
+    given: collections.Counter[str] = collections.Counter()
 
     def kept(match: re.Match[str]) -> str:
         name = match[2]
+        given[name] += 1
         if name not in seen and HEADING_ID_FORM.fullmatch(name):
             seen.add(name)
             return match[0]
@@ -1984,7 +2000,7 @@ def headings_own_ids(safe: str, refused: list[tuple[str, str]] | None = None) ->
                 why = "an earlier heading has it"
             else:
                 why = "an id is 1 to 64 letters, digits, '-' or '_'"
-            refused.append((html.unescape(name), why))
+            refused.append((html.unescape(name), why, given[name] - 1))
         return match[1]
 
     return HEADING_ID.sub(kept, safe)
@@ -2542,7 +2558,7 @@ def container_marks(line: str) -> int:
 
 
 def render_markdown(
-    body: str, warn: Callable[[str], None] | None = None
+    body: str, warn: Callable[[str, str, int], None] | None = None
 ) -> tuple[str, tuple[str, ...]]:
     units = list(markup_units(body))
     if any(unit.count("\n") >= MAX_BLOCK_LINES for unit in units):
@@ -2581,11 +2597,11 @@ def render_markdown(
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
         raise SkipFile(f"its Markdown makes {size}")
-    refused: list[tuple[str, str]] = []
+    refused: list[tuple[str, str, int]] = []
     safe = sanitise(fences_out_of_paragraphs(produced), refused)
     if warn is not None:
-        for name, reason in refused:
-            warn(f"the heading id {clipped(name)!r} is dropped: {reason}")
+        for name, reason, nth in refused:
+            warn(f"the heading id {clipped(name)!r} is dropped: {reason}", name, nth)
     safe = without_dead_ends(remote_images_as_links(addresses_as_read(safe)))
     safe = named_backlinks(scrolling_code(scrolling_tables(safe)))
     if "<dl>\n<dd>" in safe:  # ": a definition" after a heading or a list: no term to define

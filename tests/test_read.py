@@ -1633,10 +1633,10 @@ def test_a_heading_id_that_is_dropped_is_a_warning_that_says_why(tmp_path: Path)
     )
     result = read(tmp_path, "a.md", text)
     assert result.article is not None and ' id="fine"' in result.body.html
-    assert [p.message for p in result.problems] == [
-        "the heading id 'we.ird' is dropped: an id is 1 to 64 letters, digits, '-' or '_'",
-        "the heading id 'main' is dropped: the page gives that id to one of its own parts",
-        "the heading id 'ok' is dropped: an earlier heading has it",
+    assert [(p.line, p.message) for p in result.problems] == [
+        (5, "the heading id 'we.ird' is dropped: an id is 1 to 64 letters, digits, '-' or '_'"),
+        (7, "the heading id 'main' is dropped: the page gives that id to one of its own parts"),
+        (11, "the heading id 'ok' is dropped: an earlier heading has it"),  # the second's line
     ]
 
 
