@@ -1693,6 +1693,9 @@ def comments_removed(part: str) -> str:
         if mark[0] != "<!--":
             i = closers.get(i, i) + 1  # past the code span, if this run opens one
             continue
+        if escaped(part, mark.start()):  # "\<!-- -->": shown, as Markdown shows "\<b>"
+            i += 1
+            continue
         end = part.find("-->", mark.end())
         if end < 0:
             break
@@ -1701,6 +1704,15 @@ def comments_removed(part: str) -> str:
         i = bisect.bisect_left(starts, at)
     pieces.append(part[at:])
     return "".join(pieces)
+
+
+def escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` follows a backslash that escapes it: an odd number."""
+    before = text[max(0, at - MAX_BACKSLASHES) : at]
+    return (len(before) - len(before.rstrip("\\"))) % 2 == 1
+
+
+MAX_BACKSLASHES = 64  # counted before a mark; a longer run escapes by its last 64, as any does
 
 
 _ADDRESS_END = re.compile(r'["<>\s]')
@@ -1734,6 +1746,7 @@ def markdown_converter() -> markdown.Markdown:
         output_format="html",
     )
     converter.preprocessors.deregister("html_block")  # raw HTML in an article is shown as text
+    converter.ESCAPED_CHARS.append("<")  # "\<!-- -->" shows "<!-- -->", as in CommonMark
     from markdown.preprocessors import Preprocessor
 
     class Comments(Preprocessor):
