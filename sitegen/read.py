@@ -2050,6 +2050,9 @@ _ADDRESS = re.compile(r'(<(?:a|img)\b[^>]*?) (href|src)="([^"]*)"')
 _URL_CHARS = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?\xa0-\uffef\U00010000-\U0010fffd]|%[0-9A-Fa-f]{2})*"
 
 
+MAX_HOST, MAX_LABEL = 253, 63  # characters of a host name, and of each of its parts, in DNS
+
+
 @functools.cache
 def address_as_written() -> re.Pattern[str]:
     """A link's address that is a valid URL as it stands. Compiled on first use, by a
@@ -2058,7 +2061,8 @@ def address_as_written() -> re.Pattern[str]:
     return re.compile(
         r"(?:https?://(?![^/?#]*[xX][nN]--)"
         r"(?!(?:[A-Za-z0-9-]+\.)*(?:[0-9]+|0[xX][0-9A-Fa-f]*)\.?(?:[:/?#]|$))"  # an IPv4 address
-        r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?(?::[0-9]{1,4})?"
+        rf"(?=[A-Za-z0-9.-]{{1,{MAX_HOST + 1}}}(?![A-Za-z0-9.-]))"  # as DNS names go: `MAX_HOST`
+        rf"[A-Za-z0-9-]{{1,{MAX_LABEL}}}(?:\.[A-Za-z0-9-]{{1,{MAX_LABEL}}})*\.?(?::[0-9]{{1,4}})?"
         r"(?![^/?#])|mailto:|(?![A-Za-z][A-Za-z0-9+.-]*:|/[/\\]))"
         rf"{_URL_CHARS}(?:#{_URL_CHARS})?"
     )
@@ -2117,6 +2121,8 @@ def authority_as_read(authority: str) -> str | None:
         labels = host.removesuffix(".").split(".")  # "example.org." names the same host
         if not _DOMAIN.fullmatch(host) or "" in labels:
             return None
+        if len(host.removesuffix(".")) > MAX_HOST or max(map(len, labels)) > MAX_LABEL:
+            return None  # no name DNS can hold: the Nu checker refused a bare one of 300
         if _ENDS_IN_A_NUMBER.fullmatch(labels[-1]):  # the URL standard's IPv4 address
             address = _ipv4_address(labels)
             if address is None:

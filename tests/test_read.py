@@ -1534,6 +1534,9 @@ def test_addresses_are_written_as_browsers_read_them(tmp_path: Path) -> None:
         ("[q](//1.2.3.08/)", "<a>q</a>"),
         ("[w](http://0x7f.1:8080/a)", '<a href="http://127.0.0.1:8080/a" rel='),
         ("[s](<//a\u00a0b.example/>)", "<a>s</a>"),
+        (f"[l](https://{'a' * 64}.example/)", "<a>l</a>"),
+        (f"https://{('b' * 60 + '.') * 5}example/", "<a>https://bbb"),
+        (f"[k](https://{'k' * 63}.example/)", f'<a href="https://{"k" * 63}.example/" rel='),
         ("![blank]()", "<p>blank</p>"),
         ('Text href="a b" and src="c d"', '<p>Text href="a b" and src="c d"</p>'),
     ],
@@ -1541,7 +1544,8 @@ def test_addresses_are_written_as_browsers_read_them(tmp_path: Path) -> None:
         "http-no-slash", "https-one-slash", "https-three-slashes", "backslashes",
         "backslashes-image", "quote-and-bracket", "brackets-and-hash", "ipv6", "percent",
         "replacement-char", "mailto-backslash", "empty-host", "space-in-host", "empty-label",
-        "bad-punycode", "big-port", "ipv4-over-255", "ipv4-bad-octal", "ipv4-hex", "nbsp-in-host", "empty-image", "text",
+        "bad-punycode", "big-port", "ipv4-over-255", "ipv4-bad-octal", "ipv4-hex", "nbsp-in-host",
+        "label-over-63", "bare-host-over-253", "label-of-63", "empty-image", "text",
     ],
 )  # fmt: skip
 def test_every_address_kept_is_a_valid_url(markdown: str, expected: str) -> None:
