@@ -348,6 +348,8 @@ class Outcome:
         r = self.report
         done = f"{r.written} written, {r.unchanged} unchanged, {r.removed} removed"
         failed = f", {len(self.problems)} problem(s)" if self.problems else ""
+        if not self.changes and (warnings := len(r.problems)):  # the first build, as `build` says
+            failed = f", {warnings} warning{'s' * (warnings != 1)}"
         return f"{what}: {done}{failed} in {self.seconds:.2f} s"
 
 
