@@ -1755,6 +1755,12 @@ def markdown_converter() -> markdown.Markdown:
 
     # After SuperFences (25) has set fenced code aside, before the blocks are read.
     converter.preprocessors.register(Comments(converter), "comments", 24)
+
+    class DefinitionFences(Preprocessor):
+        def run(self, lines: list[str]) -> list[str]:
+            return definition_fences_on_their_line(lines)
+
+    converter.preprocessors.register(DefinitionFences(converter), "definition_fences", 26)
     from markdown.blockprocessors import BlockProcessor
 
     class ItemsAfterIndentedBlock(BlockProcessor):
@@ -1823,6 +1829,36 @@ def markdown_converter() -> markdown.Markdown:
         if hasattr(extension, "makeFootnoteId") and hasattr(extension, "makeFootnoteRefId"):
             with_safe_footnote_ids(extension)
     return converter
+
+
+# A definition whose first line opens a fence (": ```sh"), and a line that opens or closes one.
+_DEFINITION_FENCE = re.compile(r"( {0,3}:[ ]{1,3})((`{3,}|~{3,}).*)")
+_FENCE_LINE = re.compile(r" *(`{3,}|~{3,})")
+
+
+def definition_fences_on_their_line(lines: list[str]) -> list[str]:
+    """Markdown's lines with a fence that opens a definition (": ```sh") moved to a line of its
+    own, indented as the definition's next lines are: SuperFences reads a fence only where a
+    line starts, and the code became one line of inline code, a `<!-- -->` of it lost."""
+    if not any(line.startswith(":", 0, 4) for line in lines):
+        return lines
+    out: list[str] = []
+    fence = ""  # the fence open around the line, if any
+    for line in lines:
+        if fence:
+            if (close := _FENCE_LINE.match(line)) and close[1].startswith(fence):
+                fence = ""
+        elif (opening := _DEFINITION_FENCE.fullmatch(line)) is not None:
+            out += (opening[1], " " * MARKDOWN_INDENT + opening[2])
+            fence = opening[3]
+            continue
+        elif opening := _FENCE_LINE.match(line):
+            fence = opening[1]
+        out.append(line)
+    return out
+
+
+MARKDOWN_INDENT = 4  # Python-Markdown's: what a definition's or a list item's next lines take
 
 
 def with_safe_footnote_ids(footnotes: Any) -> None:

@@ -1770,6 +1770,18 @@ def test_items_after_an_items_later_block_stay_items(tmp_path: Path, later: str)
         assert ("<code>code\n</code></pre>" in html) == ("```" in later)
 
 
+def test_a_fence_that_opens_a_definition_is_code(tmp_path: Path) -> None:
+    """SuperFences reads a fence only at a line's start: ": ```" made one line of inline code,
+    and a comment in it was removed. A fence in code is the code's."""
+    text = (
+        "---\ntitle: T\ndate: 2026-03-04\n---\nTerm\n:   ```sh\n    x = 1\n    <!-- kept -->\n"
+        "    ```\n\n```\n: ```\n```\n"
+    )
+    html = read(tmp_path, "t.md", text).body.html
+    assert '<dd><pre tabindex="0"><code>x = 1\n&lt;!-- kept --&gt;\n</code></pre></dd>' in html
+    assert '<pre tabindex="0"><code>: ```\n</code></pre>' in html
+
+
 def test_a_list_in_a_quote_nests_as_written_for_commonmark(tmp_path: Path) -> None:
     """Lists two spaces deeper in a quote were one flat list: the body's lists are indented as
     Python-Markdown reads them before it sees "> " before each line."""
