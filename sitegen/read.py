@@ -1840,7 +1840,7 @@ def definition_fences_on_their_line(lines: list[str]) -> list[str]:
     """Markdown's lines with a fence that opens a definition (": ```sh") moved to a line of its
     own, indented as the definition's next lines are: SuperFences reads a fence only where a
     line starts, and the code became one line of inline code, a `<!-- -->` of it lost."""
-    if not any(line.startswith(":", 0, 4) for line in lines):
+    if not any(":" in line[:4] for line in lines):
         return lines
     out: list[str] = []
     fence = ""  # the fence open around the line, if any
