@@ -808,10 +808,17 @@ def parse_article(
     if "byline" in meta:
         byline = meta["byline"]
 
+    dropped_ids = 0
+
     def warn_about_id(message: str, heading_id: str, nth: int) -> None:  # at its `{: #id }`
-        warn(message, id_line(text, heading_id, nth))
+        nonlocal dropped_ids
+        dropped_ids += 1
+        if dropped_ids <= MAX_SAME_WARNINGS:  # each looks through the text for its line
+            warn(message, id_line(text, heading_id, nth))
 
     body_html, paragraphs = render_body(body, markdown_body, warn_about_id)
+    if dropped_ids > MAX_SAME_WARNINGS:
+        warn(f"{dropped_ids - MAX_SAME_WARNINGS:,} more heading ids are dropped")
     title = meta.get("title") or header_title
     if not title or shows_nothing(title):  # zero-width characters only: an invisible link
         title = fallback_title(paragraphs)
@@ -821,11 +828,15 @@ def parse_article(
         body_html = headings_under_the_title(body_html)
     # After the heading that repeats the title is left out: a link to its id leads nowhere.
     if markdown_body and 'href="#' in body_html:
-        for place in missing_places(body_html):
+        missing = missing_places(body_html)
+        for place in missing[:MAX_SAME_WARNINGS]:
             warn(
                 f"its Markdown links to #{clipped(place)}, which no heading or note names",
                 line_of(text, f"(#{place}"),
             )
+        if len(missing) > MAX_SAME_WARNINGS:
+            more = len(missing) - MAX_SAME_WARNINGS
+            warn(f"its Markdown links to {more:,} more places that no heading or note names")
     title_line = body_line - 1 if header and not meta.get("title") else None
     title = shortened(title, MAX_TITLE_CHARS, "title", warn, title_line)
     title = bidi_closed(title, "title", warn, title_line)
@@ -946,6 +957,12 @@ def text_of(path: Path) -> str:
     except OSError:
         return ""
     return data.decode("utf-8", errors="replace")
+
+
+# Warnings of one kind about one file, each with its line, before the rest are only counted:
+# each line is looked for through the text, and a file of 10,000 headings of one id took 14 s
+# to read, and printed 9,999 warnings (the hostile helper).
+MAX_SAME_WARNINGS = 10
 
 
 def id_line(text: str, heading_id: str, nth: int = 0) -> int | None:
