@@ -803,7 +803,8 @@ def parse_article(
     date = meta["date"] if "date" in meta else parse_date(header_date or "", body_line - 1, warn)
     byline_line = None
     if "byline" not in meta:  # counted, not stripped: `split_byline` copies the body once already
-        byline_line = body_line + _NEWLINES.match(body).end()  # type: ignore[union-attr]
+        lead = LEADING_BLANK_LINES.match(body)
+        byline_line = body_line + (lead.group().count("\n") if lead else 0)
     byline, body = split_byline(body, warn, byline_line)
     if "byline" in meta:
         byline = meta["byline"]
@@ -938,9 +939,6 @@ def without_mark_stacks(text: str) -> str:
     return text if text.isascii() else _MARK_STACK.sub(r"\1", text)
 
 
-_NEWLINES = re.compile(r"\n*")
-
-
 def line_of(text: str, needle: str) -> int | None:
     """The line of `text` where `needle` first is, for a warning about it; None if nowhere."""
     at = text.find(needle)
@@ -1043,8 +1041,9 @@ def split_byline(body: str, warn: Any = None, line_number: int | None = None) ->
     12 injured". A stop after an abbreviation or an initial ends no sentence: "By John Smith
     Jr.", "By Acme Inc." A line of "By" alone names nobody: it goes, with a warning.
     """
-    stripped = body.lstrip("\n")
-    first, _, rest = stripped.partition("\n\n")
+    lead = LEADING_BLANK_LINES.match(body)
+    first, *after = BLANK_LINE.split(body[lead.end() :] if lead else body, 1)
+    rest = after[0] if after else ""
     line = first.strip()
     if EMPTY_BYLINE.fullmatch(line):
         if warn is not None:
@@ -1491,7 +1490,9 @@ def _spaced_block(block: str) -> str:
 # --- bodies ------------------------------------------------------------------------------------
 
 
-BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# A line of spaces of any kind, or none: a no-break space (U+00A0) or an ideographic one
+# (U+3000) left on a blank line made the byline and every paragraph one paragraph.
+BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
 def paragraphs_html(paragraphs: Sequence[str], attributes: Sequence[str]) -> str:

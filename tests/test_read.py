@@ -202,6 +202,19 @@ def test_missing_byline(tmp_path: Path) -> None:
     assert body.paragraphs == ("Body.",)
 
 
+@pytest.mark.parametrize("blank", [" ", "\t", "\u00a0", "\u3000", " \r"], ids=repr)
+def test_blank_lines_holding_spaces_part_the_byline_and_paragraphs(tmp_path: Path, blank) -> None:
+    """A blank line with spaces left on it (or a no-break space) is blank: the byline was read
+    as the first paragraph, and with a no-break space all the text was one paragraph."""
+    text = f" date 2026-01-02 T\n{blank}\nBy Jane Doe\n{blank}\nFirst.\n{blank}\nSecond."
+    result = read(tmp_path, "a.txt", text.encode())
+    assert (result.article.byline, result.body.paragraphs) == ("Jane Doe", ("First.", "Second."))
+    nobody = read(tmp_path, "b.txt", f" date 2026-01-02 T\n{blank}\n{blank}\nBy\n\nText.")
+    assert [(p.line, p.message[:27]) for p in nobody.problems] == [
+        (4, "a byline line naming nobody")
+    ]
+
+
 def test_id_from_file_name_or_path_hash(tmp_path: Path) -> None:
     text = article_text("2026-01-02", "T")
     assert read(tmp_path, "007_0123456789abcdef.txt", text).article.id == "0123456789abcdef"
@@ -1389,7 +1402,7 @@ def test_decoding_skips_the_control_regex_only_where_it_would_remove_nothing(tex
 @given(st.lists(TEXT_CHARS, max_size=60).map("".join))
 def test_a_body_is_its_paragraphs_escaped_one_by_one(text: str) -> None:
     html_text, paragraphs = render_body(text, markdown_body=False)
-    blocks = (clean_text(block) for block in re.split(r"\n[ \t]*\n", text))
+    blocks = (clean_text(block) for block in re.split(r"\n[^\S\n]*\n", text))
     assert paragraphs == tuple(p for p in blocks if p)
     assert html_text == "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
 
