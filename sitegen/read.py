@@ -808,6 +808,9 @@ def parse_article(
     byline, body = split_byline(body, warn, byline_line)
     if "byline" in meta:
         byline = meta["byline"]
+    if byline and shows_nothing(byline):  # "By ㅤ", a Hangul filler: "By" and a blank
+        warn(f"a byline naming nobody ({clipped(byline)!a}); left out", byline_line)
+        byline = ""
 
     dropped_ids = 0
 
@@ -844,6 +847,9 @@ def parse_article(
     byline = shortened(byline, MAX_BYLINE_CHARS, "byline", warn, byline_line)
     byline = bidi_closed(byline, "byline", warn, byline_line)
     summary = meta.get("summary") or meta.get("description", "")
+    if summary and shows_nothing(summary):
+        warn(f"a summary that shows nothing ({clipped(summary)!a}); the text's first is used")
+        summary = ""
     summary = shortened(summary, MAX_SUMMARY_CHARS, "summary", warn)
     summary = bidi_closed(summary, "summary", warn)
     tags = given_tags(meta.get("tags", ()), warn)
@@ -1136,8 +1142,15 @@ ACCENTS = re.compile("[\u0300-\u036f]+")
 
 
 def shows_nothing(text: str) -> bool:
-    """Text of spaces, format characters (zero-width, bidi) and controls only."""
-    return all(unicodedata.category(char)[0] in "ZC" for char in text)
+    """Text of spaces, format characters (zero-width, bidi), controls, combining marks with no
+    letter to go on, and the letters and symbols drawn blank (`DRAWN_BLANK`) only."""
+    return all(unicodedata.category(char)[0] in "ZCM" or char in DRAWN_BLANK for char in text)
+
+
+# Hangul's fillers and the blank Braille pattern: a letter or a symbol to Unicode, nothing on a
+# page. A title of one was an invisible link on the home page, and a tag of one a tag page whose
+# links showed nothing (the hostile helper).
+DRAWN_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def fallback_title(paragraphs: tuple[str, ...]) -> str:

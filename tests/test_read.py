@@ -311,6 +311,23 @@ def test_a_title_of_zero_width_characters_is_an_empty_title(tmp_path: Path) -> N
     assert result.article.title == "The text." and "a.txt:1: empty title" in str(result.problems[0])
 
 
+@pytest.mark.parametrize(
+    "blank", ["\u3164", "\u2800", "\u0301\u0301", "\xad\u034f\u180e"], ids=ascii
+)
+def test_text_drawn_blank_is_no_title_byline_tag_or_summary(tmp_path: Path, blank: str) -> None:
+    """Hangul's filler and the blank Braille pattern are letters or symbols to Unicode, and
+    marks alone go on nothing: each was an invisible link, an empty byline or tag page."""
+    text = f" date 2026-01-02 {blank}\n\nBy {blank}\n\nThe text."
+    result = read(tmp_path, "a.txt", text)
+    assert (result.article.title, result.article.byline) == ("The text.", "")
+    assert [p.line for p in result.problems] == [3, 1]  # the byline's line, then the title's
+    escaped = blank.encode("unicode_escape").decode()
+    front = f'---\ntitle: T\ndate: 2026-01-02\ntags: ["{escaped}", Cuba]\nsummary: "{escaped}"\n---\nText.'
+    matter = read(tmp_path, "b.md", front)
+    assert (matter.article.tags, matter.article.summary) == (("Cuba",), "Text.")
+    assert len(matter.problems) == 2
+
+
 def test_bidi_controls_left_open_in_a_title_are_closed_at_its_end(tmp_path: Path) -> None:
     """An override (U+202E) left open would reverse the site's name after the title in the
     browser's tab, and the date beside it in lists."""
