@@ -359,7 +359,8 @@ def print_outcome(outcome: Outcome) -> None:
             shown = "\n".join(printable(line) for line in text.split("\n"))
             say(f"error: {shown}", fg="red", err=True)
     else:
-        print_problems(outcome.report.problems if not outcome.changes else outcome.problems)
+        shown = outcome.problems + outcome.in_output if outcome.changes else outcome.report.problems
+        print_problems(shown)
         print_notices(outcome.report.notices)
 
 

@@ -325,6 +325,9 @@ class Outcome:
     report: BuildReport | None  # None when the build raised
     problems: tuple[Problem, ...]  # what failed it: the error, or warnings about changed files
     seconds: float
+    # Warnings about the output folder (a file of the user's where a page goes, left as it is):
+    # shown after a rebuild, as `build` shows them, without failing it.
+    in_output: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -437,7 +440,8 @@ class Rebuilder:
                 detail = f"internal error (please report it): {type(error).__name__}: {error}"
                 return Outcome(changes, None, (Problem("", detail),), time.perf_counter() - start)
             failing = about_changes(report.problems, changes)
-            return Outcome(changes, report, failing, time.perf_counter() - start)
+            in_output = about_output(report.problems, self.config) if changes else ()
+            return Outcome(changes, report, failing, time.perf_counter() - start, in_output)
 
     def replaced(self, changes: tuple[Change, ...]) -> tuple[Change, ...]:
         """The changes, with a file "created" that the last build read (an article, the config,
@@ -470,6 +474,12 @@ def about_changes(problems: Iterable[Problem], changes: tuple[Change, ...]) -> t
     paths = {c.path for c in changes}
     shown = {printable(display(c.path)) for c in changes}
     return tuple(p for p in problems if p.path in shown or Path(os.path.abspath(p.path)) in paths)
+
+
+def about_output(problems: Iterable[Problem], config: Config) -> tuple[Problem, ...]:
+    """The problems about the output folder or a file in it (`Build.foreign_problems`)."""
+    output = display(config.output)
+    return tuple(p for p in problems if p.path == output or p.path.startswith(f"{output}/"))
 
 
 def written_by_sitegen(config: Config) -> tuple[Path, ...]:

@@ -387,6 +387,30 @@ def test_warnings_about_untouched_files_do_not_fail(
     assert rebuilder.rebuild([Change(site / "articles" / "a.txt", "modified")]).ok
 
 
+def test_a_file_of_the_users_where_a_page_goes_is_told_after_a_rebuild(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """`build` warns that it left the file as it is; a rebuild said only "13 written", and
+    the page the browser reloaded was not the article's site (the hostile helper)."""
+    site = make_site({"articles/a.txt": article_text("2026-02-06", "A")})
+    monkeypatch.chdir(site)
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    shutil.rmtree(site / "public")
+    (site / "public").mkdir()
+    (site / "public" / "index.html").write_text("mine")
+    (site / "articles" / "b.txt").write_text(article_text("2026-02-07", "B"))
+    outcome = rebuilder.rebuild([Change(site / "articles" / "b.txt", "created")])
+    assert outcome.ok  # a warning about the output, not about the file saved
+    assert [p.path for p in outcome.in_output] == ["public/index.html"]
+    assert "not written by sitegen" in outcome.in_output[0].message
+    assert (site / "public" / "index.html").read_text() == "mine"
+    from sitegen.cli import print_outcome
+
+    print_outcome(outcome)
+    assert "warning: public/index.html: not written by sitegen" in capsys.readouterr().err
+
+
 def test_a_warning_fails_the_rebuild_of_its_save_only(
     make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
