@@ -991,7 +991,33 @@ def shortened(text: str, limit: int, what: str, warn: Any, line: int | None = No
     if len(text) <= limit:
         return text
     warn(f"{what} of {len(text):,} characters; shortened to {limit}", line)
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip() + "…"
+    return text[: whole_characters_end(text, limit - 1)].rsplit(" ", 1)[0].rstrip() + "…"
+
+
+# What goes on a character before it, and makes one with it: marks, the zero-width joiner of
+# an emoji sequence (U+200D), variation selectors, skin tones, tag characters (a flag's).
+_EXTENDING = re.compile(
+    "[\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\U000e0100-\U000e01ef]"
+)
+_REGIONAL_INDICATOR = re.compile("[\U0001f1e6-\U0001f1ff]")
+
+
+def whole_characters_end(text: str, end: int) -> int:
+    """`end`, or before it, where `text` can be cut without splitting a character written as
+    several code points: an accent off its letter ("e" and U+0301), a flag in two ("🇺🇸"),
+    an emoji family cut at a joiner. A cut through one left half a flag before the "…"."""
+    if text.isascii():
+        return end
+    while 0 < end < len(text) and (
+        _EXTENDING.match(text, end)
+        or unicodedata.category(text[end])[0] == "M"
+        or text[end - 1] == "\u200d"
+    ):
+        end -= 1
+    flags = end
+    while flags > 0 and _REGIONAL_INDICATOR.match(text, flags - 1):
+        flags -= 1
+    return end - (end - flags) % 2  # the indicators before the cut pair up into flags
 
 
 def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:
@@ -1197,7 +1223,8 @@ def summarize(paragraphs: tuple[str, ...]) -> str:
         stop = end.start(1)
         if ends_word(head, stop, half) and not head.endswith(NOT_SENTENCE_ENDS, 0, stop):
             return head[: end.end(1)]
-    return first[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:.!?-–—") + "…"
+    cut = first[: whole_characters_end(first, SUMMARY_CHARS)]
+    return cut.rsplit(" ", 1)[0].rstrip(" ,;:.!?-–—") + "…"
 
 
 # The end of a sentence, before the space that follows it: "said.", "said?”", "(2026)." An

@@ -835,6 +835,28 @@ def test_ordinary_nesting_in_markdown_is_kept(tmp_path: Path) -> None:
     assert result.article is not None and "<blockquote>" in result.body.html
 
 
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "\U0001f1fa\U0001f1f8",
+        "\U0001f469\u200d\U0001f469\u200d\U0001f466",
+        "e\u0301",
+        "\U0001f44d\U0001f3fd",
+    ],
+    ids=["flag", "family", "accent", "skin-tone"],
+)
+def test_a_title_or_summary_is_cut_between_whole_characters(tmp_path: Path, unit: str) -> None:
+    """A flag is two code points, an emoji family five, "é" may be two: a cut through one left
+    half a flag, a lone joiner or an accent off its letter before the "…" (the hostile helper)."""
+    text = f"---\nsummary: {unit * 700}\n---\n" + article_text("2026-01-01", unit * 700, unit * 200)
+    article = read(tmp_path, "a.txt", text).article
+    for shown in (article.title, article.summary):
+        kept = shown.removesuffix("…")
+        assert shown.endswith("…") and kept and kept == unit * (len(kept) // len(unit))
+    plain = read(tmp_path, "b.txt", article_text("2026-01-01", "T", unit * 200)).article
+    assert plain.summary.removesuffix("…") == unit * (len(plain.summary) // len(unit))
+
+
 def test_oversized_title_summary_and_tag_list_are_cut_with_warnings(tmp_path: Path) -> None:
     tags = ", ".join(f"t{n}" for n in range(60))
     front = f"---\nsummary: {'word ' * 300}\nbyline: {'Name ' * 80}\ntags: [{tags}]\n---\n"
