@@ -493,6 +493,12 @@ class Build:
             self.pool.receive_each()
         self.preparing = False
 
+    def moved_why(self, article: Article, aside: bool, url: str) -> str:
+        """`moved_why`, told whether `url` is the article's own address (from its slug)."""
+        from sitegen.model import permalink
+
+        return moved_why(article, aside, url == permalink(article, self.config.permalink))
+
     def moved_addresses(
         self,
         articles: Sequence[Article],
@@ -510,7 +516,7 @@ class Build:
         ]
         notices = [
             f"{self.shown(article.source)}: its address moved from {old} to {new}; links to the "
-            f"old one now fail ({moved_why(article, article.id in aside)})"
+            f"old one now fail ({self.moved_why(article, article.id in aside, new)})"
             for article, old, new in moves
         ]
         return first_of(notices, "articles")
@@ -1474,10 +1480,13 @@ def looks_cold(config: Config) -> bool:
         return False
 
 
-def moved_why(article: Article, aside: bool) -> str:
-    """What a notice of a moved address adds: why, or how to keep an address."""
+def moved_why(article: Article, aside: bool, back: bool = False) -> str:
+    """What a notice of a moved address adds: why, or how to keep an address. `back`: it is
+    at its own address again (what had taken it is gone), not at one of a new title."""
     if aside:  # its own is taken: by another article, a list page, a file of layouts/static/
         return "its own is taken: see the warning"
+    if back:
+        return "its own address is free again"
     if article.slug_given:
         return "another article's `slug:` holds it"
     return "a `slug:` in its front matter keeps an address through new titles"

@@ -678,6 +678,12 @@ def test_an_article_moved_aside_by_a_new_static_file_is_told_why(make_site, run_
         f"{CLASHING}: its address moved from cname/ to cname-2/; links to the old one now fail "
         "(its own is taken: see the warning)"
     ) in result.output
+    (site / "layouts/static/cname").unlink()  # and back, once the file is gone
+    result = run_cli(site, "build")
+    assert (
+        f"{CLASHING}: its address moved from cname-2/ to cname/; links to the old one now fail "
+        "(its own address is free again)"
+    ) in result.output
 
 
 def test_markdown_links_that_lead_nowhere_are_warnings_until_mended(make_site, run_cli) -> None:
