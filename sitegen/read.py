@@ -653,13 +653,16 @@ OTHER_SCRIPT_ENCODINGS = (
 )
 ACCENTED = re.compile("[\u00c0-\u00ff]")  # À to ÿ: what Cyrillic or Greek bytes become in it
 UNACCENTED_LETTERS = re.compile("[A-Za-z]")
+# Four accented letters in a row, which no word of a Western language has: "Ïðèâåò" was
+# "Привет", a Russian quote in an English text of Windows-1251 (the hostile helper).
+ACCENTED_WORD = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]{4}")
 
 
 def looks_misread(text: str) -> bool:
-    """Whether text read as Windows-1252 is plainly not: bytes undefined there (U+FFFD), or
-    words of accented letters only ("Ïðåçèäåíò" was "Президент" in Windows-1251). Western
-    languages accent a few letters in ten at most."""
-    if "\ufffd" in text:
+    """Whether text read as Windows-1252 is plainly not: bytes undefined there (U+FFFD), a
+    word of accented letters only (`ACCENTED_WORD`), or mostly such words ("Ïðåçèäåíò" was
+    "Президент" in Windows-1251). Western languages accent a few letters in ten at most."""
+    if "\ufffd" in text or ACCENTED_WORD.search(text):
         return True
     accented = len(ACCENTED.findall(text))
     return accented > 0.4 * (accented + len(UNACCENTED_LETTERS.findall(text)))

@@ -1511,11 +1511,16 @@ def test_front_matter_numbers_are_kept_as_written(tmp_path: Path) -> None:
         ("日本語の記事です。東京で会議が開かれた。".encode("shift_jis"), "日本語の記事です。東京で会議が開かれた。", "cp932"),
         ("Президент России провёл переговоры в Москве.".encode("cp1251"), "Президент России провёл переговоры в Москве.", "cp1251"),
         ("São Paulo está ótimo, Øresund.".encode("cp1252"), "São Paulo está ótimo, Øresund.", "Windows-1252"),
+        # An English text quoting a Russian phrase: too few accented letters to look misread
+        ('The minister said "Привет, мир" and left the talks on Thursday.'.encode("cp1251"),
+         'The minister said "Привет, мир" and left the talks on Thursday.', "cp1251"),
+        ("ÉTÉ À L'ÉCOLE, Ångström".encode("cp1252"), "ÉTÉ À L'ÉCOLE, Ångström", "Windows-1252"),
     ],
     ids=[
         "utf8-one-bad-byte", "cp1252", "utf16le-no-bom", "utf16be-no-bom", "nul-padding",
         "utf16-zero-low-byte", "utf16-nul-padding", "utf16-odd-byte", "utf16-half-pair",
         "other-line-breaks", "noncharacters", "shift-jis", "cp1251", "cp1252-accents",
+        "cp1251-phrase-in-english", "cp1252-capitals",
     ],
 )  # fmt: skip
 def test_damaged_or_unmarked_encodings_are_read(data, expected: str, warning) -> None:
