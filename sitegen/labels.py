@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import difflib
 import functools
+import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -626,6 +627,14 @@ class Words:
         self._numbers: dict[int, str] = {}
         # Digits of another system (`Config.digits`), for every number and date shown.
         self.digits = digit_table(digits)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """What the words are, for the compiled templates' cache: jinja2 folds a label of a
+        constant key (`{{ "latest"|t }}`) into the code it compiles, so code compiled for
+        other words is other code (a site switched to French kept "Skip to content")."""
+        shown = repr((self.language, self.numbering, sorted(self.table.items(), key=repr)))
+        return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
     # --- labels ------------------------------------------------------------------------------
 

@@ -284,7 +284,7 @@ def make_environment(
         ),
         autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
-        bytecode_cache=TemplateCodeCache(code_cache) if code_cache else None,
+        bytecode_cache=TemplateCodeCache(code_cache, words.fingerprint) if code_cache else None,
         auto_reload=False,  # one build, one version of each template; and no stat per page
         **TEMPLATE_OPTIONS,
     )
@@ -388,9 +388,10 @@ class TemplateCodeCache(jinja2.BytecodeCache):
     fail, and without failing when the cache folder cannot be written.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, words: str = "") -> None:
+        """`words`: the `Words.fingerprint` of the site's labels, which the code holds."""
         self.folder = folder
-        self.salt = f"{base_fingerprint()} jinja2 {jinja2.__version__} {TEMPLATE_OPTIONS}"
+        self.salt = f"{base_fingerprint()} jinja2 {jinja2.__version__} {TEMPLATE_OPTIONS} {words}"
 
     def path(self, bucket: jinja2.bccache.Bucket) -> Path:
         return self.folder / f"{bucket.key}.marshal"

@@ -94,6 +94,25 @@ def test_labels_translate_an_english_site_too(make_site, run_cli) -> None:
     assert "6 February 2026" in article
 
 
+def test_a_rebuild_after_new_labels_or_language_shows_them(make_site, run_cli) -> None:
+    """jinja2 folds `{{ "skip_link"|t }}` into the code it compiles, which the build cache
+    keeps: after `labels:` or `language:` changed, pages kept the old words (the judge
+    helper). The words are part of what compiled code is kept for."""
+    site = make_site(corpus({"2026-02-06": 1}))
+    assert run_cli(site, "build").exit_code == 0
+    assert "Skip to content" in page(site, "index.html")
+    (site / "sitegen.yaml").write_text("labels:\n  skip_link: Jump to the story\n")
+    assert run_cli(site, "build").exit_code == 0
+    home = page(site, "index.html")
+    assert "Jump to the story" in home and "Skip to content" not in home
+    (site / "sitegen.yaml").write_text("language: fr\n")
+    assert run_cli(site, "build").exit_code == 0
+    assert "Aller au contenu" in page(site, "index.html")
+    (site / "sitegen.yaml").unlink()
+    assert run_cli(site, "build").exit_code == 0
+    assert "Skip to content" in page(site, "index.html")
+
+
 @pytest.mark.parametrize(
     ("count", "words"),
     [(1, "1 статья"), (2, "2 статьи"), (5, "5 статей"), (21, "21 статья")],
