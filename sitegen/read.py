@@ -1779,7 +1779,7 @@ MAX_BACKSLASHES = 64  # counted before a mark; a longer run escapes by its last 
 _ADDRESS_END = re.compile(r'["<>\s]')
 # A line starting a list item, at any indent, as Python-Markdown's lists (with sane_lists) read
 # one: the indent, then "-", "*", "+" or "1." and a space.
-_LIST_ITEM_LINE = re.compile(r"^( *)(?:[*+-]|\d+\.) +\S", re.MULTILINE)
+_LIST_ITEM_LINE = re.compile(r"^( *)([*+-]|\d+\.) +\S", re.MULTILINE)
 
 
 @functools.cache
@@ -1824,29 +1824,37 @@ def markdown_converter() -> markdown.Markdown:
     converter.preprocessors.register(DefinitionFences(converter), "definition_fences", 26)
     from markdown.blockprocessors import BlockProcessor
 
-    class ItemsAfterIndentedBlock(BlockProcessor):
-        """A block that starts indented (a list item's later paragraph, or fenced code, after a
-        blank line) ends where a list item less indented starts, as CommonMark has it: Python-
-        Markdown read the items after it as that paragraph's text ("- one", a blank line,
-        "    more", "- two" made one item whose text ended "more - two")."""
+    class ListsSplit(BlockProcessor):
+        """A block ends where a list starts that CommonMark starts there, and Python-Markdown
+        read as text of the block before it:
+        - after a block that starts indented (an item's later paragraph, or fenced code, after
+          a blank line), a list item less indented: "- one", a blank line, "    more", "- two"
+          made one item whose text ended "more - two";
+        - after a list, an item of the other kind at its level: "1. one", "- bullet" made
+          "one - bullet" one item."""
 
         def test(self, parent: Any, block: str) -> bool:
-            return block.startswith(" " * self.tab_length) and "\n" in block
+            return "\n" in block and (
+                block.startswith(" " * self.tab_length) or _LIST_ITEM_LINE.match(block) is not None
+            )
 
         def run(self, parent: Any, blocks: list[str]) -> bool:
-            block = blocks[0]
-            depth = (len(block) - len(block.lstrip(" "))) // self.tab_length
-            at = 0
-            for line in _LIST_ITEM_LINE.finditer(block):
-                if line.start() and len(line[1]) // self.tab_length < depth:
-                    at = line.start()
-                    break
-            if at:
-                blocks[0:1] = [block[: at - 1], block[at:]]
-            return False  # the block, cut or not, goes on to the processors after this one
+            block, tab = blocks[0], self.tab_length
+            depth = (len(block) - len(block.lstrip(" "))) // tab
+            first = None if depth else _LIST_ITEM_LINE.match(block)
+            ordered = first is not None and first[2][0].isdigit()
+            for line in _LIST_ITEM_LINE.finditer(block, 1):
+                if first is None and len(line[1]) // tab < depth:
+                    break  # less indented than the block
+                if first is not None and len(line[1]) < tab and line[2][0].isdigit() != ordered:
+                    break  # a list of the other kind
+            else:
+                return False
+            blocks[0:1] = [block[: line.start() - 1], block[line.start() :]]
+            return False  # the block, cut, goes on to the processors after this one
 
     blocks = converter.parser.blockprocessors
-    blocks.register(ItemsAfterIndentedBlock(converter.parser), "items", 95)
+    blocks.register(ListsSplit(converter.parser), "lists_split", 95)
     from xml.etree.ElementTree import SubElement
 
     from markdown.blockprocessors import BlockQuoteProcessor

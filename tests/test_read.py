@@ -1846,6 +1846,24 @@ def test_a_fence_that_opens_a_definition_is_code(tmp_path: Path) -> None:
     assert '<pre tabindex="0"><code>: ```\n</code></pre>' in html
 
 
+def test_a_list_of_the_other_kind_right_after_a_list_is_a_list(tmp_path: Path) -> None:
+    """ "1. two" then "- bullet" was one item, "two - bullet" (the judge helper); CommonMark
+    and GitHub start another list. A nested list and a paragraph's lines read as before."""
+    front = "---\ntitle: T\ndate: 2026-03-04\n---\n"
+    html = read(
+        tmp_path, "t.md", front + "1. one\n2. two\n- bullet\n- more\n\nText.\n\n- b\n1. first\n"
+    ).body.html
+    assert html == (
+        "<ol>\n<li>one</li>\n<li>two</li>\n</ol>\n<ul>\n<li>bullet</li>\n<li>more</li>\n</ul>\n"
+        "<p>Text.</p>\n<ul>\n<li>b</li>\n</ul>\n<ol>\n<li>first</li>\n</ol>"
+    )
+    nested = read(tmp_path, "n.md", front + "1. one\n   - nested\n2. two\n\nText\n- not a list\n")
+    assert nested.body.html == (
+        "<ol>\n<li>one<ul>\n<li>nested</li>\n</ul>\n</li>\n<li>two</li>\n</ol>\n"
+        "<p>Text\n- not a list</p>"
+    )
+
+
 def test_a_list_in_a_quote_nests_as_written_for_commonmark(tmp_path: Path) -> None:
     """Lists two spaces deeper in a quote were one flat list: the body's lists are indented as
     Python-Markdown reads them before it sees "> " before each line."""
