@@ -1471,6 +1471,10 @@ def test_markdown_table_alignment_is_kept_and_no_other_style(tmp_path: Path) -> 
     # In a box that scrolls on a phone, the table still a table for screen readers
     box = '<div class="table-scroll" role="region" aria-label="Table" tabindex="0"><table>'
     assert html.count(box) == html.count("</table></div>") == 1
+    # Two are two landmarks, of two names (axe's landmark-unique)
+    two = read(tmp_path, "u.md", text + "\nText.\n\n| A |\n| - |\n| 1 |\n").body.html
+    assert two.count('aria-label="Table 1"') == two.count('aria-label="Table 2"') == 1
+    assert 'aria-label="Table"' not in two and two.count("</table></div>") == 2
     from sitegen.read import sanitise
 
     styled = '<td style="background: url(https://tracker.example/x)">a</td>'
