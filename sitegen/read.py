@@ -2335,7 +2335,7 @@ def scrolling_tables(safe: str) -> str:
     `landmark-unique`, the judge helper)."""
     if "<table" not in safe:
         return safe
-    safe = safe.replace("</table>", "</table></div>")
+    safe = _TABLE_CELL.sub(_cell_of_prose, safe).replace("</table>", "</table></div>")
     if safe.count("<table") == 1:
         return safe.replace("<table", f"{TABLE_BOX.format(name='Table')}<table")
     first, *tables = safe.split("<table")
@@ -2346,6 +2346,19 @@ def scrolling_tables(safe: str) -> str:
 
 
 TABLE_BOX = '<div class="table-scroll" role="region" aria-label="{name}" tabindex="0">'
+_TABLE_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.DOTALL)
+PROSE_CELL_CHARS = 40  # a cell of more text is given room to read (style.css: td.prose)
+
+
+def _cell_of_prose(cell: re.Match[str]) -> str:
+    """A table's cell, marked as prose when it holds a sentence or more: on a phone, beside
+    columns of figures that do not wrap, such a cell was squeezed to a word a line, 15 lines
+    high (the judge helper)."""
+    if len(cell[3]) <= PROSE_CELL_CHARS or len(_TAG.sub("", cell[3])) <= PROSE_CELL_CHARS:
+        return cell[0]
+    if " class=" in cell[2]:  # the sanitiser keeps none on a cell; one class attribute only
+        return cell[0]
+    return f'<{cell[1]} class="prose"{cell[2]}>{cell[3]}</{cell[1]}>'
 
 
 def scrolling_code(safe: str) -> str:

@@ -1475,6 +1475,11 @@ def test_markdown_table_alignment_is_kept_and_no_other_style(tmp_path: Path) -> 
     two = read(tmp_path, "u.md", text + "\nText.\n\n| A |\n| - |\n| 1 |\n").body.html
     assert two.count('aria-label="Table 1"') == two.count('aria-label="Table 2"') == 1
     assert 'aria-label="Table"' not in two and two.count("</table></div>") == 2
+    # A cell of a sentence is marked, to keep room to be read on a phone (style.css: .prose)
+    note = "a note long enough to wrap into a word a line"
+    prose = read(tmp_path, "p.md", text + f"| Town | {note} |\n").body.html
+    assert f'<td class="prose" style="text-align: right;">{note}</td>' in prose
+    assert '<td style="text-align: left;">Town</td>' in prose
     from sitegen.read import sanitise
 
     styled = '<td style="background: url(https://tracker.example/x)">a</td>'
