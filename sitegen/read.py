@@ -1955,6 +1955,7 @@ ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')  # as nh3 writes them: double quot
 URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 C0_OR_SPACE = "".join(map(chr, range(33)))
 _BLOCK_TEXT = re.compile(r"<(p|li|h[1-6]|td|th|dt|dd)\b[^>]*>(.*?)</\1>", re.DOTALL)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 # A footnote's number in the text ("fnref2:1" for its second mention): not words of the text,
 # nor of the summary made from it ("…and a footnote.1").
@@ -2798,8 +2799,13 @@ def without_title_heading(
 
 
 def lead_paragraph(body_html: str) -> tuple[str, ...]:
-    """The first block of a Markdown body that is not a heading, as a summary starts: lists
-    showed "Background" for an article whose text starts under `## Background`."""
+    """The first paragraph of a Markdown body, as a summary starts; without one, its first
+    block that is not a heading: lists showed "Background" for an article whose text starts
+    under `## Background`, and "Country" or "Term one" for one that starts with a table or a
+    definition list (the judge helper)."""
+    for paragraph in _PARAGRAPH.finditer(body_html):
+        if text := block_text(paragraph[1]):
+            return (text,)
     for block in _BLOCK_TEXT.finditer(body_html):
         if block[1][0] != "h" and (text := block_text(block[2])):
             return (text,)

@@ -1627,6 +1627,24 @@ def test_every_address_kept_is_a_valid_url(markdown: str, expected: str) -> None
     assert "<img" not in html  # none from another host, none without a source
 
 
+@pytest.mark.parametrize(
+    "start",
+    [
+        "| Country | People |\n| - | - |\n| Cuba | 11 |",
+        "Term one\n:   Its meaning",
+        "## Background",
+    ],
+    ids=["table", "definitions", "heading"],
+)
+def test_a_markdown_summary_is_its_first_paragraph(tmp_path: Path, start: str) -> None:
+    """Lists and feeds showed "Country" or "Term one" for an article that starts with a table
+    or definitions (the judge helper), as "Background" before, for one under a heading."""
+    text = f"---\ntitle: T\ndate: 2026-01-02\n---\n{start}\n\nThe story starts here.\n"
+    assert read(tmp_path, "a.md", text).article.summary == "The story starts here."
+    only = read(tmp_path, "b.md", "---\ntitle: T\ndate: 2026-01-02\n---\n- one item\n- two\n")
+    assert only.article.summary == "one item"  # no paragraph at all: its first text
+
+
 def test_a_summary_taken_from_the_text_closes_its_bidi_overrides(tmp_path: Path) -> None:
     result = read(tmp_path, "a.txt", article_text("2026-01-02", "T", "Evil \u202etxet desrever"))
     assert result.article.summary.endswith("\u202c")
