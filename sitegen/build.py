@@ -493,17 +493,16 @@ class Build:
             self.pool.receive_each()
         self.preparing = False
 
-    def moved_why(self, article: Article, aside: bool, old: str, new: str) -> str:
-        """`moved_why`, told whether the article moved back to its own address from one it
-        was moved aside to (its slug and "-2", "-3"...)."""
+    def moved_back(self, article: Article, old: str, new: str) -> bool:
+        """Whether the article moved back to its own address from one it was moved aside to
+        (its slug and "-2", "-3"...), rather than to the address of a new title."""
         from sitegen.model import permalink
 
         pattern = self.config.permalink
         before, _, after = permalink(article, pattern, f"{article.slug}-\0").partition("\0")
         aside_before = old.startswith(before) and old.endswith(after)
         number = old[len(before) : len(old) - len(after)] if aside_before else ""
-        back = number.isdigit() and new == permalink(article, pattern)
-        return moved_why(article, aside, back)
+        return number.isdigit() and new == permalink(article, pattern)
 
     def moved_addresses(
         self,
@@ -522,7 +521,8 @@ class Build:
         ]
         notices = [
             f"{self.shown(article.source)}: its address moved from {old} to {new}; links to the "
-            f"old one now fail ({self.moved_why(article, article.id in aside, old, new)})"
+            f"old one now fail "
+            f"({moved_why(article, article.id in aside, self.moved_back(article, old, new))})"
             for article, old, new in moves
         ]
         return first_of(notices, "articles")

@@ -1354,7 +1354,8 @@ def pelican_metadata(
             where.append("")
         elif (field := PELICAN_FIELD.fullmatch(line.rstrip())) is not None:
             name = field[1].lower()
-            if f"{name}:" in where or (key := PELICAN_KEYS.get(name, name) or "") in raw:
+            key = PELICAN_KEYS.get(name, name) or ""  # "" for a key left out
+            if f"{name}:" in where or key in raw:
                 twice = twice or (field[1], first_line + len(where))
             where.append(f"{name}:")
             if key == "draft":  # Pelican's status: draft, hidden or published
@@ -2337,13 +2338,13 @@ def scrolling_tables(safe: str) -> str:
     if "<table" not in safe:
         return safe
     safe = _TABLE_CELL.sub(_cell_of_prose, safe).replace("</table>", "</table></div>")
-    if safe.count("<table") == 1:
-        return safe.replace("<table", f"{TABLE_BOX.format(name='Table')}<table")
     first, *tables = safe.split("<table")
-    numbered = (
-        f"{TABLE_BOX.format(name=f'Table {n}')}<table{rest}" for n, rest in enumerate(tables, 1)
+    numbered = len(tables) > 1
+    boxed = (
+        TABLE_BOX.format(name=f"Table {n}" if numbered else "Table") + "<table" + rest
+        for n, rest in enumerate(tables, 1)
     )
-    return first + "".join(numbered)
+    return first + "".join(boxed)
 
 
 TABLE_BOX = '<div class="table-scroll" role="region" aria-label="{name}" tabindex="0">'
