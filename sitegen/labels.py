@@ -597,6 +597,33 @@ def babel_locale(language: str) -> Any:
 ARROWS_SWAPPED = str.maketrans("←→", "→←")
 
 
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# CLDR's minimumGroupingDigits of 2: these write 1234 without a separator and group from 12.345
+# on ("1000 artículos" in Spain, "10.000 artículos"). Babel (2.19) ignores that setting and
+# wrote "1.000 artículos", "1 000 artykułów". The languages and regions are those whose four
+# digits ICU 78 (CLDR 48, Node.js's `Intl.NumberFormat`) writes ungrouped; for Spanish and
+# Portuguese the region decides: Latin America groups 1,234, Portugal and Africa's
+# Portuguese-speaking countries, but for Angola, do not.
+GROUPED_FROM_FIVE = _codes("be bg es et hu hy it ka lv pl sl sq")
+SPANISH_GROUPING_FROM_FOUR = _codes(
+    "419 AR BO BR BZ CL CO CR CU DO EC GT HN MX NI PA PE PR PY SV US UY VE"
+)
+PORTUGUESE_GROUPING_FROM_FIVE = _codes("CH CV GQ GW LU MO MZ PT ST TL")
+
+
+def groups_from_five_digits(locale: Any) -> bool:
+    """Whether a Babel locale leaves four-digit numbers ungrouped (`GROUPED_FROM_FIVE`)."""
+    language, region = locale.language, locale.territory
+    if language == "es":
+        return region not in SPANISH_GROUPING_FROM_FOUR
+    if language == "pt":
+        return region in PORTUGUESE_GROUPING_FROM_FIVE
+    return language in GROUPED_FROM_FIVE
+
+
 class Words:
     """The site's words: labels, dates and month names in its language, each made once.
 
@@ -681,8 +708,8 @@ class Words:
     def number(self, n: Any) -> str:
         """The `number` filter, and each `{n}` of a label: a count as the site's language
         writes it, "10,000 articles" ("10000 articles" was hard to read), "10 000 articles" in
-        French, "10.000 Artikel" in German (CLDR's grouping, through Babel). Anything but an
-        int is shown as it is."""
+        French, "10.000 Artikel" in German (CLDR's grouping, through Babel), "1000 artículos"
+        in Spain (`groups_from_five_digits`). Anything but an int is shown as it is."""
         if type(n) is not int:
             return str(n)
         text = self._numbers.get(n)
@@ -697,10 +724,13 @@ class Words:
             return f"{n:,}"
         from babel.numbers import UnsupportedNumberingSystemError, format_decimal
 
+        grouped = not (-10_000 < n < 10_000 and groups_from_five_digits(self.locale))
         if self.digits is not None:
             with contextlib.suppress(UnsupportedNumberingSystemError):
-                return format_decimal(n, locale=self.locale, numbering_system=self.numbering)
-        return format_decimal(n, locale=self.locale)
+                return format_decimal(
+                    n, locale=self.locale, numbering_system=self.numbering, group_separator=grouped
+                )
+        return format_decimal(n, locale=self.locale, group_separator=grouped)
 
     def in_digits(self, text: str) -> str:
         """`text` with its ASCII digits in those of the site's numbering system."""

@@ -157,6 +157,31 @@ def test_counts_of_thousands_are_grouped_as_the_language_writes_them(tmp_path: P
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("es", ("1234", "12.345")),
+        ("es-ES", ("1234", "12.345")),
+        ("es-MX", ("1,234", "12,345")),
+        ("es-419", ("1,234", "12,345")),
+        ("pl", ("1234", "12\xa0345")),
+        ("it", ("1234", "12.345")),
+        ("pt", ("1.234", "12.345")),  # Brazil's
+        ("pt-PT", ("1234", "12\xa0345")),
+        ("de", ("1.234", "12.345")),
+        ("fr", ("1\u202f234", "12\u202f345")),
+    ],
+)
+def test_four_digits_stay_ungrouped_where_cldr_says_so(
+    language: str, shown: tuple[str, str]
+) -> None:
+    """CLDR's minimumGroupingDigits, which Babel ignores: "1234 artículos" in Spain, not
+    "1.234"; Mexico writes "1,234". The figures are ICU's (Node.js's Intl.NumberFormat)."""
+    words = Words(language)
+    assert (words.number(1234), words.number(12345)) == shown
+    assert words.number(-1234) == "-" + shown[0]
+
+
 def test_a_language_tag_can_ask_for_the_digits_of_another_numbering_system(
     make_site, run_cli
 ) -> None:
