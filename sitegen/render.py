@@ -78,7 +78,13 @@ from sitegen.feeds import (
     timestamp,
 )
 from sitegen.labels import Words, words_for
-from sitegen.language import LATIN_TEXT, direction, latin_text_language, primary_subtag
+from sitegen.language import (
+    LATIN_TEXT,
+    digit_table,
+    direction,
+    latin_text_language,
+    primary_subtag,
+)
 from sitegen.model import (
     ArchiveGroup,
     Changes,
@@ -955,6 +961,16 @@ def url_salt(site: Site) -> str:
 # --- rendering ---------------------------------------------------------------------------------
 
 
+FOOTNOTE_REF_START = '<sup id="fnref'
+FOOTNOTE_REF = re.compile(r'(<sup id="fnref[^"]*"><a href="#fn[^"]*">)([0-9]+)(?=</a></sup>)')
+
+
+def footnote_refs_in(html: str, digits: Mapping[int, int]) -> str:
+    """`html` with its footnotes' numbers in the text in the site's digits, as their list's
+    markers are (style.css): "نص١", not "نص1", on a site of `ar-u-nu-arab`."""
+    return FOOTNOTE_REF.sub(lambda m: m[1] + m[2].translate(digits), html)
+
+
 class Renderer:
     """Renders pages through the compiled templates (feeds through FeedWriter); article bodies
     come from `body_of`, their images' sizes from `images`."""
@@ -973,6 +989,7 @@ class Renderer:
         self.body_of = lambda article: own_links_without_rel(body_of(article), host)
         self.images = images or {}
         self.latin_text = f' lang="{latin_text_language(site.config.language)}"'
+        self.digits = digit_table(site.config.digits)
         self.urls, self.base_path = site.urls, urlsplit(site.config.base_url).path or "/"
         self.templates: dict[str, jinja2.Template] = {}
         self.feed_writer = FeedWriter(
@@ -996,6 +1013,8 @@ class Renderer:
         if '="/' in body.html:  # sized first: sizes go by the address the article wrote
             html = rooted_as_relative(body.html, self.base_path, root_of(self.urls[article.id]))
             body = Body(html, body.paragraphs)
+        if self.digits is not None and FOOTNOTE_REF_START in body.html:
+            body = Body(footnote_refs_in(body.html, self.digits), body.paragraphs)
         return body
 
     def template(self, name: str) -> jinja2.Template:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.labels import ENGLISH, FIELDS, PLURAL_FORMS, TABLES, Words, check_label
-from sitegen.language import numbering_system, without_unicode_extension
+from sitegen.language import DIGIT_ZEROS, numbering_system, without_unicode_extension
 from tests.conftest import article_text
 
 
@@ -193,7 +193,7 @@ def test_a_language_tag_can_ask_for_the_digits_of_another_numbering_system(
     )
     assert run_cli(site, "build").exit_code == 0
     home = page(site, "index.html")
-    assert '<html lang="ar" dir="rtl">' in home  # the Nu HTML checker refuses "-u-" there
+    assert '<html lang="ar" dir="rtl" class="digits-arab">' in home  # Nu refuses "-u-" in lang
     assert '<time datetime="2026-02-06">٦ فبراير ٢٠٢٦</time>' in home
     assert '<p class="list-count">٣ مقالات</p>' in home
     archive = page(site, "archive/index.html")
@@ -205,6 +205,35 @@ def test_a_language_tag_can_ask_for_the_digits_of_another_numbering_system(
     assert [(numbering_system(t), without_unicode_extension(t)) for t in tags] == [
         ("arabext", "ar"), ("arab", "ar-EG"), ("", "en-x-u-nu-arab"), ("latn", "hi"),
     ]  # fmt: skip
+
+
+def test_numbered_lists_and_footnotes_show_the_sites_digits(make_site, run_cli) -> None:
+    """A numbered list's markers and a footnote's number were the only ASCII digits of an
+    article on a site of Arabic-Indic digits: "1." and "نص1" beside "٦ فبراير ٢٠٢٦". The
+    markers come from CSS's counter style for the system, the note's number from the page."""
+    text = "---\ntitle: خبر\ndate: 2026-02-06\n---\n\n1. واحد\n2. اثنان\n\nنص[^1] و[^2].\n\n"
+    site = make_site(
+        {
+            "sitegen.yaml": "language: ar-u-nu-arab\n",
+            "articles/a.md": text + "[^1]: حاشية.\n[^2]: أخرى.\n",
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    [article] = (site / "public/2026/02/06").glob("*/index.html")
+    html = article.read_text()
+    assert 'class="digits-arab"' in html
+    assert '<sup id="fnref:1"><a href="#fn:1">١</a></sup>' in html
+    assert '<sup id="fnref:2"><a href="#fn:2">٢</a></sup>' in html
+    css = (site / "public/style.css").read_text()
+    assert ".digits-arab .article-body ol { list-style-type: arabic-indic; }" in css
+    # Every system the config takes has its counter style, but full-width digits (CSS has none).
+    systems = set(DIGIT_ZEROS) - {"latn", "fullwide"}
+    assert {s for s in systems if f".digits-{s} .article-body ol" in css} == systems
+    english = make_site({"articles/a.md": text + "[^1]: Note.\n[^2]: Other.\n"}, "en")
+    assert run_cli(english, "build").exit_code == 0
+    [article] = (english / "public/2026/02/06").glob("*/index.html")
+    assert '<a href="#fn:1">1</a>' in article.read_text()
+    assert "digits-" not in article.read_text()
 
 
 def test_a_month_page_numbers_its_days_in_the_sites_digits(make_site, run_cli) -> None:
