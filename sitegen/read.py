@@ -938,8 +938,10 @@ def given_tags(tags: tuple[str, ...], warn: Any) -> tuple[str, ...]:
 
 # A stack of combining marks over one letter ("Zalgo" text): over a few, it draws through the
 # lines above and below, over the site's header from a title, and a stripe down a list of
-# related articles. Letters of real words carry one to three.
-MAX_MARKS = 8
+# related articles; 8 still reached the line above a list's title. Letters of real words carry
+# one to three of these (IPA's most); the marks of scripts that stack more (Tibetan, Hebrew's
+# points) are not in the class.
+MAX_MARKS = 4
 _MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _MARK_STACK = re.compile(f"([{_MARKS}]{{{MAX_MARKS}}})[{_MARKS}]+")
 
