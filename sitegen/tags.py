@@ -1003,8 +1003,24 @@ def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
     return pieces
 
 
+# Words of a sentence that no name holds: written in capitals, they are someone shouting ("THE
+# CEASEFIRE IS NOW IN EFFECT. PLEASE DO NOT VIOLATE IT!", quoted from a post), not a name.
+SHOUTED = frozenset((
+    "IS", "ARE", "WAS", "WERE", "BE", "BEEN", "NOT", "DO", "DOES", "DID", "DON'T", "WILL",
+    "WON'T", "CAN", "CAN'T", "MUST", "SHOULD", "WOULD", "HAVE", "HAS", "HAD", "PLEASE", "IT",
+    "WE", "YOU", "HE", "SHE", "THEY", "I", "OUR", "YOUR", "MY", "THIS", "THAT", "NOW",
+))  # fmt: skip
+
+
+def _shouted(piece: list[str]) -> bool:
+    """Words in capitals that make a sentence (`SHOUTED`): "PLEASE DO NOT VIOLATE IT"."""
+    return len(piece) >= 2 and all(w.isupper() for w in piece) and not SHOUTED.isdisjoint(piece)
+
+
 def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str], bool] | None:
     """Cut titles, particles and initials off; None if no name is left."""
+    if _shouted(piece):
+        return None
     strip = lexicon.strip
     # "Robert F. Kennedy Jr." is not his father: a suffix keeps the surname before it (never
     # a title: "Martin Luther King Jr.") and the initials.

@@ -116,6 +116,18 @@ def test_real_article_has_no_weekday_title_byline_or_fragment() -> None:
         assert not {"President", "Minister", "Last", "The", "He", "X"} & set(words), tag
 
 
+def test_words_shouted_in_capitals_are_no_name() -> None:
+    """A post quoted in capitals gave the tags "CEASEFIRE IS NOW IN EFFECT" and "PLEASE DO NOT
+    VIOLATE IT" (the judge helper), which pushed the article's places out. A name written in
+    capitals is still one."""
+    shout = "“THE CEASEFIRE IS NOW IN EFFECT. PLEASE DON’T VIOLATE IT!” Trump wrote."
+    names = "The NORTHERN GRAIN COUNCIL met the ATLAS SHIPPING GROUP in Lisbon on Monday."
+    articles = corpus(shout, shout, names, names)
+    tags = tags_of(articles, min_articles=1, max_per_article=100)
+    assert not any(t.isupper() and " " in t for t in tags[0] + tags[1]), tags
+    assert {"NORTHERN GRAIN COUNCIL", "ATLAS SHIPPING GROUP"} <= set(tags[2]), tags
+
+
 # --- places: names, abbreviations, demonyms ----------------------------------------------------
 
 
