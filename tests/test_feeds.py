@@ -478,6 +478,24 @@ def test_article_pages_carry_news_article_json_ld(make_site, run_cli) -> None:
             {"@type": "Person", "name": "Ana Costa"},
             {"@type": "Organization", "name": "AP"},
         ]),
+        ("Al-Manar", {"@type": "Organization", "name": "Al-Manar"}),
+        ("WAFA", {"@type": "Organization", "name": "WAFA"}),
+        ("Press TV", {"@type": "Organization", "name": "Press TV"}),
+        ("UN News", {"@type": "Organization", "name": "UN News"}),
+        ("Al-Mayadeen English", {"@type": "Organization", "name": "Al-Mayadeen English"}),
+        ("Rami Khoury, Al-Manar", [
+            {"@type": "Person", "name": "Rami Khoury"},
+            {"@type": "Organization", "name": "Al-Manar"},
+        ]),
+        ("Al Gore", {"@type": "Person", "name": "Al Gore"}),
+        ("Lina Haddad, Al Jazeera", [
+            {"@type": "Person", "name": "Lina Haddad"},
+            {"@type": "Organization", "name": "Al Jazeera"},
+        ]),
+        ("Lina Haddad and Omar Saleh", [
+            {"@type": "Person", "name": "Lina Haddad"},
+            {"@type": "Person", "name": "Omar Saleh"},
+        ]),
     ],
 )  # fmt: skip
 def test_json_ld_names_each_writer_of_a_byline(byline: str, expected: object) -> None:
