@@ -1193,8 +1193,10 @@ def fallback_title(paragraphs: tuple[str, ...]) -> str:
 
 
 def word_count(paragraphs: tuple[str, ...]) -> int:
-    """Paragraphs are normalised (`clean_text`): one space between words."""
-    return sum(map(str.count, paragraphs, itertools.repeat(" "))) + len(paragraphs)
+    """Paragraphs are normalised (`clean_text`): one space between words, or a list's
+    `LINE_BREAK`."""
+    spaces = sum(map(str.count, paragraphs, itertools.repeat(" "))) + len(paragraphs)
+    return spaces + sum(p.count(LINE_BREAK) for p in paragraphs if LINE_BREAK in p)
 
 
 def article_id(source: str) -> str:
@@ -1217,7 +1219,7 @@ def summarize(paragraphs: tuple[str, ...]) -> str:
     ends mid-word."""
     if not paragraphs:
         return ""
-    first = without_mark_stacks(paragraphs[0])
+    first = without_mark_stacks(paragraphs[0]).replace(LINE_BREAK, " ")
     if (dateline := DATELINE.match(first)) is not None and dateline.end() < len(first):
         first = first[dateline.end() :]  # on every list and in search results: the story
     if len(first) <= SUMMARY_CHARS:
@@ -1523,14 +1525,47 @@ def clean_blocks(blocks: Sequence[str], text: str) -> tuple[str, ...]:
     in each paragraph took longer than the rest; it is looked for once in the whole text."""
     others = ASCII_OTHER_SPACES if text.isascii() else OTHER_SPACES
     if any(map(text.__contains__, others)):
-        return tuple(filter(None, (clean_text(block) for block in blocks)))
+        return tuple(filter(None, (_clean_block(block) for block in blocks)))
     return tuple(filter(None, map(_spaced_block, blocks)))
+
+
+def _clean_block(block: str) -> str:
+    """`clean_text` of a block, its list items kept on their lines (`listed_lines`)."""
+    if "\n" in block and (listed := listed_lines(block)) is not None:
+        return listed
+    return clean_text(block)
 
 
 def _spaced_block(block: str) -> str:
     """`clean_text` of a block with no other space than the space and the newline."""
+    if "\n" in block and (listed := listed_lines(block)) is not None:
+        return listed
     flat = block.replace("\n", " ")
     return clean_text(flat) if "  " in flat else flat.strip(" ")
+
+
+# A paragraph's lines are one flow of text (a corpus may wrap its lines at 72 characters), but
+# for a list written line by line: "1. He was born in Aleppo" then "2. He studied law", or "- "
+# and "• " items, ran together into one line of text. Each item keeps its line: `LINE_BREAK`
+# (U+2028, Unicode's line separator) in the plain text, `<br>` on the page.
+LIST_ITEM_LINE = re.compile(r"[^\S\n]*(?:[-•*–—▪●◦]|[0-9]{1,3}[.)])[^\S\n]+\S")
+LINE_BREAK = "\u2028"
+
+
+def listed_lines(block: str) -> str | None:
+    """The block's lines as list items, each on its line (`LINE_BREAK`), where two or more
+    start as an item does; a line that does not continues the item before it. None for any
+    other block: one line starting "300. Officials said" is a wrapped sentence."""
+    lines = block.split("\n")
+    if sum(1 for line in lines if LIST_ITEM_LINE.match(line)) < 2:
+        return None
+    items: list[str] = []
+    for line in lines:
+        if LIST_ITEM_LINE.match(line) or not items:
+            items.append(line)
+        else:
+            items[-1] += " " + line
+    return LINE_BREAK.join(filter(None, map(clean_text, items)))
 
 
 # --- bodies ------------------------------------------------------------------------------------
@@ -1543,10 +1578,11 @@ BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 def paragraphs_html(paragraphs: Sequence[str], attributes: Sequence[str]) -> str:
     """Plain-text paragraphs as HTML, each with its attributes (`lang`, `dir`)."""
-    return "\n".join(
+    html_text = "\n".join(
         f"<p{attrs}>{html.escape(text, quote=False)}</p>"
         for text, attrs in zip(paragraphs, attributes, strict=True)
     )
+    return html_text.replace(LINE_BREAK, "<br>\n") if LINE_BREAK in html_text else html_text
 
 
 def render_body(
@@ -1562,7 +1598,8 @@ def render_body(
         return "", paragraphs
     # One escape for the whole text: no paragraph holds a newline to confuse with the joins.
     text = html.escape("\n".join(paragraphs), quote=False)
-    return "<p>" + text.replace("\n", "</p>\n<p>") + "</p>", paragraphs
+    text = "<p>" + text.replace("\n", "</p>\n<p>") + "</p>"
+    return (text.replace(LINE_BREAK, "<br>\n") if LINE_BREAK in text else text), paragraphs
 
 
 def blocks_marked(safe: str, language: str) -> str:

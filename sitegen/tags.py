@@ -196,6 +196,7 @@ TYPOGRAPHY = (
     ("–", b"~"),
     ("…", b"~"),
     ("\xa0", b"~"),
+    ("\u2028", b"~"),  # between the items of a list in a text file (`read.LINE_BREAK`)
 )
 TYPOGRAPHY_UTF8 = tuple((mark.encode(), plain) for mark, plain in TYPOGRAPHY)
 

@@ -1247,7 +1247,7 @@ def test_runs_of_ascii_text_are_those_of_the_plain_pattern(text: str) -> None:
     assert [m.span() for m in runs(text)] == [m.span() for m in ASCII_RUN.finditer(text)]
 
 
-TYPOGRAPHY_PIECES = ["’", "‘", "“", "”", "—", "–", "…", "\xa0", "O’Brien", "Cuba’s", "People’s"]
+TYPOGRAPHY_PIECES = ["’", "‘", "“", "”", "—", "–", "…", "\xa0", "\u2028", "O’Brien", "Cuba’s", "People’s"]
 
 
 @settings(max_examples=3000, deadline=None)
