@@ -1230,8 +1230,17 @@ def summarize(paragraphs: tuple[str, ...]) -> str:
         stop = end.start(1)
         if ends_word(head, stop, half) and not head.endswith(NOT_SENTENCE_ENDS, 0, stop):
             return head[: end.end(1)]
-    cut = first[: whole_characters_end(first, SUMMARY_CHARS)]
-    return cut.rsplit(" ", 1)[0].rstrip(" ,;:.!?-–—") + "…"
+    cut = first[: whole_characters_end(first, SUMMARY_CHARS)].rsplit(" ", 1)[0]
+    while (space := cut.rfind(" ")) > half and cut[space + 1 :].casefold() in WEAK_ENDS:
+        cut = cut[:space]  # "…opened a…" says less than "…opened…"
+    return cut.rstrip(" ,;:.!?-–—") + "…"
+
+
+# Words a cut summary does not end on: they announce what was cut ("the talks opened a…").
+WEAK_ENDS = frozenset((
+    "a", "an", "the", "of", "to", "and", "or", "but", "in", "on", "at", "for", "with", "by",
+    "from", "as", "that", "than", "its", "their", "his", "her", "our", "into", "over", "after",
+))  # fmt: skip
 
 
 # The end of a sentence, before the space that follows it: "said.", "said?”", "(2026)." An

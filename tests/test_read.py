@@ -82,8 +82,21 @@ def test_real_article() -> None:
 WORDS = "and the talks went on " * 6  # 132 characters
 
 
+def test_a_summary_cut_at_a_word_does_not_end_on_a_small_one() -> None:
+    """ "…the talks opened a…" (the judge helper): the cut goes back past "a", "the", "of"."""
+    first = "Talks " * 33 + "opened a breathtakingly new chapter"  # cut in "breathtakingly"
+    assert summarize((first,)) == "Talks " * 33 + "opened…"
+    assert (
+        summarize(("Talks " * 33 + "opened the way to a",)) == "Talks " * 33 + "opened the way to a"
+    )
+
+
 def word_cut(text: str) -> str:
-    return text[:220].rsplit(" ", 1)[0] + "…"
+    """Cut at a word, and before the small words that end it ("…opened a…")."""
+    words = text[:220].rsplit(" ", 1)[0].split(" ")
+    while words[-1].casefold() in ("and", "the", "on", "with", "a", "of"):
+        words.pop()
+    return " ".join(words) + "…"
 
 
 @pytest.mark.parametrize(
