@@ -571,11 +571,13 @@ class _Reader:
         parsed = self.tagger.parsed
         tallies, guesses = self.tallies, self.guesses
         plain = self.plain
+        spelled = self.spelled_names(text) if " (" in text else None
         for order, match in enumerate(runs(text)):
             run = text[match.start() : match.end()]  # not `group()`: see `runs`
             pieces = parsed.get(run)
             if pieces is None:
                 pieces = self.parsed(run)
+            within = _within(spelled, match.span(), base + 16 * order) if spelled else None
             for piece in pieces:
                 kind, name, form, piece_weight, at_start = piece
                 if kind is KNOWN:
@@ -590,6 +592,8 @@ class _Reader:
                 if kind is KNOWN:
                     self.add(name, form, weight * piece_weight, position, True)
                     continue
+                if within is not None and form in within.name:  # the whole name counts
+                    continue
                 if at_start and not _starts_sentence(text, match.start()):
                     piece = (kind, name, form, piece_weight, False)
                 guesses.append((piece, weight, position))
@@ -602,6 +606,38 @@ class _Reader:
                     and (alias := KNOWN_AS.match(text, match.end())) is not None
                 ):
                     self.owner.setdefault(alias[1], name)  # counts as a surname does
+
+        for name in spelled or ():
+            if name.position >= 0:  # a run of it was read: the name counts where it starts
+                guesses.append(((FULL, name.name, name.name, 1.0, False), weight, name.position))
+                self.owner.setdefault(name.short, name.name)
+
+    def spelled_names(self, text: str) -> list[Spelled] | None:
+        """Names of words in capitals and small words that an abbreviation after them spells
+        out: "Popular Front for the Liberation of Palestine (PFLP)", "Office of Foreign Assets
+        Control (OFAC)", "UN Interim Force in Lebanon (UNIFIL)". Runs of capitalised words
+        stop at "for" and "in", and titles and institutions are cut off them, which made tags
+        of their pieces ("Liberation", "Assets Control", "Kurdistan Regional"); the letters
+        tell where the name starts. None where there are none; names the lexicon knows, or
+        whose abbreviation it knows, are left to it."""
+        found = []
+        forms = self.lexicon.forms
+        for match in SPELLED_OUT.finditer(text):
+            short = match[1]
+            if short in forms or sum(map(str.isupper, short)) < 2:
+                continue
+            words = SPELLING_BOUNDARY.split(text[max(0, match.start() - 160) : match.start()])
+            words = words[-1].split(" ")[-MAX_SPELLED_WORDS:]
+            for size in range(2, len(words) + 1):
+                name_words = words[-size:]
+                if name_words[0][:1].isupper() and _spelled(name_words, short.casefold()):
+                    if name_words[-1] in COMPANY_FORMS:  # "Tokyo Electric Power Co (TEPCO)"
+                        name_words = name_words[:-1]
+                    name = " ".join(name_words)
+                    if name not in forms:
+                        found.append(Spelled(match.start() - len(name), name, short))
+                    break
+        return found or None
 
     def parsed(self, run: str) -> tuple[Piece, ...]:
         """`parse_run`, remembered for the corpus (`Tagger.parsed`): most runs come again."""
@@ -1558,6 +1594,62 @@ def _initials(key: str) -> str:
 
 
 SMALL_WORDS = PARTICLES | {"for", "in", "on", "at", "to", "&"}
+
+
+# An abbreviation in brackets after what it stands for: "(PFLP)", "(UNIFIL)", "(LoC)".
+SPELLED_OUT = re.compile(r" \(([A-Z][A-Za-z]{1,9})\)")
+# Where the words before it stop being a name: a sentence, a clause, a quote, a list's line.
+SPELLING_BOUNDARY = re.compile(r"[.,;:!?\"“”()\u2028]")
+MAX_SPELLED_WORDS = 10
+# What a company's name ends with, which its tag leaves out (its abbreviation may spell it).
+COMPANY_FORMS = frozenset(("Co", "Corp", "Inc", "Ltd", "LLC", "plc", "PLC", "AG", "SA", "GmbH"))
+
+
+def _spelled(words: list[str], short: str) -> bool:
+    """Whether `short` (casefolded) is spelled by `words`: one to three first letters of each
+    word in capitals ("UN" gives two), and of a small word ("for", "in", "the") its first or
+    none: "unifil" by "UN Interim Force in Lebanon", "pflp" by "Popular Front for the
+    Liberation of Palestine"."""
+
+    def fits(at: int, i: int) -> bool:
+        if i == len(words):
+            return at == len(short)
+        word = words[i]
+        if word in SMALL_WORDS:
+            return fits(at, i + 1) or (short.startswith(word[0], at) and fits(at + 1, i + 1))
+        if not word[:1].isupper():
+            return False
+        word = word.casefold()
+        return any(
+            short.startswith(word[:size], at) and fits(at + size, i + 1)
+            for size in range(1, min(3, len(word)) + 1)
+        )
+
+    return fits(0, 0)
+
+
+@dataclass(slots=True)
+class Spelled:
+    """A name an abbreviation spells out (`_Reader.spelled_names`), at `start` in its
+    paragraph; `position` is that of its first run, once read (`_within`)."""
+
+    start: int
+    name: str
+    short: str
+    position: int = -1
+
+
+def _within(spelled: list[Spelled], span: tuple[int, int], position: int) -> Spelled | None:
+    """The `spelled` name a run (its `span`) has words of ("The Office of Foreign Assets
+    Control" has the whole of one), if any; the first such run gives the name its
+    `position`."""
+    start, end = span
+    for name in spelled:
+        if start < name.start + len(name.name) and end > name.start:
+            if name.position < 0:
+                name.position = position
+            return name
+    return None
 
 
 def _abbreviates(short: str, key: str) -> bool:

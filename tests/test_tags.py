@@ -396,6 +396,41 @@ def test_a_suffix_keeps_the_name_of_the_son() -> None:
     assert verdicts["Piet R. Lorne Jr."].mentions == 2  # "Lorne" counts for the son
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Members of the Popular Front for the Liberation of Varnia (PFLV) marched.",
+         "Popular Front for the Liberation of Varnia"),
+        ("The Office of Foreign Assets Control (OFAC) listed them.",
+         "Office of Foreign Assets Control"),
+        ("Troops of the UN Interim Force in Varnia (UNIFV) stayed.", "UN Interim Force in Varnia"),
+        ("The Orsk Regional Government (ORG) agreed.", "Orsk Regional Government"),
+        ("The UN Office for the Coordination of Humanitarian Affairs (OCHA) said so.",
+         "Office for the Coordination of Humanitarian Affairs"),
+    ],
+)  # fmt: skip
+def test_a_name_its_abbreviation_spells_out_is_one_tag(text: str, name: str) -> None:
+    """Runs of capitalised words stop at "for" and "in", and titles and institutions are cut
+    off them: "Popular Front for the Liberation of Palestine (PFLP)" gave the tag
+    "Liberation", "Office of Foreign Assets Control (OFAC)" "Assets Control", "Kurdistan
+    Regional Government (KRG)" "Kurdistan Regional" (the judge helper). The letters in
+    brackets tell where the name starts; the abbreviation then counts for it."""
+    articles = corpus(
+        text
+        + " Later the "
+        + name.split()[-1]
+        + " office and "
+        + text[text.index("(") + 1 : text.index(")")]
+        + " spoke.",
+        text,
+    )
+    tagging = tag_corpus(articles, TagConfig(min_articles=1), TEXTS)
+    verdicts = {v.name: v for v in explain(tagging, articles[0].id)}
+    assert verdicts[name].mentions >= 2, verdicts
+    pieces = {"Liberation", "Assets Control", "Interim Force", "Orsk Regional", "Coordination"}
+    assert not pieces & set(verdicts), verdicts
+
+
 def test_an_abbreviation_counts_for_the_one_name_with_its_initials() -> None:
     articles = corpus(
         "The Varnian Harbour Guild (VHG) met the Orsk Dock Board.",
@@ -1247,7 +1282,20 @@ def test_runs_of_ascii_text_are_those_of_the_plain_pattern(text: str) -> None:
     assert [m.span() for m in runs(text)] == [m.span() for m in ASCII_RUN.finditer(text)]
 
 
-TYPOGRAPHY_PIECES = ["’", "‘", "“", "”", "—", "–", "…", "\xa0", "\u2028", "O’Brien", "Cuba’s", "People’s"]
+TYPOGRAPHY_PIECES = [
+    "’",
+    "‘",
+    "“",
+    "”",
+    "—",
+    "–",
+    "…",
+    "\xa0",
+    "\u2028",
+    "O’Brien",
+    "Cuba’s",
+    "People’s",
+]
 
 
 @settings(max_examples=3000, deadline=None)
