@@ -101,10 +101,16 @@ class Config:
     warnings: tuple[Problem, ...] = field(default=(), repr=False)
 
 
-# YAML's escapes ("\0", "\x1b", "\uD800") put into a value what the file's text cannot hold:
-# control characters (invalid in feeds, and a terminal runs escape sequences when `sitegen tags`
-# prints them) and lone surrogates (no encoding can write them: the page would fail).
-NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Noncharacters (U+FDD0 to U+FDEF, and the last two of each plane), which HTML forbids.
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
+)
+# YAML's and TOML's escapes ("\0", "\x1b", "\uD800", "\uFDD0") put into a value what the file's
+# text cannot hold: control characters (invalid in feeds, and a terminal runs escape sequences
+# when `sitegen tags` prints them), lone surrogates (no encoding can write them: the page would
+# fail) and noncharacters (`\U0001FFFF` reached titles, feeds and the tag index).
+NONCHARACTER = re.compile(f"[{NONCHARACTERS}]")
+NOT_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{NONCHARACTERS}]")
 
 
 # Explicit bidirectional embeddings and overrides (closed by PDF, U+202C) and isolates (closed by
@@ -164,7 +170,8 @@ def _plain(value: str) -> str:
     as "\x1b" makes one), which HTML and feeds cannot hold and terminals act on."""
     found = NOT_TEXT.search(value)
     if found:
-        raise ValueError(f"holds the control character {found.group()!r}; remove it")
+        kind = "noncharacter" if NONCHARACTER.match(found.group()) else "control character"
+        raise ValueError(f"holds the {kind} {found.group()!a}; remove it")
     return value.strip()
 
 

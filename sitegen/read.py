@@ -40,6 +40,7 @@ from urllib.parse import unquote
 from slugify import slugify
 
 from sitegen.config import (
+    NONCHARACTERS,
     NOT_TEXT,
     FrontMatterLoader,
     YamlProblem,
@@ -122,10 +123,7 @@ DATELINE = re.compile(
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
 # Control characters have no place in text and make feeds invalid XML; C1 controls come from
 # text decoded with the wrong code page.
-# Noncharacters too (U+FDD0 to U+FDEF, and the last two of each plane), which HTML forbids.
-NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
-)
+# Noncharacters too (`config.NONCHARACTERS`), which HTML forbids.
 CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{NONCHARACTERS}]")
 # The C0 controls among them and DEL, as UTF-8 bytes: in UTF-8 no other character holds one.
 C0_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])

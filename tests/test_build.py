@@ -963,6 +963,7 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ('description: "a\\0b"\n', ["description: holds the control character '\\x00'"]),
         ('tags:\n  aliases: {Kremlin: "Rus\\x1bsia"}\n', ["tags.aliases: holds the control"]),
         ('tags:\n  extra: ["a\\x07"]\n', ["tags.extra: holds the control character '\\x07'"]),
+        ('title: "News \\U0001FFFF"\n', ["title: holds the noncharacter '\\U0001ffff'; remove it"]),
         ("title: [unclosed\n", ["sitegen.yaml:1: invalid YAML"]),
         ("output: articles\n", ["must not contain each other"]),
         ("cache: public/.cache\n", ["the cache folder", "and the output folder"]),

@@ -386,6 +386,13 @@ def test_front_matter_escapes_cannot_put_control_characters_into_values(tmp_path
     article = result.article
     assert (article.title, article.byline, article.tags) == ("ab[31m red", "Jane", ("X",))
     assert front_text("\ud800 x\x9b\ufffe") == "x"  # PyYAML's pure-Python loader lets "\uD800" in
+    # Noncharacters of any plane, which HTML forbids: "\uFDD0" and "\U0001FFFF" reached
+    # titles, feeds and the tag index (the hostile helper).
+    front = '---\ntitle: "Y \\uFDD0 \\U0001FFFF z"\ntags: ["x\\uFDD0y"]\n---\n'
+    article = read(tmp_path, "n.txt", front + article_text("2026-01-02", "T")).article
+    assert (article.title, article.tags) == ("Y z", ("xy",))
+    toml = '+++\ntitle = "T \\uFDD1 \\U0010FFFF q"\n+++\n'
+    assert read(tmp_path, "t.txt", toml + article_text("2026-01-02", "T")).article.title == "T q"
 
 
 def test_line_breaks_in_front_matter_values_are_spaces(tmp_path: Path) -> None:
