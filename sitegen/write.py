@@ -877,6 +877,11 @@ def static_sources(config: Config) -> tuple[dict[str, Path], list[Problem]]:
     files: dict[str, Path] = {}
     problems: list[Problem] = []
     for folder in (BUILTIN_STATIC, config.layouts / "static"):
+        if folder != BUILTIN_STATIC and os.path.islink(folder):
+            # As a folder in it is: a site cloned with `static -> ../../.ssh` published the keys.
+            message = "symlinked folder; not followed (link the files instead)"
+            problems.append(Problem(display(folder), message))
+            continue
         if not folder.is_dir():
             continue
         real_folder = os.path.realpath(folder)

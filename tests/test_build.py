@@ -516,6 +516,24 @@ def test_a_static_symlink_out_of_the_static_folder_is_not_published(
     assert (site / "public/same.css").read_text() == "p {}"  # a link inside is followed
 
 
+def test_a_symlinked_static_folder_is_not_published(make_site, run_cli, tmp_path) -> None:
+    """A site cloned with `layouts/static -> ../../home/.ssh` published the keys: a folder
+    linked in the static folder was refused, the static folder itself was followed (the
+    hostile helper)."""
+    site = make_site(small_corpus(2))
+    (tmp_path / "home/.ssh").mkdir(parents=True)
+    (tmp_path / "home/.ssh/id_rsa").write_text("PRIVATE KEY")
+    (site / "layouts").mkdir()
+    os.symlink("../../home/.ssh", site / "layouts/static")
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "layouts/static: symlinked folder; not followed (link the files instead)" in (
+        result.output
+    )
+    assert not (site / "public/id_rsa").exists()
+    assert (site / "public/style.css").is_file()  # the built-in assets are still there
+
+
 def test_static_files_that_cannot_be_published_are_named(make_site, run_cli, tmp_path) -> None:
     """A pipe, a link to a device, a symlinked folder and a file where pages need a folder
     (or a folder where a page is a file) were left out in silence, or failed the build
