@@ -133,11 +133,15 @@ def copy_bytes(source: Any, target: Any, count: int) -> None:
         count -= len(block)
 
 
-def locate(root: Path, target: str) -> tuple[Path | None, str | None]:
+def locate(
+    root: Path, target: str, real_root: Path | None = None
+) -> tuple[Path | None, str | None]:
     """The file a request target names, or a redirect for a folder without its '/'.
 
     Returns (file, None), (None, location) or (None, None) for a miss. Never a file outside
-    `root`: `..` (even encoded), hidden names and symlinks that lead out are all misses.
+    `root`: `..` (even encoded), hidden names and symlinks that lead out are all misses; and
+    with `real_root`, where `root` led when the server took it, a miss for anything once
+    `root` leads elsewhere (`public` replaced by a symlink to /etc while serving).
     """
     raw = urlsplit(target).path
     if not raw.startswith("/"):
@@ -151,10 +155,13 @@ def locate(root: Path, target: str) -> tuple[Path | None, str | None]:
     if hidden and (hidden != [".well-known"] or parts[0] != ".well-known"):
         return None, None
     try:
-        real_root = root.resolve(strict=True)
+        now_real = root.resolve(strict=True)
         found = (root.joinpath(*parts)).resolve(strict=True)
     except (OSError, RuntimeError, ValueError):
         return None, None
+    if real_root is not None and now_real != real_root:
+        return None, None
+    real_root = now_real
     if not found.is_relative_to(real_root):
         return None, None
     if found.is_dir():
@@ -360,6 +367,7 @@ class PreviewServer(ThreadingHTTPServer):
     ) -> None:
         self.address_family = family
         self.root = root
+        self.real_root = Path(os.path.realpath(root))  # where `root` leads: see `locate`
         self.mount = mount  # the path of the site's base_url, such as "/news/"
         self.broadcaster = broadcaster
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
@@ -569,8 +577,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         the site's base_url, as the host will serve it: the 404 page links there by absolute
         paths ("/news/style.css"), since it answers for missing URLs at any depth."""
         root, mount = self.server.root, self.server.mount  # mount: decoded, such as "/néws/"
+        real_root = self.server.real_root
         try:
-            found, redirect = locate(root, target)
+            found, redirect = locate(root, target, real_root)
             if found is not None or redirect is not None or mount == "/":
                 return found, redirect
             path = unquote(urlsplit(target).path, errors="strict")
@@ -578,7 +587,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 return None, quote(mount)
             if not path.startswith(mount):
                 return None, None
-            found, redirect = locate(root, quote(path[len(mount) - 1 :]))
+            found, redirect = locate(root, quote(path[len(mount) - 1 :]), real_root)
             return found, None if redirect is None else quote(mount[:-1]) + redirect
         except UnicodeDecodeError:
             return None, None
@@ -797,7 +806,9 @@ class Preview:
 
     def record(self, outcome: Outcome) -> None:
         assert self.server is not None
-        self.server.root = self.rebuilder.config.output  # the config may have moved it
+        if self.server.root != self.rebuilder.config.output:  # the config moved it
+            self.server.root = self.rebuilder.config.output
+            self.server.real_root = Path(os.path.realpath(self.server.root))
         self.server.mount = mount_of(self.rebuilder.config)  # or changed base_url
         # Another process building the same sources into the same folder (a second `serve`, a
         # `watch`, a `sitegen build`) may have written this edit's pages first: this build

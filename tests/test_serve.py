@@ -241,6 +241,25 @@ def test_symlinks_out_of_the_output_folder_are_refused(preview: Preview, site: P
     assert get(preview, "/inside.html").status == 200
 
 
+def test_an_output_folder_swapped_for_a_symlink_serves_nothing(
+    preview: Preview, site: Path
+) -> None:
+    """The server looked up where `public` leads at every request: replaced by a symlink to
+    another folder while serving (`mv public x; ln -s / public`), it served that folder's
+    files (the hostile helper). It keeps to the folder it started with."""
+    assert get(preview, "/index.html").status == 200
+    elsewhere = site.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text(SECRET)
+    (site / "public").rename(site / "public.real")
+    os.symlink(elsewhere, site / "public")
+    response = get(preview, "/secret.txt")
+    assert response.status == 404 and SECRET.encode() not in response.body
+    (site / "public").unlink()
+    (site / "public.real").rename(site / "public")
+    assert get(preview, "/index.html").status == 200  # back: served again
+
+
 def test_sitegen_internals_are_not_served(preview: Preview, site: Path) -> None:
     staging = site / "public" / ".sitegen-staging-abc"
     staging.mkdir()
