@@ -188,7 +188,9 @@ def assign_urls(
     Articles with a `slug:` of their own are taken first, so that a slug keeps its address
     whatever file comes; then oldest first and in file order, so that a new article of the
     latest day never moves one already published (a new file dated earlier can: only the
-    slug is a promise).
+    slug is a promise). Every article whose own address is free has it before any `-2` is
+    given: "Same title 2" keeps `same-title-2/` when a second "Same title" comes, which took
+    it and moved the first to `same-title-2-2/`.
     """
     moved: set[str] = set()
     urls: dict[str, str] = {}
@@ -196,8 +198,16 @@ def assign_urls(
     problems: list[Problem] = []
     last_suffix: dict[str, int] = {}  # first URL -> the highest n given: lower ones are taken
     movable = "{slug}" in pattern  # `{id}/` alone: no other address to go to
+    later: list[tuple[Article, str]] = []  # whose own address was taken, in the same order
     for article in sorted(articles, key=lambda a: (not a.slug_given, date_order(a))):
-        first = url = permalink(article, pattern)
+        url = permalink(article, pattern)
+        if movable and _owner(taken, url) is not None:
+            later.append((article, url))
+            continue
+        taken[output_path(url)] = article.source
+        urls[article.id] = url
+    for article, first in later:
+        url = first
         n = 1
         while movable and _owner(taken, url) is not None:
             n = max(n, last_suffix.get(first, 1)) + 1  # not from 2 again: quadratic in copies

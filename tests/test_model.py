@@ -62,6 +62,19 @@ def test_colliding_urls_both_published_with_warning() -> None:
     )
 
 
+def test_an_address_of_its_own_is_kept_against_a_numbered_one() -> None:
+    """ "Same title 2" was published at same-title-2/; a second "Same title" took that address
+    and moved it to same-title-2-2/ (the hostile helper). Own addresses are given first."""
+    first = make_article(1, "2025-01-01", slug="same-title")
+    numbered = make_article(3, "2025-01-01", slug="same-title-2")
+    second = make_article(2, "2025-01-01", slug="same-title")
+    site, problems = build_site(Config(), [first, numbered, second], {})
+    assert [site.urls[x.id] for x in (first, numbered, second)] == [
+        "2025/01/01/same-title/", "2025/01/01/same-title-2/", "2025/01/01/same-title-3/"
+    ]  # fmt: skip
+    assert [p.path for p in problems] == [second.source]
+
+
 def test_a_slug_of_its_own_keeps_its_address_whatever_file_comes() -> None:
     """A new file, dated earlier or sorting first, took a published article's address even
     when that one had set it with `slug:`."""
