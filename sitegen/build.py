@@ -961,8 +961,9 @@ class Build:
         self, statics: Mapping[str, Path], pages: Mapping[str, str]
     ) -> dict[str, Problem]:
         """The site's static files that cannot go where pages go, each with a warning: a file
-        `2024` where the year's pages need a folder, `feed.xml/a` under a page. They are left
-        out; the build stopped at the first, and wrote nothing of the site."""
+        `2024` where the year's pages need a folder, `feed.xml/a` under a page, a file where a
+        list page goes (`tags/cuba/index.html`, a tag the text gave). They are left out; the
+        build stopped at the first, and wrote nothing of the site."""
         own = [path for path in statics if self.is_own_static(path, statics)]
         if not own:
             return {}
@@ -970,6 +971,14 @@ class Build:
         clashes = {}
         for path in own:
             under = bisect.bisect_left(ordered, path + "/")
+            if path in pages:  # a tag's or a year's list: its articles decide it, it cannot move
+                message = (
+                    f"cannot publish {path}: a page of the site goes there; left out (a page "
+                    "sitegen makes is changed through its template in layouts/: 404.html, "
+                    "list.html, article.html...)"
+                )
+                clashes[path] = Problem(display(statics[path]), message)
+                continue
             if (under < len(ordered) and ordered[under].startswith(path + "/")) or any(
                 folder in pages for folder in folders_above(path)
             ):

@@ -409,14 +409,19 @@ def test_template_override_and_extend(make_site, run_cli) -> None:
 
 def test_a_static_file_for_a_page_sitegen_makes_says_to_use_a_template(make_site, run_cli) -> None:
     """A 404.html of the site's own belongs in layouts/ as a template: in layouts/static/ it
-    would be a second file at the 404 page's address, and the message says where it goes."""
+    would be a second file at the 404 page's address, and the message says where it goes.
+    The rest of the site builds (the build stopped, before a tag page could meet a file)."""
     site = make_site(
         {"articles/a.txt": " date 2026-02-06 T\n\nText.", "layouts/static/404.html": "x"}
     )
     result = run_cli(site, "build")
-    assert result.exit_code == 1
-    assert "two pages would be written to 404.html: the 404 page and " in result.output
+    assert result.exit_code == 0
+    assert "layouts/static/404.html: cannot publish 404.html: a page of the site goes" in (
+        result.output
+    )
     assert "changed through its template in layouts/" in result.output
+    assert (site / "public/404.html").read_text() != "x"
+    assert run_cli(site, "build", "--strict").exit_code == 1
     (site / "layouts/static/404.html").rename(site / "layouts/404.html")
     assert run_cli(site, "build").exit_code == 0
     assert (site / "public/404.html").read_text() == "x"
@@ -514,6 +519,32 @@ def test_a_static_symlink_out_of_the_static_folder_is_not_published(
     assert "passwd.txt: symlink points outside the static folder; not followed" in result.output
     assert not (site / "public/passwd.txt").exists()
     assert (site / "public/same.css").read_text() == "p {}"  # a link inside is followed
+
+
+def test_a_static_file_where_a_list_page_goes_is_left_out(make_site, run_cli) -> None:
+    """A file of layouts/static/ where a tag's or a year's list is written stopped the whole
+    build ("two pages would be written to tags/cuba/index.html"): the tag came from an
+    article's text, the year from its date, and neither page can move, as an article's
+    does (the hostile helper). The file is left out with a warning, the site built."""
+    site = make_site(
+        {
+            "articles/a.txt": article_text("2026-02-06", "Cuba and China", "Cuba and China."),
+            "articles/b.txt": article_text("2026-02-07", "Cuba again", "Cuba and China."),
+            "sitegen.yaml": "tags:\n  min_articles: 1\n",
+            "layouts/static/tags/cuba/index.html": "<p>mine</p>",
+            "layouts/static/2026/index.html": "<p>year</p>",
+        }
+    )
+    for _ in range(2):  # a first build, then one with nothing to do: the same warnings
+        result = run_cli(site, "build")
+        assert result.exit_code == 0, result.output
+        for path in ("tags/cuba/index.html", "2026/index.html"):
+            assert (
+                f"warning: layouts/static/{path}: cannot publish {path}: a page of the site "
+                "goes there; left out (a page sitegen makes is changed through its template"
+            ) in result.output
+        assert "<p>mine</p>" not in (site / "public/tags/cuba/index.html").read_text()
+        assert "<p>year</p>" not in (site / "public/2026/index.html").read_text()
 
 
 def test_a_symlinked_static_folder_is_not_published(make_site, run_cli, tmp_path) -> None:
