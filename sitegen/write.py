@@ -17,6 +17,7 @@ manifest is written leaves nothing of its own that looks like someone else's.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import json
 import os
 import posixpath
@@ -154,11 +155,13 @@ class Staged:
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the built site. `source` names what produced it, for error messages."""
+    """One file of the built site. `source` names what produced it, for error messages.
+    `copy_of`: a file whose bytes it is, copied rather than held (`static_files`)."""
 
     path: str
     data: bytes
     source: str
+    copy_of: str | None = None
 
 
 IN_PLACE = "/"  # `staged_as` of a file written straight into an output folder that was empty
@@ -190,6 +193,8 @@ class Stager:
 
     def _stage(self, output: Output, number: int) -> Staged:
         path = check_output_path(output.path, output.source)
+        if output.copy_of is not None:
+            return self.stage_copy(path, output.copy_of, number, output.source)
         size = len(output.data)
         if self.empty_at_start:
             # Nothing of the user's is in the folder: write in place, no staging and renaming;
@@ -207,6 +212,32 @@ class Stager:
             self.staging.mkdir(parents=True, exist_ok=True)
             write_new_file(f"{self.staging}/{name}", output.data)
         return Staged(path, size, name, output.source)
+
+    def stage_copy(self, path: str, source: str, number: int, shown: str) -> Staged:
+        """`_stage` for a file copied (`Output.copy_of`): compared and copied a block at a
+        time, by the kernel where it can, never held whole (a 1 GB video took 1 GB of
+        memory to publish, and 2 GB at each build after, reading the copy to compare)."""
+        size = os.stat(source).st_size
+        target = f"{self.out_dir}/{path}"
+        if self.empty_at_start:
+            make_folders(self.out_dir, path.rpartition("/")[0], self.made)
+            shutil.copyfile(source, target)
+            return Staged(path, size, IN_PLACE, shown)
+        try:
+            found = os.lstat(target)
+        except OSError:
+            found = None
+        there = found is not None and S_ISREG(found.st_mode)  # never read a pipe or a device
+        if there and found.st_size == size and filecmp.cmp(source, target, shallow=False):
+            return Staged(path, size, None, shown)
+        if self.is_foreign(path) and not (
+            there and found.st_size < size and starts_alike(source, target, found.st_size)
+        ):
+            return Staged(path, size, FOREIGN, shown)  # someone's own file: keep it
+        name = f"{self.prefix}{number}"
+        self.staging.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, f"{self.staging}/{name}")
+        return Staged(path, size, name, shown)
 
     def is_foreign(self, path: str) -> bool:
         """A file sitegen did not write is where this output goes."""
@@ -1030,7 +1061,28 @@ def image_stamps(statics: Mapping[str, Path]) -> list[tuple[object, ...]]:
     return sorted(stamps, key=lambda stamp: str(stamp[0]))
 
 
+# Static files from this size on are copied, not read into memory (`Output.copy_of`).
+COPIED_FROM = 1 << 20
+
+
 def static_files(files: dict[str, Path]) -> Iterator[Output]:
-    """The assets `static_sources` found, read."""
+    """The assets `static_sources` found, read; a big one (a video, an archive) to be
+    copied."""
     for rel in sorted(files):
-        yield Output(rel, files[rel].read_bytes(), str(files[rel]))
+        path = files[rel]
+        if path.stat().st_size >= COPIED_FROM:
+            yield Output(rel, b"", str(path), copy_of=str(path))
+        else:
+            yield Output(rel, path.read_bytes(), str(path))
+
+
+def starts_alike(source: str, target: str, length: int) -> bool:
+    """Whether the first `length` bytes of `source` are the file `target` (`is_cut_short`
+    for copies), read a block at a time."""
+    with open(source, "rb") as whole, open(target, "rb") as start:
+        while length > 0:
+            block = start.read(min(length, 1 << 20))
+            if not block or whole.read(len(block)) != block:
+                return False
+            length -= len(block)
+    return True
