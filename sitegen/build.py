@@ -117,6 +117,10 @@ FUTURE_DAYS = 1  # an article dated tomorrow is tomorrow's edition, or another t
 RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
 MOVES_SHOWN = 10  # articles named in the notices of moved addresses; the rest are counted
 READ_AGAIN = (-1, -1, -1, -1)  # the stat of a cache entry whose file must be read again
+# How long a file skipped for its Markdown's CPU time stays skipped though unchanged: its time
+# measures the machine and the moment, so it is tried again; read at every build, one such
+# file cost its budget, seconds, in every build, one with nothing to do among them.
+RETRY_SLOW = 24 * 3600 * 10**9  # ns
 
 
 def no_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:
@@ -277,7 +281,11 @@ class Build:
                 scans[file.rel] = cached.scan
                 if cached.problems:
                     said[file.rel] = self.kept_warnings(file.rel, cached.problems)
-            elif (skip := cache.skipped.get(file.rel)) is not None and skip[0] == file.stat:
+            elif (
+                (skip := cache.skipped.get(file.rel)) is not None
+                and skip[0] == file.stat
+                and (not skip[2] or started_ns < skip[2])
+            ):
                 skipped[file.rel] = skip
                 said[file.rel] = self.kept_warnings(file.rel, skip[1])
             else:
@@ -295,7 +303,8 @@ class Build:
                     self.unreadable = True
                     continue
                 fresh = file.stat[0] >= started_ns - RACY_NS  # see below
-                skipped[file.rel] = (READ_AGAIN if fresh else file.stat, warned, result.timed_out)
+                retry = started_ns + RETRY_SLOW if result.timed_out else 0
+                skipped[file.rel] = (READ_AGAIN if fresh else file.stat, warned, retry)
                 continue
             before = cache.sources.get(file.rel)
             if before is None or (before.scan, before.article.tags) != (scan, result.article.tags):
@@ -1269,7 +1278,8 @@ class Build:
             written = save_cache(config, pages_print, cache)
             if self.memory is not None:
                 self.memory.keep(config, pages_print, cache, written)
-        save_state(config, signature, counts, self.problems)
+        retries = [until for _, _, until in cache.skipped.values() if until]
+        save_state(config, signature, counts, self.problems, min(retries, default=0))
 
     def broken_links(self, site: Site) -> list[Problem]:
         """The links and images of Markdown bodies that lead to no file of this site, as

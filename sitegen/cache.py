@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,9 +68,10 @@ class SourceEntry(NamedTuple):
 
 
 # A file that gave no article (a date that is no date, Markdown over its CPU budget), by its
-# source path: its stat when read and the reader's warnings, as (message, line).
-# The last says whether it is kept in memory only (`read.OutOfBudget`), not on disk.
-Skipped = tuple[tuple[int, ...], tuple[tuple[str, int | None], ...], bool]
+# source path: its stat when read, the reader's warnings, as (message, line), and the time
+# (ns since the epoch) from which it is read again though its stat holds, 0 for never: a file
+# over its CPU budget (`read.OutOfBudget`) is tried again a day later (`build.RETRY_SLOW`).
+Skipped = tuple[tuple[int, ...], tuple[tuple[str, int | None], ...], int]
 
 
 @dataclass
@@ -295,9 +297,11 @@ def load_state(
     if stored is None:
         return None
     try:
-        stored_signature, (articles, drafts), problems = stored  # type: ignore[misc]
+        stored_signature, (articles, drafts), problems, until = stored  # type: ignore[misc]
         counts, warnings = (int(articles), int(drafts)), [Problem(*p) for p in problems]
     except (TypeError, ValueError):
+        return None
+    if until and time.time_ns() >= until:  # a file skipped for its CPU time is due again
         return None
     if not stored_signature or stored_signature != signature():
         return None
@@ -330,11 +334,16 @@ def ensure_cache_folder(cache_dir: Path) -> None:
 
 
 def save_state(
-    config: Config, signature: str, counts: tuple[int, int], problems: list[Problem]
+    config: Config,
+    signature: str,
+    counts: tuple[int, int],
+    problems: list[Problem],
+    until: int = 0,
 ) -> None:
-    """Record the build just done; an empty signature records that none may be trusted."""
+    """Record the build just done; an empty signature records that none may be trusted, and
+    `until` (ns since the epoch, 0 for ever) until when it may (`Skipped`)."""
     ensure_cache_folder(config.cache)
-    payload = (signature, counts, [(p.path, p.message, p.line) for p in problems])
+    payload = (signature, counts, [(p.path, p.message, p.line) for p in problems], until)
     _save(pages_file(config.cache, config.output, STATE_PREFIX), base_fingerprint(), payload)
 
 
@@ -554,9 +563,8 @@ def sources_file(config: Config, cache: BuildCache) -> bytes:
         for source, entry in sorted(cache.sources.items())
     ]
     skipped = [
-        (source, stat, problems)
-        for source, (stat, problems, in_memory) in sorted(cache.skipped.items())
-        if not in_memory
+        (source, stat, problems, until)
+        for source, (stat, problems, until) in sorted(cache.skipped.items())
     ]
     cache.generation = os.urandom(8).hex()
     return _file_bytes(sources_fingerprint(config), (cache.generation, sources, skipped))
@@ -654,10 +662,10 @@ def _entry(row: tuple) -> SourceEntry:
 
 
 def _skipped(row: tuple) -> Skipped:
-    _source, stat, problems = row
-    if not all(_is_problem_row(problem) for problem in problems):
+    _source, stat, problems, until = row
+    if not all(_is_problem_row(problem) for problem in problems) or type(until) is not int:
         raise TypeError("a warning of another shape")
-    return tuple(stat), tuple(problems), False
+    return tuple(stat), tuple(problems), until
 
 
 def _is_problem_row(row: object) -> bool:

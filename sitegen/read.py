@@ -254,7 +254,7 @@ class SkipFile(Exception):
 class OutOfBudget(SkipFile):
     """A file skipped for the CPU time its Markdown took: a measure of this machine at this
     moment, not of the bytes alone (a rebuild in `serve` runs under a hook that about doubles
-    it), so it is not kept for later builds (`ReadResult.timed_out`)."""
+    it), so it is kept as skipped for a day only (`ReadResult.timed_out`, `build.RETRY_SLOW`)."""
 
 
 # --- finding files -----------------------------------------------------------------------------
@@ -2785,7 +2785,10 @@ def render_markdown(
             raise SkipFile("its Markdown is nested too deeply to read") from None
         if isinstance(exc, OutOfTime):
             took = f"took over {budget:.1f} s to read (most take milliseconds)"
-            raise OutOfBudget(f"its Markdown {took}: a shape the parser is slow on") from None
+            raise OutOfBudget(
+                f"its Markdown {took}: a shape the parser is slow on (read again when it "
+                "changes, or in a day)"
+            ) from None
         raise
     if len(produced) > MAX_GROWTH * len(body) + 100_000:
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"

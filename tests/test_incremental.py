@@ -790,12 +790,14 @@ def test_kept_warnings_show_in_the_order_of_a_clean_build(tmp_path: Path) -> Non
     assert report.problems == clean.problems
 
 
-def test_a_file_over_its_cpu_budget_is_kept_in_memory_only(
+def test_a_file_over_its_cpu_budget_is_read_again_a_day_later(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Markdown skipped for the CPU time it took is not read again by `watch` and `serve` at
-    every save, but a later build reads it again: the time measures the machine and the
-    moment (a rebuild in `serve` runs under a hook that about doubles it), not the bytes."""
+    """Markdown skipped for the CPU time it took is not read again at every build: each took
+    its whole budget again, seconds, in every build, one with nothing to do among them (the
+    hostile helper). The time measures the machine and the moment (a rebuild in `serve` runs
+    under a hook that about doubles it), not the bytes: it is read again a day later, or when
+    it changes, in a build that has nothing else to do too."""
     import sitegen.read as read_module
 
     corpus(tmp_path, 3)
@@ -805,17 +807,27 @@ def test_a_file_over_its_cpu_budget_is_kept_in_memory_only(
     monkeypatch.setattr(read_module, "markdown_budget", lambda body: 0.001)
     memory = CacheMemory()
     first, _ = incremental_build(tmp_path, memory)
-    assert any("slow.md" in str(p) and "took over" in str(p) for p in first.problems)
+    assert any("slow.md" in str(p) and "in a day" in str(p) for p in first.problems)
     write_article(tmp_path, "0001_0000000000000001.txt", "2026-01-01", "Edited", "New text.")
     again, _ = incremental_build(tmp_path, memory)  # `serve`'s next rebuild
     assert again.read == 1 and any("slow.md" in str(p) for p in again.problems)
     write_article(tmp_path, "0001_0000000000000001.txt", "2026-01-01", "Edited", "Newer text.")
     later, _ = incremental_build(tmp_path)  # a build from the cache on disk
-    assert later.read == 2 and any("slow.md" in str(p) for p in later.problems)
-    monkeypatch.undo()  # with the real budget, it reads
-    write_article(tmp_path, "0001_0000000000000001.txt", "2026-01-01", "Edited", "Last text.")
+    assert later.read == 1 and any("slow.md" in str(p) for p in later.problems)
+    settle(tmp_path)
+    incremental_build(tmp_path)  # the edited file's stat, settled
+    nothing, _ = incremental_build(tmp_path)  # nothing to do: the quickest path
+    assert nothing.read == 0 and any("slow.md" in str(p) for p in nothing.problems)
+    monkeypatch.undo()  # with the real budget it reads, once its day is over
+    kept, _ = incremental_build(tmp_path)
+    assert kept.read == 0 and kept.articles == 3  # still its day: the state says so
+    day_later = time.time_ns() + 25 * 3600 * 10**9
+    monkeypatch.setattr(time, "time_ns", lambda: day_later)
     fine, after = incremental_build(tmp_path)
-    assert fine.articles == 4 and after == clean_build(tmp_path)
+    assert fine.read == 1 and fine.articles == 4
+    assert not any("slow.md" in str(p) for p in fine.problems)
+    monkeypatch.undo()
+    assert after == clean_build(tmp_path)
 
 
 def settle(site: Path) -> None:
