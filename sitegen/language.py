@@ -301,8 +301,21 @@ def unspaced_words(texts: Iterable[str], language: str) -> int:
 
 
 def direction(language: str) -> str:
-    """ "rtl" for a language written right to left, else ""."""
+    """ "rtl" for a language written right to left, else "": by its script where the tag
+    names one (`ar-Latn`, Arabic in Latin letters, is left to right; `az-Arab`, Azerbaijani
+    in Arabic letters, right to left), else by the language."""
+    script = SCRIPT_SUBTAG.match(language)
+    if script is not None:
+        return "rtl" if script[1].title() in RTL_SCRIPTS else ""
     return "rtl" if primary_subtag(language) in RTL_LANGUAGES else ""
+
+
+# A language tag's script subtag (BCP 47): four letters after the language ("sr-Latn-RS").
+SCRIPT_SUBTAG = re.compile(r"[A-Za-z]{2,3}-([A-Za-z]{4})(?![A-Za-z0-9])")
+# ISO 15924 codes of scripts written right to left.
+RTL_SCRIPTS = frozenset(
+    ("Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Samr", "Mand", "Yezi", "Aran")
+)
 
 
 # The script each guessed language is written in: within an article in one, a paragraph that

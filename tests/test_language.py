@@ -110,6 +110,17 @@ def test_a_paragraph_in_another_language_than_its_article_is_marked() -> None:
     assert paragraph_attributes(["Only English."], "") is None
 
 
+@pytest.mark.parametrize(
+    ("tag", "shown"),
+    [("ar", "rtl"), ("ar-EG", "rtl"), ("ar-Latn", ""), ("az-Arab", "rtl"), ("fa-Latn-IR", ""),
+     ("he", "rtl"), ("sr-Latn", ""), ("en", ""), ("ku-arab", "rtl"), ("en-x-arab", "")],
+)  # fmt: skip
+def test_a_tags_script_decides_its_direction(tag: str, shown: str) -> None:
+    """`lang: ar-Latn` (Arabic in Latin letters) was set right to left, by its language; the
+    script a tag names decides (the hostile helper)."""
+    assert direction(tag) == shown
+
+
 def test_a_paragraph_without_letters_keeps_its_articles_direction() -> None:
     """Set left to right, "2026" or "***" in an Arabic article stood at the other side."""
     assert paragraph_attributes(["2026", "— 12 —", "***"], "ar") is None
