@@ -893,7 +893,13 @@ AGENCY = re.compile(
     r"Kyodo|TASS|PTI|IANS|UPI|Anadolu|Yonhap|Agencies|Staff|Al Jazeera|Al Arabiya|Al Mayadeen|"
     r"Tasnim|Fars|Mehr|Sputnik|RIA Novosti|Interfax|Bernama|Antara)"
 )
-BYLINE_SEPARATOR = re.compile(r"\s*(?:;|\s&\s|\band\b)\s*")
+# ";", " & " or "and" between names; not the ";" that ends a character reference written in
+# the text ("X &amp; Co" was the two authors "X &amp" and "Co").
+NOT_AFTER_REFERENCE = "".join(
+    f"(?<!&{part})"
+    for part in (r"\w\w", r"\w{3}", r"\w{4}", r"\w{5}", r"#\d\d", r"#\d{3}", r"#\d{4}")
+)
+BYLINE_SEPARATOR = re.compile(rf"\s*(?:{NOT_AFTER_REFERENCE};|\s&\s|\band\b)\s*")
 
 
 # An outlet's name of one word: in capitals ("WAFA", "IRNA") or with Arabic's article joined

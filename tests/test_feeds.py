@@ -488,6 +488,11 @@ def test_article_pages_carry_news_article_json_ld(make_site, run_cli) -> None:
             {"@type": "Organization", "name": "Al-Manar"},
         ]),
         ("Al Gore", {"@type": "Person", "name": "Al Gore"}),
+        ("Smith &amp; Wesson Staff", {"@type": "Organization", "name": "Smith &amp; Wesson Staff"}),
+        ("Ana Costa &#38; Rui Sousa; AP", [
+            {"@type": "Person", "name": "Ana Costa &#38; Rui Sousa"},
+            {"@type": "Organization", "name": "AP"},
+        ]),
         ("Lina Haddad, Al Jazeera", [
             {"@type": "Person", "name": "Lina Haddad"},
             {"@type": "Organization", "name": "Al Jazeera"},
