@@ -2181,8 +2181,21 @@ def remote_images_as_links(safe: str) -> str:
     """
     if "<img" not in safe:
         return safe
+    if "<a " in safe:  # within a link, its text: a link there split it, and left it empty
+        safe = LINK_ELEMENT.sub(lambda m: IMG_TAG.sub(_image_or_text, m[0]), safe)
     changed = IMG_TAG.sub(_image_or_link, safe)
     return changed if changed == safe else sanitise(changed)
+
+
+LINK_ELEMENT = re.compile(r"<a\b[^>]*>.*?</a>", re.DOTALL)  # links do not nest in sanitised HTML
+
+
+def _image_or_text(match: re.Match[str]) -> str:
+    """An image from another host in a link (`[![alt](https://...)](https://...)`): its
+    text, which the link then shows; one of the site's own, as it is."""
+    attributes = dict(ATTRIBUTE.findall(match.group()))
+    src = attributes.get("src", "")
+    return match.group() if is_local_url(html.unescape(src)) else attributes.get("alt") or src
 
 
 # A footnote's way back, "↩", named for screen readers by its title ("Jump back to footnote 1

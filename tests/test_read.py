@@ -1002,15 +1002,30 @@ def test_long_lists_tables_code_and_footnotes_are_not_taken_for_pathological(
         "![a](https:&#47;&#47;elsewhere.example/1.png)",
         "![a](&#x2F;&#x2F;elsewhere.example/1.png)",
         "![a][r]\n\n[r]: &#x68;ttps://elsewhere.example/1.png",
-        "[![a](https://elsewhere.example/1.png)](https://elsewhere.example/)",
     ],
-    ids=["entity-scheme", "entity-slashes", "protocol-relative", "reference", "in-a-link"],
+    ids=["entity-scheme", "entity-slashes", "protocol-relative", "reference"],
 )
 def test_no_disguise_lets_an_image_from_another_host_through(tmp_path: Path, image) -> None:
     """Entities are decoded by the sanitiser, after Markdown: the check runs on its output."""
     body = read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{image}\n").body
     assert "<img" not in body.html and "elsewhere.example/1.png" in body.html
     assert "<a" not in re.sub(r"<a [^>]*>[^<]*</a>", "", body.html)  # no link in a link
+
+
+def test_an_image_from_another_host_in_a_link_is_the_links_text(tmp_path: Path) -> None:
+    """`[![alt](https://host/a.png)](https://other/)`: the image became a link in the link,
+    which left the link empty and split it from its text (the hostile helper)."""
+    text = (
+        "[![The map](https://elsewhere.example/1.png)](https://news.example/map)\n\n"
+        "[![](https://elsewhere.example/2.png)](https://news.example/two)\n\n"
+        "[![Own](/logo.png)](https://news.example/own)\n"
+    )
+    html_text = read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{text}").body.html
+    assert '<a href="https://news.example/map" rel="noopener noreferrer">The map</a>' in html_text
+    assert ">https://elsewhere.example/2.png</a>" in html_text  # no alt: its address
+    assert '<img alt="Own" src="/logo.png"' in html_text  # the site's own image stays
+    assert "<img" not in html_text.replace('<img alt="Own"', "")
+    assert 'noreferrer"></a>' not in html_text  # no empty link
 
 
 @pytest.mark.parametrize(
