@@ -561,6 +561,7 @@ class _Reader:
         self.guesses: list[tuple[Piece, float, int]] = []
         self.byline = _byline_names(article.byline)
         self.owner: dict[str, str] = {}  # a word of a full name -> that name
+        self.cited: set[str] = set()  # abbreviations of news agencies the text cites ("NNA")
         # In German every noun is capitalised: a word alone ("Regierung") is no name there.
         language = article.lang or tagger.language
         self.nouns_capitalised = primary_subtag(language) in NOUNS_CAPITALISED
@@ -631,6 +632,9 @@ class _Reader:
             for size in range(2, len(words) + 1):
                 name_words = words[-size:]
                 if name_words[0][:1].isupper() and _spelled(name_words, short.casefold()):
+                    if not NEWS_WORDS.isdisjoint(name_words):  # "National News Agency (NNA)"
+                        self.cited.add(short)  # a source, as agencies named alone are
+                        break
                     if name_words[-1] in COMPANY_FORMS:  # "Tokyo Electric Power Co (TEPCO)"
                         name_words = name_words[:-1]
                     name = " ".join(name_words)
@@ -735,6 +739,8 @@ class _Reader:
         mid_sentence = {word for word, _, _, initial in singles if not initial}
         alone_is_name = not self.nouns_capitalised
         for word, weight, position, initial in singles:
+            if word in self.cited:
+                continue
             if word in owner:
                 add(owner[word], word, weight, position, False)
             elif (alone_is_name and (not initial or word in mid_sentence)) or (
@@ -1601,6 +1607,8 @@ SPELLED_OUT = re.compile(r" \(([A-Z][A-Za-z]{1,9})\)")
 # Where the words before it stop being a name: a sentence, a clause, a quote, a list's line.
 SPELLING_BOUNDARY = re.compile(r"[.,;:!?\"“”()\u2028]")
 MAX_SPELLED_WORDS = 10
+# Words of a news agency's or a channel's name: what the text cites, not what it is about.
+NEWS_WORDS = frozenset(("News", "Press", "Television", "TV", "Radio", "Broadcasting"))
 # What a company's name ends with, which its tag leaves out (its abbreviation may spell it).
 COMPANY_FORMS = frozenset(("Co", "Corp", "Inc", "Ltd", "LLC", "plc", "PLC", "AG", "SA", "GmbH"))
 

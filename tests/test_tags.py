@@ -431,6 +431,16 @@ def test_a_name_its_abbreviation_spells_out_is_one_tag(text: str, name: str) -> 
     assert not pieces & set(verdicts), verdicts
 
 
+def test_a_news_agency_spelled_out_is_a_source_not_a_tag() -> None:
+    """ "the state-run National News Agency (NNA) said": what the text cites, as "WAFA" or
+    "Reuters" named alone are; "NNA" was a tag (the judge helper)."""
+    text = "Three were hurt in Tyre, the state-run National News Agency (NNA) said. NNA added more."
+    articles = corpus(text, text)
+    tags = tags_of(articles, min_articles=1, max_per_article=100)
+    assert not {"NNA", "National News Agency"} & set(tags[0]), tags
+    assert "Tyre" in tags[0]
+
+
 def test_an_abbreviation_counts_for_the_one_name_with_its_initials() -> None:
     articles = corpus(
         "The Varnian Harbour Guild (VHG) met the Orsk Dock Board.",
