@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 # Scripts by character class, each with the language most written in it. Latin first: the
@@ -365,11 +366,28 @@ def text_attributes(text: str, language: str) -> str:
     if own and own != language:
         script = LANGUAGE_SCRIPTS.get(primary_subtag(language), "")
         if LANGUAGE_SCRIPTS.get(own) != script:
-            return f' lang="{own}"' + (' dir="rtl"' if direction(own) else "")
+            turned = direction(own) and starts_right_to_left(text) is not False
+            return f' lang="{own}"' + (' dir="rtl"' if turned else "")
     elif not own and script_pattern("Latin").search(text):
-        rtl = ' dir="ltr"' if direction(language) else ""  # set left to right, apart
+        # set left to right, apart; but where it starts in the article's letters
+        turned = direction(language) and starts_right_to_left(text) is not True
+        rtl = ' dir="ltr"' if turned else ""
         return (LATIN_TEXT + rtl) if primary_subtag(language) in LANGUAGE_SCRIPTS else rtl
     return ""
+
+
+def starts_right_to_left(text: str) -> bool | None:
+    """Whether the first letter of `text` that has a direction is written right to left
+    (None: none has), as `dir="auto"` reads it. A paragraph that opens in one direction
+    reads in it: "Arabic version: قالت..." in an English report was set right to left as a
+    whole, its label at the right and its colon on the wrong side."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return None
 
 
 # Latin letters in an article in another script, as the reader marks them: "undetermined, in

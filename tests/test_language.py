@@ -121,6 +121,19 @@ def test_a_tags_script_decides_its_direction(tag: str, shown: str) -> None:
     assert direction(tag) == shown
 
 
+def test_a_paragraph_reads_in_the_direction_it_opens_in() -> None:
+    """ "Arabic version: قالت..." in an English report was set right to left as a whole, its
+    label at the right and its colon on the wrong side (the judge helper); as `dir="auto"`
+    reads it, a paragraph's first letter decides its direction, its letters its language."""
+    arabic = SAMPLES["ar"]
+    assert text_attributes(f"Arabic version: {arabic}", "en") == ' lang="ar"'
+    assert text_attributes(arabic, "en") == ' lang="ar" dir="rtl"'
+    assert text_attributes(f"«{arabic}»", "en") == ' lang="ar" dir="rtl"'
+    english = "The ministry said the meeting would be held in Cairo next week, officials added."
+    assert text_attributes(english, "ar") == ' lang="und-Latn" dir="ltr"'
+    assert text_attributes(f"النسخة: {english}", "ar") == ' lang="und-Latn"'
+
+
 def test_a_paragraph_without_letters_keeps_its_articles_direction() -> None:
     """Set left to right, "2026" or "***" in an Arabic article stood at the other side."""
     assert paragraph_attributes(["2026", "— 12 —", "***"], "ar") is None
