@@ -82,6 +82,7 @@ ENGLISH: dict[str, Label] = {
     "description_archive": "News from {title}: {count}.",
     "description_tags": "Every tag of {site}, by use and from A to Z.",
     "description_archive_index": "Every year and month of {site}, with article counts.",
+    "footnote_back": "Jump back to footnote {n} in the text",
 }
 
 FRENCH: dict[str, Label] = {
@@ -135,6 +136,7 @@ FRENCH: dict[str, Label] = {
     "description_archive_index": (
         "Toutes les années et tous les mois de {site}, avec le nombre d’articles."
     ),
+    "footnote_back": "Revenir à la note {n} dans le texte",
 }
 
 GERMAN: dict[str, Label] = {
@@ -186,6 +188,7 @@ GERMAN: dict[str, Label] = {
     "description_archive": "Archiv {title}: {count}.",
     "description_tags": "Alle Schlagwörter von {site}, nach Häufigkeit und von A bis Z.",
     "description_archive_index": "Alle Jahre und Monate von {site}, mit der Zahl der Artikel.",
+    "footnote_back": "Zurück zur Fußnote {n} im Text",
 }
 
 SPANISH: dict[str, Label] = {
@@ -237,6 +240,7 @@ SPANISH: dict[str, Label] = {
     "description_archive": "Archivo: {title}, {count}.",
     "description_tags": "Todas las etiquetas de {site}, por uso y de la A a la Z.",
     "description_archive_index": "Todos los años y meses de {site}, con el número de artículos.",
+    "footnote_back": "Volver a la nota {n} en el texto",
 }
 
 ITALIAN: dict[str, Label] = {
@@ -288,6 +292,7 @@ ITALIAN: dict[str, Label] = {
     "description_archive": "Archivio: {title}, {count}.",
     "description_tags": "Tutti i tag di {site}, per frequenza e dalla A alla Z.",
     "description_archive_index": "Tutti gli anni e i mesi di {site}, con il numero di articoli.",
+    "footnote_back": "Torna alla nota {n} nel testo",
 }
 
 PORTUGUESE: dict[str, Label] = {  # words that Portugal and Brazil both write
@@ -338,6 +343,7 @@ PORTUGUESE: dict[str, Label] = {  # words that Portugal and Brazil both write
     "description_archive": "Arquivo: {title}, {count}.",
     "description_tags": "Todas as etiquetas de {site}, por uso e de A a Z.",
     "description_archive_index": "Todos os anos e meses de {site}, com o número de artigos.",
+    "footnote_back": "Voltar à nota {n} no texto",
 }
 
 DUTCH: dict[str, Label] = {
@@ -388,6 +394,7 @@ DUTCH: dict[str, Label] = {
     "description_archive": "Archief: {title}, {count}.",
     "description_tags": "Alle tags van {site}, op gebruik en van A tot Z.",
     "description_archive_index": "Alle jaren en maanden van {site}, met het aantal artikelen.",
+    "footnote_back": "Terug naar voetnoot {n} in de tekst",
 }
 
 # Right to left: an arrow is not mirrored as brackets and guillemets are, so "←" and "→"
@@ -459,6 +466,7 @@ ARABIC: dict[str, Label] = {
     "description_archive": "الأرشيف: {title}، {count}.",
     "description_tags": "كل وسوم {site}، حسب الاستخدام ومن الألف إلى الياء.",
     "description_archive_index": "كل سنوات {site} وأشهره، مع عدد المقالات.",
+    "footnote_back": "العودة إلى الحاشية {n} في النص",
 }
 
 RUSSIAN: dict[str, Label] = {
@@ -514,6 +522,7 @@ RUSSIAN: dict[str, Label] = {
     "description_archive": "Архив: {title}, {count}.",
     "description_tags": "Все теги сайта {site}: по частоте и от А до Я.",
     "description_archive_index": "Все годы и месяцы сайта {site} с числом статей.",
+    "footnote_back": "Вернуться к сноске {n} в тексте",
 }
 
 TABLES: dict[str, dict[str, Label]] = {

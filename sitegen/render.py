@@ -1003,6 +1003,25 @@ def footnote_refs_in(html: str, digits: Mapping[int, int]) -> str:
     return FOOTNOTE_REF.sub(lambda m: m[1] + m[2].translate(digits), html)
 
 
+BACKLINK_WORDS = "Jump back to footnote {n} in the text"  # as the reader writes them
+BACKLINK_START = ' title="Jump back to footnote '
+BACKLINK = re.compile(
+    r' title="Jump back to footnote ([0-9]+) in the text" '
+    r'aria-label="Jump back to footnote \1 in the text"'
+)
+
+
+def backlinks_in(html_text: str, words: Words) -> str:
+    """`html_text` with its footnotes' ways back named in the site's words (`footnote_back`),
+    their numbers in its digits: a site in Arabic named them in English."""
+
+    def named(match: re.Match[str]) -> str:
+        name = markupsafe.escape(words("footnote_back", int(match[1])))
+        return f' title="{name}" aria-label="{name}"'
+
+    return BACKLINK.sub(named, html_text)
+
+
 class Renderer:
     """Renders pages through the compiled templates (feeds through FeedWriter); article bodies
     come from `body_of`, their images' sizes from `images`."""
@@ -1022,6 +1041,11 @@ class Renderer:
         self.images = images or {}
         self.latin_text = f' lang="{latin_text_language(site.config.language)}"'
         self.digits = digit_table(site.config.digits)
+        words = words_for(site.config.language, site.config.labels, site.config.digits)
+        # The reader names a footnote's way back in English ("Jump back to footnote 1 in the
+        # text"): in the site's words, where those are others.
+        english = words.label("footnote_back") == BACKLINK_WORDS and words.digits is None
+        self.footnote_back = None if english else words
         self.urls, self.base_path = site.urls, urlsplit(site.config.base_url).path or "/"
         self.templates: dict[str, jinja2.Template] = {}
         self.feed_writer = FeedWriter(
@@ -1047,6 +1071,8 @@ class Renderer:
             body = Body(html, body.paragraphs)
         if self.digits is not None and FOOTNOTE_REF_START in body.html:
             body = Body(footnote_refs_in(body.html, self.digits), body.paragraphs)
+        if self.footnote_back is not None and BACKLINK_START in body.html:
+            body = Body(backlinks_in(body.html, self.footnote_back), body.paragraphs)
         return body
 
     def template(self, name: str) -> jinja2.Template:

@@ -224,6 +224,9 @@ def test_numbered_lists_and_footnotes_show_the_sites_digits(make_site, run_cli) 
     assert 'class="digits-arab"' in html
     assert '<sup id="fnref:1"><a href="#fn:1">١</a></sup>' in html
     assert '<sup id="fnref:2"><a href="#fn:2">٢</a></sup>' in html
+    # and the way back from a note is named in the site's words (it was English)
+    back = "العودة إلى الحاشية ٢ في النص"
+    assert f'<a href="#fnref:2" title="{back}" aria-label="{back}">↩</a>' in html
     css = (site / "public/style.css").read_text()
     assert ".digits-arab .article-body ol { list-style-type: arabic-indic; }" in css
     # Every system the config takes has its counter style, but full-width digits (CSS has none).
@@ -233,6 +236,7 @@ def test_numbered_lists_and_footnotes_show_the_sites_digits(make_site, run_cli) 
     assert run_cli(english, "build").exit_code == 0
     [article] = (english / "public/2026/02/06").glob("*/index.html")
     assert '<a href="#fn:1">1</a>' in article.read_text()
+    assert 'aria-label="Jump back to footnote 1 in the text"' in article.read_text()
     assert "digits-" not in article.read_text()
 
 
