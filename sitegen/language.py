@@ -301,6 +301,7 @@ def unspaced_words(texts: Iterable[str], language: str) -> int:
     return counts["Han"] + counts["Kana"]
 
 
+@functools.lru_cache(maxsize=256)  # every page asks, for the site's few languages
 def direction(language: str) -> str:
     """ "rtl" for a language written right to left, else "": by its script where the tag
     names one (`ar-Latn`, Arabic in Latin letters, is left to right; `az-Arab`, Azerbaijani
