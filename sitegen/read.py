@@ -1194,7 +1194,7 @@ def word_count(paragraphs: tuple[str, ...]) -> int:
     """Paragraphs are normalised (`clean_text`): one space between words, or a list's
     `LINE_BREAK`."""
     spaces = sum(map(str.count, paragraphs, itertools.repeat(" "))) + len(paragraphs)
-    return spaces + sum(p.count(LINE_BREAK) for p in paragraphs if LINE_BREAK in p)
+    return spaces + sum(map(str.count, paragraphs, itertools.repeat(LINE_BREAK)))
 
 
 def article_id(source: str) -> str:
@@ -1564,11 +1564,12 @@ def listed_lines(block: str) -> str | None:
     start as an item does; a line that does not continues the item before it. None for any
     other block: one line starting "300. Officials said" is a wrapped sentence."""
     lines = block.split("\n")
-    if sum(1 for line in lines if LIST_ITEM_LINE.match(line)) < 2:
+    starts = [LIST_ITEM_LINE.match(line) is not None for line in lines]
+    if sum(starts) < 2:
         return None
     items: list[str] = []
-    for line in lines:
-        if LIST_ITEM_LINE.match(line) or not items:
+    for line, starts_item in zip(lines, starts, strict=True):
+        if starts_item or not items:
             items.append(line)
         else:
             items[-1] += " " + line
@@ -1589,7 +1590,7 @@ def paragraphs_html(paragraphs: Sequence[str], attributes: Sequence[str]) -> str
         f"<p{attrs}>{html.escape(text, quote=False)}</p>"
         for text, attrs in zip(paragraphs, attributes, strict=True)
     )
-    return html_text.replace(LINE_BREAK, "<br>\n") if LINE_BREAK in html_text else html_text
+    return html_text.replace(LINE_BREAK, "<br>\n")  # itself where there is none
 
 
 def render_body(
@@ -1606,7 +1607,7 @@ def render_body(
     # One escape for the whole text: no paragraph holds a newline to confuse with the joins.
     text = html.escape("\n".join(paragraphs), quote=False)
     text = "<p>" + text.replace("\n", "</p>\n<p>") + "</p>"
-    return (text.replace(LINE_BREAK, "<br>\n") if LINE_BREAK in text else text), paragraphs
+    return text.replace(LINE_BREAK, "<br>\n"), paragraphs
 
 
 def blocks_marked(safe: str, language: str) -> str:

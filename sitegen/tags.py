@@ -1057,7 +1057,7 @@ SHOUTED = frozenset((
 
 def _shouted(piece: list[str]) -> bool:
     """Words in capitals that make a sentence (`SHOUTED`): "PLEASE DO NOT VIOLATE IT"."""
-    return len(piece) >= 2 and all(w.isupper() for w in piece) and not SHOUTED.isdisjoint(piece)
+    return len(piece) >= 2 and not SHOUTED.isdisjoint(piece) and all(map(str.isupper, piece))
 
 
 def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str], bool] | None:
