@@ -110,7 +110,8 @@ PARALLEL_MIN_FILES = 600  # below this, starting workers costs more than it save
 LATE_POOL_MIN_PAGES = 3000
 FEW_CHANGES = 50  # articles changed in place; more, and planning every page costs no more
 CHUNK = 250  # pages per worker call: the progress bar moves once per chunk
-PLAN_SLICE = 2000  # pages a cold build plans between two answers of its workers (25-40 ms)
+KEYS_SLICE = 2000  # page keys made between two looks at whether the build stopped
+PLAN_SLICE = 2000  # pages a cold build plans in one side job (25-40 ms)
 READ_CHUNK = 100  # files per worker call: the last one read is all one core may wait for
 FIRST_READS = 10  # files read here at a time while the workers start: how late it sees them ready
 FUTURE_DAYS = 1  # an article dated tomorrow is tomorrow's edition, or another time zone's
@@ -137,6 +138,52 @@ def tapered(items: Sequence[T], size: int) -> list[Sequence[T]]:
     another may wait for at the end (each keeps two queued, see `WorkerPool.on_demand`)."""
     cut = max(0, len(items) - 2 * size)
     return chunked(items[:cut], size) + chunked(items[cut:], max(1, size // 5))
+
+
+class SideWork:
+    """Runs a build's side jobs (the next build's page keys and shape, the sitemap, the cached
+    site), then takes the page keys from `later` into `keys`, in a thread, while this
+    process's own thread hands chunks to the workers and takes their answers.
+
+    Done between two answers, each job held back the workers' next chunks for as long as it
+    took: a worker keeps two chunks queued (`WorkerPool.on_demand`, 0.1 s of work), and at
+    100,000 articles single jobs took 0.3-0.6 s, 1.5 s of each worker's time in all. The
+    thread holds the GIL while it works, but the other thread waits for the workers in a call
+    that releases it, and takes it back within the interpreter's switch interval (5 ms).
+    Leaving the block waits for the thread; an exception it raised is raised there (unless
+    the block is already raising one), and a block left by an exception stops it between two
+    jobs."""
+
+    def __init__(self, jobs: list[Callable[[], None]], later: Iterator[str], keys: list[str]):
+        import threading
+
+        self.jobs, self.later, self.keys = jobs, later, keys
+        self.stopping = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self.work, name="sitegen side work", daemon=True)
+
+    def work(self) -> None:
+        try:
+            while self.jobs and not self.stopping.is_set():
+                self.jobs.pop(0)()
+            while not self.stopping.is_set():
+                count = len(self.keys)
+                self.keys.extend(itertools.islice(self.later, KEYS_SLICE))
+                if len(self.keys) - count < KEYS_SLICE:
+                    break
+        except BaseException as error:  # raised in the build's thread by `__exit__`
+            self.error = error
+
+    def __enter__(self) -> SideWork:
+        self.thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self.stopping.set()
+        self.thread.join()
+        if self.error is not None and kind is None:
+            raise self.error
 
 
 @dataclass(frozen=True)
@@ -766,8 +813,8 @@ class Build:
             """A cold build's list pages, planned while the workers render the articles'
             (0.13 s at 10,000 articles, seconds at 100,000, that held back their first page);
             they plan their own. Pages are handed out by number meanwhile (`page_count`). In
-            slices, one between two answers: at most two chunks wait queued for each worker,
-            and all the planning at once would leave them idle."""
+            slices, each a side job (`SideWork`), so that a build that failed meanwhile stops
+            it soon."""
             pages.extend(itertools.islice(self.planning, PLAN_SLICE))
             if len(pages) < total:
                 self.side_jobs.insert(0, plan_some)  # before the sitemap needs them
@@ -1094,8 +1141,8 @@ class Build:
         keys: list[str],
     ) -> None:
         """Article pages go to the worker that holds their body; list pages, in chunks, to
-        whichever worker has rendered its articles' pages and is free. Between answers, this
-        process moves page keys from `later` to `keys`."""
+        whichever worker has rendered its articles' pages and is free. Meanwhile a thread of
+        this process does the side jobs and moves page keys from `later` to `keys`."""
         assert self.pool is not None
         owned: list[list[int]] = [[] for _ in range(len(self.pool))]
         free: list[int] = []
@@ -1116,15 +1163,12 @@ class Build:
 
         self.pool.send_each("use_stager", [(writer.stager(),) for _ in owned])
         self.pool.receive_each()
-        per_answer = -(-len(todo) // max(1, count))
-        for _, _, answer in self.progress(
-            self.pool.on_demand("render", next_chunk), count, "Writing"
-        ):
-            for staged in answer:
-                writer.add(staged)
-            keys.extend(itertools.islice(later, per_answer))
-            if self.side_jobs:  # the workers have the next chunks queued meanwhile
-                self.side_jobs.pop(0)()
+        with SideWork(self.side_jobs, later, keys):
+            for _, _, answer in self.progress(
+                self.pool.on_demand("render", next_chunk), count, "Writing"
+            ):
+                for staged in answer:
+                    writer.add(staged)
 
     def run(self) -> BuildReport:
         # Whether the last build's files are still as written is checked by another process

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import types
 from collections.abc import Callable, Iterator
@@ -26,7 +27,9 @@ from click.testing import CliRunner
 import sitegen.build as build_module
 from sitegen import start, write
 from sitegen.build import (
+    KEYS_SLICE,
     PARALLEL_MIN_FILES,
+    SideWork,
     build,
     kept_until_exit,
     looks_cold,
@@ -2387,6 +2390,45 @@ def test_tapered_chunks_hold_every_item_and_end_in_fifths() -> None:
     assert [i for chunk in chunks for i in chunk] == items
     assert [len(c) for c in chunks[-11:]] == [234] + [50] * 10
     assert tapered([], 250) == [] and tapered([1, 2], 250) == [[1, 2]]
+
+
+def test_side_work_runs_jobs_in_order_then_moves_every_key_in_another_thread() -> None:
+    done: list[str] = []
+    jobs: list[Callable[[], None]] = []
+
+    def first() -> None:
+        done.append(threading.current_thread().name)
+        jobs.insert(0, lambda: done.append("requeued"))  # a job may queue one before the rest
+
+    jobs.extend([first, lambda: done.append("last")])
+    keys = ["k0"]
+    later = (f"key{i}" for i in range(KEYS_SLICE * 2 + 3))
+    with SideWork(jobs, later, keys):
+        pass
+    assert done == ["sitegen side work", "requeued", "last"] and jobs == []
+    assert keys == ["k0"] + [f"key{i}" for i in range(KEYS_SLICE * 2 + 3)]
+
+
+def test_side_work_raises_its_error_and_stops_when_the_build_fails() -> None:
+    def broken() -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"), SideWork([broken], iter(()), []):
+        pass
+    started = threading.Event()
+    ran: list[int] = []
+
+    def slow() -> None:  # still at work when the build fails
+        started.set()
+        side.stopping.wait(5)
+        ran.append(1)
+
+    keys: list[str] = []
+    side = SideWork([slow, lambda: ran.append(2)], iter(["a"]), keys)
+    with pytest.raises(KeyError), side:  # the build's own error wins
+        started.wait(5)
+        raise KeyError("worker failed")
+    assert ran == [1] and keys == []  # the job at work ends; no other starts
 
 
 def test_a_ram_folder_is_a_fine_output_folder(make_site, run_cli, tmp_path: Path) -> None:
