@@ -1927,6 +1927,7 @@ def markdown_converter() -> markdown.Markdown:
 
     blocks.register(QuoteWithLists(converter.parser), "quote", 20)
     converter.inlinePatterns.deregister("html")
+    from markdown.util import AtomicString
     from pymdownx.magiclink import MagiclinkPattern
 
     class BareAddress(MagiclinkPattern):  # type: ignore[misc]
@@ -1935,8 +1936,16 @@ def markdown_converter() -> markdown.Markdown:
         `https://x/p.gif">`, its text the address and the tag's end."""
 
         def handleMatch(self, m: re.Match[str], data: str) -> Any:
-            end = _ADDRESS_END.search(data, m.end())
-            return super().handleMatch(m, data[: end.start()] if end else data)
+            cut = _ADDRESS_END.search(data, m.end())
+            link, start, end = super().handleMatch(m, data[: cut.start()] if cut else data)
+            if link is not None and data.startswith(")", end) and _opens_more(link.get("href")):
+                # "(https://en.wikipedia.org/wiki/Mercury_(planet))": pymdown-extensions 13
+                # takes the bracket the address opened into the link; 12, which Python before
+                # 3.11.5 gets, ended the link before it, a broken address.
+                link.set("href", link.get("href") + ")")
+                link.text = AtomicString(link.text + ")")
+                end += 1
+            return link, start, end
 
     bare = converter.inlinePatterns["magic-link"]
     link = BareAddress(bare.pattern, converter)
@@ -1946,6 +1955,11 @@ def markdown_converter() -> markdown.Markdown:
         if hasattr(extension, "makeFootnoteId") and hasattr(extension, "makeFootnoteRefId"):
             with_safe_footnote_ids(extension)
     return converter
+
+
+def _opens_more(address: str | None) -> bool:
+    """Whether an address opens more brackets than it closes."""
+    return address is not None and address.count("(") > address.count(")")
 
 
 # A definition whose first line opens a fence (": ```sh"), and a line that opens or closes one.

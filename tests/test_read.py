@@ -2128,6 +2128,23 @@ def test_a_bare_address_in_raw_html_shown_as_text_ends_at_its_quote(tmp_path: Pa
 
 
 @pytest.mark.parametrize(
+    ("text", "address", "after"),
+    [
+        ("See https://w.example/Mercury_(planet).", "https://w.example/Mercury_(planet)", "."),
+        ("(see https://w.example/a) then", "https://w.example/a", ") then"),
+        ("(https://w.example/A_(b)_c))", "https://w.example/A_(b)_c", "))"),
+    ],
+)
+def test_a_bare_address_keeps_the_bracket_it_opened_whatever_the_extension_version(
+    tmp_path: Path, text: str, address: str, after: str
+) -> None:
+    """pymdown-extensions 12, which pip installs for Python before 3.11.5 (Debian 12's), ended
+    an address before a closing bracket it opened; 13 keeps it. The same link with either."""
+    html = read(tmp_path, "t.md", f"---\ntitle: T\ndate: 2026-03-04\n---\n{text}\n").body.html
+    assert f'<a href="{address}" rel="noopener noreferrer">{address}</a>{after}' in html
+
+
+@pytest.mark.parametrize(
     "header", ['~~~ python hl_lines="1"', '```python linenums="1"', "``` any words at all"]
 )
 def test_a_fence_whose_header_has_options_or_words_is_still_code(tmp_path: Path, header) -> None:
