@@ -208,7 +208,7 @@ def run() -> None:
         with contextlib.suppress(OSError, ValueError):
             print(lost, file=sys.stderr, flush=True)
         code = 1
-    if not kept_until_exit() or sys.gettrace() is not None or sys.getprofile() is not None:
+    if not kept_until_exit() or watched():
         sys.exit(code)
     if code is not None and not isinstance(code, int):
         with contextlib.suppress(OSError):
@@ -220,6 +220,21 @@ def run() -> None:
             with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to tell
                 stream.flush()
     os._exit(code or 0)
+
+
+def watched() -> bool:
+    """Whether a tracer, profiler or coverage tool watches this process, and writes what it
+    found at exit. Python 3.12's cProfile, and coverage's `sysmon` core, use `sys.monitoring`
+    and leave `sys.getprofile()` empty: the quick exit lost their results."""
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12 and later
+    return monitoring is not None and any(
+        monitoring.get_tool(tool) is not None for tool in range(MONITORING_TOOLS)
+    )
+
+
+MONITORING_TOOLS = 6  # sys.monitoring's tool ids: debugger, coverage, profiler, ..., optimizer
 
 
 @main.command("build")

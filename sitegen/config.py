@@ -8,6 +8,7 @@ resembles: a typo must never be silently ignored.
 from __future__ import annotations
 
 import difflib
+import errno
 import functools
 import os
 import re
@@ -831,12 +832,25 @@ def home_folder() -> Path | None:
 
 
 def _resolved(path: Path, key: str) -> Path:
-    """`path` made absolute, its symlinks followed; a loop of symlinks is the user's to undo
-    (pathlib raises RuntimeError for it)."""
+    """`path` made absolute, its symlinks followed; a loop of symlinks is the user's to undo.
+    Python before 3.13 raises RuntimeError for one; 3.13 leaves the loop in the path it
+    resolves, where only a stat tells it (ELOOP) from a symlink to a folder still to make."""
     try:
-        return path.resolve()
+        resolved = path.resolve()
     except (RuntimeError, OSError) as exc:
         raise SitegenError(f"the {key} folder cannot be reached: {exc}", _display(path)) from None
+    try:
+        os.stat(resolved)
+    except OSError as exc:  # missing, or under a file: made, or refused, later
+        if is_loop(exc):  # said as Python before 3.13 says it
+            reason = f"the {key} folder cannot be reached: Symlink loop from {str(path)!r}"
+            raise SitegenError(reason, _display(path)) from None
+    return resolved
+
+
+def is_loop(exc: BaseException) -> bool:
+    """A symlink loop, as Python before 3.13 (RuntimeError) or the system (ELOOP) says it."""
+    return isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
 
 
 def _check_paths(config: Config) -> None:
