@@ -53,7 +53,12 @@ def worker_alive() -> Iterator[None]:
     """Talking to a worker: a clear error when it is gone (its end of the pipe closed)."""
     try:
         yield
-    except (EOFError, BrokenPipeError, ConnectionResetError):
+    except (EOFError, BrokenPipeError, ConnectionResetError) as gone:
+        # Its traceback holds the frame that was sending, and that frame the message as a
+        # view of the pickler's BytesIO (`ForkingPickler.dumps`): kept, as the error's
+        # context, past the moment its frames would be freed, the collector met the two in
+        # a cycle, where Python 3.12.1 crashed (a segfault) and 3.13 warns.
+        gone.__traceback__ = None
         raise SitegenError(WORKER_GONE) from None
 
 

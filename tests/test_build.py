@@ -2324,9 +2324,10 @@ def test_profilers_still_get_their_results_at_exit(make_site, tmp_path) -> None:
 def test_builds_run_in_process_keep_nothing_for_an_exit(make_site, run_cli) -> None:
     """Only the `sitegen` program keeps a build's objects for its exit (cli.run): a caller that
     goes on, such as a test runner, frees them as usual and leaves the collector alone."""
+    frozen = gc.get_freeze_count()  # 375 in a fresh Python 3.12.1 process, 0 in 3.11
     run_cli(make_site(small_corpus(3)), "build")
     assert not kept_until_exit()
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == frozen
 
 
 def test_ctrl_c_while_the_program_starts_aborts_without_a_traceback(
