@@ -48,17 +48,26 @@ WORKER_GONE = (
 )
 
 
-@contextlib.contextmanager
-def worker_alive() -> Iterator[None]:
-    """Talking to a worker: a clear error when it is gone (its end of the pipe closed)."""
-    try:
-        yield
-    except (EOFError, BrokenPipeError, ConnectionResetError) as gone:
-        # Its traceback holds the frame that was sending, and that frame the message as a
-        # view of the pickler's BytesIO (`ForkingPickler.dumps`): kept, as the error's
-        # context, past the moment its frames would be freed, the collector met the two in
-        # a cycle, where Python 3.12.1 crashed (a segfault) and 3.13 warns.
+PIPE_GONE = (EOFError, BrokenPipeError, ConnectionResetError)
+
+
+class worker_alive:  # a class, not a generator: see its docstring
+    """Talking to a worker: a clear error when it is gone (its end of the pipe closed).
+
+    The pipe's error, and any frame that keeps it, let go of the frames that were sending:
+    one holds the message as a view of the pickler's BytesIO (`ForkingPickler.dumps`). Kept
+    past the moment they would be freed (as the clear error's context, or as the traceback
+    a generator-based context manager keeps in its `__exit__`), the collector met the view
+    and its BytesIO in a cycle, where Python 3.12.1 crashed (a segfault) and 3.13 warns."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, gone: BaseException | None, _: Any) -> None:
+        if not isinstance(gone, PIPE_GONE):
+            return
         gone.__traceback__ = None
+        del _, gone  # this frame is in the clear error's traceback: it keeps neither
         raise SitegenError(WORKER_GONE) from None
 
 
