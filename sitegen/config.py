@@ -842,15 +842,10 @@ def _resolved(path: Path, key: str) -> Path:
     try:
         os.stat(resolved)
     except OSError as exc:  # missing, or under a file: made, or refused, later
-        if is_loop(exc):  # said as Python before 3.13 says it
+        if exc.errno == errno.ELOOP:  # said as Python before 3.13 says it
             reason = f"the {key} folder cannot be reached: Symlink loop from {str(path)!r}"
             raise SitegenError(reason, _display(path)) from None
     return resolved
-
-
-def is_loop(exc: BaseException) -> bool:
-    """A symlink loop, as Python before 3.13 (RuntimeError) or the system (ELOOP) says it."""
-    return isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
 
 
 def _check_paths(config: Config) -> None:
