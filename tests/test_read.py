@@ -39,6 +39,7 @@ from sitegen.read import (
     find_sources,
     front_text,
     is_article_name,
+    may_hold_controls,
     pack_body,
     parse_article,
     read_article,
@@ -1518,6 +1519,19 @@ def test_decoding_skips_the_control_regex_only_where_it_would_remove_nothing(tex
     text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     plain = CONTROL.sub("", text.translate(AS_NEWLINES))  # VT, FF, NEL, U+2028/9: newlines
     assert decode(data, print) == plain
+
+
+def test_the_quick_control_test_misses_no_character_the_control_regex_removes() -> None:
+    """Every character of CONTROL's classes, each of the 1,114,112 code points tested: the
+    quick test must say "maybe" for each, in text that is otherwise plain, curly quotes and
+    all; and "no" for text with none."""
+    removed = [
+        c for c in map(chr, range(0x110000)) if CONTROL.match(c) and not 0xD800 <= ord(c) < 0xE000
+    ]
+    assert len(removed) == 32 - 3 + 1 + 32 + 32 + 34  # C0 but tab, LF, CR; DEL; C1; U+FDDx
+    for char in removed:
+        assert may_hold_controls(f"“Quoted,” he said {char}.".encode()), hex(ord(char))
+    assert not may_hold_controls("“Quoted,” he said — in São Paulo… € 中文 😀.".encode())
 
 
 @settings(max_examples=300, deadline=None)
