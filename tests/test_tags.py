@@ -29,6 +29,7 @@ from sitegen.tags import (
     LONG_BODY,
     PARTICLES,
     article_tags,
+    as_ascii,
     choose,
     choose_again,
     drop_rare_names,
@@ -1312,7 +1313,8 @@ TYPOGRAPHY_PIECES = [
 @given(
     st.lists(st.sampled_from(RUN_PIECES + TYPOGRAPHY_PIECES), max_size=14).map("".join)
     | st.lists(st.sampled_from(RUN_PIECES + TYPOGRAPHY_PIECES), max_size=14).map(" ".join)
-    | st.text(alphabet="ABPXYZabelopsdtnv'.- &_9,()\"\n\x01’‘“”—–…\xa0é", max_size=30)
+    # With characters of Windows-1252 that are none of them (`tags.as_ascii`), and one it lacks.
+    | st.text(alphabet="ABPXYZabelopsdtnv'.- &_9,()\"\n\x01’‘“”—–…\xa0\u2028é€Š\x81", max_size=30)
 )
 def test_runs_of_text_with_curly_quotes_are_those_of_the_pattern_for_any_script(text: str) -> None:
     """`runs` reads text whose only other characters than ASCII are curly quotes, dashes and
@@ -1320,6 +1322,16 @@ def test_runs_of_text_with_curly_quotes_are_those_of_the_pattern_for_any_script(
     text in any script finds in it."""
     expected = [m.span() for m in unicode_run().finditer(text)]
     assert [m.span() for m in runs(text)] == expected
+
+
+def test_text_of_ascii_and_typography_reads_as_ascii_one_byte_a_character() -> None:
+    """`as_ascii` gives such text the quick pattern, whichever way it encodes it: a mark the
+    ASCII pattern reads alike, one byte each so that offsets stay those of the text."""
+    assert as_ascii("“Cuba’s ‘O’Brien’ — 1–2…”\xa0x") == b"\"Cuba's `O'Brien' ~ 1~2~\"~x"
+    assert as_ascii("a\u2028“B’s”") == b'a~"B\'s"'  # the line separator: no Windows-1252
+    assert as_ascii("Café “Noir”") is None
+    assert as_ascii("€ “Noir”") is None
+    assert as_ascii("Москва “Noir”") is None
 
 
 @pytest.mark.parametrize(
