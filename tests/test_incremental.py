@@ -755,13 +755,15 @@ def test_a_file_that_could_not_be_read_is_read_again(
     settle(tmp_path)
     failing = tmp_path / "articles/0001_0000000000000001.txt"
 
-    def open_failing(path: str, *args: object, **kwargs: object) -> object:
+    read_file = read_module.read_file
+
+    def read_failing(path: str) -> bytes:
         if Path(path) == failing:
             raise OSError(errno.EIO, "Input/output error")
-        return open(path, *args, **kwargs)
+        return read_file(path)
 
     with monkeypatch.context() as patch:
-        patch.setattr(read_module, "open", open_failing, raising=False)
+        patch.setattr(read_module, "read_file", read_failing)
         report, _ = incremental_build(tmp_path)
     assert [p.message for p in report.problems] == ["cannot read: Input/output error; skipped"]
     if edited:
