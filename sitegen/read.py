@@ -544,10 +544,13 @@ def read_file(path: str) -> bytes:
         size = os.fstat(fd).st_size
         if size > MAX_ARTICLE_BYTES:
             raise SkipFile(f"{size / 1e6:.1f} MB, more than an article's limit of 2 MB")
-        chunks = []
+        chunks, total = [], 0
         want = size + 1  # one read for the file, one to see its end (it may have grown)
         while chunk := os.read(fd, want):
             chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_ARTICLE_BYTES:  # it grows as it is read: a log, a download
+                raise SkipFile("more than an article's limit of 2 MB as it was read")
             want = 1 << 16
     finally:
         os.close(fd)

@@ -30,6 +30,7 @@ from sitegen.read import (
     SUMMARY_CHARS,
     Body,
     OutOfTime,
+    SkipFile,
     clean_blocks,
     clean_text,
     comments_removed,
@@ -43,6 +44,7 @@ from sitegen.read import (
     pack_body,
     parse_article,
     read_article,
+    read_file,
     render_body,
     summarize,
     unpack_body,
@@ -1519,6 +1521,29 @@ def test_decoding_skips_the_control_regex_only_where_it_would_remove_nothing(tex
     text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     plain = CONTROL.sub("", text.translate(AS_NEWLINES))  # VT, FF, NEL, U+2028/9: newlines
     assert decode(data, print) == plain
+
+
+def test_a_file_that_grows_as_it_is_read_is_cut_off_at_the_limit(tmp_path: Path) -> None:
+    """The size is checked before reading; a file that grows meanwhile (a log, a download, a
+    pipe someone writes into) is read no further than the limit, not to its end."""
+    fifo = tmp_path / "growing.txt"
+    os.mkfifo(fifo)
+    written = []
+
+    def write_forever() -> None:
+        try:
+            with open(fifo, "wb") as pipe:
+                for _ in range(100):  # 6.4 MB, more than three times the limit
+                    written.append(pipe.write(b"x" * 65536))
+        except BrokenPipeError:
+            pass  # the reader stopped, as it should
+
+    writer = threading.Thread(target=write_forever)
+    writer.start()
+    with pytest.raises(SkipFile, match="limit of 2 MB"):
+        read_file(str(fifo))
+    writer.join(timeout=10)
+    assert not writer.is_alive() and sum(written) < 3_000_000
 
 
 def test_the_quick_control_test_misses_no_character_the_control_regex_removes() -> None:
