@@ -1,9 +1,9 @@
 """What the web needs to follow and find the site: Atom feeds, the sitemap and robots.txt.
 
 Pure functions from the model to bytes; `render.py` decides which files exist and yields them.
-Feed heads and sitemap indexes are built with `xml.etree.ElementTree`; the parts there are
-thousands of (entries, sitemap URLs) are written directly, in the same bytes, every text through
-`xml_text` or `xml_attr` (a test holds entries to the library's bytes). The output is
+Sitemap indexes are built with `xml.etree.ElementTree`; what there are thousands of (feeds,
+their entries, sitemap URLs) is written directly, in the same bytes, every text through
+`xml_text` or `xml_attr` (tests hold feed heads and entries to the library's bytes). The output is
 deterministic: no build timestamps, a feed's `updated` is its newest entry's date.
 
 Dates: an article has a calendar date and no time of day. It is written as noon of that day in
@@ -152,24 +152,36 @@ class FeedWriter:
         `full` feeds carry each article's text; the others its summary and link (tag feeds: a
         corpus has hundreds, and the text of every article in each would be most of the site).
         """
-        config = self.config
-        feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": config.language})
-        _add(feed, "id", absolute_url(config, feed_url))
-        _add(feed, "title", title)
-        if config.description:
-            _add(feed, "subtitle", config.description)
-        self_url = absolute_url(config, feed_url)
-        _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-        _add(feed, "link", rel="alternate", type="text/html", href=absolute_url(config, page_url))
-        newest = timestamp(articles[0].date, config.timezone) if articles else EPOCH
-        _add(feed, "updated", newest)
-        # Atom wants an author for every entry; the site stands in for articles without a byline.
-        _add(_add(feed, "author"), "name", config.title)
-        _add(feed, "generator", GENERATOR)
-        ET.indent(feed, space="  ")
-        head = ET.tostring(feed, encoding="unicode").removesuffix("</feed>")
+        newest = timestamp(articles[0].date, self.config.timezone) if articles else EPOCH
+        head = self.head(title, feed_url, page_url, newest)
         entries = "".join(self.entry(article, full) for article in articles)
         return XML_DECLARATION + (head + entries + "</feed>\n").encode("utf-8")
+
+    def head(self, title: str, feed_url: str, page_url: str, updated: str) -> str:
+        """A feed's start, up to its entries, as ElementTree writes it indented: written
+        directly, as entries are (a test holds it to the library's bytes). Built as a tree, it
+        took 45 of the 55 us a tag feed of five entries took, and a site has a feed a tag."""
+        config = self.config
+        lines = [
+            f'<feed xmlns="{ATOM_NS}" xml:lang="{xml_attr(config.language)}">',
+            f"  {xml_element('id', absolute_url(config, feed_url))}",
+            f"  {xml_element('title', title)}",
+        ]
+        if config.description:
+            lines.append(f"  {xml_element('subtitle', config.description)}")
+        self_url, page = absolute_url(config, feed_url), absolute_url(config, page_url)
+        lines += [
+            f'  <link rel="self" type="application/atom+xml" href="{xml_attr(self_url)}" />',
+            f'  <link rel="alternate" type="text/html" href="{xml_attr(page)}" />',
+            f"  {xml_element('updated', updated)}",
+            # Atom wants an author for every entry; the site stands in for those without a byline.
+            "  <author>",
+            f"    {xml_element('name', config.title)}",
+            "  </author>",
+            f"  {xml_element('generator', GENERATOR)}",
+            "",
+        ]
+        return "\n".join(lines)
 
     def entry(self, article: Article, full: bool = True) -> str:
         """The serialized <entry>, indented to sit inside <feed>: the bytes ElementTree gives,

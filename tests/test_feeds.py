@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -252,6 +253,47 @@ def test_feed_entries_are_the_bytes_element_tree_writes(
     )  # fmt: skip
     writer = FeedWriter(config, {article.id: url}, lambda _: tags, lambda _: body)
     assert writer.entry(article) == element_tree_entry(writer, article, tags, body)
+
+
+def element_tree_head(writer: FeedWriter, title: str, feed_url: str, page_url: str) -> str:
+    """A feed's head as the library writes it: the reference `FeedWriter.head` must match."""
+    config = writer.config
+
+    def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, tag, {k: clean(v) for k, v in attrs.items()})
+        if text is not None:
+            element.text = clean(text)
+        return element
+
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": clean(config.language)})
+    add(feed, "id", absolute_url(config, feed_url))
+    add(feed, "title", title)
+    if config.description:
+        add(feed, "subtitle", config.description)
+    add(feed, "link", rel="self", type="application/atom+xml", href=absolute_url(config, feed_url))
+    add(feed, "link", rel="alternate", type="text/html", href=absolute_url(config, page_url))
+    add(feed, "updated", "2026-02-06T12:00:00+01:00")
+    add(add(feed, "author"), "name", config.title)
+    add(feed, "generator", "sitegen")
+    ET.indent(feed, space="  ")
+    return ET.tostring(feed, encoding="unicode").removesuffix("</feed>")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=ANY_TEXT, site_title=ANY_TEXT, description=ANY_TEXT, language=ANY_TEXT,
+    feed_url=ANY_TEXT, page_url=ANY_TEXT,
+)  # fmt: skip
+def test_feed_heads_are_the_bytes_element_tree_writes(
+    title: str, site_title: str, description: str, language: str, feed_url: str, page_url: str
+) -> None:
+    """Heads are written directly too: any title, description, language or URL comes out as
+    the library has it."""
+    config = Config(base_url="https://example.org/a b/", title=site_title, description=description)
+    config = dataclasses.replace(config, language=language)  # past the config's own checks
+    writer = FeedWriter(config, {}, lambda _: [], lambda _: "")
+    head = writer.head(title, feed_url, page_url, "2026-02-06T12:00:00+01:00")
+    assert head == element_tree_head(writer, title, feed_url, page_url)
 
 
 def test_the_site_feed_carries_the_text_and_tag_feeds_the_summary(make_site, run_cli) -> None:
