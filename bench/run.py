@@ -4,6 +4,7 @@
     python bench/run.py --sizes 1000 --runs 5
     python bench/run.py --sizes 100000    # the largest corpus, on request
     python bench/run.py --work /dev/shm/bench   # corpora and sites in another folder
+    python bench/run.py --many-names      # names from big pools: thousands of tags, as archives
 
 For each corpus size it times these scenarios, each as a fresh `sitegen build` process:
   cold       empty output folder and no cache
@@ -107,9 +108,10 @@ def sitegen(site: Path, *extra: str) -> list[str]:
             "--output", str(site / "public"), *extra]  # fmt: skip
 
 
-def make_site(size: int, work: Path = WORK) -> Path:
-    """The site of `size` generated articles, made again when the generator has changed since."""
-    site = work / f"site-{size}"
+def make_site(size: int, work: Path = WORK, many_names: bool = False) -> Path:
+    """The site of `size` generated articles, made again when the generator has changed since.
+    `many_names`: names from big pools (`generate.py --many-names`)."""
+    site = work / (f"site-{size}-names" if many_names else f"site-{size}")
     articles, made_by = site / "articles", site / "generator"
     version = hashlib.sha256(Path(generate.__code__.co_filename).read_bytes()).hexdigest()
     if (
@@ -120,7 +122,7 @@ def make_site(size: int, work: Path = WORK) -> Path:
     ):
         shutil.rmtree(site, ignore_errors=True)
         print(f"generating {size:,} articles ...", file=sys.stderr)
-        generate(size, articles)
+        generate(size, articles, many_names=many_names)
         made_by.write_text(version)
     past = time.time() - 3600  # so the cache trusts every file (fresh files are read again)
     for path in articles.iterdir():
@@ -342,10 +344,13 @@ def main() -> None:
     parser.add_argument("--no-pelican", action="store_true")
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--work", type=Path, default=WORK, help="where corpora and sites go")
+    parser.add_argument(
+        "--many-names", action="store_true", help="people, organisations, places from big pools"
+    )
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
     for size in args.sizes:
-        site = make_site(size, args.work.resolve())
+        site = make_site(size, args.work.resolve(), args.many_names)
         results = scenario_runs(site, args.runs)
         baselines = {"plain": plain_baseline(site, args.runs)}
         if not args.no_pelican:
