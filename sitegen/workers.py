@@ -133,11 +133,14 @@ class WorkerState:
     def prepare(self) -> None:
         """Load and compile the templates while the build chooses tags and builds the site,
         when workers have nothing else to do: loading them at their first pages took 0.06 to
-        0.15 s of each worker's rendering in cold builds of 10,000 articles. The request comes
+        0.15 s of each worker's rendering in cold builds of 10,000 articles. The tagger's
+        memos go: nothing is read after this. The request comes
         while the worker may still be answering a read (`WorkerPool.on_demand`'s `then`): it
         must be small, or both sides could wait on full pipes, so the config came before."""
         from sitegen.render import preload_templates, site_environment
+        from sitegen.tags import forget_parsed_runs
 
+        forget_parsed_runs()  # the reading is done: the pages reuse that memory
         assert self.config is not None, "start_reading with the config first"
         self.env = site_environment(self.config)
         preload_templates(self.env)

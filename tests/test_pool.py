@@ -16,8 +16,8 @@ from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
 from sitegen.pool import PRELOAD, WorkerError, WorkerPool, pickled_call
 from sitegen.read import UTF8_BODY
-from sitegen.tags import lexicon_tables_in_use
-from sitegen.workers import read_files
+from sitegen.tags import lexicon_tables_in_use, tagger_for
+from sitegen.workers import WorkerState, read_files
 from tests.conftest import article_text
 
 
@@ -199,3 +199,22 @@ def test_ctrl_c_as_workers_are_forked_leaves_no_worker_for_the_exit_to_wait_for(
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.stdout.strip() == "interrupted 0", result.stderr
+
+
+def test_a_worker_done_reading_forgets_the_runs_it_parsed(tmp_path: Path) -> None:
+    """The tagger's memo of parsed runs serves the reading only: a worker drops it once asked
+    to prepare its pages, and a reading after that parses again, to the same candidates."""
+    from sitegen.config import Config
+
+    source = tmp_path / "articles"
+    source.mkdir()
+    text = "Odile Varga met Piet Lorne in Nairobi. Varga and the Kenya Ports Authority spoke."
+    (source / "a.txt").write_text(article_text("2026-01-02", "Talks", text), encoding="utf-8")
+    state = WorkerState()
+    state.start_reading(source, TagConfig(), {}, None, Config(source=source))
+    first = state.read([str(source / "a.txt")])
+    tagger = tagger_for(TagConfig())
+    assert "Odile Varga" in tagger.parsed and tagger.name_words
+    state.prepare()
+    assert not tagger.parsed and not tagger.name_words
+    assert state.read([str(source / "a.txt")]) == first
