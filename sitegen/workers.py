@@ -133,10 +133,10 @@ class WorkerState:
     def prepare(self) -> None:
         """Load and compile the templates while the build chooses tags and builds the site,
         when workers have nothing else to do: loading them at their first pages took 0.06 to
-        0.15 s of each worker's rendering in cold builds of 10,000 articles. The tagger's
-        memos go: nothing is read after this. The request comes
-        while the worker may still be answering a read (`WorkerPool.on_demand`'s `then`): it
-        must be small, or both sides could wait on full pipes, so the config came before."""
+        0.15 s of each worker's rendering in cold builds of 10,000 articles. The request
+        comes while the worker may still be answering a read (`WorkerPool.on_demand`'s
+        `then`): it must be small, or both sides could wait on full pipes, so the config came
+        before. Nothing is read after it, so the tagger's memos go."""
         from sitegen.render import preload_templates, site_environment
         from sitegen.tags import forget_parsed_runs
 
