@@ -14,7 +14,7 @@ and the page encoder than plain ASCII does, and a corpus without it measured onl
 With `--many-names`, each article's people, organisations and extra places come from big pools
 of invented names (20,000 surnames, 5,000 organisations, 4,000 places) instead of a dozen each,
 the rest drawn as before: as in a real archive, most names are rare, so the corpus has thousands
-of tags (about 3,300 at 10,000 articles, against about 170) and the tagger parses tens of
+of tags (3,159 at 10,000 articles, against 161) and the tagger parses tens of
 thousands of distinct runs of names.
 """
 

@@ -199,12 +199,23 @@ TYPOGRAPHY = (
     ("\u2028", b"~"),  # between the items of a list in a text file (`read.LINE_BREAK`)
 )
 TYPOGRAPHY_UTF8 = tuple((mark.encode(), plain) for mark, plain in TYPOGRAPHY)
-# The same as a table for text encoded as Windows-1252, which gives each of those marks but
-# the line separator one byte of its own (and every other character it has one above 127).
-TYPOGRAPHY_1252 = bytes.maketrans(
-    b"".join(mark.encode("cp1252") for mark, _ in TYPOGRAPHY[:-1]),
-    b"".join(plain for _, plain in TYPOGRAPHY[:-1]),
-)
+
+
+def _typography_1252() -> bytes:
+    """`TYPOGRAPHY` as a table for text encoded as Windows-1252, which gives each of those
+    marks but the line separator one byte of its own (and every other character it has, one
+    above 127)."""
+    marks, plains = [], []
+    for mark, plain in TYPOGRAPHY:
+        try:
+            marks.append(mark.encode("cp1252"))
+        except UnicodeEncodeError:
+            continue
+        plains.append(plain)
+    return bytes.maketrans(b"".join(marks), b"".join(plains))
+
+
+TYPOGRAPHY_1252 = _typography_1252()
 
 
 def as_ascii(text: str) -> bytes | None:
