@@ -866,6 +866,8 @@ class Build:
                 finish_planning()
                 renderer = site_renderer(site, self.body_of, images=images)
                 self.render_here(planner, renderer, [pages[i] for i in todo], writer)
+            if self.pool is not None:  # every page is rendered: the workers can go
+                self.pool.dismiss()
             finish_planning()
             if len(pages) != total:  # Planner.page_count and Planner.plans disagree: a bug
                 raise RuntimeError(f"{len(pages)} pages planned but {total} counted beforehand")
