@@ -231,6 +231,7 @@ class BuildReport:
     # The same for the layouts folder: the templates and static assets read, as found (the
     # built-in ones among them, which no event names).
     layout_files: tuple[Path, ...] = ()
+    workers: int = 0  # worker processes that read or rendered; 0: this process alone
 
     def summary(self) -> str:
         warnings = len(self.problems)
@@ -242,7 +243,9 @@ class BuildReport:
 
 
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    from sitegen.pool import available_cores
+
+    return available_cores()
 
 
 class Build:
@@ -1306,6 +1309,7 @@ class Build:
             phases=tuple(self.phases),
             sources=tuple(file.rel for file in files),
             layout_files=(*templates, *self.statics[0].values()),
+            workers=len(self.pool.processes) if self.pool is not None else 0,
         )
 
     def save_for_next_build(

@@ -243,7 +243,7 @@ MONITORING_TOOLS = 6  # sys.monitoring's tool ids: debugger, coverage, profiler,
 @click.option("--strict", is_flag=True, help="Treat warnings as errors; write nothing if any.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None,
-    help="Worker processes for large builds [default: one per core].",
+    help="Worker processes for large builds [default: one per core it may use].",
 )  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option(
@@ -295,7 +295,8 @@ def print_notices(notices: Iterable[str]) -> None:
 def print_summary(report: BuildReport, config: Config, verbose: bool) -> None:
     print_notices(report.notices)
     if verbose:
-        say(f"{report.read} file(s) read, {report.rendered} page(s) rendered")
+        by = f"{report.workers} worker processes" if report.workers else "this process alone"
+        say(f"{report.read} file(s) read, {report.rendered} page(s) rendered, by {by}")
         phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.phases)
         say(f"seconds: {phases}")
     if verbose and report.drafts_skipped:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
+import os
 import signal
 import sys
 from collections import deque
@@ -33,6 +35,97 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def available_cores(cgroups: str = "/sys/fs/cgroup", own: str = "/proc/self/cgroup") -> int:
+    """The cores this process may use: those it may run on (its affinity), fewer where its
+    control group caps its CPU time (`cgroup_cpu_limit`). A container given two CPUs on a
+    host of 64 (`docker run --cpus 2`, a CI runner's limit) sees 64 cores: a worker for each
+    would share two cores' time and hold 64 times the memory."""
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    limit = cgroup_cpu_limit(cgroups, own)
+    return max(1, min(cores, limit)) if limit is not None else cores
+
+
+def cgroup_cpu_limit(cgroups: str, own: str) -> int | None:
+    """The CPU time this process's control group and those above it allow, in whole cores
+    (rounded up: 1.5 CPUs is two workers, each taking its share), or None where nothing caps
+    it or it cannot be told (not Linux, no such files). As Linux writes it: cgroup v2's
+    `cpu.max` ("150000 100000", or "max 100000"), v1's `cpu.cfs_quota_us` (-1: none) and
+    `cpu.cfs_period_us`. `own` is /proc/self/cgroup: "0::/path" for v2, "4:cpu,cpuacct:/path"
+    for v1. In a container, its group is where the hierarchy is mounted: the path it names
+    from the host's view may not be found below, and then only the mount's own files count."""
+    try:
+        with open(own, encoding="utf-8") as file:
+            lines = file.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    limits = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3 or not parts[2].startswith("/"):
+            continue
+        _, controllers, path = parts
+        if controllers == "":  # v2: one hierarchy, at the mount point or beside v1's
+            for mount in (cgroups, os.path.join(cgroups, "unified")):
+                limits.extend(quotas_up(mount, path, cgroup_v2_quota))
+        elif "cpu" in controllers.split(","):
+            for name in dict.fromkeys((controllers, "cpu", "cpu,cpuacct")):
+                limits.extend(quotas_up(os.path.join(cgroups, name), path, cgroup_v1_quota))
+    return min(limits) if limits else None
+
+
+def quotas_up(mount: str, path: str, quota: Callable[[str], int | None]) -> Iterator[int]:
+    """The CPU limits of a group and of each group above it, up to the hierarchy's mount."""
+    mount = os.path.normpath(mount)
+    if not os.path.isdir(mount):
+        return
+    folder = os.path.normpath(os.path.join(mount, path.lstrip("/")))
+    # A container's own group is mounted as the root: the path it is given from the host's
+    # view ("/docker/1f2e..."), or from above its namespace ("/../.."), is not found below.
+    if os.path.commonpath([mount, folder]) != mount or not os.path.isdir(folder):
+        folder = mount
+    while True:
+        limit = quota(folder)
+        if limit is not None:
+            yield limit
+        if folder == mount:
+            return
+        folder = os.path.dirname(folder)
+
+
+def cgroup_v2_quota(folder: str) -> int | None:
+    words = read_words(os.path.join(folder, "cpu.max"))
+    if len(words) == 2 and words[0] != "max":
+        return cores_of(words[0], words[1])
+    return None
+
+
+def cgroup_v1_quota(folder: str) -> int | None:
+    quota = read_words(os.path.join(folder, "cpu.cfs_quota_us"))
+    period = read_words(os.path.join(folder, "cpu.cfs_period_us"))
+    if len(quota) == 1 and len(period) == 1:
+        return cores_of(quota[0], period[0])
+    return None
+
+
+def read_words(path: str) -> list[str]:
+    try:
+        with open(path, encoding="ascii") as file:
+            return file.read(256).split()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def cores_of(quota: str, period: str) -> int | None:
+    """Whole cores for a quota of CPU time per period (microseconds); None for no limit (-1)
+    or what is not a pair of positive numbers."""
+    if not (quota.isdigit() and period.isdigit()) or int(quota) <= 0 or int(period) <= 0:
+        return None
+    return max(1, math.ceil(int(quota) / int(period)))
 
 
 class WorkerError(Exception):

@@ -242,6 +242,54 @@ def test_workers_end_once_the_pages_are_rendered_before_the_build_commits(
     assert (site / "public/2026/01/01/story-number-3/index.html").is_file()
 
 
+@contextlib.contextmanager
+def cpu_capped_group(cpus: int) -> Iterator[Path]:
+    """A real control group whose processes share `cpus` cores' time (as `docker run --cpus`
+    gives a container), made where this machine lets a test make one: cgroup v1's cpu
+    hierarchy, or v2's with the cpu controller. Skipped where it cannot (not root, say)."""
+    candidates = [Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup")]
+    for hierarchy in candidates:
+        v1 = (hierarchy / "cpu.cfs_period_us").exists()
+        controllers = hierarchy / "cgroup.controllers"
+        if not v1 and not (controllers.exists() and "cpu" in controllers.read_text().split()):
+            continue
+        group = hierarchy / f"sitegen-test-{os.getpid()}"
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        try:
+            if v1:
+                (group / "cpu.cfs_period_us").write_text("100000")
+                (group / "cpu.cfs_quota_us").write_text(str(cpus * 100000))
+            else:
+                (group / "cpu.max").write_text(f"{cpus * 100000} 100000")
+            yield group
+            return
+        finally:
+            group.rmdir()  # its processes have ended
+    pytest.skip("no control group with a CPU limit can be made here (not root?)")
+
+
+def test_a_build_in_a_group_capped_at_one_cpu_starts_no_worker(make_site) -> None:
+    """The default of `--jobs`: one worker per core the build may use, which a control
+    group's CPU limit lowers (a container given one CPU on a machine of many); `-v` says."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: no workers either way")
+    site = make_site(small_corpus(620))
+    build_verbose = [sys.executable, "-m", "sitegen", "build", "-v"]
+    free = subprocess.run(build_verbose, cwd=site, capture_output=True, text=True)
+    assert f"by {build_module.default_jobs()} worker processes" in free.stdout, free.stdout
+    shutil.rmtree(site / "public")
+    shutil.rmtree(site / ".sitegen-cache")
+    with cpu_capped_group(1) as group:
+        joined = ["sh", "-c", f'echo $$ > "{group}/cgroup.procs" && exec "$@"', "-"]
+        capped = subprocess.run(joined + build_verbose, cwd=site, capture_output=True, text=True)
+    assert capped.returncode == 0, capped.stderr
+    assert "620 file(s) read" in capped.stdout and "by this process alone" in capped.stdout
+    assert read_tree(site / "public")  # built all the same
+
+
 def test_only_a_cold_build_of_many_articles_starts_workers_before_listing(make_site) -> None:
     """`looks_cold` (the fork server is started early): article files count, other files not,
     and a cache of what was read means a rebuild."""

@@ -4,6 +4,7 @@ answered once, whichever worker is free; a worker's error reaches the build."""
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,7 +15,14 @@ import pytest
 
 from sitegen.config import TagConfig
 from sitegen.errors import SitegenError
-from sitegen.pool import PRELOAD, WorkerError, WorkerPool, pickled_call
+from sitegen.pool import (
+    PRELOAD,
+    WorkerError,
+    WorkerPool,
+    available_cores,
+    cgroup_cpu_limit,
+    pickled_call,
+)
 from sitegen.read import UTF8_BODY
 from sitegen.tags import lexicon_tables_in_use, tagger_for
 from sitegen.workers import WorkerState, read_files
@@ -218,3 +226,56 @@ def test_a_worker_done_reading_forgets_the_runs_it_parsed(tmp_path: Path) -> Non
     state.prepare()
     assert not tagger.parsed and not tagger.name_words
     assert state.read([str(source / "a.txt")]) == first
+
+
+def write_cgroups(root: Path, own: str, files: dict[str, str]) -> tuple[str, str]:
+    """A control group hierarchy as Linux shows it, in real files: `own` is what
+    /proc/self/cgroup says, `files` the groups' files under the mount point."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (root / "self-cgroup").write_text(own)
+    return str(root / "fs"), str(root / "self-cgroup")
+
+
+@pytest.mark.parametrize(
+    ("own", "files", "limit"),
+    [
+        # cgroup v2: the group's own limit, and the lowest of those above it
+        ("0::/ci/job\n", {"fs/ci/job/cpu.max": "200000 100000\n"}, 2),
+        ("0::/ci/job\n", {"fs/ci/job/cpu.max": "max 100000", "fs/ci/cpu.max": "50000 100000"}, 1),
+        ("0::/ci/job\n", {"fs/ci/job/cpu.max": "150000 100000", "fs/cpu.max": "400000 100000"}, 2),
+        ("0::/ci/job\n", {"fs/ci/job/cpu.max": "max 100000\n"}, None),
+        # a container: its group is the mount's root, whatever path the host gives it
+        ("0::/docker/1f2e3d\n", {"fs/cpu.max": "300000 100000"}, 3),
+        ("0::/../../elsewhere\n", {"fs/cpu.max": "100000 100000", "fs/elsewhere/x": ""}, 1),
+        # v2 mounted beside v1 (a hybrid system)
+        ("0::/a\n", {"fs/unified/a/cpu.max": "100000 50000"}, 2),
+        # cgroup v1: quota and period, -1 for none, under the names the mount may take
+        ("4:cpu,cpuacct:/job\n", {"fs/cpu,cpuacct/job/cpu.cfs_quota_us": "250000\n",
+                                 "fs/cpu,cpuacct/job/cpu.cfs_period_us": "100000\n"}, 3),
+        ("1:cpu:/job\n", {"fs/cpu/job/cpu.cfs_quota_us": "-1\n",
+                         "fs/cpu/job/cpu.cfs_period_us": "100000\n"}, None),
+        ("1:cpuacct,cpu:/\n", {"fs/cpu/cpu.cfs_quota_us": "10000\n",
+                              "fs/cpu/cpu.cfs_period_us": "100000\n"}, 1),
+        # no limit to be told: nothing mounted, unreadable or broken files
+        ("0::/\n", {}, None),
+        ("1:cpu:/\n", {"fs/cpu/cpu.cfs_quota_us": "100000"}, None),
+        ("0::/\n", {"fs/cpu.max": "lots 100000"}, None),
+        ("0::/\n", {"fs/cpu.max": "0 100000"}, None),
+        ("garbage\n\n5:memory:/x\n", {"fs/cpu.max": "100000 100000"}, None),
+    ],
+)  # fmt: skip
+def test_a_control_groups_cpu_limit_caps_the_workers(
+    tmp_path: Path, own: str, files: dict[str, str], limit: int | None
+) -> None:
+    cgroups, own_file = write_cgroups(tmp_path, own, files)
+    (tmp_path / "fs").mkdir(exist_ok=True)
+    assert cgroup_cpu_limit(cgroups, own_file) == limit
+    cores = available_cores(cgroups, own_file)
+    assert cores == min(limit, available_cores()) if limit else cores == available_cores()
+
+
+def test_without_proc_files_the_cores_are_those_the_process_may_run_on(tmp_path: Path) -> None:
+    assert cgroup_cpu_limit(str(tmp_path), str(tmp_path / "missing")) is None
+    assert available_cores(str(tmp_path), str(tmp_path / "missing")) == len(os.sched_getaffinity(0))
