@@ -17,7 +17,9 @@ workers, sampled from /proc), and ratios against baselines built from the same c
   pelican    Pelican (`pip install -e '.[bench]'`), when it is installed: cold build only
   hugo       Hugo (`apt-get install hugo`), when it is on PATH: cold build only, with the tags
              sitegen derived, so both build the same tag pages
-Absolute times depend on the machine and its load; the ratios are what to compare. They depend
+Absolute times depend on the machine and its load; the ratios are what to compare. A speed probe
+(a pure-Python loop, timed before and after each size's runs) is printed with them: on a shared
+machine it can take twice as long in one hour as in another. The ratios depend
 on the file system too: every tool writes thousands of folders and files, and on this project's
 VM the disk under `bench/out` grew several times slower for that over a few create-and-delete
 cycles (`--work` on a RAM folder, such as /dev/shm, measures the builds without it).
@@ -313,16 +315,31 @@ def hugo_baseline(site: Path, runs: int) -> list[tuple[float, int]] | None:
     return results
 
 
+def loop_seconds() -> float:
+    """The time a fixed pure-Python loop takes, a measure of the machine's speed at the moment:
+    on a shared VM a loop of this kind took two to three times as long in some hours as in
+    others. Printed beside the figures, it tells a slow spell from a slow build."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def median(runs: list[tuple[float, int]], pick: Callable[[tuple[float, int]], float]) -> float:
     return statistics.median(pick(run) for run in runs)
 
 
 def report(
-    size: int, results: dict[str, list[tuple[float, int]]], baselines: dict[str, list | None]
+    size: int,
+    results: dict[str, list[tuple[float, int]]],
+    baselines: dict[str, list | None],
+    loops: tuple[float, float],
 ) -> None:
     cold = median(results["cold"], lambda r: r[0])
     runs = len(results["cold"])
     print(f"\n{size:,} articles ({runs} runs each; median wall time, peak RSS of the process tree)")
+    print(f"the speed probe's loop took {loops[0]:.2f} s before these runs, {loops[1]:.2f} s after")
     print(f"{'scenario':<10} {'median s':>9} {'peak MB':>8}   ratio")
     for name, runs in results.items():
         seconds = median(runs, lambda r: r[0])
@@ -351,13 +368,14 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
     for size in args.sizes:
         site = make_site(size, args.work.resolve(), args.many_names)
+        before = loop_seconds()
         results = scenario_runs(site, args.runs)
         baselines = {"plain": plain_baseline(site, args.runs)}
         if not args.no_pelican:
             baselines["pelican"] = pelican_baseline(site, args.runs if size <= 1000 else 1)
         if not args.no_hugo:
             baselines["hugo"] = hugo_baseline(site, args.runs if size <= 1000 else 1)
-        report(size, results, baselines)
+        report(size, results, baselines, (before, loop_seconds()))
 
 
 if __name__ == "__main__":
