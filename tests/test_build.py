@@ -262,12 +262,19 @@ def cpu_capped_group(cpus: int) -> Iterator[Path]:
             if v1:
                 (group / "cpu.cfs_period_us").write_text("100000")
                 (group / "cpu.cfs_quota_us").write_text(str(cpus * 100000))
-            else:
+            else:  # needs the cpu controller given to the root's children
                 (group / "cpu.max").write_text(f"{cpus * 100000} 100000")
+            joins = subprocess.run(["sh", "-c", f'echo $$ > "{group}/cgroup.procs"'], check=False)
+        except OSError:
+            joins = None
+        if joins is None or joins.returncode != 0:
+            group.rmdir()
+            continue
+        try:
             yield group
-            return
         finally:
             group.rmdir()  # its processes have ended
+        return
     pytest.skip("no control group with a CPU limit can be made here (not root?)")
 
 
