@@ -272,8 +272,9 @@ def test_a_control_groups_cpu_limit_caps_the_workers(
     cgroups, own_file = write_cgroups(tmp_path, own, files)
     (tmp_path / "fs").mkdir(exist_ok=True)
     assert cgroup_cpu_limit(cgroups, own_file) == limit
-    cores = available_cores(cgroups, own_file)
-    assert cores == min(limit, available_cores()) if limit else cores == available_cores()
+    unlimited = available_cores()  # this process's own: affinity, and any real group's limit
+    expected = min(limit, unlimited) if limit is not None else unlimited
+    assert available_cores(cgroups, own_file) == expected
 
 
 def test_without_proc_files_the_cores_are_those_the_process_may_run_on(tmp_path: Path) -> None:
