@@ -113,6 +113,16 @@ CHUNK = 250  # pages per worker call: the progress bar moves once per chunk
 KEYS_SLICE = 2000  # page keys made between two looks at whether the build stopped
 PLAN_SLICE = 2000  # pages a cold build plans in one side job (25-40 ms)
 READ_CHUNK = 100  # files per worker call: the last one read is all one core may wait for
+# Peak memory of cold builds of `bench/generate.py`'s corpus, as the processes' proportional
+# set sizes summed (what a control group is charged, pages shared after the fork once): each
+# worker added 45 MB at 10,000 articles and 387 MB at 100,000 (its copy of the site and of the
+# list items it made, its share of the bodies), the build itself held 165 and 1,021 MB (`-j`
+# 2 and 4). Rounded up, for longer articles than those and for what else the system needs.
+WORKER_BYTES = 30 << 20
+WORKER_BYTES_PER_ARTICLE = 5 << 10
+BUILD_BYTES = 100 << 20
+BUILD_BYTES_PER_ARTICLE = 10 << 10
+MEMORY_SHARE = 0.8  # of the memory available: the rest for the files' page cache, and others
 FIRST_READS = 10  # files read here at a time while the workers start: how late it sees them ready
 FUTURE_DAYS = 1  # an article dated tomorrow is tomorrow's edition, or another time zone's
 RACY_NS = 2_000_000_000  # coarsest common mtime granularity (FAT, some network mounts)
@@ -232,6 +242,8 @@ class BuildReport:
     # built-in ones among them, which no event names).
     layout_files: tuple[Path, ...] = ()
     workers: int = 0  # worker processes that read or rendered; 0: this process alone
+    cores: int = 1  # the workers `--jobs` asked for, or the cores there were to use
+    memory_capped: bool = False  # fewer workers than cores: the memory held no more
 
     def summary(self) -> str:
         warnings = len(self.problems)
@@ -248,6 +260,18 @@ def default_jobs() -> int:
     return available_cores()
 
 
+def workers_memory_allows(articles: int, available: int | None) -> int:
+    """How many workers the memory `available` (bytes; None: unknown) holds beside the build,
+    for a corpus of `articles`. Each worker holds the whole site, so a worker per core on a
+    machine of many cores and little memory (a CI runner, a container given `--memory`) would
+    make the kernel swap or kill the build: 16 workers at 100,000 articles want about 7 GB.
+    At least one."""
+    if available is None:
+        return sys.maxsize
+    room = available * MEMORY_SHARE - (BUILD_BYTES + articles * BUILD_BYTES_PER_ARTICLE)
+    return max(1, int(room // (WORKER_BYTES + articles * WORKER_BYTES_PER_ARTICLE)))
+
+
 class Build:
     """The state of one build run; `run()` does the work."""
 
@@ -257,7 +281,7 @@ class Build:
         drafts: bool,
         strict: bool,
         progress: Progress,
-        jobs: int,
+        jobs: int | None,
         memory: CacheMemory | None = None,
     ):
         self.config = config
@@ -265,7 +289,11 @@ class Build:
         self.drafts = drafts
         self.strict = strict
         self.progress = progress
-        self.jobs = max(1, jobs)
+        # `--jobs` as given; else one a core, fewer where memory is short (`workers_for`).
+        self.jobs_given = jobs is not None
+        self.jobs = max(1, jobs) if jobs is not None else default_jobs()
+        self.cores = self.jobs  # the workers wanted, before memory had its say
+        self.memory_capped = False
         self.problems: list[Problem] = []
         self.foreign: list[Problem] = []  # files of the user's where outputs go (`finish`)
         self.bodies: dict[str, bytes] = {}  # bodies read in this process, packed, by source
@@ -343,7 +371,7 @@ class Build:
         self.read_count = len(to_read)
         if to_read:  # scanned for tags: the tagger's tables are wanted
             self.take_lexicon_tables()
-        results = self.read_files(to_read)
+        results = self.read_files(to_read, len(files))
         for file, (result, scan) in zip(to_read, results, strict=True):
             if result.problems:
                 said[file.rel] = result.problems
@@ -586,9 +614,15 @@ class Build:
         ]
         return first_of(notices, "articles")
 
-    def read_files(self, files: Sequence[SourceFile]) -> list[tuple[ReadResult, bytes]]:
+    def read_files(
+        self, files: Sequence[SourceFile], corpus: int
+    ) -> list[tuple[ReadResult, bytes]]:
+        """Read `files` of a corpus of `corpus` files (each worker will hold all of it)."""
         root, tags = self.config.source, self.config.tags
         self.compress_bodies = len(files) >= COMPRESS_BODIES_FROM  # wherever they are read
+        self.jobs = self.workers_for(corpus)
+        if self.pool is not None and len(self.pool) > self.jobs > 1:
+            self.pool.keep(self.jobs)  # forked before the files were counted: nothing given yet
         if self.jobs == 1 or len(files) < PARALLEL_MIN_FILES:
             from sitegen.workers import read_files
 
@@ -646,6 +680,19 @@ class Build:
             for file in chunk:
                 self.owner[file.rel] = worker
         return here + [result for answer in answers for result in answer]
+
+    def workers_for(self, articles: int) -> int:
+        """The workers to read or render `articles` with: `--jobs` as given, else one a core
+        but no more than the memory available holds (`workers_memory_allows`); one means none,
+        this process alone, which holds less than itself and one worker."""
+        if self.jobs_given or self.jobs == 1:
+            return self.jobs
+        from sitegen.pool import available_memory
+
+        allowed = workers_memory_allows(articles, available_memory())
+        if allowed < self.jobs and articles >= PARALLEL_MIN_FILES:
+            self.memory_capped = True
+        return min(self.jobs, allowed)
 
     def fork_pool(self) -> None:
         """Fork the workers first thing, while this process holds little: they make the
@@ -834,8 +881,10 @@ class Build:
                 todo = [i for i, p in enumerate(paths) if previous.get(p) != keys[i] or p in lost]
             if self.pool is None and self.jobs > 1 and len(todo) >= late_pool_min(len(pages)):
                 # A new template or setting with an unchanged corpus: many pages, no workers yet.
-                self.pool = WorkerPool(self.jobs)
-                self.pool.send_all("load_site", (site,))
+                self.jobs = self.workers_for(len(site.articles))
+                if self.jobs > 1:
+                    self.pool = WorkerPool(self.jobs)
+                    self.pool.send_all("load_site", (site,))
             self.lap("check output")
             if self.pool is not None:
                 if self.related_due:
@@ -1310,6 +1359,8 @@ class Build:
             sources=tuple(file.rel for file in files),
             layout_files=(*templates, *self.statics[0].values()),
             workers=len(self.pool.processes) if self.pool is not None else 0,
+            cores=self.cores,
+            memory_capped=self.memory_capped,
         )
 
     def save_for_next_build(
@@ -1641,12 +1692,13 @@ def corpus_key(
 
 
 def read_site(
-    config: Config, *, drafts: bool = False, jobs: int = 1
+    config: Config, *, drafts: bool = False, jobs: int | None = 1
 ) -> tuple[Corpus, list[Problem]]:
     """Read the corpus the way a build does, cache included, without building anything:
     for `sitegen tags`, which explains the tags a build would give. With `jobs` over one, a
-    large corpus the cache does not hold (new tag settings, say) is read by that many workers:
-    tuning `aliases` on 10,000 articles took 8 to 14 s a try in one process."""
+    large corpus the cache does not hold (new tag settings, say) is read by that many workers
+    (None: as a build chooses them): tuning `aliases` on 10,000 articles took 8 to 14 s a try
+    in one process."""
     builder = Build(config, drafts, False, no_progress, jobs)
     builder.renders = False
     cache = load_cache(config, "")
@@ -1712,7 +1764,7 @@ def build(
         raise SitegenError(MAIN_GUARD)
     with collector_paused(), output_lock(config.output, on_wait):
         try:
-            builder = Build(config, drafts, strict, progress, jobs or default_jobs(), memory)
+            builder = Build(config, drafts, strict, progress, jobs, memory)
             if process_ends:
                 _UNTIL_EXIT.append(builder)
             report = builder.run()

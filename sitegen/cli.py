@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from sitegen import __version__
-from sitegen.build import BuildReport, build, default_jobs, read_site
+from sitegen.build import BuildReport, build, read_site
 from sitegen.config import Config, load_config
 from sitegen.errors import Problem, SitegenError, locate, printable
 from sitegen.read import Article
@@ -243,7 +243,8 @@ MONITORING_TOOLS = 6  # sys.monitoring's tool ids: debugger, coverage, profiler,
 @click.option("--strict", is_flag=True, help="Treat warnings as errors; write nothing if any.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None,
-    help="Worker processes for large builds [default: one per core it may use].",
+    help="Worker processes for large builds [default: one per core it may use, as many as "
+    "the memory available holds].",
 )  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option(
@@ -296,6 +297,8 @@ def print_summary(report: BuildReport, config: Config, verbose: bool) -> None:
     print_notices(report.notices)
     if verbose:
         by = f"{report.workers} worker processes" if report.workers else "this process alone"
+        if report.memory_capped:
+            by += f" ({report.cores} cores, but the memory available holds no more workers)"
         say(f"{report.read} file(s) read, {report.rendered} page(s) rendered, by {by}")
         phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.phases)
         say(f"seconds: {phases}")
@@ -475,7 +478,7 @@ def tags_command(
     from sitegen.tags import explain, format_table, format_verdicts, tag_table
 
     config = config_from(config_file, source, output)
-    corpus, problems = read_site(config, jobs=default_jobs())
+    corpus, problems = read_site(config, jobs=None)
     print_problems(problems)
     tagging = corpus.tagging(config)
     if article_file is None:

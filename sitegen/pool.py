@@ -55,9 +55,31 @@ def cgroup_cpu_limit(cgroups: str, own: str) -> int | None:
     (rounded up: 1.5 CPUs is two workers, each taking its share), or None where nothing caps
     it or it cannot be told (not Linux, no such files). As Linux writes it: cgroup v2's
     `cpu.max` ("150000 100000", or "max 100000"), v1's `cpu.cfs_quota_us` (-1: none) and
-    `cpu.cfs_period_us`. `own` is /proc/self/cgroup: "0::/path" for v2, "4:cpu,cpuacct:/path"
-    for v1. In a container, its group is where the hierarchy is mounted: the path it names
-    from the host's view may not be found below, and then only the mount's own files count."""
+    `cpu.cfs_period_us`."""
+    return cgroup_limit(cgroups, own, ("cpu", "cpu,cpuacct"), cgroup_v1_quota, cgroup_v2_quota)
+
+
+def cgroup_memory_room(cgroups: str, own: str) -> int | None:
+    """The bytes this process's control group and those above it may still take before the
+    kernel reclaims and then kills in them (a container's `--memory`, a CI job's limit), or
+    None where nothing caps it. cgroup v2: `memory.max` ("max": none) less `memory.current`;
+    v1: `memory.limit_in_bytes` (a number near 2**63: none) less `memory.usage_in_bytes`."""
+    return cgroup_limit(cgroups, own, ("memory",), cgroup_v1_memory_room, cgroup_v2_memory_room)
+
+
+def cgroup_limit(
+    cgroups: str,
+    own: str,
+    v1_names: tuple[str, ...],
+    v1_limit: Callable[[str], int | None],
+    v2_limit: Callable[[str], int | None],
+) -> int | None:
+    """The lowest limit of this process's control group and of those above it, or None.
+    `own` is /proc/self/cgroup: "0::/path" for v2, "4:cpu,cpuacct:/path" for v1, whose
+    hierarchies are mounted under `cgroups` by their controllers' names (`v1_names`: the
+    controller's, and the joint names it is mounted under). In a container, its group is
+    where the hierarchy is mounted: the path it names from the host's view may not be found
+    below, and then only the mount's own files count."""
     try:
         with open(own, encoding="utf-8") as file:
             lines = file.read().splitlines()
@@ -71,15 +93,15 @@ def cgroup_cpu_limit(cgroups: str, own: str) -> int | None:
         _, controllers, path = parts
         if controllers == "":  # v2: one hierarchy, at the mount point or beside v1's
             for mount in (cgroups, os.path.join(cgroups, "unified")):
-                limits.extend(quotas_up(mount, path, cgroup_v2_quota))
-        elif "cpu" in controllers.split(","):
-            for name in dict.fromkeys((controllers, "cpu", "cpu,cpuacct")):
-                limits.extend(quotas_up(os.path.join(cgroups, name), path, cgroup_v1_quota))
+                limits.extend(limits_up(mount, path, v2_limit))
+        elif v1_names[0] in controllers.split(","):
+            for name in dict.fromkeys((controllers, *v1_names)):
+                limits.extend(limits_up(os.path.join(cgroups, name), path, v1_limit))
     return min(limits) if limits else None
 
 
-def quotas_up(mount: str, path: str, quota: Callable[[str], int | None]) -> Iterator[int]:
-    """The CPU limits of a group and of each group above it, up to the hierarchy's mount."""
+def limits_up(mount: str, path: str, limit: Callable[[str], int | None]) -> Iterator[int]:
+    """The limits of a group and of each group above it, up to the hierarchy's mount."""
     mount = os.path.normpath(mount)
     if not os.path.isdir(mount):
         return
@@ -89,9 +111,9 @@ def quotas_up(mount: str, path: str, quota: Callable[[str], int | None]) -> Iter
     if os.path.commonpath([mount, folder]) != mount or not os.path.isdir(folder):
         folder = mount
     while True:
-        limit = quota(folder)
-        if limit is not None:
-            yield limit
+        value = limit(folder)
+        if value is not None:
+            yield value
         if folder == mount:
             return
         folder = os.path.dirname(folder)
@@ -112,10 +134,66 @@ def cgroup_v1_quota(folder: str) -> int | None:
     return None
 
 
-def read_words(path: str) -> list[str]:
+def cgroup_v2_memory_room(folder: str) -> int | None:
+    return memory_room(folder, "memory.max", "memory.current", "inactive_file")
+
+
+def cgroup_v1_memory_room(folder: str) -> int | None:
+    return memory_room(
+        folder, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"
+    )
+
+
+NO_MEMORY_LIMIT = 2**60  # v1 writes "no limit" as the largest multiple of a page below 2**63
+
+
+def memory_room(folder: str, limit_file: str, usage_file: str, reclaimable: str) -> int | None:
+    """A group's limit less what it uses, in bytes; None where it has no limit (or the files
+    are not numbers). Its usage counts the page cache of the files its processes read and
+    wrote: the part not used lately (`reclaimable`, in `memory.stat`), which the kernel drops
+    first, is left out of it, as `docker stats` leaves it out. A group that uses more than
+    its limit (the limit was lowered) has no room."""
+    limit = read_words(os.path.join(folder, limit_file))
+    usage = read_words(os.path.join(folder, usage_file))
+    if len(limit) != 1 or not limit[0].isdigit() or int(limit[0]) >= NO_MEMORY_LIMIT:
+        return None
+    used = int(usage[0]) if len(usage) == 1 and usage[0].isdigit() else 0
+    stat = read_words(os.path.join(folder, "memory.stat"), 1 << 16)
+    for key, value in zip(stat[::2], stat[1::2], strict=False):
+        if key == reclaimable and value.isdigit():
+            used = max(0, used - int(value))
+            break
+    return max(0, int(limit[0]) - used)
+
+
+def available_memory(
+    meminfo: str = "/proc/meminfo", cgroups: str = "/sys/fs/cgroup", own: str = "/proc/self/cgroup"
+) -> int | None:
+    """The bytes a build may still take without making the system swap or its control group
+    reclaim and kill: the kernel's estimate of memory available to new work (`MemAvailable`),
+    lowered by the group's room (`cgroup_memory_room`). None where neither can be told (not
+    Linux)."""
+    rooms = []
+    try:
+        with open(meminfo, encoding="ascii") as file:
+            for line in file:
+                if line.startswith("MemAvailable:"):
+                    words = line.split()
+                    if len(words) == 3 and words[1].isdigit() and words[2] == "kB":
+                        rooms.append(int(words[1]) * 1024)
+                    break
+    except (OSError, UnicodeDecodeError):
+        pass
+    room = cgroup_memory_room(cgroups, own)
+    if room is not None:
+        rooms.append(room)
+    return min(rooms) if rooms else None
+
+
+def read_words(path: str, size: int = 256) -> list[str]:
     try:
         with open(path, encoding="ascii") as file:
-            return file.read(256).split()
+            return file.read(size).split()
     except (OSError, UnicodeDecodeError):
         return []
 
@@ -365,6 +443,7 @@ class WorkerPool:
             context.set_forkserver_preload(PRELOAD)
         self.connections: list[Connection] = []
         self.processes = []
+        self.leaving: list[Any] = []  # workers dismissed early (`keep`), to wait for at the end
         try:
             with interrupts_held(tracker=not fork):  # the fork server may start here
                 for _ in range(count):
@@ -478,15 +557,30 @@ class WorkerPool:
 
     def terminate(self) -> None:
         """Stop at once (an error or Ctrl-C): no worker may write anything more."""
-        for process in self.processes:
+        processes = self.processes + self.leaving
+        for process in processes:
             # SIGKILL: a worker stopped (SIGSTOP, a debugger) leaves SIGTERM pending, and the
             # join below, then multiprocessing's exit handler, waited for it without end.
             process.kill()
-        for process in self.processes:
+        for process in processes:
             process.join(timeout=5)
         for conn in self.connections:
             conn.close()
-        self.processes, self.connections = [], []
+        self.processes, self.connections, self.leaving = [], [], []
+
+    def keep(self, count: int) -> None:
+        """Dismiss every worker but the first `count`, before any was given its work (the
+        corpus, counted after they were forked, turned out too big for a worker per core in
+        the memory there is). They end as `dismiss` has them end; `close` waits for them."""
+        for conn in self.connections[count:]:
+            try:
+                conn.send(None)
+                conn.close()
+            except OSError:
+                pass
+        self.connections = self.connections[:count]
+        self.leaving.extend(self.processes[count:])
+        self.processes = self.processes[:count]
 
     def dismiss(self) -> None:
         """Tell every worker it is done, without waiting for it to end: each exits and gives
@@ -503,7 +597,7 @@ class WorkerPool:
 
     def close(self) -> None:
         self.dismiss()
-        for process in self.processes:
+        for process in self.processes + self.leaving:
             process.join(timeout=2)
             if process.is_alive():
                 process.terminate()

@@ -297,6 +297,79 @@ def test_a_build_in_a_group_capped_at_one_cpu_starts_no_worker(make_site) -> Non
     assert read_tree(site / "public")  # built all the same
 
 
+@contextlib.contextmanager
+def memory_capped_group(limit: int) -> Iterator[Path]:
+    """A real control group whose processes may hold `limit` bytes (as `docker run --memory`
+    gives a container): cgroup v1's memory hierarchy, or v2's with the memory controller.
+    Skipped where this machine does not let a test make one (not root, say)."""
+    for hierarchy, limit_file in [
+        (Path("/sys/fs/cgroup/memory"), "memory.limit_in_bytes"),
+        (Path("/sys/fs/cgroup"), "memory.max"),
+    ]:
+        if limit_file == "memory.max":
+            controllers = hierarchy / "cgroup.controllers"
+            if not controllers.exists() or "memory" not in controllers.read_text().split():
+                continue
+        elif not (hierarchy / limit_file).exists():
+            continue
+        group = hierarchy / f"sitegen-test-memory-{os.getpid()}"
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        try:
+            (group / limit_file).write_text(str(limit))
+            joins = subprocess.run(["sh", "-c", f'echo $$ > "{group}/cgroup.procs"'], check=False)
+        except OSError:
+            joins = None
+        if joins is None or joins.returncode != 0:
+            group.rmdir()
+            continue
+        try:
+            yield group
+        finally:
+            group.rmdir()  # its processes have ended
+        return
+    pytest.skip("no control group with a memory limit can be made here (not root?)")
+
+
+def test_workers_the_memory_holds_grow_with_it_and_shrink_with_the_corpus() -> None:
+    allows = build_module.workers_memory_allows
+    assert allows(10_000, None) >= 1024  # not Linux: the cores decide alone
+    gb = 1 << 30
+    assert allows(100_000, 16 * gb) > allows(100_000, 4 * gb) > 1
+    assert allows(10_000, 4 * gb) > allows(100_000, 4 * gb)
+    assert allows(100_000, 1 * gb) == 1  # never none
+    # 16 workers at 100,000 articles hold several GB beside the build: not in 4 GB
+    assert allows(100_000, 4 * gb) < 16
+
+
+def test_a_build_in_a_group_with_little_memory_starts_no_worker(make_site) -> None:
+    """A worker per core, each holding the whole site, can outgrow a container's memory: the
+    default of `--jobs` takes only the workers the memory available holds (none here, where
+    the build alone fits), and `-v` says so. `--jobs` given is taken as given."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: no workers either way")
+    site = make_site(small_corpus(620))
+    build_verbose = [sys.executable, "-m", "sitegen", "build", "-v"]
+    with memory_capped_group(150 << 20) as group:
+        joined = ["sh", "-c", f'echo $$ > "{group}/cgroup.procs" && exec "$@"', "-"]
+        capped = subprocess.run(joined + build_verbose, cwd=site, capture_output=True, text=True)
+        assert capped.returncode == 0, capped.stderr
+        assert "620 file(s) read" in capped.stdout, capped.stdout
+        assert "by this process alone (" in capped.stdout
+        assert "but the memory available holds no more workers" in capped.stdout
+        built = read_tree(site / "public")
+        shutil.rmtree(site / "public")
+        shutil.rmtree(site / ".sitegen-cache")
+        given = subprocess.run(
+            [*joined, *build_verbose, "--jobs", "2"], cwd=site, capture_output=True, text=True
+        )
+    assert given.returncode == 0, given.stderr
+    assert "by 2 worker processes\n" in given.stdout, given.stdout
+    assert read_tree(site / "public") == built  # the same site either way
+
+
 def test_only_a_cold_build_of_many_articles_starts_workers_before_listing(make_site) -> None:
     """`looks_cold` (the fork server is started early): article files count, other files not,
     and a cache of what was read means a rebuild."""

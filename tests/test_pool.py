@@ -20,7 +20,9 @@ from sitegen.pool import (
     WorkerError,
     WorkerPool,
     available_cores,
+    available_memory,
     cgroup_cpu_limit,
+    cgroup_memory_room,
     pickled_call,
 )
 from sitegen.read import UTF8_BODY
@@ -280,3 +282,81 @@ def test_a_control_groups_cpu_limit_caps_the_workers(
 def test_without_proc_files_the_cores_are_those_the_process_may_run_on(tmp_path: Path) -> None:
     assert cgroup_cpu_limit(str(tmp_path), str(tmp_path / "missing")) is None
     assert available_cores(str(tmp_path), str(tmp_path / "missing")) == len(os.sched_getaffinity(0))
+
+
+MB = 1 << 20
+
+
+@pytest.mark.parametrize(
+    ("own", "files", "room"),
+    [
+        # cgroup v2: the limit less the usage, the page cache not used lately left out of it
+        ("0::/ci/job\n", {"fs/ci/job/memory.max": f"{512 * MB}\n",
+                          "fs/ci/job/memory.current": f"{100 * MB}\n"}, 412 * MB),
+        ("0::/ci/job\n", {"fs/ci/job/memory.max": f"{512 * MB}", "fs/ci/job/memory.current":
+                          f"{300 * MB}", "fs/ci/job/memory.stat": f"anon 1\ninactive_file "
+                          f"{200 * MB}\nactive_file 5\n"}, 412 * MB),
+        # the lowest room of the group and those above it; "max" is no limit
+        ("0::/ci/job\n", {"fs/ci/job/memory.max": "max", "fs/ci/memory.max": f"{64 * MB}",
+                          "fs/ci/memory.current": f"{16 * MB}"}, 48 * MB),
+        ("0::/ci/job\n", {"fs/ci/job/memory.max": "max\n"}, None),
+        # a container: its own group is the mount's root
+        ("0::/docker/1f2e\n", {"fs/memory.max": f"{2048 * MB}", "fs/memory.current": "0"},
+         2048 * MB),
+        # cgroup v1: limit_in_bytes (near 2**63: none) and usage_in_bytes
+        ("5:memory:/job\n", {"fs/memory/job/memory.limit_in_bytes": f"{1024 * MB}\n",
+                             "fs/memory/job/memory.usage_in_bytes": f"{900 * MB}\n",
+                             "fs/memory/job/memory.stat": f"cache 9\ntotal_inactive_file "
+                             f"{100 * MB}\n"}, 224 * MB),
+        ("5:memory:/\n", {"fs/memory/memory.limit_in_bytes": "9223372036854771712\n",
+                          "fs/memory/memory.usage_in_bytes": "4096\n"}, None),
+        # over its limit (lowered since): no room at all
+        ("5:memory:/job\n", {"fs/memory/job/memory.limit_in_bytes": f"{10 * MB}",
+                             "fs/memory/job/memory.usage_in_bytes": f"{20 * MB}"}, 0),
+        # nothing to be told: no files, broken ones, another controller's line
+        ("0::/\n", {}, None),
+        ("0::/\n", {"fs/memory.max": "lots"}, None),
+        ("4:cpu,cpuacct:/\n", {"fs/memory/memory.limit_in_bytes": f"{MB}"}, None),
+    ],
+)  # fmt: skip
+def test_a_control_groups_memory_room_is_its_limit_less_what_it_uses(
+    tmp_path: Path, own: str, files: dict[str, str], room: int | None
+) -> None:
+    cgroups, own_file = write_cgroups(tmp_path, own, files)
+    (tmp_path / "fs").mkdir(exist_ok=True)
+    assert cgroup_memory_room(cgroups, own_file) == room
+
+
+def test_the_memory_available_is_the_lower_of_the_systems_and_the_groups(tmp_path: Path) -> None:
+    cgroups, own_file = write_cgroups(
+        tmp_path, "0::/job\n", {"fs/job/memory.max": f"{300 * MB}", "fs/job/memory.current": "0"}
+    )
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       24000000 kB\nMemAvailable:     512000 kB\n")
+    assert available_memory(str(meminfo), cgroups, own_file) == 300 * MB
+    meminfo.write_text("MemTotal:       24000000 kB\nMemAvailable:     204800 kB\n")
+    assert available_memory(str(meminfo), cgroups, own_file) == 200 * MB
+    missing = str(tmp_path / "missing")
+    assert available_memory(str(meminfo), missing, missing) == 200 * MB
+    assert available_memory(missing, missing, missing) is None
+    real = available_memory()  # this machine's: Linux tells, and it is not nothing
+    assert real is not None and real > 0
+
+
+def test_workers_kept_answer_and_those_dismissed_end(tmp_path: Path) -> None:
+    """`keep`: a build forks its workers before it counts the files; a corpus too big for a
+    worker per core in the memory there is sends the extra ones away before any work."""
+    root = tmp_path / "articles"
+    paths = write_corpus(root, 4)
+    with WorkerPool(3) as pool:
+        leaving = pool.processes[1:]
+        pool.keep(1)
+        assert len(pool) == 1 and len(pool.processes) == 1
+        for process in leaving:
+            process.join(timeout=20)
+            assert process.exitcode == 0
+        pool.send_all("start_reading", (root, TagConfig(), {}, lexicon_tables_in_use()))
+        pool.receive_each()
+        answers = list(pool.on_demand("read", one_file_a_call(paths)))
+    assert sorted(key for key, _, _ in answers) == [0, 1, 2, 3]
+    assert {worker for _, worker, _ in answers} == {0}
