@@ -294,6 +294,14 @@ class Build:
         self.jobs = max(1, jobs) if jobs is not None else default_jobs()
         self.cores = self.jobs  # the workers wanted, before memory had its say
         self.memory_capped = False
+        # Read as the build starts, before it holds a model or cache, or forks any worker:
+        # what `workers_memory_allows` counts them against. Read again later, it would count
+        # the build's own memory twice, and the workers about to be dismissed.
+        self.memory_at_start: int | None = None
+        if self.jobs > 1 and not self.jobs_given:
+            from sitegen.pool import available_memory
+
+            self.memory_at_start = available_memory()
         self.problems: list[Problem] = []
         self.foreign: list[Problem] = []  # files of the user's where outputs go (`finish`)
         self.bodies: dict[str, bytes] = {}  # bodies read in this process, packed, by source
@@ -620,9 +628,11 @@ class Build:
         """Read `files` of a corpus of `corpus` files (each worker will hold all of it)."""
         root, tags = self.config.source, self.config.tags
         self.compress_bodies = len(files) >= COMPRESS_BODIES_FROM  # wherever they are read
-        self.jobs = self.workers_for(corpus)
-        if self.pool is not None and len(self.pool) > self.jobs > 1:
-            self.pool.keep(self.jobs)  # forked before the files were counted: nothing given yet
+        if self.jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
+            self.jobs = self.workers_for(corpus)
+            if self.pool is not None and len(self.pool) > self.jobs > 1:
+                # Forked before the files were counted: given no file yet, only the lexicon.
+                self.pool.keep(self.jobs)
         if self.jobs == 1 or len(files) < PARALLEL_MIN_FILES:
             from sitegen.workers import read_files
 
@@ -687,10 +697,8 @@ class Build:
         this process alone, which holds less than itself and one worker."""
         if self.jobs_given or self.jobs == 1:
             return self.jobs
-        from sitegen.pool import available_memory
-
-        allowed = workers_memory_allows(articles, available_memory())
-        if allowed < self.jobs and articles >= PARALLEL_MIN_FILES:
+        allowed = workers_memory_allows(articles, self.memory_at_start)
+        if allowed < self.jobs:
             self.memory_capped = True
         return min(self.jobs, allowed)
 

@@ -348,9 +348,11 @@ def test_a_build_in_a_group_with_little_memory_starts_no_worker(make_site) -> No
     """A worker per core, each holding the whole site, can outgrow a container's memory: the
     default of `--jobs` takes only the workers the memory available holds (none here, where
     the build alone fits), and `-v` says so. `--jobs` given is taken as given."""
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("one core: no workers either way")
+    if build_module.default_jobs() < 2:
+        pytest.skip("one core to use: no workers either way")
     site = make_site(small_corpus(620))
+    for path in (site / "articles").iterdir():  # older than the build: none looks racy
+        os.utime(path, ns=(time.time_ns() - 10**10,) * 2)
     build_verbose = [sys.executable, "-m", "sitegen", "build", "-v"]
     with memory_capped_group(150 << 20) as group:
         joined = ["sh", "-c", f'echo $$ > "{group}/cgroup.procs" && exec "$@"', "-"]
@@ -360,6 +362,12 @@ def test_a_build_in_a_group_with_little_memory_starts_no_worker(make_site) -> No
         assert "by this process alone (" in capped.stdout
         assert "but the memory available holds no more workers" in capped.stdout
         built = read_tree(site / "public")
+        edited = next((site / "articles").glob("*.txt"))
+        edited.write_text(edited.read_text() + "\nOne more paragraph.\n")
+        rebuilt = subprocess.run(joined + build_verbose, cwd=site, capture_output=True, text=True)
+        assert "1 file(s) read" in rebuilt.stdout, rebuilt.stdout
+        assert "memory" not in rebuilt.stdout  # no workers were wanted for one file
+        edited.write_text(edited.read_text().removesuffix("\nOne more paragraph.\n"))
         shutil.rmtree(site / "public")
         shutil.rmtree(site / ".sitegen-cache")
         given = subprocess.run(
