@@ -21,8 +21,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from sitegen.errors import Problem, SitegenError, printable
 from sitegen.labels import ENGLISH, Label, babel_locale, check_label, words_for
 from sitegen.language import (
@@ -451,71 +449,6 @@ def parse_config(raw: Any, where: str) -> dict[str, Any]:
     return settings
 
 
-# libyaml's loader when PyYAML was built with it (its wheels are): the same documents, eight
-# times faster than the pure-Python one (75 against 630 µs for a five-line front matter), which
-# a corpus whose articles carry front matter pays per file.
-_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class StrictLoader(_BASE_LOADER):
-    """The safe loader, stricter where PyYAML is silent or vague: a key given twice is an
-    error (PyYAML kept the last value, so `draft: true` then `draft: false` published a
-    draft), and a value it cannot make (the date 2026-02-30, a number of 5,000 digits) is an
-    error at its line, in words for the user rather than Python's advice to programmers."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if not isinstance(node, yaml.MappingNode):  # "!!set [a]": PyYAML's own error is a crash
-            raise yaml.constructor.ConstructorError(
-                None, None, f"expected a mapping, but found a {node.id}", node.start_mark
-            )
-        seen: set[tuple[str, str]] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                key = (key_node.tag, key_node.value)  # 1 and '1' are two keys
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"{key_node.value!r} is given twice", key_node.start_mark
-                    )
-                seen.add(key)
-        return super().construct_mapping(node, deep)
-
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        try:
-            return super().construct_object(node, deep)
-        except CONSTRUCTOR_FAILURES as exc:
-            reason = str(exc)
-            if "integer string conversion" in reason:
-                reason = "a number of over 4,300 digits"
-            elif not isinstance(exc, ValueError) or not reason:
-                # PyYAML's constructors fail so on a value of the wrong kind for its tag
-                # ("!!timestamp abc", "!!int ''", "!!set [a]"): they expect what the tag says.
-                reason = f"not a value of its type ({node.tag.rpartition(':')[2]})"
-            raise yaml.constructor.ConstructorError(
-                None, None, f"bad value: {reason}", node.start_mark
-            ) from None
-
-
-# How PyYAML's safe constructors fail on a value they cannot make (besides YAMLError).
-CONSTRUCTOR_FAILURES = (ValueError, TypeError, KeyError, IndexError, AttributeError)
-
-
-YAML_LOADER = StrictLoader
-
-
-class FrontMatterLoader(StrictLoader):
-    """For front matter, where every value but `date` and `draft` is text: a number is kept as
-    written. YAML 1.1 read `title: 12:30:00` as 45000 (base 60), `title: 0777` as 511 and
-    `tags: [1.10]` as 1.1, without a word."""
-
-
-def _as_written(loader: StrictLoader, node: Any) -> str:
-    return loader.construct_scalar(node)  # type: ignore[no-any-return]
-
-
-for _number in ("int", "float"):
-    FrontMatterLoader.add_constructor(f"tag:yaml.org,2002:{_number}", _as_written)
-
-
 class YamlProblem(Exception):
     """Why a YAML text cannot be read, and the line (1-based, of the text) where known."""
 
@@ -534,34 +467,14 @@ def key_text(key: Any) -> str:
         return "(a number too long to write)"
 
 
-def parse_yaml(text: str, loader: type[StrictLoader] = YAML_LOADER) -> Any:
-    """Safe YAML (plain data only), every failure a `YamlProblem`, never a traceback.
-
-    Beyond syntax errors, the safe loader fails with a ValueError for values such as the date
-    2026-02-30, and recurses per level of nesting: `[[[[...]]]]` a few hundred deep.
-    """
-    try:
-        return yaml.load(text, Loader=loader)  # a safe loader: plain data only
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or "cannot parse"
-        if mark is None:
-            raise YamlProblem(reason, None) from None
-        # libyaml marks an unclosed bracket where the text ends: name the text's last line.
-        last = max(0, text.count("\n") - text.endswith("\n"))
-        raise YamlProblem(reason, min(mark.line, last) + 1) from None
-    except RecursionError:
-        raise YamlProblem("nested too deeply", None) from None
-    except CONSTRUCTOR_FAILURES as exc:  # a value the loader cannot make, not located
-        raise YamlProblem(f"bad value: {exc}", None) from None
-
-
 def _read_yaml(path: Path) -> tuple[Any, str]:
     """The parsed config and its text."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise SitegenError(f"cannot read the config: {exc}", str(path)) from None
+    from sitegen.yamltext import parse_yaml
+
     try:
         return parse_yaml(text), text
     except YamlProblem as problem:
@@ -583,35 +496,6 @@ Warn = Callable[..., None]
 ValuePath = tuple[str | int, ...]  # ("labels", "articles", "one"), ("tags", "extra", 0)
 
 
-def value_lines(text: str) -> dict[ValuePath, int]:
-    """The line of each key and list item of the config, by its path: a warning about a value
-    names where it is written. YAML's own parser knows that where a pattern over the text's
-    lines would guess (an item of a list, a flow mapping, a quoted key)."""
-    try:
-        root = yaml.compose(text, Loader=YAML_LOADER)
-    except (yaml.YAMLError, RecursionError):
-        return {}
-    lines: dict[ValuePath, int] = {}
-    seen: set[int] = set()  # an alias (*name) is its anchor's node: walked once, so no loop
-
-    def walk(node: Any, path: ValuePath) -> None:
-        if id(node) in seen:
-            return
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    lines[(*path, key.value)] = key.start_mark.line + 1
-                    walk(value, (*path, key.value))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                lines[(*path, index)] = item.start_mark.line + 1
-                walk(item, (*path, index))
-
-    walk(root, ())
-    return lines
-
-
 def fitted_settings(settings: dict[str, Any], text: str, shown: str) -> list[Problem]:
     """Make the config's texts fit to show on every page, and say what was changed and where,
     as an article's title is made fit (`read.parse_article`): the title, description and
@@ -621,6 +505,8 @@ def fitted_settings(settings: dict[str, Any], text: str, shown: str) -> list[Pro
     word. A language tag that names no language sitegen knows is said too. The site still
     builds."""
     warnings: list[Problem] = []
+    from sitegen.yamltext import value_lines
+
     lines = functools.cache(lambda: value_lines(text))  # parsed again only to name a line
 
     def warner(*path: str | int) -> Warn:

@@ -42,11 +42,9 @@ from slugify import slugify
 from sitegen.config import (
     NONCHARACTERS,
     NOT_TEXT,
-    FrontMatterLoader,
     YamlProblem,
     bidi_closed,
     key_text,
-    parse_yaml,
 )
 from sitegen.errors import Problem, SitegenError, clipped
 from sitegen.language import (
@@ -1320,6 +1318,8 @@ def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
 
 
 def front_matter_yaml(lines: list[str]) -> Any:
+    from sitegen.yamltext import FrontMatterLoader, parse_yaml  # see `sitegen.yamltext`
+
     try:
         return parse_yaml("\n".join(lines), FrontMatterLoader)
     except YamlProblem as problem:

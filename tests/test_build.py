@@ -2671,3 +2671,22 @@ def test_a_template_jinja2_cannot_read_is_named_in_a_warning(make_site, run_cli)
     again = run_cli(site, "build")  # told again by a build with nothing to do
     assert {line for line in again.output.splitlines() if line.startswith("warning:")} == warned
     assert "<article" in (site / "public/index.html").read_text()
+
+
+def test_pyyaml_is_imported_only_for_a_yaml_text(make_site) -> None:
+    """Importing PyYAML cost every run 25-40 ms (`sitegen.yamltext`): a site of text files
+    without a config never needs it; a config file, or front matter, does."""
+    site = make_site(small_corpus(3))
+    script = (
+        "import sys; from pathlib import Path; from sitegen.build import build; "
+        "from sitegen.config import load_config; "
+        "build(load_config(None, site_dir=Path.cwd()), jobs=1); print('yaml' in sys.modules)"
+    )
+    plain = subprocess.run([sys.executable, "-c", script], cwd=site, capture_output=True, text=True)
+    assert plain.stdout.strip() == "False", plain.stderr
+    (site / "sitegen.yaml").write_text("title: The Daily\n")
+    configured = subprocess.run(
+        [sys.executable, "-c", script], cwd=site, capture_output=True, text=True
+    )
+    assert configured.stdout.strip() == "True", configured.stderr
+    assert "The Daily" in (site / "public/index.html").read_text()
