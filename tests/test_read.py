@@ -2294,3 +2294,34 @@ def test_a_markdown_link_to_a_place_the_article_lacks_is_a_warning(tmp_path: Pat
         "its Markdown links to #place%201, which no heading or note names",
     ]
     assert [p.line for p in result.problems] == [5, 5]
+
+
+def test_a_file_swapped_after_the_listing_for_a_symlink_out_or_a_pipe_is_not_read(
+    tmp_path: Path,
+) -> None:
+    """The listing refuses symlinks out of the source folder and named pipes, but a file can
+    be replaced between the listing and the read: a symlink renamed over an article published
+    the file it led to, and a pipe made the build wait for ever. The read itself refuses."""
+    root = tmp_path / "articles"
+    root.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text(article_text("2026-03-01", "Outside secret", "SECRET OUTSIDE CONTENT"))
+    (root / "inside.txt").write_text(article_text("2026-03-02", "Inside", "Text."))
+    (root / "swapped.txt").symlink_to(secret)  # as a listing would not have let it through
+    (root / "linked.txt").symlink_to(root / "inside.txt")  # inside: followed
+    os.mkfifo(root / "pipe.txt")
+
+    swapped = read_article(root / "swapped.txt", root)
+    assert swapped.article is None
+    assert "led outside the source folder" in swapped.problems[0].message
+    assert read_article(root / "linked.txt", root).article is not None
+
+    done: list = []
+    reader = threading.Thread(target=lambda: done.append(read_article(root / "pipe.txt", root)))
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # free the reader before failing: a writer opening the pipe
+        with open(root / "pipe.txt", "w"):
+            pass
+        pytest.fail("reading a named pipe waited for a writer")
+    assert done[0].article is None and "not a regular file" in done[0].problems[0].message
