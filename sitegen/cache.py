@@ -269,7 +269,31 @@ def forget_page_keys(config: Config) -> None:
     the old keys would vouch for pages it had rewritten. Without keys, the next build renders
     every page and compares bytes, writing only what differs."""
     for prefix in (PAGES_PREFIX, STATE_PREFIX):
-        remove_cache_file(pages_file(config.cache, config.output, prefix))
+        try:
+            remove_cache_file(pages_file(config.cache, config.output, prefix))
+        except OSError as exc:
+            if exc.errno not in UNWRITABLE:
+                raise
+            # A cache folder this user may not change (left by `sudo sitegen build`, or on a
+            # read-only mount): its keys stay, and no build trusts them (`keys_trusted`).
+
+
+UNWRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def keys_trusted(cache_dir: Path, notices: list[str] | None = None) -> bool:
+    """Whether the page keys and build state in `cache_dir` may vouch for the output: not in
+    a folder this process cannot write, where a build could not remove them before changing
+    pages (`forget_page_keys`), nor save its own after: they may be an older build's. Then
+    every page is rendered and compared, as without a cache."""
+    if os.access(cache_dir, os.W_OK) or not cache_dir.is_dir():
+        return True
+    if notices is not None:
+        notices.append(
+            f"the build cache folder {display(cache_dir)} cannot be written; its page keys are "
+            f"not used, and every page is rendered and compared"
+        )
+    return False
 
 
 def remove_cache_file(path: Path) -> None:
@@ -293,6 +317,8 @@ def load_state(
     """What the last build into this output folder reported (article counts, warnings), if
     its sources signature (see `build.sources_signature`) is `signature()`, called only when
     there is one to compare with."""
+    if not keys_trusted(config.cache):
+        return None
     stored = _load(pages_file(config.cache, config.output, STATE_PREFIX), base_fingerprint(), [])
     if stored is None:
         return None
@@ -444,7 +470,9 @@ def _load_pages(
     """(site key, page keys, site problems, related memo as stored, (shape, digests, article
     URLs, sources generation, chosen tags, spread, kept tags), site record); all empty when the
     file is missing, damaged or of other settings: then every page is rendered and compared."""
-    stored = _load(pages_file(cache_dir, out_dir), pages_print, notices)
+    path = pages_file(cache_dir, out_dir)
+    trusted = not os.path.lexists(path) or keys_trusted(cache_dir, notices)
+    stored = _load(path, pages_print, notices) if trusted else None
     try:
         site_key, pages, problems, related, shape, digests, urls, tagged, record = stored  # type: ignore[misc]
         generation, chosen, spread, kept = tagged

@@ -491,8 +491,11 @@ def tags_command(
 
 def find_article(articles: list[Article], config: Config, path: Path) -> Article:
     """The article read from `path`; an error if the corpus has no such (published) article."""
-    wanted = path.resolve()
-    for article in articles:
-        if (config.source / article.source).resolve() == wanted:
-            return article
+    try:
+        wanted = path.resolve()
+        for article in articles:
+            if (config.source / article.source).resolve() == wanted:
+                return article
+    except (RuntimeError, OSError):  # a loop of symlinks: RuntimeError before Python 3.13
+        pass
     raise SitegenError(f"not an article of {config.source} (or it was skipped)", str(path))

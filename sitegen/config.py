@@ -641,7 +641,15 @@ def load_config(
     Paths in the file are relative to the file's folder; paths given on the command line are
     relative to the current directory, as a shell user expects.
     """
-    site_dir = (site_dir or Path.cwd()).resolve()
+    if site_dir is None:
+        try:
+            site_dir = Path.cwd()
+        except FileNotFoundError:
+            raise SitegenError(
+                "the current folder no longer exists (it was removed or moved): change into "
+                "the site's folder again"
+            ) from None
+    site_dir = site_dir.resolve()
     if config_file is None and os.path.lexists(site_dir / CONFIG_NAME):
         config_file = site_dir / CONFIG_NAME  # whatever it is: a folder of that name was
         # passed over for the defaults, in silence
@@ -649,9 +657,15 @@ def load_config(
     warnings: list[Problem] = []
     base = site_dir
     if config_file is not None:
-        given, config_file = config_file, Path(config_file).resolve()
-        if not config_file.exists():
-            raise SitegenError("config file not found", str(config_file))
+        given = config_file
+        try:
+            config_file = Path(config_file).resolve()
+            os.stat(config_file)
+        except FileNotFoundError:
+            raise SitegenError("config file not found", str(config_file)) from None
+        except (RuntimeError, OSError) as exc:  # a loop of symlinks: RuntimeError before 3.13
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise SitegenError(f"the config file cannot be reached: {reason}", str(given)) from None
         if not S_ISREG(config_file.stat().st_mode):  # a pipe would be read for ever
             raise SitegenError(
                 "the config is not a regular file (a folder, a pipe or a device)", str(given)

@@ -2690,3 +2690,62 @@ def test_pyyaml_is_imported_only_for_a_yaml_text(make_site) -> None:
     )
     assert configured.stdout.strip() == "True", configured.stderr
     assert "The Daily" in (site / "public/index.html").read_text()
+
+
+def test_a_cache_folder_that_cannot_be_written_never_vouches_for_pages(make_site) -> None:
+    """A cache folder this user may not change (left by `sudo sitegen build`): a build could
+    neither remove its page keys before changing pages nor save its own, and stopped. Now it
+    builds with a notice, and no later build trusts those keys: an article changed, then
+    changed back, gets its first page back (trusted, the old key matched it and kept the
+    changed page)."""
+    site = make_site(small_corpus(3))
+    if os.geteuid() == 0:  # root writes anyway: drop the capabilities that let it
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root, without setpriv to build as a plain user would")
+        as_user = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--"]
+    else:
+        as_user = []
+    command = [*as_user, sys.executable, "-m", "sitegen", "build"]
+    assert subprocess.run(command, cwd=site, capture_output=True).returncode == 0
+    article = site / "articles/001_0000000000000001.txt"
+    page = site / "public/2026/01/02/story-number-1/index.html"
+    first, text = page.read_text(), article.read_text()
+    (site / ".sitegen-cache").chmod(0o555)
+    try:
+        article.write_text(text.replace("Paragraph two.", "A changed paragraph."))
+        changed = subprocess.run(command, cwd=site, capture_output=True, text=True)
+        assert changed.returncode == 0, changed.stderr
+        assert "cannot save the build cache" in changed.stderr
+        assert "A changed paragraph." in page.read_text()
+        article.write_text(text)
+        back = subprocess.run(command, cwd=site, capture_output=True, text=True)
+        assert back.returncode == 0, back.stderr
+        assert "cannot be written; its page keys are not used" in back.stderr
+        assert page.read_text() == first
+    finally:
+        (site / ".sitegen-cache").chmod(0o755)
+
+
+def test_paths_that_cannot_be_reached_are_errors_in_words(make_site, run_cli, tmp_path) -> None:
+    """A config that is a loop of symlinks, an article asked for by such a link, a current
+    folder removed: each said in one line, never a traceback."""
+    site = make_site(small_corpus(2))
+    (site / "sitegen.yaml").symlink_to("sitegen.yaml")
+    looped = run_cli(site, "build")
+    assert looped.exit_code == 1 and "Traceback" not in looped.output
+    assert "the config file cannot be reached" in looped.output
+    (site / "sitegen.yaml").unlink()
+    (site / "articles/loop1.txt").symlink_to("loop2.txt")
+    (site / "articles/loop2.txt").symlink_to("loop1.txt")
+    asked = run_cli(site, "tags", "--article", "articles/loop1.txt")
+    assert asked.exit_code == 1 and "Traceback" not in asked.output
+    assert "not an article of" in asked.output
+    removed_first = ["sh", "-c", 'mkdir gone && cd gone && rmdir ../gone && exec "$@"', "-"]
+    gone = subprocess.run(
+        [*removed_first, sys.executable, "-m", "sitegen", "build"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert gone.returncode == 1 and "Traceback" not in gone.stderr, gone.stderr
+    assert "the current folder no longer exists" in gone.stderr

@@ -757,10 +757,10 @@ def test_a_file_that_could_not_be_read_is_read_again(
 
     read_file = read_module.read_file
 
-    def read_failing(path: str) -> bytes:
+    def read_failing(path: str, root: str | None = None) -> bytes:
         if Path(path) == failing:
             raise OSError(errno.EIO, "Input/output error")
-        return read_file(path)
+        return read_file(path, root)
 
     with monkeypatch.context() as patch:
         patch.setattr(read_module, "read_file", read_failing)
