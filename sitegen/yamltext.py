@@ -47,6 +47,8 @@ class StrictLoader(_BASE_LOADER):
             reason = str(exc)
             if "integer string conversion" in reason:
                 reason = "a number of over 4,300 digits"
+            elif reason.startswith("offset must be a timedelta"):  # Python's, for "+99:00"
+                reason = "a time zone offset of 24 hours or more"
             elif not isinstance(exc, ValueError) or not reason:
                 # PyYAML's constructors fail so on a value of the wrong kind for its tag
                 # ("!!timestamp abc", "!!int ''", "!!set [a]"): they expect what the tag says.

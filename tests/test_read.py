@@ -264,6 +264,8 @@ def problem_of(result) -> str:
          "bad value: day is out of range for month"),
         ("---\nx: 1\ndate: 2026-02-06T25:00:00\n---\n date 2026-01-01 T",
          "a.txt:3: invalid front matter YAML: bad value: hour must be in 0..23"),
+        ("---\nx: 1\ndate: 2026-01-23T10:00:00+99:00\n---\n date 2026-01-01 T",
+         "a.txt:3: invalid front matter YAML: bad value: a time zone offset of 24 hours or more;"),
         ("---\ndate: " + "9" * 5000 + "\n---\n date 2026-01-01 T",
          "a.txt:2: '99999999"),
         ("---\ndraft: true\ntitle: T\ndraft: false\n---\n date 2026-01-01 T",
@@ -292,7 +294,7 @@ def problem_of(result) -> str:
     ids=[
         "no-date", "impossible-date", "bad-format", "empty", "blank", "binary",
         "yaml-syntax", "unclosed-front-matter", "bad-draft", "not-a-mapping", "date-line-after-fm",
-        "yaml-impossible-date", "yaml-impossible-time", "yaml-huge-date", "yaml-duplicate-key",
+        "yaml-impossible-date", "yaml-impossible-time", "yaml-impossible-offset", "yaml-huge-date", "yaml-duplicate-key",
         "yaml-set", "yaml-binary", "tags-not-a-list", "yaml-bad-timestamp", "yaml-bad-bool",
         "yaml-set-of-a-list", "impossible-time", "other-digits", "yaml-nested-600", "yaml-nested-5000", "yaml-python-tag",
     ],
