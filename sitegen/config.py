@@ -302,6 +302,8 @@ def _permalink(value: Any) -> str:
     top, slash, _ = pattern.partition("{")[0].partition("/")
     if slash and top in FIXED_PAGES:  # "404.html/{slug}/": the build stopped, "Is a directory"
         raise ValueError(f"puts pages in a folder {top}/, where the site has its file {top}")
+    if "index.html" in pattern.split("/")[:-1]:  # "{year}/index.html/{slug}/": the same
+        raise ValueError("puts pages in a folder index.html/, where the site has its pages' files")
     if not (pattern.endswith("/") or pattern.endswith(".html")):
         raise ValueError("must end with '/' (a folder with index.html) or '.html'")
     longest = pattern.format(**LONGEST_FIELDS)

@@ -1186,6 +1186,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("permalink: '{{slug}}/{id}/'\n", ["permalink: has '{{' or '}}', which writes a brace"]),
         ("permalink: '{id}-}}/'\n", ["permalink: has '{{' or '}}', which writes a brace"]),
         ("permalink: '404.html/{slug}/'\n", ["permalink: puts pages in a folder 404.html/, where"]),
+        ("permalink: '{year}/index.html/{slug}/'\n", ["permalink: puts pages in a folder index"]),
+        ("permalink: 'index.html/{slug}/'\n", ["permalink: puts pages in a folder index.html/"]),
         ('base_url: "https://example.org/x\\nDisallow: /"\n', ["base_url: must not hold spaces"]),
         ("base_url: 'https://example.org/a\"b/'\n", ["base_url: must not hold spaces, quotes"]),
         ("base_url: 'https://example.org/#'\n", ["base_url: must not have a query or a fragment"]),
