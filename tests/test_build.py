@@ -243,27 +243,19 @@ def test_workers_end_once_the_pages_are_rendered_before_the_build_commits(
 
 
 @contextlib.contextmanager
-def cpu_capped_group(cpus: int) -> Iterator[Path]:
-    """A real control group whose processes share `cpus` cores' time (as `docker run --cpus`
-    gives a container), made where this machine lets a test make one: cgroup v1's cpu
-    hierarchy, or v2's with the cpu controller. Skipped where it cannot (not root, say)."""
-    candidates = [Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup")]
-    for hierarchy in candidates:
-        v1 = (hierarchy / "cpu.cfs_period_us").exists()
-        controllers = hierarchy / "cgroup.controllers"
-        if not v1 and not (controllers.exists() and "cpu" in controllers.read_text().split()):
-            continue
+def limited_group(candidates: list[tuple[Path, dict[str, str]]], limit: str) -> Iterator[Path]:
+    """A real control group under the first hierarchy of `candidates` where this machine lets
+    a test make one, write its limit `files` and join it; skipped where none does (not root,
+    say). Removed afterwards (its processes have ended)."""
+    for hierarchy, files in candidates:
         group = hierarchy / f"sitegen-test-{os.getpid()}"
         try:
             group.mkdir()
         except OSError:
             continue
         try:
-            if v1:
-                (group / "cpu.cfs_period_us").write_text("100000")
-                (group / "cpu.cfs_quota_us").write_text(str(cpus * 100000))
-            else:  # needs the cpu controller given to the root's children
-                (group / "cpu.max").write_text(f"{cpus * 100000} 100000")
+            for name, value in files.items():
+                (group / name).write_text(value)
             joins = subprocess.run(["sh", "-c", f'echo $$ > "{group}/cgroup.procs"'], check=False)
         except OSError:
             joins = None
@@ -273,9 +265,29 @@ def cpu_capped_group(cpus: int) -> Iterator[Path]:
         try:
             yield group
         finally:
-            group.rmdir()  # its processes have ended
+            group.rmdir()
         return
-    pytest.skip("no control group with a CPU limit can be made here (not root?)")
+    pytest.skip(f"no control group with a {limit} limit can be made here (not root?)")
+
+
+def controllers_of(hierarchy: Path) -> list[str]:
+    """The controllers cgroup v2 gives the groups below `hierarchy`; none where it is not v2."""
+    listed = hierarchy / "cgroup.controllers"
+    return listed.read_text().split() if listed.exists() else []
+
+
+def cpu_capped_group(cpus: int) -> contextlib.AbstractContextManager[Path]:
+    """A real control group whose processes share `cpus` cores' time (as `docker run --cpus`
+    gives a container): cgroup v1's cpu hierarchy, or v2's with the cpu controller (given to
+    the root's children)."""
+    quota = str(cpus * 100000)
+    candidates = []
+    if Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us").exists():
+        files = {"cpu.cfs_period_us": "100000", "cpu.cfs_quota_us": quota}
+        candidates.append((Path("/sys/fs/cgroup/cpu"), files))
+    if "cpu" in controllers_of(Path("/sys/fs/cgroup")):
+        candidates.append((Path("/sys/fs/cgroup"), {"cpu.max": f"{quota} 100000"}))
+    return limited_group(candidates, "CPU")
 
 
 def test_a_build_in_a_group_capped_at_one_cpu_starts_no_worker(make_site) -> None:
@@ -297,40 +309,15 @@ def test_a_build_in_a_group_capped_at_one_cpu_starts_no_worker(make_site) -> Non
     assert read_tree(site / "public")  # built all the same
 
 
-@contextlib.contextmanager
-def memory_capped_group(limit: int) -> Iterator[Path]:
+def memory_capped_group(limit: int) -> contextlib.AbstractContextManager[Path]:
     """A real control group whose processes may hold `limit` bytes (as `docker run --memory`
-    gives a container): cgroup v1's memory hierarchy, or v2's with the memory controller.
-    Skipped where this machine does not let a test make one (not root, say)."""
-    for hierarchy, limit_file in [
-        (Path("/sys/fs/cgroup/memory"), "memory.limit_in_bytes"),
-        (Path("/sys/fs/cgroup"), "memory.max"),
-    ]:
-        if limit_file == "memory.max":
-            controllers = hierarchy / "cgroup.controllers"
-            if not controllers.exists() or "memory" not in controllers.read_text().split():
-                continue
-        elif not (hierarchy / limit_file).exists():
-            continue
-        group = hierarchy / f"sitegen-test-memory-{os.getpid()}"
-        try:
-            group.mkdir()
-        except OSError:
-            continue
-        try:
-            (group / limit_file).write_text(str(limit))
-            joins = subprocess.run(["sh", "-c", f'echo $$ > "{group}/cgroup.procs"'], check=False)
-        except OSError:
-            joins = None
-        if joins is None or joins.returncode != 0:
-            group.rmdir()
-            continue
-        try:
-            yield group
-        finally:
-            group.rmdir()  # its processes have ended
-        return
-    pytest.skip("no control group with a memory limit can be made here (not root?)")
+    gives a container): cgroup v1's memory hierarchy, or v2's with the memory controller."""
+    candidates = []
+    if Path("/sys/fs/cgroup/memory/memory.limit_in_bytes").exists():
+        candidates.append((Path("/sys/fs/cgroup/memory"), {"memory.limit_in_bytes": str(limit)}))
+    if "memory" in controllers_of(Path("/sys/fs/cgroup")):
+        candidates.append((Path("/sys/fs/cgroup"), {"memory.max": str(limit)}))
+    return limited_group(candidates, "memory")
 
 
 def test_workers_the_memory_holds_grow_with_it_and_shrink_with_the_corpus() -> None:
