@@ -496,8 +496,9 @@ def display(path: Path) -> str:
 # --- reading one file --------------------------------------------------------------------------
 
 
-def read_article(path: Path | str, root: Path | str) -> ReadResult:
-    """Read and parse one file; never raises for bad content.
+def read_article(path: Path | str, root: Path | str, real_root: str | None = None) -> ReadResult:
+    """Read and parse one file; never raises for bad content. `real_root`: `root` with its
+    symlinks resolved, made once for many files by the caller (else here, for this one).
 
     Works on strings: a build reads every file of the corpus, and making `Path` objects and
     the shown path of each (wanted only for a warning) cost a fifth of reading a text file."""
@@ -512,7 +513,7 @@ def read_article(path: Path | str, root: Path | str) -> ReadResult:
         problems.append(Problem(display(Path(full)), message, line))
 
     try:
-        data = read_file(full, base)
+        data = read_file(full, real_root or os.path.realpath(base))
         text, utf8 = decode_text(data, warn)
         article, body = parse_article(
             text,
@@ -532,7 +533,7 @@ def read_article(path: Path | str, root: Path | str) -> ReadResult:
     return ReadResult(article, body, tuple(problems))
 
 
-def read_file(path: str, root: str | None = None) -> bytes:
+def read_file(path: str, real_root: str | None = None) -> bytes:
     """An article file's bytes, refused (SkipFile) above MAX_ARTICLE_BYTES. Plain system
     calls: `open` made a buffered file object and five more calls (an ioctl, two lseeks, two
     fstats), ten a file where these are five: 6 against 12 us a file here, for every file of
@@ -542,13 +543,13 @@ def read_file(path: str, root: str | None = None) -> bytes:
     pipes, but a file can be replaced between the listing and the read: a symlink to a file
     outside, renamed over it, was published, and a named pipe made the build wait for ever
     in `open`. So the file is opened without waiting (a pipe opens at once), and what was
-    opened must be a regular file inside `root` (`opened_inside`)."""
+    opened must be a regular file inside the source folder, `real_root` (`opened_inside`)."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     try:
         stat = os.fstat(fd)
         if not S_ISREG(stat.st_mode):
             raise SkipFile("not a regular file (a pipe or a device) when it was read")
-        if root is not None and not opened_inside(fd, root):
+        if real_root is not None and not opened_inside(fd, real_root):
             raise SkipFile("led outside the source folder when it was read (a symlink)")
         size = stat.st_size
         if size > MAX_ARTICLE_BYTES:
@@ -566,21 +567,16 @@ def read_file(path: str, root: str | None = None) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-@functools.lru_cache(maxsize=16)
-def real_folder(folder: str) -> str:
-    """`os.path.realpath`, once per folder: it looks up every part of the path."""
-    return os.path.realpath(folder)
-
-
-def opened_inside(fd: int, root: str) -> bool:
-    """Whether the file open as `fd` lies inside the folder `root`, symlinks resolved. Linux
-    names an open file's real path in /proc (one system call, 1-2 us); where nothing does
-    (macOS, a sandbox without /proc), the listing's check stands alone."""
+def opened_inside(fd: int, real_root: str) -> bool:
+    """Whether the file open as `fd` lies inside the folder `real_root` (symlinks resolved:
+    made again for each build, as `watch` follows a source folder replaced by a symlink).
+    Linux names an open file's real path in /proc (one system call, 1-2 us); where nothing
+    does (macOS, a sandbox without /proc), the listing's check stands alone."""
     try:
         where = os.readlink(f"/proc/self/fd/{fd}")
     except OSError:
         return True
-    return where.startswith(real_folder(root).rstrip(os.sep) + os.sep)
+    return where.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def file_digest(source: str, data: bytes) -> str:

@@ -9,6 +9,7 @@ are safe to start from a process that runs threads (the preview server).
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import traceback
 from collections.abc import Iterator, Sequence
@@ -54,8 +55,9 @@ def read_files(
     `compress`: see `read.COMPRESS_BODIES_FROM`) and return the results without them (only
     small metadata crosses between processes)."""
     results = []
+    real_root = os.path.realpath(root)  # once for the batch: see `read.read_file`
     for path in paths:
-        result = read_article(path, root)
+        result = read_article(path, root, real_root)
         scan = b""
         if result.article is not None and result.body is not None:
             body = result.body
