@@ -79,6 +79,7 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: other scripts' d
 # Format characters that show nothing: marks of direction, zero-width ones, a byte order mark.
 INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
+INVISIBLE_LEAD = re.compile("[\ufeff\u200b-\u200f\u2060]+")  # as `HEADER` reads them
 # "By", or the word an Arabic or a Russian byline starts with ("بقلم: الجزيرة نت", "Автор:
 # Интерфакс"), which no story's first sentence does: read as text, the byline was the summary.
 BYLINE = re.compile(r"(?:By|بقلم|Автор(?=:)):?\s+(?P<name>\S.*)", re.IGNORECASE)
@@ -1327,7 +1328,13 @@ _LONG_NUMBER = re.compile(r"(?<![\d_])\d[\d_]{4300}")
 
 def split_front_matter(text: str, warn: Any) -> tuple[dict[str, Any], str, int]:
     """Split `---` YAML `---` (or `+++` TOML `+++`, as Hugo writes it) off the top; return
-    (metadata, body, line number of the body). Either line may end in spaces or tabs."""
+    (metadata, body, line number of the body). Either line may end in spaces or tabs. A byte
+    order mark or a zero-width character before the opener is read as nothing, as before a
+    date line (`HEADER`): a second BOM, left by an editor that added one to a file that had
+    one, hid the front matter, and the file was skipped for want of a date line."""
+    invisible = INVISIBLE_LEAD.match(text)
+    if invisible is not None and text.startswith(("---", "+++"), invisible.end()):
+        text = text[invisible.end() :]
     toml = text.startswith("+++") and TOML_OPENER.match(text) is not None
     if not toml and (not text.startswith("---") or not FRONT_MATTER_OPENER.match(text)):
         return {}, text, 1

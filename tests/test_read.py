@@ -2326,3 +2326,15 @@ def test_a_file_swapped_after_the_listing_for_a_symlink_out_or_a_pipe_is_not_rea
             pass
         pytest.fail("reading a named pipe waited for a writer")
     assert done[0].article is None and "not a regular file" in done[0].problems[0].message
+
+
+@pytest.mark.parametrize("lead", ["\ufeff\ufeff", "\u200b", "\ufeff\u2060"])
+def test_front_matter_after_invisible_characters_is_read(tmp_path: Path, lead: str) -> None:
+    """A second byte order mark (one is taken by the decoding) or a zero-width character
+    before `---` hid the front matter: skipped "for want of a date line", where a date line
+    after them is read."""
+    text = f"{lead}---\ntitle: Double mark\ndate: 2026-03-01\n---\n\nBody text.\n"
+    result = read(tmp_path, "a.md", text.encode("utf-8"))
+    assert result.article is not None, result.problems
+    assert result.article.title == "Double mark" and result.article.date == dt.date(2026, 3, 1)
+    assert "Body text." in result.body.html and "---" not in result.body.html
