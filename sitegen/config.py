@@ -662,13 +662,13 @@ def load_config(
         given = config_file
         try:
             config_file = Path(config_file).resolve()
-            os.stat(config_file)
+            mode = os.stat(config_file).st_mode
         except FileNotFoundError:
             raise SitegenError("config file not found", str(config_file)) from None
         except (RuntimeError, OSError) as exc:  # a loop of symlinks: RuntimeError before 3.13
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise SitegenError(f"the config file cannot be reached: {reason}", str(given)) from None
-        if not S_ISREG(config_file.stat().st_mode):  # a pipe would be read for ever
+        if not S_ISREG(mode):  # a pipe would be read for ever
             raise SitegenError(
                 "the config is not a regular file (a folder, a pipe or a device)", str(given)
             )

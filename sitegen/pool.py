@@ -387,6 +387,17 @@ STARTING_SWITCH = 0.0002  # seconds: the GIL switch interval while `PoolStarting
 ABANDON_WAIT = 10  # seconds: how long a stopped build waits for its pool, to stop it
 
 
+def send_end(connections: Sequence[Connection]) -> None:
+    """Tell each worker on `connections` to end (`workers.worker_main` returns on None), and
+    close them; a worker already gone is no error."""
+    for conn in connections:
+        try:
+            conn.send(None)
+            conn.close()
+        except OSError:
+            pass
+
+
 def pickled_call(method: str, args: tuple[Any, ...]) -> bytes:
     """A call to a worker as `send_all` and `send_all_soon` send it."""
     from multiprocessing.reduction import ForkingPickler
@@ -572,12 +583,7 @@ class WorkerPool:
         """Dismiss every worker but the first `count`, before any was given its work (the
         corpus, counted after they were forked, turned out too big for a worker per core in
         the memory there is). They end as `dismiss` has them end; `close` waits for them."""
-        for conn in self.connections[count:]:
-            try:
-                conn.send(None)
-                conn.close()
-            except OSError:
-                pass
+        send_end(self.connections[count:])
         self.connections = self.connections[:count]
         self.leaving.extend(self.processes[count:])
         self.processes = self.processes[:count]
@@ -587,12 +593,7 @@ class WorkerPool:
         its memory back while this process finishes the build. Kept to the end, the workers
         held 1.07 GB of a build of 100,000 articles while it committed and saved its cache,
         where its memory peaked (1.93 GB). `close` waits for them."""
-        for conn in self.connections:
-            try:
-                conn.send(None)
-                conn.close()
-            except OSError:
-                pass
+        send_end(self.connections)
         self.connections = []
 
     def close(self) -> None:

@@ -70,8 +70,9 @@ SLUG_CHARS = 80
 
 # Any space but a newline between the parts ("date 2026-02-06\u00a0Title" from a word
 # processor); a byte order mark or a zero-width character before them is read as nothing.
+INVISIBLE_LEADERS = "\ufeff\u200b-\u200f\u2060"  # a regex class's ranges
 HEADER = re.compile(
-    r"(?:[\ufeff\u200b-\u200f\u2060]|[^\S\n])*"
+    rf"(?:[{INVISIBLE_LEADERS}]|[^\S\n])*"
     r"date[^\S\n]+(?P<date>\S+)(?:[^\S\n]+(?P<title>.*))?",
     re.IGNORECASE,
 )
@@ -79,7 +80,7 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # not \d: other scripts' d
 # Format characters that show nothing: marks of direction, zero-width ones, a byte order mark.
 INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)+")
-INVISIBLE_LEAD = re.compile("[\ufeff\u200b-\u200f\u2060]+")  # as `HEADER` reads them
+INVISIBLE_LEAD = re.compile(f"[{INVISIBLE_LEADERS}]+")  # as `HEADER` reads them
 # "By", or the word an Arabic or a Russian byline starts with ("بقلم: الجزيرة نت", "Автор:
 # Интерфакс"), which no story's first sentence does: read as text, the byline was the summary.
 BYLINE = re.compile(r"(?:By|بقلم|Автор(?=:)):?\s+(?P<name>\S.*)", re.IGNORECASE)
