@@ -1,8 +1,9 @@
 """Safe, strict YAML: the loaders sitegen reads a config and front matter with.
 
 A module of its own, imported when a YAML text is read: importing PyYAML took about 100
-million instructions (callgrind), 25-40 ms, in every run of sitegen, for corpora of text
-files with no config and no front matter, and a rebuild with nothing to do takes 0.25 s."""
+million instructions (callgrind) in every run of sitegen, for corpora of text files with no
+config and no front matter: a rebuild of 10,000 articles with nothing to do went from 0.71
+to 0.585 s without it (medians of 8 alternating runs in a slow hour)."""
 
 from __future__ import annotations
 

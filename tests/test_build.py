@@ -2663,8 +2663,8 @@ def test_a_template_jinja2_cannot_read_is_named_in_a_warning(make_site, run_cli)
 
 
 def test_pyyaml_is_imported_only_for_a_yaml_text(make_site) -> None:
-    """Importing PyYAML cost every run 25-40 ms (`sitegen.yamltext`): a site of text files
-    without a config never needs it; a config file, or front matter, does."""
+    """Importing PyYAML cost every run ~100 M instructions (`sitegen.yamltext`): text files
+    without a config never need it; a config file, or front matter, does."""
     site = make_site(small_corpus(3))
     script = (
         "import sys; from pathlib import Path; from sitegen.build import build; "
