@@ -1207,20 +1207,22 @@ class Build:
         this process does the side jobs and moves page keys from `later` to `keys`."""
         assert self.pool is not None
         owned: list[list[int]] = [[] for _ in range(len(self.pool))]
-        free: list[int] = []
+        free: tuple[list[int], list[int]] = ([], [])
+        depth_of = list_depths(site)
         for i in todo:  # in a cold build, only the articles' pages are planned yet
             article = pages[i].article if i < len(pages) else None
             if article is not None and article.source in self.owner:
                 owned[self.owner[article.source]].append(i)
             else:
-                free.append(i)
+                free[depth_of(i)].append(i)
         queues = [deque(tapered(share, CHUNK)) for share in owned]
-        free_chunks = deque(tapered(free, CHUNK))
-        count = sum(map(len, queues)) + len(free_chunks)
+        free_chunks = tuple(deque(tapered(share, CHUNK)) for share in free)
+        count = sum(map(len, queues)) + sum(map(len, free_chunks))
         numbers = itertools.count(0, CHUNK)  # where each chunk's staging file names start
 
         def next_chunk(worker: int) -> Call | None:
-            queue = queues[worker] or free_chunks
+            mine = worker % 2
+            queue = queues[worker] or free_chunks[mine] or free_chunks[1 - mine]
             return (None, (queue.popleft(), next(numbers))) if queue else None
 
         self.pool.send_each("use_stager", [(writer.stager(),) for _ in owned])
@@ -1652,6 +1654,32 @@ def import_rest_of_build() -> None:
     workers read, rather than after: the build needs them next."""
     for module in ("sitegen.tags", "sitegen.model", "sitegen.render"):
         importlib.import_module(module)
+
+
+# List pages whose articles' items are written alike: an item's links climb to the site's root
+# ("../../"), so a list page's depth is in each item, and workers remember the items they have
+# made (`render.MacroMemo`) for pages of that depth. Home pages past the first, months and tags
+# are two or four folders deep; years and days one, three or five.
+EVEN_DEPTH_LISTS = frozenset({"home", "month", "tag"})
+
+
+def list_depths(site: Site) -> Callable[[int], int]:
+    """Page number -> 0 for the pages of even-depth lists (`EVEN_DEPTH_LISTS`) and the
+    articles, 1 for the other lists and the pages after them (indexes, feeds). A cold build
+    deals each kind to its own workers first: dealt in turn, the two workers of a cold build of
+    10,000 articles made 50,731 list items between them, where one process made 30,577."""
+    from sitegen.model import listing_kinds
+
+    ends, groups = [len(site.articles)], [0]
+    for kind, count in listing_kinds(site):
+        ends.append(ends[-1] + count)
+        groups.append(0 if kind in EVEN_DEPTH_LISTS else 1)
+    groups.append(1)
+
+    def group(page: int) -> int:
+        return groups[bisect.bisect_right(ends, page)]
+
+    return group
 
 
 def late_pool_min(pages: int) -> int:

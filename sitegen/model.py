@@ -912,13 +912,23 @@ def listing_count(site: Site) -> int:
     """How many list pages `listings` makes, without making them (`paginate` makes a front page
     and `numbered_pages` more of each list): a cold build hands pages out to its workers by
     number before it has planned the lists."""
+    return sum(count for _, count in listing_kinds(site))
+
+
+def listing_kinds(site: Site) -> list[tuple[str, int]]:
+    """How many list pages `listings` makes of each kind, in its order: home, year, month,
+    day, tag."""
     per_page = site.config.per_page
-    lists = [
-        site.articles,
-        *[group.articles for kind in ARCHIVE_KINDS for group in site.archives[kind]],
-        *[tag.articles for tag in site.tags],
+
+    def pages(lists: Iterable[tuple[Article, ...]]) -> int:
+        return sum(1 + numbered_pages(len(articles), per_page) for articles in lists)
+
+    archives = [(kind, pages(g.articles for g in site.archives[kind])) for kind in ARCHIVE_KINDS]
+    return [
+        ("home", pages([site.articles])),
+        *archives,
+        ("tag", pages(tag.articles for tag in site.tags)),
     ]
-    return sum(1 + numbered_pages(len(articles), per_page) for articles in lists)
 
 
 def lists_of(site: Site, article: Article) -> Iterator[Iterator[Listing]]:

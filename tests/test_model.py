@@ -173,6 +173,26 @@ def test_pagination_of_home_and_archives() -> None:
     assert days[0].url == "2026/01/05/" and days[0].older.url == "2025/12/28/"
 
 
+def test_list_pages_are_grouped_by_the_parity_of_their_depth() -> None:
+    """A cold build deals list pages to workers by `build.list_depths`: each group's items are
+    written for depths of one parity only, so a worker's memo of items serves all its pages."""
+    from sitegen.build import list_depths
+
+    articles = [
+        make_article(i, f"{2020 + i % 2}-{1 + i % 3:02d}-{1 + i % 2:02d}") for i in range(90)
+    ]
+    tags = {a.id: ("Alpha",) if i % 2 else ("Alpha", "Beta") for i, a in enumerate(articles)}
+    site, _ = build_site(Config(per_page=4), articles, tags)
+    group = list_depths(site)
+    pages = list(listings(site))
+    first = len(site.articles)
+    assert {p.kind for p in pages} == {"home", "year", "month", "day", "tag"}
+    assert any(not p.front for p in pages if p.kind == "day")  # numbered pages of each kind
+    assert [group(first + i) for i, p in enumerate(pages)] == [p.url.count("/") % 2 for p in pages]
+    assert [group(i) for i in range(first)] == [0] * first
+    assert group(first + len(pages)) == group(first + len(pages) + 200) == 1
+
+
 def test_the_pager_links_the_newest_and_oldest_pages_of_a_long_list() -> None:
     articles = [make_article(i, f"2025-12-{1 + i % 28:02d}") for i in range(9)]
     site, _ = build_site(Config(per_page=2), articles, {})
