@@ -684,6 +684,8 @@ class Build:
             answers[i], read_by[i] = answer, worker
             if n == 0:  # the next chunks are queued: the workers read on meanwhile
                 import_rest_of_build()
+                if then is not None and len(self.pool) > 1:
+                    compile_templates(self.config)
                 if self.fork_workers and derives(tags):
                     lexicon_tables_in_use()  # for choosing tags, not after the reading
         for chunk, worker in zip(chunks, read_by, strict=True):
@@ -1654,6 +1656,15 @@ def import_rest_of_build() -> None:
     workers read, rather than after: the build needs them next."""
     for module in ("sitegen.tags", "sitegen.model", "sitegen.render"):
         importlib.import_module(module)
+
+
+def compile_templates(config: Config) -> None:
+    """Compile the site's templates into the build cache while the workers read, so that each
+    loads them from there when it prepares to render (`WorkerState.prepare`), rather than each
+    compiling them itself: 0.1 s of CPU saved for every worker but one."""
+    from sitegen.render import preload_templates, site_environment
+
+    preload_templates(site_environment(config))
 
 
 # List pages whose articles' items are written alike: an item's links climb to the site's root
