@@ -28,6 +28,7 @@ import stat
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +98,19 @@ def is_ignored(path: Path, roots: Iterable[Root], outputs: Iterable[Path]) -> bo
     return True
 
 
+def quiet_watchdog() -> None:
+    """Keep watchdog's warnings about its own bookkeeping off the terminal. It warns (with a
+    line of its code, as Python shows a warning) when a folder gets a watch it already has, or
+    loses one it no longer has: folders created inside a folder it is adding, in the moment
+    between the two (`mkdir -p`, an unpacked archive), are seen both by the walk and by their
+    own events. The watch stays the same, and the warning said nothing the user could act on."""
+    warnings.filterwarnings(
+        "ignore",
+        message=r"Callback with id .* (already exists|does not exist)",
+        category=RuntimeWarning,
+    )
+
+
 class Watcher:
     """Calls `on_batch(changes)` once for each burst of relevant events, on its own thread.
 
@@ -135,6 +149,7 @@ class Watcher:
         self.stop()
 
     def start(self) -> None:
+        quiet_watchdog()
         self.observer = PollingObserver(timeout=0.25) if self.poll else Observer()
         self.schedule()
         self.observer.start()

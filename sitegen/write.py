@@ -350,7 +350,7 @@ class Writer:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.out_dir_existed = out_dir.exists()
-        self.empty_at_start = not self.out_dir_existed or not any(os.scandir(out_dir))
+        self.empty_at_start = not self.out_dir_existed or folder_is_empty(out_dir)
         self.previous, self.manifest_signature = read_manifest_signed(out_dir)
         self.manifest_mtime = self.manifest_signature[2]
         self.journaled = read_journal(out_dir)
@@ -707,6 +707,13 @@ def output_check(out_dir: Path) -> OutputCheck | None:
     except OSError:
         return None
     return OutputCheck(out_dir)
+
+
+def folder_is_empty(folder: Path) -> bool:
+    """Whether `folder` holds nothing; its listing closed at once (`any(os.scandir(...))` left
+    it open until the collector came, with a ResourceWarning)."""
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
 
 
 def remove_leftover_staging(out_dir: Path) -> None:

@@ -271,6 +271,32 @@ def test_a_watch_that_stopped_is_made_again(site: Path) -> None:
         watcher.stop()
 
 
+def test_watchdog_warnings_about_its_own_watches_are_not_shown(site: Path) -> None:
+    """Folders made in the moment watchdog adds their parent get their watch added twice, and
+    watchdog warns, printing a line of its own code. Here the same twice, deterministically,
+    through watchdog's shared inotify instance, while a watch runs."""
+    import warnings
+
+    from watchdog.observers.inotify_c import InotifyConstants, InotifyFD
+
+    outcomes: queue.Queue[Outcome] = queue.Queue()
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    inotify, folder = InotifyFD.get_instance(), os.fsencode(site / "articles")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.resetwarnings()  # Python's defaults: each warning shows (once per place)
+        watcher = start_watching(rebuilder, outcomes.put)
+        try:
+            for _ in range(2):
+                wd = inotify.add_callback(folder, InotifyConstants.IN_CREATE, print, "test")
+            inotify.remove_callbacks([(wd, "test"), (wd, "test")])
+            (site / "articles" / "after.txt").write_text(article_text("2026-02-06", "Watched"))
+            assert any("watched" in path for path in settles_as_clean_build(site))
+        finally:
+            watcher.stop()
+    assert [str(w.message) for w in caught] == []
+
+
 def test_the_output_folder_removed_is_built_again(
     site: Path, watching: queue.Queue[Outcome]
 ) -> None:
