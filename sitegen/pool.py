@@ -62,8 +62,9 @@ def cgroup_cpu_limit(cgroups: str, own: str) -> int | None:
 def cgroup_memory_room(cgroups: str, own: str) -> int | None:
     """The bytes this process's control group and those above it may still take before the
     kernel reclaims and then kills in them (a container's `--memory`, a CI job's limit), or
-    None where nothing caps it. cgroup v2: `memory.max` ("max": none) less `memory.current`;
-    v1: `memory.limit_in_bytes` (a number near 2**63: none) less `memory.usage_in_bytes`."""
+    None where nothing caps it. cgroup v2: `memory.max` or `memory.high`, the lower ("max":
+    none), less `memory.current`; v1: `memory.limit_in_bytes` (a number near 2**63: none)
+    less `memory.usage_in_bytes`."""
     return cgroup_limit(cgroups, own, ("memory",), cgroup_v1_memory_room, cgroup_v2_memory_room)
 
 
@@ -135,7 +136,14 @@ def cgroup_v1_quota(folder: str) -> int | None:
 
 
 def cgroup_v2_memory_room(folder: str) -> int | None:
-    return memory_room(folder, "memory.max", "memory.current", "inactive_file")
+    """Room below `memory.max`, where the kernel kills, and `memory.high`, where it throttles
+    the group's processes and reclaims hard (systemd's `MemoryHigh=`, a Kubernetes pod's
+    memory throttling): a build past it crawls."""
+    rooms = [
+        memory_room(folder, limit, "memory.current", "inactive_file")
+        for limit in ("memory.max", "memory.high")
+    ]
+    return min((room for room in rooms if room is not None), default=None)
 
 
 def cgroup_v1_memory_room(folder: str) -> int | None:

@@ -300,6 +300,12 @@ MB = 1 << 20
         ("0::/ci/job\n", {"fs/ci/job/memory.max": "max", "fs/ci/memory.max": f"{64 * MB}",
                           "fs/ci/memory.current": f"{16 * MB}"}, 48 * MB),
         ("0::/ci/job\n", {"fs/ci/job/memory.max": "max\n"}, None),
+        # memory.high, where the kernel throttles, counts as a limit too: the lower one
+        ("0::/ci/job\n", {"fs/ci/job/memory.max": "max", "fs/ci/job/memory.high": f"{256 * MB}",
+                          "fs/ci/job/memory.current": f"{56 * MB}"}, 200 * MB),
+        ("0::/ci/job\n", {"fs/ci/job/memory.max": f"{128 * MB}", "fs/ci/job/memory.high":
+                          f"{256 * MB}", "fs/ci/job/memory.current": f"{28 * MB}"}, 100 * MB),
+        ("0::/ci/job\n", {"fs/ci/job/memory.max": "max", "fs/ci/job/memory.high": "max"}, None),
         # a container: its own group is the mount's root
         ("0::/docker/1f2e\n", {"fs/memory.max": f"{2048 * MB}", "fs/memory.current": "0"},
          2048 * MB),
