@@ -132,12 +132,14 @@ def code_digest() -> str:
 
 
 # The libraries whose output the cache keeps, by module and by distribution: Markdown's HTML
-# (with pymdown-extensions'), the sanitiser's, and the slugs that make addresses.
+# (with pymdown-extensions'), the sanitiser's, the slugs that make addresses, and the language
+# registry that tells which `lang:` an article keeps.
 CACHED_LIBRARIES = {
     "markdown": "markdown",
     "pymdownx": "pymdown_extensions",
     "nh3": "nh3",
     "slugify": "python_slugify",
+    "langcodes": "langcodes",
 }
 
 

@@ -25,7 +25,7 @@ from sitegen.errors import Problem, SitegenError, printable
 from sitegen.labels import ENGLISH, Label, babel_locale, check_label, words_for
 from sitegen.language import (
     DIGIT_ZEROS,
-    is_language_tag,
+    language_tag_problem,
     numbering_system,
     primary_subtag,
     without_unicode_extension,
@@ -261,8 +261,8 @@ def _check_base_path(path: str) -> None:
 
 def _language(value: Any) -> str:
     lang = _text(value)
-    if not is_language_tag(lang):
-        raise ValueError("must be a language tag such as en or pt-BR")
+    if (problem := language_tag_problem(lang)) is not None:
+        raise ValueError(f"must be a language tag such as en or pt-BR ({problem})")
     if (system := numbering_system(lang)) and system not in DIGIT_ZEROS:
         known = ", ".join(sorted(DIGIT_ZEROS))
         raise ValueError(f"asks for digits sitegen does not know ('nu-{system}'; it knows {known})")

@@ -50,7 +50,7 @@ from sitegen.errors import Problem, SitegenError, clipped
 from sitegen.language import (
     detect_language,
     direction,
-    is_language_tag,
+    language_tag_problem,
     may_hold_other_scripts,
     may_hold_other_scripts_utf8,
     paragraph_attributes,
@@ -1475,10 +1475,11 @@ def check_front_matter(
             continue
         try:
             if key == "lang":
-                if not is_language_tag(lang := _front_value(key, value)):
+                lang = _front_value(key, value)
+                if (problem := language_tag_problem(lang)) is not None:
                     warn(
                         f"front matter 'lang' {lang[:40]!r} is no language tag such as ar or "
-                        "pt-BR; ignored",
+                        f"pt-BR ({problem}); ignored",
                         key_line(lines, key, first_line),
                     )
                     continue

@@ -629,13 +629,13 @@ def test_the_code_digest_covers_pycountrys_country_table() -> None:
 
 
 def test_the_code_digest_covers_the_versions_of_the_libraries_whose_output_is_cached() -> None:
-    """An upgrade of Markdown, pymdown-extensions, nh3 or python-slugify changes the HTML or
-    the addresses the cache keeps: each one's version is in the digest."""
+    """An upgrade of Markdown, pymdown-extensions, nh3, python-slugify or langcodes changes the
+    HTML, the addresses or the `lang` the cache keeps: each one's version is in the digest."""
     from importlib.metadata import version
 
     from sitegen.cache import libraries_stamp
 
-    for distribution in ("markdown", "pymdown_extensions", "nh3", "python_slugify"):
+    for distribution in ("markdown", "pymdown_extensions", "nh3", "python_slugify", "langcodes"):
         named = f"{distribution}-{version(distribution.replace('_', '-'))}.dist-info".lower()
         assert named in libraries_stamp().split(), (named, libraries_stamp())
 

@@ -297,6 +297,60 @@ def test_a_front_matter_lang_is_written_as_the_nu_checker_reads_it(make_site, ru
             assert "-u-" not in path.read_text() and "en-a-bbb" not in path.read_text(), path
 
 
+REFUSED_TAGS = {
+    "fr-US-US": "'us' is no subtag in its place",
+    "fr-Latn": "'fr' goes without its script 'latn': leave it out",
+    "en-abcdefgh": "'abcdefgh' is no subtag in its place",
+    "fr-CA-1901": "the variant '1901' goes after 'de'",
+    "fr-999": "no region is '999'",
+    "qaa-Qaaa": "no script is 'qaaa'",  # a private script: the Nu checker crashed on it
+    "xyz": "no language is 'xyz'",
+    "iw": "'iw' is deprecated: write 'he'",
+    "de-1901-1901": "'1901' twice",
+}
+
+
+def test_a_front_matter_lang_the_language_registry_refuses_is_ignored(make_site, run_cli) -> None:
+    """Well-formed tags that the IANA registry refuses went into the `lang` of the article's
+    page and of every list and neighbour showing it, each refused by the Nu HTML checker (the
+    hostile-input helper): each is named, with why, and left out; registered ones are kept."""
+    files = {
+        f"articles/{n:03d}_{n:016x}.txt": f"---\nlang: {tag}\n---\n"
+        + article_text(f"2026-02-{n + 1:02d}", f"Story {n}", "Du texte.")
+        for n, tag in enumerate([*REFUSED_TAGS, "de-CH-1901", "sr-Cyrl-RS"])
+    }
+    site = make_site(files)
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    for n, (tag, why) in enumerate(REFUSED_TAGS.items()):
+        line = f"{n:03d}_{n:016x}.txt:2: front matter 'lang' {tag!r} is no language tag such as"
+        assert f"{line} ar or pt-BR ({why}); ignored" in result.output, tag
+    pages = [p.read_text() for p in (site / "public").rglob("*.html")]
+    for tag in REFUSED_TAGS:
+        assert not any(f'lang="{tag}"' in page for page in pages), tag
+    for tag in ("de-CH-1901", "sr-Cyrl-RS"):
+        assert any(f'<h1 lang="{tag}"' in page for page in pages), tag
+
+
+@pytest.mark.parametrize(
+    ("language", "why"),
+    [
+        ("en-US-US", "'us' is no subtag in its place"),
+        ("en-x" + "-abcdefgh" * 200, "longer than 64"),
+    ],
+)
+def test_a_site_language_the_registry_refuses_is_a_config_error(
+    make_site, run_cli, language: str, why: str
+) -> None:
+    """One of 1,800 characters pushed every page's `<meta charset>` past its first 1,024
+    bytes, where browsers look for it."""
+    site = make_site({"sitegen.yaml": f"language: {language}\n"})
+    result = run_cli(site, "build")
+    assert result.exit_code != 0
+    assert "sitegen.yaml: language: must be a language tag such as en or pt-BR (" in result.output
+    assert why in result.output and "Traceback" not in result.output
+
+
 def test_an_english_article_on_a_site_in_arabic_is_marked_english(make_site, run_cli) -> None:
     """Latin letters on a site whose language has other letters are no text in the site's
     language: taken for English (as Arabic letters are taken for Arabic), set left to right."""
