@@ -783,12 +783,21 @@ def short_slug(text: str, limit: int = SLUG_CHARS) -> str:
     """`text` as a slug of at most `limit` characters, cut after the last whole word that fits.
     python-slugify's own cut (`word_boundary`) skips a word too long to fit and goes on with
     the shorter ones after it: "bundestag-verabschiedet-rules-on-in-landmark" left out the
-    law the title named, and a title whose first word is longer than `limit` kept none."""
+    law the title named, and a title whose first word is longer than `limit` kept none. A
+    name Windows keeps for a device takes "-1" (`WINDOWS_DEVICE_NAMES`)."""
     slug = slugify(text)
-    if len(slug) <= limit:
-        return slug
-    words = slug[: limit + 1].rpartition("-")[0]
-    return words or slug[:limit]
+    if len(slug) > limit:
+        slug = slug[: limit + 1].rpartition("-")[0] or slug[:limit]
+    return f"{slug}-1" if slug in WINDOWS_DEVICE_NAMES else slug
+
+
+# Names Windows keeps for devices, in any case and with any extension: a folder "aux" or "con"
+# (a tag "CON", a title "Aux") cannot be made there, so a site deployed to, or copied onto, a
+# Windows file system lost those pages. Such a slug takes "-1" ("aux-1"); a clash with another
+# ("Aux 1") is told apart as any other.
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))}
+)
 
 
 def parse_article(

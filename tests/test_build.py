@@ -1909,6 +1909,30 @@ def test_a_tag_that_loses_its_address_to_an_older_tag_is_a_notice(make_site, run
     assert "notice: the tag 'C++' moved from tags/c/ to tags/c-" in result.output
 
 
+def test_no_folder_takes_a_name_windows_keeps_for_a_device(make_site, run_cli) -> None:
+    """A tag "CON", a title "Aux" or a given slug "nul" made folders that Windows cannot hold
+    (the hostile-input helper): a site copied onto it, or deployed to a host on it, lost them."""
+    site = make_site(
+        {
+            "articles/1.txt": '---\ntags: ["CON", "Lpt1"]\n---\n'
+            + article_text("2026-01-01", "Aux"),
+            "articles/2.txt": "---\nslug: nul\n---\n" + article_text("2026-01-02", "Story"),
+            "articles/3.txt": article_text("2026-01-01", "Aux 1"),  # the first's new slug
+        }
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    public = site / "public"
+    names = {path.name.lower() for path in public.rglob("*")}
+    assert names.isdisjoint({"con", "aux", "nul", "lpt1"}), sorted(names)
+    assert (public / "tags/con-1/index.html").exists() and (public / "tags/lpt1-1").is_dir()
+    assert {p.parent.name for p in public.glob("2026/01/0[13]/*/index.html")} == {
+        "aux-1",
+        "aux-1-2",
+    }
+    assert (public / "2026/01/02/nul-1/index.html").exists()
+
+
 def test_printable_escapes_only_what_a_terminal_acts_on() -> None:
     """Persian's ZWNJ, a no-break space and a tab are text; escapes, newlines, bidi controls
     and an undecodable byte (as read from a file name) are not shown as they are."""
