@@ -1370,11 +1370,13 @@ def front_matter_yaml(lines: list[str]) -> Any:
 
 def front_matter_toml(lines: list[str]) -> dict[str, Any]:
     """TOML front matter, which Hugo's `hugo new` writes: a site moved from Hugo had every
-    such article skipped for want of a date line. Python's own reader (tomllib)."""
+    such article skipped for want of a date line. Python's own reader (tomllib), its floats
+    kept as written, as YAML's numbers are: `slug = 1e400` published at "inf/", and a title
+    `1.50` read "1.5"."""
     import tomllib
 
     try:
-        return tomllib.loads("\n".join(lines))
+        return tomllib.loads("\n".join(lines), parse_float=str)
     except tomllib.TOMLDecodeError as error:
         reason = str(error)
         at = TOML_AT.search(reason)

@@ -1206,6 +1206,14 @@ def test_toml_front_matter_as_hugo_writes_it_is_read(tmp_path: Path) -> None:
     assert result.body.html == "<p>The vote.</p>"
 
 
+def test_toml_front_matter_numbers_are_kept_as_written(tmp_path: Path) -> None:
+    """Found by the hostile-input helper: `slug = 1e400` published the article at "inf/"."""
+    text = "+++\ntitle = 1.50\nslug = 1e400\nsummary = nan\ndate = 2024-01-03\n+++\n\nText.\n"
+    article = read(tmp_path, "a.md", text).article
+    assert article is not None
+    assert (article.title, article.slug, article.summary) == ("1.50", "1e400", "nan")
+
+
 @pytest.mark.parametrize(
     ("markdown", "expected"),
     [
