@@ -1187,9 +1187,11 @@ def names_only(names: str) -> bool:
 
 def _names_words(text: str) -> bool:
     """Capitalised words and the small words between them, at least one capitalised; an
-    agency may stand among them in its own case ("Von Lena Groß (dpa)", as "(AFP)")."""
+    agency may stand among them in its own case ("Von Lena Groß (dpa)", as "(AFP)"), or alone
+    after a comma ("Von Anna Müller, dpa": the article went without its byline, which became
+    its summary)."""
     words = [word.strip("()") for word in text.split()]
-    return any(map(is_capitalised, words)) and all(
+    return any(is_capitalised(word) or word in NEWSROOMS for word in words) and all(
         is_capitalised(word) or word in NAME_LINKS or word in NEWSROOMS for word in words
     )
 

@@ -1088,10 +1088,12 @@ def test_a_byline_names_someone_and_is_not_a_sentence(
         ("Par la rédaction", "la rédaction"),  # the newsroom, without a colon
         ("Door de redactie", "de redactie"),
         ("Von der Redaktion, Berlin", "der Redaktion, Berlin"),
+        # the agency alone after a comma, in its own case (found by a review helper)
+        ("Von Anna Müller und Jörg Weißenböck, dpa", "Anna Müller und Jörg Weißenböck, dpa"),
     ],
     ids=["fr", "de", "es", "pt", "it", "nl", "capitals", "colon", "place", "paper-and-agency",
          "apostrophe", "agency", "dpa", "reuters", "name-and-dpa", "name-und-dpa",
-         "newsroom", "redactie", "redaktion"],
+         "newsroom", "redactie", "redaktion", "names-comma-dpa"],
 )  # fmt: skip
 def test_bylines_in_french_german_spanish_portuguese_italian_and_dutch(
     tmp_path: Path, first: str, byline: str
