@@ -242,8 +242,10 @@ def test_numbered_lists_and_footnotes_show_the_sites_digits(make_site, run_cli) 
 
 def test_neighbouring_archives_point_out_of_the_page_either_way(make_site, run_cli) -> None:
     """A day's links to the days beside it: the arrow stays with its date on a phone (it
-    wrapped alone onto a line), and on a right-to-left site, where the older day stands on the
-    right, it points right ("→" pointed left, into the page, beside the newer one)."""
+    wrapped alone onto a line), newer first and older last, as the pager has them (with the
+    older day first, "older" pointed both ways on one page), and on a right-to-left site,
+    where the newer day stands on the right, it points right ("→" pointed left, into the
+    page)."""
     days = corpus({"2026-02-05": 1, "2026-02-06": 1, "2026-02-07": 1}, byline=None)
     english, arabic = make_site(days, "en"), make_site(days | {"sitegen.yaml": "language: ar\n"})
     for site in (english, arabic):
@@ -251,12 +253,12 @@ def test_neighbouring_archives_point_out_of_the_page_either_way(make_site, run_c
     links = re.findall(
         r'<a href="[^"]*/2026/02/0[57]/">([^<]*)</a>', page(english, "2026/02/06/index.html")
     )
-    assert links == ["←&nbsp;5 February 2026", "7 February 2026&nbsp;→"]
+    assert links == ["←&nbsp;7 February 2026", "5 February 2026&nbsp;→"]
     links = re.findall(
         r'<a href="[^"]*/2026/02/0[57]/">([^<]*)</a>', page(arabic, "2026/02/06/index.html")
     )
-    older, newer = links
-    assert older.startswith("→&nbsp;") and newer.endswith("&nbsp;←"), links
+    newer, older = links
+    assert newer.startswith("→&nbsp;") and older.endswith("&nbsp;←"), links
 
 
 def test_a_month_page_numbers_its_days_in_the_sites_digits(make_site, run_cli) -> None:
