@@ -516,3 +516,57 @@ def test_an_english_footnote_of_an_arabic_article_sits_by_its_number(
     )
     assert abs(text[1] - item[1]) < 5, (item, text)  # on the number's line
     assert abs(text[0] - item[0]) < 2 and item[0] <= column[0], (item, text, column)
+
+
+def test_on_a_phone_links_are_big_enough_to_tap_and_phrases_keep_together(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """Found by an output-review helper at 390 px: the menu's links and a month's day links
+    were 19 px tall, the date line broke "2 min" from "read", and on a right-to-left site the
+    skip link, shown on focus, covered the menu's last links at the left."""
+    english = make_site(
+        {
+            "articles/a.txt": article_text(
+                "2026-02-06", "Talks", " ".join(["Word"] * 260), byline="Ines Castellan-Moreau"
+            ),
+            "articles/b.txt": article("Trade", "2026-02-07"),
+        },
+        "en",
+    )
+    arabic = make_site(
+        {
+            "sitegen.yaml": "language: ar\n",
+            "articles/a.txt": article_text("2026-02-08", "محادثات", "قالت الوزارة إن الاجتماع."),
+        },
+        "ar",
+    )
+    for site in (english, arabic):
+        assert run_cli(site, "build").exit_code == 0
+
+    def on_a_phone(page: Path) -> Tab:
+        tab = opened(browser, page)
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            tab.session,
+            width=390,
+            height=844,
+            deviceScaleFactor=1,
+            mobile=True,
+        )
+        return tab
+
+    heights = "[...document.querySelectorAll(%r)].map(a => a.getBoundingClientRect().height)"
+    month = on_a_phone(english / "public/2026/02/index.html")
+    for selector in (".site-header nav a", ".children li a"):
+        found = month.evaluate(heights % selector)
+        assert found and min(found) >= 32, (selector, found)
+    story = on_a_phone(next((english / "public/2026/02/06").glob("*/index.html")))
+    lines = story.evaluate("document.querySelector('.reading-time').getClientRects().length")
+    assert story.evaluate("document.querySelector('.reading-time').textContent") == "2 min read"
+    assert lines == 1
+    home = on_a_phone(arabic / "public/index.html")
+    right = home.evaluate(
+        "(() => { const s = document.querySelector('.skip-link'); s.focus();"
+        " return s.getBoundingClientRect().right; })()"
+    )
+    assert right > 390 - 32, right  # at the start of the line: the right
