@@ -796,7 +796,15 @@ class Planner:
         by_count = []
         if len(tags) > 2 * MOST_USED_TAGS:
             by_count = sorted(tags, key=lambda t: (-t.count, t.name.casefold()))[:MOST_USED_TAGS]
-        filed = sorted(tags, key=lambda t: (initial(t.name), tag_key(t.name)))
+        own_script_first = writes_other_script(self.config.language)
+        filed = sorted(
+            tags,
+            key=lambda t: (
+                letter_rank(initial(t.name), own_script_first),
+                initial(t.name),
+                tag_key(filing_name(t.name)),
+            ),
+        )
         by_letter = [
             (letter, list(group)) for letter, group in groupby(filed, key=lambda t: initial(t.name))
         ]
@@ -961,9 +969,36 @@ def summary_of(group: ArchiveGroup) -> Child:
 
 def initial(name: str) -> str:
     """The letter a tag is filed under: "Élysée" under E, "Łódź" under L, "10 Downing Street"
-    under #."""
-    first = tag_key(name[:1])[:1].upper()
+    under #, "السعودية" under س (`filing_name`)."""
+    first = tag_key(filing_name(name)[:1])[:1].upper()
     return first if first.isalpha() else "#"
+
+
+ARABIC_ARTICLE = "ال"
+
+
+def filing_name(name: str) -> str:
+    """A name as an index files it: in Arabic without its article "ال", as dictionaries file
+    them; with it, every tag of an Arabic site stood under ا ("الاقتصاد", "السعودية", "النفط")."""
+    if name.startswith(ARABIC_ARTICLE) and len(name) > len(ARABIC_ARTICLE) + 1:
+        return name[len(ARABIC_ARTICLE) :]
+    return name
+
+
+def letter_rank(letter: str, own_script_first: bool) -> int:
+    """Where a letter's group goes in the tag index: the letters of the site's own script, then
+    the others, then "#". An Arabic site's index, "from alif to ya", began with A to Z."""
+    if letter == "#":
+        return 2
+    return int(letter.isascii() == own_script_first)
+
+
+def writes_other_script(language: str) -> bool:
+    """Whether a site's language is written in another script than Latin (`language.SCRIPTS`)."""
+    from sitegen.language import RTL_LANGUAGES, SCRIPTS, primary_subtag
+
+    primary = primary_subtag(language)
+    return primary in RTL_LANGUAGES or any(primary == lang for _, lang in SCRIPTS.values() if lang)
 
 
 # --- page keys: what a page shows, hashed, so an unchanged page is never rendered again ---------

@@ -2637,6 +2637,27 @@ def test_the_tag_index_lists_the_most_used_only_on_a_site_of_many_tags(make_site
     assert "Most used" in many and many.count('class="tag-cloud"') == 2  # and A to Z
 
 
+def test_an_arabic_sites_tag_index_files_its_own_letters_first_without_the_article(
+    make_site, run_cli
+) -> None:
+    """Found by an output-review helper: "from alif to ya" began with A to Z, and every Arabic
+    tag stood under ا, the letter of its article "ال". An English site keeps A to Z first."""
+    names = ["Cuba", "النفط", "الاقتصاد", "السعودية", "Oman"]
+    files = {
+        f"articles/{i:03d}_{i:016x}.txt": f"---\ntags: [{name}]\n---\n"
+        + article_text("2026-01-02", f"Story {i}", "Text.")
+        for i, name in enumerate(names)
+    }
+    arabic = make_site(files | {"sitegen.yaml": "language: ar\ntags:\n  min_articles: 1\n"}, "ar")
+    english = make_site(files | {"sitegen.yaml": "tags:\n  min_articles: 1\n"}, "en")
+    letters = []
+    for site in (arabic, english):
+        assert run_cli(site, "build").exit_code == 0
+        index = (site / "public/tags/index.html").read_text()
+        letters.append(re.findall(r"<h3>(.)</h3>", index))
+    assert letters == [["ا", "س", "ن", "C", "O"], ["C", "O", "ا", "س", "ن"]]
+
+
 @pytest.mark.parametrize("kind", ["folder", "fifo", "link to /dev/zero"])
 def test_a_config_that_is_no_file_stops_the_build_with_its_name(
     make_site, run_cli, kind: str
