@@ -80,10 +80,13 @@ from sitegen.feeds import (
 from sitegen.labels import Words, words_for
 from sitegen.language import (
     LATIN_TEXT,
+    RTL_LANGUAGES,
+    SCRIPTS,
     digit_table,
     direction,
     latin_text_language,
     primary_subtag,
+    text_attributes,
 )
 from sitegen.model import (
     ArchiveGroup,
@@ -299,6 +302,7 @@ def make_environment(
     env.filters["t"] = words
     env.filters["number"] = words.number
     env.filters["lang_attrs"] = language_attributes
+    env.filters["text_lang"] = text_language_attributes
     env.tests["rtl"] = lambda language: bool(direction(language))
     # `tojson` escapes <, >, & and ' as \\u003c and so on: JSON-LD text cannot close its <script>.
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
@@ -370,6 +374,22 @@ def html_safe_json(value: Any, indent: int | None = None) -> markupsafe.Markup:
 
 
 NO_ATTRIBUTES = markupsafe.Markup("")
+
+
+@functools.lru_cache(maxsize=4096)
+def text_language_attributes(text: str, site_language: str) -> markupsafe.Markup:
+    """The `lang` (and `dir`) of a short text the site did not write, a byline or a tag name,
+    where its letters are of another script than the site's (`language.text_attributes`):
+    on an Arabic site, "Staff, Agencies" and a tag "Cuba" were read with an Arabic voice, and
+    an Arabic byline on an English site with an English one. Latin letters on a site in
+    another script are in the language `latin_text_language` names."""
+    if text.isascii() and not writes_other_script(site_language):
+        return NO_ATTRIBUTES
+    attributes = text_attributes(text, site_language)
+    if LATIN_TEXT in attributes:
+        latin = latin_text_language(site_language)
+        attributes = attributes.replace(LATIN_TEXT, f' lang="{markupsafe.escape(latin)}"')
+    return markupsafe.Markup(attributes)
 MOST_USED_TAGS = 50  # on the tag index, above the A-Z list, on sites of over twice as many
 
 
@@ -995,8 +1015,6 @@ def letter_rank(letter: str, own_script_first: bool) -> int:
 
 def writes_other_script(language: str) -> bool:
     """Whether a site's language is written in another script than Latin (`language.SCRIPTS`)."""
-    from sitegen.language import RTL_LANGUAGES, SCRIPTS, primary_subtag
-
     primary = primary_subtag(language)
     return primary in RTL_LANGUAGES or any(primary == lang for _, lang in SCRIPTS.values() if lang)
 

@@ -463,3 +463,41 @@ def test_latin_text_in_an_article_in_other_letters_is_in_the_sites_latin_languag
     assert all("und-Latn" not in page for page in pages)
     feed = (public / "feed.xml").read_text(encoding="utf-8")
     assert f'&lt;p lang="{latin}" dir="ltr"&gt;{english}' in feed and "und-Latn" not in feed
+
+
+def test_a_byline_or_tag_in_another_script_than_the_sites_says_its_language(
+    make_site, run_cli
+) -> None:
+    """Found by an output-review helper: on an Arabic site "Staff, Agencies" and a tag "Cuba"
+    had no `lang`, so screen readers read them with an Arabic voice (WCAG 3.1.2); an Arabic
+    byline on an English site had the English one. An English site's own bylines and tags
+    stay as they were, without attributes."""
+    arabic = make_site(
+        {
+            "sitegen.yaml": "language: ar\n",
+            "articles/a.txt": "---\ntags: [Cuba]\n---\n"
+            + article_text("2026-02-08", "محادثات", SAMPLES["ar"], byline="Staff, Agencies"),
+        },
+        "ar",
+    )
+    english = make_site(
+        {
+            "articles/a.txt": "---\ntags: [Cuba]\n---\n"
+            + article_text("2026-02-08", "Talks", "Talks went on.", byline="الجزيرة نت"),
+            "articles/b.txt": article_text("2026-02-09", "Trade", "Trade grew.", byline="Staff"),
+        },
+        "en",
+    )
+    for site in (arabic, english):
+        assert run_cli(site, "build").exit_code == 0
+    page = next((arabic / "public/2026/02/08").glob("*/index.html")).read_text()
+    assert '<bdi lang="en" dir="ltr">Staff, Agencies</bdi>' in page
+    assert 'lang="en" dir="ltr">Cuba</a>' in page
+    home = (arabic / "public/index.html").read_text()
+    assert '<bdi lang="en" dir="ltr">Staff, Agencies</bdi>' in home
+    assert 'lang="en" dir="ltr">Cuba</a>' in (arabic / "public/tags/index.html").read_text()
+    page = next((english / "public/2026/02/08").glob("*/index.html")).read_text()
+    assert '<bdi lang="ar" dir="rtl">الجزيرة نت</bdi>' in page
+    assert (
+        '">Cuba</a>' in page and "<bdi>Staff</bdi>" in (english / "public/index.html").read_text()
+    )
