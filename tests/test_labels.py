@@ -157,6 +157,24 @@ def test_counts_of_thousands_are_grouped_as_the_language_writes_them(tmp_path: P
     )
 
 
+def test_a_count_whose_words_hold_no_number_is_read_as_its_words(tmp_path: Path) -> None:
+    """Arabic says one article and two articles without a number ("مقال واحد", "مقالان"):
+    a screen reader read the chip "1" and then those words, "1 one article" (found by an
+    output-review helper). The number is then hidden from it, and the words read alone."""
+    from sitegen.render import make_environment
+
+    env = make_environment(tmp_path, words=Words("ar"))
+    count = env.from_string('{% from "macros.html" import count %}{{ count(n) }}')
+    assert count.render(n=1) == (
+        '<span class="count"><span aria-hidden="true">1</span>'
+        '<span class="visually-hidden">مقال واحد</span></span>'
+    )
+    assert (
+        count.render(n=5)
+        == '<span class="count">5<span class="visually-hidden"> مقالات</span></span>'
+    )
+
+
 @pytest.mark.parametrize(
     ("language", "shown"),
     [
