@@ -390,6 +390,8 @@ def text_language_attributes(text: str, site_language: str) -> markupsafe.Markup
         latin = latin_text_language(site_language)
         attributes = attributes.replace(LATIN_TEXT, f' lang="{markupsafe.escape(latin)}"')
     return markupsafe.Markup(attributes)
+
+
 MOST_USED_TAGS = 50  # on the tag index, above the A-Z list, on sites of over twice as many
 
 
