@@ -303,6 +303,7 @@ def make_environment(
     env.filters["number"] = words.number
     env.filters["lang_attrs"] = language_attributes
     env.filters["text_lang"] = text_language_attributes
+    env.filters["dir_attr"] = direction_attribute
     env.tests["rtl"] = lambda language: bool(direction(language))
     # `tojson` escapes <, >, & and ' as \\u003c and so on: JSON-LD text cannot close its <script>.
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
@@ -404,6 +405,21 @@ def language_attributes(language: str, site_language: str) -> markupsafe.Markup:
         return NO_ATTRIBUTES
     own = direction(language) or ("ltr" if direction(site_language) else "")
     return markupsafe.Markup(f' lang="{language}"' + (f' dir="{own}"' if own else ""))
+
+
+def text_direction(language: str, site_language: str) -> str:
+    """The direction of text in `language` where it is not the site's, else ""."""
+    if not language or direction(language) == direction(site_language):
+        return ""
+    return direction(language) or "ltr"
+
+
+def direction_attribute(language: str, site_language: str) -> markupsafe.Markup:
+    """`dir` alone, for the date line of a list item whose title and summary are in another
+    direction than the site's (its words are the site's: no `lang`). On an Arabic site, an
+    English item's title and summary stood at the left and its date line at the right."""
+    own = text_direction(language, site_language)
+    return markupsafe.Markup(f' dir="{own}"') if own else NO_ATTRIBUTES
 
 
 class TemplateCodeCache(jinja2.BytecodeCache):

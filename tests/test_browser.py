@@ -570,3 +570,29 @@ def test_on_a_phone_links_are_big_enough_to_tap_and_phrases_keep_together(
         " return s.getBoundingClientRect().right; })()"
     )
     assert right > 390 - 32, right  # at the start of the line: the right
+
+
+def test_a_list_item_in_the_other_direction_has_its_date_line_on_its_side(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """Found by an output-review helper: on an Arabic site an English item's title and
+    summary stood at the left, its date line at the right, as if two items."""
+    site = make_site(
+        {
+            "sitegen.yaml": "language: ar\n",
+            "articles/a.txt": "---\nlang: en\n---\n"
+            + article_text("2026-02-06", "Talks in Cairo", "Envoys met on Friday."),
+            "articles/b.txt": article_text("2026-02-07", "محادثات", "قالت الوزارة إن الاجتماع."),
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    tab = opened(browser, site / "public/index.html")
+    edges = tab.evaluate(
+        "[...document.querySelectorAll('.item')].map(item => ['.item-title a', '.meta']"
+        ".map(s => { const range = document.createRange();"
+        " range.selectNodeContents(item.querySelector(s)); const r = range.getBoundingClientRect();"
+        " return [Math.round(r.left), Math.round(r.right)]; }))"
+    )
+    (arabic_title, arabic_date), (english_title, english_date) = edges  # newest first: text
+    assert abs(english_date[0] - english_title[0]) <= 2, edges  # both at the left
+    assert abs(arabic_date[1] - arabic_title[1]) <= 2, edges  # both at the right
