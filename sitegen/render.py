@@ -1024,10 +1024,11 @@ def filing_name(name: str) -> str:
 
 
 def letter_rank(letter: str, own_script_first: bool) -> int:
-    """Where a letter's group goes in the tag index: the letters of the site's own script, then
-    the others, then "#". An Arabic site's index, "from alif to ya", began with A to Z."""
+    """Where a letter's group goes in the tag index: "#" (names that start with a digit or a
+    sign) first, as before, then the letters of the site's own script, then the others. An
+    Arabic site's index, "from alif to ya", began with A to Z."""
     if letter == "#":
-        return 2
+        return -1
     return int(letter.isascii() == own_script_first)
 
 
