@@ -79,9 +79,9 @@ from sitegen.feeds import (
 )
 from sitegen.labels import Words, words_for
 from sitegen.language import (
+    LANGUAGE_SCRIPTS,
     LATIN_TEXT,
     RTL_LANGUAGES,
-    SCRIPTS,
     digit_table,
     direction,
     latin_text_language,
@@ -1033,9 +1033,10 @@ def letter_rank(letter: str, own_script_first: bool) -> int:
 
 
 def writes_other_script(language: str) -> bool:
-    """Whether a site's language is written in another script than Latin (`language.SCRIPTS`)."""
+    """Whether a site's language is written in another script than Latin: one of
+    `language.LANGUAGE_SCRIPTS`, as `text_attributes` tells, or written right to left."""
     primary = primary_subtag(language)
-    return primary in RTL_LANGUAGES or any(primary == lang for _, lang in SCRIPTS.values() if lang)
+    return primary in LANGUAGE_SCRIPTS or primary in RTL_LANGUAGES
 
 
 # --- page keys: what a page shows, hashed, so an unchanged page is never rendered again ---------
