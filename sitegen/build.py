@@ -18,6 +18,7 @@ import importlib
 import itertools
 import marshal
 import os
+import re
 import sys
 import time
 from collections import defaultdict, deque
@@ -25,7 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from sitegen import BUILTIN_TEMPLATES
@@ -1510,10 +1511,17 @@ def cache_not_saved(config: Config, exc: OSError) -> str:
 
 def link_line(text: str, url: str) -> int | None:
     """The line of a Markdown link to `url` in the article's text: as a link's target, else
-    anywhere; one without a scheme is recorded with https (`read.url_as_read`)."""
+    anywhere; one without a scheme is recorded with https (`read.url_as_read`). A URL with
+    spaces is recorded quoted, its tabs as the spaces Markdown made of them: "java%20%20%20%20
+    script:" for "java<TAB>script:", then looked for as its words with any blanks between."""
     for needle in (f"({url}", url, url.removeprefix("https:")):
         if (line := line_of(text, needle)) is not None:
             return line
+    words = unquote(url).split()
+    if len(words) > 1:
+        blanks = re.compile(r"\s+".join(map(re.escape, words)))
+        if (found := blanks.search(text)) is not None:
+            return text.count("\n", 0, found.start()) + 1
     return None
 
 

@@ -959,6 +959,17 @@ def test_markdown_links_that_lead_nowhere_are_warnings_until_mended(make_site, r
     assert run_cli(site, "check", "public").exit_code == 0
 
 
+def test_a_link_with_blanks_in_its_address_is_warned_of_at_its_line(make_site, run_cli) -> None:
+    """A tab or spaces inside a link's address (pasted "java<TAB>script:"): the address is
+    recorded quoted, as Markdown expanded it, and the warning had no line."""
+    text = "First line.\n\nSecond.\n\nSee [c](java\tscript:alert(1)) and [d](a  b/).\n"
+    site = make_site({"articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{text}"})
+    result = run_cli(site, "build")
+    warned = [line for line in result.output.splitlines() if "leads to no file" in line]
+    assert len(warned) == 2, result.output
+    assert all(line.startswith("warning: articles/a.md:9: ") for line in warned), warned
+
+
 def test_markdown_links_that_name_the_site_s_host_are_checked_too(make_site, run_cli) -> None:
     """A link written with base_url's host (`https://example.org/news/gone/`) leads within
     the site as much as a relative one: the build said nothing, and `sitegen check` then
