@@ -152,6 +152,7 @@ FRONT_MATTER_KEYS = (
     "summary",
     "description",  # Hugo's and Jekyll's summary: `summary` when there is none
     "draft",
+    "published",  # Jekyll's: `published: false` is a draft
     "lang",
 )
 
@@ -935,7 +936,7 @@ def parse_article(
         summary=summary or bidi_closed(summarize(lead), "summary", warn),
         words=word_count(paragraphs) + unspaced_words(paragraphs, lang),
         tags=tags,
-        draft=meta.get("draft", False),
+        draft=meta.get("draft", False) or not meta.get("published", True) or in_drafts(source),
         digest=digest,
         links=local_links(body_html) if markdown_body else (),
         lang=lang,
@@ -1396,12 +1397,25 @@ def front_matter_toml(lines: list[str]) -> dict[str, Any]:
 # A file named for its day, as Jekyll names its posts, anywhere in the source folder.
 JEKYLL_NAME = re.compile(r"(?:.*/)?([0-9]{4}-[0-9]{2}-[0-9]{2})-[^/]")
 
+
+def in_drafts(source: str) -> bool:
+    """Whether a file is in a folder named `_drafts`, Jekyll's for posts not yet published
+    (`jekyll build --drafts` shows them, as `sitegen build --drafts` does): a site moved from
+    Jekyll had its drafts published."""
+    return "_drafts/" in source and "_drafts" in source.split("/")[:-1]
+
+
 # Pelican's metadata in a Markdown file, as Python-Markdown's `meta` extension reads it for
 # Pelican: "Key: value" lines indented under four spaces, a value going on in lines indented
 # four or more, up to a blank line or a line of the body.
 PELICAN_FIELD = re.compile(r" {0,3}([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
 PELICAN_MORE = re.compile(r" {4,}(.*)")
-PELICAN_KEYS = {"authors": "author", "status": "draft", "modified": None}
+PELICAN_KEYS = {"authors": "author", "modified": None}
+# Pelican's statuses: whether each keeps the article out. Any other skips the file: "Status:
+# unpublished" or "Status: draft # embargo" published the article (the hostile helper).
+PELICAN_STATUSES = {"published": False, "draft": True, "hidden": True}
+# A flag written as a word, as Pelican's `Draft: true` or an exporter's `Published: no`.
+FLAG_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 PELICAN_LISTS = frozenset({"tags", "author", "category"})  # a value going on: one more name
 
 
@@ -1437,10 +1451,21 @@ def pelican_metadata(
             if f"{name}:" in where or key in raw:
                 twice = twice or (field[1], first_line + len(where))
             where.append(f"{name}:")
-            if key == "draft":  # Pelican's status: draft, hidden or published
-                raw[key] = field[2].strip().lower() in ("draft", "hidden")
+            value = field[2].strip()
+            if name == "status":
+                status = PELICAN_STATUSES.get(value.lower())
+                if status is None:
+                    line = first_line + len(where) - 1
+                    raise SkipFile(
+                        f"Status: {clipped(value)!a} is none of Pelican's published, draft or "
+                        "hidden",
+                        line,
+                    )
+                raw["draft"] = raw.get("draft") is True or status
+            elif key in ("draft", "published"):  # a word, else its type is refused
+                raw[key] = FLAG_WORDS.get(value.lower(), value)
             elif key:
-                raw[key] = field[2].strip()
+                raw[key] = value
         else:  # a blank line ends it, and goes with it; any other starts the body
             blank = not line.strip()
             at = end + 1 if blank else at
@@ -1539,9 +1564,9 @@ def _front_value(key: str, value: Any) -> Any:
         if not isinstance(value, str | int):  # never str() a list: aliases can nest it a billion
             raise SkipFile("front matter 'date' must be a date in YYYY-MM-DD form")
         return parse_date(str(value), None)
-    if key == "draft":
+    if key in ("draft", "published"):
         if not isinstance(value, bool):
-            raise SkipFile("front matter 'draft' must be true or false")
+            raise SkipFile(f"front matter {key!r} must be true or false")
         return value
     if key in ("tags", "categories", "category"):
         items = value

@@ -1330,6 +1330,49 @@ def test_pelican_metadata_giving_a_key_twice_is_skipped_at_its_line(tmp_path: Pa
     assert "no date line" in str(note.problems[0])
 
 
+@pytest.mark.parametrize(
+    ("text", "draft"),
+    [
+        ("Status: draft", True),
+        ("Status: Hidden", True),
+        ("Status: published", False),
+        ("Draft: true", True),
+        ("Draft: yes", True),
+        ("Draft: no", False),
+    ],
+)
+def test_a_pelican_draft_stays_a_draft_however_written(tmp_path: Path, text, draft) -> None:
+    """`Draft: true` was read as Pelican's status, none of "draft" or "hidden": published."""
+    result = read(tmp_path, "a.md", f"Title: T\nDate: 2024-01-03\n{text}\n\nNot yet.")
+    assert result.article.draft is draft, result.problems
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Status: unpublished", "a.md:3: Status: 'unpublished' is none of Pelican's published"),
+        ("Status: draft # embargo", "a.md:3: Status: 'draft # embargo' is none of Pelican's"),
+        ("Draft: maybe", "a.md:3: front matter 'draft' must be true or false"),
+    ],
+)
+def test_a_pelican_status_that_may_mean_draft_skips_the_file(tmp_path: Path, text, said) -> None:
+    """Any status but Pelican's three published the article, its text in the feed."""
+    result = read(tmp_path, "a.md", f"Title: T\nDate: 2024-01-03\n{text}\n\nNot yet.")
+    assert result.article is None and said in str(result.problems[0]), result.problems
+
+
+def test_jekyll_drafts_are_drafts(tmp_path: Path) -> None:
+    """`published: false` was an unknown key, and the post published; so were `_drafts/`."""
+    front = "---\ntitle: T\ndate: 2024-01-03\n{}---\nNot yet.\n"
+    assert read(tmp_path, "a.md", front.format("published: false\n")).article.draft is True
+    assert read(tmp_path, "b.md", front.format("published: true\n")).article.draft is False
+    assert read(tmp_path, "_drafts/c.md", front.format("")).article.draft is True
+    assert read(tmp_path, "x/_drafts/d.md", front.format("")).article.draft is True
+    assert read(tmp_path, "my_drafts/e.md", front.format("")).article.draft is False
+    odd = read(tmp_path, "f.md", front.format("published: 'no'\n"))
+    assert odd.article is None and "'published' must be true or false" in str(odd.problems[0])
+
+
 def test_a_jekyll_post_takes_its_day_from_its_name(tmp_path: Path) -> None:
     """Jekyll's posts give the day in the file's name, not in the front matter: each was
     skipped for want of a date. A date in the front matter comes first."""
