@@ -876,11 +876,12 @@ def parse_article(
         nonlocal dropped_ids
         dropped_ids += 1
         if dropped_ids <= MAX_SAME_WARNINGS:  # each looks through the text for its line
-            warn(message, id_line(text, heading_id, nth))
+            line = line_of(text, heading_id) if nth < 0 else id_line(text, heading_id, nth)
+            warn(message, line)
 
     body_html, paragraphs = render_body(body, markdown_body, warn_about_id)
     if dropped_ids > MAX_SAME_WARNINGS:
-        warn(f"{dropped_ids - MAX_SAME_WARNINGS:,} more heading ids are dropped")
+        warn(f"{dropped_ids - MAX_SAME_WARNINGS:,} more heading ids or attributes are dropped")
     title = meta.get("title") or header_title
     if not title or shows_nothing(title):  # zero-width characters only: an invisible link
         title = fallback_title(paragraphs)
@@ -888,6 +889,14 @@ def parse_article(
     if markdown_body:
         body_html, paragraphs = without_title_heading(body_html, paragraphs, title)
         body_html = headings_under_the_title(body_html)
+    if markdown_body:
+        body_html, orphans = without_dead_backlinks(body_html)
+        for label in orphans[:MAX_SAME_WARNINGS]:
+            warn(
+                f"the note [^{clipped(label)}] is never referred to in the text; shown at the "
+                "end without a link back",
+                line_of(text, f"[^{label}]:"),
+            )
     # After the heading that repeats the title is left out: a link to its id leads nowhere.
     if markdown_body and 'href="#' in body_html:
         missing = missing_places(body_html)
@@ -2191,6 +2200,27 @@ FOOTNOTES = {"class": {"footnote"}}
 # those ids are kept, and no other, which could take the place of the page's own ("main").
 # A note referred to again has more marks: "fnref2:1", "fnref3:1".
 FOREIGN_ID = re.compile(r'(<(?:sup|li)\b[^>]*?) id="(?!fn(?:ref\d*)?:~?[\w-]+")[^"]*"')
+# Where footnotes' own ids may be: a mark's on a `sup` (Markdown makes no other), a note's on an
+# item of the notes' section. An attribute list gave a list's item one of them ("- item\n{:
+# #fn:1 }"): two elements of one id, and the note's link led to the item.
+NOTE_ID = re.compile(r'(<li\b[^>]*?) id="fn:[^"]*"')
+MARK_ID_ON_ITEM = re.compile(r'(<li\b[^>]*?) id="fnref\d*:[^"]*"')
+NOTES_SECTION = re.compile(r'<div class="footnote">.*?</ol>\n</div>', re.DOTALL)
+
+
+def footnote_ids_in_place(safe: str) -> str:
+    """Sanitised HTML whose footnote ids are only where Markdown's footnotes put them
+    (`NOTE_ID`): a note's outside the notes' section goes, as does a mark's on an item."""
+    if "<li" not in safe:
+        return safe
+    safe = MARK_ID_ON_ITEM.sub(r"\1", safe)
+    if ' id="fn:' not in safe:
+        return safe
+    section = NOTES_SECTION.search(safe)
+    start, end = section.span() if section else (len(safe), len(safe))
+    return NOTE_ID.sub(r"\1", safe[:start]) + safe[start:end] + NOTE_ID.sub(r"\1", safe[end:])
+
+
 # A heading's own id, from Markdown's attribute lists ("## Later {: #later }"), so that a link
 # to it ("[below](#later)") leads somewhere: of letters, digits, "-" and "_", once a page, and
 # not one the built-in templates give their own elements.
@@ -2214,7 +2244,59 @@ def kept_attributes() -> dict[str, set[str]]:
         attributes.setdefault(tag, set()).add("id")
     attributes["img"] = attributes.get("img", set()) - {"width", "height"}
     attributes["hr"] = attributes.get("hr", set()) - {"width"}
-    return attributes
+    return {tag: names - UNCHECKED_ATTRIBUTES for tag, names in attributes.items()}
+
+
+# What an attribute list (`{: colspan="0" }`) could write and no rule of ours can check, each
+# an error of the Nu HTML checker when wrong: a cell's span, which Markdown's tables, a grid,
+# never hold (a span breaks the grid: "Table column 3 ... has no cells beginning in it"), the
+# ids of header cells (which keep none), and a citation's address, which no reader sees.
+UNCHECKED_ATTRIBUTES = frozenset({"colspan", "rowspan", "headers", "cite", "span"})
+# A `del`'s or `ins`'s `datetime`: a date, or a date and time with its zone, as HTML has them.
+CHANGE_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[T ]([01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,3})?)?"
+    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]))?"
+)
+ENUMERATED_VALUES = {"scope": frozenset({"row", "col", "rowgroup", "colgroup"})}
+# Why an attribute list's attribute is dropped, for its warning.
+DROPPED = dict.fromkeys(UNCHECKED_ATTRIBUTES, "an article's Markdown may not set it") | {
+    "lang": "no language tag such as fr or pt-BR",
+    "hreflang": "no language tag such as fr or pt-BR",
+    "datetime": "no date such as 2024-01-03 or 2024-01-03T10:00Z",
+    "start": "no whole number",
+    "scope": "none of row, col, rowgroup or colgroup",
+}
+
+
+def kept_attribute_value(tag: str, name: str, value: str) -> str | None:
+    """An attribute's value as the sanitiser keeps it, None to drop the attribute: values an
+    attribute list may write that HTML refuses (`{: lang="xx" }`, `{: datetime="yesterday" }`,
+    the hostile helper) went into the page as written."""
+    if name in ("lang", "hreflang"):
+        if not value:  # lang="": a language unknown, as HTML allows
+            return value if name == "lang" else None
+        return without_unicode_extension(value) if language_tag_problem(value) is None else None
+    if name == "datetime":
+        return value if is_change_time(value) else None
+    if name == "start":
+        return value if re.fullmatch(r"-?[0-9]{1,9}", value) else None
+    if name in ENUMERATED_VALUES:
+        return value if value in ENUMERATED_VALUES[name] else None
+    return value
+
+
+def is_change_time(value: str) -> bool:
+    """Whether `value` is a date (and time) HTML's `datetime` of a change takes (`CHANGE_TIME`),
+    of a day that is."""
+    found = CHANGE_TIME.fullmatch(value)
+    if found is None:
+        return False
+    try:
+        dt.date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:  # 2024-02-30, year 0000
+        return False
+    return True
 
 
 # What HTML made obsolete of nh3's attributes (the Nu HTML checker refuses each), which an
@@ -2223,10 +2305,21 @@ def kept_attributes() -> dict[str, set[str]]:
 OBSOLETE_ATTRIBUTES = frozenset({"align", "char", "charoff", "summary", "size"})
 
 
-def sanitise(produced: str, refused: list[tuple[str, str, int]] | None = None) -> str:
+def sanitise(
+    produced: str,
+    refused: list[tuple[str, str, int]] | None = None,
+    dropped: list[tuple[str, str]] | None = None,
+) -> str:
     """Markdown's HTML with only what an article may hold; `refused` hears the heading ids
-    taken away (`headings_own_ids`)."""
+    taken away (`headings_own_ids`), `dropped` the attributes whose values HTML refuses
+    (`kept_attribute_value`), as (name, value)."""
     import nh3
+
+    def kept_or_told(tag: str, name: str, value: str) -> str | None:
+        kept = kept_attribute_value(tag, name, value)
+        if kept is None and dropped is not None:
+            dropped.append((name, value))
+        return kept
 
     safe = nh3.clean(
         produced,
@@ -2234,10 +2327,11 @@ def sanitise(produced: str, refused: list[tuple[str, str, int]] | None = None) -
         link_rel="noopener noreferrer",
         attributes=kept_attributes(),
         tag_attribute_values={"th": CELL_ALIGNMENTS, "td": CELL_ALIGNMENTS, "div": FOOTNOTES},
+        attribute_filter=kept_or_told,
     )
     if ' id="' not in safe:
         return safe
-    return headings_own_ids(FOREIGN_ID.sub(r"\1", safe), refused)
+    return headings_own_ids(footnote_ids_in_place(FOREIGN_ID.sub(r"\1", safe)), refused)
 
 
 PLACE_LINK = re.compile(r'<a href="#([^"]+)"')
@@ -2314,6 +2408,29 @@ _BACKLINK = re.compile(r'(<a href="#fnref\d*:[^"]*" title="([^"]*)")')
 
 def named_backlinks(safe: str) -> str:
     return _BACKLINK.sub(r'\1 aria-label="\2"', safe) if 'href="#fnref' in safe else safe
+
+
+# A note's link back to its mark ("↩"), with the space Markdown puts before it.
+BACKLINK_ELEMENT = re.compile(r'(?:&nbsp;)?<a href="#(fnref\d*:([^"]+))"[^>]*>↩</a>')
+
+
+def without_dead_backlinks(safe: str) -> tuple[str, list[str]]:
+    """Sanitised HTML without the links back from notes that the text never refers to
+    ("[^1]: A note." and no "[^1]"), and those notes' labels: Markdown shows such a note with
+    a "↩" to a mark that is nowhere, a broken link the site's own `check` failed on, and the
+    build's warning named a link the author never wrote (the hostile helper)."""
+    if 'href="#fnref' not in safe:
+        return safe, []
+    orphans: dict[str, None] = {}
+
+    def kept(link: re.Match[str]) -> str:
+        if f' id="{link[1]}"' in safe:
+            return link[0]
+        label = link[2]
+        orphans[bytes.fromhex(label[1:]).decode() if label.startswith("~") else label] = None
+        return ""
+
+    return BACKLINK_ELEMENT.sub(kept, safe), list(orphans)
 
 
 # An address as the sanitiser wrote it, in a link's href or an image's src (HTML-escaped).
@@ -2916,10 +3033,13 @@ def render_markdown(
         size = f"{len(produced) / 1e6:.1f} MB of HTML from {len(body) / 1e3:.0f} KB"
         raise SkipFile(f"its Markdown makes {size}")
     refused: list[tuple[str, str, int]] = []
-    safe = sanitise(fences_out_of_paragraphs(produced), refused)
+    dropped: list[tuple[str, str]] = []
+    safe = sanitise(fences_out_of_paragraphs(produced), refused, dropped)
     if warn is not None:
         for name, reason, nth in refused:
             warn(f"the heading id {clipped(name)!r} is dropped: {reason}", name, nth)
+        for name, value in dropped:  # found by its value (-1): an attribute list wrote it
+            warn(f"the attribute {name}={clipped(value)!a} is dropped: {DROPPED[name]}", value, -1)
     safe = without_dead_ends(remote_images_as_links(addresses_as_read(safe)))
     safe = named_backlinks(scrolling_code(scrolling_tables(safe)))
     if "<dl>\n<dd>" in safe:  # ": a definition" after a heading or a list: no term to define

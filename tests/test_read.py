@@ -1890,6 +1890,62 @@ def test_a_heading_keeps_its_own_id_once_and_never_one_the_page_has() -> None:
     ], html  # fmt: skip
 
 
+def test_attribute_values_html_refuses_are_dropped_with_a_warning(tmp_path: Path) -> None:
+    """An attribute list wrote any value of the attributes the sanitiser keeps: each of these
+    was an error of the Nu HTML checker in the page (the hostile helper)."""
+    text = (
+        "---\ntitle: T\ndate: 2026-01-02\n---\n"
+        '## A {: lang="xx" }\n\n## B {: lang="fr-CA" }\n\n'  # lines 5 and 7
+        'See [s](https://e.org/){: hreflang="nope" } [t](https://e.org/){: hreflang="fr" }.\n\n'
+        "| a | b |\n|---|---|\n"
+        '| c {: colspan="0" } | d {: rowspan="2" } |\n| e {: headers="zz" } | f |\n\n'
+        '~~y~~{: datetime="yesterday" } ~~z~~{: datetime="2024-01-03T10:00+01:00" } '
+        '~~v~~{: datetime="2024-02-30" } ~~w~~{: datetime="2024-01-03" }\n\n'
+        '> quote\n{: cite="not a url" }\n'
+    )
+    result = read(tmp_path, "a.md", text)
+    body = result.body.html
+    assert '<h2 lang="fr-CA">B</h2>' in body and "<h2>A</h2>" in body
+    assert 'hreflang="fr"' in body and "nope" not in body
+    assert not re.search(r"colspan|rowspan|headers|cite=", body)
+    assert re.findall(r"<del[^>]*>", body) == [
+        "<del>",
+        '<del datetime="2024-01-03T10:00+01:00">',
+        "<del>",
+        '<del datetime="2024-01-03">',
+    ]
+    assert [(p.line, p.message.partition(" is dropped")[0]) for p in result.problems] == [
+        (5, "the attribute lang='xx'"),
+        (9, "the attribute hreflang='nope'"),
+        (16, "the attribute datetime='yesterday'"),
+        (16, "the attribute datetime='2024-02-30'"),
+    ]
+
+
+def test_footnote_ids_stay_the_footnotes(tmp_path: Path) -> None:
+    """`{: #fn:1 }` on a list's item gave it the note's id: two elements of one id, and the
+    mark's link led to the item; a mark's id on an item likewise."""
+    text = "Note[^1].\n\n- item\n{: #fn:1 }\n- other\n{: #fnref:1 }\n\n[^1]: The note.\n"
+    body = read(tmp_path, "a.md", "---\ntitle: T\ndate: 2026-01-02\n---\n" + text).body.html
+    assert re.findall(r' id="([^"]*)"', body) == ["fnref:1", "fn:1"], body
+    assert "<li>item</li>" in body and "<li>other</li>" in body
+
+
+def test_a_note_the_text_never_refers_to_has_no_link_back(tmp_path: Path) -> None:
+    """Its "↩" led to a mark that is nowhere: `sitegen check` failed on the site the build
+    wrote, and the build's warning named a link the author never wrote."""
+    text = "Body with a note[^2].\n\n[^1]: Orphan.\n[^a b]: Another.\n[^2]: Real.\n"
+    result = read(tmp_path, "a.md", "---\ntitle: T\ndate: 2026-01-02\n---\n" + text)
+    body = result.body.html
+    assert re.findall(r'href="#(fnref[^"]*)"', body) == ["fnref:2"], body
+    assert "<p>Orphan.</p>" in body and "<p>Another.</p>" in body
+    assert [(p.line, p.message) for p in result.problems] == [
+        (7, "the note [^1] is never referred to in the text; shown at the end without a link back"),
+        (8, "the note [^a b] is never referred to in the text; shown at the end without a link "
+            "back"),
+    ]  # fmt: skip
+
+
 def test_a_heading_id_that_is_dropped_is_a_warning_that_says_why(tmp_path: Path) -> None:
     """Dropped without a word, such an id left its links leading nowhere and the writer
     guessing which rule it broke."""
@@ -1909,7 +1965,7 @@ def test_a_heading_id_that_is_dropped_is_a_warning_that_says_why(tmp_path: Path)
         tmp_path, "m.md", "---\ntitle: T\ndate: 2026-01-02\n---\n" + "## H {: #h }\n\n" * 31
     )
     assert [p.line for p in many.problems[:10]] == list(range(7, 27, 2))
-    assert many.problems[10].message == "20 more heading ids are dropped"
+    assert many.problems[10].message == "20 more heading ids or attributes are dropped"
     assert len(many.problems) == 11
 
 
