@@ -780,6 +780,14 @@ def _check_paths(config: Config) -> None:
                 f"the {name} folder {folder} and the {other_name} folder {other} must not "
                 "contain each other"
             )
+    # Every file of layouts/static/ is copied into the site as it is: articles there were
+    # deployed raw, drafts and their front matter too (the hostile helper).
+    static = config.layouts / "static"
+    if src.is_relative_to(static):
+        raise SitegenError(
+            f"the source folder {src} is inside {static}, whose files are all published as "
+            "they are; keep the articles elsewhere"
+        )
 
 
 def _display(path: Path) -> str:
