@@ -867,7 +867,7 @@ def parse_article(
     if "byline" in meta:
         byline = meta["byline"]
     if byline and shows_nothing(byline):  # "By ㅤ", a Hangul filler: "By" and a blank
-        warn(f"a byline naming nobody ({clipped(byline)!a}); left out", byline_line)
+        warn(f"a byline naming nobody ({clipped(ascii(byline))}); left out", byline_line)
         byline = ""
 
     dropped_ids = 0
@@ -915,7 +915,7 @@ def parse_article(
     byline = bidi_closed(byline, "byline", warn, byline_line)
     summary = meta.get("summary") or meta.get("description", "")
     if summary and shows_nothing(summary):
-        warn(f"a summary that shows nothing ({clipped(summary)!a}); the text's first is used")
+        warn(f"a summary that shows nothing ({clipped(ascii(summary))}); the text's first is used")
         summary = ""
     summary = shortened(summary, MAX_SUMMARY_CHARS, "summary", warn)
     summary = bidi_closed(summary, "summary", warn)
@@ -933,7 +933,7 @@ def parse_article(
     lead = lead_paragraph(body_html) if markdown_body else paragraphs[:1]
     given = meta.get("slug") and short_slug(meta["slug"])
     if meta.get("slug") and not given:  # "\u200b", "../..": no letter or digit to keep
-        warn(f"slug: {clipped(meta['slug'])!a} makes no address; the title's is used")
+        warn(f"slug: {clipped(ascii(meta['slug']))} makes no address; the title's is used")
     slug = given or short_slug(title) or file_id
     article = Article(
         source=source,
@@ -993,7 +993,7 @@ def given_tags(tags: tuple[str, ...], warn: Any) -> tuple[str, ...]:
             warn("an empty front matter tag (a blank item of the list); left out")
             continue
         if shows_nothing(tag):  # zero-width characters only: an invisible link
-            warn(f"a front matter tag shows nothing ({clipped(tag)!a}); left out")
+            warn(f"a front matter tag shows nothing ({clipped(ascii(tag))}); left out")
             continue
         tag = bidi_closed(shortened(tag, MAX_TAG_CHARS, "tag", warn), "tag", warn)
         kept[tag] = None
@@ -1096,8 +1096,8 @@ def parse_date(value: str, line: int | None, warn: Any = None) -> dt.date:
     Invisible characters pasted with it (a right-to-left mark, a zero-width space) go."""
     if not ISO_DATE.fullmatch(value) and (bare := INVISIBLE.sub("", value)) != value:
         if warn is not None:
-            shown, read_as = clipped(value), clipped(bare)
-            warn(f"date {shown!a} holds invisible characters; read as {read_as!r}", line)
+            shown, read_as = clipped(ascii(value)), clipped(bare)
+            warn(f"date {shown} holds invisible characters; read as {read_as!r}", line)
         value = bare
     if not ISO_DATE.fullmatch(value):
         loose = LOOSE_DATE.fullmatch(value)
@@ -1466,7 +1466,7 @@ def pelican_metadata(
                 if status is None:
                     line = first_line + len(where) - 1
                     raise SkipFile(
-                        f"Status: {clipped(value)!a} is none of Pelican's published, draft or "
+                        f"Status: {clipped(ascii(value))} is none of Pelican's published, draft or "
                         "hidden",
                         line,
                     )
@@ -3039,7 +3039,11 @@ def render_markdown(
         for name, reason, nth in refused:
             warn(f"the heading id {clipped(name)!r} is dropped: {reason}", name, nth)
         for name, value in dropped:  # found by its value (-1): an attribute list wrote it
-            warn(f"the attribute {name}={clipped(value)!a} is dropped: {DROPPED[name]}", value, -1)
+            warn(
+                f"the attribute {name}={clipped(ascii(value))} is dropped: {DROPPED[name]}",
+                value,
+                -1,
+            )
     safe = without_dead_ends(remote_images_as_links(addresses_as_read(safe)))
     safe = named_backlinks(scrolling_code(scrolling_tables(safe)))
     if "<dl>\n<dd>" in safe:  # ": a definition" after a heading or a list: no term to define
