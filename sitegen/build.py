@@ -245,6 +245,9 @@ class BuildReport:
     workers: int = 0  # worker processes that read or rendered; 0: this process alone
     cores: int = 1  # the workers `--jobs` asked for, or the cores there were to use
     memory_capped: bool = False  # fewer workers than cores: the memory held no more
+    # Pages published at another address than in the last build (a new title, a new day):
+    # (old URL, new URL), from the site's top. `serve` sends a page open at the old one there.
+    moves: tuple[tuple[str, str], ...] = ()
 
     def summary(self) -> str:
         warnings = len(self.problems)
@@ -287,6 +290,7 @@ class Build:
     ):
         self.config = config
         self.memory = memory  # the last build's cache, in a process that builds again
+        self.moves: list[tuple[str, str]] = []  # `BuildReport.moves`
         self.drafts = drafts
         self.strict = strict
         self.progress = progress
@@ -531,7 +535,10 @@ class Build:
             self.moved_addresses(site.articles, site.urls, cache.urls, set(site.moved))
         )
         cache.notices.extend(moved_tags(site.tags, cache.urls))
-        cache.urls = dict(site.urls) | tag_addresses(site.tags)
+        urls = dict(site.urls) | tag_addresses(site.tags)
+        before = cache.urls
+        self.moves = [(before[k], url) for k, url in urls.items() if before.get(k, url) != url]
+        cache.urls = urls
         cache.site_problems = [replace(p, path=self.shown(p.path)) for p in model_problems]
         return site
 
@@ -1373,6 +1380,7 @@ class Build:
             layout_files=(*templates, *self.statics[0].values()),
             workers=len(self.pool.processes) if self.pool is not None else 0,
             cores=self.cores,
+            moves=tuple(self.moves),
             memory_capped=self.memory_capped,
         )
 

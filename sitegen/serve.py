@@ -41,6 +41,9 @@ from sitegen.watch import Outcome, Rebuilder, Watcher, start_watching
 from sitegen.write import MANIFEST
 
 LIVE_PATH = "/.sitegen/live"
+# Moved pages sent to the open pages after a rebuild: a page beyond them reloads at its old
+# address (a 404) as before; a rename of thousands would send each tab a megabyte.
+MAX_MOVES_SENT = 2_000
 ALL_INTERFACES = frozenset({"", "0.0.0.0", "::", "[::]"})
 MAX_CONNECTIONS = 256  # open connections (a thread each); see `PreviewServer.process_request`
 EVICTED_WAIT_SECONDS = 2.0  # for the slot of a connection closed to make room
@@ -188,15 +191,23 @@ class Broadcaster:
         self.condition = threading.Condition()
         self.sequence = 0
         self.generation = 0  # counts rebuilds that changed the output
+        self.mount = "/"  # the path of the site's base_url (`PreviewServer.mount`)
         self.message = self.state(ok=True, styles=False, problems=[])
         self.streams = 0
         self.closed = False
 
     def state(
-        self, *, ok: bool, styles: bool, problems: list[dict[str, Any]], built: bool = True
+        self,
+        *,
+        ok: bool,
+        styles: bool,
+        problems: list[dict[str, Any]],
+        built: bool = True,
+        moves: dict[str, str] | None = None,
     ) -> str:
         """`built`: the rebuild wrote the site (warnings about the changed files are its
-        problems), rather than failing with nothing written."""
+        problems), rather than failing with nothing written. `moves`: the pages this build
+        published at another address, old -> new, from the site's top (`BuildReport.moves`)."""
         return json.dumps(
             {
                 "generation": self.generation,
@@ -204,22 +215,28 @@ class Broadcaster:
                 "styles": styles,
                 "problems": problems,
                 "built": built,
+                "moves": moves or {},
+                "mount": self.mount,
             }
         )
 
     def publish(self, outcome: Outcome, written_elsewhere: bool = False) -> None:
         """Tell the pages the build's outcome; they reload when the output changed, in this
-        build or, `written_elsewhere`, by another process (see `Preview.record`)."""
+        build or, `written_elsewhere`, by another process (see `Preview.record`); a page whose
+        address moved (its title changed) goes to its new one, not to a 404."""
         problems = [
             {"file": p.path, "line": p.line, "message": p.message} for p in outcome.problems
         ]
         changed = outcome.output_changed or written_elsewhere
+        moves = dict(outcome.report.moves[:MAX_MOVES_SENT]) if outcome.report else {}
         with self.condition:
             if changed:
                 self.generation += 1
             styles = changed and outcome.styles_only
             built = outcome.report is not None
-            self.message = self.state(ok=outcome.ok, styles=styles, problems=problems, built=built)
+            self.message = self.state(
+                ok=outcome.ok, styles=styles, problems=problems, built=built, moves=moves
+            )
             self.sequence += 1
             self.condition.notify_all()
 
@@ -285,6 +302,19 @@ LIVE_SCRIPT = """<script>/* sitegen serve: live reload; not in the built files *
       link.href = url.href;
     }
   }
+  function movedTo(state) {
+    // This page's new address, when the rebuild moved it (a new title, a new day); else null.
+    let path;
+    try { path = decodeURI(location.pathname); } catch (e) { return null; }
+    path = path.replace(/index[.]html$/, "");
+    const moves = state.moves || {};
+    for (const base of ["/", state.mount || "/"]) {
+      if (!path.startsWith(base)) continue;
+      const from = path.slice(base.length);
+      if (Object.prototype.hasOwnProperty.call(moves, from)) return base + moves[from];
+    }
+    return null;
+  }
   function handle(text) {
     let state;
     try { state = JSON.parse(text); } catch (e) { return; }
@@ -292,6 +322,8 @@ LIVE_SCRIPT = """<script>/* sitegen serve: live reload; not in the built files *
     if (box) box.remove();
     if (state.generation === shown) return;
     if (state.styles && state.generation === shown + 1) { shown += 1; swapStyles(); return; }
+    const to = movedTo(state);
+    if (to !== null) { location.replace(encodeURI(to) + location.search + location.hash); return; }
     location.reload();
   }
   const channel = "BroadcastChannel" in window ? new BroadcastChannel("sitegen-live") : null;
@@ -810,6 +842,7 @@ class Preview:
             self.server.root = self.rebuilder.config.output
             self.server.real_root = Path(os.path.realpath(self.server.root))
         self.server.mount = mount_of(self.rebuilder.config)  # or changed base_url
+        self.broadcaster.mount = self.server.mount
         # Another process building the same sources into the same folder (a second `serve`, a
         # `watch`, a `sitegen build`) may have written this edit's pages first: this build
         # then writes nothing, and the pages reloaded for 1 edit in 4. Its manifest tells.

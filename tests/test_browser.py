@@ -203,6 +203,23 @@ def test_page_follows_edits_and_shows_failed_rebuilds(
     tab.wait_for(f"{HEADING} === 'China and Cuba agree' && !{OVERLAY}", "the overlay to go")
 
 
+def test_a_page_whose_address_moves_goes_to_its_new_address(
+    browser: Browser, serve: tuple[Path, str]
+) -> None:
+    """A new title makes a new slug, a new date a new day: the open page reloaded at its old
+    address, a 404 ("Page not found"), though the build knew where it went."""
+    site, url = serve
+    source = site / "articles" / "b.txt"
+    tab = browser.open(url + "/2026/02/07/energy-prices-fall/#main")
+    assert tab.wait_for(HEADING, "the article") == "Energy prices fall"
+    source.write_text(article_text("2026-03-01", "Energy prices fall again"))
+    tab.wait_for(f"{HEADING} === 'Energy prices fall again'", "the page at its new address")
+    assert tab.evaluate("location.pathname + location.hash") == (
+        "/2026/03/01/energy-prices-fall-again/#main"
+    )
+    assert tab.evaluate("history.length") == 1  # replaced: Back does not lead to a 404
+
+
 def test_template_error_shows_overlay_until_fixed(
     browser: Browser, serve: tuple[Path, str]
 ) -> None:
