@@ -359,7 +359,12 @@ def rebuilder_for(
 ) -> Rebuilder:
     from sitegen.watch import Rebuilder
 
-    return Rebuilder(lambda: config_from(config_file, source, output), drafts=drafts)
+    overrides = {"source": source, "output": output}
+    return Rebuilder(
+        lambda: config_from(config_file, source, output),
+        drafts=drafts,
+        unread=lambda: load_config(config_file, overrides=overrides, unread=True),
+    )
 
 
 def print_outcome(outcome: Outcome) -> None:

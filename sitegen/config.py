@@ -637,11 +637,14 @@ def load_config(
     *,
     site_dir: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
+    unread: bool = False,
 ) -> Config:
     """Read the config (if any) and apply command-line overrides.
 
     Paths in the file are relative to the file's folder; paths given on the command line are
-    relative to the current directory, as a shell user expects.
+    relative to the current directory, as a shell user expects. `unread`: the defaults and
+    overrides only, the file named but not read (`watch.Rebuilder`, waiting for a config
+    that fails to be mended).
     """
     if site_dir is None:
         try:
@@ -658,7 +661,10 @@ def load_config(
     settings: dict[str, Any] = {}
     warnings: list[Problem] = []
     base = site_dir
-    if config_file is not None:
+    if config_file is not None and unread:
+        config_file = Path(config_file).absolute()
+        base = config_file.parent
+    elif config_file is not None:
         given = config_file
         try:
             config_file = Path(config_file).resolve()

@@ -384,13 +384,30 @@ def describe(changes: tuple[Change, ...]) -> str:
 class Rebuilder:
     """Builds the site for `watch` and `serve`, reloading the config when it changed."""
 
-    def __init__(self, load: Callable[[], Config], *, drafts: bool = False) -> None:
+    def __init__(
+        self,
+        load: Callable[[], Config],
+        *,
+        drafts: bool = False,
+        unread: Callable[[], Config] | None = None,
+    ) -> None:
+        """`unread`: the config as `load` gives it without reading its file, for a start with
+        a config file that fails: the first rebuild then fails with its error, and the next
+        one after the file changes reads it again, as when it breaks later (`watch` and
+        `serve` had exited, to be started again once it was mended)."""
         self.load = load
         self.drafts = drafts
-        self.config = load()
+        self.config_failed = False
+        try:
+            self.config = load()
+        except SitegenError:
+            config = unread_config(unread) if unread is not None else None
+            if config is None:
+                raise
+            self.config = config
+            self.config_failed = True
         self.folder = Path.cwd()  # the site's folder, by the path it was started in
         self.config_file = self.config.config_file or self.folder / CONFIG_NAME
-        self.config_failed = False
         self.lock = threading.Lock()
         self.memory = CacheMemory()  # the build cache, from one rebuild to the next
         self.known: Callable[[], frozenset[str]] = frozenset  # the last build's source files
@@ -479,6 +496,17 @@ class Rebuilder:
             return path in self.layout_files()
         source = self.config.source
         return path.is_relative_to(source) and path.relative_to(source).as_posix() in self.known()
+
+
+def unread_config(unread: Callable[[], Config]) -> Config | None:
+    """The config without its file, when there is a file (that failed to load); None when
+    there is none or the failure is elsewhere (a folder given on the command line, say)."""
+    try:
+        config = unread()
+    except SitegenError:
+        return None
+    file = config.config_file
+    return config if file is not None and file.is_file() else None
 
 
 def about_changes(problems: Iterable[Problem], changes: tuple[Change, ...]) -> tuple[Problem, ...]:

@@ -523,6 +523,37 @@ def test_watch_command_prints_one_line_per_rebuild_and_stops_on_ctrl_c(site: Pat
     assert "Traceback" not in "".join(command.stderr)
 
 
+@pytest.mark.parametrize("command_name", ["watch", "serve"])
+def test_a_config_broken_at_the_start_is_waited_for(site: Path, command_name: str) -> None:
+    """A broken config at the start ended `watch` and `serve` (exit code 1), where one broken
+    later fails the rebuilds until it is mended: now the same. Nothing is built meanwhile."""
+    (site / "sitegen.yaml").write_text("titel: Typo\n")
+    args = ("serve", "--port", "0") if command_name == "serve" else ("watch",)
+    command = Command(site, *args)
+    try:
+        started = "Serving" if command_name == "serve" else "Watching"
+        if command_name == "watch":  # said before the first build; `serve`'s after it
+            command.wait_for_line(started)
+        command.wait_for_line("build failed")
+        command.wait_for_line("sitegen.yaml: titel: unknown key (did you mean 'title'?)")
+        if command_name == "serve":
+            command.wait_for_line(started)
+        assert not (site / "public").exists()
+        (site / "sitegen.yaml").write_text("title: Mended\n")
+        command.wait_for_line("sitegen.yaml (modified)")
+        assert "<title>Mended</title>" in (site / "public" / "index.html").read_text()
+        assert command.interrupt() == 0
+    finally:
+        command.close()
+    assert "Traceback" not in "".join(command.stderr)
+    failed = Command(site, *args, "--output", "/etc")  # no file to mend: an error, as before
+    try:
+        assert failed.process.wait(TIMEOUT) == 1
+        failed.wait_for_line("refusing to build into /etc")
+    finally:
+        failed.close()
+
+
 def test_a_site_folder_removed_and_made_again_is_built_in_again(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
