@@ -273,6 +273,7 @@ def is_editor_litter(name: str) -> bool:
         name.startswith((".", "~$"))
         or (name.startswith("#") and name.endswith("#"))
         or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part"))
+        or name.endswith(("___jb_tmp___", "___jb_old___", ".kate-swp"))  # JetBrains, Kate
         or name == "4913"  # vim's probe file
     )
 

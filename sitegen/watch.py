@@ -24,6 +24,7 @@ import contextlib
 import functools
 import os
 import queue
+import re
 import stat
 import threading
 import time
@@ -113,8 +114,20 @@ def is_ignored(path: Path, roots: Iterable[Root], outputs: Iterable[Path]) -> bo
             continue
         if path.is_relative_to(root.path):
             parts = path.relative_to(root.path).parts
-            return any(is_editor_litter(part) for part in parts)
+            return any(is_editor_litter(part) for part in parts) or is_saving(parts[-1])
     return True
+
+
+# The file `sed -i` writes beside the one it edits, then renames over it: "sedAb3xYz".
+SED_TEMPORARY = re.compile(r"sed[A-Za-z0-9]{6}")
+
+
+def is_saving(name: str) -> bool:
+    """A file a program writes only to rename it over the one it saves: its name in the
+    change list of `sed -i layouts/static/style.css` made the stylesheet's change a change
+    of two files, and every page reloaded instead of swapping the stylesheet. Not litter to
+    the build: a static file may be named "sedentary"; it appears and goes in a moment."""
+    return SED_TEMPORARY.fullmatch(name) is not None
 
 
 def quiet_watchdog() -> None:

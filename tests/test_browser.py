@@ -253,6 +253,14 @@ def test_stylesheet_change_swaps_without_reload_in_every_tab(
             "getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", "new styles"
         )
         assert tab.evaluate("window.notReloaded") is True
+    # `sed -i` writes a file of its own ("sedAb3xYz") and renames it over the stylesheet: the
+    # change of two files was no change of stylesheets only, and every page reloaded.
+    subprocess.run(["sed", "-i", "s/rgb(1, 2, 3)/rgb(4, 5, 6)/", "style.css"],
+                   cwd=site / "layouts" / "static", check=True)  # fmt: skip
+    tabs[0].wait_for(
+        "getComputedStyle(document.body).backgroundColor === 'rgb(4, 5, 6)'", "sed's styles"
+    )
+    assert tabs[0].evaluate("window.notReloaded") is True
     (site / "articles" / "b.txt").write_text(article_text("2026-02-07", "Energy prices rise"))
     tabs[1].wait_for("!window.notReloaded && document.body.textContent.includes('rise')", "reload")
 

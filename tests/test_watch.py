@@ -34,6 +34,10 @@ def test_ignored_paths(tmp_path: Path) -> None:
     roots = [Root(src, True), Root(lay, True), Root(tmp_path / "sitegen.yaml", False)]
     for name in ("a.txt~", ".a.txt.swp", "4913", "#a.txt#", "a.txt.tmp", ".hidden/a.txt"):
         assert is_ignored(src / name, roots, out), name
+    # Saved through a file renamed over the one saved: `sed -i`, JetBrains' safe write, Kate.
+    for name in ("sedFTIQxi", "style.css___jb_tmp___", "style.css___jb_old___", "a.kate-swp"):
+        assert is_ignored(lay / "static" / name, roots, out), name
+    assert not is_ignored(lay / "static" / "sediment.png", roots, out)
     assert is_ignored(tmp_path / "public" / "index.html", roots, out)
     assert is_ignored(tmp_path / "public", roots, out)
     assert is_ignored(src / "cache" / "sources.marshal", roots, out)
