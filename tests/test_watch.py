@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import shutil
@@ -299,6 +300,28 @@ def test_watchdog_warnings_about_its_own_watches_are_not_shown(site: Path) -> No
         finally:
             watcher.stop()
     assert [str(w.message) for w in caught] == []
+
+
+def test_watchdog_s_error_about_a_stopped_watch_is_not_shown(
+    site: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A folder's watch stopped as an event for it is read (the config moved the folders):
+    watchdog logs "InotifyEmitter.queue_events() called when the thread is inactive", shown in
+    the terminal of `serve` and `watch` though nothing is lost. Here that moment, by asking a
+    stopped watch for its events."""
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    watcher = start_watching(rebuilder, lambda outcome: None)
+    try:
+        assert watcher.observer is not None
+        emitter = next(iter(watcher.observer.emitters))
+        emitter.stop()
+        emitter.join(timeout=5)
+        with caplog.at_level("DEBUG"):
+            emitter.queue_events(0)
+            logging.getLogger("watchdog.observers.inotify").error("another error")
+    finally:
+        watcher.stop()
+    assert [r.getMessage() for r in caplog.records] == ["another error"]
 
 
 def test_the_output_folder_removed_is_built_again(
