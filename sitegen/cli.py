@@ -412,7 +412,9 @@ def watch_command(
     from sitegen.watch import run_watch
 
     rebuilder = rebuilder_for(config_file, source, output, drafts)
-    say(f"Watching {rebuilder.config.source} (Ctrl-C to stop)")
+    config = rebuilder.config
+    watched = f"{config.source}, {config.layouts} and {rebuilder.config_file.name}"
+    say(f"Watching {watched} (Ctrl-C to stop)")
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop, at any moment
         run_watch(rebuilder, print_outcome, poll=poll)
     say("Stopped.")

@@ -535,6 +535,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         found, redirect = self.locate(self.path)
         if redirect is not None:
+            query = urlsplit(self.path).query  # "/2024?utm=x": kept, as static hosts do
+            redirect += f"?{query}" if query else ""
             self.send_response(HTTPStatus.FOUND)  # not 301: browsers would cache it for good
             self.send_header("Location", redirect)
             self.send_header("Content-Length", "0")

@@ -147,6 +147,8 @@ def test_folder_without_slash_redirects(preview: Preview) -> None:
     response = get(preview, ARTICLE_URL.rstrip("/"))
     assert response.status == 302
     assert response.getheader("Location") == ARTICLE_URL
+    queried = get(preview, ARTICLE_URL.rstrip("/") + "?utm=x&b=%20")  # the query goes along
+    assert queried.getheader("Location") == ARTICLE_URL + "?utm=x&b=%20"
 
 
 def test_misses_get_the_sites_404_page(preview: Preview, site: Path) -> None:
