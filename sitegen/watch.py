@@ -115,7 +115,9 @@ def is_ignored(path: Path, roots: Iterable[Root], outputs: Iterable[Path]) -> bo
             continue
         if path.is_relative_to(root.path):
             parts = path.relative_to(root.path).parts
-            return any(is_editor_litter(part) for part in parts) or is_saving(parts[-1])
+            if any(is_editor_litter(part) for part in parts):
+                return True
+            return bool(parts) and is_saving(parts[-1])  # no parts: the root itself
     return True
 
 

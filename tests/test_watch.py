@@ -39,6 +39,7 @@ def test_ignored_paths(tmp_path: Path) -> None:
     for name in ("sedFTIQxi", "style.css___jb_tmp___", "style.css___jb_old___", "a.kate-swp"):
         assert is_ignored(lay / "static" / name, roots, out), name
     assert not is_ignored(lay / "static" / "sediment.png", roots, out)
+    assert not is_ignored(src, roots, out)  # the folder itself (made anew, say)
     assert is_ignored(tmp_path / "public" / "index.html", roots, out)
     assert is_ignored(tmp_path / "public", roots, out)
     assert is_ignored(src / "cache" / "sources.marshal", roots, out)
