@@ -865,8 +865,12 @@ def parse_article(
         lead = LEADING_BLANK_LINES.match(body)
         byline_line = body_line + (lead.group().count("\n") if lead else 0)
     byline, body = split_byline(body, warn, byline_line)
-    if "byline" in meta:
-        byline = meta["byline"]
+    if "byline" in meta:  # "By Jane Doe" as the text writes it: "By By Jane Doe" on the page
+        given = BYLINE.fullmatch(meta["byline"])
+        byline = given["name"] if given else meta["byline"]
+        if EMPTY_BYLINE.fullmatch(byline.strip()):
+            warn(f"a byline naming nobody ({clipped(ascii(byline))}); left out")
+            byline = ""
     if byline and shows_nothing(byline):  # "By ㅤ", a Hangul filler: "By" and a blank
         warn(f"a byline naming nobody ({clipped(ascii(byline))}); left out", byline_line)
         byline = ""
@@ -2627,15 +2631,39 @@ def scrolling_tables(safe: str) -> str:
     first, *tables = safe.split("<table")
     numbered = len(tables) > 1
     boxed = (
-        TABLE_BOX.format(name=f"Table {n}" if numbered else "Table") + "<table" + rest
+        TABLE_BOX.format(
+            name=f"Table {n}" if numbered else "Table",
+            wide=" wide" if table_chars(rest) > WIDE_TABLE_CHARS else "",
+        )
+        + "<table"
+        + rest
         for n, rest in enumerate(tables, 1)
     )
     return first + "".join(boxed)
 
 
-TABLE_BOX = '<div class="table-scroll" role="region" aria-label="{name}" tabindex="0">'
+TABLE_BOX = '<div class="table-scroll{wide}" role="region" aria-label="{name}" tabindex="0">'
 _TABLE_CELL = re.compile(r"<(td|th)\b([^>]*)>(.*?)</\1>", re.DOTALL)
+_TABLE_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL)
 PROSE_CELL_CHARS = 40  # a cell of more text is given room to read (style.css: td.prose)
+# A table whose cells, each on one line, take more characters than a desktop's column holds
+# scrolls on every screen: its cells of words and figures then keep to one line each (style.css:
+# .wide). Wrapped at every space to fit, a table of 12 columns had rows two and three lines
+# high, mostly empty, and scrolled all the same (the Markdown review helper).
+WIDE_TABLE_CHARS = 76
+PROSE_CELL_ROOM = 24  # characters of a prose cell's least width (style.css: 12em)
+
+
+def table_chars(table: str) -> int:
+    """The characters a table's widest cell of each column takes, plus two for its padding,
+    summed: its width with no cell wrapped, a prose cell at its least."""
+    widths: dict[int, int] = {}
+    for row in _TABLE_ROW.findall(table):
+        for column, cell in enumerate(_TABLE_CELL.finditer(row)):
+            text = html.unescape(_TAG.sub("", cell[3]))
+            chars = min(len(text), PROSE_CELL_ROOM) if 'class="prose"' in cell[2] else len(text)
+            widths[column] = max(widths.get(column, 0), chars + 2)
+    return sum(widths.values())
 
 
 def _cell_of_prose(cell: re.Match[str]) -> str:

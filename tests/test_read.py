@@ -1658,6 +1658,13 @@ def test_markdown_table_alignment_is_kept_and_no_other_style(tmp_path: Path) -> 
     prose = read(tmp_path, "p.md", text + f"| Town | {note} |\n").body.html
     assert f'<td class="prose" style="text-align: right;">{note}</td>' in prose
     assert '<td style="text-align: left;">Town</td>' in prose
+    # A table wider than any screen keeps its short cells on one line (style.css: .wide): its
+    # cells unwrapped, a prose cell at its least, take over `WIDE_TABLE_CHARS` (here 91).
+    assert 'class="table-scroll"' in prose  # (4 + 2) + (24 + 2) = 32 characters
+    wide = "| Terminal | Operator | Jan 2025 (TEU) | Feb 2025 (TEU) | Change | Berths | Notes |"
+    wide += "\n|---|---|---|---|---|---|---|\n"
+    wide += "| ECT Delta | Hutchison | 1 | 2 | +4% | 12 | picket since 19 Jan |\n"
+    assert 'class="table-scroll wide"' in read(tmp_path, "w.md", text + "\n" + wide).body.html
     from sitegen.read import sanitise
 
     styled = '<td style="background: url(https://tracker.example/x)">a</td>'
@@ -1944,6 +1951,16 @@ def test_a_note_the_text_never_refers_to_has_no_link_back(tmp_path: Path) -> Non
         (8, "the note [^a b] is never referred to in the text; shown at the end without a link "
             "back"),
     ]  # fmt: skip
+
+
+def test_a_front_matter_byline_may_start_with_by(tmp_path: Path) -> None:
+    """`byline: By Jane Doe`, as the text writes it, showed "By By Jane Doe"."""
+    front = "---\ntitle: T\ndate: 2026-01-02\nbyline: {}\n---\nText.\n"
+    assert read(tmp_path, "a.md", front.format("By Jane Doe")).article.byline == "Jane Doe"
+    assert read(tmp_path, "b.md", front.format("Byron Smith")).article.byline == "Byron Smith"
+    nobody = read(tmp_path, "c.md", front.format("By"))
+    assert nobody.article.byline == ""
+    assert [p.message for p in nobody.problems] == ["a byline naming nobody ('By'); left out"]
 
 
 def test_a_heading_id_that_is_dropped_is_a_warning_that_says_why(tmp_path: Path) -> None:
