@@ -124,8 +124,10 @@ def site_options(function):
     return function
 
 
-def config_from(config_file: Path | None, source: Path | None, output: Path | None) -> Config:
-    return load_config(config_file, overrides={"source": source, "output": output})
+def config_from(
+    config_file: Path | None, source: Path | None, output: Path | None, unread: bool = False
+) -> Config:
+    return load_config(config_file, overrides={"source": source, "output": output}, unread=unread)
 
 
 def show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -359,11 +361,10 @@ def rebuilder_for(
 ) -> Rebuilder:
     from sitegen.watch import Rebuilder
 
-    overrides = {"source": source, "output": output}
     return Rebuilder(
         lambda: config_from(config_file, source, output),
         drafts=drafts,
-        unread=lambda: load_config(config_file, overrides=overrides, unread=True),
+        unread=lambda: config_from(config_file, source, output, unread=True),
     )
 
 

@@ -868,10 +868,8 @@ def parse_article(
     if "byline" in meta:  # "By Jane Doe" as the text writes it: "By By Jane Doe" on the page
         given = BYLINE.fullmatch(meta["byline"])
         byline = given["name"] if given else meta["byline"]
-        if EMPTY_BYLINE.fullmatch(byline.strip()):
-            warn(f"a byline naming nobody ({clipped(ascii(byline))}); left out")
-            byline = ""
-    if byline and shows_nothing(byline):  # "By ㅤ", a Hangul filler: "By" and a blank
+    # "By ㅤ", a Hangul filler: "By" and a blank; or `byline: By` alone
+    if byline and (shows_nothing(byline) or EMPTY_BYLINE.fullmatch(byline.strip())):
         warn(f"a byline naming nobody ({clipped(ascii(byline))}); left out", byline_line)
         byline = ""
 
@@ -894,7 +892,6 @@ def parse_article(
     if markdown_body:
         body_html, paragraphs = without_title_heading(body_html, paragraphs, title)
         body_html = headings_under_the_title(body_html)
-    if markdown_body:
         body_html, orphans = without_dead_backlinks(body_html)
         for label in orphans[:MAX_SAME_WARNINGS]:
             warn(
@@ -2264,8 +2261,9 @@ CHANGE_TIME = re.compile(
     r"(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]))?"
 )
 ENUMERATED_VALUES = {"scope": frozenset({"row", "col", "rowgroup", "colgroup"})}
-# Why an attribute list's attribute is dropped, for its warning.
-DROPPED = dict.fromkeys(UNCHECKED_ATTRIBUTES, "an article's Markdown may not set it") | {
+# Why an attribute list's value is dropped, for its warning (`UNCHECKED_ATTRIBUTES` go unsaid,
+# as any attribute the sanitiser does not keep).
+DROPPED = {
     "lang": "no language tag such as fr or pt-BR",
     "hreflang": "no language tag such as fr or pt-BR",
     "datetime": "no date such as 2024-01-03 or 2024-01-03T10:00Z",
