@@ -1737,7 +1737,18 @@ def blocks_marked(safe: str, language: str) -> str:
             done = at
     if not parts:
         return safe
-    return _LONE_PARAGRAPH_ITEM.sub(r"<li\1\3>\2<p>\4</p>\5</li>", "".join(parts) + safe[done:])
+    marked = _LONE_PARAGRAPH_ITEM.sub(r"<li\1\3>\2<p>\4</p>\5</li>", "".join(parts) + safe[done:])
+    return _ONE_WAY_QUOTE.sub(quote_turned, marked) if "<blockquote>" in marked else marked
+
+
+def quote_turned(quote: re.Match[str]) -> str:
+    """A quote whose every paragraph runs the other way than the article (an Arabic quote in an
+    English report) takes their direction, and its bar goes to their side (style.css): it stood
+    at the left of right-to-left text, away from where each line starts."""
+    ways = set(_PARAGRAPH_WAY.findall(quote[1]))
+    if len(ways) != 1 or "" in ways:
+        return quote[0]
+    return f'<blockquote dir="{ways.pop()}">{quote[1]}</blockquote>'
 
 
 # A list item that holds one paragraph (a footnote, an item of a list spaced out by blank
@@ -1749,6 +1760,15 @@ _LONE_PARAGRAPH_ITEM = re.compile(
     r"((?:(?!</?(?:p|li|ul|ol|dl|table|div|blockquote|pre)\b).)*)</p>(\s*)</li>",
     re.DOTALL,
 )
+
+
+# A quote that holds paragraphs alone, nothing else (no list, table or quote within), and the
+# direction each of them is marked with ("" where none).
+_ONE_WAY_QUOTE = re.compile(
+    r"<blockquote>((?:\s*<p\b[^>]*>(?:(?!</?(?:p|blockquote)\b).)*</p>)+\s*)</blockquote>",
+    re.DOTALL,
+)
+_PARAGRAPH_WAY = re.compile(r'<p\b(?:[^>]*? dir="(rtl|ltr)")?[^>]*>')
 
 
 # The blocks Markdown writes text in (those `render_markdown` takes paragraphs from), marked

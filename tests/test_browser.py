@@ -515,6 +515,46 @@ def test_a_list_item_in_the_other_direction_keeps_its_lists_side(
     assert steps[0] + 10 < steps[1] and steps[1] + 10 < steps[2], steps
 
 
+@pytest.mark.parametrize(
+    ("language", "quote", "bar"),
+    [
+        ("en", "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل.", "right"),
+        ("ar", "The ministry said the talks would go on in Cairo over the coming week.", "left"),
+    ],
+    ids=["arabic-quote-english-report", "english-quote-arabic-report"],
+)
+def test_a_quote_in_the_other_direction_has_its_bar_where_its_lines_start(
+    browser: Browser,
+    make_site: Callable[..., Path],
+    run_cli: Callable[..., Any],
+    language: str,
+    quote: str,
+    bar: str,
+) -> None:
+    """An Arabic quote in an English report had its bar at the left, away from where its
+    lines start; a quote of both languages keeps the article's side."""
+    own = {
+        "ar": "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل.",
+        "en": "The ministry said the talks would go on in Cairo over the coming week.",
+    }[language]
+    site = make_site(
+        {
+            "articles/a.md": f"---\ntitle: T\ndate: 2026-02-06\nlang: {language}\n---\n{own}\n\n"
+            f"> {quote}\n>\n> {quote}\n\n{own}\n\n> {quote}\n>\n> {own}\n",
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    tab = opened(browser, next((site / "public").glob("2026/02/06/*/index.html")))
+    widths = tab.evaluate(
+        "[...document.querySelectorAll('.article-body blockquote')].map(q => {"
+        " const s = getComputedStyle(q); return [s.borderLeftWidth, s.borderRightWidth]; })"
+    )
+    other, mixed = ("0px", "3px"), ("3px", "0px")
+    if bar == "left":
+        other, mixed = mixed, other
+    assert widths == [list(other), list(mixed)], widths
+
+
 def test_an_english_footnote_of_an_arabic_article_sits_by_its_number(
     browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:
