@@ -1671,6 +1671,15 @@ def test_markdown_table_alignment_is_kept_and_no_other_style(tmp_path: Path) -> 
     assert "style" not in sanitise(f"<table><tr>{styled}</tr></table>")
 
 
+def test_an_empty_header_cell_is_a_data_cell(tmp_path: Path) -> None:
+    """A table's empty top left corner names no column or row: a header cell there is one
+    accessibility checkers refuse (axe's `empty-table-header`)."""
+    text = "---\ntitle: Table\ndate: 2026-03-04\n---\n|  | 2025 | 2026 |\n|---|---|---|\n"
+    html = read(tmp_path, "t.md", text + "| Ships | 12 | 14 |\n").body.html
+    assert "<thead>\n<tr>\n<td></td>\n<th>2025</th>" in html, html
+    assert "<th></th>" not in html and "<th>2026</th>" in html
+
+
 def test_front_matter_numbers_are_kept_as_written(tmp_path: Path) -> None:
     text = (
         "---\ntitle: 12:30:00\nbyline: 0x1F\nsummary: 1.10\nslug: 0777\n"
