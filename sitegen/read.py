@@ -2426,11 +2426,19 @@ def _image_or_text(match: re.Match[str]) -> str:
 
 # A footnote's way back, "↩", named for screen readers by its title ("Jump back to footnote 1
 # in the text"), which they do not read when a link has text of its own.
-_BACKLINK = re.compile(r'(<a href="#fnref\d*:[^"]*" title="([^"]*)")')
+_BACKLINK = re.compile(r'<a href="#fnref(\d*):([^"]*)" title="([^"]*)"')
 
 
 def named_backlinks(safe: str) -> str:
-    return _BACKLINK.sub(r'\1 aria-label="\2"', safe) if 'href="#fnref' in safe else safe
+    """Each footnote's way back named (`_BACKLINK`); a note the text refers to twice has two,
+    the second to its second mark, named apart: "… in the text (2)". Of one name, they were
+    two links of one purpose to a screen reader, and to axe (identical-links-same-purpose)."""
+    return _BACKLINK.sub(_backlink_named, safe) if 'href="#fnref' in safe else safe
+
+
+def _backlink_named(link: re.Match[str]) -> str:
+    name = f"{link[3]} ({link[1]})" if link[1] else link[3]
+    return f'<a href="#fnref{link[1]}:{link[2]}" title="{name}" aria-label="{name}"'
 
 
 # A note's link back to its mark ("↩"), with the space Markdown puts before it.

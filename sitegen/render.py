@@ -1079,17 +1079,21 @@ def footnote_refs_in(html: str, digits: Mapping[int, int]) -> str:
 BACKLINK_WORDS = "Jump back to footnote {n} in the text"  # as the reader writes them
 BACKLINK_START = ' title="Jump back to footnote '
 BACKLINK = re.compile(
-    r' title="Jump back to footnote ([0-9]+) in the text" '
-    r'aria-label="Jump back to footnote \1 in the text"'
+    r' title="Jump back to footnote ([0-9]+) in the text((?: \([0-9]+\))?)" '
+    r'aria-label="Jump back to footnote \1 in the text\2"'
 )
 
 
 def backlinks_in(html_text: str, words: Words) -> str:
     """`html_text` with its footnotes' ways back named in the site's words (`footnote_back`),
-    their numbers in its digits: a site in Arabic named them in English."""
+    their numbers in its digits: a site in Arabic named them in English. The number of a
+    second mark's way back ("(2)", `read.named_backlinks`) is in its digits too."""
 
     def named(match: re.Match[str]) -> str:
-        name = markupsafe.escape(words("footnote_back", int(match[1])))
+        name = words("footnote_back", int(match[1]))
+        if match[2]:
+            name += f" ({words.number(int(match[2][2:-1]))})"
+        name = markupsafe.escape(name)
         return f' title="{name}" aria-label="{name}"'
 
     return BACKLINK.sub(named, html_text)

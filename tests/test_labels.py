@@ -233,7 +233,7 @@ def test_numbered_lists_and_footnotes_show_the_sites_digits(make_site, run_cli) 
     site = make_site(
         {
             "sitegen.yaml": "language: ar-u-nu-arab\n",
-            "articles/a.md": text + "[^1]: حاشية.\n[^2]: أخرى.\n",
+            "articles/a.md": text + "[^1]: حاشية.\n[^2]: أخرى.\n\nثانية[^2].\n",
         }
     )
     assert run_cli(site, "build").exit_code == 0
@@ -245,6 +245,8 @@ def test_numbered_lists_and_footnotes_show_the_sites_digits(make_site, run_cli) 
     # and the way back from a note is named in the site's words (it was English)
     back = "العودة إلى الحاشية ٢ في النص"
     assert f'<a href="#fnref:2" title="{back}" aria-label="{back}">↩</a>' in html
+    again = "العودة إلى الحاشية ٢ في النص (٢)"  # to its second mark
+    assert f'<a href="#fnref2:2" title="{again}" aria-label="{again}">↩</a>' in html
     css = (site / "public/style.css").read_text()
     assert ".digits-arab .article-body ol { list-style-type: arabic-indic; }" in css
     # Every system the config takes has its counter style, but full-width digits (CSS has none).

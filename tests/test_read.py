@@ -178,6 +178,16 @@ def test_a_footnote_number_is_no_part_of_the_text(tmp_path: Path) -> None:
     assert backlink in result.body.html  # "↩" alone names nothing to a screen reader
 
 
+def test_a_footnote_referred_to_twice_has_two_ways_back_named_apart(tmp_path: Path) -> None:
+    """Two "↩" of one name, to two marks, were one link twice to a screen reader (axe's
+    identical-links-same-purpose); the second names its mark's number."""
+    text = "---\ntitle: T\ndate: 2026-01-02\n---\nOne.[^a] Two.[^a]\n\n[^a]: Said.\n"
+    html = read(tmp_path, "a.md", text).body.html
+    first, second = "Jump back to footnote 1 in the text", "Jump back to footnote 1 in the text (2)"
+    assert f'<a href="#fnref:a" title="{first}" aria-label="{first}">↩</a>' in html, html
+    assert f'<a href="#fnref2:a" title="{second}" aria-label="{second}">↩</a>' in html, html
+
+
 @pytest.mark.parametrize(
     "transform",
     [
