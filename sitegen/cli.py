@@ -166,7 +166,8 @@ def main() -> None:
       sitegen serve            preview on http://127.0.0.1:8000/, reloading on save
       sitegen watch            rebuild whenever an article, a layout or the config changes
 
-    Settings live in an optional sitegen.yaml next to articles/.
+    Settings live in an optional sitegen.yaml in the folder sitegen runs from, or the file
+    -c names; the folders it names or leaves to their defaults are relative to its folder.
     """
 
 
@@ -241,7 +242,7 @@ MONITORING_TOOLS = 6  # sys.monitoring's tool ids: debugger, coverage, profiler,
 
 @main.command("build")
 @site_options
-@click.option("--drafts", is_flag=True, help="Include articles marked 'draft: true'.")
+@click.option("--drafts", is_flag=True, help="Include drafts: 'draft: true', 'published: false', a draft status, _drafts/.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors; write nothing if any.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -395,7 +396,7 @@ def watch_options(function):
         help="Poll for changes instead of using OS events (network and container mounts).",
     )(function)  # fmt: skip
     function = click.option(
-        "--drafts", is_flag=True, help="Include articles marked 'draft: true'."
+        "--drafts", is_flag=True, help="Include drafts: 'draft: true', 'published: false', a draft status, _drafts/."
     )(function)
     return site_options(function)
 

@@ -153,6 +153,7 @@ FRONT_MATTER_KEYS = (
     "description",  # Hugo's and Jekyll's summary: `summary` when there is none
     "draft",
     "published",  # Jekyll's: `published: false` is a draft
+    "status",  # Pelican's and WordPress exports': `STATUSES`
     "lang",
 )
 
@@ -1422,9 +1423,14 @@ def in_drafts(source: str) -> bool:
 PELICAN_FIELD = re.compile(r" {0,3}([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)")
 PELICAN_MORE = re.compile(r" {4,}(.*)")
 PELICAN_KEYS = {"authors": "author", "modified": None}
-# Pelican's statuses: whether each keeps the article out. Any other skips the file: "Status:
-# unpublished" or "Status: draft # embargo" published the article (the hostile helper).
-PELICAN_STATUSES = {"published": False, "draft": True, "hidden": True}
+# Statuses, Pelican's and WordPress's (which its exports to front matter keep: `status: publish`,
+# `future`, `pending`, `private`), and whether each keeps the article out. Any other skips the
+# file: "Status: unpublished" or "Status: draft # embargo" published the article (the hostile
+# helper), and so did a YAML `status: draft`, an unknown key (the README helper).
+STATUSES = {
+    **{"published": False, "publish": False},
+    **dict.fromkeys(("draft", "hidden", "future", "pending", "private", "trash"), True),
+}
 # A flag written as a word, as Pelican's `Draft: true` or an exporter's `Published: no`.
 FLAG_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 PELICAN_LISTS = frozenset({"tags", "author", "category"})  # a value going on: one more name
@@ -1464,15 +1470,8 @@ def pelican_metadata(
             where.append(f"{name}:")
             value = field[2].strip()
             if name == "status":
-                status = PELICAN_STATUSES.get(value.lower())
-                if status is None:
-                    line = first_line + len(where) - 1
-                    raise SkipFile(
-                        f"Status: {clipped(ascii(value))} is none of Pelican's published, draft or "
-                        "hidden",
-                        line,
-                    )
-                raw["draft"] = raw.get("draft") is True or status
+                held = keeps_out("Status", value, first_line + len(where) - 1)
+                raw["draft"] = raw.get("draft") is True or held
             elif key in ("draft", "published"):  # a word, else its type is refused
                 raw[key] = FLAG_WORDS.get(value.lower(), value)
             elif key:
@@ -1492,6 +1491,19 @@ def pelican_metadata(
 MAX_PELICAN_LINES = 1_000  # lines of metadata; a file of "Key: value" lines is no article
 
 
+def keeps_out(key: str, status: Any, line: int | None) -> bool:
+    """Whether a status (`STATUSES`) keeps its article out, as a draft; SkipFile for any other
+    value, which could be meant to."""
+    held = STATUSES.get(status.strip().lower()) if isinstance(status, str) else None
+    if held is None:
+        raise SkipFile(
+            f"{key}: {clipped(ascii(status))} is no status sitegen knows; published, draft, "
+            "hidden, future, pending and private are",
+            line,
+        )
+    return held
+
+
 MAX_UNKNOWN_KEYS_SHOWN = 5  # a file of 150,000 unknown keys printed 150,000 warnings
 MAX_KEY_SHOWN = 60  # characters of an unknown key in its warning
 
@@ -1507,6 +1519,7 @@ def check_front_matter(
     meta: dict[str, Any] = {}
     unknown = 0
     categories: tuple[str, ...] = ()
+    held = False  # by its status: a draft whatever `draft:` says
     for key, value in raw.items():
         key = key_text(key)
         if key not in FRONT_MATTER_KEYS:
@@ -1547,11 +1560,16 @@ def check_front_matter(
             if key in ("categories", "category"):
                 categories += _front_value(key, value)
                 continue
+            if key == "status":
+                held = held or keeps_out(key, value, key_line(lines, key, first_line))
+                continue
             meta["byline" if key == "author" else key] = _front_value(key, value)
         except SkipFile as skip:
             raise SkipFile(skip.message, skip.line or key_line(lines, key, first_line)) from None
     if categories:
         meta["tags"] = tuple(dict.fromkeys((*meta.get("tags", ()), *categories)))
+    if held:
+        meta["draft"] = True
     if unknown > MAX_UNKNOWN_KEYS_SHOWN:
         warn(f"{unknown - MAX_UNKNOWN_KEYS_SHOWN} more unknown front matter keys; ignored")
     return meta

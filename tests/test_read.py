@@ -1360,8 +1360,8 @@ def test_a_pelican_draft_stays_a_draft_however_written(tmp_path: Path, text, dra
 @pytest.mark.parametrize(
     ("text", "said"),
     [
-        ("Status: unpublished", "a.md:3: Status: 'unpublished' is none of Pelican's published"),
-        ("Status: draft # embargo", "a.md:3: Status: 'draft # embargo' is none of Pelican's"),
+        ("Status: unpublished", "a.md:3: Status: 'unpublished' is no status sitegen knows"),
+        ("Status: draft # embargo", "a.md:3: Status: 'draft # embargo' is no status"),
         ("Draft: maybe", "a.md:3: front matter 'draft' must be true or false"),
     ],
 )
@@ -1369,6 +1369,33 @@ def test_a_pelican_status_that_may_mean_draft_skips_the_file(tmp_path: Path, tex
     """Any status but Pelican's three published the article, its text in the feed."""
     result = read(tmp_path, "a.md", f"Title: T\nDate: 2024-01-03\n{text}\n\nNot yet.")
     assert result.article is None and said in str(result.problems[0]), result.problems
+
+
+@pytest.mark.parametrize(
+    ("front", "draft"),
+    [
+        ("status: draft\n", True),
+        ("status: publish\n", False),
+        ("status: future\n", True),  # WordPress's: scheduled, not yet out
+        ("status: Private\n", True),
+        ("status: draft\ndraft: false\n", True),  # kept out whatever `draft:` says
+        ("draft: false\nstatus: pending\n", True),
+    ],
+)
+def test_a_front_matter_status_keeps_a_draft_out(tmp_path: Path, front: str, draft: bool) -> None:
+    """`status:` in YAML front matter (Pelican's, and WordPress exports' `status: draft`) was
+    an unknown key, warned about, and the draft published, its text in the feed."""
+    text = f"---\ntitle: T\ndate: 2024-01-03\n{front}---\nNot yet.\n"
+    result = read(tmp_path, "a.md", text)
+    assert result.article.draft is draft and not result.problems, result.problems
+
+
+def test_an_unknown_front_matter_status_skips_the_file(tmp_path: Path) -> None:
+    result = read(tmp_path, "a.md", "---\ntitle: T\nstatus: embargoed\n---\nNot yet.\n")
+    assert result.article is None
+    assert "a.md:3: status: 'embargoed' is no status sitegen knows" in str(result.problems[0])
+    toml = read(tmp_path, "b.md", '+++\ntitle = "T"\nstatus = 3\ndate = 2024-01-03\n+++\nText.\n')
+    assert toml.article is None and "b.md:3: status: 3 is no status" in str(toml.problems[0])
 
 
 def test_jekyll_drafts_are_drafts(tmp_path: Path) -> None:
