@@ -242,7 +242,11 @@ MONITORING_TOOLS = 6  # sys.monitoring's tool ids: debugger, coverage, profiler,
 
 @main.command("build")
 @site_options
-@click.option("--drafts", is_flag=True, help="Include drafts: 'draft: true', 'published: false', a draft status, _drafts/.")
+@click.option(
+    "--drafts",
+    is_flag=True,
+    help="Include drafts: 'draft: true', 'published: false', a draft status, _drafts/.",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors; write nothing if any.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -396,7 +400,9 @@ def watch_options(function):
         help="Poll for changes instead of using OS events (network and container mounts).",
     )(function)  # fmt: skip
     function = click.option(
-        "--drafts", is_flag=True, help="Include drafts: 'draft: true', 'published: false', a draft status, _drafts/."
+        "--drafts",
+        is_flag=True,
+        help="Include drafts: 'draft: true', 'published: false', a draft status, _drafts/.",
     )(function)
     return site_options(function)
 

@@ -764,10 +764,12 @@ def without_stray_nuls(data: bytes, warn: Any) -> bytes:
 def is_mostly_utf8(text: str) -> bool:
     """Whether text decoded from UTF-8 with its bad bytes replaced is UTF-8 with some damage
     (a stray byte in a file of curly quotes and accents) rather than another encoding: it holds
-    more characters UTF-8 decoded than bytes it could not. Read as Windows-1252, one bad byte
-    had turned every "é" of the file into "Ã©"."""
+    as many characters UTF-8 decoded as bytes it could not, or more. Read as Windows-1252, one
+    bad byte had turned every "é" of the file into "Ã©", and did so in a short file of one "é"
+    (the README helper): Windows-1252 text rarely holds what reads as UTF-8, an accented
+    capital followed by a symbol ("Ã©" itself), and most of its accented letters do not."""
     bad = text.count("\ufffd")
-    return sum(1 for char in text if char > "\x7f") - bad > bad
+    return sum(1 for char in text if char > "\x7f") - bad >= bad
 
 
 def may_hold_controls(utf8: bytes) -> bool:
@@ -851,14 +853,20 @@ def parse_article(
             "the `---` that opens front matter must begin its line, with no space before it",
             body_line,
         )
-    else:
+    elif meta:
         raise SkipFile(
             "no date: its front matter has no 'date:', and no date line (' date YYYY-MM-DD "
-            "Title') follows it"
-            if meta
-            else "no date line: the first line must read ' date YYYY-MM-DD Title'",
+            "Title') follows it",
             body_line,
         )
+    elif markdown_body:  # a README.md among the articles: say what a Markdown article takes
+        raise SkipFile(
+            "no date: a Markdown article starts with front matter giving its 'date:' (or a "
+            "' date YYYY-MM-DD Title' line)",
+            body_line,
+        )
+    else:
+        raise SkipFile("no date line: the first line must read ' date YYYY-MM-DD Title'", body_line)
 
     date = meta["date"] if "date" in meta else parse_date(header_date or "", body_line - 1, warn)
     byline_line = None

@@ -1337,7 +1337,7 @@ def test_pelican_metadata_giving_a_key_twice_is_skipped_at_its_line(tmp_path: Pa
         f"{tmp_path / 'a.md'}:4: its metadata gives 'Status' twice"
     )
     note = read(tmp_path, "n.md", "Note: a\nNote: b\n\nText.")  # no metadata: no such word
-    assert "no date line" in str(note.problems[0])
+    assert "a Markdown article starts with front matter giving its 'date:'" in str(note.problems[0])
 
 
 @pytest.mark.parametrize(
@@ -1427,7 +1427,7 @@ def test_a_jekyll_post_takes_its_day_from_its_name(tmp_path: Path) -> None:
     ("name", "text", "said"),
     [
         ("a.md", "Title: No date\n\nText.", "a.md:1: its metadata (Pelican's 'Title: ...' lines)"),
-        ("a.md", "Note: a first paragraph\n\nText.", "a.md:1: no date line"),
+        ("a.md", "Note: a first paragraph\n\nText.", "a.md:1: no date: a Markdown article"),
         ("a.txt", "Title: T\nDate: 2024-01-03\n\nText.", "a.txt:1: no date line"),
         ("a.md", "---\ntitle: T\n---\nText.", "a.md:4: no date: its front matter has no 'date:'"),
     ],
@@ -1734,6 +1734,7 @@ def test_front_matter_numbers_are_kept_as_written(tmp_path: Path) -> None:
     ("data", "expected", "warning"),
     [
         ("Café “quoted” ".encode() + b"\xff text", "Café “quoted” \ufffd text", "not UTF-8"),
+        (b"Some text \xff here with caf\xc3\xa9.", "Some text \ufffd here with café.", "not UTF-8"),
         ("Café olé".encode("cp1252"), "Café olé", "Windows-1252"),
         ("Text in UTF-16".encode("utf-16-le"), "Text in UTF-16", None),
         ("Text in UTF-16".encode("utf-16-be"), "Text in UTF-16", None),
@@ -1757,7 +1758,7 @@ def test_front_matter_numbers_are_kept_as_written(tmp_path: Path) -> None:
         ("ÉTÉ À L'ÉCOLE, Ångström".encode("cp1252"), "ÉTÉ À L'ÉCOLE, Ångström", "Windows-1252"),
     ],
     ids=[
-        "utf8-one-bad-byte", "cp1252", "utf16le-no-bom", "utf16be-no-bom", "nul-padding",
+        "utf8-one-bad-byte", "utf8-one-bad-byte-one-accent", "cp1252", "utf16le-no-bom", "utf16be-no-bom", "nul-padding",
         "utf16-zero-low-byte", "utf16-nul-padding", "utf16-odd-byte", "utf16-half-pair",
         "other-line-breaks", "noncharacters", "shift-jis", "cp1251", "cp1252-accents",
         "cp1251-phrase-in-english", "cp1252-capitals",
