@@ -971,22 +971,41 @@ def is_organisation(name: str, alone: bool = True) -> bool:
 def author(byline: str) -> dict[str, str] | list[dict[str, str]]:
     """The byline's writers for schema.org: "By Staff, Agencies" is an organisation, not a
     person called that, and "Jane Doe and Mark Roe, Reuters" two people and an agency, not
-    one person. A comma splits a name only before an organisation: "Jane Doe, Washington" is
-    kept whole, as it cannot be told from a name."""
-    if ORGANISATION_BYLINE.search(byline) and not BYLINE_SEPARATOR.search(byline):
+    one person. Commas part names in a list that "and" ends, or that an organisation ends
+    ("Jane Doe, Mark Roe and Ann Lee, Reuters"); one word after a comma is the place the name
+    before it writes from. Else "Jane Doe, Washington" is kept whole, as it cannot be told
+    from two names. A byline of organisations alone ("Staff, Agencies") is one."""
+    groups = [group.rstrip(", ") for group in BYLINE_SEPARATOR.split(byline)]  # "A, B, and C"
+    groups = [group for group in groups if group]
+    if (
+        len(groups) == 1
+        and ORGANISATION_BYLINE.search(byline)
+        and all(is_organisation(piece) for piece in byline.split(", "))
+    ):
         return {"@type": "Organization", "name": byline}
     names: list[str] = []
-    for part in filter(None, BYLINE_SEPARATOR.split(byline)):
-        name, comma, after = part.rpartition(", ")
-        if comma and name and is_organisation(after, alone=False):
-            names += [name, after]
-        else:
-            names.append(part)
+    for n, group in enumerate(groups):
+        pieces = group.split(", ")
+        outlet = pieces.pop() if len(pieces) > 1 and is_organisation(pieces[-1], False) else ""
+        names += listed_names(pieces) if outlet or n < len(groups) - 1 else [", ".join(pieces)]
+        names += [outlet] if outlet else []
     found = [
         {"@type": "Organization" if is_organisation(n) else "Person", "name": n}
         for n in dict.fromkeys(names)
     ]
     return found[0] if len(found) == 1 else found
+
+
+def listed_names(pieces: list[str]) -> list[str]:
+    """The names of a byline's list, parted at its commas, but one word, a place, which goes
+    with the name before it ("Jane Doe, Washington")."""
+    names: list[str] = []
+    for piece in pieces:
+        if names and " " not in piece.strip():
+            names[-1] += f", {piece}"
+        else:
+            names.append(piece)
+    return names
 
 
 def tag_feed_title(config: Config, tag: TagRef) -> str:

@@ -543,6 +543,45 @@ def test_article_pages_carry_news_article_json_ld(make_site, run_cli) -> None:
             {"@type": "Person", "name": "Lina Haddad"},
             {"@type": "Person", "name": "Omar Saleh"},
         ]),
+        # A list that "and" or an organisation ends: one name a comma (the judge helper)
+        ("Jane Doe, Mark Roe and Ann Lee, Reuters", [
+            {"@type": "Person", "name": "Jane Doe"},
+            {"@type": "Person", "name": "Mark Roe"},
+            {"@type": "Person", "name": "Ann Lee"},
+            {"@type": "Organization", "name": "Reuters"},
+        ]),
+        ("Jane Doe, Mark Roe and Ann Lee", [
+            {"@type": "Person", "name": "Jane Doe"},
+            {"@type": "Person", "name": "Mark Roe"},
+            {"@type": "Person", "name": "Ann Lee"},
+        ]),
+        ("Fatima Zahra, Press TV", [
+            {"@type": "Person", "name": "Fatima Zahra"},
+            {"@type": "Organization", "name": "Press TV"},
+        ]),
+        ("Hannah Schmidt, Anadolu Agency", [
+            {"@type": "Person", "name": "Hannah Schmidt"},
+            {"@type": "Organization", "name": "Anadolu Agency"},
+        ]),
+        ("Jane Doe, Mark Roe, AFP", [
+            {"@type": "Person", "name": "Jane Doe"},
+            {"@type": "Person", "name": "Mark Roe"},
+            {"@type": "Organization", "name": "AFP"},
+        ]),
+        ("Jane Doe, Gaza, and Mark Roe", [
+            {"@type": "Person", "name": "Jane Doe, Gaza"},
+            {"@type": "Person", "name": "Mark Roe"},
+        ]),
+        ("Jane Doe, Mark Roe", {"@type": "Person", "name": "Jane Doe, Mark Roe"}),
+        ("Reuters, AFP", [
+            {"@type": "Organization", "name": "Reuters"},
+            {"@type": "Organization", "name": "AFP"},
+        ]),
+        ("Jane Doe, Mark Roe, and Ann Lee", [
+            {"@type": "Person", "name": "Jane Doe"},
+            {"@type": "Person", "name": "Mark Roe"},
+            {"@type": "Person", "name": "Ann Lee"},
+        ]),
     ],
 )  # fmt: skip
 def test_json_ld_names_each_writer_of_a_byline(byline: str, expected: object) -> None:
