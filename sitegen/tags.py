@@ -121,7 +121,8 @@ def _run_pattern(up: str) -> re.Pattern[str]:
         rf"|\w*(?:-\w+)*(?:['’](?:[{up}]|(?!{CONTRACTIONS}\b)[a-z])\w*)?)"
     )
     particle = "(?:" + "|".join(sorted(PARTICLES)) + ")"
-    article = "(?:" + "|".join(ARABIC_ARTICLES) + ")-"  # "Abdel Fattah al-Sisi"
+    # "Abdel Fattah al-Sisi"; and French's elided "de" and "le": "Côte d'Ivoire"
+    article = "(?:" + "|".join(ARABIC_ARTICLES) + ")-|[dl]['’]"
     return re.compile(rf"[{up}](?<![\w'’].){rest}(?: (?:{particle} )*(?:{article})?[{up}]{rest})*")
 
 
@@ -175,7 +176,8 @@ def _marked_run_pattern() -> re.Pattern[bytes]:
         rf"(?:\.(?:{up}\.)+|\.(?= {up})|e(?<={up}e)ople's"
         rf"|{word}*(?:-{word}+)*(?:'(?:{up}|(?!{CONTRACTIONS}(?!{word}))[a-z]){word}*)?)"
     )
-    particle, article = _alternatives(PARTICLES), _alternatives(ARABIC_ARTICLES) + "-"
+    particle = _alternatives(PARTICLES)
+    article = _alternatives(ARABIC_ARTICLES) + "-|[dl]'"  # as `_run_pattern`'s
     run = rf"{up}(?<![\w\x01'].){rest}(?: (?:{particle} )*(?:{article})?{up}{rest})*"
     return re.compile(run.encode("ascii"))
 

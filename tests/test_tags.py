@@ -204,6 +204,31 @@ def test_capitals_speak_for_their_country_but_not_inside_other_names() -> None:
     assert tags[1] == ("Russia",)
 
 
+def test_a_name_with_an_elided_particle_is_one_name() -> None:
+    """ "Côte d'Ivoire" was the run "Côte", a tag of its own in every article that wrote it,
+    and the country no tag (the judge helper); "d'" and "l'" join a name as "de" does."""
+    tags = tags_of(
+        corpus(
+            "Côte d’Ivoire raised the price of cocoa.",
+            "Côte d'Ivoire will vote. Valéry Giscard d'Estaing once visited.",
+        ),
+        min_articles=1,
+    )
+    assert tags[0] == ("Ivory Coast",)
+    assert set(tags[1]) == {"Ivory Coast", "Valéry Giscard d'Estaing"}
+
+
+def test_a_spelled_out_agency_and_a_role_leave_no_pieces() -> None:
+    """ "UN Relief and Works Agency (UNRWA)" gave the tags "UN Relief" and "UNRWA", and "the
+    IMF Managing Director" the tag "IMF Managing" (the judge helper)."""
+    text = (
+        "The UN Relief and Works Agency (UNRWA) appealed for funds. The IMF Managing Director "
+        "said donors should act, and IMF Managing Director Kristalina Georgieva agreed."
+    )
+    tags = tags_of(corpus(text, text), min_articles=1)
+    assert set(tags[0]) == {"UNRWA", "International Monetary Fund", "Kristalina Georgieva"}
+
+
 def test_places_without_an_iso_code_are_known() -> None:
     # places.tsv lists them under "-": each must be read, not only the last one.
     tags = tags_of(corpus("Kosovo, Scotland and Wales sent teams; the Scottish team won."))
