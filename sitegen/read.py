@@ -892,6 +892,8 @@ def parse_article(
             warn(message, line)
 
     body_html, paragraphs = render_body(body, markdown_body, warn_about_id)
+    if not body_html:  # published, for it may be a brief that is its title; but said
+        warn("no text after its title and byline; its page shows those alone")
     if dropped_ids > MAX_SAME_WARNINGS:
         warn(f"{dropped_ids - MAX_SAME_WARNINGS:,} more heading ids or attributes are dropped")
     title = meta.get("title") or header_title

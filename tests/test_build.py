@@ -138,6 +138,18 @@ def test_a_symlinked_folder_of_folders_of_articles_is_named(make_site, run_cli, 
     assert not (site / "public/2026/01/05").exists()
 
 
+def test_an_article_of_a_title_alone_is_published_and_said(make_site, run_cli) -> None:
+    """A file of its date line alone was published without a word, its page reading "1 min
+    read" over nothing (the judge helper)."""
+    site = make_site({"articles/a.txt": " date 2025-03-03 Title Only Article With No Body"})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    said = "articles/a.txt: no text after its title and byline; its page shows those alone"
+    assert said in result.output, result.output
+    page = (site / "public/2025/03/03/title-only-article-with-no-body/index.html").read_text()
+    assert "Title Only Article With No Body</h1>" in page and "min read" not in page
+
+
 def test_strict_fails_on_warnings_and_writes_nothing(make_site, run_cli) -> None:
     site = make_site(small_corpus(2) | {"articles/bad.txt": "no date"})
     result = run_cli(site, "build", "--strict")
