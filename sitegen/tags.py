@@ -260,6 +260,19 @@ def runs(text: str) -> Iterator[re.Match[str]] | Iterator[re.Match[bytes]]:
     return ASCII_MARKED_RUN.finditer(data.translate(CAPITALS))
 
 
+# A word that a person's age or a passer-by's noun follows: "said Lina, a 25-year-old
+# shopkeeper", "Samir, 45, said", "Ahmed, a resident of Gaza". Such first names, of the people
+# reporters stop in the street, became tags of a hundred articles each (the judge helper);
+# not a full name, nor a word of one the article gives ("Trump, 79,"). A company described
+# so ("Nvidia, a chipmaker") stays a name: only people have an age or these nouns.
+DESCRIBED = re.compile(
+    r", (?:\d{1,3}(?:,| years? old\b)|an? (?:\d{1,3}-year-old\b|(?:local )?"
+    r"(?:resident|mother|father|grandmother|grandfather|widow|student|shopkeeper|farmer|"
+    r"fisherman|vendor|street vendor|trader|driver|taxi driver|teacher|nurse|worker|labourer|"
+    r"laborer|pensioner|retiree|housewife|villager|refugee|displaced)\b)|who (?:asked not to|"
+    r"gave only|declined to give|did not give|didn't give|would only give|asked to be "
+    r"identified)\b)"
+)
 # "Mohamed Hamdan Dagalo, better known as Hemedti": a later "Hemedti" is him.
 KNOWN_AS = re.compile(
     r", (?:(?:better|also|widely|commonly|popularly|simply) )?known as "
@@ -586,6 +599,7 @@ class _Reader:
         self.byline = _byline_names(article.byline)
         self.owner: dict[str, str] = {}  # a word of a full name -> that name
         self.cited: set[str] = set()  # abbreviations of news agencies the text cites ("NNA")
+        self.described: set[str] = set()  # first names of passers-by (`DESCRIBED`)
         # In German every noun is capitalised: a word alone ("Regierung") is no name there.
         language = article.lang or tagger.language
         self.nouns_capitalised = primary_subtag(language) in NOUNS_CAPITALISED
@@ -631,6 +645,13 @@ class _Reader:
                     and (alias := KNOWN_AS.match(text, match.end())) is not None
                 ):
                     self.owner.setdefault(alias[1], name)  # counts as a surname does
+                elif (
+                    kind is SINGLE
+                    and name == pieces[-1][1]  # (`piece` may be a copy, made just above)
+                    and text.startswith(", ", match.end())
+                    and DESCRIBED.match(text, match.end()) is not None
+                ):
+                    self.described.add(name)
 
         for name in spelled or ():
             if name.position >= 0:  # a run of it was read: the name counts where it starts
@@ -763,7 +784,7 @@ class _Reader:
         mid_sentence = {word for word, _, _, initial in singles if not initial}
         alone_is_name = not self.nouns_capitalised
         for word, weight, position, initial in singles:
-            if word in self.cited:
+            if word in self.cited or (word in self.described and word not in owner):
                 continue
             if word in owner:
                 add(owner[word], word, weight, position, False)

@@ -229,6 +229,23 @@ def test_a_spelled_out_agency_and_a_role_leave_no_pieces() -> None:
     assert set(tags[0]) == {"UNRWA", "International Monetary Fund", "Kristalina Georgieva"}
 
 
+def test_first_names_of_people_stopped_in_the_street_are_no_tags() -> None:
+    """ "said Lina, a 25-year-old shopkeeper" in a hundred articles made "Lina" a tag of
+    them all (the judge helper). A company described so stays, and a described surname of a
+    full name the article gives counts for that name."""
+    articles = corpus(
+        "Prices rose, said Lina, a 25-year-old shopkeeper. Lina closed early. Investors in "
+        "Nvidia, a chipmaker, held.",
+        "The road was shut, said Samir, 45, and Nadia, who asked not to be named, agreed, as "
+        "did Nvidia. Marta Kowalczyk spoke; Kowalczyk, 61, is a minister.",
+        "Lina, a resident of the town, said nothing, and nor did Nvidia.",
+    )
+    tags = tags_of(articles, min_articles=1)
+    assert set(tags[0]) == {"Nvidia"}, tags
+    assert set(tags[1]) == {"Nvidia", "Marta Kowalczyk"}, tags
+    assert set(tags[2]) == {"Nvidia"}, tags
+
+
 def test_places_without_an_iso_code_are_known() -> None:
     # places.tsv lists them under "-": each must be read, not only the last one.
     tags = tags_of(corpus("Kosovo, Scotland and Wales sent teams; the Scottish team won."))
