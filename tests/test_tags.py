@@ -246,6 +246,11 @@ def test_first_names_of_people_stopped_in_the_street_are_no_tags() -> None:
     assert set(tags[2]) == {"Nvidia"}, tags
 
 
+def test_a_market_word_starting_a_sentence_is_no_part_of_a_name() -> None:
+    text = "Shares of Nvidia fell on Monday. Analysts at Nvidia were calm."
+    assert tags_of(corpus(text, text), min_articles=1)[0] == ("Nvidia",)
+
+
 def test_places_without_an_iso_code_are_known() -> None:
     # places.tsv lists them under "-": each must be read, not only the last one.
     tags = tags_of(corpus("Kosovo, Scotland and Wales sent teams; the Scottish team won."))
