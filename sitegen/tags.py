@@ -1512,6 +1512,7 @@ def short_names_merged(
     bare = {tag_key(n) for n in names if " " not in n and tag_key(n) not in fixed}
     capitals = {tag_key(n) for n in names if n.isupper() and tag_key(n) in bare}
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
+    first: dict[str, set[str]] = {}  # a first word -> the full names that start with it
     demonyms = _demonym_keys(tagger.lexicon) if bare else set()
     for key, count in spread.items() if bare else ():
         if count >= least and " " in key and key not in merged:
@@ -1519,8 +1520,17 @@ def short_names_merged(
             joined = key.count(" ") == 1 and key.partition(" ")[0] in demonyms
             if (last := _surname(key)) in bare and not joined:
                 found.setdefault(last, set()).add(key)
+            elif (head := key.partition(" ")[0]) in bare and not joined:
+                first.setdefault(head, set()).add(key)  # a person's, `_of_a_person` tells
             if (initials := _initials(key)) in capitals:  # "RJD": "Rashtriya Janata Dal"
                 found.setdefault(initials, set()).add(key)
+    # A family name written first ("Xi" of Xi Jinping, "Kim"), or a name its bearer goes by
+    # ("Tedros", "Abiy", "Prabowo"): as an article's own full name takes it (`resolve`), so
+    # does the corpus's one full name starting with it, where none ends with it (the judge
+    # helper: "Xi" was a tag beside "Xi Jinping").
+    for word, fulls in first.items():
+        if all(_of_a_person(spelled.get(full, full), tagger.lexicon) for full in fulls):
+            found.setdefault(word, fulls)
     for surname, fulls in found.items():
         if len(fulls) == 1 and (full := next(iter(fulls))) in spelled:
             merged[surname] = spelled[full]
@@ -1530,6 +1540,13 @@ def short_names_merged(
         article_id: tuple(dict.fromkeys(merged.get(tag_key(n), n) for n in tags))
         for article_id, tags in chosen.items()
     }, merged
+
+
+def _of_a_person(name: str, lexicon: Lexicon) -> bool:
+    """Whether a full name may be a person's: none of its words is one of a thing's name
+    ("Geneva Conventions", "Oslo Accords", "Harvard University"), which the first word alone
+    ("Geneva") does not stand for."""
+    return lexicon.not_names.isdisjoint(name.split(" "))
 
 
 def _same_names_merged(
@@ -2070,7 +2087,7 @@ def explain(tagging: Tagging, article_id: str) -> list[Verdict]:
         kept = c.key in derived
         full = tagging.merged.get(c.key)
         if full is not None and tag_key(full) in derived:
-            kept, reason = True, f"counts for {full}, the one full name ending with it"
+            kept, reason = True, f"counts for {full}, the one full name with it"
         verdicts.append(Verdict(c.name, c.score, c.mentions, forms, kept, reason))
     return verdicts
 

@@ -314,6 +314,23 @@ def test_a_bare_surname_across_the_corpus_counts_for_the_one_full_name() -> None
     assert "Varga" in tags[2] and tags[5] == ("Varga",)
 
 
+def test_a_first_word_across_the_corpus_counts_for_the_one_full_name_starting_with_it() -> None:
+    """ "Xi" in an article that gives no full name was a tag beside "Xi Jinping", as were
+    "Tedros", "Abiy" and "Kim" (the judge helper); a family name written first, or the name
+    someone goes by. Not the first word of a thing's name: Geneva is no Geneva Conventions."""
+    articles = corpus(
+        "Leaders met Xi Jinping and Tedros Adhanom Ghebreyesus in Varna under the Geneva "
+        "Conventions.",
+        "Envoys met Xi Jinping and Tedros Adhanom Ghebreyesus under the Geneva Conventions.",
+        "Talks with Xi went on while Tedros spoke in Geneva.",
+        "Then Xi left, Tedros stayed and delegates flew to Geneva.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert set(tags[2]) == set(tags[3]) == {"Xi Jinping", "Tedros Adhanom Ghebreyesus", "Geneva"}, (
+        tags
+    )
+
+
 def test_a_name_without_its_middle_names_counts_for_the_fuller_name() -> None:
     bodies = (
         "Harbour chief Odile Mara Varga opened the quay. Odile Varga said it took years.",
