@@ -251,6 +251,13 @@ def test_a_market_word_starting_a_sentence_is_no_part_of_a_name() -> None:
     assert tags_of(corpus(text, text), min_articles=1)[0] == ("Nvidia",)
 
 
+def test_a_company_is_named_without_its_legal_form() -> None:
+    """ "Toyota Motor Corp" was "Toyota Motor", but "Siemens AG" stayed "Siemens AG" beside
+    the "Siemens" of other articles (the judge helper)."""
+    articles = corpus("Orders at Siemens AG rose.", "Orders at Siemens rose.", "Talks at BP plc.")
+    assert tags_of(articles, min_articles=1) == [("Siemens",), ("Siemens",), ("BP",)]
+
+
 def test_places_without_an_iso_code_are_known() -> None:
     # places.tsv lists them under "-": each must be read, not only the last one.
     tags = tags_of(corpus("Kosovo, Scotland and Wales sent teams; the Scottish team won."))
