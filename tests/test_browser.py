@@ -445,6 +445,25 @@ def test_dates_read_in_order_on_a_right_to_left_site(
     assert stop < title, (stop, title)
 
 
+SENTENCES = {
+    "ar": "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل.",
+    "en": "The ministry said the talks would go on in Cairo over the coming week.",
+}
+
+
+def markdown_article(
+    browser: Browser,
+    make_site: Callable[..., Path],
+    run_cli: Callable[..., Any],
+    front: str,
+    body: str,
+) -> Tab:
+    """The page of one Markdown article (front matter lines `front`, then `body`), opened."""
+    site = make_site({"articles/a.md": f"---\ntitle: T\ndate: 2026-02-06\n{front}---\n{body}"})
+    assert run_cli(site, "build").exit_code == 0
+    return opened(browser, next((site / "public").glob("2026/02/06/*/index.html")))
+
+
 def test_an_english_list_item_in_an_arabic_article_keeps_its_marker_in_the_column(
     browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:
@@ -488,18 +507,9 @@ def test_a_list_item_in_the_other_direction_keeps_its_lists_side(
     was laid out in its own direction: the items of one list stood at either edge, nested ones
     with no indent. Each keeps its list's side, level with its neighbours at every level, its
     text set against that side."""
-    own = {
-        "ar": "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل.",
-        "en": "The ministry said the talks would go on in Cairo over the coming week.",
-    }[language]
-    site = make_site(
-        {
-            "articles/a.md": f"---\ntitle: T\ndate: 2026-02-06\n---\n{own}\n\n- {other}\n"
-            f"- {own}\n    - {other}\n    - {own}\n        - {other}\n        - {own}\n",
-        }
-    )
-    assert run_cli(site, "build").exit_code == 0
-    tab = opened(browser, next((site / "public").glob("2026/02/06/*/index.html")))
+    own = SENTENCES[language]
+    body = f"{own}\n\n- {other}\n- {own}\n    - {other}\n    - {own}\n        - {other}\n"
+    tab = markdown_article(browser, make_site, run_cli, "", body + f"        - {own}\n")
     levels = tab.evaluate(
         "(() => { const column = document.querySelector('.article-body').getBoundingClientRect();"
         " return [...document.querySelectorAll('.article-body li[dir]')].map(li => {"
@@ -533,18 +543,9 @@ def test_a_quote_in_the_other_direction_has_its_bar_where_its_lines_start(
 ) -> None:
     """An Arabic quote in an English report had its bar at the left, away from where its
     lines start; a quote of both languages keeps the article's side."""
-    own = {
-        "ar": "قالت الوزارة إن المحادثات ستستمر في القاهرة خلال الأسبوع المقبل.",
-        "en": "The ministry said the talks would go on in Cairo over the coming week.",
-    }[language]
-    site = make_site(
-        {
-            "articles/a.md": f"---\ntitle: T\ndate: 2026-02-06\nlang: {language}\n---\n{own}\n\n"
-            f"> {quote}\n>\n> {quote}\n\n{own}\n\n> {quote}\n>\n> {own}\n",
-        }
-    )
-    assert run_cli(site, "build").exit_code == 0
-    tab = opened(browser, next((site / "public").glob("2026/02/06/*/index.html")))
+    own = SENTENCES[language]
+    body = f"{own}\n\n> {quote}\n>\n> {quote}\n\n{own}\n\n> {quote}\n>\n> {own}\n"
+    tab = markdown_article(browser, make_site, run_cli, f"lang: {language}\n", body)
     widths = tab.evaluate(
         "[...document.querySelectorAll('.article-body blockquote')].map(q => {"
         " const s = getComputedStyle(q); return [s.borderLeftWidth, s.borderRightWidth]; })"
