@@ -273,6 +273,17 @@ DESCRIBED = re.compile(
     r"gave only|declined to give|did not give|didn't give|would only give|asked to be "
     r"identified)\b)"
 )
+# What follows a surname that starts a sentence: "Netanyahu said", "Araghchi told", "Albanese's
+# report". A word the article writes only there, as later mentions of a name are in news, was
+# no name, and an article that named someone only so had no tag of them (the tag helper). Not
+# a word ending in "s", which is mostly a plural ("Witnesses said", "Residents told").
+SPEAKS = re.compile(
+    r"(?:'s |’s | (?:said|says|told|added|stressed|noted|warned|wrote|stated|declared|"
+    r"announced|insisted|urged|vowed|called|praised|condemned|threatened|accused)\b)"
+)
+# "Father of" and "mother of", by which Arab passers-by give their names ("Abu Mohammad, 45, a
+# father of five"): as a first name alone, each such name stood for hundreds of people.
+KUNYAS = ("Abu ", "Umm ")
 # "Mohamed Hamdan Dagalo, better known as Hemedti": a later "Hemedti" is him.
 KNOWN_AS = re.compile(
     r", (?:(?:better|also|widely|commonly|popularly|simply) )?known as "
@@ -600,6 +611,7 @@ class _Reader:
         self.owner: dict[str, str] = {}  # a word of a full name -> that name
         self.cited: set[str] = set()  # abbreviations of news agencies the text cites ("NNA")
         self.described: set[str] = set()  # first names of passers-by (`DESCRIBED`)
+        self.speakers: set[str] = set()  # words that start a sentence and speak (`SPEAKS`)
         # In German every noun is capitalised: a word alone ("Regierung") is no name there.
         language = article.lang or tagger.language
         self.nouns_capitalised = primary_subtag(language) in NOUNS_CAPITALISED
@@ -635,6 +647,13 @@ class _Reader:
                     continue
                 if at_start and not _starts_sentence(text, match.start()):
                     piece = (kind, name, form, piece_weight, False)
+                elif (
+                    kind is SINGLE
+                    and at_start
+                    and not name.endswith("s")
+                    and SPEAKS.match(text, match.end()) is not None  # "Netanyahu said"
+                ):
+                    self.speakers.add(name)
                 guesses.append((piece, weight, position))
                 if kind is FULL and text[match.end() : match.end() + 2] in BRACKETS:
                     self.abbreviation(text, match.end() + 2, name, run)
@@ -646,7 +665,7 @@ class _Reader:
                 ):
                     self.owner.setdefault(alias[1], name)  # counts as a surname does
                 elif (
-                    kind is SINGLE
+                    (kind is SINGLE or (kind is FULL and name.startswith(KUNYAS)))
                     and name == pieces[-1][1]  # (`piece` may be a copy, made just above)
                     and text.startswith(", ", match.end())
                     and DESCRIBED.match(text, match.end()) is not None
@@ -775,7 +794,7 @@ class _Reader:
                 rest = name.partition(" ")[2]  # "Analysts Wang Yi": the first word is no name
                 for piece in self.parsed(rest):  # read by this same loop
                     self.guesses.append(((*piece[:4], False), weight, position))
-            else:
+            elif name not in self.described:
                 add(name, name, weight, position, False)
                 if name not in owned:  # its words point to it already
                     owned.add(name)
@@ -788,9 +807,14 @@ class _Reader:
                 continue
             if word in owner:
                 add(owner[word], word, weight, position, False)
-            elif (alone_is_name and (not initial or word in mid_sentence)) or (
-                word.casefold() in aliases
-            ):
+            elif (
+                alone_is_name
+                and (
+                    not initial
+                    or word in mid_sentence
+                    or (word in self.speakers and not self.is_common_word(word))
+                )
+            ) or word.casefold() in aliases:
                 add(word, word, weight, position, False)
         # A word the article writes only after a demonym names a thing with it: "Georgian
         # Dream", not "Dream". Written alone too ("the Taliban", after "Afghan Taliban"), it is
@@ -957,7 +981,11 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
             pending += words[i:]
             break
         if entry is not None and (
-            ((entry.capital or entry.weight == 1.0) and _in_a_name(lexicon, words, i, size))
+            (
+                (entry.capital or entry.weight == 1.0)
+                and _in_a_name(lexicon, words, i, size)
+                and not _before_a_person(lexicon, words, i, size)
+            )
             or (_is_demonym(entry, words[i]) and size == 1 and _after_a_name(lexicon, words, i))
             or _ends_an_institution(lexicon, pending)
             or pending[-2:] in WATERS_OF
@@ -1058,6 +1086,15 @@ def _in_a_name(lexicon: Lexicon, words: list[str], i: int, size: int) -> bool:
     "Tokyo Electric Power"; not "Washington and Beijing", "Kremlin Spokesman")."""
     beside = [words[j] for j in (i - 1, i + size) if 0 <= j < len(words)]
     return any(_plain_name_word(lexicon, w) for w in beside)
+
+
+def _before_a_person(lexicon: Lexicon, words: list[str], i: int, size: int) -> bool:
+    """Whether the known form at words[i : i + size] starts the run and two plain name words
+    or more follow it: a place or a body, then a person ("in Gaza Ismail al-Thawabta said",
+    "envoy to Syria Tom Barrack", "Ambassador to the UN Vasily Nebenzya"), two names, not one
+    (the tag helper). One word after it makes a name with it ("Israel Katz")."""
+    rest = words[i + size :]
+    return i == 0 and len(rest) >= 2 and all(_plain_name_word(lexicon, w) for w in rest)
 
 
 def known_at(lexicon: Lexicon, words: list[str], i: int) -> tuple[Entry | None, int]:

@@ -258,6 +258,59 @@ def test_a_company_is_named_without_its_legal_form() -> None:
     assert tags_of(articles, min_articles=1) == [("Siemens",), ("Siemens",), ("BP",)]
 
 
+def test_titles_honorifics_and_a_place_before_a_name_are_cut_off_it() -> None:
+    """Middle East news puts a title before every official: "Brig. Gen.", "Hajj", "Senior
+    Hamas official", "UN Special Rapporteur", "in Gaza Ismail al-Thawabta said". Each was a
+    tag of its own or glued to the name (the tag helper)."""
+    text = (
+        "On Monday Brig. Gen. Yahya Saree spoke, and Hajj Imad Mughniyeh was remembered. "
+        "A Senior Hamas official and UN Special Rapporteur Francesca Albanese spoke, as did the "
+        "director of the media office in Gaza Ismail al-Thawabta and the envoy to Syria Tom "
+        "Barrack, while Yemeni Armed Forces fired."
+    )
+    (tags, _) = tags_of(corpus(text, text), min_articles=1, max_per_article=20)
+    assert set(tags) == {
+        "Yahya Saree",
+        "Imad Mughniyeh",
+        "Hamas",
+        "United Nations",
+        "Francesca Albanese",
+        "Gaza",
+        "Ismail al-Thawabta",
+        "Syria",
+        "Tom Barrack",
+        "Yemen",
+    }, tags
+
+
+def test_prayers_slogans_feasts_and_cited_outlets_are_no_tags() -> None:
+    text = (
+        "He began “In the name of God, the Most Gracious, the Most Merciful” and the crowd "
+        "chanted “Death to America” on Christmas Eve, before Eid al-Fitr, as L’Orient-Le Jour "
+        "and Maariv reported."
+    )
+    assert tags_of(corpus(text, text), min_articles=1) == [("United States",)] * 2
+
+
+def test_a_surname_that_starts_a_sentence_and_speaks_is_a_name() -> None:
+    """Later mentions of a name in news start their sentences: "Araghchi said on Monday". A
+    word an article writes only there was no name, and an article naming someone only so had
+    no tag of them (the tag helper). Plurals that speak are not names: "Witnesses said"."""
+    articles = corpus(
+        "The talks were led by Foreign Minister Abbas Araghchi in Muscat.",
+        "The talks were led by Foreign Minister Abbas Araghchi in Muscat.",
+        "Araghchi said on Monday that the talks would go on. Witnesses said little.",
+        "Araghchi’s office said the talks would go on.",
+    )
+    tags = tags_of(articles, min_articles=2)
+    assert tags[2] == tags[3] == ("Abbas Araghchi",), tags
+
+
+def test_a_passer_by_named_as_a_parent_is_no_tag() -> None:
+    text = "“There is no safe place,” said Abu Mohammad, 45, a father of five, in Gaza."
+    assert tags_of(corpus(text, text), min_articles=1) == [("Gaza",), ("Gaza",)]
+
+
 def test_places_without_an_iso_code_are_known() -> None:
     # places.tsv lists them under "-": each must be read, not only the last one.
     tags = tags_of(corpus("Kosovo, Scotland and Wales sent teams; the Scottish team won."))
