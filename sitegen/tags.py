@@ -732,6 +732,22 @@ class _Reader:
             and (_abbreviates(capitals, name.casefold()) or _abbreviates(capitals, run.casefold()))
         ):
             self.owner.setdefault(short, name)
+        elif close > start and self.other_name(short):
+            # The place's other name: "Umm al-Rashrash (Eilat)", "al-Shati (Beach) camp" were
+            # two tags each (the tag helper); the name before the brackets is the tag.
+            self.owner.setdefault(short, name)
+
+    def other_name(self, word: str) -> bool:
+        """Whether a word in brackets after a name is another name of it: one capitalised
+        word the lexicon neither knows nor refuses ("Eilat"; not "Texas" or "Reuters")."""
+        return (
+            len(word) > 2
+            and word[:1].isupper()
+            and word[1:].islower()
+            and word.isalpha()
+            and word not in self.lexicon.forms
+            and word not in self.lexicon.not_names
+        )
 
     def add(self, name: str, form: str, weight: float, position: int, listed: bool) -> None:
         """Count one mention of `name` (seen as `form`) for the article."""

@@ -319,6 +319,13 @@ def test_seas_and_straits_in_the_news_are_tags_of_their_own() -> None:
     assert set(tags) == {"Red Sea", "South China Sea", "Strait of Hormuz", "India"}, tags
 
 
+def test_a_name_in_brackets_after_a_name_is_that_name() -> None:
+    """ "Umm al-Rashrash (Eilat)" gave the tags "Umm al-Rashrash" and "Eilat" (the tag
+    helper): the other name counts for the one before the brackets."""
+    text = "Drones struck the port of Umm al-Rashrash (Eilat) on Monday; Eilat was shut."
+    assert tags_of(corpus(text, text), min_articles=1) == [("Umm al-Rashrash",)] * 2
+
+
 def test_places_without_an_iso_code_are_known() -> None:
     # places.tsv lists them under "-": each must be read, not only the last one.
     tags = tags_of(corpus("Kosovo, Scotland and Wales sent teams; the Scottish team won."))
