@@ -733,13 +733,14 @@ class _Reader:
         ):
             self.owner.setdefault(short, name)
         elif close > start and self.other_name(short):
-            # The place's other name: "Umm al-Rashrash (Eilat)", "al-Shati (Beach) camp" were
-            # two tags each (the tag helper); the name before the brackets is the tag.
+            # The place's other name: "Umm al-Rashrash (Eilat)" was two tags (the tag helper);
+            # the name before the brackets is the tag.
             self.owner.setdefault(short, name)
 
     def other_name(self, word: str) -> bool:
         """Whether a word in brackets after a name is another name of it: one capitalised
-        word the lexicon neither knows nor refuses ("Eilat"; not "Texas" or "Reuters")."""
+        word the lexicon neither knows nor refuses ("Eilat"; not "Reuters"). A US state the
+        lexicon does not know is taken too: "Jane Doe (Texas)" makes Texas count for her."""
         return (
             len(word) > 2
             and word[:1].isupper()
