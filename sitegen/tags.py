@@ -289,6 +289,48 @@ KNOWN_AS = re.compile(
     r", (?:(?:better|also|widely|commonly|popularly|simply) )?known as "
     r"([A-Z]\w+(?:-\w+)?)\b(?!-| [A-Z])"  # one word: a later name of two is a name itself
 )
+# Words before a place, never before a person or a group: "raids in Jenin", "across Jenin". A
+# bare word the article places so is the place, though the article names a thing after it: the
+# city of Jenin counted for "Jenin Brigade", al-Quds for "East al-Quds" (the tag helper).
+PLACED = (
+    " in ",
+    " into ",
+    " near ",
+    " across ",
+    " around ",
+    " outside ",
+    " inside ",
+    " throughout ",
+    " towards ",
+    " toward ",
+    " occupied ",
+)
+POSSESSIVE = ("'s ", "’s ")
+# Words that name a part of a place: "East Jerusalem" is not "Jerusalem" (`_stands_for`).
+SIDES = frozenset(
+    {
+        "North",
+        "South",
+        "East",
+        "West",
+        "Northeast",
+        "Northwest",
+        "Southeast",
+        "Southwest",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Central",
+        "Upper",
+        "Lower",
+        "Greater",
+        "Inner",
+        "Outer",
+        "Occupied",
+        "Old",
+    }
+)
 HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
 SENTENCE_END = frozenset(".!?:")
 NOUNS_CAPITALISED = frozenset({"de", "lb"})  # German and Luxembourgish: every noun
@@ -612,6 +654,7 @@ class _Reader:
         self.cited: set[str] = set()  # abbreviations of news agencies the text cites ("NNA")
         self.described: set[str] = set()  # first names of passers-by (`DESCRIBED`)
         self.speakers: set[str] = set()  # words that start a sentence and speak (`SPEAKS`)
+        self.placed: set[str] = set()  # single words after a word for a place (`PLACED`)
         # In German every noun is capitalised: a word alone ("Regierung") is no name there.
         language = article.lang or tagger.language
         self.nouns_capitalised = primary_subtag(language) in NOUNS_CAPITALISED
@@ -654,6 +697,8 @@ class _Reader:
                     and SPEAKS.match(text, match.end()) is not None  # "Netanyahu said"
                 ):
                     self.speakers.add(name)
+                if kind is SINGLE and name == pieces[0][1] and _placed(text, match):
+                    self.placed.add(name)  # (`piece` may be a copy, made above)
                 guesses.append((piece, weight, position))
                 if kind is FULL and text[match.end() : match.end() + 2] in BRACKETS:
                     self.abbreviation(text, match.end() + 2, name, run)
@@ -817,6 +862,9 @@ class _Reader:
                     owned.add(name)
                     for word in self.name_words(name):
                         owner.setdefault(word, name)
+        for word in self.placed:  # "in Jenin": the city, not the "Jenin Brigade"
+            if owner.get(word, word) != word:
+                del owner[word]
         mid_sentence = {word for word, _, _, initial in singles if not initial}
         alone_is_name = not self.nouns_capitalised
         for word, weight, position, initial in singles:
@@ -1308,6 +1356,17 @@ def _hyphen_parts(forms: Mapping[str, Entry], word: str) -> tuple[tuple[str, Ent
     return tuple(zip(parts, entries, strict=True))  # type: ignore[arg-type]
 
 
+def _placed(text: str, run: re.Match[str]) -> bool:
+    """Whether a run follows a word for a place (`PLACED`): "in Jenin", "in al-Quds"; not
+    "in Trump's first term"."""
+    start = run.start()
+    if text.endswith(("al-", "el-"), start - 3, start):
+        start -= 3
+    return text.endswith(PLACED, max(0, start - 12), start) and not text.startswith(
+        POSSESSIVE, run.end()
+    )
+
+
 def _starts_sentence(text: str, start: int) -> bool:
     """Whether the run at `start` in `text` begins a sentence (or the paragraph)."""
     i = start - 1
@@ -1552,8 +1611,10 @@ def short_names_merged(
     and only when one full name ending with it is named by `min_articles` articles or more
     (tag or not): "Wang" beside "Wang Yi" and "Wang Wenbin" stays; a stray "Allies of Trump"
     in one article does not keep "Trump" apart. A country ("Jordan" beside "Jim Jordan") or a
-    name some front matter gives stays. A function of the tags and the spread, so choosing a
-    few articles again (`choose_again`) merges as choosing afresh."""
+    name some front matter gives stays, and so does a word that names no thing it is a word of
+    (`_stands_for`): "Jenin" is no "Jenin Brigade", "Jerusalem" no "East Jerusalem". A
+    function of the tags and the spread, so choosing a few articles again (`choose_again`)
+    merges as choosing afresh."""
     tagger = tagger_for(settings)
     names = {name for tags in chosen.values() for name in tags}
     fixed = {tag_key(name) for tags in front for name in tags}
@@ -1573,7 +1634,7 @@ def short_names_merged(
             # "Syrian Kurds" (see JOINED) does not take the articles that write "Kurds"
             joined = key.count(" ") == 1 and key.partition(" ")[0] in demonyms
             if (last := _surname(key)) in bare and not joined:
-                found.setdefault(last, set()).add(key)
+                found.setdefault(last, set()).add(key)  # a person's, `_of_a_person` tells
             elif (head := key.partition(" ")[0]) in bare and not joined:
                 first.setdefault(head, set()).add(key)  # a person's, `_of_a_person` tells
             if (initials := _initials(key)) in capitals:  # "RJD": "Rashtriya Janata Dal"
@@ -1583,11 +1644,12 @@ def short_names_merged(
     # does the corpus's one full name starting with it, where none ends with it (the judge
     # helper: "Xi" was a tag beside "Xi Jinping").
     for word, fulls in first.items():
-        if all(_of_a_person(spelled.get(full, full), tagger.lexicon) for full in fulls):
-            found.setdefault(word, fulls)
-    for surname, fulls in found.items():
-        if len(fulls) == 1 and (full := next(iter(fulls))) in spelled:
-            merged[surname] = spelled[full]
+        found.setdefault(word, fulls)
+    for short, fulls in found.items():
+        if len(fulls) != 1 or (full := next(iter(fulls))) not in spelled:
+            continue
+        if short in capitals or _stands_for(short, spelled[full], tagger.lexicon):
+            merged[short] = spelled[full]
     if not merged:
         return dict(chosen), merged
     return {
@@ -1596,10 +1658,20 @@ def short_names_merged(
     }, merged
 
 
+def _stands_for(word: str, name: str, lexicon: Lexicon) -> bool:
+    """Whether a word alone may stand for a name it is the first or last word of: any word
+    of a person's; the last word of a thing's ("the Society" of the "Palestine Red Crescent
+    Society"), but not after a side ("Jerusalem" is no "East Jerusalem")."""
+    if _of_a_person(name, lexicon):
+        return True
+    first = name.partition(" ")[0]
+    return _without_article(word) != _without_article(tag_key(first)) and first not in SIDES
+
+
 def _of_a_person(name: str, lexicon: Lexicon) -> bool:
     """Whether a full name may be a person's: none of its words is one of a thing's name
-    ("Geneva Conventions", "Oslo Accords", "Harvard University"), which the first word alone
-    ("Geneva") does not stand for."""
+    ("Geneva Conventions", "Oslo Accords", "Harvard University", "East Jerusalem"), which a
+    word of it alone ("Geneva", "Jerusalem") does not stand for."""
     return lexicon.not_names.isdisjoint(name.split(" "))
 
 

@@ -326,6 +326,38 @@ def test_a_name_in_brackets_after_a_name_is_that_name() -> None:
     assert tags_of(corpus(text, text), min_articles=1) == [("Umm al-Rashrash",)] * 2
 
 
+def test_a_place_a_thing_is_named_after_is_a_name_of_its_own() -> None:
+    """ "Raids in Jenin" counted for "Jenin Brigade", and "in al-Quds" for "East al-Quds" (the
+    tag helper): a word after "in", "across"... is the place. A person's name keeps its words
+    there when they are a possessive ("in Trump's first term")."""
+    text = (
+        "Fighters of the Jenin Brigade said they fought the raid. Troops stormed homes in "
+        "Jenin and bulldozed roads across Jenin. In East al-Quds settlers attacked homes, "
+        "while in al-Quds police shut gates."
+    )
+    (tags,) = tags_of(corpus(text), min_articles=1, max_per_article=20)
+    assert tags[0] == "Jenin"
+    assert "Quds" in tags
+    person = "Donald Trump spoke. Tariffs rose in Trump's first term, Trump said."
+    assert tags_of(corpus(person), min_articles=1) == [("Donald Trump",)]
+    wing = "Qassam fighters struck twice, the Izz al-Din al-Qassam Brigades said."
+    assert tags_of(corpus(wing)) == [("Al-Qassam Brigades",)]
+
+
+def test_across_the_corpus_a_word_stands_only_for_a_name_it_may_stand_for() -> None:
+    """A bare word merges into the one fuller name the corpus gives with it when it is a
+    person's surname or a thing's last word ("the Society"), not when it is a place that a
+    thing is named after ("Jenin" is no "Jenin Brigade") or a side of ("East Hebron")."""
+    thing = (
+        "The Jenin Brigade and the Red Crescent Society spoke of East Hebron again. "
+        "The Jenin Brigade said East Hebron was shelled; the Red Crescent Society helped."
+    )
+    alone = "Jenin mourned. Crowds in Hebron marched, Jenin wept and Hebron prayed. The Society said so."
+    tags = tags_of(corpus(thing, thing, alone), min_articles=1, max_per_article=20)
+    assert {"Jenin", "Hebron", "Red Crescent Society"} <= set(tags[2])
+    assert not {"Jenin Brigade", "East Hebron", "Society"} & set(tags[2])
+
+
 def test_places_without_an_iso_code_are_known() -> None:
     # places.tsv lists them under "-": each must be read, not only the last one.
     tags = tags_of(corpus("Kosovo, Scotland and Wales sent teams; the Scottish team won."))
