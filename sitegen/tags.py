@@ -291,7 +291,7 @@ KNOWN_AS = re.compile(
 )
 # Words before a place, never before a person or a group: "raids in Jenin", "across Jenin". A
 # bare word the article places so is the place, though the article names a thing after it: the
-# city of Jenin counted for "Jenin Brigade", al-Quds for "East al-Quds" (the tag helper).
+# city of Jenin counted for "Jenin Brigade" (the tag helper).
 PLACED = (
     " in ",
     " into ",
@@ -1357,7 +1357,7 @@ def _hyphen_parts(forms: Mapping[str, Entry], word: str) -> tuple[tuple[str, Ent
 
 
 def _placed(text: str, run: re.Match[str]) -> bool:
-    """Whether a run follows a word for a place (`PLACED`): "in Jenin", "in al-Quds"; not
+    """Whether a run follows a word for a place (`PLACED`): "in Jenin", "in al-Mawasi"; not
     "in Trump's first term"."""
     start = run.start()
     if text.endswith(("al-", "el-"), start - 3, start):

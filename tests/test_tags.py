@@ -332,12 +332,14 @@ def test_a_place_a_thing_is_named_after_is_a_name_of_its_own() -> None:
     there when they are a possessive ("in Trump's first term")."""
     text = (
         "Fighters of the Jenin Brigade said they fought the raid. Troops stormed homes in "
-        "Jenin and bulldozed roads across Jenin. In East al-Quds settlers attacked homes, "
-        "while in al-Quds police shut gates."
+        "Jenin and bulldozed roads across Jenin. The Mawasi Battalion said tents burned "
+        "in al-Mawasi. In East al-Quds settlers attacked homes, while in al-Quds police shut gates."
     )
     (tags,) = tags_of(corpus(text), min_articles=1, max_per_article=20)
     assert tags[0] == "Jenin"
-    assert "Quds" in tags
+    assert {"Mawasi", "Jerusalem"} <= set(tags)  # al-Quds, as the Arabic press writes it
+    units = "The Quds Force and the Al-Quds Brigades met in al-Quds, Quds Force officers said."
+    assert tags_of(corpus(units)) == [("Quds Force", "Al-Quds Brigades", "Jerusalem")]
     person = "Donald Trump spoke. Tariffs rose in Trump's first term, Trump said."
     assert tags_of(corpus(person), min_articles=1) == [("Donald Trump",)]
     wing = "Qassam fighters struck twice, the Izz al-Din al-Qassam Brigades said."
