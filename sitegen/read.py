@@ -113,12 +113,14 @@ NEWSROOM_ARTICLES = frozenset({"la", "le", "les", "der", "die", "de", "het", "el
 # A wire dateline at the start of a story: "BEIJING, Feb 6 (Reuters) - ", "VIENNA (AP) -Iran".
 # The story after it starts a sentence: "NATO - the alliance said" is no dateline; without a
 # space after the dash, only after an agency in brackets: "NATO-Russia talks" is none either.
+# After an agency in brackets, the dateline is certain, and the story may start in lower case
+# as some wires write it ("STOCKHOLM (AP) - climate minister ..."; "STOCKHOLM" was a tag).
 # A city's name keeps its accents ("SÃO PAULO", "BOGOTÁ"), and a story filed from two cities
 # names both ("ISLAMABAD/KABUL (Reuters) -").
 DATELINE = re.compile(
     r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]{2,}(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]+)*"
     r"(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|[A-Z][\w.]+))?"
-    r"(?: \([^)]{1,40}\) ?[—–-]{1,2} ?| ?[—–-]{1,2} )(?=[A-Z“\"'‘])"
+    r"(?: \([^)]{1,40}\) ?[—–-]{1,2} ?(?=[\w“\"'‘])| ?[—–-]{1,2} (?=[A-Z“\"'‘]))"
 )
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
 # Control characters have no place in text and make feeds invalid XML; C1 controls come from
@@ -1301,6 +1303,7 @@ def summarize(paragraphs: tuple[str, ...]) -> str:
     first = without_mark_stacks(paragraphs[0]).replace(LINE_BREAK, " ")
     if (dateline := DATELINE.match(first)) is not None and dateline.end() < len(first):
         first = first[dateline.end() :]  # on every list and in search results: the story
+        first = first[:1].upper() + first[1:]  # "- climate minister Sofia Andersson said"
     if len(first) <= SUMMARY_CHARS:
         return first
     head = first[: SUMMARY_CHARS + 1]  # with the character after the last that fits

@@ -133,6 +133,11 @@ def test_a_long_first_paragraph_is_cut_after_a_sentence_or_a_word(first, summary
         ("SÃO PAULO (Reuters) - Brazil's real fell.", "Brazil's real fell."),
         ("BOGOTÁ, Colombia (AP) — Voters went out.", "Voters went out."),
         ("ISLAMABAD/KABUL (Reuters) - Pakistan agreed.", "Pakistan agreed."),
+        (
+            "STOCKHOLM (AP) - climate minister Sofia Andersson spoke.",
+            "Climate minister Sofia Andersson spoke.",
+        ),
+        ("OSLO (NTB) - 2,000 marched.", "2,000 marched."),
     ],
 )
 def test_a_summary_leaves_out_the_wire_dateline(first: str, summary: str) -> None:

@@ -374,6 +374,8 @@ def test_a_dateline_and_a_sentence_after_a_quotation_are_not_names() -> None:
     )
     tags = tags_of(articles, min_articles=1, max_per_article=20)
     assert tags == [("Odile Varga",), ("Odile Varga",)]
+    lower = "NORTH HAVEN (AP) - harbour master Odile Varga reopened the port."
+    assert tags_of(corpus(lower, lower)) == [("Odile Varga",), ("Odile Varga",)]
 
 
 def test_place_names_inside_other_names_are_not_countries() -> None:
