@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import Problem, SitegenError, printable
-from sitegen.labels import ENGLISH, Label, babel_locale, check_label, words_for
+from sitegen.labels import ENGLISH, RETIRED, Label, babel_locale, check_label, words_for
 from sitegen.language import (
     DIGIT_ZEROS,
     language_tag_problem,
@@ -357,6 +357,11 @@ def _aliases(value: Any) -> dict[str, str]:
     return aliases
 
 
+def _any(value: Any) -> Any:
+    """A retired setting's value, whatever it is: it is dropped with a warning."""
+    return value
+
+
 def _label(key: str) -> Callable[[Any], Label]:
     """The check of one entry of `labels:` (see `labels.check_label`)."""
 
@@ -392,7 +397,7 @@ SECTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
         "extra": _str_list,
     },
     "feeds": {"limit": _int_between(1, 100_000)},
-    "labels": {key: _label(key) for key in ENGLISH},
+    "labels": {key: _label(key) for key in ENGLISH} | {key: _any for key in RETIRED},
 }
 SECTION_TYPES: dict[str, Callable[..., Any]] = {
     "tags": TagConfig,
@@ -601,7 +606,9 @@ def fitted_labels(labels: Mapping[str, Label], warner: Callable[..., Warn]) -> d
     fitted: dict[str, Label] = {}
     for key, label in labels.items():
         what = f"labels.{key}"
-        if isinstance(label, str):
+        if key in RETIRED:
+            warner("labels", key)(f"{what} is no longer used: {RETIRED[key]}")
+        elif isinstance(label, str):
             if shows_nothing(label):
                 warner("labels", key)(f"{what} {SHOWS_NOTHING}; the built-in word is kept")
             else:

@@ -791,6 +791,8 @@ class Planner:
         children, label = self.children_of(listing)
         t = self.words
         heading = t("tagged", tag=listing.title) if listing.kind == "tag" else listing.title
+        if listing.kind == "home" and not listing.front:
+            heading = t("earlier_news")  # page 149 of the home list is no "Latest news"
         feeds: tuple[Link, ...] = (self.site_feed,)
         if listing.tag is not None:
             feeds += (Link(tag_feed_title(self.config, listing.tag), tag_feed_url(listing.tag)),)

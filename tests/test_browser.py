@@ -580,7 +580,7 @@ def test_an_english_footnote_of_an_arabic_article_sits_by_its_number(
         " document.querySelector('.article-body').getBoundingClientRect()]"
         ".map(r => [r.right, r.top]); })()"
     )
-    assert abs(text[1] - item[1]) < 5, (item, text)  # on the number's line
+    assert abs(text[1] - item[1]) < 12, (item, text)  # on the number's line (a line: ~35 px)
     assert abs(text[0] - item[0]) < 2 and item[0] <= column[0], (item, text, column)
 
 

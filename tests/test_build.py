@@ -1530,6 +1530,28 @@ def test_the_pager_of_a_long_list_links_its_newest_and_oldest_pages(make_site, r
     middle = (public / "page/2/index.html").read_text()
     assert '<a href="../../">« Newest</a> <a href="../../page/3/" rel="prev">← Newer</a>' in middle
     assert "Oldest »" not in middle  # "Older" leads to page 1 already
+    # Page 3 of the home list, from its oldest end, is no "Latest news" (the UX helper).
+    assert "<h1>Latest news</h1>" in front and "<h1>Earlier news</h1>" in middle
+
+
+def test_an_article_links_newer_left_and_older_right_and_no_nav_when_alone(
+    make_site, run_cli
+) -> None:
+    """Lists put "← Newer" left and "Older →" right; the article pager had the older article
+    on the left as "← Previous". A lone article wrote an empty navigation landmark."""
+    site = make_site(small_corpus(3))
+    assert run_cli(site, "build").exit_code == 0
+    public = site / "public"
+    pages = sorted(public.glob("20*/*/*/*/index.html"))
+    middle = pages[1].read_text()
+    nav = middle[middle.index('<nav class="article-nav"') :]
+    newer, older = nav.index('class="newer"'), nav.index('class="older"')
+    assert newer < older and "<span>← Newer</span>" in nav and "<span>Older →</span>" in nav
+    assert ">Feed</a>" in middle
+    lone = make_site(small_corpus(1), name="lone")
+    assert run_cli(lone, "build").exit_code == 0
+    (article,) = (lone / "public").glob("20*/*/*/*/index.html")
+    assert "article-nav" not in article.read_text()
 
 
 def test_config_sets_title_per_page_and_paths(make_site, run_cli) -> None:

@@ -45,7 +45,8 @@ def test_a_french_site_writes_french_dates_and_words(make_site, run_cli) -> None
     assert "Par <bdi>Jeanne Dupont</bdi>" in article
     assert "1 min de lecture" in article
     assert ">Aller au contenu<" in article and ">À la une<" in article and ">Mots-clés<" in article
-    assert "← Précédent" in article and "Suivant →" in article
+    assert "← Plus récents" in article and "Plus anciens →" in article
+    assert ">Flux</a>" in article
     home = page(site, "index.html")
     assert '<p class="list-count">4 articles</p>' in home
     assert "<h1>Dernières actualités</h1>" in home
@@ -381,14 +382,14 @@ def test_a_right_to_left_site_in_english_words_points_its_arrows_outward(
     make_site, run_cli
 ) -> None:
     """Hebrew has no built-in words: English ones, on a page set right to left, where an arrow
-    is not mirrored as « » are. "← Previous" stood at the right edge pointing into the page."""
+    is not mirrored as « » are. "← Newer" stood at the right edge pointing into the page."""
     site = make_site(
         corpus({"2026-02-05": 1, "2026-02-06": 1, "2026-02-07": 1})
         | {"sitegen.yaml": "language: he\n"}
     )
     assert run_cli(site, "build").exit_code == 0
     middle = page(site, "2026/02/06/story-0-of-2026-02-06/index.html")
-    assert "<span>→ Previous</span>" in middle and "<span>Next ←</span>" in middle
+    assert "<span>→ Newer</span>" in middle and "<span>Older ←</span>" in middle
 
 
 def test_a_site_title_in_latin_letters_leaves_an_arabic_footer_right_to_left(
@@ -485,6 +486,20 @@ def test_a_site_template_without_labels_still_works(make_site, run_cli) -> None:
     assert page(site, "404.html") == "<!DOCTYPE html><p>Nothing here. Nachrichten</p>\n"
     assert "<h1>Schlagwörter (0 Schlagwörter)</h1>" in page(site, "tags/index.html")
     assert ">Aktuell</a>" in page(site, "index.html")
+
+
+def test_a_retired_label_is_left_out_with_a_warning(make_site, run_cli) -> None:
+    """`previous` and `next` labelled the article pager before it said "newer" and "older" as
+    the lists do: a config that gives them still builds, and is told why they show nowhere."""
+    config = {"sitegen.yaml": 'labels:\n  previous: "← Avant"\n  older: "Plus vieux →"\n'}
+    site = make_site(corpus({"2026-02-05": 1, "2026-02-06": 1}) | config)
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert "sitegen.yaml:2: labels.previous is no longer used: the article pager says" in (
+        result.output
+    )
+    assert "Avant" not in page(site, "2026/02/06/story-0-of-2026-02-06/index.html")
+    assert "Plus vieux →" in page(site, "2026/02/06/story-0-of-2026-02-06/index.html")
 
 
 def test_a_site_template_asking_for_an_unknown_label_names_it(make_site, run_cli) -> None:
