@@ -113,14 +113,15 @@ NEWSROOM_ARTICLES = frozenset({"la", "le", "les", "der", "die", "de", "het", "el
 # A wire dateline at the start of a story: "BEIJING, Feb 6 (Reuters) - ", "VIENNA (AP) -Iran".
 # The story after it starts a sentence: "NATO - the alliance said" is no dateline; without a
 # space after the dash, only after an agency in brackets: "NATO-Russia talks" is none either.
-# After an agency in brackets, the dateline is certain, and the story may start in lower case
-# as some wires write it ("STOCKHOLM (AP) - climate minister ..."; "STOCKHOLM" was a tag).
+# After an agency in brackets, or a place of two words ("NEW DELHI - health minister ..."), the
+# dateline is certain, and the story may start in lower case as some wires write it
+# ("STOCKHOLM (AP) - climate minister ..."; "STOCKHOLM" and "NEW DELHI" were tags).
 # A city's name keeps its accents ("SÃO PAULO", "BOGOTÁ"), and a story filed from two cities
 # names both ("ISLAMABAD/KABUL (Reuters) -").
 DATELINE = re.compile(
-    r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]{2,}(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]+)*"
+    r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]{2,}(?P<more>(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]+)+)?"
     r"(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|[A-Z][\w.]+))?"
-    r"(?: \([^)]{1,40}\) ?[—–-]{1,2} ?(?=[\w“\"'‘])| ?[—–-]{1,2} (?=[A-Z“\"'‘]))"
+    r"(?: \([^)]{1,40}\) ?[—–-]{1,2} ?(?=[\w“\"'‘])| ?[—–-]{1,2} (?=[A-Z“\"'‘]|(?(more)\w|(?!))))"
 )
 FILE_ID = re.compile(r"(?:^|[_-])(?P<id>[0-9a-f]{16})$")
 # Control characters have no place in text and make feeds invalid XML; C1 controls come from

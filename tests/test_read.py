@@ -138,6 +138,7 @@ def test_a_long_first_paragraph_is_cut_after_a_sentence_or_a_word(first, summary
             "Climate minister Sofia Andersson spoke.",
         ),
         ("OSLO (NTB) - 2,000 marched.", "2,000 marched."),
+        ("NEW DELHI - health minister Aisha Bello spoke.", "Health minister Aisha Bello spoke."),
     ],
 )
 def test_a_summary_leaves_out_the_wire_dateline(first: str, summary: str) -> None:
