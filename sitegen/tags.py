@@ -20,6 +20,7 @@ cap. Output order is deterministic: rank, then first mention, then name.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
 import marshal
@@ -666,12 +667,13 @@ class _Reader:
         tallies, guesses = self.tallies, self.guesses
         plain = self.plain
         spelled = self.spelled_names(text) if " (" in text else None
+        starts = [name.start for name in spelled] if spelled else []
         for order, match in enumerate(runs(text)):
             run = text[match.start() : match.end()]  # not `group()`: see `runs`
             pieces = parsed.get(run)
             if pieces is None:
                 pieces = self.parsed(run)
-            within = _within(spelled, match.span(), base + 16 * order) if spelled else None
+            within = _within(spelled, starts, match.span(), base + 16 * order) if spelled else None
             for piece in pieces:
                 kind, name, form, piece_weight, at_start = piece
                 if kind is KNOWN:
@@ -750,6 +752,7 @@ class _Reader:
                     if name not in forms:
                         found.append(Spelled(match.start() - len(name), name, short))
                     break
+        found.sort(key=lambda spelled: spelled.start)  # as `_within` looks them up
         return found or None
 
     def parsed(self, run: str) -> tuple[Piece, ...]:
@@ -767,6 +770,8 @@ class _Reader:
         was found in ("Tokyo Electric Power Co (TEPCO)": the name leaves out "Co"). Its small
         letters stand for small words: "Line of Control (LoC)"."""
         close = text.find(BRACKETS[text[start - 2 : start]], start, start + 12)
+        if close <= start:  # not `text[start:-1]`: a paragraph of "Power Co (" took minutes
+            return
         short = text[start:close]
         capitals = "".join(c for c in short if c.isupper()).casefold()
         if (
@@ -1795,6 +1800,7 @@ SPELLED_OUT = re.compile(r" \(([A-Z][A-Za-z]{1,9})\)")
 # Where the words before it stop being a name: a sentence, a clause, a quote, a list's line.
 SPELLING_BOUNDARY = re.compile(r"[.,;:!?\"“”()\u2028]")
 MAX_SPELLED_WORDS = 10
+LONGEST_SPELLED = 161  # characters: a spelled-out name is read from the 160 before its brackets
 # Words of a news agency's or a channel's name: what the text cites, not what it is about.
 NEWS_WORDS = frozenset(("News", "Press", "Television", "TV", "Radio", "Broadcasting"))
 # What a company's name ends with, which its tag leaves out (its abbreviation may spell it).
@@ -1835,17 +1841,25 @@ class Spelled:
     position: int = -1
 
 
-def _within(spelled: list[Spelled], span: tuple[int, int], position: int) -> Spelled | None:
+def _within(
+    spelled: list[Spelled], starts: list[int], span: tuple[int, int], position: int
+) -> Spelled | None:
     """The `spelled` name a run (its `span`) has words of ("The Office of Foreign Assets
-    Control" has the whole of one), if any; the first such run gives the name its
-    `position`."""
+    Control" has the whole of one), if any, the first in the text; the first such run gives
+    the name its `position`. `spelled` is in the order of `starts`, where the names start:
+    only those that start within a name's length before the run's end are looked at (each
+    run looking at every name took minutes for a paragraph of thousands)."""
     start, end = span
-    for name in spelled:
-        if start < name.start + len(name.name) and end > name.start:
-            if name.position < 0:
-                name.position = position
-            return name
-    return None
+    found = None
+    at = bisect.bisect_left(starts, end) - 1
+    while at >= 0 and starts[at] > start - LONGEST_SPELLED:
+        name = spelled[at]
+        if start < name.start + len(name.name):
+            found = name
+        at -= 1
+    if found is not None and found.position < 0:
+        found.position = position
+    return found
 
 
 def _abbreviates(short: str, key: str) -> bool:

@@ -28,6 +28,8 @@ from sitegen.tags import (
     IN_PASSING,
     LONG_BODY,
     PARTICLES,
+    Spelled,
+    _within,
     article_tags,
     as_ascii,
     choose,
@@ -605,6 +607,31 @@ def test_a_name_its_abbreviation_spells_out_is_one_tag(text: str, name: str) -> 
     assert verdicts[name].mentions >= 2, verdicts
     pieces = {"Liberation", "Assets Control", "Interim Force", "Orsk Regional", "Coordination"}
     assert not pieces & set(verdicts), verdicts
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(st.tuples(st.integers(0, 600), st.integers(5, 160)), max_size=12),
+    run=st.tuples(st.integers(0, 800), st.integers(1, 60)),
+)
+def test_a_run_finds_the_first_spelled_name_it_has_words_of(names, run) -> None:
+    """`_within` looks only at the names that start near a run (each run looking at every
+    name of a paragraph of thousands took minutes): the same name as looking at all."""
+    spelled = sorted(
+        (Spelled(start, "x" * length, "X") for start, length in names), key=lambda n: n.start
+    )
+    start, end = run[0], run[0] + run[1]
+    expected = next((n for n in spelled if start < n.start + len(n.name) and end > n.start), None)
+    found = _within(spelled, [n.start for n in spelled], (start, end), 7)
+    assert found is expected
+    assert found is None or found.position == 7
+
+
+def test_an_unclosed_bracket_after_a_name_is_read_once() -> None:
+    """ "Tokyo Electric Power Co (" repeated: each bracket left open made the rest of the
+    paragraph the abbreviation, read again at every name (minutes for 200 KB). Still tags."""
+    text = "Tokyo Electric Power Co (TEPCO) said so. " + "Tokyo Electric Power Co (" * 2000
+    assert tags_of(corpus(text), min_articles=1) == [("Tokyo Electric Power", "Japan")]
 
 
 def test_a_news_agency_spelled_out_is_a_source_not_a_tag() -> None:
