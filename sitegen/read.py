@@ -1608,6 +1608,8 @@ def _front_value(key: str, value: Any) -> Any:
             raise SkipFile("front matter 'date' must be a date in YYYY-MM-DD form")
         return parse_date(str(value), None)
     if key in ("draft", "published"):
+        if isinstance(value, str):  # as YAML front matter keeps it (`yamltext`): "true", "no"
+            value = FLAG_WORDS.get(value.lower(), value)
         if not isinstance(value, bool):
             raise SkipFile(f"front matter {key!r} must be true or false")
         return value

@@ -67,17 +67,19 @@ YAML_LOADER = StrictLoader
 
 
 class FrontMatterLoader(StrictLoader):
-    """For front matter, where every value but `date` and `draft` is text: a number is kept as
-    written. YAML 1.1 read `title: 12:30:00` as 45000 (base 60), `title: 0777` as 511 and
-    `tags: [1.10]` as 1.1, without a word."""
+    """For front matter, where every value but `date` and `draft` is text: a number or a yes
+    or no is kept as written. YAML 1.1 read `title: 12:30:00` as 45000 (base 60), `title: 0777`
+    as 511 and `tags: [1.10]` as 1.1, without a word; `tags: [Norway, NO]` gave the tag "False"
+    and `lang: no` (Norwegian) skipped its article (the hostile-input helper). `draft` reads
+    the words (`read.FLAG_WORDS`)."""
 
 
 def _as_written(loader: StrictLoader, node: Any) -> str:
     return loader.construct_scalar(node)  # type: ignore[no-any-return]
 
 
-for _number in ("int", "float"):
-    FrontMatterLoader.add_constructor(f"tag:yaml.org,2002:{_number}", _as_written)
+for _kind in ("int", "float", "bool"):
+    FrontMatterLoader.add_constructor(f"tag:yaml.org,2002:{_kind}", _as_written)
 
 
 def parse_yaml(text: str, loader: type[StrictLoader] = YAML_LOADER) -> Any:

@@ -294,8 +294,8 @@ def problem_of(result) -> str:
          "a.txt:3: front matter 'tags' must be a list of names"),
         ("---\ntitle: !!timestamp abc\n---\n date 2026-01-01 T",
          "a.txt:2: invalid front matter YAML: bad value: not a value of its type (timestamp)"),
-        ("---\nx: 1\ndraft: !!bool abc\n---\n date 2026-01-01 T",
-         "a.txt:3: invalid front matter YAML: bad value: not a value of its type (bool)"),
+        ("---\ntitle: T\ndraft: !!bool abc\n---\n date 2026-01-01 T",
+         "a.txt:3: front matter 'draft' must be true or false"),
         ("---\ntitle: !!set [a]\n---\n date 2026-01-01 T",
          "a.txt:2: invalid front matter YAML: expected a mapping, but found a sequence"),
         (" date 2026-02-06T99:99 Bad time", "a.txt:1: '2026-02-06T99:99' is not a date"),
@@ -1412,7 +1412,7 @@ def test_jekyll_drafts_are_drafts(tmp_path: Path) -> None:
     assert read(tmp_path, "_drafts/c.md", front.format("")).article.draft is True
     assert read(tmp_path, "x/_drafts/d.md", front.format("")).article.draft is True
     assert read(tmp_path, "my_drafts/e.md", front.format("")).article.draft is False
-    odd = read(tmp_path, "f.md", front.format("published: 'no'\n"))
+    odd = read(tmp_path, "f.md", front.format("published: 'maybe'\n"))
     assert odd.article is None and "'published' must be true or false" in str(odd.problems[0])
 
 
@@ -1734,6 +1734,21 @@ def test_front_matter_numbers_are_kept_as_written(tmp_path: Path) -> None:
     assert article.slug == "0777" and article.tags == ("12:30", "0b101", ".nan")
     long = read(tmp_path, "b.txt", "---\ntitle: 0x" + "f" * 4_000 + "\n---\n date 2026-01-01 T")
     assert long.article.title.startswith("0xfff") and len(long.article.title) <= 500
+
+
+def test_front_matter_yes_and_no_are_kept_as_written(tmp_path: Path) -> None:
+    """YAML 1.1 reads NO, On and true as booleans: `tags: [Norway, NO]` gave a tag "False",
+    and `lang: no` (Norwegian) or `title: No` skipped the article (the hostile-input helper).
+    `draft` still reads them as yes and no."""
+    text = (
+        "---\ntitle: No\nbyline: Yes\nlang: no\nslug: off\ntags: [Norway, NO, On, true]\n"
+        "draft: no\n---\n date 2026-01-01 T\n\nText."
+    )
+    article = read(tmp_path, "a.txt", text).article
+    assert (article.title, article.byline, article.lang, article.slug) == ("No", "Yes", "no", "off")
+    assert article.tags == ("Norway", "NO", "On", "true") and not article.draft
+    held = read(tmp_path, "b.txt", "---\ntitle: T\ndraft: Yes\n---\n date 2026-01-01 T\n\nx")
+    assert held.article.draft
 
 
 @pytest.mark.parametrize(
