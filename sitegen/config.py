@@ -152,7 +152,7 @@ def bidi_closed(text: str, what: str, warn: Any, line: int | None = None) -> str
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a non-empty string")
+        raise ValueError(f"must be a non-empty string{_read_as(value)}")
     return _plain(value)
 
 
@@ -160,8 +160,20 @@ def _optional_text(value: Any) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValueError("must be a string")
+        raise ValueError(f"must be a string{_read_as(value)}")
     return _plain(value)
+
+
+def _read_as(value: Any) -> str:
+    """What YAML made of a word meant as text: `language: no` (Norwegian) is false, `output:
+    ~` is nothing; the message said only "must be a non-empty string" (the hostile-input
+    helper)."""
+    if isinstance(value, bool):
+        words = "yes, on and true" if value else "no, off and false"
+        return f" (YAML reads {words} as {str(value).lower()}: put the word in quotes)"
+    if value is None:
+        return " (YAML reads ~ and null as no value: put the word in quotes)"
+    return ""
 
 
 def _plain(value: str) -> str:
@@ -316,7 +328,15 @@ def _permalink(value: Any) -> str:
 
 
 def _path(value: Any) -> Path:
-    return Path(_text(value))
+    """A path as given, `~` expanded as a shell does (`output: ~/site` built into a folder
+    named "~" beside the config, a trap for a later `rm -rf ~`: the hostile-input helper)."""
+    path = Path(_text(value))
+    if not path.parts or not path.parts[0].startswith("~"):
+        return path
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        raise ValueError(f"{path.parts[0]!r} names no user whose home folder is known") from None
 
 
 def _str_list(value: Any) -> tuple[str, ...]:

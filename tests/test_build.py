@@ -1234,6 +1234,9 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("cache: /nonexistent\n", ["refusing /nonexistent as the cache folder"]),
         ("permalink: '{slug}-{slug}-{slug}/'\n", ["permalink: makes file names of up to 266"]),
         ("layouts: /usr\n", ["refusing /usr as the layouts folder"]),
+        ("language: no\n", ["language: must be a non-empty string (YAML reads no, off and false as false: put the word in quotes)"]),
+        ("output: ~\n", ["output: must be a non-empty string (YAML reads ~ and null as no value"]),
+        ("output: ~nobody-sitegen-test/x\n", ["output: '~nobody-sitegen-test' names no user"]),
         ("tags:\n  aliases: {Cuba: China, China: Cuba}\n",
          ["tags.aliases: an alias must name a tag, not another alias: 'Cuba' leads to 'China'"]),
     ],
@@ -1245,6 +1248,19 @@ def test_config_errors_name_the_key(make_site, run_cli, config, messages) -> Non
     for message in messages:
         assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_path_starting_with_a_tilde_is_in_the_home_folder(
+    make_site, run_cli, tmp_path, monkeypatch
+) -> None:
+    """`output: ~/site` built into a folder named "~" beside the config (the hostile-input
+    helper), a trap for a later `rm -rf ~`."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    site = make_site(small_corpus(1) | {"sitegen.yaml": "output: ~/news-site\n"})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "home/news-site/index.html").exists()
+    assert not (site / "~").exists()
 
 
 @pytest.mark.parametrize("key", ["cache", "output", "layouts"])
