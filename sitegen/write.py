@@ -391,6 +391,9 @@ class Writer:
                 os.mkdir(self.staging)
             except FileExistsError:
                 raise SitegenError(f"{self.staging} is in the way; remove it") from None
+            except OSError as exc:  # the folder of sitegen's own was named, not the user's
+                exc.filename = str(self.out_dir)
+                raise
         self._stagers += 1
         return Stager(
             self.out_dir,

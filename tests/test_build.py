@@ -1340,6 +1340,28 @@ def test_a_cache_that_cannot_be_saved_leaves_a_built_site_and_a_notice(make_site
     assert read_tree(site / "public") == read_tree(clean / "public")
 
 
+def test_a_read_only_output_folder_is_named_not_the_staging_folder(make_site) -> None:
+    """A rebuild into a folder the user cannot write said ".../public/.sitegen-staging-3791:
+    cannot build: Permission denied", a folder of sitegen's the user never made."""
+    site = make_site(small_corpus(2))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    assert subprocess.run(unprivileged("build"), cwd=site, env=env).returncode == 0
+    (site / "articles/000_0000000000000000.txt").write_text(
+        article_text("2026-01-01", "Story number 0", "Changed.")
+    )
+    public = site / "public"
+    public.chmod(0o555)
+    try:
+        done = subprocess.run(
+            unprivileged("build"), cwd=site, env=env, capture_output=True, text=True
+        )
+    finally:
+        public.chmod(0o755)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "public: cannot build: Permission denied" in done.stderr, done.stderr
+    assert "staging" not in done.stderr
+
+
 def test_a_full_disk_under_the_cache_is_a_notice_not_a_traceback(make_site, tmp_path) -> None:
     """The cache on a full disk: the write that fails names no file, and was a traceback
     after the site had been written. Needs a small tmpfs (root, and a system that allows it)."""
