@@ -876,7 +876,7 @@ def parse_article(
     if "byline" not in meta:  # counted, not stripped: `split_byline` copies the body once already
         lead = LEADING_BLANK_LINES.match(body)
         byline_line = body_line + (lead.group().count("\n") if lead else 0)
-    byline, body = split_byline(body, warn, byline_line)
+    byline, body = split_byline(body, warn, byline_line, bare=bool(header) and not markdown_body)
     if "byline" in meta:  # "By Jane Doe" as the text writes it: "By By Jane Doe" on the page
         given = BYLINE.fullmatch(meta["byline"])
         byline = given["name"] if given else meta["byline"]
@@ -1148,7 +1148,9 @@ LOOSE_DATE = re.compile(
 )
 
 
-def split_byline(body: str, warn: Any = None, line_number: int | None = None) -> tuple[str, str]:
+def split_byline(
+    body: str, warn: Any = None, line_number: int | None = None, bare: bool = False
+) -> tuple[str, str]:
     """Take a `By ...` line off the top of the body, if there is one: in English, Arabic,
     Russian, French, German, Spanish, Portuguese, Italian or Dutch, told by its shape, not by
     the article's language, which a corpus file does not state.
@@ -1157,6 +1159,10 @@ def split_byline(body: str, warn: Any = None, line_number: int | None = None) ->
     square was empty." stays in the text, and nor is it a heading: "By the numbers: 5 killed,
     12 injured". A stop after an abbreviation or an initial ends no sentence: "By John Smith
     Jr.", "By Acme Inc." A line of "By" alone names nobody: it goes, with a warning.
+
+    `bare`: in the corpus's format (a date line first), where the line after it is the byline,
+    a line of names alone is one too (`bare_byline`): "Prensa Latina", "Tehran Times" were the
+    first paragraph, so their outlet a tag of each article they wrote (the tag helper).
     """
     lead = LEADING_BLANK_LINES.match(body)
     first, *after = BLANK_LINE.split(body[lead.end() :] if lead else body, 1)
@@ -1171,6 +1177,8 @@ def split_byline(body: str, warn: Any = None, line_number: int | None = None) ->
         match = OTHER_BYLINE.fullmatch(line)
         if match is not None and not (match["colon"] or names_only(match["name"])):
             match = None
+    if match is None and bare and after and bare_byline(line):
+        return line, rest
     if (
         match
         and "\n" not in line
@@ -1180,6 +1188,44 @@ def split_byline(body: str, warn: Any = None, line_number: int | None = None) ->
     ):
         return match["name"].strip(), rest
     return "", body
+
+
+# The first words of a byline, and of sentences that start like one ("Von der Leyen arrived"):
+# a line starting with one is read as `BYLINE` and `OTHER_BYLINE` say, never as a bare byline.
+BY_WORDS = frozenset({"By", "BY", "by", "By:", "BY:", *OTHER_BYLINE_WORDS})
+
+
+def bare_byline(line: str) -> bool:
+    """Whether a line without "By" is a byline: a wire or newsroom alone ("AFP", "Reuters"), or
+    two to eight capitalised words and the small words of lists of names, with no stop at its
+    end ("Prensa Latina", "Press TV Staff", "Jane Doe and Mark Roe, IRNA"). Not a first
+    paragraph ("Tehran, Iran." ends with a stop), nor a heading that starts as a sentence
+    does ("The Story So Far")."""
+    words = line.replace(",", " ").split()
+    if not words or words[0] in BY_WORDS:
+        return False
+    if len(words) == 1:
+        return words[0] in NEWSROOMS or (
+            len(words[0]) > 1 and words[0].isalpha() and words[0].isupper()
+        )
+    return (
+        len(words) <= MAX_BARE_BYLINE_WORDS
+        and len(line) <= MAX_BARE_BYLINE_CHARS
+        and line[-1] not in BARE_BYLINE_ENDS
+        and words[0] not in SENTENCE_OPENERS
+        and all(is_capitalised(word) or word in NAME_LINKS or word in LIST_WORDS for word in words)
+        and sum(map(is_capitalised, words)) >= 2
+    )
+
+
+MAX_BARE_BYLINE_WORDS = 8
+MAX_BARE_BYLINE_CHARS = 80
+BARE_BYLINE_ENDS = frozenset(".!?:;\"”’'…")
+LIST_WORDS = frozenset({"and", "&"})
+SENTENCE_OPENERS = frozenset(
+    {"The", "A", "An", "In", "On", "At", "As", "For", "With", "This", "That", "These", "What"}
+    | {"How", "Why", "When", "Who", "Where", "It", "We", "I", "He", "She", "They", "Our", "My"}
+)
 
 
 def names_only(names: str) -> bool:
