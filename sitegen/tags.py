@@ -904,9 +904,12 @@ class _Reader:
         words = self.tagger.name_words.get(name)
         if words is None:
             strip = self.lexicon.strip
+            whole = name.split(" ")
+            if "of" in whole and not _of_a_person(name, self.lexicon):
+                whole = whole[: whole.index("of")]  # "Union of Kurdistan": no "Kurdistan"
             words = tuple(
                 w
-                for w in name.split(" ")
+                for w in whole
                 if w not in PARTICLES and w not in strip and not w.endswith(".")  # "F.", "Jr."
             )
             for word in words:  # "al-Sisi" is written "Sisi", or "Al-Sisi" to start a sentence
@@ -1666,11 +1669,16 @@ def short_names_merged(
 def _stands_for(word: str, name: str, lexicon: Lexicon) -> bool:
     """Whether a word alone may stand for a name it is the first or last word of: any word
     of a person's; the last word of a thing's ("the Society" of the "Palestine Red Crescent
-    Society"), but not after a side ("Jerusalem" is no "East Jerusalem")."""
+    Society"), but not after a side ("Jerusalem" is no "East Jerusalem") or after "of"
+    ("Kurdistan" is no "Patriotic Union of Kurdistan": the tag helper)."""
     if _of_a_person(name, lexicon):
         return True
     first = name.partition(" ")[0]
-    return _without_article(word) != _without_article(tag_key(first)) and first not in SIDES
+    return (
+        _without_article(word) != _without_article(tag_key(first))
+        and first not in SIDES
+        and " of " not in name  # "Kurdistan" is no "Patriotic Union of Kurdistan"
+    )
 
 
 def _of_a_person(name: str, lexicon: Lexicon) -> bool:

@@ -362,6 +362,24 @@ def test_across_the_corpus_a_word_stands_only_for_a_name_it_may_stand_for() -> N
     assert not {"Jenin Brigade", "East Hebron", "Society"} & set(tags[2])
 
 
+def test_parties_and_councils_the_arabic_and_persian_press_names_are_whole() -> None:
+    """The tag helper: "Kurdistan Democratic Party" was the US "Democratic Party", a bare
+    "Kurdistan" counted for the "Patriotic Union of Kurdistan" (a word after "of" stands for
+    no thing), and "Supreme National Security Council" was cut to nothing."""
+    text = (
+        "The Kurdistan Democratic Party and the Patriotic Union of Kurdistan met in Erbil. "
+        "Kurdistan held talks; voters in Kurdistan queued. The Supreme National Security "
+        "Council approved the plan."
+    )
+    (tags,) = tags_of(corpus(text), min_articles=1, max_per_article=20)
+    assert {"Kurdistan Democratic Party", "Patriotic Union of Kurdistan", "Kurdistan"} <= set(tags)
+    assert "Supreme National Security Council" in tags and "Democratic Party" not in tags
+    thing = "The Union of Kurdistan Traders met. The Union of Kurdistan Traders voted."
+    alone = "Kurdistan voted. Crowds in Kurdistan marched, and Kurdistan waited."
+    tags = tags_of(corpus(thing, thing, alone), min_articles=1, max_per_article=20)
+    assert tags[2] == ("Kurdistan",)
+
+
 def test_places_without_an_iso_code_are_known() -> None:
     # places.tsv lists them under "-": each must be read, not only the last one.
     tags = tags_of(corpus("Kosovo, Scotland and Wales sent teams; the Scottish team won."))
