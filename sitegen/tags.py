@@ -307,6 +307,9 @@ PLACED = (
     " occupied ",
 )
 POSSESSIVE = ("'s ", "’s ")
+# What follows the name of an outlet a story cites ("Mizan news agency", "Kayhan newspaper"):
+# a source, as the agencies `strip` lists are, not what the article is about (the tag helper).
+OUTLET_NOUNS = (" news agency", " News Agency", " newspaper", " news website", " daily ")
 # Words that name a part of a place: "East Jerusalem" is not "Jerusalem" (`_stands_for`).
 SIDES = frozenset(
     {
@@ -701,6 +704,12 @@ class _Reader:
                     self.speakers.add(name)
                 if kind is SINGLE and name == pieces[0][1] and _placed(text, match):
                     self.placed.add(name)  # (`piece` may be a copy, made above)
+                if (
+                    kind is SINGLE
+                    and name == pieces[-1][1]
+                    and text.startswith(OUTLET_NOUNS, match.end())
+                ):
+                    self.cited.add(name)  # "the judiciary's Mizan news agency reported"
                 guesses.append((piece, weight, position))
                 if kind is FULL and text[match.end() : match.end() + 2] in BRACKETS:
                     self.abbreviation(text, match.end() + 2, name, run)
@@ -1347,12 +1356,17 @@ def _body_name_at(
     return None, 0
 
 
+# After a place and a hyphen: where a company is, or whose flag a ship flies ("Liberian-flagged",
+# mostly a flag of convenience; the tag helper), not what the article is about.
+NOT_ABOUT = frozenset({"based", "flagged", "registered", "headquartered"})
+
+
 def _hyphen_parts(forms: Mapping[str, Entry], word: str) -> tuple[tuple[str, Entry], ...]:
     """The known forms a hyphenated word mentions, with their text: 'Russian-backed' mentions
     Russia, 'US-China' both, 'Israel-Hamas' both ('Guinea-Bissau' is found whole before
     this). Nothing when a capitalised part is unknown: 'Abdul-Malik' is a name."""
     head, _, tail = word.partition("-")
-    if tail == "based":  # "London-based": where a company is, not what the article is about
+    if tail in NOT_ABOUT:  # "London-based": where a company is, not what the article is about
         return ()
     if tail[:1].islower():
         entry = forms.get(head)

@@ -292,6 +292,12 @@ def test_prayers_slogans_feasts_and_cited_outlets_are_no_tags() -> None:
         "and Maariv reported."
     )
     assert tags_of(corpus(text, text), min_articles=1) == [("United States",)] * 2
+    # The tag helper: an outlet cited as such, a ship's flag of convenience, a temperature
+    shipping = (
+        "A Liberian-flagged tanker was hit as it hit 45 degrees Celsius, the judiciary's "
+        "Mizan news agency reported, and Syed Asim Munir spoke."
+    )
+    assert tags_of(corpus(shipping, shipping), min_articles=1) == [("Asim Munir",)] * 2
 
 
 def test_a_surname_that_starts_a_sentence_and_speaks_is_a_name() -> None:
