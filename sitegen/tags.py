@@ -1648,6 +1648,11 @@ def short_names_merged(
     merged = _same_names_merged(spelled, fixed, spread, least, tagger.lexicon)
     bare = {tag_key(n) for n in names if " " not in n and tag_key(n) not in fixed}
     capitals = {tag_key(n) for n in names if n.isupper() and tag_key(n) in bare}
+    # "al-Sudani" and "Sudani" are both the surname of "Mohammed Shia al-Sudani" (the tag
+    # helper: "Prime Minister al-Sudani" in an article without his full name was apart)
+    stems: dict[str, list[str]] = {}
+    for key in sorted(bare):
+        stems.setdefault(_without_article(key), []).append(key)
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
     first: dict[str, set[str]] = {}  # a first word -> the full names that start with it
     demonyms = _demonym_keys(tagger.lexicon) if bare else set()
@@ -1655,8 +1660,9 @@ def short_names_merged(
         if count >= least and " " in key and key not in merged:
             # "Syrian Kurds" (see JOINED) does not take the articles that write "Kurds"
             joined = key.count(" ") == 1 and key.partition(" ")[0] in demonyms
-            if (last := _surname(key)) in bare and not joined:
-                found.setdefault(last, set()).add(key)  # a person's, `_of_a_person` tells
+            if (last := _surname(key)) in stems and not joined:
+                for short in stems[last]:  # a person's, or a thing's that `_stands_for`
+                    found.setdefault(short, set()).add(key)
             elif (head := key.partition(" ")[0]) in bare and not joined:
                 first.setdefault(head, set()).add(key)  # a person's, `_of_a_person` tells
             if (initials := _initials(key)) in capitals:  # "RJD": "Rashtriya Janata Dal"

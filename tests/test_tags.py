@@ -451,6 +451,15 @@ def test_a_bare_surname_across_the_corpus_counts_for_the_one_full_name() -> None
     assert "Varga" in tags[2] and tags[5] == ("Varga",)
 
 
+def test_a_bare_surname_with_its_arabic_article_counts_for_the_full_name() -> None:
+    """ "Prime Minister al-Sudani" in articles without his full name gave a tag "al-Sudani"
+    beside "Mohammed Shia al-Sudani" (the tag helper): only "Sudani" was merged."""
+    full = "Iraqi Prime Minister Mohammed Shia al-Sudani met envoys. Mohammed Shia al-Sudani spoke."
+    bare = "Prime Minister al-Sudani congratulated the team. Fans cheered al-Sudani in Basra."
+    tags = tags_of(corpus(full, full, bare, bare), max_per_article=20)
+    assert tags[2] == tags[3] == ("Mohammed Shia al-Sudani", "Basra")
+
+
 def test_a_first_word_across_the_corpus_counts_for_the_one_full_name_starting_with_it() -> None:
     """ "Xi" in an article that gives no full name was a tag beside "Xi Jinping", as were
     "Tedros", "Abiy" and "Kim" (the judge helper); a family name written first, or the name
