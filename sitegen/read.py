@@ -117,9 +117,11 @@ NEWSROOM_ARTICLES = frozenset({"la", "le", "les", "der", "die", "de", "het", "el
 # dateline is certain, and the story may start in lower case as some wires write it
 # ("STOCKHOLM (AP) - climate minister ..."; "STOCKHOLM" and "NEW DELHI" were tags).
 # A city's name keeps its accents ("SÃO PAULO", "BOGOTÁ"), and a story filed from two cities
-# names both ("ISLAMABAD/KABUL (Reuters) -").
+# names both ("ISLAMABAD/KABUL (Reuters) -"); its first word has two letters only before
+# another ("LA PAZ —", "EL PASO, Texas —").
 DATELINE = re.compile(
-    r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]{2,}(?P<more>(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]+)+)?"
+    r"[A-ZÀ-ÖØ-Þ](?:[A-ZÀ-ÖØ-Þ'’./-]{2,}|[A-ZÀ-ÖØ-Þ](?= [A-ZÀ-ÖØ-Þ]{2}))"
+    r"(?P<more>(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./-]+)+)?"
     r"(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|[A-Z][\w.]+))?"
     r"(?: \([^)]{1,40}\) ?[—–-]{1,2} ?(?=[\w“\"'‘])| ?[—–-]{1,2} (?=[A-Z“\"'‘]|(?(more)\w|(?!))))"
 )

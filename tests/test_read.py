@@ -139,6 +139,8 @@ def test_a_long_first_paragraph_is_cut_after_a_sentence_or_a_word(first, summary
         ),
         ("OSLO (NTB) - 2,000 marched.", "2,000 marched."),
         ("NEW DELHI - health minister Aisha Bello spoke.", "Health minister Aisha Bello spoke."),
+        ("LA PAZ — Bolivian President Luis Arce spoke.", "Bolivian President Luis Arce spoke."),
+        ("UN - The body met.", "UN - The body met."),
     ],
 )
 def test_a_summary_leaves_out_the_wire_dateline(first: str, summary: str) -> None:
