@@ -335,6 +335,15 @@ SIDES = frozenset(
         "Old",
     }
 )
+# The Imams of the past, named by title and one name: "Imam Hussein", "Imam Ali", "Imam Reza".
+# Cut off, "Hussein" was a name of its own, and across the corpus it went to the one full name
+# ending with it, Iraq's foreign minister Fuad Hussein (the tag helper). Not "Imam Khamenei",
+# "Imam Khomeini": the title of a man the corpus names in full too.
+IMAMS = frozenset(
+    {"Ali", "Hussein", "Husayn", "Hussain", "Hasan", "Hassan", "Reza", "Ridha", "Rida"}
+    | {"Mahdi", "Sadiq", "Sadegh", "Baqir", "Bagher", "Kazim", "Kadhim", "Jawad", "Hadi"}
+    | {"Askari", "Sajjad", "Zainulabidin"}
+)
 HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "Prof", "Rev")
 SENTENCE_END = frozenset(".!?:")
 NOUNS_CAPITALISED = frozenset({"de", "lb"})  # German and Luxembourgish: every noun
@@ -1248,6 +1257,9 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     of_something = False  # a title "of" an institution: "Secretary of War Pete Hegseth"
     titled = False  # a title was cut off: "State" of "State Department Ned Price"
     for i in range(len(words) - 1, -1, -1):
+        if words[i] == "Imam" and i == len(words) - 2 and words[-1] in IMAMS:
+            words, at_start = words[i:], False  # "Imam Hussein" is no Hussein of today
+            break
         if words[i] in strip or (i == 0 and words[i] in lexicon.starters):
             of_something = "of" in words[: i + 2]  # "Minister of Foreign Affairs Abbas Araghchi"
             titled = words[i] not in ARTICLES  # not "The" of "The War Powers Resolution"

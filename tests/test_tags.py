@@ -460,6 +460,18 @@ def test_a_bare_surname_with_its_arabic_article_counts_for_the_full_name() -> No
     assert tags[2] == tags[3] == ("Mohammed Shia al-Sudani", "Basra")
 
 
+def test_an_imam_named_by_one_name_keeps_the_title() -> None:
+    """ "Imam Hussein" lost "Imam", and across the corpus "Hussein" went to the one full name
+    ending with it: Arbaeen stories were tagged with Iraq's foreign minister (the tag helper)."""
+    march = (
+        "Pilgrims marched to the shrine of Imam Hussein in Karbala. Mourners wept for Imam Hussein."
+    )
+    talks = "Iraqi Foreign Minister Fuad Hussein met envoys. Fuad Hussein said ties were strong."
+    tags = tags_of(corpus(march, march, talks, talks), max_per_article=20)
+    assert tags[0][0] == "Imam Hussein" and "Fuad Hussein" not in tags[0]
+    assert tags[2][0] == "Fuad Hussein"
+
+
 def test_a_first_word_across_the_corpus_counts_for_the_one_full_name_starting_with_it() -> None:
     """ "Xi" in an article that gives no full name was a tag beside "Xi Jinping", as were
     "Tedros", "Abiy" and "Kim" (the judge helper); a family name written first, or the name
