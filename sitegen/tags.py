@@ -1529,10 +1529,35 @@ def count_articles(
 
 def named_keys(given: tuple[str, ...], scan: bytes) -> set[str]:
     """The (casefolded) names an article counts for: those of its scan and of its
-    front-matter tags (`given`, canonical)."""
+    front-matter tags (`given`, canonical), and the pool of each name of two words or more
+    (`pool_key`), so that an article counts once for a name however it spells it."""
     keys = set(scan_keys(scan))
     keys.update(tag_key(name) for name in given)
+    keys.update([pool_key(key) for key in keys if " " in key])
     return keys
+
+
+POOL = "\x00"  # starts a pool's key: no name holds it (the reader removes control characters)
+_POOLS: dict[str, str] = {}
+
+
+def pool_key(key: str) -> str:
+    """The key under which the spellings of one name are counted together for `min_articles`:
+    "Hassan Nasrallah" and "Hasan Nasrallah", "Volodymyr Zelensky" and "Zelenskyy", each in
+    one article, were no tag (the tag helper), though `_same_names_merged` makes one tag of
+    them. A name of two words or more only, as that merge; remembered, as names come again."""
+    pool = _POOLS.get(key)
+    if pool is None:
+        pool = POOL + _skeleton(key)
+        if len(_POOLS) < PARSE_CACHE_SIZE:
+            _POOLS[key] = pool
+    return pool
+
+
+def _group(key: str) -> str:
+    """What `drop_rare_names` counts a name's holders under: its pool, for a name of two words
+    or more."""
+    return pool_key(key) if " " in key else key
 
 
 def choose_tags(
@@ -1583,16 +1608,28 @@ def drop_rare_names(
     chosen = dict(picked)
     if least <= 1 or not derives(settings):
         return chosen, frozenset()
+    # Holders of a name of two words or more are counted by its pool (`_group`): the two
+    # spellings of one name in one article each have it as often as it is named.
     holders: dict[str, set[str]] = {}
+    by_key: dict[str, set[str]] = {}
     for article_id, names in picked.items():
         for name in names:
-            holders.setdefault(tag_key(name), set()).add(article_id)
+            by_key.setdefault(tag_key(name), set()).add(article_id)
+    for key, ids in by_key.items():  # a pool made once a name, not once an article
+        group = _group(key)
+        if group in holders:
+            holders[group] |= ids
+        else:
+            holders[group] = ids
     common = common_names(spread, settings)
     dropped: set[str] = set()
     kept: set[str] = set()
 
-    def rank(key: str) -> tuple[int, int, str]:
-        return len(holders[key]), spread.get(key, 0), key
+    def rank(group: str) -> tuple[int, int, str]:
+        return len(holders[group]), spread.get(group, 0), group
+
+    def held(article_id: str, group: str) -> list[str]:
+        return [k for n in chosen[article_id] if _group(k := tag_key(n)) == group]
 
     picks: dict[str, Pick] = {}  # an article that lost a name, ready to lose another
 
@@ -1605,27 +1642,29 @@ def drop_rare_names(
     queue = [rank(key) for key, ids in holders.items() if len(ids) < least]
     heapq.heapify(queue)
     while queue:
-        count, _, key = heapq.heappop(queue)
-        ids = holders[key]
-        if key in kept or key in dropped or len(ids) != count:
+        count, _, group = heapq.heappop(queue)
+        ids = holders[group]
+        if group in kept or group in dropped or len(ids) != count:
             continue  # decided already, or an article took it since (see below)
-        if any(key in pick(i).trusted for i in ids):
-            kept.add(key)
+        if any(key in pick(i).trusted for i in ids for key in held(i, group)):
+            kept.add(group)
             continue
-        dropped.add(key)
+        dropped.add(group)
         for article_id in sorted(ids):
             # The article keeps its other tags and takes its next candidate in that one's place.
             before = set(chosen[article_id])
-            chosen[article_id] = pick(article_id).without(key, common, dropped)
+            for key in held(article_id, group):
+                dropped.add(key)
+                chosen[article_id] = pick(article_id).without(key, common, dropped)
             for name in chosen[article_id]:
                 if name in before:
                     continue
-                other = tag_key(name)
+                other = _group(tag_key(name))
                 holders.setdefault(other, set()).add(article_id)
                 if other not in kept and len(holders[other]) < least:
                     heapq.heappush(queue, rank(other))
         ids.clear()
-    return chosen, frozenset(dropped)
+    return chosen, frozenset(key for key in dropped if not key.startswith(POOL))
 
 
 def short_names_merged(
@@ -1665,20 +1704,30 @@ def short_names_merged(
     stems: dict[str, list[str]] = {}
     for key in sorted(bare):
         stems.setdefault(_without_article(key), []).append(key)
+
+    def common_by_pool(key: str) -> bool:
+        """A rare spelling of a name common by its pool; asked only of a name a bare word
+        may stand for: making every rare name's pool took time a rebuild has not."""
+        head = key.partition(" ")[0]
+        return (_surname(key) in stems or head in bare) and spread.get(pool_key(key), 0) >= least
+
     found: dict[str, set[str]] = {}  # surname -> the full names the corpus names with it
     first: dict[str, set[str]] = {}  # a first word -> the full names that start with it
     demonyms = _demonym_keys(tagger.lexicon) if bare else set()
     for key, count in spread.items() if bare else ():
-        if count >= least and " " in key and key not in merged:
+        if " " in key and (count >= least or common_by_pool(key)):
+            # A spelling merged into another counts for it: "Zelensky" is of "Volodymyr
+            # Zelensky", which is "Volodymyr Zelenskyy" when more articles spell it so.
+            whole = tag_key(merged[key]) if key in merged else key
             # "Syrian Kurds" (see JOINED) does not take the articles that write "Kurds"
             joined = key.count(" ") == 1 and key.partition(" ")[0] in demonyms
             if (last := _surname(key)) in stems and not joined:
                 for short in stems[last]:  # a person's, or a thing's that `_stands_for`
-                    found.setdefault(short, set()).add(key)
+                    found.setdefault(short, set()).add(whole)
             elif (head := key.partition(" ")[0]) in bare and not joined:
-                first.setdefault(head, set()).add(key)  # a person's, `_of_a_person` tells
+                first.setdefault(head, set()).add(whole)  # a person's, `_of_a_person` tells
             if (initials := _initials(key)) in capitals:  # "RJD": "Rashtriya Janata Dal"
-                found.setdefault(initials, set()).add(key)
+                found.setdefault(initials, set()).add(whole)
     # A family name written first ("Xi" of Xi Jinping, "Kim"), or a name its bearer goes by
     # ("Tedros", "Abiy", "Prabowo"): as an article's own full name takes it (`resolve`), so
     # does the corpus's one full name starting with it, where none ends with it (the judge
@@ -1769,9 +1818,17 @@ def _same_names_merged(
 def _skeleton(key: str) -> str:
     """A casefolded name without what transliterations vary in: spaces, hyphens, an Arabic
     article, doubled letters. "hassan nasrallah", "hasan nasrallah" -> "hasanasralah"."""
-    first, *rest = key.replace("-", " ").split(" ")  # "Al Franken": a first name
-    words = [first, *(word for word in rest if word not in ("al", "el"))]
-    return DOUBLED.sub(r"\1", "".join(words))
+    words = key.replace("-", " ").split(" ")
+    if "al" in words[1:] or "el" in words[1:]:  # not the first: "Al Franken" is a first name
+        words = [words[0], *(word for word in words[1:] if word not in ("al", "el"))]
+    joined = "".join(words)
+    # Searched first: most names double no letter, and a substitution costs more than a search
+    # (`pool_key` makes one for every name of two words or more).
+    return DOUBLED.sub(_first_letter, joined) if DOUBLED.search(joined) else joined
+
+
+def _first_letter(doubled: re.Match[str]) -> str:
+    return doubled.group(1)
 
 
 DOUBLED = re.compile(r"(.)\1+")
@@ -1961,7 +2018,12 @@ class Pick:
             at += 1
             name, key, flag = candidate
             if key not in taken and (
-                flag == LISTED or (not flag and key in common and key not in dropped)
+                flag == LISTED
+                or (
+                    not flag
+                    and key not in dropped
+                    and (key in common or (" " in key and pooled(key, common, dropped)))
+                )
             ):
                 taken.add(key)
                 derived.append(sys.intern(name))  # one string per tag, not per use
@@ -1983,6 +2045,13 @@ class Pick:
         names = {key for _, key, flag in self.candidates if flag == LISTED}
         names.update(tag_key(name) for name in self.given)
         return names
+
+
+def pooled(key: str, common: Collection[str], dropped: Collection[str]) -> bool:
+    """Whether a name of two words or more is common by its pool (`pool_key`), and its pool
+    was not dropped (`drop_rare_names`)."""
+    pool = pool_key(key)
+    return pool in common and pool not in dropped
 
 
 FEW_RETAGS = 200  # articles changed, added or removed; past this, choosing afresh costs no more
@@ -2041,6 +2110,11 @@ def choose_again(
             del spread[key]
     least = settings.min_articles
     crossed = [k for k, n in touched.items() if (n >= least) != (spread.get(k, 0) >= least)]
+    if pools := {k for k in crossed if k.startswith(POOL)}:
+        # A pool (`pool_key`) is in no scan: the articles to choose again name its names. Found
+        # by the pool of every name, only when a pool crossed: an edit seldom makes one.
+        crossed = [k for k in crossed if k not in pools]
+        crossed += [k for k in spread if " " in k and pool_key(k) in pools]
     redo = {a.id for a in changed}
     if crossed:
         # A scan holds each of its keys as UTF-8 text (`_Reader.packed`): a scan without those bytes
@@ -2282,6 +2356,8 @@ def _reason(tagging: Tagging, c: Candidate, given: set[str], derived: set[str]) 
         return (
             "listed" if c.key in derived else f"over max_per_article ({settings.max_per_article})"
         )
+    if " " in c.key and (pooled := tagging.spread.get(pool_key(c.key), 0)) > articles:
+        articles = pooled  # its spellings together ("Hasan Nasrallah", "Hassan Nasrallah")
     if articles < settings.min_articles:
         return f"a name in {articles} article(s); min_articles is {settings.min_articles}"
     if c.key in tagging.dropped:

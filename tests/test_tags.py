@@ -519,8 +519,8 @@ def test_a_name_without_its_middle_names_counts_for_the_fuller_name() -> None:
 
 def test_spellings_of_one_name_are_one_tag_named_as_most_articles_spell_it() -> None:
     """Transliterations vary in doubled letters, hyphens, spaces and the Arabic article; a bare
-    surname then counts for the one person all of them are. (Each spelling still needs
-    `min_articles` articles of its own to be a tag.)"""
+    surname then counts for the one person all of them are. Their articles count together for
+    `min_articles` (below)."""
     articles = corpus(
         "Omar Hassan met Piet-Anton al-Lorne.",
         "Omar Hassan met Piet Anton Lorne.",
@@ -539,6 +539,28 @@ def test_spellings_of_one_name_are_one_tag_named_as_most_articles_spell_it() -> 
     assert [t[0] for t in tags_of(frankens)[:4]] == ["Al Franken"] * 2 + ["Jane Franken"] * 2
     one_letter_more = corpus("Odile Varga met Odile Vargas, and Odile Vargas met Odile Varga.")
     assert set(tags_of(one_letter_more, min_articles=1)[0]) == {"Odile Varga", "Odile Vargas"}
+
+
+def test_spellings_of_one_name_count_together_for_min_articles() -> None:
+    """ "Hasan Nasrallah" in one article and "Hassan Nasrallah" in another gave no tag, nor did
+    "Volodymyr Zelensky" and "Volodymyr Zelenskyy", while two articles writing "Zelensky"
+    alone made a tag of that (the tag helper). An article counts once, whatever it writes."""
+    articles = corpus(
+        "Sayyed Hasan Nasrallah spoke. Nasrallah said the resistance would respond.",
+        "Sayyed Hassan Nasrallah warned Israel. Hassan Nasrallah spoke for an hour.",
+        "Volodymyr Zelensky met envoys.",
+        "Volodymyr Zelenskyy spoke. Zelenskyy said talks went on.",
+        "Crowds cheered Zelensky in Lviv.",
+        "Troops greeted Zelensky at dawn.",
+        "Odile Varga met Odile Vargga. Odile Varga left.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert tags[0][0] == tags[1][0] == "Hassan Nasrallah"
+    assert {t[0] for t in tags[2:6]} == {"Volodymyr Zelenskyy"}
+    assert tags[6] == ()  # both spellings in one article: one article, no tag
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    (verdict,) = [v for v in explain(tagging, articles[6].id) if v.name == "Odile Varga"]
+    assert "a name in 1 article(s)" in verdict.reason
 
 
 def test_a_fuller_name_too_rare_to_be_a_tag_takes_no_tag_away() -> None:
