@@ -1817,11 +1817,16 @@ def _same_names_merged(
 
 def _skeleton(key: str) -> str:
     """A casefolded name without what transliterations vary in: spaces, hyphens, an Arabic
-    article, doubled letters. "hassan nasrallah", "hasan nasrallah" -> "hasanasralah"."""
+    article, doubled letters, apostrophes for the Arabic ayn and hamza ("Sare'e", "Saree"),
+    and "gh" for "q" and "ou" for "u", as Persian and French-style spellings have them
+    ("Baghaei", "Baqaei"; "Ghalibaf", "Qalibaf"; "Mahmoud", "Mahmud": the tag helper).
+    "hassan nasrallah", "hasan nasrallah" -> "hasanasralah"."""
     words = key.replace("-", " ").split(" ")
     if "al" in words[1:] or "el" in words[1:]:  # not the first: "Al Franken" is a first name
         words = [words[0], *(word for word in words[1:] if word not in ("al", "el"))]
-    joined = "".join(words)
+    joined = "".join(words).translate(TRANSLITERATED)
+    if "gh" in joined or "ou" in joined:
+        joined = joined.replace("gh", "q").replace("ou", "u")
     # Searched first: most names double no letter, and a substitution costs more than a search
     # (`pool_key` makes one for every name of two words or more).
     return DOUBLED.sub(_first_letter, joined) if DOUBLED.search(joined) else joined
@@ -1832,6 +1837,7 @@ def _first_letter(doubled: re.Match[str]) -> str:
 
 
 DOUBLED = re.compile(r"(.)\1+")
+TRANSLITERATED = str.maketrans("", "", "'’ʼʿʾ‘`")  # apostrophes for ayn and hamza: left out
 
 
 def _fuller_names(

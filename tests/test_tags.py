@@ -561,6 +561,17 @@ def test_spellings_of_one_name_count_together_for_min_articles() -> None:
     tagging = tag_corpus(articles, TagConfig(), TEXTS)
     (verdict,) = [v for v in explain(tagging, articles[6].id) if v.name == "Odile Varga"]
     assert "a name in 1 article(s)" in verdict.reason
+    # Persian and Arabic spellings: "gh" and "q", "ou" and "u", an apostrophe for the ayn
+    persian = corpus(
+        "Spokesman Esmaeil Baghaei said talks would go on.",
+        "Esmaeil Baqaei told reporters the talks went on.",
+        "Yahya Saree said missiles struck.",
+        "Yahya Sare’e announced the strike.",
+        "Mahmoud Abbas met envoys.",
+        "Mahmud Abbas left Ramallah.",
+    )
+    tags = [t[0] for t in tags_of(persian)]
+    assert tags[0] == tags[1] and tags[2] == tags[3] and tags[4] == tags[5], tags
 
 
 def test_a_fuller_name_too_rare_to_be_a_tag_takes_no_tag_away() -> None:
