@@ -460,6 +460,14 @@ def test_a_bare_surname_with_its_arabic_article_counts_for_the_full_name() -> No
     assert tags[2] == tags[3] == ("Mohammed Shia al-Sudani", "Basra")
 
 
+def test_sun_is_a_surname_and_no_tag_alone() -> None:
+    """ "Sun" was cut off names as a weekday's abbreviation: "Vice Foreign Minister Sun
+    Weidong" was "Weidong" (the tag helper). Alone it is the star, a paper or a day."""
+    met = "Vice Foreign Minister Sun Weidong met envoys. Sun Weidong said ties were strong."
+    sky = "The Sun reported on Sun Dec 3 that storms hit. The Sun's corona flared."
+    assert tags_of(corpus(met, met, sky, sky)) == [("Sun Weidong",)] * 2 + [()] * 2
+
+
 def test_an_imam_named_by_one_name_keeps_the_title() -> None:
     """ "Imam Hussein" lost "Imam", and across the corpus "Hussein" went to the one full name
     ending with it: Arbaeen stories were tagged with Iraq's foreign minister (the tag helper)."""
