@@ -699,6 +699,16 @@ class _Reader:
                 position = base + 16 * order + pieces.index(piece)
                 if kind is KNOWN:
                     self.add(name, form, weight * piece_weight, position, True)
+                    if (
+                        piece_weight == 1.0  # a name, not "Yemeni" of "Yemeni Armed Forces"
+                        and " " in name  # a body's, not "Lebanon" of "... Force in Lebanon"
+                        and within is None
+                        and piece is pieces[-1]
+                        and run.endswith(form)  # not "UN" of "UN Human Rights Office (OHCHR)"
+                        and text[match.end() : match.end() + 2] in BRACKETS
+                    ):
+                        # "Alliance of Sahel States (AES)": a later "AES" is the alliance
+                        self.abbreviation(text, match.end() + 2, name, run, listed=True)
                     continue
                 if within is not None and form in within.name:  # the whole name counts
                     continue
@@ -782,7 +792,9 @@ class _Reader:
                 self.tagger.parsed[run] = pieces
         return pieces
 
-    def abbreviation(self, text: str, start: int, name: str, run: str) -> None:
+    def abbreviation(
+        self, text: str, start: int, name: str, run: str, listed: bool = False
+    ) -> None:
         """ "Rashtriya Janata Dal (RJD)": a later "RJD" counts for the name, as a surname does
         for a full name. Only for letters that start the words of the name, or of the run it
         was found in ("Tokyo Electric Power Co (TEPCO)": the name leaves out "Co"). Its small
@@ -799,6 +811,17 @@ class _Reader:
             and short.isalnum()
             and (_abbreviates(capitals, name.casefold()) or _abbreviates(capitals, run.casefold()))
         ):
+            self.owner.setdefault(short, name)
+        elif (
+            listed
+            and len(short) >= 2
+            and short.isupper()
+            and short.isalpha()
+            and short not in self.lexicon.forms
+            and short not in self.lexicon.not_names
+        ):
+            # A listed name's abbreviation in another language: "Alliance of Sahel States
+            # (AES)", for the French "Alliance des États du Sahel" (the tag helper)
             self.owner.setdefault(short, name)
         elif close > start and self.other_name(short):
             # The place's other name: "Umm al-Rashrash (Eilat)" was two tags (the tag helper);

@@ -720,6 +720,20 @@ def test_an_unclosed_bracket_after_a_name_is_read_once() -> None:
     assert tags_of(corpus(text), min_articles=1) == [("Tokyo Electric Power", "Japan")]
 
 
+def test_a_listed_name_takes_the_abbreviation_in_brackets_after_it() -> None:
+    """ "Alliance of Sahel States (AES)", for the French "Alliance des États du Sahel", gave a
+    tag "AES" beside the alliance (the tag helper), and "Human Rights Watch (HRW)" left each
+    later "HRW" to count for nothing. Not an agency after a name, nor a demonym's country
+    ("Yemeni Armed Forces (YAF)"), nor a place that ends a longer name ("... in Lebanon
+    (UNIFIL)")."""
+    text = "Leaders of the Alliance of Sahel States (AES) met in Niamey. AES leaders signed."
+    assert tags_of(corpus(text, text)) == [("Alliance of Sahel States", "Niger")] * 2
+    cited = "Hamas (AFP) said so. Hamas spoke again."
+    assert tags_of(corpus(cited, cited)) == [("Hamas",)] * 2
+    forces = "The Yemeni Armed Forces (YAF) fired missiles. YAF spokesman said so. YAF said."
+    assert tags_of(corpus(forces, forces))[0][0] == "Yemeni Armed Forces"
+
+
 def test_a_news_agency_spelled_out_is_a_source_not_a_tag() -> None:
     """ "the state-run National News Agency (NNA) said": what the text cites, as "WAFA" or
     "Reuters" named alone are; "NNA" was a tag (the judge helper)."""
