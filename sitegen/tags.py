@@ -1089,8 +1089,16 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
                 entry = forms.get(word if size == 1 else " ".join(words[i : i + size]))
                 if entry is not None:
                     break
-        if entry is not None and entry.name and _named_after(lexicon, words, i + size):
-            # "Kenya Power", "Grand Ethiopian Renaissance Dam": the place, and the whole a name
+        if (
+            entry is not None
+            and entry.name
+            and (
+                _named_after(lexicon, words, i + size)
+                or _place_of(lexicon, pending, i + size, count)
+            )
+        ):
+            # "Kenya Power", "Grand Ethiopian Renaissance Dam", "Santiago de Cuba": the place,
+            # and the whole a name
             pieces.append((KNOWN, entry.name, " ".join(words[i : i + size]), entry.weight, False))
             pending += words[i:]
             break
@@ -1136,6 +1144,22 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
     if pending:
         pieces += guess(lexicon, pending, at_start)
     return tuple(pieces)
+
+
+ROMANCE_OF = frozenset(("de", "del", "da", "do", "di", "du", "dos", "das", "des", "della"))
+
+
+def _place_of(lexicon: Lexicon, pending: list[str], end: int, count: int) -> bool:
+    """Whether a known form that ends the run follows a name word and a Romance "of": "Santiago
+    de Cuba", "Universidad de Chile", "Banco de España" are names, each in or of the place
+    (the tag helper: "Santiago" was a tag). Not the English "of": "Bank of England" is
+    whole by `_ends_an_institution`, and "Islamic Republic of Iran" names the country."""
+    return (
+        end == count
+        and len(pending) >= 2
+        and pending[-1] in ROMANCE_OF
+        and _plain_name_word(lexicon, pending[-2])
+    )
 
 
 def _named_after(lexicon: Lexicon, words: list[str], after: int) -> bool:

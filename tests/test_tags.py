@@ -869,6 +869,21 @@ def test_things_named_after_places_are_whole_names_and_the_place_counts() -> Non
     assert "Power" not in {t for ts in tags for t in ts}
 
 
+def test_a_name_with_a_romance_of_before_a_place_is_whole_and_the_place_counts() -> None:
+    """ "Santiago de Cuba" is a city in Cuba, not a "Santiago" beside Cuba; "Port of Spain" is
+    no mention of Spain; the English "of" of a country's own name still names the country."""
+    articles = corpus(
+        "Storms hit Santiago de Cuba. Students of the Universidad de Chile helped.",
+        "Santiago de Cuba lost power; the Universidad de Chile sent engineers.",
+        "Flights from Port of Spain resumed. The Islamic Republic of Iran sent aid.",
+        "Port of Spain was calm, and the Islamic Republic of Iran said so.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert set(tags[0]) == {"Santiago de Cuba", "Cuba", "Universidad de Chile", "Chile"}
+    assert "Spain" not in tags[2] and "Iran" in tags[2]
+    assert not {"Santiago", "Universidad"} & {t for ts in tags for t in ts}
+
+
 def test_a_word_written_only_after_a_demonym_names_a_thing_with_it() -> None:
     """ "Georgian Dream" is a party, not a "Dream"; "Syrian Kurds" in an article that also
     writes "Kurds" alone are Kurds; a surname after a demonym is still the person's."""
