@@ -1592,19 +1592,57 @@ def pool_key(key: str) -> str:
     """The key under which the spellings of one name are counted together for `min_articles`:
     "Hassan Nasrallah" and "Hasan Nasrallah", "Volodymyr Zelensky" and "Zelenskyy", each in
     one article, were no tag (the tag helper), though `_same_names_merged` makes one tag of
-    them. A name of two words or more only, as that merge; remembered, as names come again."""
-    pool = _POOLS.get(key)
-    if pool is None:
-        pool = POOL + _skeleton(key)
+    them. A name of two words or more only, as that merge."""
+    return pool_keys(key)[0]
+
+
+def pool_keys(key: str) -> tuple[str, ...]:
+    """A name's own pool (`pool_key`), then, for a person's name of three or four plain words,
+    the pools of its shorter forms: without its middle words ("Rafael Mariano Grossi" ->
+    "Rafael Grossi") and without its last word, a Spanish second surname ("Miguel Díaz-Canel
+    Bermúdez" -> "Miguel Díaz-Canel"). A fuller name in one article was no tag while the
+    shorter one was (the tag helper). The shorter forms' pools are not counted in `spread`: a
+    fuller name passes by one only when articles name the shorter one (`pooled`), and two
+    fuller names never pass by each other ("Kim Jong Un" and "Kim Yo Jong" each hold
+    "kim jong"). Remembered, as names come again."""
+    pools = _POOLS.get(key)
+    if pools is None:
+        pools = (POOL + _skeleton(key),)
+        words = key.split(" ")
+        if 3 <= len(words) <= 4 and _person_words(words):
+            pools += (
+                POOL + _skeleton(f"{words[0]} {words[-1]}"),
+                POOL + _skeleton(" ".join(words[:-1])),
+            )
         if len(_POOLS) < PARSE_CACHE_SIZE:
-            _POOLS[key] = pool
-    return pool
+            _POOLS[key] = pools
+    return pools
 
 
-def _group(key: str) -> str:
-    """What `drop_rare_names` counts a name's holders under: its pool, for a name of two words
-    or more."""
-    return pool_key(key) if " " in key else key
+_NOT_PERSONS: list[frozenset[str]] = []  # casefolded `Lexicon.not_names`, made once
+
+
+def _person_words(words: list[str]) -> bool:
+    """Whether casefolded words may all be a person's names: no title, generic word,
+    particle or initial ("George W. Bush" is not "George Bush", nor "Supreme National
+    Security Council" a "Supreme Council")."""
+    if not _NOT_PERSONS:
+        _NOT_PERSONS.append(frozenset(w.casefold() for w in load_lexicon().not_names) | PARTICLES)
+    not_person = _NOT_PERSONS[0]
+    return all(len(w) > 2 and w[-1] != "." and w not in not_person for w in words)
+
+
+def _group(key: str, common: Collection[str]) -> str:
+    """What `drop_rare_names` counts a name's holders under: for a name of two words or more,
+    its pool, or a shorter form's that is common when its own is not (`pool_keys`)."""
+    if " " not in key:
+        return key
+    pools = pool_keys(key)
+    if len(pools) > 1 and pools[0] not in common:
+        for pool in pools[1:]:
+            if pool in common:
+                return pool
+    return pools[0]
 
 
 def choose_tags(
@@ -1657,18 +1695,18 @@ def drop_rare_names(
         return chosen, frozenset()
     # Holders of a name of two words or more are counted by its pool (`_group`): the two
     # spellings of one name in one article each have it as often as it is named.
+    common = common_names(spread, settings)
     holders: dict[str, set[str]] = {}
     by_key: dict[str, set[str]] = {}
     for article_id, names in picked.items():
         for name in names:
             by_key.setdefault(tag_key(name), set()).add(article_id)
     for key, ids in by_key.items():  # a pool made once a name, not once an article
-        group = _group(key)
+        group = _group(key, common)
         if group in holders:
             holders[group] |= ids
         else:
             holders[group] = ids
-    common = common_names(spread, settings)
     dropped: set[str] = set()
     kept: set[str] = set()
 
@@ -1676,7 +1714,7 @@ def drop_rare_names(
         return len(holders[group]), spread.get(group, 0), group
 
     def held(article_id: str, group: str) -> list[str]:
-        return [k for n in chosen[article_id] if _group(k := tag_key(n)) == group]
+        return [k for n in chosen[article_id] if _group(k := tag_key(n), common) == group]
 
     picks: dict[str, Pick] = {}  # an article that lost a name, ready to lose another
 
@@ -1706,7 +1744,7 @@ def drop_rare_names(
             for name in chosen[article_id]:
                 if name in before:
                     continue
-                other = _group(tag_key(name))
+                other = _group(tag_key(name), common)
                 holders.setdefault(other, set()).add(article_id)
                 if other not in kept and len(holders[other]) < least:
                     heapq.heappush(queue, rank(other))
@@ -1848,6 +1886,20 @@ def _same_names_merged(
             name = same[name]
         return name
 
+    # A fuller name and a shorter form that is a name too (`pool_keys`): "Rafael Mariano
+    # Grossi" in an article or two is "Rafael Grossi"; two fuller names that are common stay
+    # apart ("Odile Mara Varga", "Odile Anne Varga"), and so does the shorter one then.
+    shortened: dict[str, list[str]] = {}
+    for name in people:
+        for pool in pool_keys(tag_key(name))[1:]:
+            if (other := by_skeleton.get(pool[len(POOL) :])) is not None:
+                shortened.setdefault(other, []).append(name)
+                break
+    for short, names in shortened.items():
+        for name in names:
+            if len(names) == 1 or spread.get(tag_key(name), 0) < least:
+                if (a := group_of(name)) != (b := group_of(short)):
+                    same[a] = b
     for short, full in _fuller_names(people, fuller, lexicon).items():
         if (a := group_of(short)) != (b := group_of(full)):
             same[a] = b
@@ -2103,8 +2155,7 @@ class Pick:
 def pooled(key: str, common: Collection[str], dropped: Collection[str]) -> bool:
     """Whether a name of two words or more is common by its pool (`pool_key`), and its pool
     was not dropped (`drop_rare_names`)."""
-    pool = pool_key(key)
-    return pool in common and pool not in dropped
+    return any(pool in common and pool not in dropped for pool in pool_keys(key))
 
 
 FEW_RETAGS = 200  # articles changed, added or removed; past this, choosing afresh costs no more
@@ -2167,7 +2218,7 @@ def choose_again(
         # A pool (`pool_key`) is in no scan: the articles to choose again name its names. Found
         # by the pool of every name, only when a pool crossed: an edit seldom makes one.
         crossed = [k for k in crossed if k not in pools]
-        crossed += [k for k in spread if " " in k and pool_key(k) in pools]
+        crossed += [k for k in spread if " " in k and not pools.isdisjoint(pool_keys(k))]
     redo = {a.id for a in changed}
     if crossed:
         # A scan holds each of its keys as UTF-8 text (`_Reader.packed`): a scan without those bytes
@@ -2409,7 +2460,8 @@ def _reason(tagging: Tagging, c: Candidate, given: set[str], derived: set[str]) 
         return (
             "listed" if c.key in derived else f"over max_per_article ({settings.max_per_article})"
         )
-    if " " in c.key and (pooled := tagging.spread.get(pool_key(c.key), 0)) > articles:
+    spread = tagging.spread
+    if " " in c.key and (pooled := max(spread.get(p, 0) for p in pool_keys(c.key))) > articles:
         articles = pooled  # its spellings together ("Hasan Nasrallah", "Hassan Nasrallah")
     if articles < settings.min_articles:
         return f"a name in {articles} article(s); min_articles is {settings.min_articles}"

@@ -45,6 +45,7 @@ from sitegen.tags import (
     scan_choices,
     scan_keys,
     scan_packed,
+    short_names_merged,
     tag_corpus,
     tag_table,
     tagger_for,
@@ -515,7 +516,7 @@ def test_a_name_without_its_middle_names_counts_for_the_fuller_name() -> None:
         {"Odile Varga", "Piet Lorne"},
         {"Odile Varga"},
         {"Anna Lise Lorne"},
-        {"Anna Lise Lorne"},  # "Anna Lorne" is hers; one article's Piet Anton Lorne is no tag
+        {"Anna Lise Lorne", "Piet Lorne"},  # "Anna Lorne" is hers; Piet Anton Lorne is his
     ]
     verdicts = {v.name: v for v in explain(tagging, articles[3].id)}
     assert "counts for Odile Varga" in verdicts["Odile Mara Varga"].reason
@@ -591,6 +592,32 @@ def test_a_fuller_name_too_rare_to_be_a_tag_takes_no_tag_away() -> None:
         "Crews cheered Odile Varga.",
     )
     assert tags_of(articles) == [("Odile Varga",)] * 3
+
+
+def test_a_fuller_name_in_an_article_or_two_counts_for_the_shorter_one() -> None:
+    """ "Rafael Mariano Grossi" in one article and "Rafael Grossi" in others, or "Miguel
+    Díaz-Canel Bermúdez" and "Miguel Díaz-Canel": the fuller name's article had no tag of
+    the person (the tag helper); both common, they were two tags. Two fuller names never
+    make a tag of each other: "Kim Jong Un" and "Kim Yo Jong" each hold "Kim Jong"."""
+    articles = corpus(
+        "Harbour chief Odile Mara Varga spoke. Varga said the quay would open.",
+        "Odile Varga visited the port.",
+        "Crews cheered Odile Varga.",
+        "Mayor Piet Lorne Aranda spoke. Lorne said the ferries would run.",
+        "Piet Lorne met envoys.",
+        "Piet Lorne left the quay.",
+        "Kim Jong Un spoke at the quay.",
+        "Kim Yo Jong spoke at the quay.",
+    )
+    tags = tags_of(articles)
+    assert tags[:3] == [("Odile Varga",)] * 3
+    assert tags[3:6] == [("Piet Lorne",)] * 3
+    assert tags[6:] == [(), ()]
+    tagging = tag_corpus(articles, TagConfig(), TEXTS)
+    (verdict,) = [v for v in explain(tagging, articles[0].id) if v.name == "Odile Mara Varga"]
+    assert verdict.kept and "counts for Odile Varga" in verdict.reason
+    both = corpus(*["Piet Lorne Aranda spoke."] * 2, *["Piet Lorne spoke."] * 3)
+    assert tags_of(both) == [("Piet Lorne",)] * 5
 
 
 def test_a_name_given_in_front_matter_keeps_its_name() -> None:
@@ -1474,7 +1501,8 @@ def test_every_command_has_help(run_cli, tmp_path: Path) -> None:
 
 # --- choosing again after a few changes --------------------------------------------------------
 
-PEOPLE = ["Ada Quell", "Bruno Marsh", "Cora Veld", "Dmitri Sol", "Cuba"]
+PEOPLE = ["Ada Quell", "Bruno Marsh", "Cora Veld", "Dmitri Sol", "Cuba", "Ada Mara Quell",
+          "Bruno Marsh Tello"]  # fmt: skip
 # An article: the people its text names (indices into PEOPLE) and its front-matter tags.
 ARTICLE = st.tuples(st.frozensets(st.integers(0, len(PEOPLE) - 1)), st.sampled_from(["", "Ports"]))
 
@@ -1511,6 +1539,7 @@ def test_choosing_again_after_changes_equals_choosing_afresh(
     assert again[1] == {k: n for k, n in fresh.spread.items() if n}
     front = {a.id: front_matter_tags(tagger_for(settings_), a) for a in new_articles}
     kept, _ = drop_rare_names(again[0], front.get, scans, again[1], settings_)
+    kept, _ = short_names_merged(kept, front.values(), again[1], settings_)
     assert kept == dict(fresh.chosen)
 
 
