@@ -758,18 +758,20 @@ def is_loopback(address: str) -> bool:
 
 
 def binds_all_interfaces(host: str) -> bool:
-    """Whether `host` is every interface: "0.0.0.0", "::", or a spelling that binds one ("0",
-    "0x0", "::0"), which showed the site to the whole network without the warning."""
+    """Whether `host` is every interface: "0.0.0.0", "::", or a spelling or name that binds
+    one ("0", "0x0", "::0"; "*", which glibc reads as every interface, or a name that
+    resolves to 0.0.0.0), which showed the site to the whole network without the warning.
+    Looked up as binding looks it up."""
     host = host.strip()
     if host in ALL_INTERFACES:
         return True
-    try:
+    try:  # as `open_server` does, which binds the first address
         info = socket.getaddrinfo(
-            host.strip("[]"), None, flags=socket.AI_PASSIVE | socket.AI_NUMERICHOST
+            host.strip("[]") or None, 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )
     except (socket.gaierror, UnicodeError, ValueError):
-        return False  # a name: looked up when binding, and never all interfaces
-    return any(is_unspecified(str(i[4][0]).split("%")[0]) for i in info)
+        return False  # no such name: binding fails, with its own message
+    return bool(info) and is_unspecified(str(info[0][4][0]).split("%")[0])
 
 
 def is_unspecified(address: str) -> bool:

@@ -1897,9 +1897,9 @@ def _same_names_merged(
                 break
     for short, names in shortened.items():
         for name in names:
-            if len(names) == 1 or spread.get(tag_key(name), 0) < least:
-                if (a := group_of(name)) != (b := group_of(short)):
-                    same[a] = b
+            rare = spread.get(tag_key(name), 0) < least
+            if (len(names) == 1 or rare) and (a := group_of(name)) != (b := group_of(short)):
+                same[a] = b
     for short, full in _fuller_names(people, fuller, lexicon).items():
         if (a := group_of(short)) != (b := group_of(full)):
             same[a] = b

@@ -592,9 +592,22 @@ def test_a_new_base_url_is_served_at_once(preview: Preview, site: Path) -> None:
     assert b"<html" in get(preview, "/news/").body
 
 
-@pytest.mark.parametrize("host", ["0", "0x0", "000.000.000.000", "::0", "[::]", "0:0:0:0:0:0:0:0"])
+@pytest.mark.parametrize(
+    "host", ["0", "0x0", "000.000.000.000", "::0", "[::]", "0:0:0:0:0:0:0:0", "*"]
+)
 def test_every_spelling_of_all_interfaces_gets_the_warning(host: str) -> None:
     assert binds_all_interfaces(host)
+
+
+def test_a_star_for_host_is_warned_of_and_shown_as_an_address_to_open(site: Path) -> None:
+    """ "--host '*'" binds every interface (glibc's lookup reads "*" so), and was neither
+    warned of nor shown as an address a browser opens ("http://*:8000/": the hostile helper)."""
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    with Preview(rebuilder, lambda outcome: None, host="*", port=0) as running:
+        assert running.server is not None
+        assert running.server.server_address[0] == "0.0.0.0"
+        assert running.url.startswith("http://127.0.0.1:")
+        assert get(running, "/").status == 200
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost", "192.0.2.1"])
