@@ -821,6 +821,11 @@ def _check_paths(config: Config) -> None:
             f"the source folder {src} is inside {static}, whose files are all published as "
             "they are; keep the articles elsewhere"
         )
+    if static.is_relative_to(src):  # `layouts: articles`: articles/static/ went out raw too
+        raise SitegenError(
+            f"the folder {static}, whose files are all published as they are, is inside the "
+            f"source folder {src}; keep the layouts elsewhere"
+        )
 
 
 def _display(path: Path) -> str:

@@ -1227,6 +1227,8 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
         ("cache: layouts/static\n", ["the cache folder", "and the layouts folder"]),
         ("output: layouts/static/site\n", ["the output folder", "and the layouts folder"]),
         ("source: layouts/static/articles\n", ["whose files are all published as they are"]),
+        ("layouts: articles\n", ["whose files are all published as they are, is inside the source"]),
+        ("layouts: articles/theme\n", ["keep the layouts elsewhere"]),
         ("output: /etc\n", ["refusing to build into /etc; choose a folder of its own"]),
         ("output: /etc/nginx/site\n", ["refusing to build into /etc/nginx/site"]),
         ("output: /usr/local\n", ["refusing to build into /usr/local"]),
