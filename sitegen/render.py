@@ -81,7 +81,6 @@ from sitegen.labels import Words, words_for
 from sitegen.language import (
     LANGUAGE_SCRIPTS,
     LATIN_TEXT,
-    RTL_LANGUAGES,
     digit_table,
     direction,
     latin_text_language,
@@ -1057,7 +1056,7 @@ def writes_other_script(language: str) -> bool:
     """Whether a site's language is written in another script than Latin: one of
     `language.LANGUAGE_SCRIPTS`, as `text_attributes` tells, or written right to left."""
     primary = primary_subtag(language)
-    return primary in LANGUAGE_SCRIPTS or primary in RTL_LANGUAGES
+    return primary in LANGUAGE_SCRIPTS or bool(direction(language))
 
 
 # --- page keys: what a page shows, hashed, so an unchanged page is never rendered again ---------

@@ -102,6 +102,44 @@ def test_right_to_left_languages() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "tag", ["ckb", "ckb-IQ", "nqo", "ks", "mzn", "lrc", "bal", "sdh", "skr", "rhg", "apc", "ary"]
+)
+def test_languages_written_right_to_left_by_their_likely_script(tag: str) -> None:
+    """A list of eleven languages left Sorani Kurdish, N'Ko, Kashmiri, Moroccan Arabic and
+    thirty more left to right (the hostile helper); CLDR's likely script tells."""
+    assert direction(tag) == "rtl"
+
+
+@pytest.mark.parametrize("tag", ["ku", "pa", "ha", "ms", "uz", "tt", "xx", "und", "sw-KE"])
+def test_languages_of_scripts_written_left_to_right_stay_so(tag: str) -> None:
+    assert direction(tag) == ""
+
+
+def test_a_sorani_site_and_article_are_right_to_left(make_site, run_cli) -> None:
+    site = make_site(
+        {
+            "sitegen.yaml": "language: ckb\n",
+            "articles/001_aaaaaaaaaaaaaaaa.txt": "---\nlang: ckb\n---\n"
+            + article_text("2026-02-06", "هەواڵەکان", "وەزیری دەرەوە ئەمڕۆ وتی."),
+            "articles/002_bbbbbbbbbbbbbbbb.txt": "---\nlang: ckb\n---\n"
+            + article_text("2026-02-07", "More news", "The minister spoke today."),
+        }
+    )
+    result = run_cli(site, "build")
+    assert result.exit_code == 0, result.output
+    assert '<html lang="ckb" dir="rtl">' in (site / "public/index.html").read_text()
+    english = make_site(
+        {
+            "articles/001_aaaaaaaaaaaaaaaa.txt": "---\nlang: ckb\n---\n"
+            + article_text("2026-02-06", "هەواڵەکان", "وەزیری دەرەوە ئەمڕۆ وتی."),
+        }
+    )
+    assert run_cli(english, "build").exit_code == 0
+    page = next((english / "public").glob("2026/02/06/*/index.html")).read_text()
+    assert 'lang="ckb" dir="rtl"' in page
+
+
 def test_a_paragraph_in_another_language_than_its_article_is_marked() -> None:
     english = ["The minister spoke.", SAMPLES["ar"], "He left.", SAMPLES["zh"]]
     assert paragraph_attributes(english, "") == ["", ' lang="ar" dir="rtl"', "", ' lang="zh"']
