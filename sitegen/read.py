@@ -2238,6 +2238,13 @@ MAX_NESTING = 64  # levels of brackets or elements in a Markdown body; real ones
 # other marks; a body whose weights, squared and summed, pass this is refused: at most about
 # a second of parsing, while a long article with a link in every sentence weighs under 10,000.
 MAX_INLINE_WORK = 2_500_000
+MAX_FOOTNOTE_WORK = 300 * 300  # 300 references to one footnote: 0.05 s (`footnote_work`)
+_FOOTNOTE_MARK = re.compile(r"\[\^([^\]\n]{1,100})\]")
+MAX_BLOCK_WORK = 500 * 500  # 500 setext headings in one block: 0.04 s (`block_work`)
+# A setext underline, a definition or a thematic break ("- - -", "***"), each on its line.
+_SPLITS_BLOCK = re.compile(
+    r"^ {0,3}(?:(?:=+|-+) *$|:[ \t]|([-*_])(?:[ \t]*\1){2,}[ \t]*$)", re.MULTILINE
+)
 MAX_BLOCK_LINES = 5_000  # in one block (no blank line): a table of 2,000 rows parses in 0.3 s
 MAX_ABBREVIATION = 200  # characters of an abbreviation's title ("*[NATO]: North Atlantic ...")
 # Within a line: "[^\]]*" ran on to the text's end from each "*[" that no "]" closed, checked
@@ -3005,6 +3012,28 @@ def _block_units(block: list[str]) -> Iterator[str]:
         yield "\n".join(block)
 
 
+def footnote_work(body: str) -> int:
+    """What the references to footnotes cost Python-Markdown, in MAX_FOOTNOTE_WORK's units:
+    each reference to a footnote looks through those made before to the same one, so the
+    squares of their numbers add up (2,000 references to one footnote took 2.5 s: the hostile
+    helper)."""
+    counts = collections.Counter(_FOOTNOTE_MARK.findall(body))
+    return sum(n * n for n in counts.values())
+
+
+def block_work(body: str) -> int:
+    """What the setext underlines ("a" then "==="), definitions (": a") and thematic breaks
+    ("- - -") of each block cost Python-Markdown, in MAX_BLOCK_WORK's units: each one splits
+    its block and hands the rest back to be read again, so the squares of their numbers in a
+    block add up (2,500 underlines in one block of 10 KB took 0.6 s, 4,900 "- - -" 5 s: the
+    hostile helper; the CPU budget stopped them, at every build)."""
+    work = 0
+    for block in body.split("\n\n"):
+        if (n := len(_SPLITS_BLOCK.findall(block))) > 1:
+            work += n * n
+    return work
+
+
 def inline_work(units: Iterable[str]) -> int:
     """What parsing the markup of these units costs, in the units of MAX_INLINE_WORK.
 
@@ -3156,6 +3185,16 @@ def render_markdown(
         )
     if ">" in body and deepest_quoting(body) > MAX_NESTING:
         raise SkipFile(f"its Markdown nests quotes and lists more than {MAX_NESTING} deep")
+    if "[^" in body and footnote_work(body) > MAX_FOOTNOTE_WORK:
+        raise SkipFile(
+            "its Markdown refers to one footnote more times than the parser reads in "
+            "reasonable time (hundreds)"
+        )
+    if block_work(body) > MAX_BLOCK_WORK:
+        raise SkipFile(
+            "its Markdown has more headings underlined with '=' or '-', definitions or rules "
+            "in one block (no blank line) than the parser reads in reasonable time (hundreds)"
+        )
     listed = nested_lists_indented(body)
     try:
         with cpu_budget(budget := markdown_budget(body)):

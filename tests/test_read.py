@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sitegen.read as read_module
 from sitegen.read import (
     AS_NEWLINES,
     ASCII_OTHER_SPACES,
@@ -968,25 +969,62 @@ def test_markdown_block_shapes_that_take_seconds_or_megabytes_are_skipped(
     assert expected in problem_of(read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n"))
 
 
-# Passes every guard: 78 KB, so a budget of 2.8 s, and blocks just under MAX_BLOCK_LINES,
-# each about 1-2 s to parse (quadratic in their lines).
-SLOW_MARKDOWN = "\n\n".join(["a\n=\n" * 2_450] * 8)
+# Passes every guard, and takes tenths of a second to parse: 3,000 paragraphs with a link and
+# emphasis each. Every shape known to take seconds is refused before the parser runs, so the
+# budget these tests check is shrunk to a hundredth of a second (`small_budget`).
+SLOW_MARKDOWN = "\n\n".join(
+    ["The *minister* said [the talks](https://example.org/a) went well, & more."] * 3_000
+)
 
 
-def test_markdown_the_guards_miss_is_stopped_after_its_cpu_budget(tmp_path: Path) -> None:
-    """Setext headings are quadratic in a block's lines; no guard lists every slow shape, so
-    a file whose Markdown runs past its budget (`markdown_budget`) is skipped. The timer and signal
-    handler are left as they were found."""
+@pytest.fixture
+def small_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(read_module, "MARKDOWN_CPU_SECONDS", 0.01)
+    monkeypatch.setattr(read_module, "MARKDOWN_BYTES_PER_SECOND", 10**12)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # 2,450 setext headings a block took 1-2 s each; 4,900 rules 5 s (the hostile helper)
+        ("\n\n".join(["a\n=\n" * 2_450] * 8), "headings underlined with '=' or '-'"),
+        ("\n\n".join(["- - -\n" * 4_900] * 3), "headings underlined with '=' or '-'"),
+        ("\n\n".join([": a\n" * 2_000] * 4), "definitions or rules in one block"),
+        # 2,000 references to one footnote took 2.5 s
+        ("x[^1] " * 2_000 + "\n\n[^1]: note\n", "refers to one footnote more times"),
+    ],
+    ids=["setext-headings", "rules", "definitions", "footnote-references"],
+)
+def test_markdown_shapes_that_take_seconds_are_refused_before_parsing(
+    tmp_path: Path, body: str, expected: str
+) -> None:
+    """They ran into the CPU budget, seconds each, at every build of a file written moments
+    before (as `watch` and `serve` read them)."""
+    started = time.process_time()
+    problem = problem_of(read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n"))
+    assert expected in problem and "took over" not in problem
+    assert time.process_time() - started < 10  # a guard against a hang, not a timing claim
+
+
+def test_markdown_the_guards_miss_is_stopped_after_its_cpu_budget(
+    tmp_path: Path, small_budget: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No guard lists every slow shape, so a file whose Markdown runs past its budget
+    (`markdown_budget`) is skipped. The timer and signal handler are left as they were
+    found."""
     started = time.perf_counter()
     problem = problem_of(read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{SLOW_MARKDOWN}"))
-    assert "a.md: its Markdown took over 2.8 s to read" in problem
+    assert "a.md: its Markdown took over 0.0 s to read" in problem
     assert time.perf_counter() - started < 30  # a guard against a hang, not a timing claim
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGPROF) == signal.SIG_DFL
+    monkeypatch.undo()  # the budget as it is: making the parser again takes a hundredth
     assert read(tmp_path, "b.md", " date 2026-01-01 T\n\nStill *read*.").article is not None
 
 
-def test_the_cpu_budget_holds_in_the_rebuild_thread_of_watch_and_serve(tmp_path: Path) -> None:
+def test_the_cpu_budget_holds_in_the_rebuild_thread_of_watch_and_serve(
+    tmp_path: Path, small_budget: None
+) -> None:
     """Only a main thread takes signals: elsewhere a profile hook keeps the budget."""
     results = []
     thread = threading.Thread(
@@ -996,7 +1034,7 @@ def test_the_cpu_budget_holds_in_the_rebuild_thread_of_watch_and_serve(tmp_path:
     )
     thread.start()
     thread.join(timeout=60)
-    assert "a.md: its Markdown took over 2.8 s to read" in problem_of(results[0])
+    assert "a.md: its Markdown took over 0.0 s to read" in problem_of(results[0])
     assert sys.getprofile() is None
 
 
