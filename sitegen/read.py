@@ -1553,14 +1553,20 @@ def pelican_metadata(
 MAX_PELICAN_LINES = 1_000  # lines of metadata; a file of "Key: value" lines is no article
 
 
+def known_statuses() -> str:
+    """ "published, publish, draft, ... and trash": every status `STATUSES` reads, from it
+    (a list written out left out `publish` and `trash`: the hostile helper)."""
+    *rest, last = STATUSES
+    return f"{', '.join(rest)} and {last}"
+
+
 def keeps_out(key: str, status: Any, line: int | None) -> bool:
     """Whether a status (`STATUSES`) keeps its article out, as a draft; SkipFile for any other
     value, which could be meant to."""
     held = STATUSES.get(status.strip().lower()) if isinstance(status, str) else None
     if held is None:
         raise SkipFile(
-            f"{key}: {clipped(ascii(status))} is no status sitegen knows; published, draft, "
-            "hidden, future, pending and private are",
+            f"{key}: {clipped(ascii(status))} is no status sitegen knows; {known_statuses()} are",
             line,
         )
     return held

@@ -1457,6 +1457,8 @@ def test_an_unknown_front_matter_status_skips_the_file(tmp_path: Path) -> None:
     result = read(tmp_path, "a.md", "---\ntitle: T\nstatus: embargoed\n---\nNot yet.\n")
     assert result.article is None
     assert "a.md:3: status: 'embargoed' is no status sitegen knows" in str(result.problems[0])
+    for status in ("published", "publish", "draft", "private", "trash"):  # each one it reads
+        assert status in str(result.problems[0])
     toml = read(tmp_path, "b.md", '+++\ntitle = "T"\nstatus = 3\ndate = 2024-01-03\n+++\nText.\n')
     assert toml.article is None and "b.md:3: status: 3 is no status" in str(toml.problems[0])
 
