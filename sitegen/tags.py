@@ -63,6 +63,7 @@ PARTICLES = frozenset(
         "the",
         "and",
         "de",
+        "es",
         "da",
         "di",
         "do",
@@ -1111,6 +1112,7 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
             or (_is_demonym(entry, words[i]) and size == 1 and _after_a_name(lexicon, words, i))
             or _ends_an_institution(lexicon, pending)
             or pending[-2:] in WATERS_OF
+            or _another_party(lexicon, words, i, size)
         ):
             pending += words[i : i + size]  # "Denzel Washington", "Reserve Bank of Australia"
             i += size
@@ -1216,6 +1218,16 @@ def _ends_an_institution(lexicon: Lexicon, pending: list[str]) -> bool:
     if len(pending) < 3 or pending[-1] != "of" or pending[-2] not in lexicon.generic:
         return False
     return any(w not in lexicon.not_names and w not in PARTICLES for w in pending[:-2])
+
+
+def _another_party(lexicon: Lexicon, words: list[str], i: int, size: int) -> bool:
+    """Whether a listed party ("Democratic Party") is the end of another's name: a word
+    before it that is no title, particle or known form ("Social Democratic Party", Germany's
+    SPD, was the US Democratic Party, and took its abbreviation: the tag helper)."""
+    if i == 0 or words[i + size - 1] != "Party":
+        return False
+    before = words[i - 1]
+    return before not in lexicon.strip and before not in PARTICLES and before not in lexicon.forms
 
 
 def _in_a_name(lexicon: Lexicon, words: list[str], i: int, size: int) -> bool:
