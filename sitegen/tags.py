@@ -62,6 +62,7 @@ PARTICLES = frozenset(
         "of",
         "the",
         "and",
+        "for",
         "de",
         "es",
         "da",
@@ -1262,11 +1263,13 @@ def known_at(lexicon: Lexicon, words: list[str], i: int) -> tuple[Entry | None, 
 
 
 def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
-    """Names in the unknown part of a run: split at 'and', titles and particles cut off."""
+    """Names in the unknown part of a run: split at 'and', and at 'for' but after a word for
+    an institution ("Institute for the Study of War", "National League for Democracy"; not
+    "Calls for Trump"), titles and particles cut off."""
     pieces: list[Piece] = []
     piece: list[str] = []
     for word in [*words, "and"]:
-        if word != "and":
+        if word != "and" and (word != "for" or _an_institution(lexicon, piece)):
             piece.append(word)
             continue
         trimmed = trim(lexicon, piece, at_start)
@@ -1276,6 +1279,12 @@ def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
             if found:
                 pieces.append(found)
     return pieces
+
+
+def _an_institution(lexicon: Lexicon, words: list[str]) -> bool:
+    """Whether words name an institution, which "for" may go on: one of them is a generic
+    word or an institution's ("Bolivarian Alliance", "Centers", "Office")."""
+    return any(w in lexicon.generic or w in lexicon.nouns or w in lexicon.ends for w in words)
 
 
 # Words of a sentence that no name holds: written in capitals, they are someone shouting ("THE

@@ -911,6 +911,25 @@ def test_a_name_with_a_romance_of_before_a_place_is_whole_and_the_place_counts()
     assert not {"Santiago", "Universidad"} & {t for ts in tags for t in ts}
 
 
+def test_names_with_for_parties_and_bodies_of_one_name_the_tag_review_found() -> None:
+    """From 300 articles the tag helper wrote (session 36): each line was a wrong tag."""
+    body = (
+        "The Alternative for Germany won, and the Institute for the Study of War wrote. Calls "
+        "for Trump to resign rose. Germany's Social Democratic Party (SPD) lost. Fighting in "
+        "eastern Congo went on. Officials in Dar es Salaam met. The Kurdistan Workers’ Party "
+        "disbanded. Arizona Democrat Adelita Grijalva spoke. The US Centers for Disease Control "
+        "and Prevention (CDC) warned, and Africa CDC agreed. Latino voters watched Olympic "
+        "titles."
+    )
+    tags = tags_of(corpus(body, body), max_per_article=30)
+    assert set(tags[0]) == {
+        "Alternative for Germany", "Germany", "Institute for the Study of War", "Trump",
+        "Social Democratic Party of Germany", "DR Congo", "Dar es Salaam",
+        "Kurdistan Workers' Party", "Adelita Grijalva",
+        "Centers for Disease Control and Prevention", "Africa CDC",
+    }  # fmt: skip
+
+
 def test_a_word_written_only_after_a_demonym_names_a_thing_with_it() -> None:
     """ "Georgian Dream" is a party, not a "Dream"; "Syrian Kurds" in an article that also
     writes "Kurds" alone are Kurds; a surname after a demonym is still the person's."""
