@@ -1997,7 +1997,13 @@ def _last_word(words: list[str]) -> str:
 
 
 def _in_name(words: list[str], full: list[str]) -> bool:
-    """Whether `words` are a shorter form of the name `full` (see `_fuller_names`)."""
+    """Whether `words` are a shorter form of the name `full` (see `_fuller_names`). A word
+    capitalised to start a sentence is the same word: "Von der Leyen" is in "Ursula von der
+    Leyen" (two tags: the tag helper)."""
+    if words[0] != full[0] and words[0][:1].isupper() and len(words) < len(full):
+        lowered = words[0][:1].lower() + words[0][1:]
+        if full[-len(words)] == lowered:
+            words = [lowered, *words[1:]]
     if len(words) >= len(full) or (words[0] != full[0] and full[-len(words) :] != words):
         return False
     rest = iter(full[:-1])

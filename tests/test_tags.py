@@ -620,6 +620,16 @@ def test_a_fuller_name_in_an_article_or_two_counts_for_the_shorter_one() -> None
     assert tags_of(both) == [("Piet Lorne",)] * 5
 
 
+def test_a_surname_with_a_particle_starting_a_sentence_is_the_full_names() -> None:
+    """ "Von der Leyen" at the start of sentences, in articles that never give her first name,
+    was a tag beside "Ursula von der Leyen" (the tag helper)."""
+    articles = corpus(
+        *["President Ursula von der Leyen spoke. Later von der Leyen left."] * 2,
+        *["Von der Leyen said the bloc would act. Von der Leyen left."] * 2,
+    )
+    assert tags_of(articles) == [("Ursula von der Leyen",)] * 4
+
+
 def test_a_name_given_in_front_matter_keeps_its_name() -> None:
     given = article("g.txt", "---\ntags: [Odile Mara Varga]\n---\n" + article_text(
         "2026-03-09", "T", "Odile Mara Varga spoke."))  # fmt: skip
