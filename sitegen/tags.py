@@ -955,6 +955,11 @@ class _Reader:
                 for w in whole
                 if w not in PARTICLES and w not in strip and not w.endswith(".")  # "F.", "Jr."
             )
+            if len(whole) > 1 and _a_things_head(self.lexicon, whole[-1]):
+                # "OpenAI" alone is no "OpenAI Foundation", nor "Cannes" the "Cannes Film
+                # Festival": the thing was a tag of one article, dropped, and the article lost
+                # the name it is about (the tag helper)
+                words = ()
             for word in words:  # "al-Sisi" is written "Sisi", or "Al-Sisi" to start a sentence
                 if (bare := _without_article(word)) != word:
                     words += (bare, word[0].upper() + word[1:])
@@ -1279,6 +1284,12 @@ def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
             if found:
                 pieces.append(found)
     return pieces
+
+
+def _a_things_head(lexicon: Lexicon, word: str) -> bool:
+    """Whether a name's last word makes it a thing's ("Foundation", "Festival", "Council"),
+    named after its first words rather than known by them."""
+    return word in lexicon.ends or word in lexicon.generic or word in lexicon.nouns
 
 
 def _an_institution(lexicon: Lexicon, words: list[str]) -> bool:

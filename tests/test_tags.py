@@ -620,6 +620,17 @@ def test_a_fuller_name_in_an_article_or_two_counts_for_the_shorter_one() -> None
     assert tags_of(both) == [("Piet Lorne",)] * 5
 
 
+def test_a_word_a_thing_is_named_after_is_no_mention_of_the_thing() -> None:
+    """ "OpenAI" alone in an article that once names the "OpenAI Foundation" counted for the
+    foundation, which one article named and so was dropped: the article about OpenAI had no
+    OpenAI tag (the tag helper)."""
+    articles = corpus(
+        "OpenAI said OpenAI would grow. The OpenAI Foundation holds shares; OpenAI agreed.",
+        "Rivals of OpenAI released a model.",
+    )
+    assert tags_of(articles) == [("OpenAI",)] * 2
+
+
 def test_a_surname_with_a_particle_starting_a_sentence_is_the_full_names() -> None:
     """ "Von der Leyen" at the start of sentences, in articles that never give her first name,
     was a tag beside "Ursula von der Leyen" (the tag helper)."""
