@@ -1230,10 +1230,18 @@ def test_min_articles_counts_the_articles_that_keep_a_name_after_the_cap() -> No
         ("Greta Lund", "Tomas Elk"),
         ("Chile", "Greta Lund"),
     ]
-    assert tags_of(articles, max_per_article=1) == [("Greta Lund",), ("Greta Lund",), ("Chile",)]
-    tagging = tag_corpus(articles, TagConfig(max_per_article=1), TEXTS)
+    # Elk is what the first article is about, its best candidate: it stays there, though a
+    # page for Elk lists one article (the tag helper: "Zuckerberg Pledges ..." lost him).
+    assert tags_of(articles, max_per_article=1) == [("Tomas Elk",), ("Greta Lund",), ("Chile",)]
+    articles = corpus(
+        "Greta Lund spoke. Greta Lund left. Tomas Elk met officials.",
+        "Greta Lund and Greta Lund and Greta Lund met Tomas Elk in Chile and Chile.",
+    )
+    # Elk, second in the first article, has room in no other: dropped
+    assert tags_of(articles, max_per_article=2) == [("Greta Lund",), ("Greta Lund", "Chile")]
+    tagging = tag_corpus(articles, TagConfig(max_per_article=2), TEXTS)
     assert tagging.dropped == {"tomas elk"}
-    assert tagging.picked[articles[0].id] == ("Tomas Elk",)
+    assert tagging.picked[articles[0].id] == ("Greta Lund", "Tomas Elk")
     verdicts = {v.name: v for v in explain(tagging, articles[0].id)}
     assert not verdicts["Tomas Elk"].kept
     assert "fewer than min_articles (2)" in verdicts["Tomas Elk"].reason
