@@ -1339,6 +1339,8 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
         if words[i] == "Imam" and i == len(words) - 2 and words[-1] in IMAMS:
             words, at_start = words[i:], False  # "Imam Hussein" is no Hussein of today
             break
+        if words[i] == "Sheikh" and 0 < i < len(words) - 1 and words[i - 1] not in strip:
+            continue  # a part of a Somali name: "Hassan Sheikh Mohamud" (the tag helper)
         if words[i] in strip or (i == 0 and words[i] in lexicon.starters):
             of_something = "of" in words[: i + 2]  # "Minister of Foreign Affairs Abbas Araghchi"
             titled = words[i] not in ARTICLES  # not "The" of "The War Powers Resolution"

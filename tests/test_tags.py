@@ -903,6 +903,18 @@ def test_names_after_institutions_and_with_joined_articles_are_whole() -> None:
     assert verdicts["Karim al-Nadri"].mentions == 3  # "al-Nadri" and "Nadri" count for him
 
 
+def test_sheikh_inside_a_name_is_part_of_it() -> None:
+    """ "Hassan Sheikh Mohamud" was "Mohamud": a title was cut wherever it stood (the tag
+    helper). Before a name it is still a title."""
+    articles = corpus(
+        "President Hassan Sheikh Mohamud met Emir Sheikh Tamim. Mohamud left.",
+        "Hassan Sheikh Mohamud thanked Secretary-General Sheikh Naim Qassem.",
+    )
+    tags = tags_of(articles, max_per_article=20)
+    assert set(tags[0]) == {"Hassan Sheikh Mohamud"}  # Tamim: one article
+    assert set(tags[1]) == {"Hassan Sheikh Mohamud"}
+
+
 def test_things_named_after_places_are_whole_names_and_the_place_counts() -> None:
     articles = corpus(
         "Kenya Power said outages would last. The Grand Ethiopian Renaissance Dam is full.",
