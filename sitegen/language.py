@@ -82,7 +82,9 @@ def not_latin() -> re.Pattern[str]:
 # in that script. Urdu writes most Persian letters too, so it is tested first; Kazakh and
 # Belarusian write Ukrainian's "і" too, so they are tested before it.
 MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "Arabic": (("ٹڈڑںےۓھ", "ur"), ("پچژگکی", "fa")),
+    # Sorani Kurdish and Uyghur write Urdu's "ھ" too, so they are tested before it; Sorani
+    # was taken for Persian, on a `language: ckb` site too (the hostile helper)
+    "Arabic": (("ڕڵێ", "ckb"), ("ڭۇۈېۋ", "ug"), ("ٹڈڑںےۓھ", "ur"), ("پچژگکی", "fa")),
     "Cyrillic": (
         ("әғқңөұүһӘҒҚҢӨҰҮҺ", "kk"),
         ("ўЎ", "be"),
@@ -431,7 +433,7 @@ def direction(language: str) -> str:
     primary = primary_subtag(language)
     if primary in RTL_LANGUAGES:
         return "rtl"
-    if primary in LTR_LANGUAGES or primary in LANGUAGE_SCRIPTS:
+    if primary in LTR_LANGUAGES:
         return ""
     import langcodes  # 40 ms, for a language of neither list only
 
