@@ -1870,14 +1870,22 @@ def short_names_merged(
     }, merged
 
 
+# First words of clubs named after their city: the city alone is no mention of the club.
+CLUBS = frozenset(
+    ("Real", "Atletico", "Atlético", "Olympique", "Dynamo", "Dinamo", "Sporting", "Racing")
+)
+
+
 def _stands_for(word: str, name: str, lexicon: Lexicon) -> bool:
     """Whether a word alone may stand for a name it is the first or last word of: any word
     of a person's; the last word of a thing's ("the Society" of the "Palestine Red Crescent
     Society"), but not after a side ("Jerusalem" is no "East Jerusalem") or after "of"
     ("Kurdistan" is no "Patriotic Union of Kurdistan": the tag helper)."""
+    first = name.partition(" ")[0]
+    if first in CLUBS:  # "Madrid" is no "Real Madrid" (the tag helper: a blackout story)
+        return False
     if _of_a_person(name, lexicon):
         return True
-    first = name.partition(" ")[0]
     return (
         _without_article(word) != _without_article(tag_key(first))
         and first not in SIDES

@@ -903,6 +903,16 @@ def test_names_after_institutions_and_with_joined_articles_are_whole() -> None:
     assert verdicts["Karim al-Nadri"].mentions == 3  # "al-Nadri" and "Nadri" count for him
 
 
+def test_a_city_alone_is_no_mention_of_the_club_named_after_it() -> None:
+    """A blackout story's "Madrid" was Real Madrid, the one full name ending with it."""
+    articles = corpus(
+        *["Real Madrid beat Sevilla. Real Madrid scored twice."] * 2,
+        *["Traffic lights failed in Madrid. Officials in Madrid said power returned."] * 2,
+    )
+    tags = tags_of(articles)
+    assert tags[0][0] == "Real Madrid" and tags[2] == tags[3] == ("Madrid",)
+
+
 def test_sheikh_inside_a_name_is_part_of_it() -> None:
     """ "Hassan Sheikh Mohamud" was "Mohamud": a title was cut wherever it stood (the tag
     helper). Before a name it is still a title."""
