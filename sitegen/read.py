@@ -1645,9 +1645,13 @@ def check_front_matter(
 
 def key_line(lines: Sequence[str], key: str, first_line: int = 2) -> int | None:
     """The file's line of a top-level front matter key (the front matter starts on line 2):
-    `key:` in YAML, `key =` in TOML."""
+    `key:` in YAML, `key =` in TOML, and TOML's dotted keys and tables (`key.x = 1`,
+    `[key]`, `[[key]]`), whose warnings named no line (the hostile helper)."""
+    tables = (f"[{key}]", f"[[{key}]]", f"[{key}.", f"[[{key}.")
     for number, line in enumerate(lines, start=first_line):
-        if line.startswith(key) and line[len(key) :].lstrip(" ").startswith((":", "=")):
+        if line.startswith(key) and line[len(key) :].lstrip(" ").startswith((":", "=", ".")):
+            return number
+        if line.startswith(tables):
             return number
     return None
 

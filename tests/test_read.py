@@ -300,6 +300,10 @@ def problem_of(result) -> str:
          "a.txt:3: front matter 'slug' must be text"),
         ("---\ntitle: T\ntags : {a: b}\n---\n date 2026-01-01 T",
          "a.txt:3: front matter 'tags' must be a list of names"),
+        # TOML's dotted keys and tables named no line (the hostile helper)
+        ('+++\ndate = 2026-01-01\ntitle.x = 1\n+++\nText.', "a.txt:3: front matter 'title' must be text"),
+        ('+++\ndate = 2026-01-01\n[[tags]]\nname = "x"\n+++\nText.',
+         "a.txt:3: front matter 'tags' must be a list of names"),
         ("---\ntitle: !!timestamp abc\n---\n date 2026-01-01 T",
          "a.txt:2: invalid front matter YAML: bad value: not a value of its type (timestamp)"),
         ("---\ntitle: T\ndraft: !!bool abc\n---\n date 2026-01-01 T",
@@ -319,7 +323,8 @@ def problem_of(result) -> str:
         "no-date", "impossible-date", "bad-format", "empty", "blank", "binary",
         "yaml-syntax", "unclosed-front-matter", "bad-draft", "not-a-mapping", "date-line-after-fm",
         "yaml-impossible-date", "yaml-impossible-time", "yaml-impossible-offset", "yaml-huge-date", "yaml-duplicate-key",
-        "yaml-set", "yaml-binary", "tags-not-a-list", "yaml-bad-timestamp", "yaml-bad-bool",
+        "yaml-set", "yaml-binary", "tags-not-a-list", "toml-dotted-key", "toml-table",
+        "yaml-bad-timestamp", "yaml-bad-bool",
         "yaml-set-of-a-list", "impossible-time", "other-digits", "yaml-nested-600", "yaml-nested-5000", "yaml-python-tag",
     ],
 )  # fmt: skip
