@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 from sitegen.config import TagConfig
 from sitegen.language import detect_language, primary_subtag
-from sitegen.read import DATELINE, Article, tag_key
+from sitegen.read import Article, dateline, tag_key
 
 DATA = Path(__file__).parent / "data"
 TITLE_WEIGHT = 3.0  # a mention in the title counts as much as three in the first paragraph
@@ -1535,8 +1535,8 @@ def _read(
         if len(text) > left:
             text = text[:left]
         left -= len(text)
-        if index == 0 and (dateline := DATELINE.match(text)) is not None:
-            text = text[dateline.end() :]
+        if index == 0 and (start := dateline(text)) is not None:
+            text = text[start.end() :]
         weight = 1.0 / (1.0 + POSITION_DECAY * index)
         if guesses:
             reader.paragraph(text, weight, (index + 1) * 1_000_000)

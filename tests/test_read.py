@@ -142,6 +142,11 @@ def test_a_long_first_paragraph_is_cut_after_a_sentence_or_a_word(first, summary
         ("NEW DELHI - health minister Aisha Bello spoke.", "Health minister Aisha Bello spoke."),
         ("LA PAZ — Bolivian President Luis Arce spoke.", "Bolivian President Luis Arce spoke."),
         ("UN - The body met.", "UN - The body met."),
+        # TASS and Prensa Latina: the agency's mark and no dash (the judge helper)
+        ("WASHINGTON, September 22. /TASS/. Leaders met.", "Leaders met."),
+        ("Havana, Dec 15 (Prensa Latina) The festival opened.", "The festival opened."),
+        ("Rio de Janeiro, Nov 3 (Prensa Latina) Leaders met.", "Leaders met."),
+        ("Trump, Dec 15 (at home) said no.", "Trump, Dec 15 (at home) said no."),
     ],
 )
 def test_a_summary_leaves_out_the_wire_dateline(first: str, summary: str) -> None:
