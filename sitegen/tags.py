@@ -1295,7 +1295,7 @@ def _a_things_head(lexicon: Lexicon, word: str) -> bool:
 def _an_institution(lexicon: Lexicon, words: list[str]) -> bool:
     """Whether words name an institution, which "for" may go on: one of them is a generic
     word or an institution's ("Bolivarian Alliance", "Centers", "Office")."""
-    return any(w in lexicon.generic or w in lexicon.nouns or w in lexicon.ends for w in words)
+    return any(_a_things_head(lexicon, w) for w in words)
 
 
 # Words of a sentence that no name holds: written in capitals, they are someone shouting ("THE
@@ -1653,16 +1653,17 @@ def pool_keys(key: str) -> tuple[str, ...]:
     return pools
 
 
-_NOT_PERSONS: list[frozenset[str]] = []  # casefolded `Lexicon.not_names`, made once
+@cache
+def _not_person_words() -> frozenset[str]:
+    """`Lexicon.not_names` casefolded, and the particles: words no person's name holds."""
+    return frozenset(w.casefold() for w in load_lexicon().not_names) | PARTICLES
 
 
 def _person_words(words: list[str]) -> bool:
     """Whether casefolded words may all be a person's names: no title, generic word,
     particle or initial ("George W. Bush" is not "George Bush", nor "Supreme National
     Security Council" a "Supreme Council")."""
-    if not _NOT_PERSONS:
-        _NOT_PERSONS.append(frozenset(w.casefold() for w in load_lexicon().not_names) | PARTICLES)
-    not_person = _NOT_PERSONS[0]
+    not_person = _not_person_words()
     return all(len(w) > 2 and w[-1] != "." and w not in not_person for w in words)
 
 
