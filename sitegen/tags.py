@@ -63,6 +63,7 @@ PARTICLES = frozenset(
         "the",
         "and",
         "for",
+        "on",
         "de",
         "es",
         "da",
@@ -72,6 +73,8 @@ PARTICLES = frozenset(
         "das",
         "del",
         "della",
+        "los",
+        "las",
         "der",
         "den",
         "du",
@@ -1268,13 +1271,17 @@ def known_at(lexicon: Lexicon, words: list[str], i: int) -> tuple[Entry | None, 
 
 
 def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
-    """Names in the unknown part of a run: split at 'and', and at 'for' but after a word for
-    an institution ("Institute for the Study of War", "National League for Democracy"; not
-    "Calls for Trump"), titles and particles cut off."""
+    """Names in the unknown part of a run: split at 'and', and at 'for' and 'on' but after a
+    word for an institution ("Institute for the Study of War", "National League for Democracy",
+    "Framework Convention on Climate Change"; not "Calls for Trump", "Putin on Ukraine"),
+    titles and particles cut off."""
     pieces: list[Piece] = []
     piece: list[str] = []
-    for word in [*words, "and"]:
-        if word != "and" and (word != "for" or _an_institution(lexicon, piece)):
+    words = [*words, "and"]
+    for i, word in enumerate(words):
+        if word != "and" and (
+            word not in INSTITUTIONS_OF or _goes_on(lexicon, piece, words[i + 1])
+        ):
             piece.append(word)
             continue
         trimmed = trim(lexicon, piece, at_start)
@@ -1290,6 +1297,19 @@ def _a_things_head(lexicon: Lexicon, word: str) -> bool:
     """Whether a name's last word makes it a thing's ("Foundation", "Festival", "Council"),
     named after its first words rather than known by them."""
     return word in lexicon.ends or word in lexicon.generic or word in lexicon.nouns
+
+
+# Words that join a name only after an institution's: "Council for", "Convention on"
+INSTITUTIONS_OF = frozenset(("for", "on"))
+
+
+def _goes_on(lexicon: Lexicon, piece: list[str], after: str) -> bool:
+    """Whether "for" or "on" goes on the institution named by `piece`: not before a time word,
+    "the Senate on Thursday", which is in `strip` but no generic word of a name ("Committee on
+    Foreign Relations")."""
+    return _an_institution(lexicon, piece) and (
+        after not in lexicon.strip or after in lexicon.generic
+    )
 
 
 def _an_institution(lexicon: Lexicon, words: list[str]) -> bool:

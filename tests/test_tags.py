@@ -973,6 +973,23 @@ def test_names_with_for_parties_and_bodies_of_one_name_the_tag_review_found() ->
     }  # fmt: skip
 
 
+def test_on_and_spanish_particles_join_a_name_the_judge_helper_found_cut() -> None:
+    """ "on" goes on an institution's name ("UN Framework Convention on Climate Change" had
+    left two fragments), never on a person's or a time ("Putin on Ukraine", "the Senate on
+    Thursday"); "de los" joins ("Cartel de los Soles" was "Cartel" and "Soles"); "the Commons"
+    is the House of Commons, and "Kurdish" is an adjective, no tag."""
+    body = (
+        "Parties to the UN Framework Convention on Climate Change met. Putin on Ukraine said "
+        "little; the Senate on Thursday voted. Washington accused the Cartel de los Soles. The "
+        "bill passed the Commons. Kurdish leaders said the Kurdish question was settled."
+    )
+    tags = tags_of(corpus(body, body), max_per_article=30)
+    assert set(tags[0]) == {
+        "UN Framework Convention on Climate Change", "Putin", "Ukraine",
+        "United States", "Cartel de los Soles", "House of Commons",
+    }  # fmt: skip
+
+
 def test_a_word_written_only_after_a_demonym_names_a_thing_with_it() -> None:
     """ "Georgian Dream" is a party, not a "Dream"; "Syrian Kurds" in an article that also
     writes "Kurds" alone are Kurds; a surname after a demonym is still the person's."""
