@@ -119,12 +119,13 @@ def _run_pattern(up: str) -> re.Pattern[str]:
 
     After a capital letter: the rest of an abbreviation (U.S.), a middle initial (Donald J.
     Trump), "People's", or the rest of a word (Cuba, Diaz-Canel, O'Brien, Sana'a, Hay'at, but
-    not the "'s" of "Cuba's" nor the "'ll" of "We'll"). The run starts with a character
-    class, not a look-behind, so the regex engine can skip ahead to the next capital letter at
-    C speed; the look-behind after it refuses capitals inside a word."""
+    not the "'s" of "Cuba's" nor the "'ll" of "We'll"), or a plural's with its apostrophe before
+    a capitalised word ("Kurdistan Workers' Party", "Teachers' Union"). The run starts with a
+    character class, not a look-behind, so the regex engine can skip ahead to the next capital
+    letter at C speed; the look-behind after it refuses capitals inside a word."""
     rest = (
         rf"(?:\.(?:[{up}]\.)+|\.(?= [{up}])|(?<=P)eople['’]s"
-        rf"|\w*(?:-\w+)*(?:['’](?:[{up}]|(?!{CONTRACTIONS}\b)[a-z])\w*)?)"
+        rf"|\w*(?:-\w+)*(?:['’](?:[{up}]|(?!{CONTRACTIONS}\b)[a-z])\w*|(?<=s)['’](?= [{up}]))?)"
     )
     particle = "(?:" + "|".join(sorted(PARTICLES)) + ")"
     # "Abdel Fattah al-Sisi"; and French's elided "de" and "le": "Côte d'Ivoire"
@@ -180,7 +181,8 @@ def _marked_run_pattern() -> re.Pattern[bytes]:
     up, word = r"\x01", r"[\w\x01]"
     rest = (
         rf"(?:\.(?:{up}\.)+|\.(?= {up})|e(?<={up}e)ople's"
-        rf"|{word}*(?:-{word}+)*(?:'(?:{up}|(?!{CONTRACTIONS}(?!{word}))[a-z]){word}*)?)"
+        rf"|{word}*(?:-{word}+)*(?:'(?:{up}|(?!{CONTRACTIONS}(?!{word}))[a-z]){word}*"
+        rf"|(?<=s)'(?= {up}))?)"
     )
     particle = _alternatives(PARTICLES)
     article = _alternatives(ARABIC_ARTICLES) + "-|[dl]'"  # as `_run_pattern`'s
@@ -1213,7 +1215,14 @@ def _after_a_name(lexicon: Lexicon, words: list[str], i: int) -> bool:
 
 
 def _plain_name_word(lexicon: Lexicon, word: str) -> bool:
-    return word not in PARTICLES and word not in lexicon.not_names and word not in lexicon.lengths
+    """Not a particle, a word that is never a name, a known form's first word nor a plural's
+    possessive ("the Kurds' Syria" is Syria, the Kurds' own)."""
+    return (
+        word not in PARTICLES
+        and word not in lexicon.not_names
+        and word not in lexicon.lengths
+        and word[-1:] != "'"
+    )
 
 
 # "Gulf of Guinea" is no Guinea, nor the "Sea of Japan" Japan: waters named after a country.
@@ -1350,6 +1359,8 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
             piece = piece[i + 1 :]
             break
     words = [w for w in piece if not (len(w) == 2 and w[1] == "." and not end)]
+    if words and words[-1].endswith("'"):  # "Kurds'" before a known form: "Kurds' Syria"
+        words[-1] = words[-1][:-1]
     while words and (words[-1] in strip or words[-1] in PARTICLES) and not end:
         words.pop()  # "Trump Administration"
     # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"

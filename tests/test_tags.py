@@ -990,6 +990,20 @@ def test_on_and_spanish_particles_join_a_name_the_judge_helper_found_cut() -> No
     }  # fmt: skip
 
 
+def test_a_plurals_apostrophe_inside_a_name_keeps_the_name_whole() -> None:
+    """ "National Farmers’ Union" had been "National Farmers" and "Union"; the apostrophe of a
+    plural before a known form is no part of the name ("the Kurds’ Syria")."""
+    body = (
+        "The National Farmers’ Union warned of losses. The Teachers’ Union of Ireland agreed. "
+        "Leaders spoke of the Kurds’ Syria, and of the Taliban’s Kabul."
+    )
+    tags = tags_of(corpus(body, body), max_per_article=30)
+    assert set(tags[0]) == {
+        "National Farmers' Union", "Teachers' Union of Ireland", "Kurds", "Syria", "Taliban",
+        "Afghanistan",
+    }  # fmt: skip
+
+
 def test_a_word_written_only_after_a_demonym_names_a_thing_with_it() -> None:
     """ "Georgian Dream" is a party, not a "Dream"; "Syrian Kurds" in an article that also
     writes "Kurds" alone are Kurds; a surname after a demonym is still the person's."""
