@@ -920,9 +920,14 @@ class _Reader:
                 del owner[word]
         mid_sentence = {word for word, _, _, initial in singles if not initial}
         alone_is_name = not self.nouns_capitalised
+        folded: tuple[dict[str, str], dict[str, str]] | None = None  # at the first need
         for word, weight, position, initial in singles:
             if word in self.cited or (word in self.described and word not in owner):
                 continue
+            if word not in owner and owner:
+                # "Abdullah Ocalan", then "Öcalan", or the other way: one name (the tag review)
+                folded = folded or _folded_owners(owner)
+                word = folded[word.isascii()].get(tag_key(word), word)
             if word in owner:
                 add(owner[word], word, weight, position, False)
             elif (
@@ -1058,6 +1063,13 @@ class _Reader:
             tuple([names[i] for i in order]),
             tuple([tallied[i] for i in order]),
         )
+
+
+def _folded_owners(owner: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The words of an article's full names by their `tag_key`: all of them, for a word with
+    accents; those with accents, for a word without (which names no other word by its key)."""
+    every = {tag_key(word): word for word in owner}
+    return every, {key: word for key, word in every.items() if not word.isascii()}
 
 
 def extra_term(extra_names: Mapping[str, str], found: str) -> str:

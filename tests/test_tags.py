@@ -1004,6 +1004,20 @@ def test_a_plurals_apostrophe_inside_a_name_keeps_the_name_whole() -> None:
     }  # fmt: skip
 
 
+def test_a_surname_with_accents_counts_for_the_full_name_written_without() -> None:
+    """ "Abdullah Ocalan", then "Öcalan" (or the other way) in one article: one name with two
+    mentions, not a full name and a surname of one article each (the tag review)."""
+    articles = corpus(
+        "Jailed leader Abdullah Ocalan called for peace. Öcalan has been held since 1999.",
+        "Ekrem İmamoğlu was detained. Supporters of Imamoglu marched.",
+    )
+    tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
+    first = {c.name: c.mentions for c in tagging.candidates(articles[0].id)}
+    second = {c.name: c.mentions for c in tagging.candidates(articles[1].id)}
+    assert first["Abdullah Ocalan"] == 2 and "Öcalan" not in first
+    assert second["Ekrem İmamoğlu"] == 2 and "Imamoglu" not in second
+
+
 def test_a_word_written_only_after_a_demonym_names_a_thing_with_it() -> None:
     """ "Georgian Dream" is a party, not a "Dream"; "Syrian Kurds" in an article that also
     writes "Kurds" alone are Kurds; a surname after a demonym is still the person's."""
