@@ -1521,8 +1521,11 @@ def link_line(text: str, url: str) -> int | None:
     """The line of a Markdown link to `url` in the article's text: as a link's target, else
     anywhere; one without a scheme is recorded with https (`read.url_as_read`). A URL with
     spaces is recorded quoted, its tabs as the spaces Markdown made of them: "java%20%20%20%20
-    script:" for "java<TAB>script:", then looked for as its words with any blanks between."""
-    for needle in (f"({url}", url, url.removeprefix("https:")):
+    script:" for "java<TAB>script:", then looked for as its words with any blanks between. Its
+    backslashes were read as slashes ("\\javascript:x" is the path "/javascript:x"), and what
+    no URL holds was percent-encoded: looked for as written too (the hostile helper)."""
+    needles = (f"({url}", url, url.removeprefix("https:"), unquote(url), url.replace("/", "\\"))
+    for needle in needles:
         if (line := line_of(text, needle)) is not None:
             return line
     words = unquote(url).split()

@@ -982,6 +982,21 @@ def test_a_link_with_blanks_in_its_address_is_warned_of_at_its_line(make_site, r
     assert all(line.startswith("warning: articles/a.md:9: ") for line in warned), warned
 
 
+def test_a_broken_link_written_with_backslashes_or_spaces_is_named_with_its_line(
+    make_site, run_cli
+) -> None:
+    """A link's address is recorded as browsers read it: backslashes as slashes, spaces
+    percent-encoded. Its warning named no line (the hostile helper)."""
+    body = "Text.\n\nA [y](\\javascript:alert(1)) link.\n\nAnd [z](<gone page>) too.\n"
+    site = make_site({"articles/a.md": f"---\ntitle: Links\ndate: 2026-02-06\n---\n{body}"})
+    result = run_cli(site, "build")
+    warned = [line for line in result.output.splitlines() if "leads to no file" in line]
+    assert [line.partition(": in its")[0] for line in warned] == [
+        "warning: articles/a.md:7",
+        "warning: articles/a.md:9",
+    ], result.output
+
+
 def test_markdown_links_that_name_the_site_s_host_are_checked_too(make_site, run_cli) -> None:
     """A link written with base_url's host (`https://example.org/news/gone/`) leads within
     the site as much as a relative one: the build said nothing, and `sitegen check` then
