@@ -23,6 +23,8 @@ import hashlib
 import importlib.util
 import marshal
 import os
+import re
+import secrets
 import shutil
 import sys
 import threading
@@ -38,6 +40,7 @@ from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.read import Article, display, is_editor_litter, is_regular_file
+from sitegen.write import MANIFEST, manifest_builder
 
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
@@ -47,6 +50,8 @@ SOURCES_FILE = "sources.marshal"
 LEXICON_FILE = "lexicon.marshal"  # the tagger's tables (`tags.lexicon_tables`)
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
+ID_FILE = "id"  # this cache folder's id, which the manifests of its builds name
+ID = re.compile(r"[0-9a-f]{32}")
 ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 assert ARTICLE_FIELDS[:3] == ("source", "id", "date"), "_article() unpacks these by position"
 
@@ -298,6 +303,41 @@ def keys_trusted(cache_dir: Path, notices: list[str] | None = None) -> bool:
     return False
 
 
+def cache_id(cache_dir: Path, make: bool = True) -> str:
+    """This cache folder's id (made with the first build's, if `make`), which the manifest of
+    each output folder it builds names (`write.BUILDER`): the page keys of one cache vouch
+    for no file another cache's build wrote. "" when it has none and cannot have one (a
+    cache folder this process cannot write), which no manifest names."""
+    path = cache_dir / ID_FILE
+    try:
+        if ID.fullmatch(found := path.read_text(encoding="ascii", errors="replace").strip()):
+            return found
+    except OSError:
+        pass
+    if not make:
+        return ""
+    try:
+        ensure_cache_folder(cache_dir)
+        _write(path, secrets.token_hex(16).encode("ascii") + b"\n")
+        return path.read_text(encoding="ascii").strip()  # another build's, had it won the race
+    except OSError:
+        return ""
+
+
+def built_here(cache_dir: Path, out_dir: Path, notices: list[str] | None = None) -> bool:
+    """Whether the output folder was last written by a build with this cache folder, whose
+    page keys may then vouch for its files. A build with another cache (from another working
+    folder, or with another `cache:`) rewrote pages that the keys here call unchanged."""
+    if manifest_builder(out_dir) == cache_id(cache_dir, make=False) != "":
+        return True
+    if notices is not None:
+        notices.append(
+            f"{display(out_dir)} was written by a build with another cache folder since the "
+            f"last build with {display(cache_dir)}; every page is rendered and compared"
+        )
+    return False
+
+
 def remove_cache_file(path: Path) -> None:
     """Remove a cache file, or a folder found in its place: the cache folder is sitegen's, and
     names such as `pages-<hash>.marshal` only sitegen's files. A folder there made every build
@@ -319,7 +359,7 @@ def load_state(
     """What the last build into this output folder reported (article counts, warnings), if
     its sources signature (see `build.sources_signature`) is `signature()`, called only when
     there is one to compare with."""
-    if not keys_trusted(config.cache):
+    if not keys_trusted(config.cache) or not built_here(config.cache, config.output):
         return None
     stored = _load(pages_file(config.cache, config.output, STATE_PREFIX), base_fingerprint(), [])
     if stored is None:
@@ -453,7 +493,12 @@ def signature(stat: os.stat_result) -> Signature:
 def _memory_key(
     config: Config, pages_print: str, known: dict[Path, Signature] | None = None
 ) -> tuple | None:
-    files = (config.cache / SOURCES_FILE, pages_file(config.cache, config.output))
+    # The manifest too: another build into the output folder rewrites it (`built_here`).
+    files = (
+        config.cache / SOURCES_FILE,
+        pages_file(config.cache, config.output),
+        config.output / MANIFEST,
+    )
     known = known or {}
     try:
         signatures = tuple(known.get(path) or signature(os.stat(path)) for path in files)
@@ -473,7 +518,9 @@ def _load_pages(
     URLs, sources generation, chosen tags, spread, kept tags), site record); all empty when the
     file is missing, damaged or of other settings: then every page is rendered and compared."""
     path = pages_file(cache_dir, out_dir)
-    trusted = not os.path.lexists(path) or keys_trusted(cache_dir, notices)
+    trusted = not os.path.lexists(path) or (
+        keys_trusted(cache_dir, notices) and built_here(cache_dir, out_dir, notices)
+    )
     stored = _load(path, pages_print, notices) if trusted else None
     try:
         site_key, pages, problems, related, shape, digests, urls, tagged, record = stored  # type: ignore[misc]

@@ -59,6 +59,12 @@ STAGING_PREFIX = ".sitegen-staging-"
 # leave every page it would write as it stood. A digest an older sitegen wrote is ignored.
 MANIFEST_VERSION = 1
 NO_DIGEST = ""
+# The manifest names the build cache whose page keys vouch for the folder (`cache.cache_id`),
+# first, where a build reads it without parsing the whole list: two cache folders building
+# into one output folder (a build from another working folder, a staging config and a
+# production one) each trusted their keys for pages the other had rewritten, and a build
+# without drafts left a draft's text in the feed and the lists (the hostile helper).
+BUILDER = re.compile(rb'\{"version":1,"builder":"([0-9a-f]{0,64})"')
 
 
 # What every build writes (`render.web_files`), unless the site's layouts/static/ has its own.
@@ -347,8 +353,10 @@ def on_disk_as_written(out_dir: Path, path: str, size: int, manifest_mtime: int)
 class Writer:
     """Collect staged outputs, then commit them all at once (use as a context manager)."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, builder: str = "") -> None:
+        """`builder`: the build cache's id, which the manifest names (`BUILDER`)."""
         self.out_dir = out_dir
+        self.builder = builder
         self.out_dir_existed = out_dir.exists()
         self.empty_at_start = not self.out_dir_existed or folder_is_empty(out_dir)
         self.previous, self.manifest_signature = read_manifest_signed(out_dir)
@@ -527,8 +535,14 @@ class Writer:
                     f"cannot write {path}: a folder of that name is in the way"
                 ) from None
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        if self.entries != self.previous or self.staged or stale or not self.manifest_mtime:
-            write_manifest(self.out_dir, self.entries)
+        if (
+            self.entries != self.previous
+            or self.staged
+            or stale
+            or not self.manifest_mtime
+            or manifest_builder(self.out_dir) != self.builder
+        ):
+            write_manifest(self.out_dir, self.entries, self.builder)
         if self.had_journal or added or self.in_place:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.out_dir / JOURNAL)  # the manifest now lists them
@@ -860,6 +874,20 @@ def read_manifest_signed(out_dir: Path) -> tuple[dict[str, int], tuple[int, ...]
         return {}, (0, 0, 0)  # RecursionError: "[[[[..." nested past what json reads
 
 
+def manifest_builder(out_dir: Path) -> str | None:
+    """The id of the build cache that last wrote the output folder's manifest (`BUILDER`);
+    None without one (no manifest, or an older sitegen's)."""
+    path = out_dir / MANIFEST
+    try:
+        if not S_ISREG(os.lstat(path).st_mode):  # a pipe would be read forever (`read_record`)
+            return None
+        with open(path, "rb") as file:
+            found = BUILDER.match(file.read(128))
+    except OSError:
+        return None
+    return found[1].decode("ascii") if found else None
+
+
 def is_safe_manifest_path(path: str) -> bool:
     """A tampered manifest must not make sitegen delete files outside the output folder, nor
     name a path no file system holds (a part over 255 bytes), which fails every build."""
@@ -879,10 +907,11 @@ def manifest_size(entry: object) -> int:
     return entry[1]
 
 
-def write_manifest(out_dir: Path, entries: dict[str, int]) -> None:
+def write_manifest(out_dir: Path, entries: dict[str, int], builder: str = "") -> None:
     # No indent: with one, json falls back to its pure-Python encoder, 20 times slower.
     files = {p: [NO_DIGEST, entries[p]] for p in sorted(entries)}
-    data = json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":"))
+    record = {"version": MANIFEST_VERSION, "builder": builder, "files": files}
+    data = json.dumps(record, separators=(",", ":"))
     replace_file(out_dir / MANIFEST, data + "\n")
 
 

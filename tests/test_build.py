@@ -1192,6 +1192,26 @@ def test_drafts_are_left_out_unless_asked(make_site, run_cli) -> None:
     assert (site / "public/2026/03/01/secret-draft/index.html").exists()
 
 
+def test_a_build_with_another_cache_folder_leaves_no_page_this_one_trusts(
+    make_site, run_cli
+) -> None:
+    """A preview with drafts built from the parent folder (so with a cache of its own) into
+    the site's public/, then the usual build: its page keys called the pages the preview had
+    rewritten unchanged, and the draft's text stayed in the feed and on the home page (the
+    hostile helper). The manifest names the cache of the build that wrote it."""
+    draft = "---\ndraft: true\n---\n" + article_text("2026-03-01", "Secret draft")
+    site = make_site(small_corpus(2) | {"articles/draft.txt": draft})
+    run_cli(site, "build")
+    clean = read_tree(site / "public")
+    run_cli(site.parent, "build", "--drafts", "-s", "site/articles", "-o", "site/public")
+    assert "Secret draft" in (site / "public/feed.xml").read_text()
+    result = run_cli(site, "build")
+    assert read_tree(site / "public") == clean
+    assert "was written by a build with another cache folder" in result.output
+    again = run_cli(site, "build")  # its own build last: nothing to render
+    assert "0 written" in again.output and "another cache" not in again.output
+
+
 @pytest.mark.parametrize(
     ("config", "messages"),
     [
