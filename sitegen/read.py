@@ -714,7 +714,7 @@ def decode_text(data: bytes, warn: Any) -> tuple[str, bool]:
 # Western text. Not all encodings: on short Western texts, detection picked Central European,
 # Big5 or EBCDIC code pages ("São Paulo" as cp1250), worse than Windows-1252.
 OTHER_SCRIPT_ENCODINGS = (
-    *("cp1251", "koi8_r", "cp1253", "cp1255", "cp1256"),
+    *("cp1251", "koi8_r", "cp866", "cp1253", "cp1255", "cp1256", "cp874"),
     *("cp932", "euc_jp", "gb18030", "big5", "cp949"),
 )
 ACCENTED = re.compile("[\u00c0-\u00ff]")  # À to ÿ: what Cyrillic or Greek bytes become in it

@@ -1846,12 +1846,16 @@ def test_front_matter_yes_and_no_are_kept_as_written(tmp_path: Path) -> None:
         ('The minister said "Привет, мир" and left the talks on Thursday.'.encode("cp1251"),
          'The minister said "Привет, мир" and left the talks on Thursday.', "cp1251"),
         ("ÉTÉ À L'ÉCOLE, Ångström".encode("cp1252"), "ÉTÉ À L'ÉCOLE, Ångström", "Windows-1252"),
+        # Thai's Windows code page and DOS Cyrillic were published as Windows-1252 (the
+        # hostile helper)
+        ("วันนี้นายกรัฐมนตรีได้เดินทางไปเยือนจังหวัดเชียงใหม่".encode("cp874"), "วันนี้นายกรัฐมนตรีได้เดินทางไปเยือนจังหวัดเชียงใหม่", "cp874"),
+        ("Сегодня в Москве состоялась встреча министров.".encode("cp866"), "Сегодня в Москве состоялась встреча министров.", "cp866"),
     ],
     ids=[
         "utf8-one-bad-byte", "utf8-one-bad-byte-one-accent", "cp1252", "utf16le-no-bom", "utf16be-no-bom", "nul-padding",
         "utf16-zero-low-byte", "utf16-nul-padding", "utf16-odd-byte", "utf16-half-pair",
         "other-line-breaks", "noncharacters", "shift-jis", "cp1251", "cp1252-accents",
-        "cp1251-phrase-in-english", "cp1252-capitals",
+        "cp1251-phrase-in-english", "cp1252-capitals", "cp874-thai", "cp866-russian",
     ],
 )  # fmt: skip
 def test_damaged_or_unmarked_encodings_are_read(data, expected: str, warning) -> None:
