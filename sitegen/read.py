@@ -1490,8 +1490,10 @@ JEKYLL_NAME = re.compile(r"(?:.*/)?([0-9]{4}-[0-9]{2}-[0-9]{2})-[^/]")
 def in_drafts(source: str) -> bool:
     """Whether a file is in a folder named `_drafts`, Jekyll's for posts not yet published
     (`jekyll build --drafts` shows them, as `sitegen build --drafts` does): a site moved from
-    Jekyll had its drafts published."""
-    return "_drafts/" in source and "_drafts" in source.split("/")[:-1]
+    Jekyll had its drafts published. In any case: a `_Drafts` folder from a disk that ignores
+    case, as macOS's and Windows's do, was published (the hostile helper)."""
+    folded = source.lower()
+    return "_drafts/" in folded and "_drafts" in folded.split("/")[:-1]
 
 
 # Pelican's metadata in a Markdown file, as Python-Markdown's `meta` extension reads it for

@@ -1481,6 +1481,9 @@ def test_jekyll_drafts_are_drafts(tmp_path: Path) -> None:
     assert read(tmp_path, "_drafts/c.md", front.format("")).article.draft is True
     assert read(tmp_path, "x/_drafts/d.md", front.format("")).article.draft is True
     assert read(tmp_path, "my_drafts/e.md", front.format("")).article.draft is False
+    # from a disk that ignores case, where Jekyll takes `_Drafts` for its own (the hostile helper)
+    assert read(tmp_path, "_Drafts/f.md", front.format("")).article.draft is True
+    assert read(tmp_path, "x/_DRAFTS/g.md", front.format("")).article.draft is True
     odd = read(tmp_path, "f.md", front.format("published: 'maybe'\n"))
     assert odd.article is None and "'published' must be true or false" in str(odd.problems[0])
 
