@@ -98,6 +98,10 @@ class Config:
     # reports them with its own warnings. Not in the repr, which keys the cached pages: the
     # values are, and two files that give the same values give the same pages.
     warnings: tuple[Problem, ...] = field(default=(), repr=False)
+    # The source and output folders as given, absolute, beside where they led when the config
+    # was loaded, where a symlink made them differ: `watch` and `serve` load the config again
+    # when one leads elsewhere (`links_moved`). Not in the repr: the pages are the same.
+    links: tuple[tuple[Path, Path], ...] = field(default=(), repr=False)
 
 
 # Noncharacters (U+FDD0 to U+FDEF, and the last two of each plane), which HTML forbids.
@@ -710,11 +714,21 @@ def load_config(
         settings = parse_config(raw, shown)
         warnings = fitted_settings(settings, text, shown)
         base = config_file.parent
+    given: dict[str, Path] = {}
     for key in ("source", "output", "layouts", "cache"):
-        settings[key] = _resolved(base / settings.get(key, getattr(Config, key)), key)
+        given[key] = base / settings.get(key, getattr(Config, key))
+        settings[key] = _resolved(given[key], key)
     for key, value in (overrides or {}).items():
-        if value is not None:
-            settings[key] = _resolved(Path(value), key) if key in ("source", "output") else value
+        if value is not None and key in ("source", "output"):
+            given[key] = Path(value)
+            settings[key] = _resolved(given[key], key)
+        elif value is not None:
+            settings[key] = value
+    settings["links"] = tuple(
+        (path, settings[key])
+        for key in ("source", "output")
+        if (path := Path(os.path.abspath(given[key]))) != settings[key]
+    )
     if "language" in settings:  # "ar-u-nu-arab": the site's language and its digits
         settings["digits"] = numbering_system(settings["language"]).replace("latn", "")
         settings["language"] = without_unicode_extension(settings["language"])
@@ -764,6 +778,17 @@ def home_folder() -> Path | None:
         return Path.home()
     except (RuntimeError, KeyError, OSError):
         return None
+
+
+def links_moved(config: Config) -> Path | None:
+    """The source or output folder as given, if it was given through a symlink and now leads
+    elsewhere than when the config was loaded: a release switched by re-pointing `articles`
+    (`ln -sfn`) was never built by `watch`, which went on watching the old folder (the hostile
+    helper)."""
+    for given, led in config.links:
+        if os.path.realpath(given) != str(led):
+            return given
+    return None
 
 
 def _resolved(path: Path, key: str) -> Path:

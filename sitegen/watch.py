@@ -44,7 +44,7 @@ from watchdog.utils.dirsnapshot import DirectorySnapshot
 
 from sitegen.build import BuildReport, build
 from sitegen.cache import CacheMemory
-from sitegen.config import CONFIG_NAME, Config
+from sitegen.config import CONFIG_NAME, Config, links_moved
 from sitegen.errors import Problem, SitegenError
 from sitegen.errors import printable as shown_name
 from sitegen.read import display, is_editor_litter, printable
@@ -54,6 +54,7 @@ DEBOUNCE_SECONDS = 0.1
 MAX_DELAY_SECONDS = 2.0
 # Reading a file is an event on Linux too; only these kinds can change what a build produces.
 CHANGE_KINDS = frozenset({"created", "modified", "deleted", "moved", "closed"})
+RELINKED = "now leads elsewhere"  # a symlinked source or output folder (`config.links_moved`)
 # How often, with no events, the root folders are checked for having been replaced: a folder
 # made anew where nothing is watched (its parent) gives no event.
 ROOTS_CHECKED_EVERY = 1.0
@@ -173,8 +174,12 @@ class Watcher:
         poll: bool = False,
         debounce: float = DEBOUNCE_SECONDS,
         on_stop: Callable[[], None] | None = None,
+        relinked: Callable[[], Change | None] = lambda: None,
     ) -> None:
+        """`relinked`: checked when all is quiet, the change to report when a folder given
+        through a symlink now leads elsewhere (`config.links_moved`), which no event tells."""
         self.roots = roots
+        self.relinked = relinked
         self.on_stop = on_stop  # tells a batch under way to end soon (`Rebuilder.stop`)
         self.outputs = outputs
         self.on_batch = on_batch
@@ -277,6 +282,8 @@ class Watcher:
                     first = Change(added[0], "created")
                 elif self.output_removed():
                     first = Change(self.outputs[0], "deleted")
+                elif (relinked := self.relinked()) is not None:
+                    first = relinked
                 else:
                     continue
             if first is None:
@@ -499,7 +506,9 @@ class Rebuilder:
             start = time.perf_counter()
             try:
                 self.back_in_folder()
-                if self.config_failed or any(c.path == self.config_file for c in changes):
+                if self.config_failed or any(
+                    c.path == self.config_file or c.kind == RELINKED for c in changes
+                ):
                     self.config_failed = True
                     self.config_read = None
                     self.config = self.load()
@@ -597,6 +606,12 @@ def start_watching(
             watcher.watch(watched_roots(config), written_by_sitegen(config))
         on_outcome(outcome)
 
+    def relinked() -> Change | None:
+        """A folder given through a symlink that leads elsewhere now, "relinked": then
+        `Rebuilder.rebuild` loads the config again, and the watch follows the folders."""
+        moved = links_moved(config)
+        return None if moved is None else Change(moved, RELINKED)
+
     rebuilder.stopping.clear()
     watcher = Watcher(
         watched_roots(config),
@@ -604,6 +619,7 @@ def start_watching(
         on_batch,
         poll=poll,
         on_stop=rebuilder.stop,
+        relinked=relinked,
     )
     watcher.start()
     return watcher

@@ -13,6 +13,7 @@ import pytest
 
 from sitegen.config import load_config
 from sitegen.watch import (
+    RELINKED,
     Change,
     Outcome,
     Rebuilder,
@@ -23,7 +24,8 @@ from sitegen.watch import (
     merge,
     start_watching,
 )
-from tests.conftest import article_text
+from sitegen.write import MANIFEST
+from tests.conftest import article_text, read_tree
 from tests.live import TIMEOUT, Command, clean_tree, output_tree, wait_until
 
 # --- pure rules --------------------------------------------------------------------------------
@@ -350,6 +352,44 @@ def test_a_source_folder_replaced_by_a_symlink_is_followed(
     (elsewhere / "c.txt").write_text(article_text("2026-02-08", "Edited through the link"))
     tree = settles_as_clean_build(site)
     assert any("edited-through-the-link" in p for p in tree)
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["events", "poll"])
+def test_symlinked_source_and_output_folders_re_pointed_are_followed(
+    site: Path, poll: bool
+) -> None:
+    """A release switched by re-pointing `articles` (`ln -sfn rel2 articles`), then `public`:
+    the watch went on building the old folders, and no edit in the new ones was seen (the
+    hostile helper). No event tells: the links are looked at when all is quiet."""
+    for name in ("rel1", "rel2", "out1", "out2"):
+        (site / name).mkdir()
+    for path in (site / "articles").iterdir():
+        path.rename(site / "rel1" / path.name)
+    (site / "articles").rmdir()
+    (site / "rel2/c.txt").write_text(article_text("2026-02-08", "The second release"))
+    (site / "articles").symlink_to("rel1")
+    (site / "public").symlink_to("out1")
+    outcomes: queue.Queue[Outcome] = queue.Queue()
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    watcher = start_watching(rebuilder, outcomes.put, poll=poll)
+    try:
+        (site / "next").symlink_to("rel2")
+        (site / "next").replace(site / "articles")  # atomic, as `mv -T` does
+        tree = settles_as_clean_build(site)
+        assert any("the-second-release" in p for p in tree)
+        (site / "rel2/c.txt").write_text(article_text("2026-02-08", "Edited in the release"))
+        tree = settles_as_clean_build(site)
+        assert any("edited-in-the-release" in p for p in tree)
+        (site / "next").symlink_to("out2")
+        (site / "next").replace(site / "public")
+        tree = settles_as_clean_build(site)
+        assert read_tree(site / "out2", skip=(MANIFEST,)) == tree
+    finally:
+        watcher.stop()
+    changes = [c for outcome in outcomes.queue for c in outcome.changes]
+    assert Change(site / "articles", RELINKED) in changes
+    assert Change(site / "public", RELINKED) in changes
 
 
 def test_ignored_files_do_not_rebuild(site: Path, watching: queue.Queue[Outcome]) -> None:
