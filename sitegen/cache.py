@@ -23,8 +23,6 @@ import hashlib
 import importlib.util
 import marshal
 import os
-import re
-import secrets
 import shutil
 import sys
 import threading
@@ -50,8 +48,6 @@ SOURCES_FILE = "sources.marshal"
 LEXICON_FILE = "lexicon.marshal"  # the tagger's tables (`tags.lexicon_tables`)
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
-ID_FILE = "id"  # this cache folder's id, which the manifests of its builds name
-ID = re.compile(r"[0-9a-f]{32}")
 ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 assert ARTICLE_FIELDS[:3] == ("source", "id", "date"), "_article() unpacks these by position"
 
@@ -303,32 +299,19 @@ def keys_trusted(cache_dir: Path, notices: list[str] | None = None) -> bool:
     return False
 
 
-def cache_id(cache_dir: Path, make: bool = True) -> str:
-    """This cache folder's id (made with the first build's, if `make`), which the manifest of
-    each output folder it builds names (`write.BUILDER`): the page keys of one cache vouch
-    for no file another cache's build wrote. "" when it has none and cannot have one (a
-    cache folder this process cannot write), which no manifest names."""
-    path = cache_dir / ID_FILE
-    try:
-        if ID.fullmatch(found := path.read_text(encoding="ascii", errors="replace").strip()):
-            return found
-    except OSError:
-        pass
-    if not make:
-        return ""
-    try:
-        ensure_cache_folder(cache_dir)
-        _write(path, secrets.token_hex(16).encode("ascii") + b"\n")
-        return path.read_text(encoding="ascii").strip()  # another build's, had it won the race
-    except OSError:
-        return ""
+def cache_id(cache_dir: Path) -> str:
+    """This cache folder's id, which the manifest of each output folder it builds names
+    (`write.BUILDER`): the page keys of one cache vouch for no file another cache's build
+    wrote. Its path's digest: the same for the same folder made again (a deleted cache has
+    no keys to trust), so that a site built twice is the same bytes, its manifest too."""
+    return hashlib.blake2b(os.fsencode(cache_dir), digest_size=16).hexdigest()
 
 
 def built_here(cache_dir: Path, out_dir: Path, notices: list[str] | None = None) -> bool:
     """Whether the output folder was last written by a build with this cache folder, whose
     page keys may then vouch for its files. A build with another cache (from another working
     folder, or with another `cache:`) rewrote pages that the keys here call unchanged."""
-    if manifest_builder(out_dir) == cache_id(cache_dir, make=False) != "":
+    if manifest_builder(out_dir) == cache_id(cache_dir):
         return True
     if notices is not None:
         notices.append(
