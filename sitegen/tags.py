@@ -92,7 +92,8 @@ PARTICLES = frozenset(
 )  # fmt: skip  "&" joins a name ("Larsen & Toubro") but never starts or ends one ("Q & A")
 
 
-ARABIC_ARTICLES = ("al", "el", "ad", "as", "ash")  # joined to a name's last word: "al-Sisi"
+# Joined to a name's last word: "al-Sisi", "Deir ez-Zor"
+ARABIC_ARTICLES = ("al", "el", "ad", "as", "ash", "az", "ez")
 
 
 def _upper_class() -> str:
@@ -1093,6 +1094,12 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
     """
     run = run.replace("’", "'")
     forms = lexicon.forms
+    if "' " in run and (cut := _possessive_end(lexicon, run.split(" "))):
+        # "Hamas' Al-Aqsa Flood": Hamas, then a name of its own (the tag helper)
+        words = run.split(" ")
+        first = parse_run(lexicon, " ".join(words[:cut])[:-1])
+        rest = parse_run(lexicon, " ".join(words[cut:]))
+        return first + tuple((*piece[:4], False) for piece in rest)  # mid-sentence
     if " " not in run:  # most runs are one word
         entry = forms.get(run)
         if entry is not None:
@@ -1169,6 +1176,21 @@ def parse_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
     if pending:
         pieces += guess(lexicon, pending, at_start)
     return tuple(pieces)
+
+
+def _possessive_end(lexicon: Lexicon, words: list[str]) -> int:
+    """Where a name's possessive ends a name within a run: after a word that ends with the
+    apostrophe, before a word that goes on no name of a body ("Hamas' Al-Aqsa Flood"), and not
+    inside a known form ("Peoples' Equality and Democracy Party"). 0 for none: "Kurdistan
+    Workers' Party" and "National Farmers' Union" are whole."""
+    for i, word in enumerate(words[:-1]):
+        if (
+            word[-1] == "'"
+            and words[i + 1] not in lexicon.generic
+            and not any(j + known_at(lexicon, words, j)[1] > i + 1 for j in range(i + 1))
+        ):
+            return i + 1
+    return 0
 
 
 ROMANCE_OF = frozenset(("de", "del", "da", "do", "di", "du", "dos", "das", "des", "della"))
@@ -1382,8 +1404,13 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
         if words[i] == "Imam" and i == len(words) - 2 and words[-1] in IMAMS:
             words, at_start = words[i:], False  # "Imam Hussein" is no Hussein of today
             break
-        if words[i] == "Sheikh" and 0 < i < len(words) - 1 and words[i - 1] not in strip:
-            continue  # a part of a Somali name: "Hassan Sheikh Mohamud" (the tag helper)
+        if (
+            words[i] in INNER_TITLES
+            and 0 < i < len(words) - 1
+            and words[i - 1] not in lexicon.not_names
+            and words[i - 1] not in PARTICLES
+        ):
+            continue  # a part of a name: "Hassan Sheikh Mohamud", "Hussein Hajj Hassan"
         if words[i] in strip or (i == 0 and words[i] in lexicon.starters):
             of_something = "of" in words[: i + 2]  # "Minister of Foreign Affairs Abbas Araghchi"
             titled = words[i] not in ARTICLES  # not "The" of "The War Powers Resolution"
@@ -1422,22 +1449,34 @@ def _after_institution(
 ) -> tuple[list[str], bool]:
     """The name after the last of `nouns`, when two or more plain words follow it: "War Pete
     Hegseth" (left of "Secretary of War Pete Hegseth") -> "Pete Hegseth". Institutions count
-    only after a title and "of", "War Powers Resolution" is whole; or after generic words only
-    that follow a title, or after a title (`titled`): "Adviser to Prime Minister on Foreign
-    Affairs Sartaj Aziz" -> "Sartaj Aziz", "State Department Ned Price" -> "Ned Price"."""
+    after a title and "of"; after other words ("Political Council Mahmoud Qomati"), or after
+    a title (`titled`): "Adviser to Prime Minister on Foreign Affairs Sartaj Aziz" -> "Sartaj
+    Aziz", "State Department Ned Price" -> "Ned Price". "War Powers Resolution" is whole: a
+    generic word is no person's."""
     for i in range(len(words) - 3, -1, -1):
-        if words[i] in nouns or (
-            (i or titled)
-            and words[i] in lexicon.nouns
-            and all(w in lexicon.not_names for w in words[:i])
-        ):
+        if words[i] in nouns or words[i] in lexicon.nouns:
             rest = words[i + 1 :]
-            if all(w not in lexicon.not_names and w not in PARTICLES for w in rest):
+            if _a_persons_name(lexicon, rest):
                 return rest, False
             break
     return words, at_start
 
 
+def _a_persons_name(lexicon: Lexicon, words: list[str]) -> bool:
+    """Whether words may be a person's name after an institution's: plain words, with a
+    particle only inside ("Mohammed bin Salman"). "Political Council Mahmoud Qomati" and
+    "Gaza Government Media Office Ismail al-Thawabta" were each one name (the tag helper)."""
+    return (
+        words[0] not in PARTICLES
+        and words[-1] not in PARTICLES
+        and all(w not in lexicon.not_names for w in words)
+    )
+
+
+# Titles that are part of a name between two of its words: "Hassan Sheikh Mohamud", Somalia's
+# president; "Hussein Hajj Hassan", a Lebanese MP ("Executive Council Sheikh Ali Damoush" is
+# Ali Damoush: a council is no name's word). Before a name, each is a title.
+INNER_TITLES = frozenset(("Sheikh", "Hajj", "Haj"))
 SUFFIXES = ("Jr", "Sr")
 ARTICLES = ("The", "A", "An")  # in `strip`, but no title
 
@@ -1449,7 +1488,9 @@ def _described(word: str) -> bool:
     return bool(dash) and tail[:1].islower() and (tail.endswith("ed") or tail in PARTICIPLES)
 
 
-PARTICIPLES = frozenset(("run", "born", "held", "made", "built", "bound", "era", "style", "wide"))
+PARTICIPLES = frozenset(
+    ("run", "born", "held", "made", "built", "bound", "era", "style", "wide", "majority")
+)  # "Kurdish-majority" (the tag helper)
 
 
 def guessed(lexicon: Lexicon, words: list[str], at_start: bool) -> Piece | None:

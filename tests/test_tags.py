@@ -1018,6 +1018,25 @@ def test_a_surname_with_accents_counts_for_the_full_name_written_without() -> No
     assert second["Ekrem İmamoğlu"] == 2 and "Imamoglu" not in second
 
 
+def test_names_of_the_middle_east_review_are_whole_and_alone() -> None:
+    """From 294 wire articles the tag helper wrote (session 37): each line was a wrong tag."""
+    body = (
+        "A day after Hamas’ Al-Aqsa Flood operation, the Palestinian Red Crescent said. The head "
+        "of Hezbollah's Executive Council Sheikh Ali Damoush spoke, as did Hezbollah MP Hussein "
+        "Hajj Hassan. Director of the Gaza Government Media Office Ismail al-Thawabta said so. "
+        "Head of the Badr Organization Hadi al-Amiri agreed. Units of the Battlegroup Center "
+        "advanced. Russia took the Donetsk and Lugansk People's Republics. In Deir ez-Zor, in "
+        "Sheikh Jarrah and in Kurdish-majority towns, the president is a Kurd, NNA reported."
+    )
+    tags = tags_of(corpus(body, body), max_per_article=30)
+    assert set(tags[0]) == {
+        "Hamas", "Al-Aqsa Flood", "Palestine Red Crescent Society", "Hezbollah", "Ali Damoush",
+        "Hussein Hajj Hassan", "Gaza", "Ismail al-Thawabta", "Hadi al-Amiri",
+        "Battlegroup Center", "Russia", "Donetsk", "Lugansk People's Republic", "Deir ez-Zor",
+        "Sheikh Jarrah",
+    }  # fmt: skip
+
+
 def test_a_word_written_only_after_a_demonym_names_a_thing_with_it() -> None:
     """ "Georgian Dream" is a party, not a "Dream"; "Syrian Kurds" in an article that also
     writes "Kurds" alone are Kurds; a surname after a demonym is still the person's."""
