@@ -36,7 +36,6 @@ from sitegen.cache import (
     CacheMemory,
     Skipped,
     SourceEntry,
-    cache_id,
     check_cache_folder,
     forget_page_keys,
     load_cache,
@@ -49,6 +48,7 @@ from sitegen.cache import (
     save_state,
     sources_file,
     template_digest,
+    vouch_for_output,
 )
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, file_error, is_file_error
@@ -890,7 +890,7 @@ class Build:
 
         total = planner.page_count() if keys_later else len(pages)
         paths = [] if keys_later else [plan.path for plan in pages]
-        with Writer(self.config.output, cache_id(self.config.cache)) as writer:
+        with Writer(self.config.output, self.vouch_for_output) as writer:
             if keys_later:
                 todo = list(range(total))
             else:
@@ -1020,7 +1020,7 @@ class Build:
         if not keys.keys() <= cache.pages.keys():
             return None
         self.lap("plan changed")
-        with Writer(self.config.output, cache_id(self.config.cache)) as writer:
+        with Writer(self.config.output, self.vouch_for_output) as writer:
             if writer.set_aside_foreign(
                 writer.keep_all(cache.pages.keys() - keys.keys(), self.output_check)
             ):
@@ -1047,7 +1047,7 @@ class Build:
         and refresh the static assets: no model, no rendering. None if a page went missing."""
         if self.statics_moved(pages):
             return None
-        with Writer(self.config.output, cache_id(self.config.cache)) as writer:
+        with Writer(self.config.output, self.vouch_for_output) as writer:
             if writer.set_aside_foreign(writer.keep_all(pages, self.output_check)):
                 return None
             self.lap("check output")
@@ -1188,6 +1188,9 @@ class Build:
             f"deleted the manifest, delete the folder and build again."
         )
         return [Problem(display(output), message)]
+
+    def vouch_for_output(self, manifest: tuple[int, ...]) -> None:
+        vouch_for_output(self.config, manifest)
 
     def forget_page_keys(self) -> None:
         forget_page_keys(self.config)

@@ -38,7 +38,7 @@ from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError
 from sitegen.read import Article, display, is_editor_litter, is_regular_file
-from sitegen.write import MANIFEST, manifest_builder
+from sitegen.write import MANIFEST, read_manifest_signed
 
 if TYPE_CHECKING:
     from sitegen.model import RelatedMemo
@@ -48,6 +48,7 @@ SOURCES_FILE = "sources.marshal"
 LEXICON_FILE = "lexicon.marshal"  # the tagger's tables (`tags.lexicon_tables`)
 PAGES_PREFIX = "pages-"
 STATE_PREFIX = "state-"
+OUTPUT_PREFIX = "output-"  # the output folder's manifest as a build left it (`built_here`)
 ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 assert ARTICLE_FIELDS[:3] == ("source", "id", "date"), "_article() unpacks these by position"
 
@@ -299,26 +300,44 @@ def keys_trusted(cache_dir: Path, notices: list[str] | None = None) -> bool:
     return False
 
 
-def cache_id(cache_dir: Path) -> str:
-    """This cache folder's id, which the manifest of each output folder it builds names
-    (`write.BUILDER`): the page keys of one cache vouch for no file another cache's build
-    wrote. Its path's digest: the same for the same folder made again (a deleted cache has
-    no keys to trust), so that a site built twice is the same bytes, its manifest too."""
-    return hashlib.blake2b(os.fsencode(cache_dir), digest_size=16).hexdigest()
+def vouch_for_output(config: Config, manifest: tuple[int, ...]) -> None:
+    """Record the output folder's manifest (inode, size, mtime) as a build with this cache
+    left it (`write.Writer.on_commit`): the page keys here vouch for that folder only while it
+    is the same (`built_here`). Written only when it changed: a build with nothing to do
+    writes no file."""
+    path = pages_file(config.cache, config.output, OUTPUT_PREFIX)
+    if _stamp(path) == tuple(manifest):
+        return
+    with contextlib.suppress(OSError):  # a cache folder it cannot write: see `keys_trusted`
+        ensure_cache_folder(config.cache)
+        _write(path, marshal.dumps(tuple(manifest)))
 
 
 def built_here(cache_dir: Path, out_dir: Path, notices: list[str] | None = None) -> bool:
-    """Whether the output folder was last written by a build with this cache folder, whose
-    page keys may then vouch for its files. A build with another cache (from another working
-    folder, or with another `cache:`) rewrote pages that the keys here call unchanged."""
-    if manifest_builder(out_dir) == cache_id(cache_dir):
+    """Whether the output folder's manifest is still the one a build with this cache left
+    (`vouch_for_output`). A build with another cache (from another working folder, or with
+    another `cache:`) rewrites pages that the keys here call unchanged: a --drafts preview
+    built from the parent folder, then the usual build, left an embargoed draft's text in
+    the feed and the lists (the hostile helper). Then every page is rendered and compared."""
+    stamp = _stamp(pages_file(cache_dir, out_dir, OUTPUT_PREFIX))
+    _, manifest = read_manifest_signed(out_dir, files=False)
+    if stamp == manifest:
         return True
     if notices is not None:
         notices.append(
-            f"{display(out_dir)} was written by a build with another cache folder since the "
-            f"last build with {display(cache_dir)}; every page is rendered and compared"
+            f"{display(out_dir / MANIFEST)} changed since the last build with "
+            f"{display(cache_dir)} (another build with another cache folder, or an edit); "
+            f"every page is rendered and compared"
         )
     return False
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    try:
+        stamp = marshal.loads(read_cache_file(path))
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return stamp if isinstance(stamp, tuple) else None
 
 
 def remove_cache_file(path: Path) -> None:

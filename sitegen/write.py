@@ -59,12 +59,6 @@ STAGING_PREFIX = ".sitegen-staging-"
 # leave every page it would write as it stood. A digest an older sitegen wrote is ignored.
 MANIFEST_VERSION = 1
 NO_DIGEST = ""
-# The manifest names the build cache whose page keys vouch for the folder (`cache.cache_id`),
-# first, where a build reads it without parsing the whole list: two cache folders building
-# into one output folder (a build from another working folder, a staging config and a
-# production one) each trusted their keys for pages the other had rewritten, and a build
-# without drafts left a draft's text in the feed and the lists (the hostile helper).
-BUILDER = re.compile(rb'\{"version":1,"builder":"([0-9a-f]{0,64})"')
 
 
 # What every build writes (`render.web_files`), unless the site's layouts/static/ has its own.
@@ -353,10 +347,13 @@ def on_disk_as_written(out_dir: Path, path: str, size: int, manifest_mtime: int)
 class Writer:
     """Collect staged outputs, then commit them all at once (use as a context manager)."""
 
-    def __init__(self, out_dir: Path, builder: str = "") -> None:
-        """`builder`: the build cache's id, which the manifest names (`BUILDER`)."""
+    def __init__(
+        self, out_dir: Path, on_commit: Callable[[tuple[int, ...]], None] | None = None
+    ) -> None:
+        """`on_commit`: given the manifest's inode, size and mtime once a commit is done, as
+        they are then, whether the commit wrote it or not (`cache.vouch_for_output`)."""
         self.out_dir = out_dir
-        self.builder = builder
+        self.on_commit = on_commit
         self.out_dir_existed = out_dir.exists()
         self.empty_at_start = not self.out_dir_existed or folder_is_empty(out_dir)
         self.previous, self.manifest_signature = read_manifest_signed(out_dir)
@@ -535,18 +532,14 @@ class Writer:
                     f"cannot write {path}: a folder of that name is in the way"
                 ) from None
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        if (
-            self.entries != self.previous
-            or self.staged
-            or stale
-            or not self.manifest_mtime
-            or manifest_builder(self.out_dir) != self.builder
-        ):
-            write_manifest(self.out_dir, self.entries, self.builder)
+        if self.entries != self.previous or self.staged or stale or not self.manifest_mtime:
+            write_manifest(self.out_dir, self.entries)
         if self.had_journal or added or self.in_place:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.out_dir / JOURNAL)  # the manifest now lists them
         self.discard_staging()
+        if self.on_commit is not None:
+            self.on_commit(read_manifest_signed(self.out_dir, files=False)[1])
         return WriteReport(len(self.staged) + self.in_place, self.unchanged, removed)
 
     def check_targets(self, stale: set[str]) -> None:
@@ -857,11 +850,16 @@ def read_manifest(out_dir: Path) -> tuple[dict[str, int], int]:
     return files, signature[2]
 
 
-def read_manifest_signed(out_dir: Path) -> tuple[dict[str, int], tuple[int, ...]]:
-    """`read_manifest`, with the manifest's inode, size and mtime (all 0 when absent)."""
+def read_manifest_signed(
+    out_dir: Path, files: bool = True
+) -> tuple[dict[str, int], tuple[int, ...]]:
+    """`read_manifest`, with the manifest's inode, size and mtime (all 0 when absent); only
+    the latter without `files`."""
     path = out_dir / MANIFEST
     try:
         found = os.lstat(path)
+        if not files:
+            return {}, (found.st_ino, found.st_size, found.st_mtime_ns)
         text = read_record(path)
         if text is None:
             return {}, (0, 0, 0)
@@ -872,20 +870,6 @@ def read_manifest_signed(out_dir: Path) -> tuple[dict[str, int], tuple[int, ...]
         return files, (found.st_ino, found.st_size, found.st_mtime_ns)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return {}, (0, 0, 0)  # RecursionError: "[[[[..." nested past what json reads
-
-
-def manifest_builder(out_dir: Path) -> str | None:
-    """The id of the build cache that last wrote the output folder's manifest (`BUILDER`);
-    None without one (no manifest, or an older sitegen's)."""
-    path = out_dir / MANIFEST
-    try:
-        if not S_ISREG(os.lstat(path).st_mode):  # a pipe would be read forever (`read_record`)
-            return None
-        with open(path, "rb") as file:
-            found = BUILDER.match(file.read(128))
-    except OSError:
-        return None
-    return found[1].decode("ascii") if found else None
 
 
 def is_safe_manifest_path(path: str) -> bool:
@@ -907,11 +891,10 @@ def manifest_size(entry: object) -> int:
     return entry[1]
 
 
-def write_manifest(out_dir: Path, entries: dict[str, int], builder: str = "") -> None:
+def write_manifest(out_dir: Path, entries: dict[str, int]) -> None:
     # No indent: with one, json falls back to its pure-Python encoder, 20 times slower.
     files = {p: [NO_DIGEST, entries[p]] for p in sorted(entries)}
-    record = {"version": MANIFEST_VERSION, "builder": builder, "files": files}
-    data = json.dumps(record, separators=(",", ":"))
+    data = json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":"))
     replace_file(out_dir / MANIFEST, data + "\n")
 
 

@@ -1198,7 +1198,7 @@ def test_a_build_with_another_cache_folder_leaves_no_page_this_one_trusts(
     """A preview with drafts built from the parent folder (so with a cache of its own) into
     the site's public/, then the usual build: its page keys called the pages the preview had
     rewritten unchanged, and the draft's text stayed in the feed and on the home page (the
-    hostile helper). The manifest names the cache of the build that wrote it."""
+    hostile helper). The cache records the manifest its build left."""
     draft = "---\ndraft: true\n---\n" + article_text("2026-03-01", "Secret draft")
     site = make_site(small_corpus(2) | {"articles/draft.txt": draft})
     run_cli(site, "build")
@@ -1207,7 +1207,7 @@ def test_a_build_with_another_cache_folder_leaves_no_page_this_one_trusts(
     assert "Secret draft" in (site / "public/feed.xml").read_text()
     result = run_cli(site, "build")
     assert read_tree(site / "public") == clean
-    assert "was written by a build with another cache folder" in result.output
+    assert "public/.sitegen-manifest.json changed since the last build" in result.output
     again = run_cli(site, "build")  # its own build last: nothing to render
     assert "0 written" in again.output and "another cache" not in again.output
 
@@ -2330,17 +2330,21 @@ def test_a_manifest_of_an_older_sitegen_still_vouches_for_its_files(make_site, r
 @pytest.mark.parametrize("size", ["1e999", "true", '"12"', "1.5", "[1]", "null"])
 def test_a_manifest_entry_that_is_no_size_is_damage(make_site, run_cli, size) -> None:
     """`1e999` reads as a float infinity, which stopped the build with a traceback: any entry
-    that is not [digest, int] makes the manifest unreadable, as a lost one is (nothing is
-    overwritten, one warning)."""
+    that is not [digest, int] makes the manifest unreadable, as a lost one is. Nothing is
+    overwritten; the manifest changed since the build, every page is rendered and compared,
+    and files holding what sitegen would write are its own again (see the next test for
+    files that differ)."""
     site = make_site(small_corpus(2))
     assert run_cli(site, "build").exit_code == 0
+    before = read_tree(site / "public")
     path = site / "public" / MANIFEST
     text = re.sub(r'"robots.txt":\["",\d+\]', f'"robots.txt":["",{size}]', path.read_text())
     assert text != path.read_text()
     path.write_text(text)
     result = run_cli(site, "build")
     assert result.exit_code == 0 and "Traceback" not in result.output
-    assert "not in its manifest" in result.output
+    assert "public/.sitegen-manifest.json changed since the last build" in result.output
+    assert read_tree(site / "public") == before  # the manifest as it was, too
 
 
 def test_a_lost_manifest_is_one_warning_and_nothing_is_overwritten(make_site, run_cli) -> None:
