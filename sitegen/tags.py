@@ -897,6 +897,7 @@ class _Reader:
         aliases, extra = self.tagger.aliases, self.tagger.extra_names
         byline, owner, add = self.byline, self.owner, self.add
         owned: set[str] = set()  # full names whose words are in `owner`
+        tails = _tails_of([guess[0][1] for guess in self.guesses if guess[0][0] is FULL])
         for (kind, name, form, piece_weight, initial), weight, position in self.guesses:
             if name in byline or (extra and name.casefold() in extra):  # counted apart
                 continue
@@ -910,6 +911,8 @@ class _Reader:
                 rest = name.partition(" ")[2]  # "Analysts Wang Yi": the first word is no name
                 for piece in self.parsed(rest):  # read by this same loop
                     self.guesses.append(((*piece[:4], False), weight, position))
+            elif name in tails:
+                add(tails[name], name, weight, position, False)
             elif name not in self.described:
                 add(name, name, weight, position, False)
                 if name not in owned:  # its words point to it already
@@ -1064,6 +1067,24 @@ class _Reader:
             tuple([names[i] for i in order]),
             tuple([tallied[i] for i in order]),
         )
+
+
+def _tails_of(names: list[str]) -> dict[str, str]:
+    """Full names of two words or more that end one longer full name of the article, with it:
+    "Abu Zuhri" is "Sami Abu Zuhri", "Ben Gvir" "Itamar Ben Gvir" (the Middle East review:
+    two tags of one person, each of one article). A tail of two longer names is neither's."""
+    longer = {name for name in names if name.count(" ") >= 2}
+    if not longer:
+        return {}
+    given = set(names)
+    tails: dict[str, str] = {}
+    for name in longer:
+        words = name.split(" ")
+        for k in range(1, len(words) - 1):
+            tail = " ".join(words[k:])
+            if tail in given:
+                tails[tail] = "" if tails.get(tail, name) != name else name
+    return {tail: name for tail, name in tails.items() if name}
 
 
 def _folded_owners(owner: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -2049,7 +2070,9 @@ def _skeleton(key: str) -> str:
     """A casefolded name without what transliterations vary in: spaces, hyphens, an Arabic
     article, doubled letters, apostrophes for the Arabic ayn and hamza ("Sare'e", "Saree"),
     and "gh" for "q" and "ou" for "u", as Persian and French-style spellings have them
-    ("Baghaei", "Baqaei"; "Ghalibaf", "Qalibaf"; "Mahmoud", "Mahmud": the tag helper).
+    ("Baghaei", "Baqaei"; "Ghalibaf", "Qalibaf"; "Mahmoud", "Mahmud": the tag helper), "ee"
+    and "i", "ae" and "a", "k" and "q", "y" and "i" ("Naeem Kassem", "Naim Qassem"; "Sergey",
+    "Sergei"; "Yury", "Yuri"; "Haykal", "Haikal": the Middle East review).
     "hassan nasrallah", "hasan nasrallah" -> "hasanasralah"."""
     words = key.replace("-", " ").split(" ")
     if "al" in words[1:] or "el" in words[1:]:  # not the first: "Al Franken" is a first name
@@ -2057,6 +2080,9 @@ def _skeleton(key: str) -> str:
     joined = "".join(words).translate(TRANSLITERATED)
     if "gh" in joined or "ou" in joined:
         joined = joined.replace("gh", "q").replace("ou", "u")
+    if "ee" in joined or "ae" in joined:  # "Naeem", "Naim"; "Esmaeil", "Esmail"
+        joined = joined.replace("ee", "i").replace("ae", "a")
+    joined = joined.translate(LETTERS_ALIKE)
     # Searched first: most names double no letter, and a substitution costs more than a search
     # (`pool_key` makes one for every name of two words or more).
     return DOUBLED.sub(_first_letter, joined) if DOUBLED.search(joined) else joined
@@ -2067,6 +2093,7 @@ def _first_letter(doubled: re.Match[str]) -> str:
 
 
 DOUBLED = re.compile(r"(.)\1+")
+LETTERS_ALIKE = str.maketrans("ky", "qi")
 TRANSLITERATED = str.maketrans("", "", "'’ʼʿʾ‘`")  # apostrophes for ayn and hamza: left out
 
 

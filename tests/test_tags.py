@@ -1037,6 +1037,24 @@ def test_names_of_the_middle_east_review_are_whole_and_alone() -> None:
     }  # fmt: skip
 
 
+def test_spellings_of_the_middle_east_review_are_one_name_and_a_surname_of_two_words_too() -> None:
+    """ "Naeem Kassem" and "Naim Qassem", "Sergey" and "Sergei Lavrov" were two tags each;
+    "Abu Zuhri" after "Sami Abu Zuhri" a name of its own (the Middle East review)."""
+    articles = corpus(
+        "Hezbollah chief Naim Qassem spoke. Naim Qassem said more.",
+        "Hezbollah leader Naeem Kassem warned. Later Sergey Lavrov replied.",
+        "Foreign Minister Sergei Lavrov met envoys. Senior official Sami Abu Zuhri said so, and "
+        "Abu Zuhri added that talks went on.",
+        "Sergey Lavrov flew home.",
+    )
+    tagging = tag_corpus(articles, TagConfig(max_per_article=20), TEXTS)
+    tags = [set(names) for names in tagging.chosen.values()]
+    assert "Naim Qassem" in tags[0] and "Naim Qassem" in tags[1]
+    assert "Sergey Lavrov" in tags[1] and "Sergey Lavrov" in tags[2]
+    third = {c.name: c.mentions for c in tagging.candidates(articles[2].id)}
+    assert third["Sami Abu Zuhri"] == 2 and "Abu Zuhri" not in third
+
+
 def test_a_word_written_only_after_a_demonym_names_a_thing_with_it() -> None:
     """ "Georgian Dream" is a party, not a "Dream"; "Syrian Kurds" in an article that also
     writes "Kurds" alone are Kurds; a surname after a demonym is still the person's."""
