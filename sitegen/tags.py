@@ -1445,11 +1445,23 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     words = _before_of(lexicon, words)
     if not words or all(w in lexicon.not_names for w in words):
         return None
-    if len(words) > MAX_NAME_WORDS or (len(words) == 1 and len(words[0]) < 2):
+    if (len(words) > MAX_NAME_WORDS and _name_words_count(words) > MAX_NAME_WORDS) or (
+        len(words) == 1 and len(words[0]) < 2
+    ):
         return None
     if len(words) == 1 and len(words[0]) <= 3 and "-" in words[0]:
         return None  # initials, as in a party and state: "(D-N.Y.)"
     return words, at_start
+
+
+def _name_words_count(words: list[str]) -> int:
+    """The words of an Arabic name of descent but its particles: "Mohammed bin Abdulrahman bin
+    Jassim Al Thani", Qatar's prime minister, is five (it was seven, more than any name has,
+    and no name). Other names' particles count: "Federal Office for the Protection of the
+    Constitution" is no tag beside "BfV"."""
+    if "bin" not in words and "ibn" not in words:  # a title of a work or an office's name
+        return len(words)
+    return sum(word not in PARTICLES and word not in ("Al", "El") for word in words)
 
 
 def _before_of(lexicon: Lexicon, words: list[str]) -> list[str]:

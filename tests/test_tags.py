@@ -1053,6 +1053,10 @@ def test_spellings_of_the_middle_east_review_are_one_name_and_a_surname_of_two_w
     assert "Sergey Lavrov" in tags[1] and "Sergey Lavrov" in tags[2]
     third = {c.name: c.mentions for c in tagging.candidates(articles[2].id)}
     assert third["Sami Abu Zuhri"] == 2 and "Abu Zuhri" not in third
+    qatar = corpus("Sheikh Mohammed bin Abdulrahman bin Jassim Al Thani said talks went on.")
+    assert {c.name for c in tag_corpus(qatar, TagConfig(), TEXTS).candidates(qatar[0].id)} == {
+        "Mohammed bin Abdulrahman bin Jassim Al Thani"
+    }  # seven words, five of a name: it had been none
 
 
 def test_a_word_written_only_after_a_demonym_names_a_thing_with_it() -> None:
