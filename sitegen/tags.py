@@ -2325,13 +2325,20 @@ class Pick:
         common enough): what it is about. Such a name stays though fewer than `min_articles`
         articles have room for it: "Zuckerberg Pledges Hundreds of Billions" lost Mark
         Zuckerberg, whom two more articles named in passing (the tag helper: 35 articles of
-        300 lost the name they led with)."""
+        300 lost the name they led with). So is the best name no list gives, when only one
+        candidate comes before it: "Rajji: Diplomacy Is Lebanon's Only Choice" scored Lebanon
+        first, and lost Youssef Rajji (the Middle East review)."""
+        ahead = 0
         for _, candidate, flag in self.candidates:
             if flag == LISTED or (
                 not flag
                 and (candidate in common or (" " in candidate and pooled(candidate, common, ())))
             ):
-                return candidate == key
+                if candidate == key:
+                    return ahead == 0 or flag != LISTED
+                if ahead or flag != LISTED:
+                    return False
+                ahead = 1
         return False
 
     @cached_property

@@ -1353,6 +1353,14 @@ def test_min_articles_counts_the_articles_that_keep_a_name_after_the_cap() -> No
     verdicts = {v.name: v for v in explain(tagging, articles[0].id)}
     assert not verdicts["Tomas Elk"].kept
     assert "fewer than min_articles (2)" in verdicts["Tomas Elk"].reason
+    # but second after a country alone, the name no list gives is what the article is about:
+    # "Rajji: Diplomacy Is Lebanon's Only Choice" (the Middle East review)
+    leading = corpus(
+        "Chile and Chile and Chile, Tomas Elk said. Tomas Elk left.",
+        "Greta Lund and Greta Lund met officials in Peru and Peru. Tomas Elk came.",
+        "Greta Lund spoke.",
+    )
+    assert tags_of(leading, max_per_article=2)[0] == ("Chile", "Tomas Elk")
 
 
 def test_aliases_map_forms_to_one_tag() -> None:
