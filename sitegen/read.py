@@ -704,7 +704,9 @@ def decode_text(data: bytes, warn: Any) -> tuple[str, bool]:
                 silence = "save the file as UTF-8 to silence this"
                 warn(f"not valid UTF-8; read as {name} ({silence})", line)
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        # "\r\r\n": CRLF converted to CRLF again (a transfer in text mode from Windows), one
+        # line break, not two: each wrapped line had been a paragraph (the hostile helper)
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     if (controls or not text.isascii()) and any(c in text for c in OTHER_LINE_BREAKS):
         text = text.translate(AS_NEWLINES)
     return (CONTROL.sub("", text) if controls else text), utf8
