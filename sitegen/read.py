@@ -701,6 +701,10 @@ def decode_text(data: bytes, warn: Any) -> tuple[str, bool]:
                 text, name = data.decode("cp1252", errors="replace"), "Windows-1252"
                 if looks_misread(text) and (found := other_encoding(data)) is not None:
                     name, text = found
+                elif b"\x85" in data and b"\n" not in data and b"\r" not in data:
+                    # Latin-1 with NEL line breaks (a mainframe's export), which Windows-1252
+                    # reads as "…": the whole file had been its title (the hostile helper)
+                    text, name = data.decode("latin-1"), "Latin-1"
                 silence = "save the file as UTF-8 to silence this"
                 warn(f"not valid UTF-8; read as {name} ({silence})", line)
     if "\r" in text:
