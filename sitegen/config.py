@@ -492,6 +492,8 @@ class YamlProblem(Exception):
 def key_text(key: Any) -> str:
     """A YAML key as text; YAML keys may be numbers, and Python refuses to write an int of
     over 4,300 digits as text."""
+    if key is None or isinstance(key, bool):  # as YAML writes them: "None" was shown for null
+        return {None: "null", True: "true", False: "false"}[key]
     try:
         return str(key)
     except ValueError:

@@ -1676,7 +1676,24 @@ def key_line(lines: Sequence[str], key: str, first_line: int = 2) -> int | None:
             return number
         if line.startswith(tables):
             return number
+    for number, line in enumerate(lines, start=first_line):  # written otherwise than read
+        if (written := WRITTEN_KEY.match(line)) and key_as_read(written[1]) == key:
+            return number
     return None
+
+
+# A key written quoted ("\e[31mred": an escape) or as YAML's null (`~`), then a colon
+WRITTEN_KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|~|null|Null|NULL)\s*:""")
+
+
+def key_as_read(written: str) -> str | None:
+    """A written key as the front matter's parser reads it, as text (`config.key_text`)."""
+    import yaml  # only for a warning about such a key
+
+    try:
+        return key_text(yaml.safe_load(written))
+    except yaml.YAMLError:
+        return None
 
 
 def _front_value(key: str, value: Any) -> Any:

@@ -548,6 +548,18 @@ def test_unknown_front_matter_key_warns_with_suggestion(tmp_path: Path) -> None:
     assert "unknown front matter key 'titel' (did you mean 'title'?)" in str(result.problems[0])
 
 
+def test_an_unknown_key_written_quoted_or_as_null_is_named_with_its_line(tmp_path: Path) -> None:
+    """A key with an escape (`"\\e[31m"`) or YAML's null named no line, and null was 'None'
+    (the hostile helper)."""
+    front = '---\ntitle: T\nnull: 1\n"\\e[31mred": 2\n~: 3\n---\n'
+    result = read(tmp_path, "a.md", front + "Body.")
+    said = [str(p).removeprefix(f"{tmp_path}/") for p in result.problems]
+    assert said[:2] == [
+        "a.md:3: unknown front matter key 'null'; ignored",
+        "a.md:4: unknown front matter key '\\x1b[31mred'; ignored",
+    ], said
+
+
 def test_a_loose_front_matter_date_is_read_with_a_warning_and_keys_of_two_types_are_two(
     tmp_path: Path,
 ) -> None:
