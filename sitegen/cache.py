@@ -323,7 +323,7 @@ def built_here(cache_dir: Path, out_dir: Path, notices: list[str] | None = None)
     _, manifest = read_manifest_signed(out_dir, files=False)
     if stamp == manifest:
         return True
-    if notices is not None:
+    if notices is not None and stamp is not None and any(manifest):  # not for a folder gone
         notices.append(
             f"{display(out_dir / MANIFEST)} changed since the last build with "
             f"{display(cache_dir)} (another build with another cache folder, or an edit); "
