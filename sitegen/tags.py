@@ -293,10 +293,13 @@ SPEAKS = re.compile(
 # "Father of" and "mother of", by which Arab passers-by give their names ("Abu Mohammad, 45, a
 # father of five"): as a first name alone, each such name stood for hundreds of people.
 KUNYAS = ("Abu ", "Umm ")
-# "Mohamed Hamdan Dagalo, better known as Hemedti": a later "Hemedti" is him.
+# "Mohamed Hamdan Dagalo, better known as Hemedti": a later "Hemedti" is him. With a name of
+# two words or more, "Ahmed al-Sharaa, formerly known by his nom de guerre Abu Mohammad
+# al-Julani": that name, in this article, is him (the Middle East review: two tags of one man).
 KNOWN_AS = re.compile(
-    r", (?:(?:better|also|widely|commonly|popularly|simply) )?known as "
-    r"([A-Z]\w+(?:-\w+)?)\b(?!-| [A-Z])"  # one word: a later name of two is a name itself
+    r", (?:(?:better|also|widely|commonly|popularly|simply|formerly|previously) )?known "
+    r"(?:as|by (?:his|her|the) (?:nom de guerre|alias|name)) "
+    r"([A-Z]\w+(?:-\w+)?)\b(?:(?!-| [A-Z])|((?: (?:[A-Z][\w'’]*|al-\w+|bin|ibn))+))"
 )
 # Words before a place, never before a person or a group: "raids in Jenin", "across Jenin". A
 # bare word the article places so is the place, though the article names a thing after it: the
@@ -674,6 +677,7 @@ class _Reader:
         self.owner: dict[str, str] = {}  # a word of a full name -> that name
         self.cited: set[str] = set()  # abbreviations of news agencies the text cites ("NNA")
         self.described: set[str] = set()  # first names of passers-by (`DESCRIBED`)
+        self.also: dict[str, str] = {}  # a full name "known as" another -> the first (`KNOWN_AS`)
         self.speakers: set[str] = set()  # words that start a sentence and speak (`SPEAKS`)
         self.placed: set[str] = set()  # single words after a word for a place (`PLACED`)
         # In German every noun is capitalised: a word alone ("Regierung") is no name there.
@@ -746,7 +750,10 @@ class _Reader:
                     and text.startswith(", ", match.end())
                     and (alias := KNOWN_AS.match(text, match.end())) is not None
                 ):
-                    self.owner.setdefault(alias[1], name)  # counts as a surname does
+                    if alias[2]:  # a full name of its own, counted for this one (`resolve`)
+                        self.also.setdefault((alias[1] + alias[2]).replace("’", "'"), name)
+                    else:
+                        self.owner.setdefault(alias[1], name)  # counts as a surname does
                 elif (
                     (kind is SINGLE or (kind is FULL and name.startswith(KUNYAS)))
                     and name == pieces[-1][1]  # (`piece` may be a copy, made just above)
@@ -911,8 +918,8 @@ class _Reader:
                 rest = name.partition(" ")[2]  # "Analysts Wang Yi": the first word is no name
                 for piece in self.parsed(rest):  # read by this same loop
                     self.guesses.append(((*piece[:4], False), weight, position))
-            elif name in tails:
-                add(tails[name], name, weight, position, False)
+            elif name in tails or name in self.also:
+                add(tails.get(name) or self.also[name], name, weight, position, False)
             elif name not in self.described:
                 add(name, name, weight, position, False)
                 if name not in owned:  # its words point to it already

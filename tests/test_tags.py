@@ -1053,6 +1053,13 @@ def test_spellings_of_the_middle_east_review_are_one_name_and_a_surname_of_two_w
     assert "Sergey Lavrov" in tags[1] and "Sergey Lavrov" in tags[2]
     third = {c.name: c.mentions for c in tagging.candidates(articles[2].id)}
     assert third["Sami Abu Zuhri"] == 2 and "Abu Zuhri" not in third
+    syria = corpus(
+        "Ahmed al-Sharaa, formerly known by his nom de guerre Abu Mohammad al-Julani, spoke."
+    )
+    found = {
+        c.name: c.mentions for c in tag_corpus(syria, TagConfig(), TEXTS).candidates(syria[0].id)
+    }
+    assert found == {"Ahmed al-Sharaa": 2}  # the name he was known by is his
     qatar = corpus("Sheikh Mohammed bin Abdulrahman bin Jassim Al Thani said talks went on.")
     assert {c.name for c in tag_corpus(qatar, TagConfig(), TEXTS).candidates(qatar[0].id)} == {
         "Mohammed bin Abdulrahman bin Jassim Al Thani"
