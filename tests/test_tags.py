@@ -1004,6 +1004,24 @@ def test_a_plurals_apostrophe_inside_a_name_keeps_the_name_whole() -> None:
     }  # fmt: skip
 
 
+def test_a_plurals_apostrophe_after_a_name_or_a_body_ends_the_name() -> None:
+    """ "the Israelis’ Army" had been one name of its own, and Israel lost (the code review):
+    a plural that names on its own, or a plural of a body starting the run, is cut off."""
+    body = (
+        "Officials said the Israelis’ Army moved. The Houthis’ Navy fired. The Russians’ "
+        "Ministry spoke, and the Republicans’ House voted."
+    )
+    tags = tags_of(corpus(body, body), max_per_article=30)
+    assert set(tags[0]) == {"Israel", "Houthis", "Russia"}
+
+
+def test_a_run_of_a_thousand_possessives_is_parsed_in_one_pass() -> None:
+    """Each possessive had been cut by recursion: RecursionError, a traceback, at a thousand
+    (12 KB of text; the code review)."""
+    body = " ".join(["Hamas’ Gaza"] * 3000)
+    assert tags_of(corpus(body, body)) == [("Hamas", "Gaza")] * 2
+
+
 def test_a_surname_with_accents_counts_for_the_full_name_written_without() -> None:
     """ "Abdullah Ocalan", then "Öcalan" (or the other way) in one article: one name with two
     mentions, not a full name and a surname of one article each (the tag review)."""
