@@ -1375,7 +1375,7 @@ def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
     words = [*words, "and"]
     for i, word in enumerate(words):
         if word != "and" and (
-            word not in INSTITUTIONS_OF or _goes_on(lexicon, piece, words[i + 1])
+            word not in INSTITUTIONS_OF or _goes_on(lexicon, piece, word, words[i + 1 :])
         ):
             piece.append(word)
             continue
@@ -1398,12 +1398,41 @@ def _a_things_head(lexicon: Lexicon, word: str) -> bool:
 INSTITUTIONS_OF = frozenset(("for", "on"))
 
 
-def _goes_on(lexicon: Lexicon, piece: list[str], after: str) -> bool:
-    """Whether "for" or "on" goes on the institution named by `piece`: not before a time word,
-    "the Senate on Thursday", which is in `strip` but no generic word of a name ("Committee on
-    Foreign Relations")."""
-    return _an_institution(lexicon, piece) and (
-        after not in lexicon.strip or after in lexicon.generic
+# Words of a body that takes a topic with "on": "Convention on Climate Change", "Council on
+# Foreign Relations"; not "the Court on Wall Street", "the Senate on Thursday" (the code review)
+TOPIC_HEADS = frozenset((
+    "Committee", "Subcommittee", "Commission", "Convention", "Conference", "Council", "Panel",
+    "Forum", "Summit", "Treaty", "Agreement", "Protocol", "Declaration", "Covenant", "Charter",
+    "Institute", "Initiative", "Dialogue", "Caucus", "Taskforce", "Group", "Board", "Centre",
+    "Center", "Office", "Report", "Act", "Talks", "Coalition", "Network", "Alliance",
+))  # fmt: skip
+
+# Last words of a place or a time, which no topic after "on" ends with: "Committee on Capitol
+# Hill", "Commission on Polling Day" (the code review)
+PLACE_OR_TIME_ENDS = frozenset((
+    "Hill", "Street", "Day", "Avenue", "Square", "Road", "Island", "Islands", "Beach",
+    "Boulevard", "Lane", "Plaza", "Park", "Eve", "Night", "Morning", "Evening", "Weekend",
+    "Airport", "Station", "Bridge", "Mall", "Campus", "Floor", "Morning", "Afternoon",
+))  # fmt: skip
+
+
+def _goes_on(lexicon: Lexicon, piece: list[str], word: str, after: list[str]) -> bool:
+    """Whether "for" or "on" (`word`) goes on the institution named by `piece`, given the
+    words after it: not before a time word, "the Senate on Thursday", which is in `strip` but
+    no generic word of a name ("Committee on Foreign Relations"). "on" takes a topic, so it
+    goes on only a body's word that takes one, and not before a place or a time."""
+    if not after or not _an_institution(lexicon, piece):
+        return False
+    if after[0] in lexicon.strip and after[0] not in lexicon.generic:
+        return False
+    if word == "for":
+        return True
+    topic = list(itertools.takewhile(lambda w: w not in INSTITUTIONS_OF and w != "and", after))
+    return (
+        piece[-1] in TOPIC_HEADS
+        and bool(topic)
+        and topic[-1] not in PLACE_OR_TIME_ENDS
+        and lexicon.forms.get(" ".join(topic)) is None
     )
 
 
@@ -1452,7 +1481,14 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
     of_something = False  # a title "of" an institution: "Secretary of War Pete Hegseth"
     titled = False  # a title was cut off: "State" of "State Department Ned Price"
+    topic = _topic_start(words)
     for i in range(len(words) - 1, -1, -1):
+        if words[i] in lexicon.generic and (
+            i >= topic or (0 < i < len(words) - 1 and _a_things_head(lexicon, words[-1]))
+        ):
+            # a topic or a body's word, no title: "Council on Foreign Relations", "Senate
+            # Foreign Relations Committee" (each had been "Relations ...")
+            continue
         if words[i] == "Imam" and i == len(words) - 2 and words[-1] in IMAMS:
             words, at_start = words[i:], False  # "Imam Hussein" is no Hussein of today
             break
@@ -1483,6 +1519,16 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     if len(words) == 1 and len(words[0]) <= 3 and "-" in words[0]:
         return None  # initials, as in a party and state: "(D-N.Y.)"
     return words, at_start
+
+
+def _topic_start(words: list[str]) -> int:
+    """Where the topic of a body's name begins, after its "on" ("Committee on Foreign
+    Affairs"), whose words are no titles; past the end for none. `guess` keeps "on" in a
+    piece only after a body's word that takes a topic."""
+    for i in range(len(words) - 2, 0, -1):
+        if words[i] == "on" and words[i - 1] in TOPIC_HEADS:
+            return i + 1
+    return len(words)
 
 
 def _name_words_count(words: list[str]) -> int:

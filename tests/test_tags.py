@@ -990,6 +990,21 @@ def test_on_and_spanish_particles_join_a_name_the_judge_helper_found_cut() -> No
     }  # fmt: skip
 
 
+def test_on_takes_a_topic_not_a_place_or_a_time() -> None:
+    """ "Senate Judiciary Committee on Capitol Hill" had been one name, as were "Electoral
+    Commission on Polling Day" and "Court on Wall Street" (the code review); a topic's words
+    are no titles ("Council on Foreign Relations" had been "Relations")."""
+    body = (
+        "The Senate Judiciary Committee on Capitol Hill met. The Electoral Commission on "
+        "Polling Day said little. The Court on Wall Street ruled. The Council on Foreign "
+        "Relations wrote, as did the Senate Foreign Relations Committee."
+    )
+    tags = set(tags_of(corpus(body, body), max_per_article=30)[0])
+    assert {"Senate Judiciary Committee", "Capitol Hill", "Electoral Commission"} <= tags
+    assert {"Council on Foreign Relations", "Senate Foreign Relations Committee"} <= tags
+    assert not {t for t in tags if " on " in t} - {"Council on Foreign Relations"}, tags
+
+
 def test_a_plurals_apostrophe_inside_a_name_keeps_the_name_whole() -> None:
     """ "National Farmers’ Union" had been "National Farmers" and "Union"; the apostrophe of a
     plural before a known form is no part of the name ("the Kurds’ Syria")."""
@@ -1212,7 +1227,9 @@ def test_ampersands_join_names_and_roles_and_domains_are_no_names() -> None:
         "of Customs revised data. The Minister of Tourism left. Talks between Beijing & "
         "Washington went on. Peter Singer agreed. The Governor of Lagos left.",
     )
+    # China's customs agency is a body's name: "General" before its words is no title
     names = {"Larsen & Toubro", "Zoë Saldaña", "Peter Singer", "Lagos"}
+    names |= {"General Administration of Customs"}
     tags = tags_of(articles, max_per_article=20)
     assert set(tags[0]) == names and set(tags[1]) == names | {"China", "United States"}
 
