@@ -2160,21 +2160,35 @@ def _skeleton(key: str) -> str:
     article, doubled letters, apostrophes for the Arabic ayn and hamza ("Sare'e", "Saree"),
     and "gh" for "q" and "ou" for "u", as Persian and French-style spellings have them
     ("Baghaei", "Baqaei"; "Ghalibaf", "Qalibaf"; "Mahmoud", "Mahmud": the tag helper), "ee"
-    and "i", "ae" and "a", "k" and "q", "y" and "i" ("Naeem Kassem", "Naim Qassem"; "Sergey",
-    "Sergei"; "Yury", "Yuri"; "Haykal", "Haikal": the Middle East review).
+    and "i", "ae" and "a", "k" and "q", a last "y" and "i" ("Naeem Kassem", "Naim Qassem";
+    "Sergey", "Sergei"; "Yury", "Yuri"; the Middle East review). Not where English names
+    differ so: "Brian" and "Bryan", "Michael" and "Michal", "Lee" and "Li" are other people
+    (the code review).
     "hassan nasrallah", "hasan nasrallah" -> "hasanasralah"."""
     words = key.replace("-", " ").split(" ")
     if "al" in words[1:] or "el" in words[1:]:  # not the first: "Al Franken" is a first name
         words = [words[0], *(word for word in words[1:] if word not in ("al", "el"))]
-    joined = "".join(words).translate(TRANSLITERATED)
-    if "gh" in joined or "ou" in joined:
-        joined = joined.replace("gh", "q").replace("ou", "u")
-    if "ee" in joined or "ae" in joined:  # "Naeem", "Naim"; "Esmaeil", "Esmail"
-        joined = joined.replace("ee", "i").replace("ae", "a")
-    joined = joined.translate(LETTERS_ALIKE)
+    joined = "".join([_word_skeleton(word) for word in words])
     # Searched first: most names double no letter, and a substitution costs more than a search
     # (`pool_key` makes one for every name of two words or more).
     return DOUBLED.sub(_first_letter, joined) if DOUBLED.search(joined) else joined
+
+
+def _word_skeleton(word: str) -> str:
+    """One word of `_skeleton`, before doubled letters are made one."""
+    word = word.translate(TRANSLITERATED)
+    if "gh" in word or "ou" in word:
+        word = word.replace("gh", "q").replace("ou", "u")
+    if "ee" in word and not word.endswith("ee"):  # "Naeem", "Naim"; not "Lee", "Li"
+        word = word.replace("ee", "i")
+    if "ae" in word and not word.endswith("ael"):  # "Esmaeil", "Esmail"; not "Michael"
+        word = word.replace("ae", "a")
+    if "y" in word:  # after a vowel or last: "Sergey", "Sergei"; "Haykal", "Haikal"; not "Bryan"
+        word = VOWEL_Y.sub("i", word)
+    return word.replace("k", "q")
+
+
+VOWEL_Y = re.compile(r"(?<=[aeiou])y|y+$")  # "Zelenskyy", "Zelensky"
 
 
 def _first_letter(doubled: re.Match[str]) -> str:
@@ -2182,7 +2196,6 @@ def _first_letter(doubled: re.Match[str]) -> str:
 
 
 DOUBLED = re.compile(r"(.)\1+")
-LETTERS_ALIKE = str.maketrans("ky", "qi")
 TRANSLITERATED = str.maketrans("", "", "'’ʼʿʾ‘`")  # apostrophes for ayn and hamza: left out
 
 

@@ -1070,6 +1070,21 @@ def test_names_of_the_middle_east_review_are_whole_and_alone() -> None:
     }  # fmt: skip
 
 
+def test_english_names_that_differ_in_one_letter_are_other_people() -> None:
+    """Transliterations' variants ("Sergey", "Sergei") are no license to merge English names:
+    "Brian Williams" and "Bryan Williams", "Michael Cohen" and "Michal Cohen" had been one tag
+    each (the code review)."""
+    articles = corpus(
+        "The anchor Brian Williams spoke. Michael Cohen testified. Haley Lee sang.",
+        "The rapper Bryan Williams spoke. Michal Cohen painted. Haley Li sang.",
+        "Brian Williams and Michael Cohen met Haley Lee.",
+        "Bryan Williams and Michal Cohen met Haley Li.",
+    )
+    tags = [set(names) for names in tags_of(articles, max_per_article=20)]
+    assert {"Brian Williams", "Michael Cohen", "Haley Lee"} <= tags[0] & tags[2]
+    assert {"Bryan Williams", "Michal Cohen", "Haley Li"} <= tags[1] & tags[3]
+
+
 def test_spellings_of_the_middle_east_review_are_one_name_and_a_surname_of_two_words_too() -> None:
     """ "Naeem Kassem" and "Naim Qassem", "Sergey" and "Sergei Lavrov" were two tags each;
     "Abu Zuhri" after "Sami Abu Zuhri" a name of its own (the Middle East review)."""
