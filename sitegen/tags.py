@@ -905,7 +905,9 @@ class _Reader:
         aliases, extra = self.tagger.aliases, self.tagger.extra_names
         byline, owner, add = self.byline, self.owner, self.add
         owned: set[str] = set()  # full names whose words are in `owner`
-        tails = _tails_of([guess[0][1] for guess in self.guesses if guess[0][0] is FULL])
+        tails = _tails_of(
+            self.lexicon, [guess[0][1] for guess in self.guesses if guess[0][0] is FULL]
+        )
         for (kind, name, form, piece_weight, initial), weight, position in self.guesses:
             if name in byline or (extra and name.casefold() in extra):  # counted apart
                 continue
@@ -1077,11 +1079,18 @@ class _Reader:
         )
 
 
-def _tails_of(names: list[str]) -> dict[str, str]:
+def _tails_of(lexicon: Lexicon, names: list[str]) -> dict[str, str]:
     """Full names of two words or more that end one longer full name of the article, with it:
     "Abu Zuhri" is "Sami Abu Zuhri", "Ben Gvir" "Itamar Ben Gvir" (the Middle East review:
-    two tags of one person, each of one article). A tail of two longer names is neither's."""
-    longer = {name for name in names if name.count(" ") >= 2}
+    two tags of one person, each of one article). A tail of two longer names is neither's.
+    A person's names only: "Southern California" is not the "University of Southern
+    California", nor "Merrill Lynch" the "Bank of America Merrill Lynch" (the code review)."""
+    longer = {
+        name
+        for name in names
+        if name.count(" ") >= 2
+        and not any(w in lexicon.not_names or w in NO_NAMES_WORDS for w in name.split(" "))
+    }
     if not longer:
         return {}
     given = set(names)
@@ -1093,6 +1102,10 @@ def _tails_of(names: list[str]) -> dict[str, str]:
             if tail in given:
                 tails[tail] = "" if tails.get(tail, name) != name else name
     return {tail: name for tail, name in tails.items() if name}
+
+
+# Small words of bodies' and places' names, not of a person's: "University of Southern California"
+NO_NAMES_WORDS = frozenset(("of", "and", "for", "on", "the", "&", "in", "at"))
 
 
 def _folded_owners(owner: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:

@@ -1070,6 +1070,21 @@ def test_names_of_the_middle_east_review_are_whole_and_alone() -> None:
     }  # fmt: skip
 
 
+def test_a_name_ending_a_bodys_name_is_a_name_of_its_own() -> None:
+    """A surname of two words counts for the person's full name ("Abu Zuhri"), but "Southern
+    California" had counted for the "University of Southern California" and "Merrill Lynch"
+    for "Bank of America Merrill Lynch" (the code review)."""
+    body = (
+        "The University of Southern California won. Fires hit Southern California. Bank of "
+        "America Merrill Lynch said Merrill Lynch grew. Official Sami Abu Zuhri spoke, and Abu "
+        "Zuhri added more."
+    )
+    tagging = tag_corpus(corpus(body), TagConfig(max_per_article=20, min_articles=1), TEXTS)
+    found = {c.name: c.mentions for c in tagging.candidates(next(iter(tagging.chosen)))}
+    assert found["Southern California"] == found["Merrill Lynch"] == 1
+    assert found["Sami Abu Zuhri"] == 2 and "Abu Zuhri" not in found
+
+
 def test_english_names_that_differ_in_one_letter_are_other_people() -> None:
     """Transliterations' variants ("Sergey", "Sergei") are no license to merge English names:
     "Brian Williams" and "Bryan Williams", "Michael Cohen" and "Michal Cohen" had been one tag
