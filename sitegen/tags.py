@@ -1194,6 +1194,7 @@ def _parse_whole_run(lexicon: Lexicon, run: str) -> tuple[Piece, ...]:
             )
             or (_is_demonym(entry, words[i]) and size == 1 and _after_a_name(lexicon, words, i))
             or _ends_an_institution(lexicon, pending)
+            or _a_works_end(lexicon, pending, entry, words[i : i + size])
             or pending[-2:] in WATERS_OF
             or _another_party(lexicon, words, i, size)
         ):
@@ -1335,6 +1336,21 @@ def _ends_an_institution(lexicon: Lexicon, pending: list[str]) -> bool:
     if len(pending) < 3 or pending[-1] != "of" or pending[-2] not in lexicon.generic:
         return False
     return any(w not in lexicon.not_names and w not in PARTICLES for w in pending[:-2])
+
+
+def _a_works_end(lexicon: Lexicon, pending: list[str], entry: Entry, form: list[str]) -> bool:
+    """Whether a body's short name (`form`, one word, not its name) ends a title after a word
+    and "of the": "Tragedy of the Commons" is no House of Commons (the code review). After a
+    title it is the body: "Leader of the Commons"."""
+    return (
+        len(form) == 1
+        and entry.name != form[0]
+        and " " in entry.name
+        and pending[-2:] == ["of", "the"]
+        and len(pending) >= 3
+        and pending[-3] not in lexicon.not_names
+        and pending[-3] not in lexicon.strip
+    )
 
 
 def _another_party(lexicon: Lexicon, words: list[str], i: int, size: int) -> bool:

@@ -1005,6 +1005,19 @@ def test_on_takes_a_topic_not_a_place_or_a_time() -> None:
     assert not {t for t in tags if " on " in t} - {"Council on Foreign Relations"}, tags
 
 
+def test_the_commons_of_a_title_is_no_house_of_commons() -> None:
+    """ "Tragedy of the Commons" had tagged the House of Commons (the code review); "the
+    Leader of the Commons" is still its leader."""
+    tags = tags_of(
+        corpus(
+            "Economists cite the Tragedy of the Commons.",
+            "The Leader of the Commons spoke, and the Commons voted.",
+        ),
+        min_articles=1,
+    )
+    assert "House of Commons" not in tags[0] and "House of Commons" in tags[1]
+
+
 def test_a_plurals_apostrophe_inside_a_name_keeps_the_name_whole() -> None:
     """ "National Farmers’ Union" had been "National Farmers" and "Union"; the apostrophe of a
     plural before a known form is no part of the name ("the Kurds’ Syria")."""
