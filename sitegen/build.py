@@ -49,6 +49,7 @@ from sitegen.cache import (
     sources_file,
     template_digest,
     vouch_for_output,
+    vouched_for,
 )
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, file_error, is_file_error
@@ -1190,6 +1191,12 @@ class Build:
         return [Problem(display(output), message)]
 
     def vouch_for_output(self, manifest: tuple[int, ...]) -> None:
+        """Stamp the output folder as this cache's (`cache.built_here`). Keys the stamp did
+        not vouch for before (a build with another cache wrote the folder, and this one
+        rendered all and changed nothing) are forgotten first: stopped before saving new
+        ones, the old keys would be vouched for by the new stamp (the code review)."""
+        if not self.keys_forgotten and not vouched_for(self.config, manifest):
+            self.forget_page_keys()
         vouch_for_output(self.config, manifest)
 
     def forget_page_keys(self) -> None:

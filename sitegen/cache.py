@@ -305,12 +305,17 @@ def vouch_for_output(config: Config, manifest: tuple[int, ...]) -> None:
     left it (`write.Writer.on_commit`): the page keys here vouch for that folder only while it
     is the same (`built_here`). Written only when it changed: a build with nothing to do
     writes no file."""
-    path = pages_file(config.cache, config.output, OUTPUT_PREFIX)
-    if _stamp(path) == tuple(manifest):
+    if vouched_for(config, manifest):
         return
+    path = pages_file(config.cache, config.output, OUTPUT_PREFIX)
     with contextlib.suppress(OSError):  # a cache folder it cannot write: see `keys_trusted`
         ensure_cache_folder(config.cache)
         _write(path, marshal.dumps(tuple(manifest)))
+
+
+def vouched_for(config: Config, manifest: tuple[int, ...]) -> bool:
+    """Whether this cache vouches for the output folder with this manifest already."""
+    return _stamp(pages_file(config.cache, config.output, OUTPUT_PREFIX)) == tuple(manifest)
 
 
 def built_here(cache_dir: Path, out_dir: Path, notices: list[str] | None = None) -> bool:

@@ -532,14 +532,17 @@ class Writer:
                     f"cannot write {path}: a folder of that name is in the way"
                 ) from None
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        signed = self.manifest_signature  # vouched for as the commit found it or wrote it
         if self.entries != self.previous or self.staged or stale or not self.manifest_mtime:
-            write_manifest(self.out_dir, self.entries)
+            signed = write_manifest(self.out_dir, self.entries)
         if self.had_journal or added or self.in_place:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.out_dir / JOURNAL)  # the manifest now lists them
         self.discard_staging()
         if self.on_commit is not None:
-            self.on_commit(read_manifest_signed(self.out_dir, files=False)[1])
+            # Not read again from disk: another build's manifest written meanwhile would be
+            # vouched for by this build's cache (the code review)
+            self.on_commit(signed)
         return WriteReport(len(self.staged) + self.in_place, self.unchanged, removed)
 
     def check_targets(self, stale: set[str]) -> None:
@@ -895,21 +898,26 @@ def manifest_size(entry: object) -> int:
     return entry[1]
 
 
-def write_manifest(out_dir: Path, entries: dict[str, int]) -> None:
+def write_manifest(out_dir: Path, entries: dict[str, int]) -> tuple[int, int, int]:
+    """Write the manifest; its inode, size and mtime as written (`read_manifest_signed`)."""
     # No indent: with one, json falls back to its pure-Python encoder, 20 times slower.
     files = {p: [NO_DIGEST, entries[p]] for p in sorted(entries)}
     data = json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":"))
-    replace_file(out_dir / MANIFEST, data + "\n")
+    written = replace_file(out_dir / MANIFEST, data + "\n")
+    return (written.st_ino, written.st_size, written.st_mtime_ns)
 
 
-def replace_file(path: Path, text: str) -> None:
+def replace_file(path: Path, text: str) -> os.stat_result:
     """Write a whole file at once (a temporary file, then a rename), leaving no temporary
-    file behind when that fails: it would be deployed with the site."""
+    file behind when that fails: it would be deployed with the site. The file's status as
+    written, which the rename keeps."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
         with naming(path, tmp):
             tmp.write_text(text, encoding="utf-8")
+            written = os.lstat(tmp)
             os.replace(tmp, path)
+            return written
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -1301,6 +1301,35 @@ def test_a_build_stopped_after_writing_leaves_no_page_keys_that_vouch_for_old_pa
     assert after == clean_build(tmp_path)
 
 
+def test_keys_the_stamp_did_not_vouch_for_are_forgotten_before_it_vouches_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest replaced (another build, an edit): the keys are not trusted, every page is
+    rendered and compared, and none differs. Stopped after the commit stamped the folder as
+    this cache's and before new keys were saved, the old keys had been vouched for by the
+    new stamp (the code review). They are forgotten before the stamp."""
+    corpus(tmp_path, 4)
+    settle(tmp_path)
+    incremental_build(tmp_path)
+    manifest = tmp_path / "public/.sitegen-manifest.json"
+    copy = manifest.with_name("copy")
+    shutil.copy2(manifest, copy)
+    os.replace(copy, manifest)  # the same text, another file
+    pages = list((tmp_path / ".sitegen-cache").glob("pages-*"))
+    assert pages
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "save_cache", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            incremental_build(tmp_path)
+    assert not any(path.exists() for path in pages)
+    _, after = incremental_build(tmp_path)
+    assert after == clean_build(tmp_path)
+
+
 def test_a_cache_kept_in_memory_follows_templates_settings_and_folders(tmp_path: Path) -> None:
     """As `serve` builds: one CacheMemory through edits, a template of the site's own, a new
     setting, a build into another folder and a deleted cache folder; each build gives the
