@@ -1012,10 +1012,12 @@ def test_the_commons_of_a_title_is_no_house_of_commons() -> None:
         corpus(
             "Economists cite the Tragedy of the Commons.",
             "The Leader of the Commons spoke, and the Commons voted.",
+            "The bill went to the Lords.",
         ),
         min_articles=1,
     )
     assert "House of Commons" not in tags[0] and "House of Commons" in tags[1]
+    assert tags[2] == ("House of Lords",)  # "Lords" had been a tag of its own (the tag helper)
 
 
 def test_a_plurals_apostrophe_inside_a_name_keeps_the_name_whole() -> None:
