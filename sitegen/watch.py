@@ -606,11 +606,22 @@ def start_watching(
             watcher.watch(watched_roots(config), written_by_sitegen(config))
         on_outcome(outcome)
 
+    told: dict[Path, str] = {}  # a folder relinked -> where it led when told
+
     def relinked() -> Change | None:
         """A folder given through a symlink that leads elsewhere now, "relinked": then
-        `Rebuilder.rebuild` loads the config again, and the watch follows the folders."""
+        `Rebuilder.rebuild` loads the config again, and the watch follows the folders. Told
+        once for each place it leads to: while the config cannot be loaded, the old one
+        stays, and a failing rebuild came every second (the code review)."""
         moved = links_moved(config)
-        return None if moved is None else Change(moved, RELINKED)
+        if moved is None:
+            told.clear()
+            return None
+        target = os.path.realpath(moved)
+        if told.get(moved) == target:
+            return None
+        told[moved] = target
+        return Change(moved, RELINKED)
 
     rebuilder.stopping.clear()
     watcher = Watcher(

@@ -6,6 +6,7 @@ import logging
 import os
 import queue
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -390,6 +391,35 @@ def test_symlinked_source_and_output_folders_re_pointed_are_followed(
     changes = [c for outcome in outcomes.queue for c in outcome.changes]
     assert Change(site / "articles", RELINKED) in changes
     assert Change(site / "public", RELINKED) in changes
+
+
+def test_a_relinked_folder_with_a_config_that_cannot_load_is_told_once(site: Path) -> None:
+    """While the config cannot be loaded, the old one stays, and the link still leads
+    elsewhere than it says: a failing rebuild came every second (the code review). Told once;
+    the config mended, the new folder is built."""
+    (site / "rel2").mkdir()
+    (site / "rel2/c.txt").write_text(article_text("2026-02-08", "The second release"))
+    outcomes: queue.Queue[Outcome] = queue.Queue()
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    assert rebuilder.rebuild().ok
+    (site / "articles").rename(site / "rel1")
+    (site / "articles").symlink_to("rel1")
+    assert rebuilder.rebuild([Change(site / "articles", RELINKED)]).ok  # loaded through it
+    watcher = start_watching(rebuilder, outcomes.put)
+    try:
+        (site / "sitegen.yaml").write_text("per_page: [\n")
+        assert not next_outcome(outcomes).ok
+        (site / "next").symlink_to("rel2")
+        (site / "next").replace(site / "articles")
+        relinked = next_outcome(outcomes)
+        assert Change(site / "articles", RELINKED) in relinked.changes and not relinked.ok
+        time.sleep(3.5)  # the links are looked at every second
+        assert outcomes.empty(), [o.changes for o in outcomes.queue]
+        (site / "sitegen.yaml").write_text("title: Mended\n")
+        tree = settles_as_clean_build(site)
+        assert any("the-second-release" in p for p in tree)
+    finally:
+        watcher.stop()
 
 
 def test_ignored_files_do_not_rebuild(site: Path, watching: queue.Queue[Outcome]) -> None:
