@@ -665,6 +665,23 @@ def decode(data: bytes, warn: Any) -> str:
     return decode_text(data, warn)[0]
 
 
+def latin1_with_nel_breaks(data: bytes) -> bool:
+    """Whether a file not in UTF-8 is Latin-1 with NEL line breaks (a mainframe's export),
+    which Windows-1252 reads as "…": the whole file had been its title (the hostile helper).
+    So when it has no other line break, two blank lines of NELs (after an article's title
+    and its byline), and no other byte that Windows-1252 reads as punctuation: a line of
+    Windows-1252 with an ellipsis in it had been cut there (the code review)."""
+    return (
+        data.count(b"\x85\x85") >= 2
+        and b"\n" not in data
+        and b"\r" not in data
+        and not WINDOWS_PUNCTUATION.search(data)
+    )
+
+
+WINDOWS_PUNCTUATION = re.compile(rb"[\x80-\x84\x86-\x9f]")  # but 0x85, "…" or NEL
+
+
 def decode_text(data: bytes, warn: Any) -> tuple[str, bool]:
     """`decode`, and whether the text is `data`'s UTF-8 (its characters are among those of
     `data`, which can then be looked through as bytes), as for most files."""
@@ -701,9 +718,7 @@ def decode_text(data: bytes, warn: Any) -> tuple[str, bool]:
                 text, name = data.decode("cp1252", errors="replace"), "Windows-1252"
                 if looks_misread(text) and (found := other_encoding(data)) is not None:
                     name, text = found
-                elif b"\x85" in data and b"\n" not in data and b"\r" not in data:
-                    # Latin-1 with NEL line breaks (a mainframe's export), which Windows-1252
-                    # reads as "…": the whole file had been its title (the hostile helper)
+                elif latin1_with_nel_breaks(data):
                     text, name = data.decode("latin-1"), "Latin-1"
                 silence = "save the file as UTF-8 to silence this"
                 warn(f"not valid UTF-8; read as {name} ({silence})", line)
