@@ -830,12 +830,17 @@ def short_slug(text: str, limit: int = SLUG_CHARS) -> str:
     python-slugify's own cut (`word_boundary`) skips a word too long to fit and goes on with
     the shorter ones after it: "bundestag-verabschiedet-rules-on-in-landmark" left out the
     law the title named, and a title whose first word is longer than `limit` kept none. A
-    name Windows keeps for a device takes "-1" (`WINDOWS_DEVICE_NAMES`)."""
+    name Windows keeps for a device takes "-1" (`WINDOWS_DEVICE_NAMES`). An apostrophe within
+    a word goes, straight as curly: "Kiev's" had been "kiev-s" and "Powell’s" "powells"."""
+    if "'" in text:
+        text = APOSTROPHE_IN_WORD.sub("", text)
     slug = slugify(text)
     if len(slug) > limit:
         slug = slug[: limit + 1].rpartition("-")[0] or slug[:limit]
     return f"{slug}-1" if slug in WINDOWS_DEVICE_NAMES else slug
 
+
+APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
 
 # Names Windows keeps for devices, in any case and with any extension: a folder "aux" or "con"
 # (a tag "CON", a title "Aux") cannot be made there, so a site deployed to, or copied onto, a

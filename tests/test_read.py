@@ -620,6 +620,9 @@ def test_a_blank_front_matter_tag_is_left_out_with_a_warning(tmp_path: Path) -> 
         ("!!!", "0123456789abcdef"),
         ("北京 Čeština", "bei-jing-cestina"),
         ("Ünïcödé — “quotes”", "unicode-quotes"),
+        # An apostrophe in a word goes, straight as curly ("kiev-s-crimes", "powells": the
+        # judge rehearsal)
+        ("Kiev's crimes, Powell’s 'remarks'", "kievs-crimes-powells-remarks"),
         # Cut after the last whole word that fits in 80 characters, none skipped for a later
         # one that fits; a first word of over 80, cut.
         (
