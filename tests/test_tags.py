@@ -1085,6 +1085,17 @@ def test_names_of_the_middle_east_review_are_whole_and_alone() -> None:
     }  # fmt: skip
 
 
+def test_a_city_is_not_the_region_named_after_it() -> None:
+    """ "Kharkiv" had counted for "Kharkiv Oblast", the region, as a surname counts for a
+    person (the tag helper's corpus); a city is a place of its own."""
+    body = (
+        "Oleh Syniehubov, the governor of Kharkiv Oblast, said a bomb hit a residential area "
+        "of Kharkiv. Officials in Kharkiv said more, as did those of Idlib Governorate in Idlib."
+    )
+    tags = set(tags_of(corpus(body, body), max_per_article=20)[0])
+    assert {"Kharkiv", "Kharkiv Oblast", "Idlib", "Idlib Governorate"} <= tags
+
+
 def test_a_name_ending_a_bodys_name_is_a_name_of_its_own() -> None:
     """A surname of two words counts for the person's full name ("Abu Zuhri"), but "Southern
     California" had counted for the "University of Southern California" and "Merrill Lynch"
