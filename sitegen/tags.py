@@ -298,8 +298,9 @@ KUNYAS = ("Abu ", "Umm ")
 # two words or more, "Ahmed al-Sharaa, formerly known by his nom de guerre Abu Mohammad
 # al-Julani": that name, in this article, is him (the Middle East review: two tags of one man).
 KNOWN_AS = re.compile(
-    r", (?:(?:better|also|widely|commonly|popularly|simply|formerly|previously) )?known "
-    r"(?:as|by (?:his|her|the) (?:nom de guerre|alias|name)) "
+    r", (?:(?:(?:better|also|widely|commonly|popularly|simply|formerly|previously) )?known "
+    r"(?:as|by (?:his|her|the) (?:nom de guerre|alias|name))|whose (?:real |birth |full |"
+    r"original )?name (?:is|was)|also called|nicknamed) "
     r"([A-Z]\w+(?:-\w+)?)\b(?:(?!-| [A-Z])|((?: (?:[A-Z][\w'’]*|al-\w+|bin|ibn))+))"
 )
 # Words before a place, never before a person or a group: "raids in Jenin", "across Jenin". A
@@ -747,7 +748,9 @@ class _Reader:
                     self.abbreviation(text, match.end() + 2, name, run)
                 elif (
                     kind is FULL
-                    and piece is pieces[-1]  # "Odile Varga and Piet Lorne, known as Pilo"
+                    # the run's last ("Odile Varga and Piet Lorne, known as Pilo"); `piece` may
+                    # be a copy (above): "Crews met Vexo Lanza, known as ..." had no alias
+                    and form == pieces[-1][2]
                     and text.startswith(", ", match.end())
                     and (alias := KNOWN_AS.match(text, match.end())) is not None
                 ):
