@@ -1509,6 +1509,8 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     if words and words[-1].endswith("'"):  # "Kurds'" before a known form: "Kurds' Syria"
         words[-1] = words[-1][:-1]
     while words and (words[-1] in strip or words[-1] in PARTICLES) and not end:
+        if words[-1] in lexicon.generic and "of" in words[1:-1]:
+            break  # what a body is of: "Ministry of National Defense" was "Ministry of National"
         words.pop()  # "Trump Administration"
     # A title ends where the name begins: "Mining Minister Rafael Quintero" -> "Rafael Quintero"
     of_something = False  # a title "of" an institution: "Secretary of War Pete Hegseth"
@@ -1542,7 +1544,7 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     nouns = lexicon.nouns | lexicon.parties if of_something else lexicon.parties
     words, at_start = _after_institution(lexicon, words + end, at_start, nouns, titled)
     words = _before_of(lexicon, words)
-    if not words or all(w in lexicon.not_names for w in words):
+    if not words or all(w in lexicon.not_names or w in PARTICLES for w in words):
         return None
     if (len(words) > MAX_NAME_WORDS and _name_words_count(words) > MAX_NAME_WORDS) or (
         len(words) == 1 and len(words[0]) < 2
