@@ -1115,6 +1115,18 @@ def test_the_judge_rehearsals_duplicates_and_fragments() -> None:
     assert set(tags) == {"Iran", "ALBA-TCP", "Academy Awards"}
 
 
+def test_a_possessive_that_names_a_feast_or_a_place_is_no_mention_of_its_owner() -> None:
+    """ "St Patrick's Day" had tagged St Patrick, "Valentine's Day" a Valentine, "Great Ormond
+    Street Children's Hospital" a "Great Ormond Street Children", "the Lord's Prayer" a
+    Prayer."""
+    body = (
+        "Crowds marked St Patrick's Day in Dublin. On Valentine’s Day sales rose, and New "
+        "Year's Eve fireworks lit Sydney. Patients at Great Ormond Street Children's Hospital "
+        "waited. Worshippers said the Lord's Prayer at St Peter's Square. Trump's aides spoke."
+    )
+    assert tags_of(corpus(body, body), max_per_article=20)[0] == ("Dublin", "Sydney", "Trump")
+
+
 def test_a_city_is_not_the_region_named_after_it() -> None:
     """ "Kharkiv" had counted for "Kharkiv Oblast", the region, as a surname counts for a
     person (the tag helper's corpus); a city is a place of its own."""
