@@ -707,7 +707,7 @@ class _Reader:
             if pieces is None:
                 pieces = self.parsed(run)
             within = _within(spelled, starts, match.span(), base + 16 * order) if spelled else None
-            for piece in pieces:
+            for at, piece in enumerate(pieces):
                 kind, name, form, piece_weight, at_start = piece
                 if kind is KNOWN:
                     tally = tallies.get(name) if plain else None
@@ -717,7 +717,7 @@ class _Reader:
                         forms = tally[4]
                         forms[form] = forms.get(form, 0) + 1
                         continue
-                position = base + 16 * order + pieces.index(piece)
+                position = base + 16 * order + at  # not `pieces.index`: quadratic in a run
                 if kind is KNOWN:
                     self.add(name, form, weight * piece_weight, position, True)
                     if (
@@ -1417,15 +1417,18 @@ def guess(lexicon: Lexicon, words: list[str], at_start: bool) -> list[Piece]:
     titles and particles cut off."""
     pieces: list[Piece] = []
     piece: list[str] = []
+    body = False  # whether `piece` names an institution: a generic word or an institution's
+    # ("Bolivarian Alliance", "Centers", "Office"), which "for" and "on" may go on
     words = [*words, "and"]
     for i, word in enumerate(words):
         if word != "and" and (
-            word not in INSTITUTIONS_OF or _goes_on(lexicon, piece, word, words[i + 1 :])
+            word not in INSTITUTIONS_OF or (body and _goes_on(lexicon, piece, words, i))
         ):
             piece.append(word)
+            body = body or _a_things_head(lexicon, word)
             continue
         trimmed = trim(lexicon, piece, at_start)
-        at_start, piece = False, []
+        at_start, piece, body = False, [], False
         if trimmed:
             found = guessed(lexicon, *trimmed)
             if found:
@@ -1461,30 +1464,32 @@ PLACE_OR_TIME_ENDS = frozenset((
 ))  # fmt: skip
 
 
-def _goes_on(lexicon: Lexicon, piece: list[str], word: str, after: list[str]) -> bool:
-    """Whether "for" or "on" (`word`) goes on the institution named by `piece`, given the
+def _goes_on(lexicon: Lexicon, piece: list[str], words: list[str], i: int) -> bool:
+    """Whether "for" or "on" (`words[i]`) goes on the institution `piece` names (one of its
+    words is an institution's, `_a_things_head`: the caller knows), given the
     words after it: not before a time word, "the Senate on Thursday", which is in `strip` but
     no generic word of a name ("Committee on Foreign Relations"). "on" takes a topic, so it
-    goes on only a body's word that takes one, and not before a place or a time."""
-    if not after or not _an_institution(lexicon, piece):
+    goes on only a body's word that takes one, and not before a place or a time. Only the
+    topic is looked at: copying the rest of the run at each "on" was quadratic (the code
+    review: 15 s for five articles of "B on B on ...")."""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if not after:
         return False
-    if after[0] in lexicon.strip and after[0] not in lexicon.generic:
+    if after in lexicon.strip and after not in lexicon.generic:
         return False
-    if word == "for":
+    if words[i] == "for":
         return True
-    topic = list(itertools.takewhile(lambda w: w not in INSTITUTIONS_OF and w != "and", after))
+    if piece[-1] not in TOPIC_HEADS:
+        return False
+    end = i + 1
+    while end < len(words) and words[end] not in INSTITUTIONS_OF and words[end] != "and":
+        end += 1
+    topic = words[i + 1 : end]
     return (
-        piece[-1] in TOPIC_HEADS
-        and bool(topic)
+        bool(topic)
         and topic[-1] not in PLACE_OR_TIME_ENDS
         and lexicon.forms.get(" ".join(topic)) is None
     )
-
-
-def _an_institution(lexicon: Lexicon, words: list[str]) -> bool:
-    """Whether words name an institution, which "for" may go on: one of them is a generic
-    word or an institution's ("Bolivarian Alliance", "Centers", "Office")."""
-    return any(_a_things_head(lexicon, w) for w in words)
 
 
 # Words of a sentence that no name holds: written in capitals, they are someone shouting ("THE
