@@ -668,11 +668,11 @@ def decode(data: bytes, warn: Any) -> str:
 def latin1_with_nel_breaks(data: bytes) -> bool:
     """Whether a file not in UTF-8 is Latin-1 with NEL line breaks (a mainframe's export),
     which Windows-1252 reads as "…": the whole file had been its title (the hostile helper).
-    So when it has no other line break, two blank lines of NELs (after an article's title
-    and its byline), and no other byte that Windows-1252 reads as punctuation: a line of
+    So when it has no other line break, a blank line of NELs with text after it (after an
+    article's title), and no other byte that Windows-1252 reads as punctuation: a line of
     Windows-1252 with an ellipsis in it had been cut there (the code review)."""
     return (
-        data.count(b"\x85\x85") >= 2
+        b"\x85\x85" in data.rstrip(b"\x85")
         and b"\n" not in data
         and b"\r" not in data
         and not WINDOWS_PUNCTUATION.search(data)

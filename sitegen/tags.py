@@ -300,7 +300,7 @@ KUNYAS = ("Abu ", "Umm ")
 KNOWN_AS = re.compile(
     r", (?:(?:(?:better|also|widely|commonly|popularly|simply|formerly|previously) )?known "
     r"(?:as|by (?:his|her|the) (?:nom de guerre|alias|name))|whose (?:real |birth |full |"
-    r"original )?name (?:is|was)|also called|nicknamed) "
+    r"original )?name (?:is|was)|nicknamed) "
     r"([A-Z]\w+(?:-\w+)?)\b(?:(?!-| [A-Z])|((?: (?:[A-Z][\w'’]*|al-\w+|bin|ibn))+))"
 )
 # Words before a place, never before a person or a group: "raids in Jenin", "across Jenin". A
@@ -1252,10 +1252,10 @@ def _possessive_cuts(lexicon: Lexicon, words: list[str]) -> list[int]:
     """Where a name's possessive ends a name within a run: after a word that ends with the
     apostrophe and not inside a known form ("Peoples' Equality and Democracy Party"), before a
     word that goes on no name of a body ("Hamas' Al-Aqsa Flood"), or after a word that names
-    on its own ("the Israelis' Army", "the Houthis' Navy": Israel and the Houthis) or a plural
-    of a body that starts the run ("Republicans' House"). None: "Kurdistan Workers' Party"
-    and "National Farmers' Union" are whole. One pass: a run of a thousand possessives had
-    taken 33 s (the code review)."""
+    on its own ("the Israelis' Army", "the Houthis' Navy": Israel and the Houthis) or a party's
+    members that start the run ("Republicans' House"; not "Veterans' Affairs Department").
+    None: "Kurdistan Workers' Party" and "National Farmers' Union" are whole. One pass: a
+    run of a thousand possessives had taken 33 s (the code review)."""
     cuts: list[int] = []
     reach = 0  # where the longest known form started since the last cut ends
     start = 0
@@ -1268,7 +1268,7 @@ def _possessive_cuts(lexicon: Lexicon, words: list[str]) -> list[int]:
         if (
             words[i + 1] not in lexicon.generic
             or (entry is not None and entry.name)
-            or (i == start and plural in lexicon.generic)
+            or (i == start and plural[:-1] in lexicon.parties)  # not "Veterans' Affairs"
         ):
             cuts.append(i + 1)
             start = i + 1
@@ -1360,6 +1360,8 @@ def _a_works_end(lexicon: Lexicon, pending: list[str], entry: Entry, form: list[
     title it is the body: "Leader of the Commons"."""
     return (
         len(form) == 1
+        and form[0].endswith("s")
+        and form[0][1:].islower()  # "Commons", "Lords"; not "Fed", "ECB" ("Powell of the Fed")
         and entry.name != form[0]
         and " " in entry.name
         and pending[-2:] == ["of", "the"]
@@ -1452,7 +1454,8 @@ TOPIC_HEADS = frozenset((
     "Committee", "Subcommittee", "Commission", "Convention", "Conference", "Council", "Panel",
     "Forum", "Summit", "Treaty", "Agreement", "Protocol", "Declaration", "Covenant", "Charter",
     "Institute", "Initiative", "Dialogue", "Caucus", "Taskforce", "Group", "Board", "Centre",
-    "Center", "Office", "Report", "Act", "Talks", "Coalition", "Network", "Alliance",
+    "Center", "Office", "Report", "Act", "Talks", "Coalition", "Network", "Alliance", "Force",
+    "Compact", "Framework",
 ))  # fmt: skip
 
 # Last words of a place or a time, which no topic after "on" ends with: "Committee on Capitol
@@ -1535,12 +1538,8 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     titled = False  # a title was cut off: "State" of "State Department Ned Price"
     topic = _topic_start(words)
     for i in range(len(words) - 1, -1, -1):
-        if words[i] in lexicon.generic and (
-            i >= topic or (0 < i < len(words) - 1 and _a_things_head(lexicon, words[-1]))
-        ):
-            # a topic or a body's word, no title: "Council on Foreign Relations", "Senate
-            # Foreign Relations Committee" (each had been "Relations ...")
-            continue
+        if i >= topic and words[i] in lexicon.generic:
+            continue  # a topic, no title: "Council on Foreign Relations" (was "Relations")
         if words[i] == "Imam" and i == len(words) - 2 and words[-1] in IMAMS:
             words, at_start = words[i:], False  # "Imam Hussein" is no Hussein of today
             break
@@ -2220,14 +2219,14 @@ def _skeleton(key: str) -> str:
     words = key.replace("-", " ").split(" ")
     if "al" in words[1:] or "el" in words[1:]:  # not the first: "Al Franken" is a first name
         words = [words[0], *(word for word in words[1:] if word not in ("al", "el"))]
-    joined = "".join([_word_skeleton(word) for word in words])
+    joined = "".join([_word_skeleton(word, i == 0) for i, word in enumerate(words)])
     # Searched first: most names double no letter, and a substitution costs more than a search
     # (`pool_key` makes one for every name of two words or more).
     return DOUBLED.sub(_first_letter, joined) if DOUBLED.search(joined) else joined
 
 
-def _word_skeleton(word: str) -> str:
-    """One word of `_skeleton`, before doubled letters are made one."""
+def _word_skeleton(word: str, first: bool) -> str:
+    """One word of `_skeleton`, before doubled letters are made one; `first`: the name's."""
     word = word.translate(TRANSLITERATED)
     if "gh" in word or "ou" in word:
         word = word.replace("gh", "q").replace("ou", "u")
@@ -2235,12 +2234,24 @@ def _word_skeleton(word: str) -> str:
         word = word.replace("ee", "i")
     if "ae" in word and not word.endswith("ael"):  # "Esmaeil", "Esmail"; not "Michael"
         word = word.replace("ae", "a")
-    if "y" in word:  # after a vowel or last: "Sergey", "Sergei"; "Haykal", "Haikal"; not "Bryan"
-        word = VOWEL_Y.sub("i", word)
+    if "y" in word and not (first and word in ENGLISH_Y_NAMES):
+        # "Sergey", "Sergei"; "Dmytro", "Dmitro"; "Syrskyi", "Syrsky"; not "Bryan", "Brian"
+        word = word.replace("y", "i")
     return word.replace("k", "q")
 
 
-VOWEL_Y = re.compile(r"(?<=[aeiou])y|y+$")  # "Zelenskyy", "Zelensky"
+# English first names whose "y" is no transliteration: "Bryan Williams" is not "Brian
+# Williams" (the code review), though "Dmytro" and "Dmitro" Kuleba are one man
+ENGLISH_Y_NAMES = frozenset((
+    "bryan", "bryant", "bryce", "bryony", "kyle", "kylie", "lyle", "lynn", "lynne", "lyndon",
+    "ryan", "wyatt", "tyler", "tyson", "dylan", "byron", "myles", "myra", "cynthia", "sylvia",
+    "sylvie", "yvonne", "yvette", "hayley", "haley", "amy", "gwyneth", "glynis", "carolyn",
+    "marilyn", "evelyn", "jocelyn", "kathryn", "katy", "sydney", "lindsay", "lindsey", "kelly",
+    "shelly", "billy", "bobby", "jimmy", "johnny", "tony", "andy", "danny", "jerry", "larry",
+    "terry", "harry", "henry", "jeremy", "timothy", "anthony", "beverly", "emily", "mary",
+    "nancy", "betty", "judy", "dorothy", "shirley", "stacy", "tracy", "wendy", "cindy", "mandy",
+    "roy", "troy", "guy", "ray", "jay", "kay", "faye", "gary", "barry", "rory", "zachary",
+))  # fmt: skip
 
 
 def _first_letter(doubled: re.Match[str]) -> str:

@@ -1859,6 +1859,7 @@ def test_front_matter_yes_and_no_are_kept_as_written(tmp_path: Path) -> None:
         ("Title\u2028\u2028By X\x0c\x0cBody\x85more", "Title\n\nBy X\n\nBody\nmore", None),
         # Latin-1 with NEL line breaks, which Windows-1252 reads as "…"
         ("Caf\xe9 title\x85\x85By X\x85\x85Body".encode("latin-1"), "Café title\n\nBy X\n\nBody", "Latin-1"),
+        ("Caf\xe9 title\x85\x85Body".encode("latin-1"), "Café title\n\nBody", "Latin-1"),
         # ... but a line of Windows-1252 with an ellipsis is no such file (the code review)
         ("So it goes… “said” he… caf\xe9".encode("cp1252"), "So it goes… “said” he… caf\xe9", "Windows-1252"),
         ("Waiting……".encode("cp1252"), "Waiting……", "Windows-1252"),
@@ -1881,7 +1882,7 @@ def test_front_matter_yes_and_no_are_kept_as_written(tmp_path: Path) -> None:
     ids=[
         "utf8-one-bad-byte", "utf8-one-bad-byte-one-accent", "cp1252", "utf16le-no-bom", "utf16be-no-bom", "nul-padding",
         "utf16-zero-low-byte", "utf16-nul-padding", "utf16-odd-byte", "utf16-half-pair",
-        "other-line-breaks", "latin1-nel", "cp1252-ellipsis", "cp1252-ellipses", "crlf-twice", "noncharacters", "shift-jis", "cp1251", "cp1252-accents",
+        "other-line-breaks", "latin1-nel", "latin1-nel-no-byline", "cp1252-ellipsis", "cp1252-ellipses", "crlf-twice", "noncharacters", "shift-jis", "cp1251", "cp1252-accents",
         "cp1251-phrase-in-english", "cp1252-capitals", "cp874-thai", "cp866-russian",
     ],
 )  # fmt: skip
