@@ -933,7 +933,11 @@ class _Reader:
                 joined.append((name, form, weight, position))
             elif kind is KNOWN:
                 add(name, name, weight * piece_weight, position, True)
-            elif initial and self.is_common_word(name.partition(" ")[0]):
+            elif (
+                initial
+                and (first := name.partition(" ")[0]) not in self.lexicon.generic
+                and self.is_common_word(first)
+            ):  # not "National" of "National Farmers' Union" where "national" is written
                 rest = name.partition(" ")[2]  # "Analysts Wang Yi": the first word is no name
                 for piece in self.parsed(rest):  # read by this same loop
                     self.guesses.append(((*piece[:4], False), weight, position))

@@ -1059,6 +1059,19 @@ def test_a_plurals_apostrophe_inside_a_name_keeps_the_name_whole() -> None:
     }  # fmt: skip
 
 
+def test_a_name_starting_a_sentence_with_a_generic_word_keeps_it() -> None:
+    """ "National Farmers' Union president Tom Bradshaw said", in an article that writes
+    "national" too, had been the tag "Farmers' Union" (the tag helper's corpus): a sentence's
+    first word that is written in lower case elsewhere is no name's, but an adjective that
+    starts names is."""
+    body = (
+        "National Farmers' Union president Tom Bradshaw said the national tax was unfair. "
+        "Analysts Wang Yi said so."
+    )
+    tags = tags_of(corpus(body, body), max_per_article=20)[0]
+    assert set(tags) == {"National Farmers' Union", "Tom Bradshaw", "Wang Yi"}
+
+
 def test_a_plurals_apostrophe_after_a_name_or_a_body_ends_the_name() -> None:
     """ "the Israelis’ Army" had been one name of its own, and Israel lost (the code review):
     a plural that names on its own, or a plural of a body starting the run, is cut off."""
