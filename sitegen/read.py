@@ -1356,11 +1356,12 @@ DRAWN_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def fallback_title(paragraphs: tuple[str, ...]) -> str:
-    words = paragraphs[0].split()[:8] if paragraphs else []
-    return (
-        " ".join(words) + ("…" if paragraphs and len(paragraphs[0].split()) > 8 else "")
-        or "Untitled"
-    )
+    """The first words of the first paragraph that shows something, for a title that shows
+    nothing; "Untitled" if none does. A paragraph of zero-width spaces had become the title:
+    an empty heading, and an empty link in every list (the hostile helper)."""
+    shown = next((p for p in paragraphs if not shows_nothing(p)), "")
+    words = [word for word in shown.split() if not shows_nothing(word)]
+    return " ".join(words[:8]) + ("…" if len(words) > 8 else "") or "Untitled"
 
 
 def word_count(paragraphs: tuple[str, ...]) -> int:

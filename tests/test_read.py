@@ -402,6 +402,11 @@ def test_empty_title_warns_and_uses_the_text(tmp_path: Path) -> None:
     assert result.article.title == "The quick brown fox jumps."
     assert "a.txt:1: empty title" in str(result.problems[0])
     assert result.article.slug == "the-quick-brown-fox-jumps"
+    # A paragraph that shows nothing is passed over (it had made an invisible title)
+    hidden = read(tmp_path, "b.txt", " date 2026-01-02 \u200b\n\n\u200b\u200b\n\nReal \u200b text.")
+    assert hidden.article.title == "Real text."
+    blank = read(tmp_path, "c.txt", " date 2026-01-02 \u200b\n\n\u200b\u200b\n\n\u2063")
+    assert blank.article.title == "Untitled"
 
 
 def test_windows_1252_file_is_decoded_with_a_warning(tmp_path: Path) -> None:
