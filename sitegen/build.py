@@ -1606,15 +1606,22 @@ def tag_addresses(tags: Sequence[Tag]) -> dict[str, str]:
 
 def moved_tags(tags: Sequence[Tag], before: Mapping[str, str]) -> list[str]:
     """Notices for tags published at another address than in the last build: a tag whose
-    slug another, older tag now claims (an old article given a new tag) moves to a suffix."""
+    slug another, older tag now claims (an old article given a new tag) moves to a suffix,
+    and comes back when that tag is gone."""
+    from sitegen.model import plain_tag_slug  # loaded by now: the site was just built
+
     moves = [
         (tag, before[key], tag.url)
         for tag in tags
         if before.get(key := TAG_KEY + tag_key(tag.name), tag.url) != tag.url
     ]
     notices = [
-        f"the tag {tag.name!r} moved from {old} to {new}: another tag, in the corpus longer, "
-        "now has that address"
+        f"the tag {tag.name!r} moved from {old} to {new}: "
+        + (
+            "the tag that had this address is gone, or no longer in the corpus longer"
+            if tag.slug == plain_tag_slug(tag.name)
+            else "another tag, in the corpus longer, now has that address"
+        )
         for tag, old, new in moves
     ]
     return first_of(notices, "tags")

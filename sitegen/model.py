@@ -305,6 +305,11 @@ def shown_spelling(counts: Mapping[str, int]) -> str:
 TAG_SLUG_CHARS = 80  # as for articles: a tag of ten thousand letters still gets a file name
 
 
+def plain_tag_slug(name: str) -> str:
+    """A tag's slug when no other tag's clashes with it (`tag_slugs`)."""
+    return short_slug(name, TAG_SLUG_CHARS) or "tag"
+
+
 def tag_slugs(names: Mapping[str, str], since: Mapping[str, dt.date]) -> dict[str, str]:
     """A distinct slug for each tag (casefolded key -> shown name), kept as the corpus grows.
 
@@ -318,7 +323,7 @@ def tag_slugs(names: Mapping[str, str], since: Mapping[str, dt.date]) -> dict[st
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for key in sorted(names, key=lambda k: (since[k], k)):
-        base = short_slug(names[key], TAG_SLUG_CHARS) or "tag"
+        base = plain_tag_slug(names[key])
         groups[base].append(key)
     slugs = {keys[0]: base for base, keys in groups.items()}
     used = set(slugs.values())

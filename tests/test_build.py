@@ -2908,3 +2908,20 @@ def test_paths_that_cannot_be_reached_are_errors_in_words(make_site, run_cli, tm
     )
     assert gone.returncode == 1 and "Traceback" not in gone.stderr, gone.stderr
     assert "the current folder no longer exists" in gone.stderr
+
+
+def test_a_tag_that_moves_is_told_why(make_site, run_cli) -> None:
+    """A tag whose address an older tag claims moves to a suffix, and back when that tag is
+    gone; the way back had been told with the reason for the way out (the hostile helper)."""
+
+    def tagged(tag: str, date: str, title: str) -> str:
+        return f'---\ntags: ["{tag}"]\n---\n' + article_text(date, title, "Text.")
+
+    site = make_site({"articles/c.txt": tagged("C++", "2022-01-01", "Story C")})
+    assert run_cli(site, "build").exit_code == 0
+    (site / "articles/a.txt").write_text(tagged("C", "2020-01-01", "Story A"))
+    out = run_cli(site, "build").output
+    assert "the tag 'C++' moved from tags/c/ to tags/c-3ce177/: another tag, in the " in out
+    (site / "articles/a.txt").unlink()
+    out = run_cli(site, "build").output
+    assert "the tag 'C++' moved from tags/c-3ce177/ to tags/c/: the tag that had this " in out
