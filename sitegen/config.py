@@ -214,9 +214,11 @@ def _base_url(value: Any) -> str:
     if "?" in url or "#" in url:  # an empty one too: "https://example.org/#" + a page's path
         raise ValueError("must not have a query or a fragment")
     try:
-        parts.port  # noqa: B018 (read for the error: out of range, or not a number)
+        port = parts.port  # an error if out of range, or not a number
     except ValueError:
-        raise ValueError("has a port that is not a number from 0 to 65535") from None
+        port = 0
+    if port == 0:  # port 0 is no port a browser connects to (the feeds carried ":0")
+        raise ValueError("has a port that is not a number from 1 to 65535")
     if not parts.hostname:
         raise ValueError("must name a host, as in https://example.org/news/")
     if "@" in parts.netloc:
@@ -243,7 +245,8 @@ def _as_uri(url: str) -> str:
     from sitegen.read import ascii_host  # here: the reader imports this module
 
     parts = urlsplit(url)
-    host, colon, port = parts.netloc.rpartition(":") if parts.port else (parts.netloc, "", "")
+    netloc = parts.netloc.removesuffix(":")  # an empty port: none (as browsers read it)
+    host, colon, port = netloc.rpartition(":") if parts.port else (netloc, "", "")
     if not host.isascii():  # the sitemap's URLs came out as written: "https://例え.jp/é/"
         host = ascii_host(host)
         if not host.isascii():
@@ -345,10 +348,15 @@ def _path(value: Any) -> Path:
 
 
 def _str_list(value: Any) -> tuple[str, ...]:
+    from sitegen.read import shows_nothing  # the reader imports this module
+
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError("must be a list of non-empty strings")
+    # A term of zero-width spaces was taken, and matched nothing (the hostile helper)
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and v.strip() and not shows_nothing(v) for v in value
+    ):
+        raise ValueError("must be a list of non-empty strings (that show something)")
     return tuple(_plain(v) for v in value)
 
 
@@ -601,6 +609,10 @@ def closed_tag_names(tags: TagConfig, warner: Callable[..., Warn]) -> TagConfig:
         aliases[closed(form, "aliases: the form", "aliases", form)] = tag
     ignore = tuple(closed(name, "ignore:", "ignore", n) for n, name in enumerate(tags.ignore))
     extra = tuple(closed(name, "extra:", "extra", n) for n, name in enumerate(tags.extra))
+    ignored = {name.casefold() for name in ignore}
+    for n, name in enumerate(extra):
+        if name.casefold() in ignored:  # `ignore` wins: said, as the hostile helper found it not
+            warner("tags", "extra", n)(f"tags.extra {name!r} is in tags.ignore too; ignored")
     return replace(tags, aliases=aliases, ignore=ignore, extra=extra)
 
 

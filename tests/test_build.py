@@ -1238,6 +1238,7 @@ def test_a_build_with_another_cache_folder_leaves_no_page_this_one_trusts(
         ("base_url: 'https://example.org/#'\n", ["base_url: must not have a query or a fragment"]),
         ("base_url: 'https://example.org/?'\n", ["base_url: must not have a query or a fragment"]),
         ("base_url: 'https://example.org:99999/'\n", ["base_url: has a port that is not a number"]),
+        ("base_url: 'https://example.org:0/'\n", ["base_url: has a port that is not a number"]),
         ("base_url: 'https://:80/'\n", ["base_url: must name a host"]),
         ("base_url: 'https://jo:s3cret@example.org/'\n", ["base_url: must not hold a user name or password"]),
         ("base_url: 'https://jo@example.org/'\n", ["base_url: must not hold a user name or password"]),
@@ -1254,6 +1255,7 @@ def test_a_build_with_another_cache_folder_leaves_no_page_this_one_trusts(
         ('description: "a\\0b"\n', ["description: holds the control character '\\x00'"]),
         ('tags:\n  aliases: {Kremlin: "Rus\\x1bsia"}\n', ["tags.aliases: holds the control"]),
         ('tags:\n  extra: ["a\\x07"]\n', ["tags.extra: holds the control character '\\x07'"]),
+        ('tags:\n  extra: ["\\u200b"]\n', ["tags.extra: must be a list of non-empty strings (that show"]),
         ('title: "News \\U0001FFFF"\n', ["title: holds the noncharacter '\\U0001ffff'; remove it"]),
         ("title: [unclosed\n", ["sitegen.yaml:1: invalid YAML"]),
         ("output: articles\n", ["must not contain each other"]),
@@ -2925,3 +2927,14 @@ def test_a_tag_that_moves_is_told_why(make_site, run_cli) -> None:
     (site / "articles/a.txt").unlink()
     out = run_cli(site, "build").output
     assert "the tag 'C++' moved from tags/c-3ce177/ to tags/c/: the tag that had this " in out
+
+
+def test_a_term_both_extra_and_ignored_is_told(make_site, run_cli) -> None:
+    """`ignore` wins over `extra`, as it did, but silently (the hostile helper)."""
+    config = "tags:\n  extra: [drought, Floods]\n  ignore: [floods]\n"
+    site = make_site({"sitegen.yaml": config, "articles/a.txt": article_text("2026-02-06", "A")})
+    result = run_cli(site, "build")
+    assert result.exit_code == 0
+    assert "warning: sitegen.yaml:2: tags.extra 'Floods' is in tags.ignore too; ignored" in (
+        result.output
+    )
