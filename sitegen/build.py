@@ -1618,7 +1618,7 @@ def moved_tags(tags: Sequence[Tag], before: Mapping[str, str]) -> list[str]:
     notices = [
         f"the tag {tag.name!r} moved from {old} to {new}: "
         + (
-            "the tag that had this address is gone, or no longer in the corpus longer"
+            "the tag that had this address is gone, or newer in the corpus than this one"
             if tag.slug == plain_tag_slug(tag.name)
             else "another tag, in the corpus longer, now has that address"
         )

@@ -1168,6 +1168,25 @@ def test_the_second_code_reviews_regressions_of_this_sessions_rules() -> None:
     assert set(tags[1]) == {"Dmytro Kuleba", "Oleksandr Syrskyi", "Veterans' Affairs Department"}
 
 
+def test_the_third_code_reviews_findings() -> None:
+    """A body's generic word is no title ("Munich Security Conference" had been no tag), nor
+    a topic's ("Committee on Artificial Intelligence" had lost "Intelligence"); "Smyth" is not
+    "Smith"; a direction that starts a sentence is no part of a name where the article writes
+    it in lower case; "Veterans' Day" is a feast; "Mamdani's Day One agenda" names Mamdani."""
+    articles = corpus(
+        "Munich Security Conference delegates met the Committee on Artificial Intelligence. "
+        "Central Kharkiv was shelled, officials in central Ukraine said. John Smith spoke. "
+        "Veterans' Day parades went on. Zohran Mamdani's Day One agenda stalled.",
+        "John Smyth spoke.",
+    )
+    tags = tags_of(articles, max_per_article=20, min_articles=1)
+    assert set(tags[0]) == {
+        "Munich Security Conference", "Committee on Artificial Intelligence", "Kharkiv",
+        "Ukraine", "John Smith", "Zohran Mamdani",
+    }  # fmt: skip
+    assert tags[1] == ("John Smyth",)
+
+
 def test_a_city_is_not_the_region_named_after_it() -> None:
     """ "Kharkiv" had counted for "Kharkiv Oblast", the region, as a surname counts for a
     person (the tag helper's corpus); a city is a place of its own."""
