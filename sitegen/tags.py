@@ -339,6 +339,7 @@ POSSESSIVE_THING = re.compile(
     r"(?:Day|Eve|Hospital|Cathedral|Basilica|Church|Chapel|Abbey|Square|College|Prayer|Creed)"
     r"\b(?! [A-Z0-9])"
 )
+PARTY_MEMBERS = frozenset(("Democrat", "Republican"))  # after a place: a member from there
 FEASTS = frozenset(("Day", "Eve"))  # after a plural's apostrophe: "Veterans' Day"
 OUTLET_NOUNS = (" news agency", " News Agency", " newspaper", " news website", " daily ")
 # Words that name a part of a place: "East Jerusalem" is not "Jerusalem" (`_stands_for`).
@@ -1551,6 +1552,8 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
         words[-1] = words[-1][:-1]
     if len(words) >= 2 and words[-1] in FEASTS and words[-2].endswith("'"):
         return None  # "Veterans' Day", "Mothers' Day": a feast, no name
+    if len(words) >= 2 and words[-1] in PARTY_MEMBERS:
+        words = words[:-1]  # "a New York Democrat", "Texas Republican": the place (the judge)
     topic = _topic_start(words)
     # what a body is of: "Ministry of National Defense" was "Ministry of National" (found once:
     # looked for at each word popped, a run of thousands took seconds: the code review)
@@ -1690,8 +1693,23 @@ def _described(word: str) -> bool:
 
 
 PARTICIPLES = frozenset(
-    ("run", "born", "held", "made", "built", "bound", "era", "style", "wide", "majority")
-)  # "Kurdish-majority" (the tag helper)
+    (
+        "run",
+        "born",
+        "held",
+        "made",
+        "built",
+        "bound",
+        "era",
+        "style",
+        "wide",
+        "majority",
+        "heritage",
+        "speaking",
+        "origin",
+        "descent",
+    )
+)  # "Kurdish-majority" (the tag helper); "Samoan-heritage" (the judge rehearsal)
 
 
 def guessed(lexicon: Lexicon, words: list[str], at_start: bool) -> Piece | None:
