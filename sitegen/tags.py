@@ -322,14 +322,6 @@ PLACED = (
 POSSESSIVE = ("'s ", "’s ")
 # What follows the name of an outlet a story cites ("Mizan news agency", "Kayhan newspaper"):
 # a source, as the agencies `strip` lists are, not what the article is about (the tag helper).
-# Words of where in a place: at a sentence's start, no part of a name the article also writes
-# them in lower case ("Central Kharkiv was shelled ... in central Ukraine")
-DIRECTIONS = frozenset((
-    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
-    "Northeast", "Northwest", "Southeast", "Southwest", "Northeastern", "Northwestern",
-    "Southeastern", "Southwestern", "Greater", "Upper", "Lower", "Inner", "Outer", "Mid",
-))  # fmt: skip
-
 # What a name's possessive names as a thing of its own, a feast or a place: "Valentine's Day",
 # "New Year's Eve", "St Peter's Square", "Children's Hospital" are no mention of a Valentine,
 # a Peter or Children (the tags of real news had "Valentine" and "St Patrick")
@@ -339,7 +331,17 @@ POSSESSIVE_THING = re.compile(
     r"(?:Day|Eve|Hospital|Cathedral|Basilica|Church|Chapel|Abbey|Square|College|Prayer|Creed)"
     r"\b(?! [A-Z0-9])"
 )
-PARTY_MEMBERS = frozenset(("Democrat", "Republican"))  # after a place: a member from there
+PARTY_MEMBERS = frozenset(("Democrat", "Republican"))  # after a state: a member from there
+# (not "Young Republican", "Moderate Republican": the code review)
+US_STATES = frozenset((
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
+    "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas",
+    "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota",
+    "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey",
+    "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon",
+    "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas",
+    "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
+))  # fmt: skip
 FEASTS = frozenset(("Day", "Eve"))  # after a plural's apostrophe: "Veterans' Day"
 OUTLET_NOUNS = (" news agency", " News Agency", " newspaper", " news website", " daily ")
 # Words that name a part of a place: "East Jerusalem" is not "Jerusalem" (`_stands_for`).
@@ -947,14 +949,11 @@ class _Reader:
                 add(name, name, weight * piece_weight, position, True)
             elif (
                 initial
-                and (
-                    (first := name.partition(" ")[0]) not in self.lexicon.generic
-                    or first in DIRECTIONS
-                )
+                and (first := name.partition(" ")[0]) not in self.lexicon.generic
                 and self.is_common_word(first)
             ):
-                # not "National" of "National Farmers' Union" where "national" is written;
-                # but "Central" of "Central Kharkiv" is where "central" is (the code review)
+                # not "National" of "National Farmers' Union" where "national" is written, nor
+                # "West" of "West Virginia" where "west" is
                 rest = name.partition(" ")[2]  # "Analysts Wang Yi": the first word is no name
                 for piece in self.parsed(rest):  # read by this same loop
                     self.guesses.append(((*piece[:4], False), weight, position))
@@ -1552,8 +1551,8 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
         words[-1] = words[-1][:-1]
     if len(words) >= 2 and words[-1] in FEASTS and words[-2].endswith("'"):
         return None  # "Veterans' Day", "Mothers' Day": a feast, no name
-    if len(words) >= 2 and words[-1] in PARTY_MEMBERS:
-        words = words[:-1]  # "a New York Democrat", "Texas Republican": the place (the judge)
+    if len(words) >= 2 and words[-1] in PARTY_MEMBERS and " ".join(words[:-1]) in US_STATES:
+        words = words[:-1]  # "a New York Democrat", "Texas Republican": the state (the judge)
     topic = _topic_start(words)
     # what a body is of: "Ministry of National Defense" was "Ministry of National" (found once:
     # looked for at each word popped, a run of thousands took seconds: the code review)
@@ -1567,8 +1566,7 @@ def trim(lexicon: Lexicon, piece: list[str], at_start: bool) -> tuple[list[str],
     titled = False  # a title was cut off: "State" of "State Department Ned Price"
     for i in range(len(words) - 1, -1, -1):
         if words[i] in lexicon.generic and (
-            i >= topic
-            or (0 < i < len(words) - 1 and (words[-1] in lexicon.nouns or words[-1] in TOPIC_HEADS))
+            i >= topic or (0 < i < len(words) - 1 and words[-1] in TOPIC_HEADS)
         ):
             # a topic's or a body's word, no title: "Council on Foreign Relations", "Senate
             # Foreign Relations Committee", "Munich Security Conference" (each had lost its
@@ -2292,32 +2290,19 @@ def _word_skeleton(word: str, first: bool) -> str:
         word = word.replace("ee", "i")
     if "ae" in word and not word.endswith("ael"):  # "Esmaeil", "Esmail"; not "Michael"
         word = word.replace("ae", "a")
-    if "y" in word and not (first and word in ENGLISH_Y_NAMES):
-        # After a vowel or last ("Sergey", "Sergei"; "Haykal"), and anywhere in a word of a
-        # transliterated look ("Dmytro", "Dmitro"; "Syrskyi", "Syrsky"; "Yahya", "Yahia");
-        # not "Smyth" and "Smith", "Pryce" and "Price", "Bryan" and "Brian" (the code review)
-        loose = word.endswith(TRANSLITERATED_ENDS) or word[:2] in ("ya", "yu", "ye", "yo")
-        word = word.replace("y", "i") if loose else VOWEL_Y.sub("i", word)
+    if "y" in word and word not in ENGLISH_Y_SURNAMES and not (first and word in ENGLISH_Y_NAMES):
+        # "Sergey", "Sergei"; "Dmytro", "Dmitro"; "Ryabkov", "Riabkov"; not "Bryan" and "Brian",
+        # "Smyth" and "Smith" (the code review: every "y" after a consonant kept, as for
+        # "Bryan", split a dozen Russian and Ukrainian names in two)
+        word = word.replace("y", "i")
     return word.replace("k", "q")
 
 
-VOWEL_Y = re.compile(r"(?<=[aeiou])y|y+$")  # "Zelenskyy", "Zelensky"
-# Ends of Slavic and Arabic names as English transliterates them
-TRANSLITERATED_ENDS = (
-    "o",
-    "yi",
-    "iy",
-    "ko",
-    "uk",
-    "yak",
-    "iak",
-    "ych",
-    "ich",
-    "myr",
-    "yy",
-    "sky",
-    "ny",
-)
+# English surnames whose "y" is no transliteration, beside one with an "i"
+ENGLISH_Y_SURNAMES = frozenset((
+    "smyth", "pryce", "myers", "lyons", "flynn", "pyne", "byrne", "sykes", "wylie", "rhys",
+    "blyth", "wyld", "tyrrell", "dyson", "lynch",
+))  # fmt: skip
 
 
 # English first names whose "y" is no transliteration: "Bryan Williams" is not "Brian

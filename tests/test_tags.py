@@ -1203,6 +1203,23 @@ def test_the_second_judge_rehearsals_fragments_and_duplicates() -> None:
     }  # fmt: skip
 
 
+def test_the_fourth_code_reviews_findings() -> None:
+    """ "West Virginia" starting a sentence had become "Virginia" where "west" is written too;
+    "Nebenzya" and "Nebenzia", "Denys" and "Denis Shmyhal" had been two people; "Young
+    Republican" had become "Young"; "Knesset Foreign Affairs" a fragment (the code review)."""
+    articles = corpus(
+        "West Virginia will vote, voters in the west said. Vasily Nebenzya and Denys Shmyhal "
+        "spoke. One Young Republican met a Texas Republican.",
+        "Vasily Nebenzia and Denis Shmyhal spoke. The Israeli Knesset Foreign Affairs and "
+        "Defense Committee met.",
+    )
+    tags = tags_of(articles, max_per_article=20, min_articles=1)
+    assert set(tags[0]) == {
+        "West Virginia", "Vasily Nebenzya", "Denys Shmyhal", "Young Republican", "Texas",
+    }  # fmt: skip
+    assert set(tags[1]) == {"Vasily Nebenzya", "Denys Shmyhal", "Israel"}
+
+
 def test_a_city_is_not_the_region_named_after_it() -> None:
     """ "Kharkiv" had counted for "Kharkiv Oblast", the region, as a surname counts for a
     person (the tag helper's corpus); a city is a place of its own."""
