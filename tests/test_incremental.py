@@ -1274,6 +1274,18 @@ def test_sitemap_is_written_again_when_missing_or_when_dates_change(tmp_path: Pa
     assert after == clean_build(tmp_path)
 
 
+def build_stopped_before_saving_its_cache(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental build stopped (Ctrl-C) after its commit, before it saved its cache."""
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "save_cache", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            incremental_build(site)
+
+
 def test_a_build_stopped_after_writing_leaves_no_page_keys_that_vouch_for_old_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1287,14 +1299,7 @@ def test_a_build_stopped_after_writing_leaves_no_page_keys_that_vouch_for_old_pa
     original = path.read_text()
     path.write_text(original.replace("Text of story", "Edited text of story", 1))
     settle(tmp_path)
-
-    def stopped(*args: object) -> None:
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patch:
-        patch.setattr(build_module, "save_cache", stopped)
-        with pytest.raises(KeyboardInterrupt):
-            incremental_build(tmp_path)
+    build_stopped_before_saving_its_cache(tmp_path, monkeypatch)
     path.write_text(original)
     os.utime(path, ns=(2_000_000_000, 2_000_000_000))  # settled, and not the first stat
     _, after = incremental_build(tmp_path)
@@ -1317,14 +1322,7 @@ def test_keys_the_stamp_did_not_vouch_for_are_forgotten_before_it_vouches_again(
     os.replace(copy, manifest)  # the same text, another file
     pages = list((tmp_path / ".sitegen-cache").glob("pages-*"))
     assert pages
-
-    def stopped(*args: object) -> None:
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patch:
-        patch.setattr(build_module, "save_cache", stopped)
-        with pytest.raises(KeyboardInterrupt):
-            incremental_build(tmp_path)
+    build_stopped_before_saving_its_cache(tmp_path, monkeypatch)
     assert not any(path.exists() for path in pages)
     _, after = incremental_build(tmp_path)
     assert after == clean_build(tmp_path)
