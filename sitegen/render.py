@@ -65,7 +65,7 @@ from sitegen.cache import (
     template_cache,
     unsealed,
 )
-from sitegen.config import Config
+from sitegen.config import Config, base_url_given
 from sitegen.errors import SitegenError
 from sitegen.feeds import (
     FEED,
@@ -598,7 +598,7 @@ class Planner:
             "urls": self.escaped_urls,
             "section": "",
             "description": self.config.description,
-            "canonical": absolute_url(self.config, url),
+            "canonical": absolute_url(self.config, url) if base_url_given(self.config) else "",
             "feeds": (self.site_feed,),
             "og_type": "website",
             "prev_page": None,
@@ -904,9 +904,12 @@ def news_article(
     config: Config, article: Article, url: str, tags: tuple[TagLink, ...]
 ) -> dict[str, Any]:
     """schema.org NewsArticle for the JSON-LD of an article page."""
+    given = base_url_given(config)
     canonical = absolute_url(config, url)
     published = timestamp(article.date, config.timezone)
-    publisher = {"@type": "Organization", "name": config.title, "url": config.base_url}
+    publisher = {"@type": "Organization", "name": config.title}
+    if given:
+        publisher["url"] = config.base_url
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -916,11 +919,12 @@ def news_article(
         "author": author(article.byline) if article.byline else publisher,
         "publisher": publisher,
         "keywords": [tag.name for tag in tags],
-        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
-        "url": canonical,
-        "inLanguage": article.lang or config.language,
-        "wordCount": article.words,
     }
+    if given:  # the page's own address, once the site's is known (`base_url_given`)
+        data["mainEntityOfPage"] = {"@type": "WebPage", "@id": canonical}
+        data["url"] = canonical
+    data["inLanguage"] = article.lang or config.language
+    data["wordCount"] = article.words
     if article.summary:
         data["description"] = article.summary
     return data

