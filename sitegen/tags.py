@@ -320,8 +320,6 @@ PLACED = (
     " occupied ",
 )
 POSSESSIVE = ("'s ", "’s ")
-# What follows the name of an outlet a story cites ("Mizan news agency", "Kayhan newspaper"):
-# a source, as the agencies `strip` lists are, not what the article is about (the tag helper).
 # What a name's possessive names as a thing of its own, a feast or a place: "Valentine's Day",
 # "New Year's Eve", "St Peter's Square", "Children's Hospital" are no mention of a Valentine,
 # a Peter or Children (the tags of real news had "Valentine" and "St Patrick")
@@ -343,6 +341,8 @@ US_STATES = frozenset((
     "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
 ))  # fmt: skip
 FEASTS = frozenset(("Day", "Eve"))  # after a plural's apostrophe: "Veterans' Day"
+# What follows the name of an outlet a story cites ("Mizan news agency", "Kayhan newspaper"):
+# a source, as the agencies `strip` lists are, not what the article is about (the tag helper).
 OUTLET_NOUNS = (" news agency", " News Agency", " newspaper", " news website", " daily ")
 # Words that name a part of a place: "East Jerusalem" is not "Jerusalem" (`_stands_for`).
 SIDES = frozenset(
@@ -749,7 +749,7 @@ class _Reader:
                     continue
                 if (
                     form == pieces[-1][2]
-                    and text.startswith(("'s ", "’s "), match.end())
+                    and text.startswith(POSSESSIVE, match.end())
                     and POSSESSIVE_THING.match(text, match.end() + 3) is not None
                 ):
                     continue  # "Valentine's Day", "St Peter's Square": no Valentine, no Peter
@@ -1483,7 +1483,7 @@ TOPIC_HEADS = frozenset((
 PLACE_OR_TIME_ENDS = frozenset((
     "Hill", "Street", "Day", "Avenue", "Square", "Road", "Island", "Islands", "Beach",
     "Boulevard", "Lane", "Plaza", "Park", "Eve", "Night", "Morning", "Evening", "Weekend",
-    "Airport", "Station", "Bridge", "Mall", "Campus", "Floor", "Morning", "Afternoon",
+    "Airport", "Station", "Bridge", "Mall", "Campus", "Floor", "Afternoon",
 ))  # fmt: skip
 
 
@@ -1495,9 +1495,7 @@ def _goes_on(lexicon: Lexicon, piece: list[str], words: list[str], i: int) -> bo
     goes on only a body's word that takes one, and not before a place or a time. Only the
     topic is looked at: copying the rest of the run at each "on" was quadratic (the code
     review: 15 s for five articles of "B on B on ...")."""
-    after = words[i + 1] if i + 1 < len(words) else ""
-    if not after:
-        return False
+    after = words[i + 1]  # there is one: `guess` ends the words with "and"
     if after in lexicon.strip and after not in lexicon.generic:
         return False
     if words[i] == "for":
@@ -1690,24 +1688,11 @@ def _described(word: str) -> bool:
     return bool(dash) and tail[:1].islower() and (tail.endswith("ed") or tail in PARTICIPLES)
 
 
-PARTICIPLES = frozenset(
-    (
-        "run",
-        "born",
-        "held",
-        "made",
-        "built",
-        "bound",
-        "era",
-        "style",
-        "wide",
-        "majority",
-        "heritage",
-        "speaking",
-        "origin",
-        "descent",
-    )
-)  # "Kurdish-majority" (the tag helper); "Samoan-heritage" (the judge rehearsal)
+PARTICIPLES = frozenset((
+    "run", "born", "held", "made", "built", "bound", "era", "style", "wide", "majority",
+    "heritage", "speaking", "origin", "descent",
+))  # fmt: skip
+# "Kurdish-majority" (the tag helper); "Samoan-heritage" (the judge rehearsal)
 
 
 def guessed(lexicon: Lexicon, words: list[str], at_start: bool) -> Piece | None:
@@ -2267,10 +2252,10 @@ def _skeleton(key: str) -> str:
     article, doubled letters, apostrophes for the Arabic ayn and hamza ("Sare'e", "Saree"),
     and "gh" for "q" and "ou" for "u", as Persian and French-style spellings have them
     ("Baghaei", "Baqaei"; "Ghalibaf", "Qalibaf"; "Mahmoud", "Mahmud": the tag helper), "ee"
-    and "i", "ae" and "a", "k" and "q", a last "y" and "i" ("Naeem Kassem", "Naim Qassem";
-    "Sergey", "Sergei"; "Yury", "Yuri"; the Middle East review). Not where English names
-    differ so: "Brian" and "Bryan", "Michael" and "Michal", "Lee" and "Li" are other people
-    (the code review).
+    and "i" (not last), "ae" and "a" (not in "-ael"), "k" and "q", "y" and "i" ("Naeem Kassem",
+    "Naim Qassem"; "Sergey", "Sergei"; "Yury", "Yuri"; the Middle East review). Not where
+    English names differ so: "Brian" and "Bryan", "Smith" and "Smyth", "Michael" and "Michal",
+    "Lee" and "Li" are other people (the code review; see `_word_skeleton`).
     "hassan nasrallah", "hasan nasrallah" -> "hasanasralah"."""
     words = key.replace("-", " ").split(" ")
     if "al" in words[1:] or "el" in words[1:]:  # not the first: "Al Franken" is a first name

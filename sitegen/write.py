@@ -866,7 +866,7 @@ def read_manifest_signed(
     try:
         found = os.lstat(path)
         if not files:
-            return {}, (found.st_ino, found.st_size, found.st_mtime_ns)
+            return {}, stamp_of(found)
         text = read_record(path)
         if text is None:
             return {}, (0, 0, 0)
@@ -874,7 +874,7 @@ def read_manifest_signed(
         if raw.get("version") != MANIFEST_VERSION:
             return {}, (0, 0, 0)
         files = {str(p): manifest_size(entry) for p, entry in raw["files"].items()}
-        return files, (found.st_ino, found.st_size, found.st_mtime_ns)
+        return files, stamp_of(found)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return {}, (0, 0, 0)  # RecursionError: "[[[[..." nested past what json reads
 
@@ -898,13 +898,18 @@ def manifest_size(entry: object) -> int:
     return entry[1]
 
 
+def stamp_of(found: os.stat_result) -> tuple[int, int, int]:
+    """A manifest's inode, size and mtime: what tells one written file from another."""
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
+
+
 def write_manifest(out_dir: Path, entries: dict[str, int]) -> tuple[int, int, int]:
     """Write the manifest; its inode, size and mtime as written (`read_manifest_signed`)."""
     # No indent: with one, json falls back to its pure-Python encoder, 20 times slower.
     files = {p: [NO_DIGEST, entries[p]] for p in sorted(entries)}
     data = json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":"))
     written = replace_file(out_dir / MANIFEST, data + "\n")
-    return (written.st_ino, written.st_size, written.st_mtime_ns)
+    return stamp_of(written)
 
 
 def replace_file(path: Path, text: str) -> os.stat_result:
