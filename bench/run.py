@@ -22,7 +22,9 @@ Absolute times depend on the machine and its load; the ratios are what to compar
 machine it can take twice as long in one hour as in another. The ratios depend
 on the file system too: every tool writes thousands of folders and files, and on this project's
 VM the disk under `bench/out` grew several times slower for that over a few create-and-delete
-cycles (`--work` on a RAM folder, such as /dev/shm, measures the builds without it).
+cycles: it is ext4 without a journal, which does not reuse an inode freed in the last minute or
+more, so every folder and file made soon after a deletion costs a walk past the freed ones
+(bench/RESULTS.md). `--work` on a RAM folder, such as /dev/shm, measures the builds without it.
 """
 
 from __future__ import annotations
