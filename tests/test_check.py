@@ -53,6 +53,15 @@ def test_a_clean_build_passes(run_cli, site: Path) -> None:
     assert lines[-1].startswith("Checked ") and lines[-1].endswith("no problems")
 
 
+def test_a_folder_without_a_built_site_fails(run_cli, site: Path) -> None:
+    """An empty folder, or the articles folder named by mistake, is no site that passed."""
+    (site / "empty").mkdir()
+    for folder in ("empty", "articles"):
+        code, lines = check(run_cli, site, folder)
+        assert code == 1, lines
+        assert lines[-1] == f"Error: {folder}: no built site here; run 'sitegen build' first"
+
+
 def test_the_real_article_builds_clean(make_site, run_cli) -> None:
     site = make_site({"articles/" + REAL_ARTICLE.name: REAL_ARTICLE.read_text()})
     assert run_cli(site, "build").exit_code == 0
