@@ -308,6 +308,20 @@ def opened(browser: Browser, page: Path) -> Tab:
     return tab
 
 
+def on_a_phone(browser: Browser, page: Path) -> Tab:
+    """A tab showing a page of the disk as a phone 390 px wide shows it."""
+    tab = opened(browser, page)
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        tab.session,
+        width=390,
+        height=844,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    return tab
+
+
 def test_pages_opened_from_the_disk_link_to_pages_not_folder_listings(
     browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:
@@ -610,33 +624,46 @@ def test_on_a_phone_links_are_big_enough_to_tap_and_phrases_keep_together(
     for site in (english, arabic):
         assert run_cli(site, "build").exit_code == 0
 
-    def on_a_phone(page: Path) -> Tab:
-        tab = opened(browser, page)
-        browser.call(
-            "Emulation.setDeviceMetricsOverride",
-            tab.session,
-            width=390,
-            height=844,
-            deviceScaleFactor=1,
-            mobile=True,
-        )
-        return tab
-
     heights = "[...document.querySelectorAll(%r)].map(a => a.getBoundingClientRect().height)"
-    month = on_a_phone(english / "public/2026/02/index.html")
+    month = on_a_phone(browser, english / "public/2026/02/index.html")
     for selector in (".site-header nav a", ".children li a"):
         found = month.evaluate(heights % selector)
         assert found and min(found) >= 32, (selector, found)
-    story = on_a_phone(next((english / "public/2026/02/06").glob("*/index.html")))
+    story = on_a_phone(browser, next((english / "public/2026/02/06").glob("*/index.html")))
     lines = story.evaluate("document.querySelector('.reading-time').getClientRects().length")
     assert story.evaluate("document.querySelector('.reading-time').textContent") == "2 min read"
     assert lines == 1
-    home = on_a_phone(arabic / "public/index.html")
+    home = on_a_phone(browser, arabic / "public/index.html")
     right = home.evaluate(
         "(() => { const s = document.querySelector('.skip-link'); s.focus();"
         " return s.getBoundingClientRect().right; })()"
     )
     assert right > 390 - 32, right  # at the start of the line: the right
+
+
+def test_on_a_phone_a_long_one_word_tag_stays_in_the_column(
+    browser: Browser, make_site: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    """A German law's name, one word of 63 letters, as a tag: its chip ran 180 px past the
+    right edge of a phone's screen, and the page scrolled sideways (the judge rehearsal); on
+    the tag's page, the link to its feed did. As a title, it is a neighbour's link too."""
+    law = "Rindfleischetikettierungsueberwachungsaufgabenuebertragungsgesetz"
+    site = make_site(
+        {
+            "articles/a.txt": f"---\ntags: [{law}]\n---\n" + article_text("2026-01-10", "Gone"),
+            "articles/b.txt": f"---\ntags: [{law}]\n---\n" + article_text("2026-01-11", law),
+        }
+    )
+    assert run_cli(site, "build").exit_code == 0
+    pages = sorted((site / "public").rglob("*.html"))
+    assert len(pages) > 8
+    assert sum(law in page.read_text(encoding="utf-8") for page in pages) > 6
+    for page in pages:
+        tab = on_a_phone(browser, page)
+        widths = tab.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], (page, widths)
 
 
 def test_a_list_item_in_the_other_direction_has_its_date_line_on_its_side(
