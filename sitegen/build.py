@@ -19,6 +19,7 @@ import itertools
 import marshal
 import os
 import re
+import string
 import sys
 import time
 from collections import defaultdict, deque
@@ -626,11 +627,14 @@ class Build:
         ]
         notices = [
             f"{self.shown(article.source)}: its address moved from {old} to {new}; links to the "
-            f"old one now fail "
-            f"({moved_why(article, article.id in aside, self.moved_back(article, old, new))})"
+            f"old one now fail ({self.why_moved(article, old, new, article.id in aside)})"
             for article, old, new in moves
         ]
         return first_of(notices, "articles")
+
+    def why_moved(self, article: Article, old: str, new: str, aside: bool) -> str:
+        back = self.moved_back(article, old, new)
+        return moved_why(article, aside, back, has_slug(old, article, self.config.permalink))
 
     def read_files(
         self, files: Sequence[SourceFile], corpus: int
@@ -1655,16 +1659,29 @@ def looks_cold(config: Config) -> bool:
         return False
 
 
-def moved_why(article: Article, aside: bool, back: bool = False) -> str:
+def moved_why(article: Article, aside: bool, back: bool = False, same_slug: bool = False) -> str:
     """What a notice of a moved address adds: why, or how to keep an address. `back`: it is
-    at its own address again (what had taken it is gone), not at one of a new title."""
+    at its own address again (what had taken it is gone), not at one of a new title.
+    `same_slug`: the old address had this slug (`has_slug`): the date moved it."""
     if aside:  # its own is taken: by another article, a list page, a file of layouts/static/
         return "its own is taken: see the warning"
     if back:
         return "its own address is free again"
-    if article.slug_given:
-        return "another article's `slug:` holds it"
+    if same_slug:
+        return "its date changed, and its address holds the date"
+    if article.slug_given:  # said "another article's `slug:` holds it", of its own new slug
+        return "the `slug:` in its front matter gives it this one"
     return "a `slug:` in its front matter keeps an address through new titles"
+
+
+def has_slug(address: str, article: Article, pattern: str) -> bool:
+    """Whether `address` is one the permalink pattern makes with this article's slug and id,
+    on any date: then a move to its address of today came from its date, not its slug."""
+    fields = {"year": r"\d{4}", "month": r"\d{2}", "day": r"\d{2}"}
+    fields |= {"slug": re.escape(article.slug), "id": re.escape(article.id)}
+    parts = string.Formatter().parse(pattern)
+    regex = "".join(re.escape(text) + fields.get(name or "", "") for text, name, _, _ in parts)
+    return re.fullmatch(regex, address) is not None
 
 
 def unusable_template(path: Path, layouts: Path) -> Problem:

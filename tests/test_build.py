@@ -1867,6 +1867,34 @@ def test_a_new_title_that_moves_an_address_is_announced_once(make_site, run_cli)
     assert "notice" not in again.output  # said once, when it happened
 
 
+@pytest.mark.parametrize(
+    ("change", "moved_to", "why"),
+    [
+        (lambda text: "---\nslug: fixed\n---\n" + text, "/01/02/fixed/", "the `slug:` in its"),
+        (
+            lambda text: text.replace("2026-01-02", "2026-01-03"),
+            "/01/03/story-number-1/",
+            "its date",
+        ),
+    ],
+    ids=["own slug given", "date changed"],
+)
+def test_a_moved_address_is_announced_with_its_cause(make_site, run_cli, change, moved_to, why):
+    """Given a `slug:` of its own, the notice said "another article's `slug:` holds it", when
+    no other article had one (the judge rehearsal); a new date offered a `slug:`, which keeps
+    no address through a new date."""
+    site = make_site(small_corpus(3))
+    assert run_cli(site, "build").exit_code == 0
+    path = site / "articles/001_0000000000000001.txt"
+    path.write_text(change(path.read_text()))
+    result = run_cli(site, "build")
+    moved = re.search(r"notice: \S+: its address moved from (\S+) to (\S+); .*", result.output)
+    assert moved, result.output
+    assert moved[1].endswith("/01/02/story-number-1/") and moved[2].endswith(moved_to)
+    assert f"fail ({why}" in moved[0]
+    assert "another article" not in moved[0] and ("date" in moved[0]) == (why == "its date")
+
+
 def test_many_moved_addresses_are_counted_past_ten(make_site, run_cli) -> None:
     site = make_site(small_corpus(13))
     run_cli(site, "build")
