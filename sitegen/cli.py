@@ -16,7 +16,7 @@ import click
 
 from sitegen import __version__
 from sitegen.build import BuildReport, build, read_site
-from sitegen.config import Config, load_config
+from sitegen.config import PLACEHOLDER_BASE_URL, Config, base_url_given, load_config
 from sitegen.errors import Problem, SitegenError, locate, printable
 from sitegen.read import Article
 
@@ -285,7 +285,17 @@ def build_command(
     )
     if not quiet:
         print_problems(report.problems, verbose, " (-v names every file)")
+        if not base_url_given(config):
+            say(f"notice: {NO_BASE_URL}", err=True)
         print_summary(report, config, verbose)
+
+
+# Said at every build, as Pelican says it, not once: it holds until the config changes. Not a
+# warning, which `--strict` would make an error of a preview build.
+NO_BASE_URL = (
+    "no base_url is set (sitegen.yaml), so the feeds and the sitemap give the site's address "
+    f"as {PLACEHOLDER_BASE_URL}: set it to where the site will be served before publishing"
+)
 
 
 def no_bar(items: Iterable[T], total: int, label: str) -> Iterable[T]:

@@ -30,7 +30,7 @@ from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from sitegen.config import Config
+from sitegen.config import Config, base_url_given
 from sitegen.language import direction
 from sitegen.model import Tag, TagRef
 from sitegen.read import Article
@@ -298,9 +298,12 @@ def xml_element(name: str, text: str, content_type: str = "") -> str:
 
 
 def robots_txt(config: Config) -> bytes:
-    """Allow everything and name the sitemap.
+    """Allow everything and name the sitemap, once the site's address is known: without a
+    base_url the line named the placeholder's, https://example.org/sitemap.xml.
 
     Crawlers read robots.txt only at a host's root: on a sub-path deploy this file is inert
     and the site owner's root robots.txt should carry the Sitemap line.
     """
+    if not base_url_given(config):
+        return b"User-agent: *\nDisallow:\n"
     return f"User-agent: *\nDisallow:\n\nSitemap: {absolute_url(config, 'sitemap.xml')}\n".encode()

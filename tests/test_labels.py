@@ -343,7 +343,7 @@ def test_an_english_site_keeps_its_own_words_and_dates(make_site, run_cli) -> No
 def test_a_language_babel_does_not_know_falls_back_to_english(make_site, run_cli, language) -> None:
     """With a warning naming the line: a language CLDR does not know ("tlh") gave English words
     and dates in silence. The pages keep the tag, which says what the articles are in."""
-    config = f"title: Mine\nlanguage: {language}\n"
+    config = f"title: Mine\nlanguage: {language}\nbase_url: https://news.test/\n"
     site = make_site(corpus({"2026-02-06": 2}) | {"sitegen.yaml": config})
     result = run_cli(site, "build")
     assert result.exit_code == 0, result.output
@@ -418,6 +418,7 @@ def test_an_empty_label_keeps_the_built_in_word_with_a_warning(make_site, run_cl
         "  tag_count:\n"
         '    one: "{n} x"\n'
         '    other: "\\u200b"\n'
+        "base_url: https://news.test/\n"
     )
     site = make_site(corpus({"2026-02-06": 1, "2026-02-07": 2}) | {"sitegen.yaml": config})
     result = run_cli(site, "build")
