@@ -980,6 +980,11 @@ def test_markdown_that_would_take_minutes_to_parse_is_skipped(tmp_path: Path, bo
     assert time.perf_counter() - started < 30  # a guard against a hang, not a timing claim
 
 
+def table_head(columns: int) -> str:
+    """A paragraph, then a Markdown table's head row and rule, of `columns` cells."""
+    return "A table.\n\n|" + "h|" * columns + "\n|" + "-|" * columns + "\n"
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
@@ -989,14 +994,48 @@ def test_markdown_that_would_take_minutes_to_parse_is_skipped(tmp_path: Path, bo
         ("".join(f"*[Q{i:05d}]: t\n\n" for i in range(9_000)) + "Q0000y " * 1_000, "over 200 abb"),
         # No "]" to end a name: the check ran on to the end from each (400 KB: 69 s).
         ("*[\n\n" * 100_000, "over 200 abb"),
+        # 1 MB: 9.6 s and 500 MB, or skipped by the CPU budget on a busier machine
+        (table_head(500) + ("|" + "c|" * 500 + "\n") * 1_000, "tables of over 20,000 cells"),
+        ("a | b\n--|--\n" + "1 | 2\n" * 10_001, "tables of over 20,000 cells"),
+        ("".join(f"t[^{i}]\n\n[^{i}]: note\n\n" for i in range(20_000)), "over 1,000 footnotes"),
+        ("```\ncode\n```\n" * 38_000, "over 1,000 fenced code blocks"),  # 7.5 s
     ],
-    ids=["setext-headings", "rules", "long-abbreviation", "many-abbreviations", "unclosed"],
+    ids=[
+        "setext-headings",
+        "rules",
+        "long-abbreviation",
+        "many-abbreviations",
+        "unclosed",
+        "wide-table",
+        "long-table",
+        "footnotes",
+        "fences",
+    ],
 )
 def test_markdown_block_shapes_that_take_seconds_or_megabytes_are_skipped(
     tmp_path: Path, body, expected
 ) -> None:
     """The abbreviation's title is repeated at each use: 100 KB made an 80 MB page."""
     assert expected in problem_of(read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n"))
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        (table_head(10) + ("|" + "c|" * 10 + "\n") * 1_999, "<td>c</td>"),
+        ("".join(f"t[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(1_000)), "note 999"),
+        ("```\nsome code\n```\n" * 1_000, "some code"),
+    ],
+    ids=["table", "footnotes", "fences"],
+)
+def test_markdown_shapes_just_inside_their_limits_are_published(
+    tmp_path: Path, body, shown
+) -> None:
+    """The limits of the cells, footnotes and fenced blocks a body may hold leave room for
+    the longest report: 20,000 cells, a thousand footnotes or code blocks."""
+    result = read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n")
+    assert result.body is not None, result.problems
+    assert shown in result.body.html
 
 
 # Passes every guard, and takes tenths of a second to parse: 3,000 paragraphs with a link and
