@@ -576,6 +576,26 @@ def test_a_loose_front_matter_date_is_read_with_a_warning_and_keys_of_two_types_
     assert not any("given twice" in line for line in said)
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("a.txt", " date 0001-01-01 No date\n\nBody.", 1),
+        ("b.md", "---\ntitle: T\ndate: 0999-12-31\n---\nBody.", 3),
+    ],
+)
+def test_a_date_before_the_year_1000_is_published_with_a_warning(
+    tmp_path: Path, name, text, line
+) -> None:
+    """0001-01-01, many programs' "no date", was published in silence with archive pages for
+    the year 1 (the judge rehearsal). The year 1000 and after, as an archive holds, is not."""
+    result = read(tmp_path, name, text)
+    assert result.article is not None
+    day = str(result.article.date)
+    said = [str(p).removeprefix(f"{tmp_path}/") for p in result.problems]
+    assert said == [f"{name}:{line}: dated {day}, before the year 1000: a placeholder or typo?"]
+    assert not read(tmp_path, name, text.replace(day[:4], "1000")).problems
+
+
 def test_unknown_front_matter_keys_past_a_few_are_counted_in_one_warning(tmp_path: Path) -> None:
     front = "---\n" + "".join(f"key{n}: {n}\n" for n in range(10_000)) + "---\n"
     result = read(tmp_path, "a.txt", front + article_text("2026-01-02", "T"))
@@ -997,7 +1017,7 @@ def table_head(columns: int) -> str:
         # 1 MB: 9.6 s and 500 MB, or skipped by the CPU budget on a busier machine
         (table_head(500) + ("|" + "c|" * 500 + "\n") * 1_000, "tables of over 20,000 cells"),
         ("a | b\n--|--\n" + "1 | 2\n" * 10_001, "tables of over 20,000 cells"),
-        ("".join(f"t[^{i}]\n\n[^{i}]: note\n\n" for i in range(20_000)), "over 1,000 footnotes"),
+        ("".join(f"t[^{i}]\n\n[^{i}]: note\n\n" for i in range(20_000)), "over 2,000 footnotes"),
         ("```\ncode\n```\n" * 38_000, "over 1,000 fenced code blocks"),  # 7.5 s
     ],
     ids=[
@@ -1023,7 +1043,7 @@ def test_markdown_block_shapes_that_take_seconds_or_megabytes_are_skipped(
     ("body", "shown"),
     [
         (table_head(10) + ("|" + "c|" * 10 + "\n") * 1_999, "<td>c</td>"),
-        ("".join(f"t[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(1_000)), "note 999"),
+        ("".join(f"t[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(2_000)), "note 1999"),
         ("```\nsome code\n```\n" * 1_000, "some code"),
     ],
     ids=["table", "footnotes", "fences"],
@@ -1032,7 +1052,7 @@ def test_markdown_shapes_just_inside_their_limits_are_published(
     tmp_path: Path, body, shown
 ) -> None:
     """The limits of the cells, footnotes and fenced blocks a body may hold leave room for
-    the longest report: 20,000 cells, a thousand footnotes or code blocks."""
+    the longest report: 20,000 cells, 2,000 footnotes, 1,000 code blocks."""
     result = read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n")
     assert result.body is not None, result.problems
     assert shown in result.body.html
