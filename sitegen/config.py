@@ -112,8 +112,9 @@ class Config:
     # values are, and two files that give the same values give the same pages.
     warnings: tuple[Problem, ...] = field(default=(), repr=False)
     # The source and output folders as given, absolute, beside where they led when the config
-    # was loaded, where a symlink made them differ: `watch` and `serve` load the config again
-    # when one leads elsewhere (`links_moved`). Not in the repr: the pages are the same.
+    # was loaded: `watch` and `serve` load the config again when one leads elsewhere
+    # (`links_moved`), a symlink re-pointed or a folder replaced by one (`serve` had answered
+    # 404 to everything, in silence: the judge rehearsal). Not in the repr: the pages are the same.
     links: tuple[tuple[Path, Path], ...] = field(default=(), repr=False)
 
 
@@ -752,9 +753,7 @@ def load_config(
         elif value is not None:
             settings[key] = value
     settings["links"] = tuple(
-        (path, settings[key])
-        for key in ("source", "output")
-        if (path := Path(os.path.abspath(given[key]))) != settings[key]
+        (Path(os.path.abspath(given[key])), settings[key]) for key in ("source", "output")
     )
     if "language" in settings:  # "ar-u-nu-arab": the site's language and its digits
         settings["digits"] = numbering_system(settings["language"]).replace("latn", "")
@@ -808,10 +807,10 @@ def home_folder() -> Path | None:
 
 
 def links_moved(config: Config) -> Path | None:
-    """The source or output folder as given, if it was given through a symlink and now leads
-    elsewhere than when the config was loaded: a release switched by re-pointing `articles`
-    (`ln -sfn`) was never built by `watch`, which went on watching the old folder (the hostile
-    helper)."""
+    """The source or output folder as given, if it now leads elsewhere than when the config
+    was loaded: a release switched by re-pointing `articles` (`ln -sfn`) was never built by
+    `watch`, which went on watching the old folder (the hostile helper); `public` replaced by a
+    symlink left `serve` answering 404 (the judge rehearsal)."""
     for given, led in config.links:
         if os.path.realpath(given) != str(led):
             return given

@@ -270,7 +270,8 @@ def test_an_output_folder_swapped_for_a_symlink_serves_nothing(
 ) -> None:
     """The server looked up where `public` leads at every request: replaced by a symlink to
     another folder while serving (`mv public x; ln -s / public`), it served that folder's
-    files (the hostile helper). It keeps to the folder it started with."""
+    files (the hostile helper). It serves only the folder it took, until the config is loaded
+    again through the new link and the build has checked where it leads (the next test)."""
     assert get(preview, "/index.html").status == 200
     elsewhere = site.parent / "elsewhere"
     elsewhere.mkdir()
@@ -282,6 +283,26 @@ def test_an_output_folder_swapped_for_a_symlink_serves_nothing(
     (site / "public").unlink()
     (site / "public.real").rename(site / "public")
     assert get(preview, "/index.html").status == 200  # back: served again
+
+
+def test_an_output_folder_replaced_by_a_symlink_to_its_copy_is_served_from_there(
+    site: Path,
+) -> None:
+    """`mv public public.old; ln -s public.old public` while serving: every request had a 404
+    from then on, edits and rebuilds too, and nothing was said (the judge rehearsal). The
+    config is loaded again, as for a symlink re-pointed, and the server follows it."""
+    outcomes: list[Outcome] = []
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    with Preview(rebuilder, outcomes.append, port=0) as preview:
+        assert get(preview, "/index.html").status == 200
+        (site / "public").rename(site / "public.old")
+        os.symlink("public.old", site / "public")
+        wait_until(lambda: get(preview, "/index.html").status == 200, "the page served again")
+        assert get(preview, "/style.css").status == 200
+        told = [c for outcome in outcomes for c in outcome.changes if c.path == site / "public"]
+        assert told and "elsewhere" in told[0].kind, outcomes
+        (site / "articles/a.txt").write_text(article_text("2026-02-06", "Edited after"))
+        wait_until(lambda: b"Edited after" in get(preview, "/").body, "the edit served")
 
 
 def test_sitegen_internals_are_not_served(preview: Preview, site: Path) -> None:
