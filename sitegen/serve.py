@@ -504,6 +504,23 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.respond(body=False)
 
+    def refuse_method(self) -> None:
+        """405 and the methods allowed, as a static host answers POST, PUT, DELETE, OPTIONS
+        or TRACE: the standard library's 501 "Unsupported method" said the method was unknown
+        (the judge rehearsal). The body such a request may carry is not read: the connection
+        closes after the answer."""
+        self.server.answers(self.connection)
+        self.close_connection = True
+        data = b"This preview serves files: GET and HEAD only.\n"
+        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Connection", "close")
+        self.send_headers("text/plain; charset=utf-8", str(len(data)))
+        with contextlib.suppress(OSError):
+            self.wfile.write(data)
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = refuse_method
+
     def respond(self, body: bool) -> None:
         self.server.answers(self.connection)
         if self.headers.get("Content-Length", "0").strip() != "0" or self.headers.get(

@@ -122,6 +122,21 @@ def test_a_kept_alive_connection_sends_each_answer_without_waiting(preview: Prev
     connection.close()
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+def test_other_methods_are_not_allowed_and_told_which_are(preview: Preview, method) -> None:
+    """501 "Unsupported method", with no Allow header, said the method was unknown (the judge
+    rehearsal); a static host answers 405. A body sent with it is not read: the connection
+    closes, and the server answers the next one."""
+    connection = http.client.HTTPConnection(*address(preview), timeout=10)
+    connection.request(method, "/index.html", body=b"x" * 100)
+    response = connection.getresponse()
+    assert response.status == 405, response.status
+    assert response.getheader("Allow") == "GET, HEAD"
+    assert b"GET and HEAD" in response.read()
+    connection.close()
+    assert get(preview, "/index.html").status == 200
+
+
 def test_head_sends_headers_only(preview: Preview) -> None:
     response = get(preview, "/style.css", method="HEAD")
     assert response.status == 200 and response.body == b""
