@@ -287,6 +287,8 @@ def build_command(
         print_problems(report.problems, verbose, " (-v names every file)")
         if not base_url_given(config):
             say(f"notice: {NO_BASE_URL}", err=True)
+        if report.articles == 0:
+            say(f"notice: {nothing_published(config, report)}", err=True)
         print_summary(report, config, verbose)
 
 
@@ -296,6 +298,15 @@ NO_BASE_URL = (
     "no base_url is set (sitegen.yaml), so the feeds and the sitemap give the site's address "
     f"as {PLACEHOLDER_BASE_URL}: set it to where the site will be served before publishing"
 )
+
+
+def nothing_published(config: Config, report: BuildReport) -> str:
+    """What a build of no article says: the site is its empty home, archive and tags pages,
+    which a source folder named wrong built in silence (the judge rehearsal)."""
+    said = f"no article to publish in {config.source}"
+    if report.drafts_skipped:
+        return said + f" but {report.drafts_skipped} draft(s), which --drafts includes"
+    return said + (" (see the warnings)" if report.problems else "")
 
 
 def no_bar(items: Iterable[T], total: int, label: str) -> Iterable[T]:

