@@ -108,14 +108,20 @@ def print_problems(problems: Iterable[Problem], every: bool = False, lists_all: 
 
 
 def site_options(function):
-    """The options every command that reads a site shares."""
-    function = click.option(
-        "--config", "-c", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-        help="Config file [default: ./sitegen.yaml if present].",
-    )(function)  # fmt: skip
+    """The options every command that builds a site shares."""
     function = click.option(
         "--output", "-o", type=click.Path(file_okay=False, path_type=Path),
         help="Folder to build into [default: public].",
+    )(function)  # fmt: skip
+    return source_options(function)
+
+
+def source_options(function):
+    """The options of every command that reads the articles: `tags` too, which builds
+    nothing, and offered a folder to build into (the judge rehearsal)."""
+    function = click.option(
+        "--config", "-c", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+        help="Config file [default: ./sitegen.yaml if present].",
     )(function)  # fmt: skip
     function = click.option(
         "--source", "-s", type=click.Path(file_okay=False, path_type=Path),
@@ -507,13 +513,14 @@ def serve_command(
 
 
 @main.command("tags")
-@site_options
+@source_options
 @click.option(
     "--article", "article_file", type=click.Path(dir_okay=False, path_type=Path),
     help="Explain one article's tags: every candidate, its mentions and why it was kept or not.",
 )  # fmt: skip
+@click.option("--drafts", is_flag=True, help="Include drafts, as `build --drafts` does.")
 def tags_command(
-    config_file: Path | None, source: Path | None, output: Path | None, article_file: Path | None
+    config_file: Path | None, source: Path | None, article_file: Path | None, drafts: bool
 ) -> None:
     """Print every tag with its number of articles and the forms of it found in the text.
 
@@ -522,8 +529,8 @@ def tags_command(
     """
     from sitegen.tags import explain, format_table, format_verdicts, tag_table
 
-    config = config_from(config_file, source, output)
-    corpus, problems = read_site(config, jobs=None)
+    config = config_from(config_file, source, None)
+    corpus, problems = read_site(config, drafts=drafts, jobs=None)
     print_problems(problems)
     tagging = corpus.tagging(config)
     if article_file is None:

@@ -1873,6 +1873,21 @@ def test_cli_tags_explains_one_article(tagged_site: Path, run_cli) -> None:
     assert missing.exit_code == 1 and "not an article" in missing.output
 
 
+def test_cli_tags_explains_a_draft_with_drafts_and_offers_no_output_folder(
+    tagged_site: Path, run_cli
+) -> None:
+    """`tags` builds nothing, yet offered `-o` ("Folder to build into"); a draft could not be
+    explained, with no `--drafts` (the judge rehearsal)."""
+    path = tagged_site / "articles/001_00000000000000a1.txt"
+    path.write_text("---\ndraft: true\n---\n" + path.read_text())
+    args = ("tags", "--article", "articles/001_00000000000000a1.txt")
+    assert "not an article" in run_cli(tagged_site, *args).output
+    result = run_cli(tagged_site, *args, "--drafts")
+    assert result.exit_code == 0 and "Chile Talks" in result.output, result.output
+    assert "--output" not in run_cli(tagged_site, "tags", "--help").output
+    assert run_cli(tagged_site, "tags", "-o", "x").exit_code == 2  # no such option
+
+
 def test_built_pages_link_tags_and_count_them(tagged_site: Path, run_cli) -> None:
     result = run_cli(tagged_site, "build")
     assert result.exit_code == 0, result.output
