@@ -1802,6 +1802,33 @@ def scan_article(
 MAX_SCAN_CHARS = 200_000
 
 
+# Wire copy's credits and rights: "(Photo by Stringer/AFP)", a line "Getty Images / AFP via
+# Getty Images", "Copyright 2026 Xinhua. All Rights Reserved." Who took a photo or owns the
+# text is no subject of the article: "Getty Images", "Stringer" and "Rights Reserved" were tags
+# of every article carrying them (the judge rehearsal). A caption's own words still count.
+CREDIT_NOTE = re.compile(
+    r"\((?:Photo|Photograph|Image|Picture|Video|Footage|Credit)s?(?: by)?:? [^()\n]{1,120}\)"
+)
+CREDIT_LINE = re.compile(
+    r"(?:©|(?:Copyright ?(?:©|\(c\))?|\(c\)) ?\d{4}|[^.!?\n]{0,80}\bvia Getty Images\s*$"
+    r"|(?:All )?Rights Reserved\.?\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _without_credits(text: str) -> str | None:
+    """A paragraph without its credits (`CREDIT_NOTE`); None for a line of credits or rights
+    (`CREDIT_LINE`). Most paragraphs have neither: told by a test of a few characters."""
+    if "(" in text or "©" in text or "via Getty" in text or text[:3].lower() in CREDIT_STARTS:
+        if CREDIT_LINE.match(text):
+            return None
+        return CREDIT_NOTE.sub("", text) if "(" in text else text
+    return text
+
+
+CREDIT_STARTS = ("cop", "all", "rig")  # "Copyright", "All Rights Reserved", "Rights Reserved"
+
+
 def _read(
     tagger: Tagger, article: Article, paragraphs: Sequence[str], other_scripts: bool = True
 ) -> _Reader:
@@ -1823,6 +1850,8 @@ def _read(
         left -= len(text)
         if index == 0 and (start := dateline(text)) is not None:
             text = text[start.end() :]
+        if (text := _without_credits(text)) is None:
+            continue
         weight = 1.0 / (1.0 + POSITION_DECAY * index)
         if guesses:
             reader.paragraph(text, weight, (index + 1) * 1_000_000)

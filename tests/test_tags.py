@@ -301,6 +301,25 @@ def test_prayers_slogans_feasts_and_cited_outlets_are_no_tags() -> None:
     assert tags_of(corpus(shipping, shipping), min_articles=1) == [("Asim Munir",)] * 2
 
 
+def test_photo_credits_and_rights_lines_are_no_tags() -> None:
+    """Wire copy's credits: "Getty Images", "Stringer" and "Rights Reserved" were tags of
+    every article carrying them (the judge rehearsal). A caption's place still counts, and a
+    sentence about copyright is read as any other."""
+    paragraphs = (
+        "Rescuers searched the rubble in Malatya after the quake, Turkish officials said.",
+        "Photo: A rescuer in Malatya, March 5, 2026. (Photo by Stringer/AFP)",
+        "Getty Images / AFP via Getty Images",
+        "Copyright 2026 Xinhua. All Rights Reserved.",
+        "A flooded street. (Photo by Getty Images)",
+        "Copyright cases rose in Malatya, a Turkish court said.",
+    )
+    articles = [
+        article(f"{name}.txt", article_text(f"2026-03-0{day}", "Quake", *paragraphs))
+        for day, name in enumerate("ab", 1)
+    ]
+    assert tags_of(articles, min_articles=1) == [("Malatya", "Turkey")] * 2
+
+
 def test_a_surname_that_starts_a_sentence_and_speaks_is_a_name() -> None:
     """Later mentions of a name in news start their sentences: "Araghchi said on Monday". A
     word an article writes only there was no name, and an article naming someone only so had
