@@ -12,6 +12,7 @@ thousands costs that file only.
 from __future__ import annotations
 
 import bisect
+import codecs
 import collections
 import contextlib
 import datetime as dt
@@ -712,8 +713,11 @@ def decode_text(data: bytes, warn: Any) -> tuple[str, bool]:
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             text = data.decode("utf-8-sig", errors="replace")
-            if is_mostly_utf8(text):
-                warn("bytes that are not UTF-8; shown as U+FFFD", line)
+            mixed = data.decode("utf-8-sig", errors=WINDOWS_1252_BYTES)
+            if reads_as_utf8(text) and (is_mostly_utf8(text) or not looks_misread(mixed)):
+                text = mixed
+                silence = "save the file as UTF-8 to silence this"
+                warn(f"bytes that are not UTF-8, read as Windows-1252 ({silence})", line)
             else:
                 text, name = data.decode("cp1252", errors="replace"), "Windows-1252"
                 if looks_misread(text) and (found := other_encoding(data)) is not None:
@@ -800,6 +804,34 @@ def without_stray_nuls(data: bytes, warn: Any) -> bytes:
         raise SkipFile("binary file, not text")
     warn(f"{data.count(0)} NUL bytes, which text does not hold; removed")
     return trimmed.replace(b"\x00", b"")
+
+
+def reads_as_utf8(text: str) -> bool:
+    """Whether text decoded from UTF-8 with its bad bytes replaced is UTF-8 with some bytes of
+    another encoding in it: a UTF-8 title "café" over a body with Latin-1 pasted in ("caf\xe9"),
+    which read as Windows-1252 whole had the title "cafÃ©" (the judge rehearsal). So when a
+    fifth or more of the characters beyond ASCII decoded. A Windows-1252 text holds a few
+    such pairs by chance ("SOCIÉTÉ»" holds "É»", U+027B), among far more bytes that do not."""
+    bad = text.count("\ufffd")
+    good = sum(1 for char in text if char > "\x7f") - bad
+    return good > 0 and 4 * good >= bad
+
+
+def windows_1252_byte(exc: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: a lone byte that is not UTF-8 read as Windows-1252 reads it
+    ("\xe9" is "é", "\x93" is "“"): text pasted in the other encoding. A sequence cut short
+    (the first bytes of a character), 0xFF (no letter of a Western text, a junk byte) and the
+    bytes Windows-1252 leaves undefined show as U+FFFD."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    if len(bad) == 1 and bad != b"\xff":
+        return bad.decode("cp1252", errors="replace"), exc.end
+    return "\ufffd", exc.end
+
+
+WINDOWS_1252_BYTES = "sitegen-windows-1252-bytes"
+codecs.register_error(WINDOWS_1252_BYTES, windows_1252_byte)
 
 
 def is_mostly_utf8(text: str) -> bool:

@@ -1942,12 +1942,19 @@ def test_front_matter_yes_and_no_are_kept_as_written(tmp_path: Path) -> None:
         # hostile helper)
         ("วันนี้นายกรัฐมนตรีได้เดินทางไปเยือนจังหวัดเชียงใหม่".encode("cp874"), "วันนี้นายกรัฐมนตรีได้เดินทางไปเยือนจังหวัดเชียงใหม่", "cp874"),
         ("Сегодня в Москве состоялась встреча министров.".encode("cp866"), "Сегодня в Москве состоялась встреча министров.", "cp866"),
+        # UTF-8 with Latin-1 or Windows-1252 pasted in: read whole as Windows-1252, the UTF-8
+        # title "café" was "cafÃ©" (the judge rehearsal)
+        ("Mixed café\n\n".encode() + b"Pasted: caf\xe9 na\xefve.", "Mixed café\n\nPasted: café naïve.", "not UTF-8, read as Windows-1252"),
+        ("“ok” and ".encode() + b"\x93yes\x94 in S\xe3o Paulo", "“ok” and “yes” in São Paulo", "read as Windows-1252"),
+        # ... but a Windows-1252 text with a pair that reads as UTF-8 by chance ("É»") is one
+        ("La SOCIÉTÉ» et «ÉCOLE» à Genève, été très réussi.".encode("cp1252"), "La SOCIÉTÉ» et «ÉCOLE» à Genève, été très réussi.", "Windows-1252"),
     ],
     ids=[
         "utf8-one-bad-byte", "utf8-one-bad-byte-one-accent", "cp1252", "utf16le-no-bom", "utf16be-no-bom", "nul-padding",
         "utf16-zero-low-byte", "utf16-nul-padding", "utf16-odd-byte", "utf16-half-pair",
         "other-line-breaks", "latin1-nel", "latin1-nel-no-byline", "cp1252-ellipsis", "cp1252-ellipses", "crlf-twice", "noncharacters", "shift-jis", "cp1251", "cp1252-accents",
         "cp1251-phrase-in-english", "cp1252-capitals", "cp874-thai", "cp866-russian",
+        "utf8-with-latin1", "utf8-with-cp1252-quotes", "cp1252-with-a-utf8-pair",
     ],
 )  # fmt: skip
 def test_damaged_or_unmarked_encodings_are_read(data, expected: str, warning) -> None:
