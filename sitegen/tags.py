@@ -1805,28 +1805,31 @@ MAX_SCAN_CHARS = 200_000
 # Wire copy's credits and rights: "(Photo by Stringer/AFP)", a line "Getty Images / AFP via
 # Getty Images", "Copyright 2026 Xinhua. All Rights Reserved." Who took a photo or owns the
 # text is no subject of the article: "Getty Images", "Stringer" and "Rights Reserved" were tags
-# of every article carrying them (the judge rehearsal). A caption's own words still count.
+# of every article carrying them (the judge rehearsal). A caption's own words still count, as
+# do "(Credit Suisse)", "(Video shows ...)" and "Copyright 1976 Act reform was debated".
 CREDIT_NOTE = re.compile(
-    r"\((?:Photo|Photograph|Image|Picture|Video|Footage|Credit)s?(?: by)?:? [^()\n]{1,120}\)"
+    r"\((?:(?:Photo|Photograph|Image|Picture|Video|Footage)s?(?: by|:)|Credits?:) [^()\n]{1,80}\)"
 )
-CREDIT_LINE = re.compile(
-    r"(?:©|(?:Copyright ?(?:©|\(c\))?|\(c\)) ?\d{4}|[^.!?\n]{0,80}\bvia Getty Images\s*$"
-    r"|(?:All )?Rights Reserved\.?\s*$)",
-    re.IGNORECASE,
-)
+RIGHTS_RESERVED = re.compile(r"rights reserved\.?$", re.IGNORECASE)
+VIA_GETTY = re.compile(r"[^.!?\n]{0,80}\bvia Getty Images$")
+COPYRIGHT_START = re.compile(r"(?:©|(?:Copyright ?(?:©|\(c\))?|\(c\)) ?\d{4})", re.IGNORECASE)
+LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")  # "amendments", "reform": a sentence, no credit
 
 
 def _without_credits(text: str) -> str | None:
-    """A paragraph without its credits (`CREDIT_NOTE`); None for a line of credits or rights
-    (`CREDIT_LINE`). Most paragraphs have neither: told by a test of a few characters."""
-    if "(" in text or "©" in text or "via Getty" in text or text[:3].lower() in CREDIT_STARTS:
-        if CREDIT_LINE.match(text):
+    """A paragraph without its credits (`CREDIT_NOTE`); None for a line of credits or rights.
+    Most paragraphs have neither: told by a test of a few characters."""
+    ends = text.rstrip(" .")[-8:].lower()
+    if "(" in text or "©" in text or "via Getty" in text or ends == "reserved":
+        line = text.strip()
+        if RIGHTS_RESERVED.search(line) and len(line) <= 200:
+            return None
+        if VIA_GETTY.fullmatch(line) or (
+            len(line) <= 80 and COPYRIGHT_START.match(line) and not LOWER_WORD.search(line)
+        ):
             return None
         return CREDIT_NOTE.sub("", text) if "(" in text else text
     return text
-
-
-CREDIT_STARTS = ("cop", "all", "rig")  # "Copyright", "All Rights Reserved", "Rights Reserved"
 
 
 def _read(

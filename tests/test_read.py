@@ -1019,6 +1019,15 @@ def table_head(columns: int) -> str:
         ("a | b\n--|--\n" + "1 | 2\n" * 10_001, "tables of over 20,000 cells"),
         ("".join(f"t[^{i}]\n\n[^{i}]: note\n\n" for i in range(20_000)), "over 2,000 footnotes"),
         ("```\ncode\n```\n" * 38_000, "over 1,000 fenced code blocks"),  # 7.5 s
+        # In a quote too: 10 s and 486 MB, or 7.7 s until the CPU budget (the code review)
+        (
+            "".join(
+                "> " + line + "\n"
+                for line in (table_head(500) + ("|" + "c|" * 500 + "\n") * 1_000).split("\n")
+            ),
+            "tables of over 20,000 cells",
+        ),
+        ("".join(f"t[^{i}]\n\n> [^{i}]: note\n\n" for i in range(20_000)), "over 2,000 footnotes"),
     ],
     ids=[
         "setext-headings",
@@ -1030,6 +1039,8 @@ def table_head(columns: int) -> str:
         "long-table",
         "footnotes",
         "fences",
+        "quoted-table",
+        "quoted-footnotes",
     ],
 )
 def test_markdown_block_shapes_that_take_seconds_or_megabytes_are_skipped(
@@ -1045,17 +1056,23 @@ def test_markdown_block_shapes_that_take_seconds_or_megabytes_are_skipped(
         (table_head(10) + ("|" + "c|" * 10 + "\n") * 1_999, "<td>c</td>"),
         ("".join(f"t[^{i}]\n\n[^{i}]: note {i}\n\n" for i in range(2_000)), "note 1999"),
         ("```\nsome code\n```\n" * 1_000, "some code"),
+        # A listing of "1 | 2" lines is code, no table (the code review)
+        ("Data:\n\n```text\na | b\n--|--\n" + "1 | 2\n" * 10_001 + "```", "1 | 2"),
+        # A run of spaces the table rule's regex took 16 s to refuse (the code review)
+        ("x | y\nsome text\n-" + " " * 400_000 + "x", "some text"),
     ],
-    ids=["table", "footnotes", "fences"],
+    ids=["table", "footnotes", "fences", "fenced-pipes", "spaces-after-a-dash"],
 )
 def test_markdown_shapes_just_inside_their_limits_are_published(
     tmp_path: Path, body, shown
 ) -> None:
     """The limits of the cells, footnotes and fenced blocks a body may hold leave room for
     the longest report: 20,000 cells, 2,000 footnotes, 1,000 code blocks."""
+    started = time.perf_counter()
     result = read(tmp_path, "a.md", f" date 2026-01-01 T\n\n{body}\n")
     assert result.body is not None, result.problems
     assert shown in result.body.html
+    assert time.perf_counter() - started < 30  # a guard against a hang (minutes), not timing
 
 
 # Passes every guard, and takes tenths of a second to parse: 3,000 paragraphs with a link and

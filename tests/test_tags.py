@@ -30,6 +30,7 @@ from sitegen.tags import (
     PARTICLES,
     Spelled,
     _within,
+    _without_credits,
     article_tags,
     as_ascii,
     choose,
@@ -312,12 +313,18 @@ def test_photo_credits_and_rights_lines_are_no_tags() -> None:
         "Copyright 2026 Xinhua. All Rights Reserved.",
         "A flooded street. (Photo by Getty Images)",
         "Copyright cases rose in Malatya, a Turkish court said.",
+        "All rights reserved",
+        # ... and words in brackets that are no credit, a sentence that starts so (the review)
+        "UBS agreed to buy its rival (Credit Suisse), Turkish media said.",
+        "Copyright 1976 Act reform was debated in Malatya.",
     )
     articles = [
         article(f"{name}.txt", article_text(f"2026-03-0{day}", "Quake", *paragraphs))
         for day, name in enumerate("ab", 1)
     ]
     assert tags_of(articles, min_articles=1) == [("Malatya", "Turkey")] * 2
+    for kept in (*paragraphs[-2:], "Police fired (Video shows tear gas in Nairobi) on Monday."):
+        assert _without_credits(kept) == kept
 
 
 def test_a_surname_that_starts_a_sentence_and_speaks_is_a_name() -> None:
