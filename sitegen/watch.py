@@ -511,7 +511,9 @@ class Rebuilder:
                 ):
                     self.config_failed = True
                     self.config_read = None
-                    self.config = self.load()
+                    loaded = self.load()
+                    refuse_foreign_output(loaded, self.config)
+                    self.config = loaded
                     self.config_read = self.config.config_file
                     self.config_failed = False
                 report = build(
@@ -555,6 +557,34 @@ class Rebuilder:
             return path in self.layout_files()
         source = self.config.source
         return path.is_relative_to(source) and path.relative_to(source).as_posix() in self.known()
+
+
+def refuse_foreign_output(config: Config, before: Config) -> None:
+    """Refuse an output folder that a symlink, re-pointed while watching, now leads to, when
+    it holds files no sitegen build wrote (no manifest): serve would build into it and serve
+    all of it, a folder of yours put in reach of any page open in the browser (the code
+    review). An empty or missing folder, or another build's output, is followed; so is any
+    folder given when `watch` or `serve` starts, or named anew in the config, which the user
+    chose: only the same name leading elsewhere is checked (`Config.links`: source, output)."""
+    from sitegen.write import MANIFEST, folder_is_empty
+
+    out, named = config.output, output_named(config)
+    if out == before.output or named is None or named != output_named(before):
+        return
+    if not out.is_dir() or (out / MANIFEST).is_file():
+        return
+    if not folder_is_empty(out):
+        raise SitegenError(
+            "the output folder now leads to a folder of files that sitegen did not write (it "
+            f"has no {MANIFEST}): not built into nor served; point it at an empty folder or a "
+            "site sitegen built, or start again to use it",
+            str(out),
+        )
+
+
+def output_named(config: Config) -> Path | None:
+    """The output folder as given (`Config.links` holds the source's, then the output's)."""
+    return config.links[1][0] if len(config.links) > 1 else None
 
 
 def unread_config(unread: Callable[[], Config]) -> Config | None:

@@ -20,6 +20,7 @@ from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
+from sitegen.read import display
 from sitegen.serve import LIVE_PATH, MAX_STREAMS, Preview, binds_all_interfaces
 from sitegen.watch import Outcome, Rebuilder
 from tests.conftest import article_text
@@ -280,24 +281,34 @@ def test_symlinks_out_of_the_output_folder_are_refused(preview: Preview, site: P
     assert get(preview, "/inside.html").status == 200
 
 
-def test_an_output_folder_swapped_for_a_symlink_serves_nothing(
-    preview: Preview, site: Path
-) -> None:
+def test_an_output_folder_swapped_for_a_symlink_serves_nothing(site: Path) -> None:
     """The server looked up where `public` leads at every request: replaced by a symlink to
     another folder while serving (`mv public x; ln -s / public`), it served that folder's
-    files (the hostile helper). It serves only the folder it took, until the config is loaded
-    again through the new link and the build has checked where it leads (the next test)."""
-    assert get(preview, "/index.html").status == 200
-    elsewhere = site.parent / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "secret.txt").write_text(SECRET)
-    (site / "public").rename(site / "public.real")
-    os.symlink(elsewhere, site / "public")
-    response = get(preview, "/secret.txt")
-    assert response.status == 404 and SECRET.encode() not in response.body
-    (site / "public").unlink()
-    (site / "public.real").rename(site / "public")
-    assert get(preview, "/index.html").status == 200  # back: served again
+    files (the hostile helper). Then, followed as a symlink re-pointed is, a folder of one's
+    own was built into and served whole (the code review). A folder of files sitegen did not
+    write is refused, and told; nothing of it is served, nor written into it."""
+    outcomes: list[Outcome] = []
+    rebuilder = Rebuilder(lambda: load_config(site_dir=site))
+    with Preview(rebuilder, outcomes.append, port=0) as preview:
+        assert get(preview, "/index.html").status == 200
+        elsewhere = site.parent / "elsewhere"
+        elsewhere.mkdir()
+        (elsewhere / "secret.txt").write_text(SECRET)
+        (site / "public").rename(site / "public.real")
+        os.symlink(elsewhere, site / "public")
+        refused = wait_until(
+            lambda: [
+                p for o in outcomes for p in o.problems if "sitegen did not write" in p.message
+            ],
+            "the folder refused",
+        )
+        assert refused[0].path == display(elsewhere)
+        response = get(preview, "/secret.txt")
+        assert response.status == 404 and SECRET.encode() not in response.body
+        assert os.listdir(elsewhere) == ["secret.txt"]
+        (site / "public").unlink()
+        (site / "public.real").rename(site / "public")
+        assert get(preview, "/index.html").status == 200  # back: served again
 
 
 def test_an_output_folder_replaced_by_a_symlink_to_its_copy_is_served_from_there(
