@@ -131,9 +131,14 @@ def source_options(function):
 
 
 def config_from(
-    config_file: Path | None, source: Path | None, output: Path | None, unread: bool = False
+    config_file: Path | None,
+    source: Path | None,
+    output: Path | None,
+    unread: bool = False,
+    builds: bool = True,
 ) -> Config:
-    return load_config(config_file, overrides={"source": source, "output": output}, unread=unread)
+    overrides = {"source": source, "output": output}
+    return load_config(config_file, overrides=overrides, unread=unread, builds=builds)
 
 
 def show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -529,7 +534,7 @@ def tags_command(
     """
     from sitegen.tags import explain, format_table, format_verdicts, tag_table
 
-    config = config_from(config_file, source, None)
+    config = config_from(config_file, source, None, builds=False)
     corpus, problems = read_site(config, drafts=drafts, jobs=None)
     print_problems(problems)
     tagging = corpus.tagging(config)

@@ -697,13 +697,16 @@ def load_config(
     site_dir: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     unread: bool = False,
+    builds: bool = True,
 ) -> Config:
     """Read the config (if any) and apply command-line overrides.
 
     Paths in the file are relative to the file's folder; paths given on the command line are
     relative to the current directory, as a shell user expects. `unread`: the defaults and
     overrides only, the file named but not read (`watch.Rebuilder`, waiting for a config
-    that fails to be mended).
+    that fails to be mended). `builds`: False for a command that writes no site (`sitegen tags`),
+    whose output folder is not checked: `tags -s public/posts` was refused for the default
+    `public` around it, and `tags` has no `-o` (the code review).
     """
     if site_dir is None:
         try:
@@ -765,7 +768,7 @@ def load_config(
     tags = settings.get("tags", TagConfig())
     settings["tags"] = replace(tags, language=settings.get("language", Config.language))
     config = Config(**settings, config_file=config_file, warnings=tuple(warnings))
-    _check_paths(config)
+    _check_paths(config, builds)
     return config
 
 
@@ -782,6 +785,8 @@ SYSTEM_TREES = (
     *("/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/usr/local/include"),
     *("/usr/local/etc", "/usr/share/doc", "/usr/share/man", "/var/lib", "/var/log"),
     *("/var/cache", "/var/spool", "/var/mail", "/var/backups"),
+    # where /lib64 leads on a merged-/usr system, which paths are resolved to (the code review)
+    *("/usr/lib64", "/usr/lib32", "/usr/libx32", "/usr/src"),
 )
 SYSTEM_FOLDERS = ("/usr/local", "/usr/share", "/usr/local/share", "/var/tmp")
 
@@ -840,14 +845,15 @@ def _resolved(path: Path, key: str) -> Path:
     return resolved
 
 
-def _check_paths(config: Config) -> None:
-    """Refuse output folders that would put the user's own files at risk."""
+def _check_paths(config: Config, builds: bool = True) -> None:
+    """Refuse output folders that would put the user's own files at risk. `builds`: see
+    `load_config`."""
     out, src = config.output, config.source
-    if out == src or src.is_relative_to(out) or out.is_relative_to(src):
+    if builds and (out == src or src.is_relative_to(out) or out.is_relative_to(src)):
         raise SitegenError(
             f"the output folder {out} and the source folder {src} must not contain each other"
         )
-    if is_system_folder(out):
+    if builds and is_system_folder(out):
         raise SitegenError(f"refusing to build into {out}; choose a folder of its own")
     # The cache folder is made and written in, through a symlink too (`.sitegen-cache ->
     # /nonexistent` made /nonexistent); every file under layouts/ is read at each build
@@ -865,6 +871,8 @@ def _check_paths(config: Config) -> None:
         ("output", out, "layouts", config.layouts),
     ]
     for name, folder, other_name, other in apart:
+        if not builds and "output" in (name, other_name):
+            continue
         if folder == other or folder.is_relative_to(other) or other.is_relative_to(folder):
             raise SitegenError(
                 f"the {name} folder {folder} and the {other_name} folder {other} must not "

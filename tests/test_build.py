@@ -1316,6 +1316,7 @@ def test_a_build_with_another_cache_folder_leaves_no_page_this_one_trusts(
         ("output: /var/tmp\n", ["refusing to build into /var/tmp"]),
         ("output: /var/lib/dpkg\n", ["refusing to build into /var/lib/dpkg"]),
         ("output: /usr/local/bin/site\n", ["refusing to build into /usr/local/bin/site"]),
+        ("output: /usr/src/site\n", ["refusing to build into /usr/src/site"]),
         ("output: /srv\n", ["refusing to build into /srv"]),
         ("cache: /nonexistent\n", ["refusing /nonexistent as the cache folder"]),
         ("permalink: '{slug}-{slug}-{slug}/'\n", ["permalink: makes file names of up to 266"]),

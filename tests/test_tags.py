@@ -1912,6 +1912,13 @@ def test_cli_tags_explains_a_draft_with_drafts_and_offers_no_output_folder(
     assert result.exit_code == 0 and "Chile Talks" in result.output, result.output
     assert "--output" not in run_cli(tagged_site, "tags", "--help").output
     assert run_cli(tagged_site, "tags", "-o", "x").exit_code == 2  # no such option
+    # Nor does it check one: articles in public/posts were refused for the default `public`
+    # around them, with no -o to say otherwise (the code review)
+    (tagged_site / "articles").rename(tagged_site / "posts")
+    (tagged_site / "public").mkdir(exist_ok=True)
+    (tagged_site / "posts").rename(tagged_site / "public/posts")
+    result = run_cli(tagged_site, "tags", "-s", "public/posts")
+    assert result.exit_code == 0 and "Peru" in result.output, result.output
 
 
 def test_built_pages_link_tags_and_count_them(tagged_site: Path, run_cli) -> None:
