@@ -1810,7 +1810,7 @@ MAX_SCAN_CHARS = 200_000
 CREDIT_NOTE = re.compile(
     r"\((?:(?:Photo|Photograph|Image|Picture|Video|Footage)s?(?: by|:)|Credits?:) [^()\n]{1,80}\)"
 )
-RIGHTS_RESERVED = re.compile(r"rights reserved\.?$", re.IGNORECASE)
+RIGHTS_RESERVED = re.compile(r"(?:all )?rights reserved\.?", re.IGNORECASE)
 VIA_GETTY = re.compile(r"[^.!?\n]{0,80}\bvia Getty Images$")
 COPYRIGHT_START = re.compile(r"(?:©|(?:Copyright ?(?:©|\(c\))?|\(c\)) ?\d{4})", re.IGNORECASE)
 LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")  # "amendments", "reform": a sentence, no credit
@@ -1822,11 +1822,12 @@ def _without_credits(text: str) -> str | None:
     ends = text.rstrip(" .")[-8:].lower()
     if "(" in text or "©" in text or "via Getty" in text or ends == "reserved":
         line = text.strip()
-        if RIGHTS_RESERVED.search(line) and len(line) <= 200:
+        if RIGHTS_RESERVED.fullmatch(line) or VIA_GETTY.fullmatch(line):
             return None
-        if VIA_GETTY.fullmatch(line) or (
-            len(line) <= 80 and COPYRIGHT_START.match(line) and not LOWER_WORD.search(line)
-        ):
+        # "Copyright 2026 Xinhua. All rights reserved.", not "Copyright 1976 Act reform was
+        # debated", nor "... want their land rights reserved." (the verification helper)
+        rights = len(line) <= 120 and COPYRIGHT_START.match(line) is not None
+        if rights and not LOWER_WORD.search(RIGHTS_RESERVED.sub("", line)):
             return None
         return CREDIT_NOTE.sub("", text) if "(" in text else text
     return text

@@ -633,6 +633,7 @@ def start_watching(
             return  # Ctrl-C: the build removed what it had staged
         if rebuilder.config is not config:
             config = rebuilder.config
+            told.clear()  # followed: where the folders lead is this config's
             watcher.watch(watched_roots(config), written_by_sitegen(config))
         on_outcome(outcome)
 
@@ -645,8 +646,14 @@ def start_watching(
         stays, and a failing rebuild came every second (the code review)."""
         moved = links_moved(config)
         if moved is None:
+            if not told:
+                return None
+            # Back where it led, after a move the config refused (`refuse_foreign_output`):
+            # once more, so that a rebuild clears the failure (the verification helper: the
+            # pages kept the failed rebuild's overlay, an edit meanwhile was not built).
+            back = next(iter(told))
             told.clear()
-            return None
+            return Change(back, RELINKED)
         target = os.path.realpath(moved)
         if told.get(moved) == target:
             return None

@@ -1028,6 +1028,16 @@ def table_head(columns: int) -> str:
             "tables of over 20,000 cells",
         ),
         ("".join(f"t[^{i}]\n\n> [^{i}]: note\n\n" for i in range(20_000)), "over 2,000 footnotes"),
+        # A fence never closed, or indented as code, is no fence: the table after it was let
+        # through, 500,000 cells (the verification helper)
+        (
+            "```\n\n" + table_head(500) + ("|" + "c|" * 500 + "\n") * 1_000,
+            "tables of over 20,000 cells",
+        ),
+        (
+            "    ```\n\n" + table_head(500) + ("|" + "c|" * 500 + "\n") * 1_000,
+            "tables of over 20,000 cells",
+        ),
     ],
     ids=[
         "setext-headings",
@@ -1041,6 +1051,8 @@ def table_head(columns: int) -> str:
         "fences",
         "quoted-table",
         "quoted-footnotes",
+        "unclosed-fence",
+        "indented-fence",
     ],
 )
 def test_markdown_block_shapes_that_take_seconds_or_megabytes_are_skipped(

@@ -309,6 +309,9 @@ def test_an_output_folder_swapped_for_a_symlink_serves_nothing(site: Path) -> No
         (site / "public").unlink()
         (site / "public.real").rename(site / "public")
         assert get(preview, "/index.html").status == 200  # back: served again
+        # ... and built again: the failure had stayed, its overlay on every open page, until
+        # another file changed (the verification helper)
+        wait_until(lambda: outcomes[-1].ok, "a rebuild that clears the failure")
 
 
 def test_an_output_folder_replaced_by_a_symlink_to_its_copy_is_served_from_there(
