@@ -713,8 +713,9 @@ def decode_text(data: bytes, warn: Any) -> tuple[str, bool]:
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             text = data.decode("utf-8-sig", errors="replace")
-            mixed = data.decode("utf-8-sig", errors=WINDOWS_1252_BYTES)
-            if reads_as_utf8(text) and (is_mostly_utf8(text) or not looks_misread(mixed)):
+            good, bad = utf8_counts(text)
+            mixed = data.decode("utf-8-sig", errors=WINDOWS_1252_BYTES) if good else ""
+            if good and (good >= bad or (4 * good >= bad and not looks_misread(mixed))):
                 text = mixed
                 silence = "save the file as UTF-8 to silence this"
                 warn(f"bytes that are not UTF-8, read as Windows-1252 ({silence})", line)
@@ -806,17 +807,6 @@ def without_stray_nuls(data: bytes, warn: Any) -> bytes:
     return trimmed.replace(b"\x00", b"")
 
 
-def reads_as_utf8(text: str) -> bool:
-    """Whether text decoded from UTF-8 with its bad bytes replaced is UTF-8 with some bytes of
-    another encoding in it: a UTF-8 title "café" over a body with Latin-1 pasted in ("caf\xe9"),
-    which read as Windows-1252 whole had the title "cafÃ©" (the judge rehearsal). So when a
-    fifth or more of the characters beyond ASCII decoded. A Windows-1252 text holds a few
-    such pairs by chance ("SOCIÉTÉ»" holds "É»", U+027B), among far more bytes that do not."""
-    bad = text.count("\ufffd")
-    good = sum(1 for char in text if char > "\x7f") - bad
-    return good > 0 and 4 * good >= bad
-
-
 def windows_1252_byte(exc: UnicodeError) -> tuple[str, int]:
     """A codec error handler: a lone byte that is not UTF-8 read as Windows-1252 reads it
     ("\xe9" is "é", "\x93" is "“"): text pasted in the other encoding. A sequence cut short
@@ -834,15 +824,19 @@ WINDOWS_1252_BYTES = "sitegen-windows-1252-bytes"
 codecs.register_error(WINDOWS_1252_BYTES, windows_1252_byte)
 
 
-def is_mostly_utf8(text: str) -> bool:
-    """Whether text decoded from UTF-8 with its bad bytes replaced is UTF-8 with some damage
-    (a stray byte in a file of curly quotes and accents) rather than another encoding: it holds
-    as many characters UTF-8 decoded as bytes it could not, or more. Read as Windows-1252, one
-    bad byte had turned every "é" of the file into "Ã©", and did so in a short file of one "é"
-    (the README helper): Windows-1252 text rarely holds what reads as UTF-8, an accented
-    capital followed by a symbol ("Ã©" itself), and most of its accented letters do not."""
+def utf8_counts(text: str) -> tuple[int, int]:
+    """Of text decoded from UTF-8 with its bad bytes replaced: the characters beyond ASCII
+    that UTF-8 decoded, and the bad bytes (U+FFFD). `decode_text` reads such a file as UTF-8
+    with its bad bytes as Windows-1252 reads them (`windows_1252_byte`) when it holds as many
+    good characters as bad bytes, or more: a stray byte in a file of curly quotes and accents.
+    Read as Windows-1252 whole, one bad byte had turned every "é" of the file into "Ã©", even
+    in a short file of one "é" (the README helper). Likewise when a fifth or more are good and
+    the result reads as Western text: a UTF-8 title "café" over a body with Latin-1 pasted in
+    had the title "cafÃ©" (the judge rehearsal). Windows-1252 text rarely holds what reads as
+    UTF-8 (an accented capital before a symbol, "SOCIÉTÉ»" holds "É»", U+027B), and then
+    among far more bytes that do not."""
     bad = text.count("\ufffd")
-    return sum(1 for char in text if char > "\x7f") - bad >= bad
+    return sum(1 for char in text if char > "\x7f") - bad, bad
 
 
 def may_hold_controls(utf8: bytes) -> bool:
@@ -2396,7 +2390,6 @@ _TABLE_RULE = re.compile(r" {0,3}\|? *+:?-+:? *+(?:\| *+:?-+:? *+)*\|? *+")
 MAX_TABLE_CELLS = 20_000
 MAX_FOOTNOTES = 2_000
 MAX_FENCED_BLOCKS = 1_000
-_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
 # A quote's marks first: "> [^1]: note" is a footnote, and "> ```" a fence, in a quote.
 _FOOTNOTE_DEFINITION = re.compile(r"^(?:[ \t]*>)*[ \t]*\[\^[^\]\n]+\]:", re.M)
 _FENCE_AT_LINE_START = re.compile(r"^(?:[ \t]*>)*[ \t]*(?:`{3,}|~{3,})", re.M)
